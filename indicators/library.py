@@ -1,0 +1,298 @@
+"""The built-in indicator library: reviewable YAML files, one per category.
+
+`load_library()` reads every file under `indicators/library/`, validates it and
+returns plain records; problems are collected with the file, the place and the
+fix, and raised together so a reviewer sees every one at once.
+The file format is documented in `indicators/library/README.md`.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+from collections import Counter
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import yaml
+
+from indicators.framework import BASES, LEVEL1_OF, LEVELS, canonical_level2, unit_fits
+
+LIBRARY_DIR = Path(__file__).parent / "library"
+QUALITATIVE = "定性"
+FILE_OPERATORS = ("≥", "≤", "=", QUALITATIVE)
+
+
+class LibraryError(ValueError):
+    """One or more problems in library data; `problems` lists them all."""
+
+    def __init__(self, problems: list[str]):
+        self.problems = problems
+        shown = "\n".join(f"  - {p}" for p in problems[:50])
+        more = f"\n  … and {len(problems) - 50} more" if len(problems) > 50 else ""
+        super().__init__(f"{len(problems)} problem(s) in the indicator library:\n{shown}{more}")
+
+
+@dataclass(frozen=True)
+class IndicatorRecord:
+    code: str
+    name: str
+    level1: str
+    level2: str
+    explanation: str
+    unit: str
+    operator: str
+    basis: str
+    source: str
+    category: str
+    category_code: str
+    subcategory: str
+    subcategory_code: str
+    direction: str
+    direction_code: str
+    formula: str = ""
+    typical: str = ""
+    aliases: tuple[str, ...] = ()
+    common: bool = False
+    cost_low: float | None = None
+    cost_high: float | None = None
+    status: str = "active"
+    superseded_by: str | None = None
+
+
+@dataclass
+class DirectionRecord:
+    code: str
+    name: str
+    summary: str
+    keywords: tuple[str, ...]
+    category: str
+    category_code: str
+    subcategory: str
+    subcategory_code: str
+    common: bool = False
+
+
+@dataclass
+class Library:
+    indicators: list[IndicatorRecord] = field(default_factory=list)
+    directions: list[DirectionRecord] = field(default_factory=list)
+    fingerprint: str = ""
+
+    @property
+    def categories(self) -> list[tuple[str, str]]:
+        seen: dict[str, str] = {}
+        for d in self.directions:
+            seen.setdefault(d.category_code, d.category)
+        return list(seen.items())
+
+
+def _text(value) -> str:
+    return "" if value is None else str(value).strip()
+
+
+def _range(value, where: str, problems: list[str]) -> tuple[float | None, float | None]:
+    if value is None:
+        return None, None
+    if isinstance(value, list | tuple) and len(value) == 2:
+        try:
+            low, high = float(value[0]), float(value[1])
+        except (TypeError, ValueError):
+            low = high = None
+        if low is not None and high is not None and 0 <= low <= high:
+            return low, high
+    problems.append(f"{where}: cost_range {value!r} must be [low, high] with 0 ≤ low ≤ high, e.g. [800, 1500]")
+    return None, None
+
+
+def _parse_indicator(raw: dict, d: DirectionRecord, where: str, problems: list[str]) -> IndicatorRecord | None:
+    if not isinstance(raw, dict):
+        problems.append(f"{where}: an indicator must be a mapping with name, l2, unit, op, def…")
+        return None
+    before = len(problems)
+    ident = raw.get("id")
+    if not isinstance(ident, int) or ident < 1 or ident > 999:
+        problems.append(f"{where}: id {ident!r} must be a whole number 1-999, unique within the direction")
+    name = _text(raw.get("name"))
+    if not name:
+        problems.append(f"{where}: name is empty; give the indicator name as it appears in a 申报表")
+    level2 = canonical_level2(_text(raw.get("l2")))
+    if level2 is None:
+        problems.append(f"{where} ({name}): l2 {raw.get('l2')!r} is not a level-2 indicator; use one of "
+                        + "/".join(LEVEL1_OF))
+    level1 = LEVEL1_OF.get(level2 or "", "")
+    if raw.get("l1") is not None and level2 and _text(raw.get("l1")).removesuffix("指标") + "指标" != level1:
+        problems.append(f"{where} ({name}): l1 {raw.get('l1')!r} does not hold {level2}; it belongs to {level1}")
+    op = _text(raw.get("op"))
+    if op not in FILE_OPERATORS:
+        problems.append(f"{where} ({name}): op {op!r} must be one of {' '.join(FILE_OPERATORS)}")
+    unit = _text(raw.get("unit"))
+    if op != QUALITATIVE and not unit:
+        problems.append(f"{where} ({name}): unit is empty; a quantitative indicator needs one (%, 人, 个, 万元…)")
+    if unit and name and not unit_fits(name, unit):
+        problems.append(f"{where} ({name}): unit {unit!r} does not fit the name (a 率 takes %, a 人数 takes 人)")
+    explanation = _text(raw.get("def"))
+    if len(explanation) < 12:
+        problems.append(f"{where} ({name}): def is missing or too short; say what it measures and how")
+    basis = _text(raw.get("basis"))
+    if basis not in BASES:
+        problems.append(f"{where} ({name}): basis {basis!r} must be one of {'/'.join(BASES)}")
+    source = _text(raw.get("source"))
+    if not source:
+        problems.append(f"{where} ({name}): source is empty; name where the actual value will come from")
+    formula = _text(raw.get("formula"))
+    aliases = raw.get("aliases") or []
+    if not isinstance(aliases, list) or not all(isinstance(a, str) for a in aliases):
+        problems.append(f"{where} ({name}): aliases must be a list of strings")
+        aliases = []
+    low, high = _range(raw.get("cost_range"), f"{where} ({name})", problems)
+    unknown = set(raw) - {"id", "name", "l1", "l2", "op", "unit", "def", "formula", "typical", "basis",
+                          "source", "aliases", "cost_range", "status", "superseded_by"}
+    if unknown:
+        problems.append(f"{where} ({name}): unknown key(s) {sorted(unknown)}; see indicators/library/README.md")
+    if len(problems) > before:
+        return None
+    return IndicatorRecord(
+        code=f"{d.code}-{ident:03d}", name=name, level1=level1, level2=level2 or "",
+        explanation=explanation, unit=unit, operator=op, basis=basis, source=source,
+        category=d.category, category_code=d.category_code, subcategory=d.subcategory,
+        subcategory_code=d.subcategory_code, direction=d.name, direction_code=d.code,
+        formula=formula, typical=_text(raw.get("typical")), aliases=tuple(a.strip() for a in aliases),
+        common=d.common, cost_low=low, cost_high=high,
+        status=_text(raw.get("status")) or "active", superseded_by=_text(raw.get("superseded_by")) or None,
+    )
+
+
+def check_direction_coverage(direction: str, items: list[IndicatorRecord], where: str) -> list[str]:
+    """Every direction covers all four level-1 dimensions and the three 产出 kinds."""
+    have = {i.level2 for i in items} | {i.level1 for i in items}
+    missing = [x for x in (*LEVELS, *LEVELS["产出指标"]) if x not in have]
+    return [f"{where} ({direction}): no {m}; every direction covers 产出(数量/质量/时效), 成本, 效益 and 满意度"
+            for m in missing]
+
+
+def parse_file(path: Path, problems: list[str]) -> tuple[list[DirectionRecord], list[IndicatorRecord]]:
+    try:
+        data = yaml.load(path.read_text(encoding="utf-8"), Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader))
+    except yaml.YAMLError as exc:
+        problems.append(f"{path.name}: not valid YAML: {exc}")
+        return [], []
+    if not isinstance(data, dict) or not data.get("category") or not data.get("code"):
+        problems.append(f"{path.name}: the file must start with category:, code: and subcategories:")
+        return [], []
+    cat, cat_code, common = _text(data["category"]), _text(data["code"]), bool(data.get("common"))
+    directions: list[DirectionRecord] = []
+    indicators: list[IndicatorRecord] = []
+    for si, sub in enumerate(data.get("subcategories") or []):
+        swhere = f"{path.name} subcategory #{si + 1}"
+        if not isinstance(sub, dict) or not _text(sub.get("name")) or not _text(sub.get("code")):
+            problems.append(f"{swhere}: needs name:, code: and directions:")
+            continue
+        for di, raw_dir in enumerate(sub.get("directions") or []):
+            dwhere = f"{swhere} ({sub['name']}) direction #{di + 1}"
+            if not isinstance(raw_dir, dict) or not _text(raw_dir.get("name")) or not _text(raw_dir.get("code")):
+                problems.append(f"{dwhere}: needs name:, code:, summary: and indicators:")
+                continue
+            d = DirectionRecord(
+                code=_text(raw_dir["code"]), name=_text(raw_dir["name"]), summary=_text(raw_dir.get("summary")),
+                keywords=tuple(raw_dir.get("keywords") or ()), category=cat, category_code=cat_code,
+                subcategory=_text(sub["name"]), subcategory_code=_text(sub["code"]), common=common)
+            if not d.code.startswith(_text(sub["code"])):
+                problems.append(f"{dwhere} ({d.name}): code {d.code} should start with its subcategory code {sub['code']}")
+            items = []
+            for ii, raw in enumerate(raw_dir.get("indicators") or []):
+                rec = _parse_indicator(raw, d, f"{dwhere} ({d.name}) indicator #{ii + 1}", problems)
+                if rec:
+                    items.append(rec)
+            for label, values in (("id", [i.code for i in items]), ("name", [i.name for i in items])):
+                for value, n in Counter(values).items():
+                    if n > 1:
+                        problems.append(f"{dwhere} ({d.name}): {label} {value} appears {n} times; each must be unique")
+            problems.extend(check_direction_coverage(d.name, items, dwhere))
+            directions.append(d)
+            indicators.extend(items)
+    return directions, indicators
+
+
+def explanation_skeleton(rec: IndicatorRecord) -> str:
+    """A def with its own indicator and direction names and numbers taken out: what a copy-paste keeps."""
+    text = rec.explanation
+    for word in sorted({rec.name, rec.direction, *rec.aliases}, key=len, reverse=True):
+        if word:
+            text = text.replace(word, "…")
+    return re.sub(r"[0-9０-９.]+", "#", text)
+
+
+def skeleton_repeats(indicators: list[IndicatorRecord], limit: int = 3) -> list[str]:
+    """Problems for each explanation skeleton used by more than `limit` indicators."""
+    groups: dict[str, list[str]] = {}
+    for rec in indicators:
+        groups.setdefault(explanation_skeleton(rec), []).append(rec.code)
+    return [f"the explanation skeleton {sk[:40]!r}… is reused by {len(codes)} indicators ({', '.join(codes[:5])}…); "
+            "write each def for its own indicator"
+            for sk, codes in groups.items() if len(codes) > limit]
+
+
+def name_distinct_ratio(indicators: list[IndicatorRecord]) -> float:
+    return len({i.name for i in indicators}) / max(1, len(indicators))
+
+
+def fingerprint_files(paths: list[Path]) -> str:
+    digest = hashlib.sha256()
+    for p in paths:
+        digest.update(p.name.encode())
+        digest.update(p.read_bytes())
+    return digest.hexdigest()[:16]
+
+
+def library_files(directory: Path = LIBRARY_DIR) -> list[Path]:
+    return sorted(directory.glob("*.yaml"))
+
+
+def load_library(directory: Path = LIBRARY_DIR) -> Library:
+    """Read and validate every category file; raise LibraryError listing all problems."""
+    paths = library_files(directory)
+    problems: list[str] = []
+    lib = Library(fingerprint=fingerprint_files(paths))
+    for path in paths:
+        dirs, inds = parse_file(path, problems)
+        lib.directions.extend(dirs)
+        lib.indicators.extend(inds)
+    for label, values in (("category code", {(d.category_code, d.category) for d in lib.directions}),):
+        codes = Counter(code for code, _ in values)
+        problems.extend(f"{label} {c} is used by more than one category" for c, n in codes.items() if n > 1)
+    for label, values in (("direction code", [d.code for d in lib.directions]),
+                          ("indicator code", [i.code for i in lib.indicators])):
+        problems.extend(f"{label} {v} appears {n} times across the library"
+                        for v, n in Counter(values).items() if n > 1)
+    if problems:
+        raise LibraryError(problems)
+    return lib
+
+
+def main(argv: list[str] | None = None) -> int:
+    """`python -m indicators.library [FILE…]`: validate files and print counts."""
+    import sys
+
+    args = sys.argv[1:] if argv is None else argv
+    paths = [Path(a) for a in args] or library_files()
+    problems: list[str] = []
+    total_dirs = total_inds = 0
+    all_inds: list[IndicatorRecord] = []
+    for path in paths:
+        dirs, inds = parse_file(path, problems)
+        subs = {d.subcategory_code for d in dirs}
+        total_dirs += len(dirs)
+        total_inds += len(inds)
+        all_inds.extend(inds)
+        sys.stdout.write(f"{path.name}: {len(subs)} subcategories, {len(dirs)} directions, {len(inds)} indicators\n")
+    problems.extend(skeleton_repeats(all_inds))
+    sys.stdout.write(f"distinct names: {name_distinct_ratio(all_inds):.1%} (at least 75% across the library)\n")
+    sys.stdout.write(f"total: {total_dirs} directions, {total_inds} indicators, {len(problems)} problem(s)\n")
+    for p in problems:
+        sys.stdout.write(f"  - {p}\n")
+    return 1 if problems else 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
