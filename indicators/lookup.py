@@ -1,0 +1,61 @@
+"""What goal checking and drafting need from the indicator library and its search engine.
+
+The search package implements this (`search.service.SearchService`); the checker and the
+drafter depend only on these protocols, so `indicators` never imports `search`.
+"""
+
+from __future__ import annotations
+
+from typing import Protocol
+
+
+class LibraryIndicator(Protocol):
+    code: str
+    name: str
+    level1: str
+    level2: str
+    unit: str
+    operator: str          # ≥ ≤ = 定性
+    typical: str           # e.g. "≥95%", may be ""
+    basis: str
+    explanation: str
+    formula: str
+    direction: str
+    direction_code: str
+    subcategory: str
+    category: str
+    common: bool           # a 共性 / 部门整体 indicator, valid for any project
+    cost_low: float | None  # usual unit-cost range, in `unit`, for cost indicators
+    cost_high: float | None
+
+
+class LibraryHit(LibraryIndicator, Protocol):
+    score: float
+
+
+class Direction(Protocol):
+    code: str
+    name: str
+    summary: str
+    subcategory: str
+    category: str
+    common: bool
+
+
+class Lookup(Protocol):
+    def search(self, query: str, *, k: int = 10, mode: str = "hybrid", category: str | None = None,
+               subcategory: str | None = None, direction: str | None = None, level1: str | None = None,
+               level2: str | None = None) -> list[LibraryHit]:
+        """Best library indicators for a query; mode is hybrid, lexical (≈1 ms) or semantic."""
+
+    def similarity(self, text: str, others: list[str]) -> list[float]:
+        """Cosine similarity of `text` to each of `others` with the dense encoder (cached; ~13 ms per new text)."""
+
+    def resolve_direction(self, text: str) -> Direction | None:
+        """The library direction a code or name refers to (exact code or name, else None)."""
+
+    def suggest_directions(self, text: str, *, k: int = 3) -> list[tuple[Direction, float]]:
+        """Directions that best fit a project's free text (name, description), best first."""
+
+    def direction_indicators(self, code: str) -> list[LibraryIndicator]:
+        """All active indicators of a direction, in library order."""
