@@ -198,7 +198,8 @@ def parse_file(path: Path, problems: list[str]) -> tuple[list[DirectionRecord], 
                 keywords=tuple(raw_dir.get("keywords") or ()), category=cat, category_code=cat_code,
                 subcategory=_text(sub["name"]), subcategory_code=_text(sub["code"]), common=common)
             if not d.code.startswith(_text(sub["code"])):
-                problems.append(f"{dwhere} ({d.name}): code {d.code} should start with its subcategory code {sub['code']}")
+                problems.append(f"{dwhere} ({d.name}): code {d.code} should start with its subcategory code "
+                                f"{sub['code']}")
             items = []
             for ii, raw in enumerate(raw_dir.get("indicators") or []):
                 rec = _parse_indicator(raw, d, f"{dwhere} ({d.name}) indicator #{ii + 1}", problems)

@@ -1,0 +1,37 @@
+"""The built-in library as knowledge-base rows."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from indicators.library import LIBRARY_DIR, Library, load_library
+from kb.models import Category, Direction, IndicatorBase, Subcategory
+from kb.store import LibraryRows
+
+
+def library_rows(lib: Library) -> LibraryRows:
+    rows = LibraryRows()
+    cats: dict[str, Category] = {}
+    subs: dict[str, Subcategory] = {}
+    for d in lib.directions:
+        cats.setdefault(d.category_code, Category(code=d.category_code, name=d.category, common=d.common))
+        subs.setdefault(d.subcategory_code, Subcategory(code=d.subcategory_code, name=d.subcategory,
+                                                        category_code=d.category_code))
+        rows.directions.append(Direction(code=d.code, name=d.name, summary=d.summary, keywords=list(d.keywords),
+                                         subcategory_code=d.subcategory_code, category_code=d.category_code))
+    rows.categories, rows.subcategories = list(cats.values()), list(subs.values())
+    rows.indicators = [
+        IndicatorBase(code=i.code, name=i.name, level1=i.level1, level2=i.level2, explanation=i.explanation,
+                      formula=i.formula, unit=i.unit, operator=i.operator, typical=i.typical, basis=i.basis,
+                      source=i.source, aliases=list(i.aliases), common=i.common, cost_low=i.cost_low,
+                      cost_high=i.cost_high, status=i.status, superseded_by=i.superseded_by,
+                      direction_code=i.direction_code)
+        for i in lib.indicators
+    ]
+    return rows
+
+
+def builtin_rows(directory: Path = LIBRARY_DIR) -> tuple[LibraryRows, str]:
+    """(rows, fingerprint) of the validated built-in library."""
+    lib = load_library(directory)
+    return library_rows(lib), lib.fingerprint

@@ -1,0 +1,234 @@
+"""A bureau's own library as a spreadsheet: import (validated whole, all-or-nothing) and export.
+
+The columns are the ones a 财政局 keeps its library in; codes are optional on import: a row
+without one keeps the code of the same indicator (same direction and name) if the library
+has it, or gets the next free code in its direction, so codes stay stable across imports.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+from dataclasses import dataclass
+from pathlib import Path
+
+from sqlmodel import Session, select
+
+from indicators.framework import BASES, LEVEL1_OF, canonical_level1, canonical_level2, unit_fits
+from kb import store
+from kb.db import create_schema, get_engine, session_scope
+from kb.errors import InvalidInput
+from kb.models import Category, Direction, IndicatorBase, Subcategory
+from kb.settings import Settings
+from kb.tables import read_table, write_table
+from kb.text import normalize
+
+COLUMNS: list[tuple[str, str]] = [
+    ("code", "指标编码"), ("category", "大类"), ("category_code", "大类编码"), ("subcategory", "子类"),
+    ("subcategory_code", "子类编码"), ("direction", "支出方向"), ("direction_code", "支出方向编码"),
+    ("level1", "一级指标"), ("level2", "二级指标"), ("name", "三级指标"), ("explanation", "指标解释"),
+    ("formula", "计算公式"), ("unit", "计量单位"), ("operator", "指标方向"), ("typical", "参考值"),
+    ("basis", "取值依据"), ("source", "数据来源"), ("aliases", "别名"), ("common", "共性指标"),
+    ("cost_low", "单位成本下限"), ("cost_high", "单位成本上限"), ("status", "状态"), ("superseded_by", "替代指标"),
+]
+REQUIRED = ("category", "subcategory", "direction", "level2", "name", "explanation")
+HEADER_OF = dict(COLUMNS)
+FIELD_OF = {header: f for f, header in COLUMNS} | {f: f for f, _ in COLUMNS} | {"三级指标名称": "name",
+                                                                                "指标名称": "name"}
+OPERATOR_WORDS = {"≥": "≥", ">=": "≥", "不低于": "≥", "不少于": "≥", "大于等于": "≥", "≤": "≤", "<=": "≤",
+                  "不高于": "≤", "不超过": "≤", "小于等于": "≤", "=": "=", "等于": "=", "定性": "定性"}
+STATUS_WORDS = {"": "active", "active": "active", "在用": "active", "启用": "active", "retired": "retired",
+                "停用": "retired", "废止": "retired"}
+TRUE_WORDS = {"是", "true", "1", "y", "yes", "共性"}
+CODE = re.compile(r"^[0-9A-Za-z][0-9A-Za-z_-]{0,31}$")
+
+
+@dataclass
+class _Row:
+    number: int
+    values: dict[str, str]
+
+
+def _parse_rows(path: Path) -> list[_Row]:
+    header, body = read_table(path)
+    fields = [FIELD_OF.get(normalize(h)) for h in header]
+    missing = [HEADER_OF[f] for f in REQUIRED if f not in fields]
+    if missing:
+        raise InvalidInput(f"{path.name}: the header row lacks the column(s) {'、'.join(missing)}; "
+                           f"the columns are {'、'.join(h for _, h in COLUMNS)} (download one with `kb export`)")
+    rows = []
+    for number, cells in body:
+        values = {f: normalize(cells[i]) if i < len(cells) else "" for i, f in enumerate(fields) if f}
+        rows.append(_Row(number, values))
+    return rows
+
+
+def _number(value: str, where: str, problems: list[str]) -> float | None:
+    if not value:
+        return None
+    try:
+        number = float(value.replace(",", ""))
+    except ValueError:
+        problems.append(f"{where}: {value!r} is not a number; write a plain number such as 1200")
+        return None
+    if number < 0:
+        problems.append(f"{where}: {value} is negative; a unit cost is 0 or more")
+    return number
+
+
+def _validate(row: _Row, problems: list[str]) -> dict | None:
+    v, before = row.values, len(problems)
+
+    def where(field: str) -> str:
+        return f"row {row.number}, column 「{HEADER_OF[field]}」"
+
+    for field in REQUIRED:
+        if not v.get(field):
+            problems.append(f"{where(field)}: empty; every indicator needs it")
+    level2 = canonical_level2(v.get("level2", ""))
+    if v.get("level2") and level2 is None:
+        problems.append(f"{where('level2')}: {v['level2']!r} is not a level-2 indicator; use one of "
+                        + "、".join(LEVEL1_OF))
+    level1 = LEVEL1_OF.get(level2 or "")
+    if v.get("level1") and level2 and canonical_level1(v["level1"]) != level1:
+        problems.append(f"{where('level1')}: {v['level1']!r} does not hold {level2}; it belongs to {level1}")
+    operator = OPERATOR_WORDS.get(v.get("operator", "") or "≥")
+    if operator is None:
+        problems.append(f"{where('operator')}: {v['operator']!r} is not a direction; use ≥, ≤, = or 定性")
+    if operator and operator != "定性" and not v.get("unit"):
+        problems.append(f"{where('unit')}: empty; a quantitative indicator needs a unit (%, 人, 个, 万元…)")
+    if v.get("unit") and v.get("name") and not unit_fits(v["name"], v["unit"]):
+        problems.append(f"{where('unit')}: {v['unit']!r} does not fit 「{v['name']}」 (a 率 takes %, a 人数 takes 人)")
+    if v.get("basis") and v["basis"] not in BASES:
+        problems.append(f"{where('basis')}: {v['basis']!r} is not a basis; use one of {'、'.join(BASES)}")
+    status = STATUS_WORDS.get(v.get("status", "").lower())
+    if status is None:
+        problems.append(f"{where('status')}: {v['status']!r} is not a status; use 在用 or 停用")
+    for field in ("code", "category_code", "subcategory_code", "direction_code"):
+        if v.get(field) and not CODE.match(v[field]):
+            problems.append(f"{where(field)}: {v[field]!r} is not a code; use letters, digits and - only")
+    low = _number(v.get("cost_low", ""), where("cost_low"), problems)
+    high = _number(v.get("cost_high", ""), where("cost_high"), problems)
+    if low is not None and high is not None and low > high:
+        problems.append(f"{where('cost_low')}: {low} is above the upper bound {high}; swap them")
+    if len(problems) > before:
+        return None
+    aliases = [a for a in re.split(r"[、;；,，/]", v.get("aliases", "")) if a.strip()]
+    return {**v, "level1": level1, "level2": level2, "operator": operator, "status": status, "aliases": aliases,
+            "cost_low": low, "cost_high": high, "common": v.get("common", "").lower() in TRUE_WORDS}
+
+
+class _Codes:
+    """Stable codes for rows that bring none: reuse what the library has, else the next free one."""
+
+    def __init__(self, session: Session):
+        self.categories = {c.name: c.code for c in session.exec(select(Category))}
+        self.subcategories = {(s.category_code, s.name): s.code for s in session.exec(select(Subcategory))}
+        self.directions = {(d.subcategory_code, d.name): d.code for d in session.exec(select(Direction))}
+        self.indicators = {(i.direction_code, i.name): i.code for i in store.all_indicators(session,
+                                                                                        include_retired=True)}
+        self.used = (set(self.categories.values()) | set(self.subcategories.values())
+                     | set(self.directions.values()) | set(self.indicators.values()))
+
+    def _next(self, prefix: str, width: int, start: int = 1, sep: str = "") -> str:
+        n = start
+        while f"{prefix}{sep}{n:0{width}d}" in self.used:
+            n += 1
+        code = f"{prefix}{sep}{n:0{width}d}"
+        self.used.add(code)
+        return code
+
+    def category(self, name: str, given: str) -> str:
+        code = given or self.categories.get(name) or self._next("8", 2)
+        self.categories.setdefault(name, code)
+        self.used.add(code)
+        return code
+
+    def subcategory(self, cat: str, name: str, given: str) -> str:
+        code = given or self.subcategories.get((cat, name)) or self._next(cat, 2)
+        self.subcategories.setdefault((cat, name), code)
+        self.used.add(code)
+        return code
+
+    def direction(self, sub: str, name: str, given: str) -> str:
+        code = given or self.directions.get((sub, name)) or self._next(sub, 2)
+        self.directions.setdefault((sub, name), code)
+        self.used.add(code)
+        return code
+
+    def indicator(self, direction: str, name: str, given: str) -> str:
+        code = given or self.indicators.get((direction, name)) or self._next(direction, 3, sep="-")
+        self.indicators.setdefault((direction, name), code)
+        self.used.add(code)
+        return code
+
+
+def rows_from_file(path: Path, session: Session) -> store.LibraryRows:
+    """Validate every row; raise one InvalidInput listing all problems, or return the rows."""
+    parsed = _parse_rows(path)
+    if not parsed:
+        raise InvalidInput(f"{path.name}: the header is there but no indicator rows follow")
+    problems: list[str] = []
+    valid = [(r, _validate(r, problems)) for r in parsed]
+    if problems:
+        raise InvalidInput(f"{path.name}: {len(problems)} problem(s); nothing was imported. Fix them and "
+                           f"import again", details=problems)
+    codes, out = _Codes(session), store.LibraryRows()
+    cats, subs, dirs, seen = {}, {}, {}, {}
+    for row, v in valid:
+        cat = codes.category(v["category"], v.get("category_code", ""))
+        sub = codes.subcategory(cat, v["subcategory"], v.get("subcategory_code", ""))
+        dcode = codes.direction(sub, v["direction"], v.get("direction_code", ""))
+        code = codes.indicator(dcode, v["name"], v.get("code", ""))
+        if code in seen:
+            problems.append(f"row {row.number}: code {code} is already used by row {seen[code]}; "
+                            "each indicator needs its own code")
+            continue
+        seen[code] = row.number
+        cats.setdefault(cat, Category(code=cat, name=v["category"], common=v["common"]))
+        subs.setdefault(sub, Subcategory(code=sub, name=v["subcategory"], category_code=cat))
+        dirs.setdefault(dcode, Direction(code=dcode, name=v["direction"], subcategory_code=sub, category_code=cat))
+        out.indicators.append(IndicatorBase(
+            code=code, name=v["name"], level1=v["level1"], level2=v["level2"], explanation=v["explanation"],
+            formula=v.get("formula", ""), unit=v.get("unit", ""), operator=v["operator"],
+            typical=v.get("typical", ""), basis=v.get("basis", ""), source=v.get("source", ""),
+            aliases=v["aliases"], common=v["common"], cost_low=v["cost_low"], cost_high=v["cost_high"],
+            status=v["status"], superseded_by=v.get("superseded_by") or None, direction_code=dcode))
+    if problems:
+        raise InvalidInput(f"{path.name}: {len(problems)} problem(s); nothing was imported", details=problems)
+    out.categories, out.subcategories, out.directions = list(cats.values()), list(subs.values()), list(dirs.values())
+    return out
+
+
+def import_library(settings: Settings, path: Path, *, replace: bool = False) -> store.LibraryVersion | None:
+    """Import a spreadsheet as a new library version, in one transaction: all rows or none."""
+    engine = get_engine(settings)
+    create_schema(engine)
+    fingerprint = hashlib.sha256(path.read_bytes()).hexdigest()[:16] if path.exists() else ""
+    with session_scope(engine) as session:
+        rows = rows_from_file(path, session)
+        version = store.apply_library(session, rows, source=f"import:{path.name}", fingerprint=fingerprint,
+                                      replace=replace)
+        if version is not None:
+            session.expunge(version)
+        return version
+
+
+def export_rows(indicators: list) -> list[list]:
+    out = []
+    for i in indicators:
+        values = i.model_dump()
+        values["aliases"] = "、".join(i.aliases)
+        values["common"] = "是" if i.common else "否"
+        values["status"] = "在用" if i.status == "active" else "停用"
+        out.append(["" if values.get(f) is None else values.get(f) for f, _ in COLUMNS])
+    return out
+
+
+def export_library(settings: Settings, path: Path) -> int:
+    engine = get_engine(settings)
+    create_schema(engine)
+    with Session(engine) as session:
+        indicators = store.all_indicators(session, include_retired=True)
+    write_table(path, [h for _, h in COLUMNS], export_rows(indicators))
+    return len(indicators)

@@ -1,0 +1,90 @@
+"""Bring a data directory up to date: schema, built-in library, search indexes.
+
+This and `kb.cli` are the entry points that compose the packages (`indicators` for the
+library data, `search` for the indexes); the rest of `kb` imports neither.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from sqlmodel import Session
+
+from kb import store
+from kb.db import create_schema, get_engine, session_scope
+from kb.settings import Settings
+
+Progress = Callable[[str, int, int], None]
+
+
+@dataclass
+class InitReport:
+    version: int
+    new_version: bool
+    indicators: int
+    rebuilt_index: bool
+    embedded_now: int = 0
+    seconds: dict[str, float] = field(default_factory=dict)
+
+
+def load_builtin(settings: Settings, *, library_dir: Path | None = None) -> store.LibraryVersion | None:
+    """Store the built-in library as a new version when its files changed; None when unchanged."""
+    from indicators.catalog import builtin_rows
+    from indicators.library import LIBRARY_DIR
+
+    rows, fingerprint = builtin_rows(library_dir or LIBRARY_DIR)
+    engine = get_engine(settings)
+    with session_scope(engine) as session:
+        last = store.last_version_from(session, source_prefix="builtin")
+        if last and last.fingerprint == fingerprint:
+            return None
+        source = "builtin" if library_dir is None else f"builtin:{library_dir.name}"
+        version = store.apply_library(session, rows, source=source, fingerprint=fingerprint, replace=True)
+        if version is not None:
+            session.expunge(version)
+        return version
+
+
+def rebuild_index(settings: Settings, *, progress: Progress | None = None, force: bool = False) -> dict | None:
+    """Rebuild the search indexes if they do not match the current library version and encoder."""
+    from search.build import build_indexes, read_manifest
+    from search.encoders import make_encoder
+    from search.tokenize import TOKENIZER_VERSION
+
+    engine = get_engine(settings)
+    encoder = make_encoder(settings.encoder)
+    with Session(engine) as session:
+        version = store.current_version(session)
+        manifest = read_manifest(settings.index_dir)
+        if not force and manifest and version and manifest.get("library_version") == version.number \
+                and manifest.get("encoder") == encoder.id and manifest.get("tokenizer") == TOKENIZER_VERSION:
+            return None
+        indicators = store.all_indicators(session)
+        keywords = {d.code: list(d.keywords) for d, _, _ in store.all_directions(session)}
+    return build_indexes(index_dir=settings.index_dir, cache_dir=settings.data_dir / "vectors",
+                         indicators=indicators, keywords=keywords, version=version.number if version else 0,
+                         fingerprint=version.fingerprint if version else "", encoder=encoder, progress=progress)
+
+
+def initialise(settings: Settings, *, progress: Progress | None = None, library_dir: Path | None = None,
+               builtin: bool = True) -> InitReport:
+    """Idempotent: create the schema, load the built-in library if it changed, rebuild stale indexes."""
+    t0 = time.perf_counter()
+    settings.data_dir.mkdir(parents=True, exist_ok=True)
+    engine = get_engine(settings)
+    create_schema(engine)
+    with Session(engine) as session:
+        empty = store.current_version(session) is None
+    version = load_builtin(settings, library_dir=library_dir) if (builtin or empty) else None
+    t1 = time.perf_counter()
+    manifest = rebuild_index(settings, progress=progress)
+    t2 = time.perf_counter()
+    with Session(engine) as session:
+        current = store.current_version(session)
+    return InitReport(version=current.number if current else 0, new_version=version is not None,
+                      indicators=current.indicator_count if current else 0, rebuilt_index=manifest is not None,
+                      embedded_now=(manifest or {}).get("embedded_now", 0),
+                      seconds={"library": round(t1 - t0, 2), "index": round(t2 - t1, 2)})

@@ -1,0 +1,170 @@
+"""`kb`: the command line, a thin layer over the same services the web app uses.
+
+Domain errors become one clear message on stderr and exit code 1 (2 for bad usage)."""
+
+from __future__ import annotations
+
+import json
+import sys
+from functools import wraps
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from kb.errors import KBError
+from kb.settings import get_settings
+
+app = typer.Typer(help="绩效指标知识库: indicator library, hybrid search, goal checking and drafting.",
+                  no_args_is_help=True, add_completion=False)
+
+
+def _out(text: str = "") -> None:
+    sys.stdout.write(text + "\n")
+
+
+def friendly(fn):
+    """Turn domain errors into a message and exit code 1 instead of a traceback."""
+    @wraps(fn)
+    def wrapper(*args, **kwargs):
+        try:
+            return fn(*args, **kwargs)
+        except KBError as exc:
+            typer.secho(f"error: {exc.message}", fg="red", err=True)
+            for d in exc.details[:50]:
+                typer.echo(f"  - {d}", err=True)
+            raise typer.Exit(1) from None
+    return wrapper
+
+
+class _Bar:
+    """A tqdm progress bar per stage, on stderr."""
+
+    def __init__(self):
+        self.bars = {}
+
+    def __call__(self, stage: str, done: int, total: int) -> None:
+        from tqdm import tqdm
+
+        bar = self.bars.get(stage)
+        if bar is None:
+            bar = self.bars[stage] = tqdm(total=total, desc=stage, unit="item", file=sys.stderr, leave=True)
+        bar.n = done
+        bar.refresh()
+        if done >= total:
+            bar.close()
+
+
+def _service():
+    from kb.db import get_engine
+    from search.service import SearchService
+
+    settings = get_settings()
+    _initialise(quiet=True)
+    return SearchService.open(settings, get_engine(settings))
+
+
+def _initialise(quiet: bool = False):
+    from kb.bootstrap import initialise
+
+    return initialise(get_settings(), progress=None if quiet else _Bar())
+
+
+@app.command()
+@friendly
+def init() -> None:
+    """Create or upgrade the database, load the built-in library, build the search indexes."""
+    settings = get_settings()
+    report = _initialise()
+    _out(f"data directory: {settings.data_dir}")
+    _out(f"library version {report.version}: {report.indicators} active indicators"
+         + (" (new version loaded)" if report.new_version else " (unchanged)"))
+    _out("search indexes " + (f"rebuilt ({report.embedded_now} passages embedded now)" if report.rebuilt_index
+                              else "up to date") + f"; took {sum(report.seconds.values()):.1f} s")
+
+
+@app.command()
+@friendly
+def serve(host: str = "127.0.0.1", port: int = 8000) -> None:
+    """Start the web UI and the JSON API (initialises first if needed)."""
+    import uvicorn
+
+    from web.app import create_app
+
+    _initialise()
+    _out(f"serving on http://{host}:{port}  (API docs at /docs)")
+    uvicorn.run(create_app(get_settings()), host=host, port=port, log_level="warning")
+
+
+@app.command()
+@friendly
+def search(query: str, k: Annotated[int, typer.Option("-k", help="how many hits")] = 10,
+           mode: str = "hybrid", as_json: Annotated[bool, typer.Option("--json")] = False) -> None:
+    """Print the best indicators for a query."""
+    result = _service().query(query, k=k, mode=mode)
+    if as_json:
+        _out(json.dumps({"query": result.query, "total": result.total,
+                         "hits": [h.model_dump() for h in result.hits]}, ensure_ascii=False, indent=1))
+        return
+    _out(f"{result.total} matches for 「{result.query}」")
+    for n, h in enumerate(result.hits, start=1):
+        _out(f"{n:>2}. {h.name} [{h.unit or '定性'}]  {h.code}  {h.level1}/{h.level2}  "
+             f"{h.category} › {h.subcategory} › {h.direction}  ({h.score:.3f})")
+
+
+REPLACE_HELP = "retire indicators of the imported categories that the file no longer has"
+
+
+@app.command("import")
+@friendly
+def import_(path: Path, replace: Annotated[bool, typer.Option(help=REPLACE_HELP)] = False) -> None:
+    """Load a bureau's own indicator library from a spreadsheet (.xlsx) or CSV."""
+    from indicators.library_sheet import import_library
+
+    version = import_library(get_settings(), path, replace=replace)
+    if version is None:
+        _out("nothing changed: the file matches the current library")
+        return
+    _out(f"library version {version.number}: {version.added} added, {version.changed} changed, "
+         f"{version.retired} retired; {version.indicator_count} active indicators")
+    _initialise()
+
+
+@app.command("export")
+@friendly
+def export(path: Path) -> None:
+    """Write the library to a spreadsheet (.xlsx) or CSV."""
+    from indicators.library_sheet import export_library
+
+    count = export_library(get_settings(), path)
+    _out(f"wrote {count} indicators to {path}")
+
+
+@app.command()
+@friendly
+def vectors() -> None:
+    """Rebuild the passage vectors shipped in the package for the built-in library
+    (only passages whose text changed are embedded again)."""
+    import tempfile
+
+    from sqlmodel import Session
+
+    from kb import store
+    from kb.bootstrap import initialise
+    from kb.db import get_engine
+    from kb.settings import Settings
+    from search.documents import passage_text
+    from search.encoders import make_encoder
+    from search.vectors import ship_vectors
+
+    with tempfile.TemporaryDirectory() as tmp:
+        settings = Settings(data_dir=Path(tmp), database_url=None, encoder=get_settings().encoder)
+        initialise(settings, progress=_Bar())
+        with Session(get_engine(settings)) as session:
+            texts = [passage_text(i) for i in store.all_indicators(session)]
+        where = ship_vectors(make_encoder(settings.encoder), texts, cache_dir=settings.data_dir / "vectors")
+    _out(f"wrote {len(texts)} vectors to {where}")
+
+
+def main() -> None:  # pragma: no cover
+    app()

@@ -1,0 +1,28 @@
+"""A small exception hierarchy; each error carries the HTTP status the web layer renders."""
+
+from __future__ import annotations
+
+
+class KBError(Exception):
+    status = 400
+
+    def __init__(self, message: str, *, details: list | None = None):
+        super().__init__(message)
+        self.message = message
+        self.details = details or []
+
+
+class NotFound(KBError):
+    status = 404
+
+
+class InvalidInput(KBError):
+    status = 422
+
+
+class Forbidden(KBError):
+    status = 403
+
+
+class NotReady(KBError):
+    status = 503

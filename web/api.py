@@ -1,0 +1,57 @@
+"""The JSON API (/api/v1), per the contract. Endpoints are plain `def`: FastAPI runs them in
+its thread pool, so encoding and checking never block the event loop."""
+
+from __future__ import annotations
+
+from typing import Annotated, Literal
+
+from fastapi import APIRouter, Query
+
+from kb import store
+from web.deps import FiltersDep, SearchDep, SessionDep
+
+router = APIRouter(prefix="/api/v1", tags=["indicators"])
+
+
+@router.get("/search")
+def search(
+    service: SearchDep,
+    filters: FiltersDep,
+    q: Annotated[str, Query(max_length=200, description="what you are looking for, e.g. 学生营养午餐补助")],
+    k: Annotated[int, Query(ge=1, le=100)] = 10,
+    mode: Literal["hybrid", "lexical", "semantic"] = "hybrid",
+) -> dict:
+    result = service.query(q, k=k, mode=mode, filters=filters)
+    return {"query": result.query, "total": result.total, "mode": mode,
+            "hits": [h.model_dump() for h in result.hits]}
+
+
+@router.get("/indicators")
+def list_indicators(
+    session: SessionDep,
+    filters: FiltersDep,
+    offset: Annotated[int, Query(ge=0)] = 0,
+    limit: Annotated[int, Query(ge=1, le=1000)] = 100,
+) -> dict:
+    total, items = store.query_indicators(session, filters=filters, offset=offset, limit=limit)
+    return {"total": total, "offset": offset, "limit": limit, "items": [i.model_dump() for i in items]}
+
+
+@router.get("/indicators/{code}")
+def get_indicator(code: str, session: SessionDep) -> dict:
+    return store.get_indicator(session, code=code).model_dump()
+
+
+@router.get("/taxonomy")
+def taxonomy(session: SessionDep) -> dict:
+    tree = store.taxonomy(session)
+    version = store.current_version(session)
+    return {"version": version.number if version else None, "categories": tree,
+            "counts": {"categories": len(tree), "subcategories": sum(len(c["subcategories"]) for c in tree),
+                       "directions": sum(len(s["directions"]) for c in tree for s in c["subcategories"]),
+                       "indicators": sum(c["count"] for c in tree)}}
+
+
+@router.get("/versions")
+def versions(session: SessionDep) -> dict:
+    return {"versions": [v.model_dump() for v in store.list_versions(session)]}

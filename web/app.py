@@ -1,0 +1,57 @@
+"""The FastAPI application: JSON API, pages, error handling, start-up."""
+
+from __future__ import annotations
+
+import logging
+from contextlib import asynccontextmanager
+from pathlib import Path
+
+from fastapi import FastAPI
+from fastapi.templating import Jinja2Templates
+
+from kb.db import create_schema, get_engine
+from kb.errors import NotReady
+from kb.settings import Settings, get_settings
+from search.service import SearchService
+from web import api, errors
+
+log = logging.getLogger("kb.web")
+HERE = Path(__file__).parent
+
+
+def load_search(app: FastAPI) -> None:
+    """(Re)load the search engine for the current library version; keep serving on failure."""
+    try:
+        service = SearchService.open(app.state.settings, app.state.engine)
+        service.warm_up()
+        app.state.search, app.state.search_problem = service, None
+    except NotReady as exc:
+        app.state.search, app.state.search_problem = None, exc.message
+        log.warning("search not ready: %s", exc.message)
+
+
+def create_app(settings: Settings | None = None) -> FastAPI:
+    settings = settings or get_settings()
+
+    @asynccontextmanager
+    async def lifespan(app: FastAPI):
+        create_schema(app.state.engine)
+        load_search(app)
+        yield
+
+    app = FastAPI(title="绩效指标知识库 API", version="1", lifespan=lifespan,
+                  description="Performance-budgeting indicator library: search, taxonomy, goal checking, drafting.")
+    app.state.settings = settings
+    app.state.engine = get_engine(settings)
+    app.state.search = None
+    app.state.search_problem = "starting"
+    app.state.templates = Jinja2Templates(directory=HERE / "templates")
+    errors.install(app)
+    app.add_middleware(errors.BodyLimit, max_bytes=settings.max_body_bytes)
+    app.include_router(api.router)
+
+    @app.get("/health", tags=["meta"])
+    def health() -> dict:
+        return {"status": "ok", "search_ready": app.state.search is not None}
+
+    return app

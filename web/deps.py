@@ -1,0 +1,64 @@
+"""Dependencies as aliases, in one place."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from typing import Annotated
+
+from fastapi import Depends, Header, Query, Request
+from sqlmodel import Session
+
+from indicators.framework import canonical_level1, canonical_level2
+from kb.errors import Forbidden, InvalidInput, NotReady
+from kb.settings import Settings
+from kb.store import Filters
+from search.service import SearchService
+
+
+def get_settings(request: Request) -> Settings:
+    return request.app.state.settings
+
+
+def get_session(request: Request) -> Iterator[Session]:
+    with Session(request.app.state.engine) as session:
+        yield session
+
+
+def get_search(request: Request) -> SearchService:
+    service = request.app.state.search
+    if service is None:
+        raise NotReady(request.app.state.search_problem or "the search indexes are not loaded; run `kb init`")
+    return service
+
+
+def get_filters(
+    category: Annotated[str | None, Query(max_length=64, description="category name or code")] = None,
+    subcategory: Annotated[str | None, Query(max_length=64, description="subcategory name or code")] = None,
+    direction: Annotated[str | None, Query(max_length=64, description="spending direction name or code")] = None,
+    level1: Annotated[str | None, Query(max_length=16, description="一级指标, e.g. 产出指标 or 产出")] = None,
+    level2: Annotated[str | None, Query(max_length=16, description="二级指标, e.g. 质量指标 or 质量")] = None,
+) -> Filters:
+    l1 = canonical_level1(level1) if level1 else None
+    l2 = canonical_level2(level2) if level2 else None
+    if level1 and l1 is None:
+        raise InvalidInput(f"level1 {level1!r} is not a level-1 indicator; "
+                           "use 产出指标, 成本指标, 效益指标 or 满意度指标")
+    if level2 and l2 is None:
+        raise InvalidInput(f"level2 {level2!r} is not a level-2 indicator, e.g. 数量指标, 质量指标, 社会效益指标")
+    return Filters(category=category or None, subcategory=subcategory or None, direction=direction or None,
+                   level1=l1, level2=l2)
+
+
+def require_admin(request: Request, x_admin_token: Annotated[str | None, Header()] = None) -> None:
+    expected = request.app.state.settings.admin_token
+    if not expected:
+        raise Forbidden("library changes are disabled: set KB_ADMIN_TOKEN on the server to enable them")
+    if x_admin_token != expected:
+        raise Forbidden("this action needs the admin token in the X-Admin-Token header")
+
+
+SettingsDep = Annotated[Settings, Depends(get_settings)]
+SessionDep = Annotated[Session, Depends(get_session)]
+SearchDep = Annotated[SearchService, Depends(get_search)]
+FiltersDep = Annotated[Filters, Depends(get_filters)]
+AdminDep = Annotated[None, Depends(require_admin)]
