@@ -142,9 +142,10 @@ def _parse_indicator(raw: dict, d: DirectionRecord, where: str, problems: list[s
         problems.append(f"{where} ({name}): source is empty; name where the actual value will come from")
     formula = _text(raw.get("formula"))
     aliases = raw.get("aliases") or []
-    if not isinstance(aliases, list) or not all(isinstance(a, str) for a in aliases):
-        problems.append(f"{where} ({name}): aliases must be a list of strings")
+    if not isinstance(aliases, list) or not all(isinstance(a, str | int) for a in aliases):
+        problems.append(f"{where} ({name}): aliases must be a list of words, e.g. [受助学生数, 补助人数]")
         aliases = []
+    aliases = [str(a) for a in aliases]
     low, high = _range(raw.get("cost_range"), f"{where} ({name})", problems)
     unknown = set(raw) - {"id", "name", "l1", "l2", "op", "unit", "def", "formula", "typical", "basis",
                           "source", "aliases", "cost_range", "status", "superseded_by"}
@@ -195,7 +196,7 @@ def parse_file(path: Path, problems: list[str]) -> tuple[list[DirectionRecord], 
                 continue
             d = DirectionRecord(
                 code=_text(raw_dir["code"]), name=_text(raw_dir["name"]), summary=_text(raw_dir.get("summary")),
-                keywords=tuple(raw_dir.get("keywords") or ()), category=cat, category_code=cat_code,
+                keywords=tuple(str(k) for k in raw_dir.get("keywords") or ()), category=cat, category_code=cat_code,
                 subcategory=_text(sub["name"]), subcategory_code=_text(sub["code"]), common=common)
             if not d.code.startswith(_text(sub["code"])):
                 problems.append(f"{dwhere} ({d.name}): code {d.code} should start with its subcategory code "

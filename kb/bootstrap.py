@@ -33,14 +33,15 @@ class InitReport:
 def load_builtin(settings: Settings, *, library_dir: Path | None = None) -> store.LibraryVersion | None:
     """Store the built-in library as a new version when its files changed; None when unchanged."""
     from indicators.catalog import builtin_rows
-    from indicators.library import LIBRARY_DIR
+    from indicators.library import LIBRARY_DIR, fingerprint_files, library_files
 
-    rows, fingerprint = builtin_rows(library_dir or LIBRARY_DIR)
+    directory = library_dir or LIBRARY_DIR
     engine = get_engine(settings)
     with session_scope(engine) as session:
         last = store.last_version_from(session, source_prefix="builtin")
-        if last and last.fingerprint == fingerprint:
-            return None
+        if last and last.fingerprint == fingerprint_files(library_files(directory)):
+            return None  # unchanged files: no need to parse them
+        rows, fingerprint = builtin_rows(directory)
         source = "builtin" if library_dir is None else f"builtin:{library_dir.name}"
         version = store.apply_library(session, rows, source=source, fingerprint=fingerprint, replace=True)
         if version is not None:

@@ -56,18 +56,19 @@ class _Bar:
 
 
 def _service():
+    """The search engine, initialising first only if the data directory is empty or stale."""
     from kb.db import get_engine
     from search.service import SearchService
 
     settings = get_settings()
-    _initialise(quiet=True)
+    _initialise(builtin=False)
     return SearchService.open(settings, get_engine(settings))
 
 
-def _initialise(quiet: bool = False):
+def _initialise(builtin: bool = True):
     from kb.bootstrap import initialise
 
-    return initialise(get_settings(), progress=None if quiet else _Bar())
+    return initialise(get_settings(), progress=_Bar(), builtin=builtin)
 
 
 @app.command()
@@ -127,7 +128,7 @@ def import_(path: Path, replace: Annotated[bool, typer.Option(help=REPLACE_HELP)
         return
     _out(f"library version {version.number}: {version.added} added, {version.changed} changed, "
          f"{version.retired} retired; {version.indicator_count} active indicators")
-    _initialise()
+    _initialise(builtin=False)
 
 
 @app.command("export")

@@ -69,7 +69,9 @@ class SentenceTransformerEncoder:
                 f"KB_ENCODER=st:{name_or_path} needs sentence-transformers: pip install '.[st]' "
                 "(install CPU torch first with: pip install torch==2.13.0)") from exc
         self._model = SentenceTransformer(name_or_path, device="cpu")
-        self.dim = int(self._model.get_sentence_embedding_dimension())
+        get_dim = getattr(self._model, "get_embedding_dimension", None) or \
+            self._model.get_sentence_embedding_dimension
+        self.dim = int(get_dim())
         self.id = f"st-{name_or_path.rstrip('/').replace('/', '_')}"
         e5 = "e5" in name_or_path.lower()
         self._q, self._p = ("query: ", "passage: ") if e5 else ("", "")

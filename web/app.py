@@ -13,7 +13,7 @@ from kb.db import create_schema, get_engine
 from kb.errors import NotReady
 from kb.settings import Settings, get_settings
 from search.service import SearchService
-from web import api, errors
+from web import api, errors, pages
 
 log = logging.getLogger("kb.web")
 HERE = Path(__file__).parent
@@ -46,9 +46,11 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.state.search = None
     app.state.search_problem = "starting"
     app.state.templates = Jinja2Templates(directory=HERE / "templates")
+    pages.configure(app.state.templates)  # hashed static URLs and the page filters
     errors.install(app)
     app.add_middleware(errors.BodyLimit, max_bytes=settings.max_body_bytes)
     app.include_router(api.router)
+    pages.include_routers(app)  # /static and the htmx pages
 
     @app.get("/health", tags=["meta"])
     def health() -> dict:
