@@ -6,6 +6,8 @@ pair, operator or unit is.
 
 from __future__ import annotations
 
+import re
+
 LEVELS: dict[str, tuple[str, ...]] = {
     "产出指标": ("数量指标", "质量指标", "时效指标"),
     "成本指标": ("经济成本指标", "社会成本指标", "生态环境成本指标"),
@@ -56,9 +58,16 @@ def canonical_level1(value: str) -> str | None:
     return LEVEL1_ALIASES.get(value)
 
 
+NOT_RATIOS = ("速率", "频率", "功率", "汇率", "利率")
+# incidence-style rates may be stated per 10,000 / 100,000 people or per 亿元 of GDP
+PER_POPULATION_UNIT = re.compile(r"^(?:1|人|例|起|次|件)?/(?:(?:十|百|千|10|100|1000)?万(?:人|人口|例)?|亿元|百万人)$")
+
+
 def expected_unit_kind(name: str) -> str | None:
     """What kind of unit an indicator name calls for: 'ratio', 'people' or None (no rule)."""
-    if name.endswith(("率", "比例", "占比", "比重", "满意度", "覆盖面", "达标率")):
+    if name.endswith(NOT_RATIOS):
+        return None
+    if name.endswith(("率", "比例", "占比", "比重", "满意度", "覆盖面")):
         return "ratio"
     if name.endswith(("人数", "人次")) or name.endswith("人员数"):
         return "people"
@@ -70,7 +79,7 @@ def unit_fits(name: str, unit: str) -> bool:
     kind = expected_unit_kind(name)
     unit = (unit or "").strip()
     if kind == "ratio":
-        return unit in RATIO_UNITS
+        return unit in RATIO_UNITS or unit == "‱" or bool(PER_POPULATION_UNIT.match(unit))
     if kind == "people":
         return unit in PEOPLE_UNITS
     return True
