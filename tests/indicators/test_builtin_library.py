@@ -1,0 +1,146 @@
+"""The built-in library: size, structure and the rules every indicator follows; and the
+validator that enforces them catches each kind of violation."""
+
+from collections import Counter
+from functools import lru_cache
+
+import pytest
+
+from indicators.framework import LEVEL1_OF, LEVELS, unit_fits
+from indicators.library import LibraryError, load_library, name_distinct_ratio, parse_file, skeleton_repeats
+
+
+@lru_cache(maxsize=1)
+def library():
+    return load_library()
+
+
+def test_at_least_shenzhens_size():
+    lib = library()
+    categories = {d.category_code for d in lib.directions}
+    subcategories = {d.subcategory_code for d in lib.directions}
+    assert len(categories) >= 21 and len(subcategories) >= 65
+    assert len(lib.directions) >= 293 and len(lib.indicators) >= 7750
+
+
+def test_codes_unique_and_stable_in_form():
+    lib = library()
+    codes = [i.code for i in lib.indicators]
+    assert len(codes) == len(set(codes))
+    assert all(i.code.startswith(i.direction_code + "-") for i in lib.indicators)
+    assert all(d.code.startswith(d.subcategory_code) and d.subcategory_code.startswith(d.category_code)
+               for d in lib.directions)
+
+
+def test_no_duplicate_names_within_a_direction():
+    per_direction = Counter((i.direction_code, i.name) for i in library().indicators)
+    assert [k for k, n in per_direction.items() if n > 1] == []
+
+
+def test_level_pairs_are_from_the_framework():
+    assert all(LEVEL1_OF[i.level2] == i.level1 for i in library().indicators)
+
+
+def test_every_direction_covers_all_dimensions():
+    have: dict[str, set[str]] = {}
+    for i in library().indicators:
+        have.setdefault(i.direction_code, set()).update({i.level1, i.level2})
+    needed = {*LEVELS, *LEVELS["产出指标"]}
+    assert {code: needed - got for code, got in have.items() if needed - got} == {}
+
+
+def test_every_direction_has_a_practitioners_set_of_indicators():
+    sizes = Counter(i.direction_code for i in library().indicators)
+    assert min(sizes.values()) >= 20
+
+
+def test_explanations_present_and_not_a_reused_skeleton():
+    lib = library()
+    assert all(len(i.explanation) >= 12 for i in lib.indicators)
+    assert skeleton_repeats(lib.indicators) == []
+
+
+def test_units_fit_names():
+    bad = [(i.code, i.name, i.unit) for i in library().indicators if i.unit and not unit_fits(i.name, i.unit)]
+    assert bad == []
+
+
+def test_ratios_have_formulas_and_cost_indicators_have_ranges():
+    lib = library()
+    ratios = [i for i in lib.indicators if i.unit == "%"]
+    assert sum(bool(i.formula) for i in ratios) / len(ratios) >= 0.9
+    costs = [i for i in lib.indicators if i.level2 == "经济成本指标"]
+    assert sum(i.cost_low is not None for i in costs) / len(costs) >= 0.6
+
+
+def test_names_are_mostly_distinct_across_the_library():
+    assert name_distinct_ratio(library().indicators) >= 0.75
+
+
+# ---- the validator catches each violation ------------------------------------------------
+
+HEAD = """category: 测试
+code: "999"
+subcategories:
+  - name: 子类
+    code: "99901"
+    directions:
+      - name: 方向
+        code: "9990101"
+        indicators:
+"""
+GOOD_ROWS = [
+    '{id: 1, name: 受益人数, l2: 数量, unit: 人, op: "≥", def: 年度内实际受益的人数按名单去重统计, basis: 计划标准, source: 台账}',
+    '{id: 2, name: 验收合格率, l2: 质量, unit: "%", op: "≥", def: 验收合格的项目占完工项目的比例, basis: 行业标准, source: 验收报告}',
+    '{id: 3, name: 完成时限, l2: 时效, unit: 天, op: "≤", def: 从立项到完成全部任务所用的天数, basis: 计划标准, source: 进度台账}',
+    '{id: 4, name: 人均成本, l2: 经济成本, unit: 元/人, op: "≤", def: 项目总支出除以受益人数得到的人均支出, basis: 历史标准, '
+    'source: 财务凭证, cost_range: [100, 300]}',
+    '{id: 5, name: 群众知晓率, l2: 社会效益, unit: "%", op: "≥", def: 抽样调查中知道该项政策的群众占受访群众比例, basis: 历史标准, '
+    'source: 问卷调查}',
+    '{id: 6, name: 受益群众满意度, l2: 满意度, unit: "%", op: "≥", def: 问卷调查中受益群众表示满意和基本满意的比例, '
+    'basis: 历史标准, source: 问卷调查}',
+]
+
+
+def problems_for(tmp_path, rows):
+    path = tmp_path / "999-test.yaml"
+    path.write_text(HEAD + "".join(f"          - {r}\n" for r in rows), encoding="utf-8")
+    problems: list[str] = []
+    parse_file(path, problems)
+    return problems
+
+
+def test_a_good_direction_passes(tmp_path):
+    assert problems_for(tmp_path, GOOD_ROWS) == []
+
+
+@pytest.mark.parametrize("change,expected", [
+    (lambda r: r[:5], "no 满意度指标"),
+    (lambda r: [r[0], *r[2:]], "no 质量指标"),
+    (lambda r: [*r, r[0]], "appears 2 times"),
+    (lambda r: [r[0].replace("unit: 人", "unit: '%'"), *r[1:]], "does not fit the name"),
+    (lambda r: [r[0].replace("l2: 数量", "l2: 好坏"), *r[1:]], "is not a level-2 indicator"),
+    (lambda r: [r[0].replace("l2: 数量", "l1: 效益, l2: 数量"), *r[1:]], "does not hold 数量指标"),
+    (lambda r: [r[0].replace("def: 年度内实际受益的人数按名单去重统计", "def: 人数"), *r[1:]], "def is missing or too short"),
+    (lambda r: [r[0].replace('op: "≥"', 'op: "约"'), *r[1:]], "op '约' must be one of"),
+    (lambda r: [*r[:3], r[3].replace("[100, 300]", "[300, 100]"), *r[4:]], "cost_range"),
+])
+def test_validator_catches(tmp_path, change, expected):
+    assert any(expected in p for p in problems_for(tmp_path, change(list(GOOD_ROWS))))
+
+
+def test_skeleton_reuse_is_caught(tmp_path):
+    rows = [f'{{id: {n}, name: 项目{n}完成率, l2: 质量, unit: "%", op: "≥", def: 反映项目{n}完成情况的指标值, '
+            f'basis: 计划标准, source: 台账}}' for n in range(1, 6)]
+    path = tmp_path / "999-test.yaml"
+    path.write_text(HEAD + "".join(f"          - {r}\n" for r in rows), encoding="utf-8")
+    problems: list[str] = []
+    _, records = parse_file(path, problems)
+    assert skeleton_repeats(records) and "reused by 5 indicators" in skeleton_repeats(records)[0]
+
+
+def test_load_library_reports_every_problem_at_once(tmp_path):
+    (tmp_path / "999-test.yaml").write_text(HEAD + f"          - {GOOD_ROWS[0]}\n", encoding="utf-8")
+    with pytest.raises(LibraryError) as err:
+        load_library(tmp_path)
+    assert len(err.value.problems) == 5  # 质量, 时效, 成本, 效益, 满意度 are all missing
