@@ -116,6 +116,68 @@ def search(query: str, k: Annotated[int, typer.Option("-k", help="how many hits"
 REPLACE_HELP = "retire indicators of the imported categories that the file no longer has"
 
 
+SEVERITY_MARK = {"error": "✗", "warning": "!", "info": "·"}
+
+
+@app.command()
+@friendly
+def check(files: Annotated[list[Path], typer.Argument(help="JSON, JSON lines, a folder, or goal spreadsheets")],
+          as_json: Annotated[bool, typer.Option("--json")] = False,
+          xlsx: Annotated[Path | None, typer.Option(help="also write a summary workbook here")] = None) -> None:
+    """Check one or more goal documents for quantifiability, completeness and budget match."""
+    from indicators.checker import check_goal
+    from indicators.goal_sheets import read_goal_batch, summary_workbook
+
+    documents = [doc for path in files for doc in read_goal_batch(path)]
+    service = _service()
+    results = [(doc, check_goal(doc, service)) for doc in documents]
+    if xlsx:
+        xlsx.write_bytes(summary_workbook(results))
+    if as_json:
+        _out(json.dumps([{"project": d.project.name, **r.model_dump()} for d, r in results],
+                        ensure_ascii=False, indent=1))
+        return
+    for doc, result in results:
+        _out(f"【{doc.project.name}】 {result.score} 分 · {result.grade}")
+        for f in result.findings:
+            where = f" [指标{f.indicator + 1}]" if f.indicator is not None else ""
+            _out(f"  {SEVERITY_MARK[f.severity]} {f.code}{where} {f.message}")
+            if f.suggestion:
+                _out(f"      → {f.suggestion}")
+    if xlsx:
+        _out(f"summary written to {xlsx}")
+
+
+@app.command()
+@friendly
+def draft(name: Annotated[str, typer.Option("--name", help="project name")],
+          description: Annotated[str, typer.Option(help="what the project does")] = "",
+          budget: Annotated[float | None, typer.Option(help="budget in 万元")] = None,
+          direction: Annotated[str, typer.Option(help="spending direction name or code (inferred if omitted)")] = "",
+          as_json: Annotated[bool, typer.Option("--json")] = False) -> None:
+    """Print a drafted goal document for a project, built from the library."""
+    from pydantic import ValidationError
+
+    from indicators.drafter import draft_goal
+    from indicators.goals import Project
+
+    try:
+        project = Project(name=name, description=description or None, budget=budget, direction=direction or None)
+    except ValidationError as exc:
+        raise KBError(f"the project is not valid: {exc.errors()[0]['msg']}") from None
+    doc = draft_goal(project, _service())
+    if as_json:
+        _out(doc.model_dump_json(indent=1))
+        return
+    _out(f"【{doc.project.name}】{doc.project.direction or ''}")
+    _out(f"年度绩效目标：{doc.goal}")
+    for n, ind in enumerate(doc.indicators, start=1):
+        _out(f"{n:>2}. {ind.level1}/{ind.level2}  {ind.name}  {ind.operator}{ind.value_text}{ind.unit}"
+             f"  （{ind.basis or '取值依据待填'}）")
+    for f in getattr(doc, "findings", []):
+        _out(f"  {SEVERITY_MARK[f.severity]} {f.message}")
+
+
 @app.command("import")
 @friendly
 def import_(path: Path, replace: Annotated[bool, typer.Option(help=REPLACE_HELP)] = False) -> None:

