@@ -8,6 +8,7 @@ from pathlib import Path
 
 import pytest
 from fastapi.testclient import TestClient
+from sqlalchemy import make_url, text
 from sqlmodel import SQLModel, create_engine
 
 from kb.bootstrap import initialise
@@ -22,13 +23,23 @@ PG_URL = os.environ.get("KB_TEST_DATABASE_URL")
 BACKENDS = ["sqlite"] + (["postgres"] if PG_URL else [])
 
 
-def make_settings(data_dir: Path, backend: str = "sqlite", **overrides) -> Settings:
-    url = None
-    if backend == "postgres":
-        url = PG_URL
-        engine = create_engine(url)
-        SQLModel.metadata.drop_all(engine)
-        engine.dispose()
+def postgres_database(name: str) -> str:
+    """The URL of an empty database `name` on the test server (created if needed)."""
+    base = make_url(PG_URL)
+    admin = create_engine(base, isolation_level="AUTOCOMMIT")
+    with admin.connect() as conn:
+        if not conn.execute(text("SELECT 1 FROM pg_database WHERE datname = :n"), {"n": name}).scalar():
+            conn.execute(text(f'CREATE DATABASE "{name}"'))
+    admin.dispose()
+    url = base.set(database=name)
+    engine = create_engine(url)
+    SQLModel.metadata.drop_all(engine)
+    engine.dispose()
+    return url.render_as_string(hide_password=False)
+
+
+def make_settings(data_dir: Path, backend: str = "sqlite", database: str = "kb_test", **overrides) -> Settings:
+    url = postgres_database(database) if backend == "postgres" else None
     return Settings(data_dir=data_dir, database_url=url, admin_token="test-token", **overrides)
 
 
@@ -62,7 +73,7 @@ def client(kb_settings):
         yield c
 
 
-@pytest.fixture
-def fresh_settings(tmp_path) -> Settings:
-    """An empty data directory of its own (SQLite), for tests that change the library."""
-    return make_settings(tmp_path / "kb")
+@pytest.fixture(params=BACKENDS)
+def fresh_settings(request, tmp_path) -> Settings:
+    """An empty knowledge base of its own, for tests that change the library."""
+    return make_settings(tmp_path / "kb", request.param, database="kb_test_fresh")
