@@ -1,0 +1,232 @@
+"""End-to-end in a real browser: Debian's chromium driven by Playwright, against a real uvicorn
+server over the fixture knowledge base. Saves a screenshot of each main page to
+artifacts/screenshots/ for a person to look at."""
+
+from __future__ import annotations
+
+import io
+import json
+import socket
+import threading
+import time
+from contextlib import contextmanager
+from pathlib import Path
+
+import pytest
+import uvicorn
+from openpyxl import load_workbook
+
+from indicators import goal_sheets
+from indicators.goals import GoalDocument
+from web.app import create_app
+
+CHROMIUM = Path("/usr/bin/chromium")
+ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+        "--disable-background-networking", "--disable-component-update", "--disable-sync", "--lang=zh-CN"]
+SHOTS = Path(__file__).resolve().parents[2] / "artifacts" / "screenshots"
+LAPTOP = {"width": 1366, "height": 768}
+
+pytestmark = [
+    pytest.mark.browser,
+    pytest.mark.skipif(not CHROMIUM.exists(), reason="needs Debian's chromium at /usr/bin/chromium "
+                       "(apt-get install -y chromium fonts-wqy-microhei)"),
+]
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+@contextmanager
+def serve(app):
+    """A real uvicorn server on 127.0.0.1 in a background thread."""
+    port = free_port()
+    server = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning", lifespan="on"))
+    thread = threading.Thread(target=server.run, daemon=True)
+    thread.start()
+    deadline = time.monotonic() + 60
+    while not server.started:
+        if time.monotonic() > deadline or not thread.is_alive():
+            pytest.fail("the uvicorn server did not start within 60 s")
+        time.sleep(0.05)
+    try:
+        yield f"http://127.0.0.1:{port}"
+    finally:
+        server.should_exit = True
+        thread.join(timeout=10)
+
+
+@pytest.fixture(scope="module")
+def base_url(kb_settings):
+    with serve(create_app(kb_settings)) as url:
+        yield url
+
+
+@pytest.fixture(scope="module")
+def browser():
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as p:
+        b = p.chromium.launch(executable_path=str(CHROMIUM), args=ARGS)
+        yield b
+        b.close()
+
+
+@pytest.fixture
+def page(browser, base_url):
+    context = browser.new_context(viewport=LAPTOP, locale="zh-CN", base_url=base_url, accept_downloads=True)
+    pg = context.new_page()
+    errors: list[str] = []
+    pg.on("pageerror", lambda exc: errors.append(str(exc)))
+    yield pg
+    context.close()
+    assert errors == [], f"JavaScript errors: {errors}"
+
+
+def shot(pg, name: str) -> None:
+    SHOTS.mkdir(parents=True, exist_ok=True)
+    pg.screenshot(path=str(SHOTS / f"{name}.png"))
+
+
+def fits_the_laptop(pg) -> bool:
+    return pg.evaluate("document.documentElement.scrollWidth <= window.innerWidth")
+
+
+def test_search_as_you_type_then_open_an_indicator(page):
+    page.goto("/")
+    page.locator("#q").press_sequentially("路灯", delay=50)
+    page.wait_for_selector("ol.hits li.hit h2 mark")
+    assert "q=%E8%B7%AF%E7%81%AF" in page.url  # the URL follows the search, for back and bookmarks
+    assert page.locator("ol.hits li.hit h2 mark").first.inner_text() == "路灯"
+    page.locator("input[name=level1][value=满意度指标]").check()
+    page.wait_for_function("document.querySelectorAll('ol.hits li.hit').length === 1")
+    page.locator("input[name=level1][value='']").check()
+    page.wait_for_function("document.querySelectorAll('ol.hits li.hit').length > 1")
+    assert fits_the_laptop(page)
+    shot(page, "search")
+    first = page.locator("ol.hits li.hit h2 a").first
+    name = first.inner_text()
+    first.click()
+    page.wait_for_url("**/indicators/*")
+    assert page.locator("h1").inner_text().startswith(name)
+    assert page.locator(".similar-list a").count() > 0
+    shot(page, "indicator")
+
+
+def test_slash_key_jumps_to_the_search_box_and_tab_reaches_the_skip_link(page):
+    page.goto("/browse")
+    page.keyboard.press("Tab")
+    assert page.evaluate("document.activeElement.className") == "skip-link"
+    page.goto("/?q=学生")
+    page.locator("body").click(position={"x": 5, "y": 700})
+    page.keyboard.press("/")
+    assert page.evaluate("document.activeElement.id") == "q"
+
+
+def test_draft_then_fix_a_value_and_its_finding_disappears(page):
+    page.goto("/draft?direction=2120101")
+    page.get_by_label("项目名称").fill("城市路灯维护")
+    page.get_by_label("预算金额", exact=True).fill("300")
+    page.get_by_role("button", name="生成草稿").click()
+    page.wait_for_selector("#draft-form table.draft-table")
+    missing = page.locator("#findings li.finding[data-code=IND_VALUE_MISSING]").first
+    row = int(missing.get_attribute("data-row"))
+    assert page.locator(f"#row-{row}-status a").get_attribute("href") == f"#f-row-{row}"
+    assert fits_the_laptop(page)
+    shot(page, "draft")
+    page.fill(f"#ind-{row}-value", "10")
+    page.press(f"#ind-{row}-value", "Tab")
+    page.wait_for_selector(f"#findings li.finding[data-code=IND_VALUE_MISSING][data-row='{row}']", state="detached")
+    assert page.locator(f"#row-{row}-status").inner_text().strip() == "✓"
+    # the checked document is kept in this browser once the swap has settled
+    page.wait_for_function(f"JSON.parse(localStorage.getItem('kb-draft')).indicators[{row}].value === '10'")
+
+    # Enter in a field refreshes the draft; it must not press the first row's "删除"
+    rows = page.locator("tbody tr[id^=row-]").count()
+    page.fill("#p_department", "市城管局")
+    page.press("#p_department", "Enter")
+    page.wait_for_function("document.getElementById('p_department').value === '市城管局'")
+    page.wait_for_load_state("networkidle")
+    assert page.locator("tbody tr[id^=row-]").count() == rows
+
+    # remove a row, then add one from another page: the draft kept in this browser comes back
+    page.get_by_role("button", name="删除第 1 行", exact=False).click()
+    page.wait_for_function(f"document.querySelectorAll('tbody tr[id^=row-]').length === {rows - 1}")
+    page.wait_for_function("document.activeElement.name === 'remove'")  # focus stays in the table
+    page.goto("/draft")
+    assert page.get_by_role("button", name="继续编辑上次的草稿").is_visible()
+    page.goto("/indicators/2050201-007")
+    page.get_by_role("button", name="加入我的草稿").click()
+    page.wait_for_selector("#draft-form")
+    assert page.locator("#p_name").input_value() == "城市路灯维护"
+    names = page.locator("tbody input[name=name]")
+    assert names.count() == rows and names.last.input_value() == "受益学生及家长满意度"
+
+
+def test_draft_adds_indicators_found_by_search(page):
+    page.goto("/draft")
+    page.get_by_label("项目名称").fill("学生营养改善")
+    page.get_by_role("button", name="生成草稿").click()
+    page.wait_for_selector("#draft-form")
+    before = page.locator("tbody tr[id^=row-]").count()
+    page.locator("#add_q").press_sequentially("路灯节电", delay=30)
+    page.wait_for_selector("#add-results button[name=add]")
+    page.locator("#add-results button[name=add]").first.click()
+    page.wait_for_function(f"document.querySelectorAll('tbody tr[id^=row-]').length === {before + 1}")
+    page.wait_for_function("document.activeElement.name === 'value'")  # ready to type the new row's target
+    assert page.locator("tbody input[name=name]").last.input_value() == "路灯节电率"
+
+
+def test_upload_spreadsheets_then_sort_the_report_and_export_it(page, tmp_path):
+    good = {"project": {"name": "城市道路照明维护", "department": "市城管局", "direction": "城市道路照明",
+                        "budget": 336}, "goal": "维护路灯12000盏，亮灯率不低于98%。",
+            "indicators": [{"level1": "产出指标", "level2": "数量指标", "name": "维护路灯盏数", "operator": "≥",
+                            "value": "12000", "unit": "盏", "basis": "计划标准"}]}
+    vague = {"project": {"name": "学生营养餐", "budget": 500}, "goal": "",
+             "indicators": [{"level1": "产出指标", "level2": "数量指标", "name": "受益学生人数", "value": "明显提高"}]}
+    sheet = tmp_path / "申报表.xlsx"
+    sheet.write_bytes(goal_sheets.goal_workbook([GoalDocument.model_validate(good)]))
+    other = tmp_path / "营养餐.json"
+    other.write_text(json.dumps(vague, ensure_ascii=False), encoding="utf-8")
+    page.goto("/review")
+    page.get_by_label("选择文件").set_input_files([str(sheet), str(other)])
+    page.get_by_role("button", name="上传并审核").click()
+    page.wait_for_selector(".summary-table tbody tr")
+    assert page.locator(".summary-table tbody tr").count() == 2
+    page.get_by_role("button", name="按错误排序").click()
+    page.get_by_role("button", name="按错误排序").click()
+    header = page.locator(".summary-table th[aria-sort]")
+    assert header.get_attribute("aria-sort") == "descending"
+    assert page.locator(".summary-table tbody tr th").first.inner_text() == "学生营养餐"
+    assert fits_the_laptop(page)
+    shot(page, "review")
+    with page.expect_download() as download:
+        page.get_by_role("button", name="导出审核报告（Excel）").click()
+    wb = load_workbook(io.BytesIO(Path(download.value.path()).read_bytes()))
+    assert sorted(r[0].value for r in wb["汇总"].iter_rows(min_row=2)) == ["城市道路照明维护", "学生营养餐"]
+
+
+@pytest.mark.parametrize("name,url", [("browse", "/browse"), ("direction", "/browse/2050201"),
+                                      ("library", "/library"), ("draft-start", "/draft"),
+                                      ("error", "/indicators/NOPE-1")])
+def test_main_pages_fit_a_laptop_screen(page, name, url):
+    page.goto(url)
+    assert page.locator("h1").count() == 1 and fits_the_laptop(page)
+    shot(page, name)
+
+
+def test_an_upload_over_the_size_limit_gets_a_readable_message(browser, kb_settings, tmp_path):
+    big = tmp_path / "big.json"
+    big.write_text(json.dumps({"project": {"name": "x" * 200}, "goal": "很长" * 20_000, "indicators": []}))
+    with serve(create_app(kb_settings.model_copy(update={"max_body_bytes": 50_000}))) as url:
+        context = browser.new_context(viewport=LAPTOP, locale="zh-CN", base_url=url)
+        pg = context.new_page()
+        pg.goto("/review")
+        pg.get_by_label("选择文件").set_input_files(str(big))
+        pg.get_by_role("button", name="上传并审核").click()
+        alert = pg.locator("#report [role=alert]")
+        alert.wait_for()
+        assert "413" in alert.inner_text() and "50000 bytes" in alert.inner_text()
+        context.close()

@@ -1,0 +1,222 @@
+"""The draft page: project form → drafted indicator table → edit, add, remove, re-check, export.
+
+The whole document travels with every request (form fields, or the JSON the browser kept
+in localStorage); nothing is stored on the server between requests.
+"""
+
+from __future__ import annotations
+
+import json
+from typing import Annotated
+
+from fastapi import APIRouter, Depends, Query, Request
+from fastapi.responses import HTMLResponse, Response
+from pydantic import ValidationError
+from starlette.datastructures import FormData
+
+from indicators import goal_sheets
+from indicators.checker import check_goal
+from indicators.drafter import draft_goal
+from indicators.framework import BASES, OPERATORS
+from indicators.goals import MAX_INDICATORS, Project
+from kb import store
+from kb.errors import InvalidInput, NotFound, NotReady
+from web.deps import SessionDep
+from web.pages import attachment, render, search_problem
+from web.pages_forms import (
+    PROJECT_FIELDS,
+    blank_row,
+    has_rows_or_project,
+    library_row,
+    raw_from_doc,
+    raw_from_form,
+    raw_from_json,
+    to_document,
+)
+
+router = APIRouter(include_in_schema=False)
+
+
+async def read_form(request: Request) -> FormData:
+    """The parsed form, so that handlers can be plain `def` (run in the thread pool)."""
+    return await request.form(max_fields=MAX_FIELDS, max_files=0)
+
+
+FormDep = Annotated[FormData, Depends(read_form)]
+ADD_HITS = 8
+MAX_FIELDS = 40 + 10 * MAX_INDICATORS  # project, goal and nine fields per indicator row
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+
+def check(request: Request, raw: dict) -> dict:
+    """The checker's verdict on the page's document, or what keeps it from being read."""
+    doc, problems = to_document(raw)
+    result = check_goal(doc, request.app.state.search) if doc is not None else None
+    by_row: dict[int, list] = {}
+    for f in result.findings if result else []:
+        if f.indicator is not None:
+            by_row.setdefault(f.indicator, []).append(f)
+    counts = {s: sum(f.severity == s for f in result.findings) for s in ("error", "warning", "info")} \
+        if result else {}
+    return {"raw": raw, "result": result, "problems": problems, "by_row": by_row, "counts": counts,
+            "problem": search_problem(request)}
+
+
+def hints(session, raw: dict) -> dict[str, object]:
+    """Library records of the rows that came from the library, for links and reference values."""
+    out = {}
+    for row in raw["indicators"]:
+        code = row.get("code")
+        if code and code not in out:
+            try:
+                out[code] = store.get_indicator(session, code=code)
+            except NotFound:
+                continue
+    return out
+
+
+def directions(session) -> list:
+    return [d for d, _, _ in store.all_directions(session)]
+
+
+def add_hits(request: Request, q: str) -> list:
+    q = q.strip()[:200]
+    if not q or request.app.state.search is None:
+        return []
+    return request.app.state.search.search(q, k=ADD_HITS)
+
+
+def editor(request: Request, session, raw: dict, *, notice: str | None = None, add_q: str = "",
+           status_code: int = 200):
+    context = check(request, raw) | {"nav": "draft", "mode": "edit", "hints": hints(session, raw),
+                                     "notice": notice, "add_q": add_q, "add_hits": add_hits(request, add_q),
+                                     "bases": BASES, "operators": OPERATORS, "directions": directions(session)}
+    return render(request, "draft.html", context, fragment="_draft.html", status_code=status_code)
+
+
+def project_form(request: Request, session, project: dict, *, add: list[str] | None = None,
+                 problems: list[str] | None = None, status_code: int = 200):
+    adding = []
+    for code in add or []:
+        try:
+            adding.append(store.get_indicator(session, code=code))
+        except NotFound:
+            continue
+    context = {"nav": "draft", "mode": "project", "project": project, "adding": adding,
+               "problems": problems or [], "directions": directions(session), "problem": search_problem(request)}
+    return render(request, "draft.html", context, fragment="_project_form.html", status_code=status_code)
+
+
+@router.get("/draft", response_class=HTMLResponse)
+def draft_page(
+    request: Request,
+    session: SessionDep,
+    direction: Annotated[str, Query(max_length=64)] = "",
+    name: Annotated[str, Query(max_length=200)] = "",
+    add: Annotated[list[str], Query(max_length=20)] = (),  # type: ignore[assignment]
+):
+    known = {d.code: d.name for d in directions(session)}
+    project = dict.fromkeys(PROJECT_FIELDS, "") | {"budget_unit": "万元", "direction": known.get(direction, direction),
+                                                   "name": name}
+    return project_form(request, session, project, add=list(add))
+
+
+def _add(session, raw: dict, code: str) -> str:
+    try:
+        indicator = store.get_indicator(session, code=code)
+    except NotFound:
+        raise NotFound(f"没有编码为“{code}”的指标，无法加入草稿；请通过搜索选择指标") from None
+    if any(r["code"] == code for r in raw["indicators"]):
+        return f"『{indicator.name}』已在草稿中"
+    if len(raw["indicators"]) >= MAX_INDICATORS:
+        raise InvalidInput(f"草稿已有 {MAX_INDICATORS} 个指标，达到上限；请先删除不需要的指标")
+    raw["indicators"].append(library_row(indicator))
+    return f"已加入『{indicator.name}』，请填写指标值"
+
+
+@router.post("/draft", response_class=HTMLResponse)
+def draft_create(request: Request, session: SessionDep, form: FormDep):
+    fields = {f: str(form.get(f"p_{f}") or "").strip() for f in PROJECT_FIELDS}
+    codes = [str(c) for c in form.getlist("add")][:20]
+    raw_project = fields | {"budget_unit": fields["budget_unit"] or "万元"}
+    try:
+        project = Project.model_validate({k: (v or None) for k, v in raw_project.items()})
+    except ValidationError:
+        _, problems = to_document({"project": raw_project, "goal": "", "indicators": []})
+        return project_form(request, session, raw_project, add=codes, problems=problems, status_code=422)
+    if request.app.state.search is None:
+        raise NotReady(f"起草需要指标库搜索，但搜索尚未就绪：{search_problem(request)}")
+    drafted = draft_goal(project, request.app.state.search)
+    raw = raw_from_doc(drafted.model_dump(mode="json"))
+    raw["project"] = raw_project | {k: v for k, v in raw["project"].items() if v and not raw_project.get(k)}
+    notes = [_add(session, raw, code) for code in codes]
+    notice = "已按项目信息从指标库起草。请逐行填写指标值、核对单位和取值依据；右侧检查结果会随修改自动更新。"
+    return editor(request, session, raw, notice=" ".join([notice, *notes]))
+
+
+@router.post("/draft/edit", response_class=HTMLResponse)
+def draft_edit(request: Request, session: SessionDep, form: FormDep):
+    payload = str(form.get("doc") or "").strip()
+    codes = [str(c) for c in form.getlist("add") if str(c).strip()][:20]
+    if payload:
+        raw = raw_from_json(payload)
+    elif has_rows_or_project(form):
+        raw = raw_from_form(form)
+    else:  # "add to my draft" with no draft in this browser yet: start with the project
+        project = dict.fromkeys(PROJECT_FIELDS, "") | {"budget_unit": "万元"}
+        return project_form(request, session, project, add=codes)
+    notes = [_add(session, raw, code) for code in codes]
+    action = str(form.get("action") or "")
+    remove = str(form.get("remove") or "")
+    if remove.isdigit() and int(remove) < len(raw["indicators"]):
+        gone = raw["indicators"].pop(int(remove))
+        notes.append(f"已删除第 {int(remove) + 1} 行『{gone['name'] or '未命名指标'}』")
+    if action == "blank":
+        if len(raw["indicators"]) >= MAX_INDICATORS:
+            raise InvalidInput(f"草稿已有 {MAX_INDICATORS} 个指标，达到上限；请先删除不需要的指标")
+        raw["indicators"].append(blank_row())
+        notes.append("已在末尾添加一行，请填写")
+    add_q = str(form.get("add_q") or "") if action in ("search", "refresh") else ""
+    return editor(request, session, raw, notice=" ".join(notes) or None, add_q=add_q)
+
+
+@router.post("/draft/check", response_class=HTMLResponse)
+def draft_check(request: Request, session: SessionDep, form: FormDep):
+    raw = raw_from_form(form)
+    if not request.headers.get("hx-request"):
+        return editor(request, session, raw)
+    context = check(request, raw)
+    return request.app.state.templates.TemplateResponse(request, "_check.html", context)
+
+
+@router.get("/draft/search", response_class=HTMLResponse)
+def draft_search(request: Request, add_q: Annotated[str, Query(max_length=200)] = ""):
+    return request.app.state.templates.TemplateResponse(
+        request, "_add_results.html", {"add_q": add_q.strip(), "add_hits": add_hits(request, add_q),
+                                       "problem": search_problem(request)})
+
+
+def _document_or_422(raw: dict):
+    doc, problems = to_document(raw)
+    if doc is None:
+        raise InvalidInput("草稿还有内容无法识别，不能导出；请按提示修改后再导出", details=problems)
+    return doc
+
+
+def _filename(doc, suffix: str) -> dict[str, str]:
+    return attachment(f"绩效目标-{doc.project.name}"[:80] + suffix, f"goal{suffix}")
+
+
+@router.post("/draft/export.json")
+def draft_export_json(form: FormDep) -> Response:
+    doc = _document_or_422(raw_from_form(form))
+    body = json.dumps(doc.model_dump(mode="json", exclude_none=True), ensure_ascii=False, indent=2)
+    return Response(body, media_type="application/json; charset=utf-8",
+                    headers=_filename(doc, ".json"))
+
+
+@router.post("/draft/export.xlsx")
+def draft_export_xlsx(form: FormDep) -> Response:
+    doc = _document_or_422(raw_from_form(form))
+    body = goal_sheets.goal_workbook([doc])
+    return Response(body, media_type=XLSX, headers=_filename(doc, ".xlsx"))

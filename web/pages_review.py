@@ -1,0 +1,132 @@
+"""The review page: upload filled goal spreadsheets or JSON documents → a sortable summary and
+each project's findings → the report as a spreadsheet."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Annotated
+
+from fastapi import APIRouter, File, Form, Request, UploadFile
+from fastapi.responses import HTMLResponse, Response
+from pydantic import ValidationError
+
+from indicators import goal_sheets
+from indicators.checker import check_goal
+from indicators.goals import BUDGET_SCALE, GoalDocument
+from kb.errors import InvalidInput, KBError
+from web.pages import attachment, render, search_problem
+from web.pages_forms import describe_errors, raw_from_doc
+
+router = APIRouter(include_in_schema=False)
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+SUFFIXES = (".xlsx", ".json")
+GRADE_ORDER = {"优": 4, "良": 3, "中": 2, "差": 1}
+
+
+def _json_documents(name: str, data: bytes) -> tuple[list, list[str]]:
+    """Documents in a JSON file: one document, a list of them, or {"documents": [...]}."""
+    try:
+        payload = json.loads(data.decode("utf-8-sig"))
+    except UnicodeDecodeError:
+        return [], [f"{name}：不是 UTF-8 编码的文本；请另存为 UTF-8 后重新上传"]
+    except json.JSONDecodeError as exc:
+        return [], [f"{name}：不是有效的 JSON（第 {exc.lineno} 行第 {exc.colno} 列附近：{exc.msg}）"]
+    if isinstance(payload, dict) and isinstance(payload.get("documents"), list):
+        payload = payload["documents"]
+    items = payload if isinstance(payload, list) else [payload]
+    docs, problems = [], []
+    for n, item in enumerate(items, start=1):
+        where = name if len(items) == 1 else f"{name} 第 {n} 份"
+        if not isinstance(item, dict):
+            problems.append(f"{where}：不是目标文档对象（应含 project、goal、indicators）")
+            continue
+        try:
+            docs.append(GoalDocument.model_validate(item))
+        except ValidationError as exc:
+            problems.append(f"{where}：" + "；".join(describe_errors(exc, raw_from_doc(item))[:5]))
+    return docs, problems
+
+
+def _sheet_documents(name: str, data: bytes) -> tuple[list, list[str]]:
+    """Every project of a filled template; a workbook with problems is reported whole, cell by cell."""
+    try:
+        return list(goal_sheets.read_goal_workbook(data, source=name)), []
+    except goal_sheets.GoalSheetError as exc:
+        return [], [str(p) for p in exc.problems]
+    except KBError as exc:
+        return [], [f"{name}：{exc.message}"]
+
+
+def read_uploads(files: list[tuple[str, bytes]]) -> tuple[list[tuple[str, GoalDocument]], list[str]]:
+    """(source file, document) pairs from every readable file, and what was wrong with the others."""
+    found, problems = [], []
+    for name, data in files:
+        suffix = Path(name).suffix.lower()
+        if suffix not in SUFFIXES:
+            problems.append(f"{name or '未命名文件'}：只能上传填好的模板（.xlsx）或 JSON 文档（.json）")
+            continue
+        if not data:
+            problems.append(f"{name}：文件是空的")
+            continue
+        docs, trouble = (_sheet_documents if suffix == ".xlsx" else _json_documents)(name, data)
+        found += [(name, d) for d in docs]
+        problems += trouble
+    return found, problems
+
+
+def review(request: Request, docs: list[tuple[str, GoalDocument]]) -> list[dict]:
+    limit = request.app.state.settings.max_batch
+    if len(docs) > limit:
+        raise InvalidInput(f"一次上传了 {len(docs)} 份绩效目标，超过 {limit} 份的上限；请分批审核")
+    lookup = request.app.state.search
+    entries = []
+    for n, (source, doc) in enumerate(docs, start=1):
+        result = check_goal(doc, lookup)
+        counts = {s: sum(f.severity == s for f in result.findings) for s in ("error", "warning", "info")}
+        budget = doc.project.budget
+        entries.append({"n": n, "source": source, "doc": doc, "result": result, "counts": counts,
+                        "budget_yuan": None if budget is None else budget * BUDGET_SCALE[doc.project.budget_unit]})
+    return entries
+
+
+def report_context(request: Request, entries: list[dict], problems: list[str]) -> dict:
+    docs_json = json.dumps([{"source": e["source"], "doc": e["doc"].model_dump(mode="json", exclude_none=True)}
+                            for e in entries], ensure_ascii=False)
+    grades = {g: sum(e["result"].grade == g for e in entries) for g in GRADE_ORDER}
+    return {"nav": "review", "entries": entries, "file_problems": problems, "docs_json": docs_json,
+            "grades": grades, "grade_order": GRADE_ORDER, "problem": search_problem(request), "reviewed": True}
+
+
+@router.get("/review", response_class=HTMLResponse)
+def review_page(request: Request):
+    return render(request, "review.html", {"nav": "review", "reviewed": False, "problem": search_problem(request)})
+
+
+@router.post("/review", response_class=HTMLResponse)
+def review_upload(request: Request,
+                  files: Annotated[list[UploadFile] | None, File(description="填好的模板或 JSON")] = None):
+    uploads = [(Path(f.filename or "").name, f.file.read()) for f in files or [] if f.filename]
+    if not uploads:
+        raise InvalidInput("没有收到文件：请选择一个或多个填好的模板（.xlsx）或 JSON 文档后再上传")
+    docs, problems = read_uploads(uploads)
+    entries = review(request, docs)
+    return render(request, "review.html", report_context(request, entries, problems), fragment="_report.html")
+
+
+@router.get("/review/template.xlsx")
+def review_template() -> Response:
+    return Response(goal_sheets.template_workbook(), media_type=XLSX,
+                    headers=attachment("绩效目标申报表模板.xlsx", "goal-template.xlsx"))
+
+
+@router.post("/review/export.xlsx")
+def review_export(request: Request, docs: Annotated[str, Form()]) -> Response:
+    try:
+        items = json.loads(docs)
+        pairs = [(str(i["source"]), GoalDocument.model_validate(i["doc"])) for i in items]
+    except (ValueError, TypeError, KeyError, ValidationError):
+        raise InvalidInput("报告数据无法读取；请重新上传文件生成报告后再导出") from None
+    entries = review(request, pairs)
+    body = goal_sheets.summary_workbook([(e["doc"], e["result"]) for e in entries])
+    return Response(body, media_type=XLSX, headers=attachment("绩效目标审核报告.xlsx", "goal-review.xlsx"))

@@ -1,0 +1,171 @@
+/* Small progressive enhancements; every page works without them. */
+(function () {
+  "use strict";
+
+  var DRAFT_KEY = "kb-draft";
+
+  function storage() {
+    try { return window.localStorage; } catch (e) { return null; }
+  }
+
+  function errorFragment(status, message) {
+    var box = document.createElement("div");
+    box.className = "notice error";
+    box.setAttribute("role", "alert");
+    var title = document.createElement("h2");
+    title.className = "notice-title";
+    title.textContent = status === 413 ? "内容太大（413）" : "请求失败（" + status + "）";
+    var p = document.createElement("p");
+    p.className = "message";
+    p.textContent = message;
+    box.appendChild(title);
+    box.appendChild(p);
+    return box.outerHTML;
+  }
+
+  /* JSON errors (the body-size limit answers in JSON) become a readable notice. */
+  document.addEventListener("htmx:beforeSwap", function (evt) {
+    var xhr = evt.detail.xhr;
+    var type = xhr.getResponseHeader("Content-Type") || "";
+    if (xhr.status >= 400 && type.indexOf("application/json") === 0) {
+      var message = "服务器拒绝了请求。";
+      try { message = JSON.parse(xhr.responseText).error.message || message; } catch (e) { /* keep default */ }
+      evt.detail.serverResponse = errorFragment(xhr.status, message);
+      evt.detail.shouldSwap = true;
+      evt.detail.isError = true;
+    }
+  });
+
+  /* A lost connection is reported next to the control that was used. */
+  document.addEventListener("htmx:sendError", function (evt) {
+    var target = evt.detail.target;
+    if (target) {
+      target.innerHTML = errorFragment(0, "无法连接服务器，请检查网络后重试。");
+    }
+  });
+
+  /* The draft lives in the page; a copy is kept in this browser so other pages can add to it. */
+  function saveDraft(root) {
+    var state = (root || document).querySelector("#draft-state");
+    var store = storage();
+    if (state && store) { store.setItem(DRAFT_KEY, state.textContent); }
+  }
+
+  function fillCarriers(root) {
+    var store = storage();
+    var saved = store ? store.getItem(DRAFT_KEY) : null;
+    (root || document).querySelectorAll("form[data-draft-carrier]").forEach(function (form) {
+      var field = form.querySelector("input[name=doc]");
+      if (field && saved) { field.value = saved; }
+      if (form.hasAttribute("data-restore") && saved) { form.hidden = false; }
+    });
+  }
+
+  document.addEventListener("submit", function (evt) {
+    if (evt.target.matches("form[data-draft-carrier]")) { fillCarriers(evt.target.parentNode); }
+  }, true);
+
+  document.addEventListener("click", function (evt) {
+    var button = evt.target.closest("[data-forget-draft]");
+    var store = storage();
+    if (button && store) { store.removeItem(DRAFT_KEY); }
+    if (button && button.hasAttribute("data-hide-restore")) { button.closest("form").hidden = true; }
+  });
+
+  /* After a row is added or removed the clicked button is gone: put the focus where work goes on. */
+  var lastDraftAction = null;
+  document.addEventListener("htmx:beforeRequest", function (evt) {
+    var elt = evt.detail.elt;
+    if (elt && elt.tagName === "BUTTON" && elt.closest("#draft-form")) {
+      lastDraftAction = { name: elt.name, value: elt.value };
+    }
+  });
+
+  function focusAfterEdit() {
+    var action = lastDraftAction;
+    lastDraftAction = null;
+    if (!action || !document.getElementById("draft-form")) { return; }
+    var rows = document.querySelectorAll("#draft-form tbody tr[id^=row-]");
+    var last = rows.length ? rows[rows.length - 1] : null;
+    var target = null;
+    if (action.name === "remove") {
+      var i = parseInt(action.value, 10);
+      target = document.querySelector("button[name=remove][value='" + i + "']") ||
+        document.querySelector("button[name=remove][value='" + (i - 1) + "']") || document.getElementById("add_q");
+    } else if (action.name === "add" && last) {
+      target = last.querySelector("input[name=value]");
+    } else if (action.name === "action" && action.value === "blank" && last) {
+      target = last.querySelector("input[name=name]");
+    }
+    if (target) { target.focus(); }
+  }
+
+  /* Sortable tables: header buttons sort the body rows by that column. */
+  function cellValue(row, index, numeric) {
+    var cell = row.children[index];
+    var raw = cell ? (cell.getAttribute("data-sort") || cell.textContent.trim()) : "";
+    if (numeric) {
+      var n = parseFloat(raw.replace(/,/g, ""));
+      return isNaN(n) ? -Infinity : n;
+    }
+    return raw;
+  }
+
+  function sortBy(button) {
+    var th = button.closest("th");
+    var table = th.closest("table");
+    var index = Array.prototype.indexOf.call(th.parentNode.children, th);
+    var numeric = th.hasAttribute("data-numeric");
+    var ascending = th.getAttribute("aria-sort") !== "ascending";
+    table.querySelectorAll("thead th").forEach(function (other) { other.removeAttribute("aria-sort"); });
+    th.setAttribute("aria-sort", ascending ? "ascending" : "descending");
+    var body = table.tBodies[0];
+    var rows = Array.prototype.slice.call(body.rows);
+    rows.sort(function (a, b) {
+      var x = cellValue(a, index, numeric), y = cellValue(b, index, numeric);
+      var c = numeric ? x - y : String(x).localeCompare(String(y), "zh-CN");
+      return ascending ? c : -c;
+    });
+    rows.forEach(function (row) { body.appendChild(row); });
+  }
+
+  function enableSorting(root) {
+    (root || document).querySelectorAll("table[data-sortable] thead th[data-sort-key]").forEach(function (th) {
+      if (th.querySelector("button")) { return; }
+      var button = document.createElement("button");
+      button.type = "button";
+      button.className = "sort";
+      button.textContent = th.textContent.trim();
+      button.setAttribute("aria-label", "按" + button.textContent + "排序");
+      th.textContent = "";
+      th.appendChild(button);
+    });
+  }
+
+  document.addEventListener("click", function (evt) {
+    var button = evt.target.closest("table[data-sortable] th button.sort");
+    if (button) { sortBy(button); }
+  });
+
+  /* "/" jumps to the search box, as on most search sites. */
+  document.addEventListener("keydown", function (evt) {
+    if (evt.key !== "/" || evt.ctrlKey || evt.metaKey || evt.altKey) { return; }
+    var tag = (document.activeElement && document.activeElement.tagName) || "";
+    if (/^(INPUT|TEXTAREA|SELECT)$/.test(tag) || document.activeElement.isContentEditable) { return; }
+    var box = document.getElementById("q");
+    if (box) { evt.preventDefault(); box.focus(); box.select(); }
+  });
+
+  function enhance(root) {
+    saveDraft(root);
+    fillCarriers(root);
+    enableSorting(root);
+  }
+
+  document.addEventListener("DOMContentLoaded", function () { enhance(document); });
+  document.addEventListener("htmx:afterSettle", function (evt) {
+    enhance(document);
+    var target = evt.detail.target;
+    if (target && (target.id === "draft" || target.id === "draft-area")) { focusAfterEdit(); }
+  });
+}());
