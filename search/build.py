@@ -1,8 +1,9 @@
 """Build the lexical and dense indexes for one library version and save them as plain files.
 
 Layout of the index directory: `manifest.json` (library version and fingerprint, encoder,
-tokenizer, counts, timings), `codes.json` (the indicator code of each row), `userdict.txt`
-(jieba domain dictionary), `bm25/` (bm25s files) and `dense.faiss`. A build writes to a
+tokenizer, counts, timings), `docs.json` (the indexed indicator records, row by row, so the
+server starts without reading them through the ORM), `userdict.txt` (jieba domain
+dictionary), `bm25/` (bm25s files), `dense.faiss` and `vectors.npy`. A build writes to a
 temporary directory and swaps it in, so a failed build never leaves a half index.
 """
 
@@ -22,6 +23,7 @@ from search.tokenize import TOKENIZER_VERSION, Tokenizer, write_user_dict
 from search.vectors import embed_passages
 
 Progress = Callable[[str, int, int], None]
+INDEX_FORMAT = 2
 
 
 def domain_terms(indicators: Iterable, keywords: dict[str, list[str]]) -> Iterable[str]:
@@ -57,12 +59,12 @@ def build_indexes(*, index_dir: Path, cache_dir: Path, indicators: list, keyword
     t_lex = time.perf_counter()
     vectors, embedded = embed_passages(encoder, [passage_text(i) for i in indicators], cache_dir=cache_dir,
                                        progress=lambda done, total: progress("embed", done, total))
-    DenseIndex.build(vectors).save(work / "dense.faiss")
+    DenseIndex.build(vectors).save(work)
     t_dense = time.perf_counter()
-    (work / "codes.json").write_text(json.dumps([i.code for i in indicators]))
+    (work / "docs.json").write_text(json.dumps([i.model_dump() for i in indicators], ensure_ascii=False))
     manifest = {
         "library_version": version, "library_fingerprint": fingerprint, "encoder": encoder.id,
-        "tokenizer": TOKENIZER_VERSION, "count": len(indicators), "embedded_now": embedded,
+        "tokenizer": TOKENIZER_VERSION, "format": INDEX_FORMAT, "count": len(indicators), "embedded_now": embedded,
         "seconds": {"lexical": round(t_lex - t0, 2), "dense": round(t_dense - t_lex, 2)},
     }
     (work / "manifest.json").write_text(json.dumps(manifest, ensure_ascii=False, indent=1))
@@ -73,6 +75,12 @@ def build_indexes(*, index_dir: Path, cache_dir: Path, indicators: list, keyword
     work.rename(index_dir)
     shutil.rmtree(old, ignore_errors=True)
     return manifest
+
+
+def manifest_matches(manifest: dict | None, *, version: int | None, encoder_id: str) -> bool:
+    """Whether saved indexes belong to this library version, encoder, tokenizer and format."""
+    return bool(manifest) and manifest.get("library_version") == version and manifest.get("encoder") == encoder_id \
+        and manifest.get("tokenizer") == TOKENIZER_VERSION and manifest.get("format") == INDEX_FORMAT
 
 
 def read_manifest(index_dir: Path) -> dict | None:

