@@ -35,7 +35,7 @@ _CJK_PUNCT = "，。；：！？、（）【】《》「」『』“”‘’·"
 _SPACE_RUN = re.compile(r"[ \t\r\f\v]+")
 _SPACE_NEAR_CJK = re.compile(rf"(?<=[{_CJK}{_CJK_PUNCT}]) +| +(?=[{_CJK}{_CJK_PUNCT}])")
 _SPACE_NEAR_SYMBOL = re.compile(r"(?<=[≥≤<>=%‰/~]) +| +(?=[≥≤<>=%‰/~])")
-_SPACE_IN_NUMBER = re.compile(r"(?<=\d) +(?=\.)|(?<=\d\.) +(?=\d)")
+_SPACE_IN_NUMBER = re.compile(r"(\d) *\. *(\d)")
 
 
 def to_simplified(text: str) -> str:
@@ -67,7 +67,7 @@ def clean_spaces(text: str) -> str:
     text = _SPACE_RUN.sub(" ", text).strip()
     text = _SPACE_NEAR_CJK.sub("", text)
     text = _SPACE_NEAR_SYMBOL.sub("", text)
-    return _SPACE_IN_NUMBER.sub("", text)
+    return _SPACE_IN_NUMBER.sub(r"\1.\2", text)
 
 
 @lru_cache(maxsize=8192)

@@ -1,0 +1,46 @@
+"""Goal checking: `check_goal(doc, lookup)` reviews a 绩效目标申报表 the way a finance bureau does
+(完整性, 细化量化, 相关性, 适当性) and returns findings, a score, a grade and the reasons.
+
+The checks live in `indicators.checks`; this module runs them in order. With `lookup=None`
+the library-dependent checks (standard names, unit-cost ranges, relevance to the spending
+direction, library-based suggestions) are skipped and everything else still runs.
+"""
+
+from __future__ import annotations
+
+from indicators.checks.budget import check_budget
+from indicators.checks.context import prepare
+from indicators.checks.dimensions import check_dimensions
+from indicators.checks.goal_text import check_goal_text
+from indicators.checks.library_match import (
+    check_library_units,
+    check_nonstandard,
+    check_relevance,
+    check_unit_costs,
+    match_library,
+    typical_values,
+)
+from indicators.checks.rows import check_rows
+from indicators.checks.scoring import score
+from indicators.goals import CheckResult, GoalDocument, grade_for
+from indicators.lookup import Lookup
+
+
+def check_goal(doc: GoalDocument, lookup: Lookup | None = None) -> CheckResult:
+    """Findings, score (0-100), grade (优/良/中/差) and rationale for one goal document."""
+    ctx = prepare(doc, lookup)
+    if lookup is not None:
+        match_library(ctx)
+    check_rows(ctx, typical_values(ctx) if lookup is not None else None)
+    check_dimensions(ctx)
+    check_goal_text(ctx)
+    check_budget(ctx)
+    if lookup is not None:
+        check_library_units(ctx)
+        check_unit_costs(ctx)
+        check_relevance(ctx)
+        check_nonstandard(ctx)
+    total, rationale = score(ctx)
+    if lookup is None:
+        rationale.insert(0, "未连接指标库：未检查指标规范性、单位成本范围和与支出方向的相关性")
+    return CheckResult(findings=ctx.sorted_findings(), score=total, grade=grade_for(total), rationale=rationale)

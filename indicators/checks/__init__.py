@@ -1,0 +1,1 @@
+"""The individual goal checks; `indicators.checker.check_goal` runs them."""

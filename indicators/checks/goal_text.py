@@ -1,0 +1,166 @@
+"""Checks of the annual goal text (年度绩效目标), and composing a goal text from indicator rows."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+from functools import lru_cache
+
+from indicators.checks.context import BENEFIT, COST, OUTPUT, SATISFACTION, Context, Row
+from indicators.goals import GoalIndicator, Project
+from indicators.values import Quantity, extract_quantities, find_vague, fmt, in_base, parse_target, parse_unit
+
+_GENERIC_TAIL = re.compile(r"(?:人数|个数|户数|数量|次数|场次|总额|金额|标准|面积|长度|比例|占比|人次|数|率)$")
+_SUBSET = re.compile(r"其中|包括|包含|含|累计|合计|以往|上年|去年|近三年")
+_MULTI_YEAR = re.compile(r"(?:19|20)\d{2}\s*[-~至到—]\s*(?:19|20)\d{2}\s*年|十[三四五六]五(?:期间|时期|末)|"
+                         r"[两二三四五]年(?:内|来|期间|行动)|(?:到|至)\s*(?:19|20)\d{2}\s*年(?:底|末)?")
+
+
+@lru_cache(maxsize=16384)
+def bigrams(text: str) -> frozenset[str]:
+    chars = re.sub(r"[^\w\u4e00-\u9fff]|\d", "", text)
+    return frozenset(chars[i:i + 2] for i in range(len(chars) - 1))
+
+
+@lru_cache(maxsize=16384)
+def name_overlap(name: str, context: str) -> float:
+    """Share of an indicator name's distinctive bigrams found in a stretch of text."""
+    core = _GENERIC_TAIL.sub("", name) if len(name) > 3 else name
+    grams = bigrams(core) or bigrams(name)
+    return len(grams & bigrams(context)) / len(grams) if grams else 0.0
+
+
+def _comparable(q: Quantity, row: Row) -> bool:
+    qu, ru = q.unit, row.unit
+    if qu.kind == "ratio":
+        return ru.kind == "ratio"
+    if qu.kind == "money":
+        return ru.kind in ("money", "unit_cost")
+    if qu.kind == "unit_cost":
+        return ru.kind == "unit_cost" and qu.per == ru.per
+    return bool(qu.base) and qu.base == ru.base and qu.per == ru.per
+
+
+def _states(q: Quantity, row: Row) -> bool:
+    """Whether the row's target is the goal's number (same amount once units are scaled)."""
+    amount = in_base(q.value, q.unit)
+    t = row.target
+    if t.value is None:
+        return False
+    lo = in_base(t.value, row.unit)
+    hi = lo if t.high is None else in_base(t.high, row.unit)
+    return lo - 1e-6 * max(1.0, abs(lo)) <= amount <= hi + 1e-6 * max(1.0, abs(hi))
+
+
+def check_goal_text(ctx: Context) -> None:
+    goal = ctx.goal
+    if not goal.strip():
+        ctx.add("GOAL_MISSING", "error", "没有填写年度绩效目标",
+                suggestion="用一两句话写明本年度的主要产出和效果，并给出数字，例如：" + compose_goal(
+                    ctx.doc.project, [r.raw for r in ctx.rows])[:300])
+        return
+    quantities = extract_quantities(goal)
+    if not quantities:
+        ctx.add("GOAL_NOT_QUANTIFIED", "warning", f"年度绩效目标『{_clip(goal)}』没有可衡量的数量目标",
+                suggestion="写明主要产出和效果的数量，并与指标表一致，例如：" + compose_goal(
+                    ctx.doc.project, [r.raw for r in ctx.rows], with_project=False)[:300])
+    vague = []
+    for clause in re.split(r"[，,；;。！!？?]", goal):
+        if clause and not re.search(r"\d", clause):
+            vague += find_vague(clause)
+    if vague:
+        phrases = "、".join(f"『{v}』" for v in dict.fromkeys(vague))
+        ctx.add("GOAL_VAGUE_WORDING", "warning" if not quantities else "info",
+                f"年度绩效目标中的{phrases}没有对应的目标值",
+                suggestion="把这些表述改成带数字的目标，如『覆盖率由80%提高到85%』")
+    if _MULTI_YEAR.search(goal):
+        ctx.add("GOAL_MULTI_YEAR", "info", f"年度绩效目标提到多年期表述『{_MULTI_YEAR.search(goal).group(0)}』",
+                suggestion="年度绩效目标只写本年度可完成的内容；中长期目标写在项目总体目标中")
+    check_consistency(ctx, quantities)
+
+
+def check_consistency(ctx: Context, quantities: list[Quantity]) -> None:
+    """A number in the goal text that contradicts the value of the indicator measuring the same thing."""
+    rows = [r for r in ctx.rows if r.target.value is not None and r.unit]
+    reported: set[int] = set()
+    for q in quantities:
+        if not q.unit or _SUBSET.search(q.context):
+            continue
+        _unit_against_goal(ctx, q, rows)
+        candidates = [r for r in rows if _comparable(q, r)]
+        if not candidates:
+            continue
+        scored = sorted(((name_overlap(r.name, q.context), r) for r in candidates), key=lambda x: -x[0])
+        best, row = scored[0]
+        second = scored[1][0] if len(scored) > 1 else 0.0
+        need = 0.5 if q.unit.kind in ("ratio", "money") else 0.4
+        if best < need or best - second < 0.2 or row.index in reported or _states(q, row):
+            continue  # no indicator is clearly about this number, or the one that is agrees
+        if any(_states(q, r) and overlap >= 0.3 for overlap, r in scored[1:]):
+            continue  # the number belongs to another indicator the words also fit
+        reported.add(row.index)
+        ctx.add("GOAL_INDICATOR_INCONSISTENT", "error",
+                f"年度绩效目标写的是『{_clip(q.clause, 40)}』，而指标{row.label}的指标值是『{row.value_text}』",
+                indicator=row.index, suggestion="核实后统一年度绩效目标和指标表中的数字")
+
+
+def _unit_against_goal(ctx: Context, q: Quantity, rows: list[Row]) -> None:
+    """The goal says '运营线路210条' and the indicator of that name says 210 %: the unit is wrong."""
+    ratio = q.unit.kind == "ratio"
+    for row in rows:
+        if (row.unit.kind == "ratio") == ratio or _comparable(q, row) or ctx.has("IND_UNIT_MISMATCH", row.index):
+            continue
+        same_number = row.target.value in (q.value, q.value / q.unit.scale)
+        if same_number and name_overlap(row.name, q.context) >= 0.5:
+            ctx.add("IND_UNIT_MISMATCH", "error",
+                    f"{row.label}的单位是『{row.unit.text}』，而年度绩效目标写的是『{_clip(q.clause, 40)}』",
+                    indicator=row.index, suggestion=f"按指标含义更正计量单位，如『{q.unit.text}』")
+
+
+def _clip(text: str, n: int = 60) -> str:
+    return text if len(text) <= n else text[:n] + "…"
+
+
+_OP_WORDS = {"≥": "不少于", ">": "超过", "≤": "不超过", "<": "低于", "=": "为", "≈": "约"}
+
+
+def phrase(ind: GoalIndicator) -> str:
+    """One indicator as words: 受益学生人数不少于8600人; 出水水质达标率不低于95%."""
+    t = parse_target(ind.value, ind.operator, ind.unit)
+    name = ind.name.strip()
+    op = _OP_WORDS.get(t.operator or "=", "为")
+    if t.value is None:
+        if t.text and t.kind in ("deadline", "qualitative"):
+            return f"{name}{t.text}"
+        return f"{name}{op if op != '为' else '达到'}【待填】{ind.unit}"
+    unit = t.unit or ind.unit
+    if op == "不少于" and parse_unit(unit).kind == "ratio":
+        op = "不低于"
+    number = fmt(t.value) + (f"-{fmt(t.high)}" if t.high is not None else "")
+    return f"{name}{op}{number}{unit}"
+
+
+def compose_goal(project: Project, indicators: Iterable[GoalIndicator], *, with_project: bool = True) -> str:
+    """A goal text that states the main outputs, cost and effects with the indicators' own numbers."""
+    groups: dict[str, list[str]] = {OUTPUT: [], COST: [], BENEFIT: [], SATISFACTION: []}
+    for ind in indicators:
+        level1 = ind.level1.strip()
+        for key in groups:
+            if level1.startswith(key[:2]):
+                groups[key].append(phrase(ind))
+                break
+    parts = []
+    if with_project:
+        budget = f"（预算{fmt(project.budget)}{project.budget_unit}）" if project.budget else ""
+        year = f"{project.year}年，" if project.year else ""
+        parts.append(f"{year}实施{project.name}{budget}")
+    if groups[OUTPUT]:
+        outputs = "，".join(groups[OUTPUT][:5])
+        parts.append(outputs if outputs.startswith("完成") else "完成" + outputs)
+    if groups[COST]:
+        parts.append("，".join(groups[COST][:2]))
+    if groups[BENEFIT]:
+        parts.append("实现" + "，".join(groups[BENEFIT][:3]))
+    if groups[SATISFACTION]:
+        parts.append(groups[SATISFACTION][0])
+    return "，".join(parts) + "。" if parts else ""

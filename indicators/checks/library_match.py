@@ -1,0 +1,216 @@
+"""Checks that need the indicator library (through `Lookup`): which library directions fit the
+project, the closest standard indicator for each row (IND_NONSTANDARD), unit costs against the
+library's usual ranges, and rows unrelated to the project (DIRECTION_MISMATCH).
+
+Lexical search (≈1-3 ms) is used for everything; the dense encoder (≈13-40 ms per new text) only
+confirms rows that lexical evidence already marks as suspects.
+"""
+
+from __future__ import annotations
+
+import re
+
+from indicators.checks.context import COST, SATISFACTION, TIMELINESS, Context, Row
+from indicators.checks.goal_text import bigrams, name_overlap
+from indicators.lookup import LibraryHit
+from indicators.normalize import match_key
+from indicators.values import fmt, in_base, parse_target, parse_unit
+
+PROJECT_HITS = 20
+ROW_HITS = 8
+GENERIC_SPREAD = 3                 # close library matches in this many categories: a generic indicator
+LOW_SLACK, HIGH_SLACK = 0.5, 1.5   # unit cost outside [low × 0.5, high × 1.5] is atypical (info)
+FAR = 10.0                         # … and a warning beyond [low ÷ 10, high × 10]: a unit mix-up (元/万元)
+_PER_YEAR = {"": 1.0, "年": 1.0, "月": 12.0, "季度": 4.0, "周": 52.0}
+# DIRECTION_MISMATCH: a row is related when (sim(row, project) − sim(project, generic indicators))
+# − (sim(row, its library direction) − sim(row, project)) reaches this floor (e5 cosines, calibrated on
+# dev-like documents: no alarm on a project's own or generic rows, most pasted-in foreign rows caught).
+RELEVANCE_FLOOR = 0.03
+GENERIC_REFERENCES = ("年度工作任务完成率", "资金使用合规率", "项目验收合格率")
+# Words every kind of project uses; sharing only these with the project text says nothing about relevance.
+_GENERIC = frozenset(bigrams("资金补贴补助服务项目建设管理工作发放完成人数数量比例覆盖合格及时满意年度"
+                             "实施保障质量标准对象人员活动设施达标验收改造维护运行开展提升增长户数次数"
+                             "个数总额金额经费成本费用单位平均人均户均年均按时按期拨付到位执行情况率数量开展组织"))
+
+
+def _short(text: str, n: int = 200) -> str:
+    return text[:n]
+
+
+def match_library(ctx: Context) -> None:
+    """Lexical library hits for every row and the directions that fit the project."""
+    lookup = ctx.lookup
+    if lookup is None:
+        return
+    totals: dict[str, float] = {}
+    if ctx.project_text:
+        for rank, hit in enumerate(lookup.search(_short(ctx.project_text), k=PROJECT_HITS, mode="lexical")):
+            totals[hit.direction_code] = totals.get(hit.direction_code, 0.0) + hit.score / (1 + rank * 0.1)
+    best = max(totals.values(), default=0.0)
+    ctx.directions = {code: s for code, s in sorted(totals.items(), key=lambda kv: -kv[1])[:3] if s >= 0.4 * best}
+    named = ctx.doc.project.direction
+    resolved = lookup.resolve_direction(named) if named else None
+    if resolved is not None:
+        ctx.directions[resolved.code] = best or 1.0
+    for row in ctx.rows:
+        if row.name:
+            ctx.hits[row.index] = lookup.search(_short(row.name, 100), k=ROW_HITS, mode="lexical")
+
+
+def standard_hit(ctx: Context, row: Row) -> LibraryHit | None:
+    """The library indicator this row is, by name or alias."""
+    for hit in ctx.hits.get(row.index, []):
+        names = [hit.name, *getattr(hit, "aliases", ())]
+        if row.key in {match_key(n) for n in names}:
+            return hit
+    return None
+
+
+def _close_hits(ctx: Context, row: Row, minimum: float = 0.3) -> list[LibraryHit]:
+    def close(h: LibraryHit) -> bool:
+        overlap = max(name_overlap(h.name, row.name), name_overlap(row.name, h.name))
+        return overlap >= (minimum if h.direction_code in ctx.directions else max(minimum, 0.5))
+
+    hits = [h for h in ctx.hits.get(row.index, []) if close(h)]
+    return sorted(hits, key=lambda h: (h.direction_code not in ctx.directions, row.level1 not in (None, h.level1)))
+
+
+def typical_values(ctx: Context) -> dict[int, str]:
+    """A typical target from the closest library indicator, for suggestions ('≥95%')."""
+    out = {}
+    for row in ctx.rows:
+        for hit in _close_hits(ctx, row, 0.5):
+            t = parse_target(hit.typical, hit.operator, hit.unit)
+            if t.value is not None and (not row.unit or parse_unit(hit.unit).kind == row.unit.kind):
+                op = t.operator or hit.operator
+                out[row.index] = f"{op if op in ('≥', '≤', '=') else '≥'} {fmt(t.value)}{t.unit or hit.unit}"
+                break
+    return out
+
+
+def _same_measure(a: str, b: str) -> bool:
+    """Two names for the same measure: most of their bigrams shared and the same kind of ending (率, 数, 量…)."""
+    ga, gb = bigrams(a), bigrams(b)
+    return bool(ga and gb) and a[-1] == b[-1] and len(ga & gb) / len(ga | gb) >= 0.6
+
+
+def check_library_units(ctx: Context) -> None:
+    """IND_UNIT_MISMATCH the name rules cannot see: the same library indicator counts in % and the row
+    in 条, or the other way round."""
+    for row in ctx.rows:
+        if row.target.kind != "numeric" or not row.unit or ctx.has("IND_UNIT_MISMATCH", row.index):
+            continue
+        same = (h for h in ctx.hits.get(row.index, []) if _same_measure(h.name, row.name))
+        hit = standard_hit(ctx, row) or next(same, None)
+        if hit is None or not hit.unit:
+            continue
+        lib = parse_unit(hit.unit)
+        kinds = {lib.kind, row.unit.kind}
+        if "ratio" in kinds and kinds & {"quantity", "money", "unit_cost", "duration"}:
+            ctx.add("IND_UNIT_MISMATCH", "error",
+                    f"{row.label}的单位『{row.unit.text}』与指标库中的『{hit.name}』（单位 {hit.unit}）不一致",
+                    indicator=row.index, suggestion=f"按指标含义更正计量单位，如『{hit.unit}』")
+
+
+def check_nonstandard(ctx: Context) -> None:
+    for row in ctx.rows:
+        if not row.name or row.index not in ctx.hits or standard_hit(ctx, row):
+            continue
+        close = _close_hits(ctx, row)[:3]
+        if close:
+            names = "、".join(f"『{h.name}』（{h.unit or '定性'}，{h.direction}）" for h in close)
+            suggestion = f"可改用指标库中的规范指标：{names}"
+        else:
+            suggestion = "指标库中没有相近指标；请核对名称，或在取值依据中说明指标口径和数据来源"
+        ctx.add("IND_NONSTANDARD", "info", f"{row.label}不是指标库中的标准指标", indicator=row.index,
+                suggestion=suggestion)
+
+
+def check_unit_costs(ctx: Context) -> None:
+    """Unit costs against the usual range of the closest library cost indicator."""
+    lookup = ctx.lookup
+    for row in ctx.rows:
+        if row.unit.kind != "unit_cost" or row.amount is None or row.level1 not in (COST, None):
+            continue
+        found = None
+        for hit in lookup.search(_short(row.name, 100), k=10, mode="lexical", level1=COST):
+            hu = parse_unit(hit.unit)
+            if hit.cost_low is None or hit.cost_high is None or hu.per != row.unit.per or hu.kind != "unit_cost":
+                continue
+            if hu.per_time != row.unit.per_time and (hu.per_time not in _PER_YEAR
+                                                     or row.unit.per_time not in _PER_YEAR):
+                continue
+            overlap = max(name_overlap(hit.name, row.name), name_overlap(row.name, hit.name))
+            if overlap >= 0.6 or (overlap >= 0.4 and hit.direction_code in ctx.directions):
+                found, unit = hit, hu
+                break
+        if found is None:
+            continue
+        # both per year when their time bases differ (元/户·年 against 元/户·月)
+        per_year = _PER_YEAR.get(unit.per_time, 1.0) / _PER_YEAR.get(row.unit.per_time, 1.0)
+        low, high = in_base(found.cost_low, unit) * per_year, in_base(found.cost_high, unit) * per_year
+        if low * LOW_SLACK <= row.amount <= high * HIGH_SLACK:
+            continue
+        where = "低于" if row.amount < low * LOW_SLACK else "高于"
+        far = row.amount < low / FAR or row.amount > high * FAR
+        ctx.add("BUDGET_UNIT_COST_ATYPICAL", "warning" if far else "info",
+                f"{row.label}『{row.value_text}』{where}指标库同类指标『{found.name}』（{found.direction}）"
+                f"的常见范围 {fmt(found.cost_low)}-{fmt(found.cost_high)}{found.unit}",
+                indicator=row.index,
+                suggestion="核对单位成本和计量单位（元/万元）；确属特殊情况的，在取值依据中说明测算过程")
+
+
+def _is_common(row: Row, hits: list[LibraryHit]) -> bool:
+    """Indicators any project may carry: satisfaction, payment timeliness, and rows whose close library
+    matches are 共性 indicators or spread over several categories (验收合格率, 资金使用合规率…)."""
+    if row.level1 == SATISFACTION or "满意" in row.name:
+        return True
+    if row.output_kind == TIMELINESS and re.search(r"及时|按时|按期|时限|拨付|兑付|发放", row.name):
+        return True
+    close = [h for h in hits if max(name_overlap(h.name, row.name), name_overlap(row.name, h.name)) >= 0.4]
+    return any(h.common for h in close) or len({h.category for h in close}) >= GENERIC_SPREAD
+
+
+def _fits_project_direction(ctx: Context, row: Row) -> bool:
+    """Whether one of the project's own directions has an indicator close to this row (建后管护机制 in
+    高标准农田建设 has 建后管护主体落实率)."""
+    for code in list(ctx.directions)[:3]:
+        for hit in ctx.lookup.search(_short(row.name, 100), k=3, mode="lexical", direction=code):
+            if max(name_overlap(hit.name, row.name), name_overlap(row.name, hit.name)) >= 0.4:
+                return True
+    return False
+
+
+def check_relevance(ctx: Context) -> None:
+    """DIRECTION_MISMATCH: a row whose library neighbours and meaning lie outside the project's area.
+
+    Suspects are rows that share no distinctive words with the project and whose best library
+    match lies outside the project's directions. The encoder confirms them: a row is unrelated
+    when it is no closer to the project text than generic indicators are, once the pull of the
+    direction it does match is taken off."""
+    lookup = ctx.lookup
+    if not ctx.project_text:
+        return
+    project_grams = bigrams(ctx.project_text)
+    suspects = []
+    for row in ctx.rows:
+        hits = ctx.hits.get(row.index, [])
+        if not hits or _is_common(row, hits) or (bigrams(row.name) - _GENERIC) & project_grams:
+            continue
+        if any(h.direction_code in ctx.directions for h in hits[:3]) or _fits_project_direction(ctx, row):
+            continue
+        suspects.append((row, hits[0]))
+    if not suspects:
+        return
+    references = lookup.similarity(ctx.project_text, list(GENERIC_REFERENCES))
+    generic = sum(references) / len(references)
+    for row, hit in suspects:
+        other = lookup.resolve_direction(hit.direction_code)
+        other_text = f"{hit.direction}：{other.summary}" if other is not None else hit.direction
+        to_project, to_other = lookup.similarity(row.name, [ctx.project_text, other_text])
+        if (to_project - generic) - (to_other - to_project) >= RELEVANCE_FLOOR:
+            continue
+        ctx.add("DIRECTION_MISMATCH", "warning",
+                f"{row.label}与本项目（{ctx.doc.project.name}）的支出方向无关，更像是『{hit.direction}』方向的指标",
+                indicator=row.index,
+                suggestion="删除该指标，或换成反映本项目产出和效果的指标；可用指标检索查找本方向的规范指标")

@@ -1,0 +1,101 @@
+"""Score and grade of a goal document, in the spirit of 财预〔2020〕10号.
+
+Weights follow the self-evaluation convention: 产出 50 (数量 20, 质量 15, 时效 15), 效益 30,
+满意度 10; the 10 points 10号 gives to 预算执行率 go to what a goal can show of it: a cost
+indicator and money that matches the targets. A missing satisfaction dimension moves its weight
+to 产出 and 效益 (as 10号 does) with a small deduction. Within a dimension, each row counts
+fully when it has no problem, half with a warning, not at all with an error; a present
+dimension keeps 40% of its weight for being there. Goal-text and document-wide problems are
+deducted afterwards, and a document with any error-level finding is graded 良 at best.
+Every step is written to the rationale.
+"""
+
+from __future__ import annotations
+
+from indicators.checks.context import BENEFIT, COST, QUALITY, QUANTITY, SATISFACTION, TIMELINESS, Context
+from indicators.goals import grade_for
+from indicators.values import fmt
+
+PARTS = ((QUANTITY, "产出·数量", 20.0), (QUALITY, "产出·质量", 15.0), (TIMELINESS, "产出·时效", 15.0),
+         (BENEFIT, "效益", 30.0), (SATISFACTION, "满意度", 10.0))
+# code → (points per finding, most points in all), deducted after the dimension scores
+DEDUCTIONS = {
+    "GOAL_MISSING": (15, 15), "GOAL_NOT_QUANTIFIED": (8, 8), "GOAL_INDICATOR_INCONSISTENT": (4, 8),
+    "GOAL_VAGUE_WORDING": (2, 2), "IND_DUPLICATE": (2, 4), "DIRECTION_MISMATCH": (4, 8),
+    "IND_BASIS_MISSING": (2, 2), "GOAL_MULTI_YEAR": (2, 2), "DIM_MISSING_SATISFACTION": (3, 3),
+}
+LABELS = {
+    "GOAL_MISSING": "未填写年度绩效目标", "GOAL_NOT_QUANTIFIED": "年度目标未量化",
+    "GOAL_INDICATOR_INCONSISTENT": "年度目标与指标值不一致", "GOAL_VAGUE_WORDING": "年度目标有模糊表述",
+    "IND_DUPLICATE": "指标重复", "DIRECTION_MISMATCH": "指标与支出方向无关", "IND_BASIS_MISSING": "缺少取值依据",
+    "GOAL_MULTI_YEAR": "年度目标混入多年期表述", "DIM_MISSING_SATISFACTION": "缺少满意度指标",
+}
+
+
+def _row_credit(ctx: Context, index: int) -> float:
+    severities = {f.severity for f in ctx.row_findings(index)}
+    return 0.0 if "error" in severities else 0.5 if "warning" in severities else 1.0
+
+
+def _dimension_of(ctx: Context, index: int) -> str | None:
+    row = ctx.rows[index]
+    if row.output_kind:
+        return row.output_kind
+    return row.level1 if row.level1 in (BENEFIT, SATISFACTION, COST) else None
+
+
+def score(ctx: Context) -> tuple[int, list[str]]:
+    rationale: list[str] = []
+    members: dict[str, list[int]] = {}
+    for row in ctx.rows:
+        dim = _dimension_of(ctx, row.index)
+        if dim:
+            members.setdefault(dim, []).append(row.index)
+    weights = {key: w for key, _, w in PARTS}
+    if SATISFACTION not in members:
+        moved = weights.pop(SATISFACTION)
+        share = sum(weights.values())
+        weights = {k: w + moved * w / share for k, w in weights.items()}
+        rationale.append(f"满意度指标缺失，按财预〔2020〕10号将其 {fmt(moved)} 分按比例并入产出和效益")
+    total = 0.0
+    for key, label, _ in PARTS:
+        if key not in weights:
+            continue
+        w = weights[key]
+        rows = members.get(key, [])
+        if not rows:
+            rationale.append(f"{label}（{w:.4g} 分）：没有指标，得 0 分")
+            continue
+        quality = sum(_row_credit(ctx, i) for i in rows) / len(rows)
+        got = w * (0.4 + 0.6 * quality)
+        total += got
+        rationale.append(f"{label}（{w:.4g} 分）：{len(rows)} 个指标，{quality:.0%} 无问题，得 {got:.1f} 分")
+    total += _money(ctx, members, rationale)
+    for code, (each, most) in DEDUCTIONS.items():
+        n = sum(f.code == code for f in ctx.findings)
+        if n:
+            cut = min(most, each * n)
+            total -= cut
+            rationale.append(f"扣 {fmt(cut)} 分：{LABELS[code]}" + (f"（{n} 处）" if n > 1 else ""))
+    final = max(0, min(100, round(total)))
+    errors = sum(f.severity == "error" for f in ctx.findings)
+    if errors and final >= 90:
+        final = 89
+        rationale.append(f"有 {errors} 个错误级问题，等级最高为『良』，得分记为 89")
+    rationale.append(f"合计 {final} 分，等级『{grade_for(final)}』（优 ≥ 90，良 ≥ 80，中 ≥ 60，差 < 60）")
+    return final, rationale
+
+
+def _money(ctx: Context, members: dict[str, list[int]], rationale: list[str]) -> float:
+    """10 points: a cost indicator (5, scaled by its rows' quality) and money consistent with targets (5)."""
+    cost_rows = members.get(COST, [])
+    got = 0.0
+    if cost_rows:
+        got += 5 * (0.4 + 0.6 * sum(_row_credit(ctx, i) for i in cost_rows) / len(cost_rows))
+    problems = [f for f in ctx.findings if f.severity != "info" and f.code in (
+        "BUDGET_MISSING", "BUDGET_COST_EXCEEDS", "BUDGET_SCALE_MISMATCH", "BUDGET_UNIT_COST_ATYPICAL")]
+    cuts = {"BUDGET_MISSING": 5, "BUDGET_COST_EXCEEDS": 5, "BUDGET_SCALE_MISMATCH": 3, "BUDGET_UNIT_COST_ATYPICAL": 1}
+    fit = max(0.0, 5.0 - sum(cuts[f.code] for f in problems))
+    what = "；".join(dict.fromkeys(f.code for f in problems)) or "预算与目标相符"
+    rationale.append(f"成本与预算匹配（10 分）：{'有' if cost_rows else '无'}成本指标，{what}，得 {got + fit:.1f} 分")
+    return got + fit

@@ -1,0 +1,223 @@
+"""Drafting a goal document from a project: `draft_goal(project, lookup)`.
+
+The spending direction is the one named (resolved in the library) or the best fit for the
+project's name and description. From its library indicators a compact set (≤ 15) is chosen that
+covers 产出(数量/质量/时效), 成本, 效益 and 满意度, most relevant to the project first within each
+dimension. Values come from the library's typical values, from the budget divided by the usual
+unit cost where a quantity pairs with a unit cost, or stay empty for the user to fill in (the
+draft's findings say which). The goal text is composed from the chosen rows.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+
+from indicators.checker import check_goal
+from indicators.checks.goal_text import compose_goal, name_overlap
+from indicators.goals import BUDGET_SCALE, Draft, Finding, GoalIndicator, Project
+from indicators.lookup import Direction, LibraryIndicator, Lookup
+from indicators.normalize import match_key, normalize_text
+from indicators.values import fmt, in_base, parse_target, parse_unit, same_base
+
+# level 2 (or a group of them) → how many rows at most, in the order of the 申报表
+SLOTS: tuple[tuple[tuple[str, ...], int], ...] = (
+    (("数量指标",), 3),
+    (("质量指标",), 2),
+    (("时效指标",), 1),
+    (("经济成本指标",), 2),
+    (("社会成本指标", "生态环境成本指标"), 1),
+    (("经济效益指标", "社会效益指标", "生态效益指标", "可持续影响指标"), 3),
+    (("服务对象满意度指标",), 1),
+)
+MAX_ROWS = 15
+# e5 cosine between the project text and a direction's "name：summary"; below it the direction is only a
+# guess (the library has no direction for this kind of project) and the draft says so.
+DIRECTION_FIT_FLOOR = 0.91
+SECOND_DIRECTION = 0.25   # a second suggested direction scoring this share of the first is drafted from too
+_WORKS = re.compile(r"建设|新建|改建|扩建|改造|工程|(?<!实)施工|修缮|维修|整治|铺设|修建")
+_PER_YEAR = {"": 1.0, "年": 1.0, "月": 12.0}
+
+
+def project_text(project: Project) -> str:
+    parts = (project.name, project.direction or "", project.description or "")
+    return " ".join(normalize_text(p) for p in parts if p)[:200]
+
+
+def choose_directions(project: Project, lookup: Lookup) -> tuple[list[Direction], bool]:
+    """The named direction when the library knows it; else the best fit for the project's text, plus a
+    second direction of the same category when the text clearly spans both (挥发性有机物治理和扬尘管控);
+    and whether the choice is confident."""
+    if project.direction:
+        found = lookup.resolve_direction(project.direction)
+        if found is not None:
+            return [found], True
+    suggestions = lookup.suggest_directions(project_text(project), k=3)
+    if not suggestions:
+        return [], False
+    (first, best), chosen = suggestions[0], [suggestions[0][0]]
+    for direction, score in suggestions[1:2]:
+        if score >= SECOND_DIRECTION * best and direction.category == first.category and not direction.common:
+            chosen.append(direction)
+    return chosen, _fits(project, first, lookup)
+
+
+def _fits(project: Project, direction: Direction, lookup: Lookup) -> bool:
+    """The project names the direction or one of its keywords (路灯 → 城市道路照明), or its text is close
+    in meaning to the direction's summary."""
+    text = project_text(project)
+    words = [direction.name, *getattr(direction, "keywords", ())]
+    if any(len(w) >= 2 and normalize_text(w) in text for w in words):
+        return True
+    return lookup.similarity(text, [f"{direction.name}：{direction.summary}"])[0] >= DIRECTION_FIT_FLOOR
+
+
+def _relevance(project: Project, lookup: Lookup, directions: list[Direction]) -> dict[str, float]:
+    """Indicator code → how well it answers the project's text (hybrid search within each direction;
+    a second direction counts a little less than the first)."""
+    text = project_text(project)
+    scores: dict[str, float] = {}
+    for weight, direction in zip((1.0, 0.8), directions, strict=False):
+        for rank, hit in enumerate(lookup.search(text, k=50, direction=direction.code)):
+            scores[hit.code] = weight * (hit.score + 1.0 / (rank + 2))
+    return scores
+
+
+def _pick(candidates: list[LibraryIndicator], relevance: dict[str, float], level2s: tuple[str, ...], n: int,
+          taken: set[str]) -> list[LibraryIndicator]:
+    pool = [c for c in candidates if c.level2 in level2s and match_key(c.name) not in taken]
+    order = {c.code: i for i, c in enumerate(candidates)}
+    pool.sort(key=lambda c: (-relevance.get(c.code, 0.0), order[c.code]))
+    if level2s == ("经济成本指标",):  # two unit costs of the same thing (元/台 twice) cannot both hold
+        pers: set[str] = set()
+        distinct = []
+        for c in pool:
+            per = parse_unit(c.unit).per or c.unit
+            if per not in pers:
+                distinct.append(c)
+                pers.add(per)
+        pool = distinct
+    if len(level2s) > 1:  # 效益: one of each kind first, then the next best
+        firsts, rest, seen = [], [], set()
+        for c in pool:
+            (rest if c.level2 in seen else firsts).append(c)
+            seen.add(c.level2)
+        pool = firsts + rest
+    return pool[:n]
+
+
+def _fallback(project: Project, lookup: Lookup, level2s: tuple[str, ...], n: int,
+              taken: set[str]) -> list[LibraryIndicator]:
+    """Library indicators of the wanted kind from any direction, when the direction has none."""
+    out: list[LibraryIndicator] = []
+    for level2 in level2s:
+        for hit in lookup.search(project_text(project), k=10, level2=level2):
+            if match_key(hit.name) not in taken and len(out) < n:
+                out.append(hit)
+                taken.add(match_key(hit.name))
+    return out
+
+
+def _nice(x: float) -> float:
+    """Two significant figures: 7333 → 7300, 0.256 → 0.26."""
+    if x <= 0:
+        return 0.0
+    digits = 1 - int(math.floor(math.log10(x)))
+    return round(x, digits)
+
+
+def _row(ind: LibraryIndicator) -> GoalIndicator:
+    t = parse_target(ind.typical, "", ind.unit)
+    unit = parse_unit(ind.unit)
+    op = ind.operator if ind.operator in ("≥", "≤", "=", "定性") else (t.operator or "≥")
+    value: str | None = None
+    basis = ind.basis or "计划标准"
+    if t.deadline:
+        value, op = re.sub(r"^[≥≤<>=\s]+", "", t.text), "≤"
+        basis += f"（指标库常见值 {ind.typical}）"
+    elif t.value is not None and not t.relative and (not t.unit or same_base(parse_unit(t.unit), unit)):
+        # a typical value written in another scale of the unit ('2万元/人·年' for 元/人·年) is converted
+        factor = in_base(1.0, parse_unit(t.unit)) / in_base(1.0, unit) if t.unit else 1.0
+        value = fmt(_nice(t.value * factor)) + (f"-{fmt(_nice(t.high * factor))}" if t.high is not None else "")
+        if t.operator in ("≥", "≤", "=") and ind.operator != "定性":
+            op = t.operator
+        basis += f"（指标库常见值 {ind.typical}，请结合本地实际调整）"
+    elif ind.typical:
+        basis += f"（参考：{ind.typical}）"
+    else:
+        basis += "（请按实施方案、任务下达文件或近三年实际填写）"
+    return GoalIndicator(level1=ind.level1, level2=ind.level2, name=ind.name, operator=op, value=value,
+                         unit=ind.unit, basis=basis, code=ind.code)
+
+
+def _from_budget(project: Project, rows: list[GoalIndicator], chosen: list[LibraryIndicator]) -> None:
+    """Unit costs = middle of the library's usual range; a total cost = the budget; and, when a single
+    unit cost carries the budget, its quantity = budget ÷ unit cost (元/人 with the 人 row closest in name)."""
+    if not project.budget:
+        return
+    budget = project.budget * BUDGET_SCALE[project.budget_unit]
+    unit_costs = []
+    for row, ind in zip(rows, chosen, strict=True):
+        unit = parse_unit(ind.unit)
+        if unit.kind == "money" and row.level1 == "成本指标" and row.operator in ("≤", "=") and not row.value:
+            row.value, row.operator = fmt(_nice(budget / unit.scale)), "≤"
+            row.basis = f"计划标准（不超过本年度预算{fmt(project.budget)}{project.budget_unit}）"
+        if unit.kind != "unit_cost":
+            continue
+        if not row.value and ind.cost_low is not None and ind.cost_high is not None:
+            row.value = fmt(_nice((ind.cost_low + ind.cost_high) / 2))
+            usual = f"{fmt(ind.cost_low)}-{fmt(ind.cost_high)}{ind.unit}"
+            row.basis = f"其他标准（指标库常见范围 {usual}，请按本地补助标准调整）"
+        unit_costs.append((row, unit))
+    if len(unit_costs) != 1:  # several unit costs share the budget in proportions the draft cannot know
+        return
+    row, unit = unit_costs[0]
+    t = parse_target(row.value, row.operator, row.unit)
+    per_year = _PER_YEAR.get(unit.per_time)
+    if t.value is None or per_year is None:
+        return
+    cost = in_base(t.value if t.high is None else (t.value + t.high) / 2, unit)
+    pairs = [q for q in rows if q.level2 == "数量指标" and not q.value
+             and parse_unit(q.unit).kind == "quantity" and parse_unit(q.unit).base == unit.per]
+    if cost <= 0 or not pairs:
+        return
+    qrow = max(pairs, key=lambda q: name_overlap(q.name, row.name))
+    qrow.value = fmt(_nice(budget / (cost * per_year) / parse_unit(qrow.unit).scale))
+    qrow.basis = (f"计划标准（按预算{fmt(project.budget)}{project.budget_unit}÷{row.name}"
+                  f"{row.value}{row.unit}测算，请按实际名单核定）")
+
+
+def draft_goal(project: Project, lookup: Lookup) -> Draft:
+    """A draft goal document for a project: library indicators for every dimension, a goal text, findings."""
+    directions, confident = choose_directions(project, lookup)
+    direction = directions[0] if directions else None
+    candidates = [ind for d in directions for ind in lookup.direction_indicators(d.code)]
+    relevance = _relevance(project, lookup, directions)
+    works = bool(_WORKS.search(project_text(project)))
+    taken: set[str] = set()
+    chosen: list[LibraryIndicator] = []
+    for level2s, n in SLOTS:
+        if level2s[0] == "社会成本指标" and not works:
+            continue
+        picked = _pick(candidates, relevance, level2s, n, taken)
+        taken.update(match_key(p.name) for p in picked)
+        if not picked and level2s[0] != "社会成本指标":
+            picked = _fallback(project, lookup, level2s, 1, taken)
+        chosen.extend(picked)
+    chosen = chosen[:MAX_ROWS]
+    rows = [_row(ind) for ind in chosen]
+    _from_budget(project, rows, chosen)
+    project = project.model_copy(update={"direction": project.direction or (direction.name if direction else None)})
+    doc = Draft(project=project, goal="", indicators=rows)
+    doc.goal = compose_goal(project, rows)
+    doc.findings = [f for f in check_goal(doc, None).findings if f.severity != "info"]
+    if direction is None:
+        doc.findings.insert(0, Finding(code="DRAFT_NO_DIRECTION", severity="warning",
+                                       message="指标库中没有找到与本项目相符的支出方向，草稿中的指标取自全库检索",
+                                       suggestion="填写支出方向（direction），或补充项目概述后重新起草"))
+    elif not confident:
+        doc.findings.insert(0, Finding(
+            code="DRAFT_DIRECTION_UNCERTAIN", severity="warning",
+            message=f"指标库中没有与『{project.name}』明显对应的支出方向，草稿指标取自最接近的『{direction.name}』方向",
+            suggestion="逐条核对指标是否反映本项目的产出和效果，不相关的请替换；也可指定支出方向后重新起草"))
+    return doc

@@ -1,0 +1,465 @@
+"""The goal-document spreadsheet (绩效目标申报表 layout) and batch input of goal documents.
+
+One sheet per project: the project fields at the top (label in one cell, value in the next),
+then the indicator table under a header row 一级指标 | 二级指标 | 三级指标 | 符号 | 指标值 |
+计量单位 | 取值依据 | 上年实际值. Labels and headers are recognised in Simplified or
+Traditional characters and in common variants (主管部门, 指标名称, 目标值…); merged level
+cells are filled down. Every problem is reported with its sheet, cell, value and fix, all at
+once, in a `GoalSheetError`; nothing is silently dropped.
+
+- `template_workbook()` / `goal_workbook(docs)` → .xlsx bytes
+- `read_goal_workbook(data)` → list[GoalDocument]
+- `read_goal_batch(path)` → documents from JSON, JSON lines, a workbook or a folder of them
+- `summary_workbook(results)` → a review report: one row per project, then every finding
+"""
+
+from __future__ import annotations
+
+import io
+import json
+import re
+from collections.abc import Iterable
+from dataclasses import dataclass
+from pathlib import Path
+
+from openpyxl import Workbook, load_workbook
+from openpyxl.cell.cell import Cell
+from openpyxl.styles import Alignment, Font, PatternFill
+from openpyxl.utils import get_column_letter
+from openpyxl.worksheet.datavalidation import DataValidation
+from openpyxl.worksheet.worksheet import Worksheet
+from pydantic import ValidationError
+
+from indicators.framework import BASES, LEVELS, OPERATORS
+from indicators.goals import CheckResult, GoalDocument
+from indicators.normalize import normalize_text
+from kb.errors import InvalidInput
+
+TITLE = "项目支出绩效目标申报表"
+INSTRUCTIONS = "填表说明"
+PROJECT_FIELDS = (  # field, label written in the template, labels recognised when reading
+    ("name", "项目名称", ("项目名称", "项目", "名称")),
+    ("department", "预算部门（单位）",
+     ("预算部门", "预算单位", "主管部门", "实施单位", "部门", "单位名称", "申报单位")),
+    ("direction", "支出方向", ("支出方向", "方向", "项目类别")),
+    ("budget", "预算金额", ("预算金额", "项目预算", "预算资金", "年度预算", "资金总额", "预算数", "预算")),
+    ("budget_unit", "金额单位", ("金额单位", "预算金额单位", "资金单位")),
+    ("year", "预算年度", ("预算年度", "年度", "年份")),
+    ("description", "项目概述", ("项目概述", "项目描述", "项目内容", "项目简介", "主要内容", "概述")),
+    ("goal", "年度绩效目标", ("年度绩效目标", "年度目标", "绩效目标", "总体目标")),
+)
+COLUMNS = (  # field, header written, headers recognised
+    ("level1", "一级指标", ("一级指标",)),
+    ("level2", "二级指标", ("二级指标",)),
+    ("name", "三级指标", ("三级指标", "指标名称", "绩效指标")),
+    ("operator", "符号", ("符号", "指标方向", "运算符", "比较符")),
+    ("value", "指标值", ("指标值", "目标值", "指标值(目标值)", "年度指标值")),
+    ("unit", "计量单位", ("计量单位", "单位", "度量单位")),
+    ("basis", "取值依据", ("取值依据", "指标值依据", "依据")),
+    ("baseline", "上年实际值", ("上年实际值", "上年值", "上年完成值", "基期值", "历史值")),
+)
+_FORMULA_ERROR = re.compile(r"^#(?:N/A|REF!|VALUE!|DIV/0!|NAME\?|NUM!|NULL!)$")
+FIRST_ROW = 11           # first indicator row in the template
+TEMPLATE_ROWS = 25       # empty indicator rows offered by the template
+_HEADER_FILL = PatternFill("solid", fgColor="DDEBF7")
+_LABEL_FILL = PatternFill("solid", fgColor="F2F2F2")
+
+
+@dataclass(frozen=True)
+class CellProblem:
+    """One thing to fix: where (sheet and cell, or file and line), the value found, and the fix."""
+
+    sheet: str
+    cell: str
+    value: str
+    fix: str
+
+    def __str__(self) -> str:
+        shown = f"『{self.value}』" if self.value else "（空）"
+        return f"{self.sheet} {self.cell}：{shown} {self.fix}"
+
+
+class GoalSheetError(InvalidInput):
+    """Problems in goal spreadsheets or goal files; `details` lists every `CellProblem`."""
+
+    def __init__(self, problems: list[CellProblem]):
+        shown = "；".join(str(p) for p in problems[:3]) + ("…" if len(problems) > 3 else "")
+        super().__init__(f"{len(problems)} 处需要修改：{shown}", details=problems)
+        self.problems = problems
+
+
+# ---------------------------------------------------------------------------- writing
+
+def _write_sheet(ws: Worksheet, doc: GoalDocument | None) -> None:
+    ws.merge_cells("A1:H1")
+    ws["A1"] = TITLE
+    ws["A1"].font = Font(bold=True, size=14)
+    ws["A1"].alignment = Alignment(horizontal="center")
+    p = doc.project if doc else None
+    values = {
+        "name": p.name if p else "", "department": p and p.department, "direction": p and p.direction,
+        "budget": p and p.budget, "budget_unit": p.budget_unit if p else "万元", "year": p and p.year,
+        "description": p and p.description, "goal": doc.goal if doc else "",
+    }
+    row = 2
+    for field, label, _ in PROJECT_FIELDS:
+        if field == "budget_unit":
+            ws.cell(row=row - 1, column=3, value=label).fill = _LABEL_FILL
+            ws.cell(row=row - 1, column=4, value=values[field])
+            continue
+        ws.cell(row=row, column=1, value=label).fill = _LABEL_FILL
+        ws.cell(row=row, column=1).font = Font(bold=True)
+        ws.cell(row=row, column=2, value=values[field])
+        if field in ("name", "department", "direction", "description", "goal"):
+            ws.merge_cells(start_row=row, start_column=2, end_row=row, end_column=8)
+            ws.cell(row=row, column=2).alignment = Alignment(wrap_text=True, vertical="top")
+        row += 1
+    header_row = FIRST_ROW - 1
+    for col, (_, header, _) in enumerate(COLUMNS, start=1):
+        cell = ws.cell(row=header_row, column=col, value=header)
+        cell.font, cell.fill = Font(bold=True), _HEADER_FILL
+    indicators = doc.indicators if doc else []
+    for r, ind in enumerate(indicators, start=FIRST_ROW):
+        for col, (field, _, _) in enumerate(COLUMNS, start=1):
+            value = getattr(ind, field)
+            ws.cell(row=r, column=col, value=value if value not in ("", None) else None)
+    last = FIRST_ROW + max(len(indicators), TEMPLATE_ROWS) - 1
+    _validations(ws, last)
+    for col, width in zip("ABCDEFGH", (12, 16, 30, 8, 12, 12, 28, 12), strict=True):
+        ws.column_dimensions[col].width = width
+    ws.row_dimensions[8].height = 60
+    ws.freeze_panes = f"A{FIRST_ROW}"
+
+
+def _validations(ws: Worksheet, last: int) -> None:
+    lists = (("A", LEVELS), ("B", [l2 for l2s in LEVELS.values() for l2 in l2s]), ("D", OPERATORS), ("G", BASES))
+    for col, options in lists:
+        dv = DataValidation(type="list", formula1='"' + ",".join(options) + '"', allow_blank=True,
+                            showErrorMessage=False)
+        dv.add(f"{col}{FIRST_ROW}:{col}{last}")
+        ws.add_data_validation(dv)
+    unit = DataValidation(type="list", formula1='"万元,元,亿元"', allow_blank=True)
+    unit.add("D5")
+    ws.add_data_validation(unit)
+
+
+def _instructions(wb: Workbook) -> None:
+    ws = wb.create_sheet(INSTRUCTIONS)
+    lines = (
+        "每个项目填一张工作表（可复制工作表），上方填项目信息，下方逐行填绩效指标。",
+        "一级指标：产出指标、成本指标、效益指标、满意度指标；"
+        "二级指标须属于对应的一级指标（如 产出指标 → 数量/质量/时效指标）。",
+        "产出指标应包含数量、质量、时效指标；成本、效益指标不可缺；有服务对象的项目宜设满意度指标。",
+        "符号填 ≥、≤、= 或 定性；指标值填数字（如 95），也可写成 ≥95%；定性指标写明分级标准（如 优/良/中/差）。",
+        "计量单位与指标含义一致：比率用 %，人数用 人，金额用 元/万元；单位成本写成 元/人、万元/公里 等。",
+        "取值依据填 计划标准、行业标准、历史标准 或 其他标准，并可注明文件或测算方法；上年实际值用于判断目标是否偏低。",
+        "预算金额默认以万元为单位，也可在“金额单位”中选 元 或 亿元。本说明页在读取时会被跳过。",
+    )
+    ws["A1"] = INSTRUCTIONS
+    ws["A1"].font = Font(bold=True, size=13)
+    for i, line in enumerate(lines, start=2):
+        ws.cell(row=i, column=1, value=f"{i - 1}. {line}")
+    ws.column_dimensions["A"].width = 120
+
+
+def _sheet_title(name: str, used: set[str]) -> str:
+    base = re.sub(r"[\\/*?:\[\]]", "", name).strip()[:28] or "项目"
+    title, n = base, 2
+    while title in used:
+        title, n = f"{base[:25]}({n})", n + 1
+    used.add(title)
+    return title
+
+
+def goal_workbook(docs: Iterable[GoalDocument]) -> bytes:
+    """A workbook with one 申报表 sheet per goal document (and the instructions sheet)."""
+    wb = Workbook()
+    wb.remove(wb.active)
+    used: set[str] = set()
+    docs = list(docs)
+    for doc in docs or [None]:
+        ws = wb.create_sheet(_sheet_title(doc.project.name if doc else "绩效目标申报表", used))
+        _write_sheet(ws, doc)
+    _instructions(wb)
+    buf = io.BytesIO()
+    wb.save(buf)
+    return buf.getvalue()
+
+
+def template_workbook() -> bytes:
+    """The empty 绩效目标申报表 a department fills in, with drop-down lists for levels, operators and bases."""
+    return goal_workbook([])
+
+
+# ---------------------------------------------------------------------------- reading
+
+def _label(value: object) -> str:
+    text = normalize_text(str(value)) if value is not None else ""
+    return re.sub(r"[\s:：*＊]|[(（][^)）]*[)）]", "", text)
+
+
+def _cell_text(cell: Cell) -> str:
+    value = cell.value
+    if value is None:
+        return ""
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    return str(value).strip()
+
+
+def _find_label(text: str, table: tuple) -> str | None:
+    for field, _, labels in table:
+        if text in labels:
+            return field
+    return None
+
+
+def _next_value(ws: Worksheet, cell: Cell) -> Cell | None:
+    """The value written right of a label: the next non-empty cell in the row, unless it is another label."""
+    for col in range(cell.column + 1, min(ws.max_column, cell.column + 8) + 1):
+        nxt = ws.cell(row=cell.row, column=col)
+        if nxt.value not in (None, ""):
+            if isinstance(nxt.value, str) and _find_label(_label(nxt.value), PROJECT_FIELDS):
+                return None
+            return nxt
+    return None
+
+
+def _is_blank(ws: Worksheet) -> bool:
+    return all(c.value in (None, "") for row in ws.iter_rows() for c in row)
+
+
+def _read_sheet(ws: Worksheet, problems: list[CellProblem]) -> GoalDocument | None:
+    header_row, columns = None, {}
+    for row in ws.iter_rows(min_row=1, max_row=min(ws.max_row, 60)):
+        found = {f: c.column for c in row if c.value is not None and (f := _find_label(_label(c.value), COLUMNS))}
+        if "name" in found and len(found) >= 3:
+            header_row, columns = row[0].row, found
+            break
+    if header_row is None:
+        problems.append(CellProblem(ws.title, "A1", "", "找不到指标表的表头行（一级指标、二级指标、三级指标、"
+                                                      "符号、指标值、计量单位…）；请使用模板的版式"))
+        return None
+    project: dict[str, object] = {}
+    cells: dict[str, str] = {}
+    for row in ws.iter_rows(min_row=1, max_row=header_row - 1):
+        for c in row:
+            label = _label(c.value) if isinstance(c.value, str) else ""
+            field = _find_label(label, PROJECT_FIELDS) if label else None
+            if field is None or field in project:
+                continue
+            unit = re.search(r"(亿元|万元|元)", normalize_text(str(c.value)))
+            value_cell = _next_value(ws, c)
+            if field == "budget" and unit and "budget_unit" not in project:
+                project["budget_unit"] = unit.group(1)
+            if value_cell is not None:
+                project[field] = value_cell.value
+                cells[field] = value_cell.coordinate
+            else:
+                cells[field] = get_column_letter(c.column + 1) + str(c.row)
+    goal = project.pop("goal", "")
+    indicators, where = [], []
+    carry = {"level1": "", "level2": ""}
+    for row in ws.iter_rows(min_row=header_row + 1, max_row=ws.max_row):
+        by_field = {f: ws.cell(row=row[0].row, column=col) for f, col in columns.items()}
+        if all(c.value in (None, "") for c in by_field.values()):
+            continue
+        record: dict[str, object] = {}
+        for field, cell in by_field.items():
+            value = cell.value
+            if isinstance(value, str) and _FORMULA_ERROR.match(value.strip()):
+                problems.append(CellProblem(ws.title, cell.coordinate, value, "是公式错误值；请填写实际内容"))
+                value = None
+            elif field in ("value", "baseline") and isinstance(value, int | float) and not isinstance(value, bool):
+                if "%" in (cell.number_format or ""):  # 0.95 shown as 95%
+                    value = round(value * 100, 6)
+                    if field == "value" and not _cell_text(by_field["unit"]) if "unit" in by_field else True:
+                        record["unit_from_format"] = "%"
+                value = int(value) if isinstance(value, float) and value.is_integer() else value
+            elif value is not None:
+                value = _cell_text(cell)
+            record[field] = value
+        if record.pop("unit_from_format", None):
+            record["unit"] = "%"
+        for level in ("level1", "level2"):  # merged cells: the level carries down until a new one appears
+            if record.get(level):
+                carry[level] = record[level]
+                if level == "level1":
+                    carry["level2"] = ""
+            else:
+                record[level] = carry[level]
+        if not record.get("name"):
+            problems.append(CellProblem(ws.title, by_field["name"].coordinate, "",
+                                        "这一行有内容但没有三级指标名称；请填写指标名称或删除该行"))
+            continue
+        indicators.append(record)
+        where.append(row[0].row)
+    raw = {"project": project, "goal": goal if goal is not None else "", "indicators": indicators}
+    try:
+        return GoalDocument.model_validate(raw)
+    except ValidationError as exc:
+        for err in exc.errors():
+            problems.append(_locate(ws.title, err, cells, columns, where, raw))
+        return None
+
+
+def _locate(sheet: str, err: dict, cells: dict[str, str], columns: dict[str, int], rows: list[int],
+            raw: dict) -> CellProblem:
+    """The cell a validation error is about, with the value as written there."""
+    loc, fix = err.get("loc", ()), _fix(err)
+    if loc[:1] == ("project",):
+        field = str(loc[1]) if len(loc) > 1 else "name"
+        return CellProblem(sheet, cells.get(field, "B2"), _shown(raw["project"].get(field)), fix)
+    if loc[:1] == ("indicators",) and len(loc) > 2 and isinstance(loc[1], int):
+        col = columns.get(str(loc[2]), 1)
+        value = raw["indicators"][loc[1]].get(str(loc[2]))
+        return CellProblem(sheet, f"{get_column_letter(col)}{rows[loc[1]]}", _shown(value), fix)
+    return CellProblem(sheet, cells.get("goal", "B8"), _shown(raw.get("goal")), fix)
+
+
+def _shown(value: object) -> str:
+    return "" if value is None or isinstance(value, dict | list) else str(value)
+
+
+_FIXES = {
+    "missing": "不能为空",
+    "string_too_short": "不能为空",
+    "float_parsing": "应为数字，如 860",
+    "int_parsing": "应为整数年份，如 2025",
+    "greater_than_equal": "不能为负数",
+}
+
+
+def _fix(err: dict) -> str:
+    message = str(err.get("msg", "")).removeprefix("Value error, ")
+    loc = err.get("loc") or ("",)
+    names = {"name": "项目名称" if "project" in loc else "三级指标名称", "budget": "预算金额", "year": "预算年度",
+             "budget_unit": "金额单位", "value": "指标值", "baseline": "上年实际值", "goal": "年度绩效目标"}
+    field = names.get(str(loc[-1]), "")
+    return f"{field}{_FIXES[err['type']]}" if err.get("type") in _FIXES else f"{field}：{message}"
+
+
+def read_goal_workbook(data: bytes, *, source: str = "") -> list[GoalDocument]:
+    """Every project sheet of a goal workbook (the instructions sheet and blank sheets are skipped)."""
+    try:
+        wb = load_workbook(io.BytesIO(data), data_only=True)
+    except Exception as exc:  # openpyxl raises many types for a file that is not a workbook
+        raise GoalSheetError([CellProblem(source or "文件", "", "", f"不是有效的 .xlsx 工作簿（{type(exc).__name__}）；"
+                                                                   "请上传用模板填写的 Excel 文件")]) from None
+    problems: list[CellProblem] = []
+    docs = []
+    for ws in wb.worksheets:
+        if _label(ws.title) in (INSTRUCTIONS, "说明", "填报说明") or _is_blank(ws):
+            continue
+        doc = _read_sheet(ws, problems)
+        if doc is not None:
+            docs.append(doc)
+    if not docs and not problems:
+        problems.append(CellProblem(source or "工作簿", "", "", "没有填写任何项目；请在模板中填写项目信息和指标"))
+    if problems:
+        if source:
+            problems = [CellProblem(f"{source} › {p.sheet}", p.cell, p.value, p.fix) for p in problems]
+        raise GoalSheetError(problems)
+    return docs
+
+
+def _documents_from_json(data: object, name: str, problems: list[CellProblem], start: str = "") -> list:
+    if isinstance(data, dict) and "documents" in data and "project" not in data:
+        data = data["documents"]
+    items = data if isinstance(data, list) else [data]
+    docs = []
+    for i, item in enumerate(items):
+        where = start or (f"第{i + 1}个文档" if isinstance(data, list) else "文档")
+        try:
+            docs.append(GoalDocument.model_validate(item))
+        except ValidationError as exc:
+            for err in exc.errors():
+                path = ".".join(str(x) for x in err.get("loc", ()))
+                value = err.get("input")
+                shown = "" if isinstance(value, dict | list) or value is None else str(value)
+                problems.append(CellProblem(name, f"{where} {path}".strip(), shown, _fix(err)))
+    return docs
+
+
+def read_goal_batch(path: str | Path) -> list[GoalDocument]:
+    """Goal documents from a .json file (one document, a list, or {"documents": […]}), a .jsonl file
+    (one per line), an .xlsx workbook, or a folder holding such files (read in name order)."""
+    path = Path(path)
+    if not path.exists():
+        raise GoalSheetError([CellProblem(str(path), "", "", "文件或文件夹不存在")])
+    files = sorted(p for p in path.iterdir() if p.suffix.lower() in (".json", ".jsonl", ".xlsx")
+                   and not p.name.startswith((".", "~$"))) if path.is_dir() else [path]
+    if path.is_dir() and not files:
+        raise GoalSheetError([CellProblem(str(path), "", "", "文件夹中没有 .json、.jsonl 或 .xlsx 文件")])
+    problems: list[CellProblem] = []
+    docs: list[GoalDocument] = []
+    for f in files:
+        suffix = f.suffix.lower()
+        if suffix == ".xlsx":
+            try:
+                docs += read_goal_workbook(f.read_bytes(), source=f.name)
+            except GoalSheetError as exc:
+                problems += exc.problems
+            continue
+        try:
+            text = f.read_text(encoding="utf-8-sig")
+        except (UnicodeDecodeError, OSError) as exc:
+            problems.append(CellProblem(f.name, "", "", f"无法读取（{exc.__class__.__name__}）；请保存为 UTF-8 编码"))
+            continue
+        if suffix == ".jsonl":
+            for n, line in enumerate(text.splitlines(), start=1):
+                if line.strip():
+                    _parse_json(line, f.name, problems, docs, where=f"第{n}行")
+        elif suffix == ".json":
+            _parse_json(text, f.name, problems, docs)
+        else:
+            problems.append(CellProblem(f.name, "", "", "只能读取 .json、.jsonl 或 .xlsx 文件"))
+    if problems:
+        raise GoalSheetError(problems)
+    return docs
+
+
+def _parse_json(text: str, name: str, problems: list[CellProblem], docs: list, where: str = "") -> None:
+    try:
+        data = json.loads(text)
+    except json.JSONDecodeError as exc:
+        problems.append(CellProblem(name, where or f"第{exc.lineno}行第{exc.colno}列", "",
+                                    f"不是有效的 JSON：{exc.msg}"))
+        return
+    docs += _documents_from_json(data, name, problems, where)
+
+
+# ---------------------------------------------------------------------------- the review report
+
+SUMMARY_HEADERS = ("项目名称", "预算部门", "支出方向", "预算金额", "金额单位", "得分", "等级", "错误", "警告", "提示")
+FINDING_HEADERS = ("项目名称", "级别", "代码", "指标序号", "指标名称", "问题", "修改建议")
+SEVERITY_NAMES = {"error": "错误", "warning": "警告", "info": "提示"}
+
+
+def summary_workbook(results: Iterable[tuple[GoalDocument, CheckResult]]) -> bytes:
+    """A review report: sheet 汇总 (one row per project with score, grade and counts), sheet 问题明细."""
+    wb = Workbook()
+    summary = wb.active
+    summary.title = "汇总"
+    details = wb.create_sheet("问题明细")
+    summary.append(SUMMARY_HEADERS)
+    details.append(FINDING_HEADERS)
+    for doc, result in results:
+        p = doc.project
+        counts = [sum(f.severity == s for f in result.findings) for s in ("error", "warning", "info")]
+        summary.append([p.name, p.department, p.direction, p.budget, p.budget_unit, result.score, result.grade,
+                        *counts])
+        for f in result.findings:
+            name = doc.indicators[f.indicator].name if f.indicator is not None and f.indicator < len(
+                doc.indicators) else ""
+            details.append([p.name, SEVERITY_NAMES[f.severity], f.code,
+                            None if f.indicator is None else f.indicator + 1, name, f.message, f.suggestion])
+    for ws, widths in ((summary, (30, 20, 18, 12, 10, 8, 8, 8, 8, 8)), (details, (30, 8, 28, 10, 24, 60, 60))):
+        for col, width in enumerate(widths, start=1):
+            ws.column_dimensions[get_column_letter(col)].width = width
+            ws.cell(row=1, column=col).font = Font(bold=True)
+            ws.cell(row=1, column=col).fill = _HEADER_FILL
+        ws.freeze_panes = "A2"
+    buf = io.BytesIO()
+    wb.save(buf)
+    return buf.getvalue()

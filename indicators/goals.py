@@ -1,0 +1,190 @@
+"""The goal document (绩效目标申报表) and the result of checking it, as pydantic models.
+
+Lenient where a person filling in a form would expect it (a budget written as "860" or
+"8,600,000", a year as "2025年", a value as 95 or "≥95%", Traditional characters); strict
+where the input is simply wrong (a list where a name belongs, a negative budget, an unknown
+budget unit), so the API can answer 422 with the field and the fix.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Annotated, Literal
+
+from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, field_validator, model_validator
+
+from indicators.normalize import normalize_text
+from indicators.values import fmt, parse_number
+
+BUDGET_UNITS = {"元": "元", "万元": "万元", "亿元": "亿元", "万": "万元", "亿": "亿元", "rmb": "元", "cny": "元",
+                "yuan": "元"}
+BUDGET_SCALE = {"元": 1.0, "万元": 1e4, "亿元": 1e8}
+Severity = Literal["error", "warning", "info"]
+Grade = Literal["优", "良", "中", "差"]
+MAX_INDICATORS = 300
+
+
+def _text(value: object) -> object:
+    """None → ''; numbers → their text (a unit or basis typed as 2025 is still text); other types unchanged."""
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return value  # let pydantic reject it
+    if isinstance(value, int | float):
+        return fmt(value)
+    return value.strip() if isinstance(value, str) else value
+
+
+def _optional_text(value: object) -> object:
+    value = _text(value)
+    return None if value == "" else value
+
+
+def _value(value: object) -> object:
+    """A target value: text or a number; booleans, lists and objects are refused."""
+    if value is None:
+        return None
+    if isinstance(value, bool) or not isinstance(value, str | int | float):
+        raise ValueError("value must be a number or text such as 95, \"≥95%\" or \"优/良/中/差\"")
+    return value.strip() if isinstance(value, str) else value
+
+
+Text = Annotated[str, BeforeValidator(_text)]
+OptionalText = Annotated[str | None, BeforeValidator(_optional_text)]
+TargetValue = Annotated[str | float | int | None, BeforeValidator(_value)]
+
+
+class Project(BaseModel):
+    model_config = ConfigDict(extra="ignore", str_strip_whitespace=True)
+
+    name: str = Field(min_length=1, max_length=200, description="项目名称")
+    department: OptionalText = Field(default=None, max_length=200, description="预算部门或单位")
+    direction: OptionalText = Field(default=None, max_length=200, description="支出方向名称或编码")
+    budget: float | None = Field(default=None, ge=0, allow_inf_nan=False, description="预算金额，单位见 budget_unit")
+    budget_unit: Literal["元", "万元", "亿元"] = Field(default="万元", description="预算金额单位：元、万元或亿元")
+    year: int | None = Field(default=None, ge=1990, le=2100, description="预算年度")
+    description: OptionalText = Field(default=None, max_length=4000, description="项目概述")
+
+    @model_validator(mode="before")
+    @classmethod
+    def _unit_in_budget(cls, data: object) -> object:
+        """'860万元' in the budget sets budget_unit when none is given, or is converted to the one given."""
+        if isinstance(data, dict) and isinstance(data.get("budget"), str):
+            m = re.search(r"(亿元|万元|元|亿|万)\s*$", normalize_text(data["budget"]))
+            given = data.get("budget_unit")
+            if m and given is None:
+                data = {**data, "budget_unit": BUDGET_UNITS[m.group(1)]}
+            target = BUDGET_UNITS.get(normalize_text(given).strip()) if isinstance(given, str) else None
+            if m and target not in (None, BUDGET_UNITS[m.group(1)]):
+                number = parse_number(normalize_text(data["budget"])[:m.start()].replace(" ", ""))
+                if number is not None:  # '860万元' with budget_unit 元 → 8,600,000
+                    scale = BUDGET_SCALE[BUDGET_UNITS[m.group(1)]] / BUDGET_SCALE[target]
+                    data = {**data, "budget": number * scale}
+        if isinstance(data, dict) and data.get("budget_unit", "") is None:
+            data = {k: v for k, v in data.items() if k != "budget_unit"}
+        return data
+
+    @field_validator("budget_unit", mode="before")
+    @classmethod
+    def _budget_unit(cls, value: object) -> object:
+        if isinstance(value, str):
+            key = normalize_text(value).replace(" ", "").lower()
+            if key not in BUDGET_UNITS:
+                raise ValueError(f"budget_unit {value!r} is not known; use 元, 万元 or 亿元")
+            return BUDGET_UNITS[key]
+        return value
+
+    @field_validator("budget", mode="before")
+    @classmethod
+    def _budget(cls, value: object) -> object:
+        if isinstance(value, bool):
+            raise ValueError("budget must be a number such as 860, not true/false")
+        if isinstance(value, str):
+            text = re.sub(r"(亿元|万元|元|亿|万)\s*$", "", normalize_text(value).replace(" ", ""))
+            if not text:
+                return None
+            number = parse_number(text)
+            if number is None:
+                raise ValueError(f"budget {value!r} is not a number; write the amount, e.g. 860 (万元)")
+            return number
+        return value
+
+    @field_validator("year", mode="before")
+    @classmethod
+    def _year(cls, value: object) -> object:
+        if isinstance(value, bool):
+            raise ValueError("year must be a number such as 2025, not true/false")
+        if isinstance(value, str):
+            text = normalize_text(value).replace(" ", "").removesuffix("年度").removesuffix("年")
+            return text or None
+        return value
+
+    @field_validator("name", mode="before")
+    @classmethod
+    def _name(cls, value: object) -> object:
+        if value is None:
+            raise ValueError("the project name is required, e.g. 普惠性幼儿园生均公用经费补助")
+        return value
+
+    @property
+    def budget_yuan(self) -> float | None:
+        return None if self.budget is None else self.budget * BUDGET_SCALE[self.budget_unit]
+
+
+class GoalIndicator(BaseModel):
+    model_config = ConfigDict(extra="ignore")
+
+    level1: Text = Field(default="", max_length=50, description="一级指标：产出/成本/效益/满意度指标")
+    level2: Text = Field(default="", max_length=50, description="二级指标，如 数量指标")
+    name: Text = Field(default="", max_length=200, description="三级指标名称")
+    operator: Text = Field(default="", max_length=20, description="符号：≥ ≤ = > < 或 定性")
+    value: TargetValue = Field(default=None, description="指标值：数字或文字，符号可写在值里（≥95%）")
+    unit: Text = Field(default="", max_length=50, description="计量单位")
+    basis: OptionalText = Field(default=None, max_length=500, description="取值依据：计划/行业/历史/其他标准")
+    baseline: TargetValue = Field(default=None, description="上年实际值")
+    code: OptionalText = Field(default=None, max_length=40, description="指标库编码（起草时填写）")
+
+    @field_validator("value", "baseline")
+    @classmethod
+    def _limit(cls, value: object) -> object:
+        if isinstance(value, str) and len(value) > 500:
+            raise ValueError("at most 500 characters; state the target, e.g. ≥95%")
+        return value
+
+    @property
+    def value_text(self) -> str:
+        return _text(self.value) if self.value is not None else ""  # type: ignore[return-value]
+
+
+class GoalDocument(BaseModel):
+    model_config = ConfigDict(extra="ignore")
+
+    project: Project
+    goal: Text = Field(max_length=10000, description="年度绩效目标")
+    indicators: list[GoalIndicator] = Field(max_length=MAX_INDICATORS, description="绩效指标")
+
+
+class Finding(BaseModel):
+    code: str
+    severity: Severity
+    message: str
+    indicator: int | None = None
+    suggestion: str | None = None
+
+
+class CheckResult(BaseModel):
+    findings: list[Finding] = Field(default_factory=list)
+    score: int = Field(ge=0, le=100)
+    grade: Grade
+    rationale: list[str] = Field(default_factory=list, description="How the score was reached")
+
+
+class Draft(GoalDocument):
+    """A drafted goal document, with the checker's findings on it (what the user still has to fill in)."""
+
+    findings: list[Finding] = Field(default_factory=list)
+
+
+def grade_for(score: float) -> Grade:
+    """优 ≥ 90, 良 ≥ 80, 中 ≥ 60, else 差 (财预〔2020〕10号)."""
+    return "优" if score >= 90 else "良" if score >= 80 else "中" if score >= 60 else "差"

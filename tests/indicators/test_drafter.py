@@ -1,0 +1,87 @@
+"""draft_goal against the real search engine over the fixture library (tests/fixtures/library)."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+
+from indicators.checker import check_goal
+from indicators.drafter import MAX_ROWS, draft_goal
+from indicators.framework import LEVELS
+from indicators.goals import GoalDocument, Project
+
+KINDERGARTEN = Project(name="普惠性幼儿园生均补助", description="对普惠性幼儿园按生均标准给予公用经费补助", budget=720)
+
+
+@pytest.fixture(scope="module")
+def kindergarten(lookup):
+    return draft_goal(KINDERGARTEN, lookup)
+
+
+def test_draft_covers_every_dimension(kindergarten):
+    kinds = {(i.level1, i.level2) for i in kindergarten.indicators}
+    for level2 in LEVELS["产出指标"]:
+        assert ("产出指标", level2) in kinds
+    assert {i.level1 for i in kindergarten.indicators} == set(LEVELS)
+    assert len(kindergarten.indicators) <= MAX_ROWS
+
+
+def test_draft_infers_the_direction_and_uses_its_library_indicators(kindergarten, lookup):
+    assert kindergarten.project.direction == "普惠性幼儿园补助"
+    assert not [f for f in kindergarten.findings if f.code.startswith("DRAFT_")]  # a confident choice
+    library = {i.code: i for i in lookup.direction_indicators("2050101")}
+    for ind in kindergarten.indicators:
+        assert ind.code in library and library[ind.code].name == ind.name and library[ind.code].unit == ind.unit
+    outputs = [i.name for i in kindergarten.indicators if i.level1 == "产出指标"]
+    assert any(re.search("幼儿园|幼儿", name) for name in outputs)
+
+
+def test_draft_takes_values_from_typical_values_and_the_budget(kindergarten):
+    rows = {i.name: i for i in kindergarten.indicators}
+    assert (rows["幼儿园办园质量评估合格率"].operator, rows["幼儿园办园质量评估合格率"].value) == ("≥", "95")
+    assert rows["生均公用经费补助标准"].value == "800"          # middle of the usual 400-1200 元/人·年
+    assert rows["受益在园幼儿人数"].value == "9000"              # 720 万元 ÷ 800 元/人·年
+    assert "测算" in rows["受益在园幼儿人数"].basis
+    assert all(i.basis for i in kindergarten.indicators)
+
+
+def test_draft_is_a_valid_goal_document_with_a_quantified_goal_text(kindergarten):
+    again = GoalDocument.model_validate(kindergarten.model_dump(exclude={"findings"}))
+    assert again.indicators == kindergarten.indicators
+    assert kindergarten.goal.startswith("实施普惠性幼儿园生均补助（预算720万元）")
+    assert "不少于9000人" in kindergarten.goal
+
+
+def test_draft_findings_name_what_is_left_to_fill(kindergarten):
+    empty = [i for i, ind in enumerate(kindergarten.indicators) if ind.value in (None, "")]
+    missing = [f.indicator for f in kindergarten.findings if f.code == "IND_VALUE_MISSING"]
+    assert missing == empty
+
+
+def test_checking_the_draft_finds_no_structural_problem(kindergarten, lookup):
+    result = check_goal(kindergarten, lookup)
+    structural = {f.code for f in result.findings} & {
+        "IND_LEVEL_INVALID", "IND_UNIT_MISMATCH", "IND_DUPLICATE", "DIRECTION_MISMATCH", "GOAL_MISSING",
+        "BUDGET_SCALE_MISMATCH", "GOAL_INDICATOR_INCONSISTENT", "IND_NONSTANDARD"}
+    assert structural == set()
+    assert not [f for f in result.findings if f.code.startswith("DIM_")]
+
+
+def test_a_named_direction_is_used_even_in_traditional_characters(lookup):
+    draft = draft_goal(Project(name="路燈維護", direction="城市道路照明", budget=300), lookup)
+    assert draft.project.direction == "城市道路照明"
+    assert any("路灯" in i.name for i in draft.indicators if i.level1 == "产出指标")
+    assert not [f for f in draft.findings if f.code.startswith("DRAFT_")]
+
+
+def test_a_project_the_library_does_not_know_is_flagged(lookup):
+    draft = draft_goal(Project(name="航天器发射测控", description="开展卫星发射和在轨测控"), lookup)
+    assert draft.findings[0].code in ("DRAFT_DIRECTION_UNCERTAIN", "DRAFT_NO_DIRECTION")
+    assert draft.findings[0].severity == "warning"
+
+
+def test_a_short_name_that_is_a_direction_keyword_is_a_confident_choice(lookup):
+    draft = draft_goal(Project(name="營養午餐"), lookup)
+    assert draft.project.direction == "学生营养改善计划"
+    assert not [f for f in draft.findings if f.code.startswith("DRAFT_")]

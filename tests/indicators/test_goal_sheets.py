@@ -1,0 +1,158 @@
+"""The goal spreadsheet: template, round trip, tolerant reading, per-cell errors, batches, the report."""
+
+from __future__ import annotations
+
+import io
+import json
+
+import pytest
+from openpyxl import Workbook, load_workbook
+
+from indicators.checker import check_goal
+from indicators.goal_sheets import (
+    INSTRUCTIONS,
+    GoalSheetError,
+    goal_workbook,
+    read_goal_batch,
+    read_goal_workbook,
+    summary_workbook,
+    template_workbook,
+)
+from indicators.goals import GoalDocument
+from kb.errors import InvalidInput
+
+DOC = GoalDocument.model_validate({
+    "project": {"name": "城市公交运营补贴", "department": "市交通运输局", "direction": "城市公共交通", "budget": 6000,
+                "year": 2025, "description": "对公交企业给予运营补贴"},
+    "goal": "补贴公交运营线路210条，全年公交客运量达到2.4亿人次，乘客满意度达到90%以上。",
+    "indicators": [
+        {"level1": "产出指标", "level2": "数量指标", "name": "补贴公交运营线路", "operator": "≥", "value": "210",
+         "unit": "条", "basis": "计划标准", "baseline": "205"},
+        {"level1": "产出指标", "level2": "数量指标", "name": "年公交客运量", "operator": "≥", "value": 2.4,
+         "unit": "亿人次"},
+        {"level1": "满意度指标", "level2": "服务对象满意度指标", "name": "乘客满意度", "operator": "≥", "value": "90",
+         "unit": "%"},
+    ],
+})
+
+
+def workbook_bytes(wb: Workbook) -> bytes:
+    buf = io.BytesIO()
+    wb.save(buf)
+    return buf.getvalue()
+
+
+def filled_template(**cells) -> bytes:
+    wb = load_workbook(io.BytesIO(template_workbook()))
+    ws = wb.worksheets[0]
+    for ref, value in cells.items():
+        ws[ref] = value
+    return workbook_bytes(wb)
+
+
+def test_template_has_the_申报表_layout_and_instructions():
+    wb = load_workbook(io.BytesIO(template_workbook()))
+    ws = wb.worksheets[0]
+    headers = [c.value for c in ws[10]][:8]
+    assert headers == ["一级指标", "二级指标", "三级指标", "符号", "指标值", "计量单位", "取值依据", "上年实际值"]
+    assert [ws.cell(row=r, column=1).value for r in range(2, 9)] == [
+        "项目名称", "预算部门（单位）", "支出方向", "预算金额", "预算年度", "项目概述", "年度绩效目标"]
+    assert INSTRUCTIONS in wb.sheetnames
+
+
+def test_documents_round_trip_through_a_workbook():
+    other = DOC.model_copy(update={"project": DOC.project.model_copy(update={"name": "另一个项目", "budget_unit": "元"})})
+    assert read_goal_workbook(goal_workbook([DOC, other])) == [DOC, other]
+
+
+def test_an_untouched_template_says_what_to_fill():
+    with pytest.raises(GoalSheetError) as exc:
+        read_goal_workbook(template_workbook())
+    (problem,) = exc.value.problems
+    assert problem.cell == "B2" and "项目名称" in problem.fix
+    assert isinstance(exc.value, InvalidInput) and exc.value.status == 422
+
+
+def test_traditional_fullwidth_merged_levels_and_percent_cells_are_read():
+    data = filled_template(B2="路燈維護", B5="８００", D5="萬元", A11="產出指標", B11="數量指標", C11="維護路燈盞數",
+                           D11="＞＝", E11="１２０００", F11="盞", C12="路燈亮燈率", B12="質量指標", E12=0.98)
+    wb = load_workbook(io.BytesIO(data))
+    wb.worksheets[0]["E12"].number_format = "0%"
+    (doc,) = read_goal_workbook(workbook_bytes(wb))
+    assert doc.project.budget == 800 and doc.project.budget_unit == "万元"
+    second = doc.indicators[1]
+    assert second.level1 == "產出指標"        # filled down from the merged cell above
+    assert (second.value, second.unit) == (98, "%")
+    result = check_goal(doc, None)
+    assert not {f.code for f in result.findings} & {"IND_LEVEL_INVALID", "IND_UNIT_MISSING"}
+
+
+def test_every_bad_cell_is_reported_together():
+    data = filled_template(B2="某项目", B5="很多", B6="明年", C11="受益人数", E12="95")
+    with pytest.raises(GoalSheetError) as exc:
+        read_goal_workbook(data)
+    found = {(p.cell, p.value) for p in exc.value.problems}
+    assert {("B5", "很多"), ("B6", "明年"), ("C12", "")} <= found
+    assert all(p.sheet and p.fix for p in exc.value.problems)
+    assert "处需要修改" in exc.value.message
+
+
+def test_several_sheets_are_several_projects_and_blank_sheets_are_skipped():
+    wb = load_workbook(io.BytesIO(goal_workbook([DOC])))
+    copy = wb.copy_worksheet(wb.worksheets[0])
+    copy["B2"] = "第二个项目"
+    wb.create_sheet("空白")
+    docs = read_goal_workbook(workbook_bytes(wb))
+    assert [d.project.name for d in docs] == ["城市公交运营补贴", "第二个项目"]
+
+
+def test_a_sheet_without_the_indicator_table_is_an_error_not_skipped():
+    wb = load_workbook(io.BytesIO(goal_workbook([DOC])))
+    wb.create_sheet("备注")["A1"] = "随便写的内容"
+    with pytest.raises(GoalSheetError) as exc:
+        read_goal_workbook(workbook_bytes(wb))
+    assert exc.value.problems[0].sheet == "备注"
+
+
+def test_not_a_workbook():
+    with pytest.raises(GoalSheetError):
+        read_goal_workbook(b"this is not a spreadsheet")
+
+
+def test_read_goal_batch_reads_json_lines_folders_and_workbooks(tmp_path):
+    raw = DOC.model_dump(mode="json")
+    (tmp_path / "one.json").write_text(json.dumps(raw, ensure_ascii=False), encoding="utf-8")
+    (tmp_path / "many.json").write_text(json.dumps({"documents": [raw, raw]}, ensure_ascii=False), encoding="utf-8")
+    (tmp_path / "lines.jsonl").write_text("\n".join(json.dumps(raw, ensure_ascii=False) for _ in range(2)) + "\n\n",
+                                          encoding="utf-8")
+    (tmp_path / "sheet.xlsx").write_bytes(goal_workbook([DOC]))
+    (tmp_path / "notes.txt").write_text("ignored", encoding="utf-8")
+    assert len(read_goal_batch(tmp_path / "one.json")) == 1
+    assert len(read_goal_batch(tmp_path / "lines.jsonl")) == 2
+    assert len(read_goal_batch(tmp_path)) == 6
+    assert read_goal_batch(tmp_path / "sheet.xlsx") == [DOC]
+
+
+def test_read_goal_batch_reports_every_bad_line(tmp_path):
+    good = json.dumps(DOC.model_dump(mode="json"), ensure_ascii=False)
+    bad_budget = json.dumps({"project": {"name": "x", "budget": -5}, "goal": "", "indicators": []})
+    (tmp_path / "docs.jsonl").write_text("\n".join([good, "{not json", bad_budget]), encoding="utf-8")
+    with pytest.raises(GoalSheetError) as exc:
+        read_goal_batch(tmp_path / "docs.jsonl")
+    cells = [p.cell for p in exc.value.problems]
+    assert cells[0] == "第2行" and cells[1].startswith("第3行") and "budget" in cells[1]
+    with pytest.raises(GoalSheetError):
+        read_goal_batch(tmp_path / "missing.json")
+
+
+def test_summary_workbook_lists_projects_then_findings():
+    weak = DOC.model_copy(update={"goal": ""})
+    results = [(DOC, check_goal(DOC, None)), (weak, check_goal(weak, None))]
+    wb = load_workbook(io.BytesIO(summary_workbook(results)))
+    summary, details = wb["汇总"], wb["问题明细"]
+    rows = list(summary.iter_rows(min_row=2, values_only=True))
+    assert [r[0] for r in rows] == ["城市公交运营补贴", "城市公交运营补贴"]
+    assert rows[0][5] == results[0][1].score and rows[1][6] == results[1][1].grade
+    assert rows[1][7] >= 1   # GOAL_MISSING is an error
+    codes = [r[2] for r in details.iter_rows(min_row=2, values_only=True)]
+    assert "GOAL_MISSING" in codes and len(codes) == sum(len(r.findings) for _, r in results)
