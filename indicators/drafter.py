@@ -17,8 +17,8 @@ from indicators.checker import check_goal
 from indicators.checks.goal_text import compose_goal, name_overlap
 from indicators.goals import BUDGET_SCALE, Draft, Finding, GoalIndicator, Project
 from indicators.lookup import Direction, LibraryIndicator, Lookup
-from indicators.normalize import match_key, normalize_text
 from indicators.values import fmt, in_base, parse_target, parse_unit, same_base
+from kb.text import match_key, normalize_text
 
 # level 2 (or a group of them) → how many rows at most, in the order of the 申报表
 SLOTS: tuple[tuple[tuple[str, ...], int], ...] = (

@@ -32,8 +32,8 @@ from pydantic import ValidationError
 
 from indicators.framework import BASES, LEVELS, OPERATORS
 from indicators.goals import CheckResult, GoalDocument
-from indicators.normalize import normalize_text
 from kb.errors import InvalidInput
+from kb.text import normalize_text
 
 TITLE = "项目支出绩效目标申报表"
 INSTRUCTIONS = "填表说明"

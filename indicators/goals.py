@@ -13,8 +13,8 @@ from typing import Annotated, Literal
 
 from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, field_validator, model_validator
 
-from indicators.normalize import normalize_text
 from indicators.values import fmt, parse_number
+from kb.text import normalize_text
 
 BUDGET_UNITS = {"元": "元", "万元": "万元", "亿元": "亿元", "万": "万元", "亿": "亿元", "rmb": "元", "cny": "元",
                 "yuan": "元"}

@@ -21,7 +21,7 @@ from kb.errors import InvalidInput
 from kb.models import Category, Direction, IndicatorBase, Subcategory
 from kb.settings import Settings
 from kb.tables import read_table, write_table
-from kb.text import normalize
+from kb.text import normalize_text
 
 COLUMNS: list[tuple[str, str]] = [
     ("code", "指标编码"), ("category", "大类"), ("category_code", "大类编码"), ("subcategory", "子类"),
@@ -51,14 +51,14 @@ class _Row:
 
 def _parse_rows(path: Path) -> list[_Row]:
     header, body = read_table(path)
-    fields = [FIELD_OF.get(normalize(h)) for h in header]
+    fields = [FIELD_OF.get(normalize_text(h)) for h in header]
     missing = [HEADER_OF[f] for f in REQUIRED if f not in fields]
     if missing:
         raise InvalidInput(f"{path.name}: the header row lacks the column(s) {'、'.join(missing)}; "
                            f"the columns are {'、'.join(h for _, h in COLUMNS)} (download one with `kb export`)")
     rows = []
     for number, cells in body:
-        values = {f: normalize(cells[i]) if i < len(cells) else "" for i, f in enumerate(fields) if f}
+        values = {f: normalize_text(cells[i]) if i < len(cells) else "" for i, f in enumerate(fields) if f}
         rows.append(_Row(number, values))
     return rows
 

@@ -15,7 +15,7 @@ import re
 from dataclasses import dataclass
 from functools import lru_cache
 
-from indicators.normalize import normalize_text
+from kb.text import normalize_text
 
 # ---------------------------------------------------------------------------- numbers
 

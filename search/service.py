@@ -22,7 +22,7 @@ from kb.errors import InvalidInput, NotReady
 from kb.models import IndicatorPublic
 from kb.settings import Settings
 from kb.store import Filters
-from kb.text import normalize
+from kb.text import normalize_text
 from search.build import manifest_matches, read_manifest
 from search.dense import DenseIndex
 from search.encoders import Encoder, make_encoder
@@ -65,7 +65,7 @@ class SearchService:
         self.settings, self.docs, self.manifest = settings, docs, manifest
         self.lexical, self.dense, self.tokenizer, self.encoder = lexical, dense, tokenizer, encoder
         self.directions = {d.code: d for d in directions}
-        self._direction_by_name = {normalize(d.name): d for d in directions}
+        self._direction_by_name = {normalize_text(d.name): d for d in directions}
         self._fields = {
             name: np.array([getattr(d, name) for d in docs] or [""])
             for name in ("category", "category_code", "subcategory", "subcategory_code", "direction",
@@ -126,7 +126,7 @@ class SearchService:
             return None
         mask = np.ones(len(self.docs), dtype=bool)
         for name, value in active.items():
-            value = normalize(value)
+            value = normalize_text(value)
             if name in ("category", "subcategory", "direction"):
                 code_field = f"{name}_code"
                 mask &= (self._fields[name] == value) | (self._fields[code_field] == value)
@@ -145,13 +145,14 @@ class SearchService:
         top = np.argpartition(-scores, n - 1)[:n]
         return {int(i): float(scores[i]) for i in top if scores[i] > 0}, positive
 
-    def _matched(self, query: str, doc: IndicatorPublic) -> list[str]:
-        text = normalize(f"{doc.name} {' '.join(doc.aliases)} {doc.direction} {doc.explanation}")
-        return [t for t in dict.fromkeys(self.tokenizer.tokens(query)) if t in text]
+    @staticmethod
+    def _matched(terms: list[str], doc: IndicatorPublic) -> list[str]:
+        text = normalize_text(f"{doc.name} {' '.join(doc.aliases)} {doc.direction} {doc.explanation}")
+        return [t for t in terms if t in text]
 
     # ---- public API ---------------------------------------------------------------------
     def query(self, query: str, *, k: int = 10, mode: str = "hybrid", filters: Filters | None = None) -> SearchResult:
-        text = normalize(query)
+        text = normalize_text(query)
         if not text:
             raise InvalidInput("the query is empty; type a few words, e.g. 学生资助 or 路灯亮灯率")
         if len(text) > MAX_QUERY_CHARS:
@@ -179,25 +180,26 @@ class SearchService:
         else:
             fused = lex or sem
         order = sorted(fused, key=lambda i: (-fused[i], i))[:k]
+        terms = list(dict.fromkeys(self.tokenizer.tokens(text)))
         hits = [SearchHit(**self.docs[i].model_dump(), score=round(fused[i], 6),
-                          matched=self._matched(text, self.docs[i])) for i in order]
+                          matched=self._matched(terms, self.docs[i])) for i in order]
         total = lex_total if mode == "lexical" else len(fused)
         return SearchResult(query=text, total=total, hits=hits)
 
     # ---- the Lookup protocol used by goal checking and drafting ------------------------
     def search(self, query: str, *, k: int = 10, mode: str = "hybrid", **filters) -> list[SearchHit]:
-        if not normalize(query):
+        if not normalize_text(query):
             return []
         return self.query(query[:MAX_QUERY_CHARS], k=k, mode=mode, filters=Filters(**filters)).hits
 
     def similarity(self, text: str, others: list[str]) -> list[float]:
         if not others:
             return []
-        base = self._query_vector(normalize(text))
-        return [float(self._query_vector(normalize(o)) @ base) for o in others]
+        base = self._query_vector(normalize_text(text))
+        return [float(self._query_vector(normalize_text(o)) @ base) for o in others]
 
     def resolve_direction(self, text: str) -> DirectionInfo | None:
-        text = normalize(text)
+        text = normalize_text(text)
         return self.directions.get(text) or self._direction_by_name.get(text)
 
     def suggest_directions(self, text: str, *, k: int = 3) -> list[tuple[DirectionInfo, float]]:

@@ -11,10 +11,10 @@ from pathlib import Path
 
 import jieba
 
-from kb.text import normalize
+from kb.text import normalize_text
 
 jieba.setLogLevel(logging.WARNING)
-TOKENIZER_VERSION = "jieba-search-1"
+TOKENIZER_VERSION = "jieba-search-2"
 _KEEP = re.compile(r"[\w%‰]", re.UNICODE)
 STOPWORDS = frozenset(
     "的 了 和 与 及 或 等 对 在 为 以 按 由 于 将 被 把 其 之 中 内 上 下 个 是 有 并 及其 以及 进行 开展 相关 "
@@ -46,7 +46,7 @@ class Tokenizer:
         """Normalised search-mode tokens, stopwords and punctuation dropped."""
         self._ensure()
         out = []
-        for tok in self._jieba.cut_for_search(normalize(text).lower()):
+        for tok in self._jieba.cut_for_search(normalize_text(text).lower()):
             tok = tok.strip()
             if tok and tok not in STOPWORDS and _KEEP.search(tok):
                 out.append(tok)
@@ -58,7 +58,7 @@ def write_user_dict(terms: Iterable[str], path: Path) -> int:
     seen: set[str] = set()
     lines = []
     for term in terms:
-        term = normalize(term).replace(" ", "")
+        term = normalize_text(term).replace(" ", "")
         if 2 <= len(term) <= 20 and term not in seen:
             seen.add(term)
             lines.append(f"{term} 20")

@@ -11,8 +11,8 @@ from dataclasses import dataclass, field
 from indicators.framework import LEVEL1_OF, LEVELS, canonical_level1, canonical_level2
 from indicators.goals import BUDGET_SCALE, Finding, GoalDocument, GoalIndicator
 from indicators.lookup import LibraryHit, Lookup
-from indicators.normalize import match_key, normalize_text
 from indicators.values import Target, Unit, base_amount, fmt, parse_target
+from kb.text import match_key, normalize_text
 
 SEVERITY_RANK = {"error": 0, "warning": 1, "info": 2}
 OUTPUT, COST, BENEFIT, SATISFACTION = "产出指标", "成本指标", "效益指标", "满意度指标"

@@ -13,8 +13,8 @@ import re
 from indicators.checks.context import COST, SATISFACTION, TIMELINESS, Context, Row
 from indicators.checks.goal_text import bigrams, name_overlap
 from indicators.lookup import LibraryHit
-from indicators.normalize import match_key
 from indicators.values import fmt, in_base, parse_target, parse_unit
+from kb.text import match_key
 
 PROJECT_HITS = 20
 ROW_HITS = 8

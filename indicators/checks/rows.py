@@ -6,8 +6,8 @@ import re
 
 from indicators.checks.context import OUTPUT, SATISFACTION, Context, Row
 from indicators.framework import LEVEL1_OF, LEVELS, expected_unit_kind
-from indicators.normalize import normalize_text
 from indicators.values import Unit, fmt, in_base, resolve_unit
+from kb.text import normalize_text
 
 PEOPLE_BASES = frozenset({"人", "人次", "户", "户次"})
 _COUNT_NAME = re.compile(r"(?<![指系倍分])(?:数|数量|个数|户数|家数|台数|次数|场次|件数|项数|处数|座数|所数|人次)$"

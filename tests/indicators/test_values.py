@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import pytest
 
-from indicators.normalize import match_key, normalize_text
 from indicators.values import (
     canonical_operator,
     extract_quantities,
@@ -16,6 +15,7 @@ from indicators.values import (
     parse_unit,
     same_base,
 )
+from kb.text import match_key, normalize_text
 
 
 @pytest.mark.parametrize(("raw", "expected"), [
