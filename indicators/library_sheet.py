@@ -54,8 +54,9 @@ def _parse_rows(path: Path) -> list[_Row]:
     fields = [FIELD_OF.get(normalize_text(h)) for h in header]
     missing = [HEADER_OF[f] for f in REQUIRED if f not in fields]
     if missing:
-        raise InvalidInput(f"{path.name}: the header row lacks the column(s) {'、'.join(missing)}; "
-                           f"the columns are {'、'.join(h for _, h in COLUMNS)} (download one with `kb export`)")
+        columns = "、".join(h for _, h in COLUMNS)
+        raise InvalidInput(f"{path.name}：表头缺少列 {'、'.join(missing)}；完整的列为 {columns}"
+                           "（可先导出现有指标库作为模板）")
     rows = []
     for number, cells in body:
         values = {f: normalize_text(cells[i]) if i < len(cells) else "" for i, f in enumerate(fields) if f}
@@ -69,10 +70,10 @@ def _number(value: str, where: str, problems: list[str]) -> float | None:
     try:
         number = float(value.replace(",", ""))
     except ValueError:
-        problems.append(f"{where}: {value!r} is not a number; write a plain number such as 1200")
+        problems.append(f"{where}：『{value}』不是数字，请填写纯数字，如 1200")
         return None
     if number < 0:
-        problems.append(f"{where}: {value} is negative; a unit cost is 0 or more")
+        problems.append(f"{where}：{value} 是负数，单位成本应不小于 0")
     return number
 
 
@@ -80,37 +81,37 @@ def _validate(row: _Row, problems: list[str]) -> dict | None:
     v, before = row.values, len(problems)
 
     def where(field: str) -> str:
-        return f"row {row.number}, column 「{HEADER_OF[field]}」"
+        return f"第 {row.number} 行「{HEADER_OF[field]}」"
 
     for field in REQUIRED:
         if not v.get(field):
-            problems.append(f"{where(field)}: empty; every indicator needs it")
+            problems.append(f"{where(field)}：为空，每个指标都必须填写")
     level2 = canonical_level2(v.get("level2", ""))
     if v.get("level2") and level2 is None:
-        problems.append(f"{where('level2')}: {v['level2']!r} is not a level-2 indicator; use one of "
-                        + "、".join(LEVEL1_OF))
+        problems.append(f"{where('level2')}：『{v['level2']}』不是二级指标，请填写 "
+                        + "、".join(LEVEL1_OF) + " 之一")
     level1 = LEVEL1_OF.get(level2 or "")
     if v.get("level1") and level2 and canonical_level1(v["level1"]) != level1:
-        problems.append(f"{where('level1')}: {v['level1']!r} does not hold {level2}; it belongs to {level1}")
+        problems.append(f"{where('level1')}：『{v['level1']}』下没有{level2}，{level2}属于{level1}")
     operator = OPERATOR_WORDS.get(v.get("operator", "") or "≥")
     if operator is None:
-        problems.append(f"{where('operator')}: {v['operator']!r} is not a direction; use ≥, ≤, = or 定性")
+        problems.append(f"{where('operator')}：『{v['operator']}』不是指标方向，请填写 ≥、≤、= 或 定性")
     if operator and operator != "定性" and not v.get("unit"):
-        problems.append(f"{where('unit')}: empty; a quantitative indicator needs a unit (%, 人, 个, 万元…)")
+        problems.append(f"{where('unit')}：为空，定量指标须有计量单位（%、人、个、万元…）")
     if v.get("unit") and v.get("name") and not unit_fits(v["name"], v["unit"]):
-        problems.append(f"{where('unit')}: {v['unit']!r} does not fit 「{v['name']}」 (a 率 takes %, a 人数 takes 人)")
+        problems.append(f"{where('unit')}：『{v['unit']}』与指标「{v['name']}」不匹配（率用 %，人数用 人）")
     if v.get("basis") and v["basis"] not in BASES:
-        problems.append(f"{where('basis')}: {v['basis']!r} is not a basis; use one of {'、'.join(BASES)}")
+        problems.append(f"{where('basis')}：『{v['basis']}』不是取值依据，请填写 {'、'.join(BASES)} 之一")
     status = STATUS_WORDS.get(v.get("status", "").lower())
     if status is None:
-        problems.append(f"{where('status')}: {v['status']!r} is not a status; use 在用 or 停用")
+        problems.append(f"{where('status')}：『{v['status']}』不是状态，请填写 在用 或 停用")
     for field in ("code", "category_code", "subcategory_code", "direction_code"):
         if v.get(field) and not CODE.match(v[field]):
-            problems.append(f"{where(field)}: {v[field]!r} is not a code; use letters, digits and - only")
+            problems.append(f"{where(field)}：『{v[field]}』不是有效编码，只能用字母、数字和 -")
     low = _number(v.get("cost_low", ""), where("cost_low"), problems)
     high = _number(v.get("cost_high", ""), where("cost_high"), problems)
     if low is not None and high is not None and low > high:
-        problems.append(f"{where('cost_low')}: {low} is above the upper bound {high}; swap them")
+        problems.append(f"{where('cost_low')}：下限 {low} 大于上限 {high}，请对调")
     if len(problems) > before:
         return None
     aliases = [a for a in re.split(r"[、;；,，/]", v.get("aliases", "")) if a.strip()]
@@ -167,12 +168,12 @@ def rows_from_file(path: Path, session: Session) -> store.LibraryRows:
     """Validate every row; raise one InvalidInput listing all problems, or return the rows."""
     parsed = _parse_rows(path)
     if not parsed:
-        raise InvalidInput(f"{path.name}: the header is there but no indicator rows follow")
+        raise InvalidInput(f"{path.name}：只有表头，没有指标行")
     problems: list[str] = []
     valid = [(r, _validate(r, problems)) for r in parsed]
     if problems:
-        raise InvalidInput(f"{path.name}: {len(problems)} problem(s); nothing was imported. Fix them and "
-                           f"import again", details=problems)
+        raise InvalidInput(f"{path.name}：有 {len(problems)} 处问题，未导入任何指标；改正后重新导入",
+                           details=problems)
     codes, out = _Codes(session), store.LibraryRows()
     cats, subs, dirs, seen = {}, {}, {}, {}
     for row, v in valid:
@@ -181,8 +182,8 @@ def rows_from_file(path: Path, session: Session) -> store.LibraryRows:
         dcode = codes.direction(sub, v["direction"], v.get("direction_code", ""))
         code = codes.indicator(dcode, v["name"], v.get("code", ""))
         if code in seen:
-            problems.append(f"row {row.number}: code {code} is already used by row {seen[code]}; "
-                            "each indicator needs its own code")
+            problems.append(f"第 {row.number} 行：编码 {code} 已被第 {seen[code]} 行使用，"
+                            "每个指标须有自己的编码")
             continue
         seen[code] = row.number
         cats.setdefault(cat, Category(code=cat, name=v["category"], common=v["common"]))
@@ -195,7 +196,7 @@ def rows_from_file(path: Path, session: Session) -> store.LibraryRows:
             aliases=v["aliases"], common=v["common"], cost_low=v["cost_low"], cost_high=v["cost_high"],
             status=v["status"], superseded_by=v.get("superseded_by") or None, direction_code=dcode))
     if problems:
-        raise InvalidInput(f"{path.name}: {len(problems)} problem(s); nothing was imported", details=problems)
+        raise InvalidInput(f"{path.name}：有 {len(problems)} 处问题，未导入任何指标", details=problems)
     out.categories, out.subcategories, out.directions = list(cats.values()), list(subs.values()), list(dirs.values())
     return out
 

