@@ -3,17 +3,22 @@ in the thread pool, never on the event loop."""
 
 from __future__ import annotations
 
-from typing import Annotated, Any
+from pathlib import Path
+from typing import Annotated, Any, Literal
 
-from fastapi import APIRouter, Body, Request
+from fastapi import APIRouter, Body, File, Request, UploadFile
+from fastapi.responses import Response
 from pydantic import BaseModel, ValidationError
 
+from indicators import goal_sheets
 from indicators.checker import check_goal
 from indicators.drafter import draft_goal
 from indicators.goals import CheckResult, Draft, GoalDocument, Project
 from kb.errors import InvalidInput
 from web.deps import SearchDep, SettingsDep
 from web.errors import describe_validation
+from web.pages import attachment
+from web.pages_review import XLSX, read_uploads
 
 router = APIRouter(prefix="/api/v1/goals", tags=["goals"])
 
@@ -78,3 +83,33 @@ def draft(body: DraftRequest, search: SearchDep) -> Draft:
     """Draft a goal document for a project from the library: ≤ 15 indicators covering every dimension,
     a goal text, and the findings the user still has to resolve."""
     return draft_goal(body.project, search)
+
+
+@router.get("/template.xlsx", response_class=Response)
+def template() -> Response:
+    """The goal-document spreadsheet (绩效目标申报表 layout) to fill in; one sheet per project."""
+    return Response(goal_sheets.template_workbook(), media_type=XLSX,
+                    headers=attachment("绩效目标申报表模板.xlsx", "goal-template.xlsx"))
+
+
+@router.post("/check/workbook")
+def check_workbook(request: Request, settings: SettingsDep,
+                   files: Annotated[list[UploadFile], File(description="filled templates (.xlsx) or JSON")],
+                   format: Literal["json", "xlsx"] = "json"):
+    """Check every project in uploaded templates or JSON files. A file with problems is reported
+    cell by cell (`problems`) while the others are still checked; `format=xlsx` returns the
+    summary workbook instead of JSON."""
+    uploads = [(Path(f.filename or "").name, f.file.read()) for f in files if f.filename]
+    docs, problems = read_uploads(uploads)
+    if not docs:
+        raise InvalidInput("no goal document could be read from the upload", details=problems)
+    if len(docs) > settings.max_batch:
+        raise InvalidInput(f"{len(docs)} documents is more than the {settings.max_batch} one batch takes")
+    lookup = lookup_of(request)
+    if format == "xlsx":
+        body = goal_sheets.summary_workbook([(doc, check_goal(doc, lookup)) for _, doc in docs])
+        return Response(body, media_type=XLSX, headers=attachment("绩效目标审核报告.xlsx", "goal-review.xlsx"))
+    report = check_many([doc for _, doc in docs], lookup)
+    for entry, (source, _) in zip(report["results"], docs, strict=True):
+        entry["source"] = source
+    return {**report, "problems": problems}

@@ -112,3 +112,39 @@ def test_draft_covers_every_dimension_with_library_indicators(client):
 @pytest.mark.parametrize("payload", [{}, {"project": {}}, {"project": {"name": ""}}, {"project": "营养"}])
 def test_draft_without_a_project_name_is_422(client, payload):
     assert client.post("/api/v1/goals/draft", json=payload).status_code == 422
+
+
+def test_template_downloads_as_a_workbook(client):
+    from io import BytesIO
+
+    from openpyxl import load_workbook
+
+    r = client.get("/api/v1/goals/template.xlsx")
+    assert r.status_code == 200 and "goal-template.xlsx" in r.headers["content-disposition"]
+    assert load_workbook(BytesIO(r.content)).sheetnames
+
+
+def test_filled_workbooks_are_checked_and_bad_files_reported(client):
+    from indicators.goal_sheets import goal_workbook
+    from indicators.goals import GoalDocument
+
+    filled = goal_workbook([GoalDocument.model_validate(GOOD)])
+    files = [("files", ("项目.xlsx", filled)), ("files", ("notes.txt", b"hello"))]
+    body = client.post("/api/v1/goals/check/workbook", files=files).json()
+    assert body["summary"]["checked"] == 1 and body["results"][0]["source"] == "项目.xlsx"
+    assert body["results"][0]["project"] == GOOD["project"]["name"]
+    assert len(body["problems"]) == 1 and "notes.txt" in body["problems"][0]
+
+
+def test_workbook_check_can_return_the_summary_workbook(client):
+    from indicators.goal_sheets import goal_workbook
+    from indicators.goals import GoalDocument
+
+    filled = goal_workbook([GoalDocument.model_validate(GOOD)])
+    r = client.post("/api/v1/goals/check/workbook", params={"format": "xlsx"}, files=[("files", ("a.xlsx", filled))])
+    assert r.status_code == 200 and r.content[:2] == b"PK"
+
+
+def test_unreadable_upload_is_422_with_the_reasons(client):
+    r = client.post("/api/v1/goals/check/workbook", files=[("files", ("broken.xlsx", b"PK\x03\x04garbage"))])
+    assert r.status_code == 422 and r.json()["error"]["details"]
