@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 from sqlalchemy import func
 from sqlmodel import Session, col, select
 
-from kb.errors import InvalidInput, NotFound
+from kb.errors import NotFound
 from kb.models import (
     Category,
     Direction,
@@ -189,10 +189,3 @@ def taxonomy(session: Session) -> list[dict]:
         sub["count"] += n
         cat["count"] += n
     return [{**c, "subcategories": list(c["subcategories"].values())} for c in tree.values()]
-
-
-def check_page(*, offset: int, limit: int, most: int = 1000) -> None:
-    if offset < 0:
-        raise InvalidInput(f"offset {offset} is negative; start at 0")
-    if not 1 <= limit <= most:
-        raise InvalidInput(f"limit {limit} is outside 1-{most}; page through with offset")

@@ -9,7 +9,7 @@ import logging
 
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
-from fastapi.responses import HTMLResponse, JSONResponse
+from fastapi.responses import JSONResponse
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from kb.errors import KBError
@@ -135,4 +135,4 @@ class _TooLarge(Exception):
     pass
 
 
-__all__ = ["install", "BodyLimit", "error_response", "describe_validation", "HTMLResponse"]
+__all__ = ["install", "BodyLimit", "error_response", "describe_validation"]
