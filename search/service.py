@@ -33,6 +33,9 @@ from search.tokenize import Tokenizer
 MODES = ("hybrid", "lexical", "semantic")
 CANDIDATES = 100
 MAX_QUERY_CHARS = 200
+# Fused and dense scores give every indicator some score; a candidate below this share of the
+# best one is noise, not a match, and is not counted in `total`.
+RELATIVE_FLOOR = 0.25
 
 
 class SearchHit(IndicatorPublic):
@@ -183,7 +186,11 @@ class SearchService:
         terms = list(dict.fromkeys(self.tokenizer.tokens(text)))
         hits = [SearchHit(**self.docs[i].model_dump(), score=round(fused[i], 6),
                           matched=self._matched(terms, self.docs[i])) for i in order]
-        total = lex_total if mode == "lexical" else len(fused)
+        if mode == "lexical":
+            total = lex_total
+        else:
+            floor = fused[order[0]] * RELATIVE_FLOOR if order else 0.0
+            total = sum(score >= floor for score in fused.values())
         return SearchResult(query=text, total=total, hits=hits)
 
     # ---- the Lookup protocol used by goal checking and drafting ------------------------

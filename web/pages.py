@@ -23,15 +23,13 @@ from indicators.framework import LEVEL1_OF, LEVELS, canonical_level1, canonical_
 from kb import store
 from kb.errors import InvalidInput, NotFound
 from kb.store import Filters
+from search.service import RELATIVE_FLOOR
 from web.deps import SessionDep
 
 HERE = Path(__file__).parent
 STATIC_DIR = HERE / "static"
 PAGE_SIZE = 20
 MOST = 100
-# In hybrid (convex) search every indicator gets some score; hits below this share of the best
-# one are noise, not results, and are neither listed nor counted in the facets.
-RELATIVE_FLOOR = 0.25
 
 router = APIRouter(include_in_schema=False)
 

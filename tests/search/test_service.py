@@ -66,3 +66,10 @@ def test_lookup_protocol(lookup):
     assert "路灯亮灯率" in names and len(names) == 7
     near, far = lookup.similarity("路灯", ["路灯亮灯率", "营养餐供餐天数"])
     assert near > far
+
+
+def test_total_counts_matches_not_the_candidate_pool(service):
+    lexical = service.query("路灯", mode="lexical")
+    hybrid = service.query("路灯", mode="hybrid")
+    assert lexical.total == 7  # the seven street-lighting indicators mention 路灯
+    assert len(hybrid.hits) <= hybrid.total < len(service.docs)
