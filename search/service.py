@@ -190,7 +190,7 @@ class SearchService:
             total = lex_total
         else:
             floor = fused[order[0]] * RELATIVE_FLOOR if order else 0.0
-            total = sum(score >= floor for score in fused.values())
+            total = max(len(order), sum(score >= floor for score in fused.values()))
         return SearchResult(query=text, total=total, hits=hits)
 
     # ---- the Lookup protocol used by goal checking and drafting ------------------------
