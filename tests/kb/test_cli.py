@@ -58,3 +58,55 @@ def test_import_of_a_bad_file_names_the_problem(data_dir, tmp_path):
     bad.write_text("x")
     result = runner.invoke(app, ["import", str(bad)])
     assert result.exit_code == 1 and ".xlsx 或 .csv" in result.output
+
+
+DOC = {
+    "project": {"name": "城市路灯维护", "direction": "城市道路照明", "budget": 300},
+    "goal": "维护路灯11000盏，亮灯率不低于98%，沿线居民满意度不低于90%。",
+    "indicators": [
+        {"level1": "产出指标", "level2": "数量指标", "name": "维护路灯盏数", "operator": "≥", "value": "11000", "unit": "盏"},
+        {"level1": "产出指标", "level2": "质量指标", "name": "路灯亮灯率", "operator": "≥", "value": "明显提高", "unit": "%"},
+    ],
+}
+
+
+def test_check_prints_grade_and_findings_for_each_document(data_dir, tmp_path):
+    path = tmp_path / "goals.jsonl"
+    other = {**DOC, "project": {**DOC["project"], "name": "第二个项目"}}
+    path.write_text("\n".join(json.dumps(d, ensure_ascii=False) for d in (DOC, other)), encoding="utf-8")
+    result = runner.invoke(app, ["check", str(path)])
+    assert result.exit_code == 0, result.output
+    assert "【城市路灯维护】" in result.output and "【第二个项目】" in result.output
+    assert "IND_VALUE_VAGUE" in result.output and "DIM_MISSING_TIMELINESS" in result.output
+
+
+def test_check_json_and_summary_workbook(data_dir, tmp_path):
+    path = tmp_path / "goal.json"
+    path.write_text(json.dumps(DOC, ensure_ascii=False), encoding="utf-8")
+    xlsx = tmp_path / "summary.xlsx"
+    result = runner.invoke(app, ["check", str(path), "--json", "--xlsx", str(xlsx)])
+    assert result.exit_code == 0, result.output
+    body = json.loads(result.output)
+    assert body[0]["project"] == "城市路灯维护" and body[0]["grade"] in "优良中差"
+    assert xlsx.read_bytes()[:2] == b"PK"
+
+
+def test_check_of_malformed_json_says_where(data_dir, tmp_path):
+    path = tmp_path / "bad.json"
+    path.write_text("{not json", encoding="utf-8")
+    result = runner.invoke(app, ["check", str(path)])
+    assert result.exit_code == 1 and "bad.json" in result.output
+
+
+def test_draft_prints_a_goal_covering_every_dimension(data_dir):
+    result = runner.invoke(app, ["draft", "--name", "农村学生营养午餐补助", "--budget", "300", "--json"])
+    assert result.exit_code == 0, result.output
+    doc = json.loads(result.output)
+    assert doc["goal"] and {i["level1"] for i in doc["indicators"]} == {"产出指标", "成本指标", "效益指标", "满意度指标"}
+    plain = runner.invoke(app, ["draft", "--name", "城市路灯维护"])
+    assert plain.exit_code == 0 and "年度绩效目标：" in plain.output
+
+
+def test_draft_without_a_name_is_a_usage_error(data_dir):
+    result = runner.invoke(app, ["draft", "--name", " "])
+    assert result.exit_code == 1 and "project" in result.output

@@ -41,7 +41,7 @@ def tiny_st_model(tmp_path_factory):
                         intermediate_size=64, max_position_embeddings=128)
     BertModel(config).save_pretrained(root / "bert")
     word = models.Transformer(str(root / "bert"), max_seq_length=64)
-    model = SentenceTransformer(modules=[word, models.Pooling(word.get_word_embedding_dimension())])
+    model = SentenceTransformer(modules=[word, models.Pooling(getattr(word, "get_embedding_dimension", word.get_word_embedding_dimension)())])
     model.save(str(root / "st"))
     return root / "st"
 
