@@ -189,3 +189,10 @@ def taxonomy(session: Session) -> list[dict]:
         sub["count"] += n
         cat["count"] += n
     return [{**c, "subcategories": list(c["subcategories"].values())} for c in tree.values()]
+
+
+def taxonomy_counts(tree: list[dict]) -> dict[str, int]:
+    """How many categories, subcategories, directions and active indicators a taxonomy tree holds."""
+    return {"categories": len(tree), "subcategories": sum(len(c["subcategories"]) for c in tree),
+            "directions": sum(len(s["directions"]) for c in tree for s in c["subcategories"]),
+            "indicators": sum(c["count"] for c in tree)}

@@ -47,9 +47,7 @@ def taxonomy(session: SessionDep) -> dict:
     tree = store.taxonomy(session)
     version = store.current_version(session)
     return {"version": version.number if version else None, "categories": tree,
-            "counts": {"categories": len(tree), "subcategories": sum(len(c["subcategories"]) for c in tree),
-                       "directions": sum(len(s["directions"]) for c in tree for s in c["subcategories"]),
-                       "indicators": sum(c["count"] for c in tree)}}
+            "counts": store.taxonomy_counts(tree)}
 
 
 @router.get("/versions")

@@ -202,10 +202,7 @@ def search_page(
 @router.get("/browse", response_class=HTMLResponse)
 def browse_page(request: Request, session: SessionDep):
     tree = store.taxonomy(session)
-    counts = {"categories": len(tree), "subcategories": sum(len(c["subcategories"]) for c in tree),
-              "directions": sum(len(s["directions"]) for c in tree for s in c["subcategories"]),
-              "indicators": sum(c["count"] for c in tree)}
-    return render(request, "browse.html", {"nav": "browse", "tree": tree, "counts": counts})
+    return render(request, "browse.html", {"nav": "browse", "tree": tree, "counts": store.taxonomy_counts(tree)})
 
 
 def find_direction(session, code: str):
