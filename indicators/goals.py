@@ -178,6 +178,10 @@ class CheckResult(BaseModel):
     grade: Grade
     rationale: list[str] = Field(default_factory=list, description="How the score was reached")
 
+    def severity_counts(self) -> dict[str, int]:
+        """How many findings of each severity: {"error": n, "warning": n, "info": n}."""
+        return {s: sum(f.severity == s for f in self.findings) for s in ("error", "warning", "info")}
+
 
 class Draft(GoalDocument):
     """A drafted goal document, with the checker's findings on it (what the user still has to fill in)."""

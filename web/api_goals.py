@@ -50,7 +50,7 @@ def check_many(raw_documents: list[Any], lookup) -> dict:
                              "details": details})
             continue
         result = check_goal(doc, lookup)
-        counts = {s: sum(f.severity == s for f in result.findings) for s in ("error", "warning", "info")}
+        counts = result.severity_counts()
         results.append({"index": n, "project": doc.project.name, "department": doc.project.department,
                         "budget": doc.project.budget, "budget_unit": doc.project.budget_unit, "valid": True,
                         **result.model_dump(), "counts": counts})

@@ -56,8 +56,7 @@ def check(request: Request, raw: dict) -> dict:
     for f in result.findings if result else []:
         if f.indicator is not None:
             by_row.setdefault(f.indicator, []).append(f)
-    counts = {s: sum(f.severity == s for f in result.findings) for s in ("error", "warning", "info")} \
-        if result else {}
+    counts = result.severity_counts() if result else {}
     return {"raw": raw, "result": result, "problems": problems, "by_row": by_row, "counts": counts,
             "problem": search_problem(request)}
 

@@ -83,7 +83,7 @@ def review(request: Request, docs: list[tuple[str, GoalDocument]]) -> list[dict]
     entries = []
     for n, (source, doc) in enumerate(docs, start=1):
         result = check_goal(doc, lookup)
-        counts = {s: sum(f.severity == s for f in result.findings) for s in ("error", "warning", "info")}
+        counts = result.severity_counts()
         budget = doc.project.budget
         entries.append({"n": n, "source": source, "doc": doc, "result": result, "counts": counts,
                         "budget_yuan": None if budget is None else budget * BUDGET_SCALE[doc.project.budget_unit]})
