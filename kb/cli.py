@@ -221,7 +221,8 @@ def vectors() -> None:
     from search.vectors import ship_vectors
 
     with tempfile.TemporaryDirectory() as tmp:
-        settings = Settings(data_dir=Path(tmp), database_url=None, encoder=get_settings().encoder)
+        # a bulk job on an otherwise idle machine: let the encoder use every core
+        settings = Settings(data_dir=Path(tmp), database_url=None, encoder=get_settings().encoder, encoder_threads=0)
         initialise(settings, progress=_Bar())
         with Session(get_engine(settings)) as session:
             texts = [passage_text(i) for i in store.all_indicators(session)]

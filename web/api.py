@@ -6,6 +6,7 @@ from __future__ import annotations
 from typing import Annotated, Literal
 
 from fastapi import APIRouter, Query
+from fastapi.responses import JSONResponse
 
 from kb import store
 from web.deps import FiltersDep, SearchDep, SessionDep
@@ -20,10 +21,11 @@ def search(
     q: Annotated[str, Query(max_length=200, description="what you are looking for, e.g. 学生营养午餐补助")],
     k: Annotated[int, Query(ge=1, le=100)] = 10,
     mode: Literal["hybrid", "lexical", "semantic"] = "hybrid",
-) -> dict:
+) -> JSONResponse:
     result = service.query(q, k=k, mode=mode, filters=filters)
-    return {"query": result.query, "total": result.total, "mode": mode,
-            "hits": [h.model_dump() for h in result.hits]}
+    # the hits are plain JSON values already: answer directly, without FastAPI's encoder pass
+    return JSONResponse({"query": result.query, "total": result.total, "mode": mode,
+                         "hits": [h.model_dump() for h in result.hits]})
 
 
 @router.get("/indicators")

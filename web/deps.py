@@ -15,7 +15,9 @@ from kb.store import Filters
 from search.service import SearchService
 
 
-def get_settings(request: Request) -> Settings:
+# Dependencies that do no I/O are `async def`: FastAPI runs a plain `def` dependency in its
+# thread pool, and a hop per dependency costs more than the dependency itself.
+async def get_settings(request: Request) -> Settings:
     return request.app.state.settings
 
 
@@ -24,14 +26,14 @@ def get_session(request: Request) -> Iterator[Session]:
         yield session
 
 
-def get_search(request: Request) -> SearchService:
+async def get_search(request: Request) -> SearchService:
     service = request.app.state.search
     if service is None:
         raise NotReady(request.app.state.search_problem or "the search indexes are not loaded; run `kb init`")
     return service
 
 
-def get_filters(
+async def get_filters(
     category: Annotated[str | None, Query(max_length=64, description="category name or code")] = None,
     subcategory: Annotated[str | None, Query(max_length=64, description="subcategory name or code")] = None,
     direction: Annotated[str | None, Query(max_length=64, description="spending direction name or code")] = None,
@@ -49,7 +51,7 @@ def get_filters(
                    level1=l1, level2=l2)
 
 
-def require_admin(request: Request, x_admin_token: Annotated[str | None, Header()] = None) -> None:
+async def require_admin(request: Request, x_admin_token: Annotated[str | None, Header()] = None) -> None:
     expected = request.app.state.settings.admin_token
     if not expected:
         raise Forbidden("library changes are disabled: set KB_ADMIN_TOKEN on the server to enable them")
