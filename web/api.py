@@ -7,14 +7,23 @@ from typing import Annotated, Literal
 
 from fastapi import APIRouter, Query
 from fastapi.responses import JSONResponse
+from pydantic import BaseModel
 
 from kb import store
+from search.service import SearchHit
 from web.deps import FiltersDep, SearchDep, SessionDep
 
 router = APIRouter(prefix="/api/v1", tags=["indicators"])
 
 
-@router.get("/search")
+class SearchResponse(BaseModel):
+    query: str
+    total: int
+    mode: str
+    hits: list[SearchHit]
+
+
+@router.get("/search", responses={200: {"model": SearchResponse, "description": "the best indicators, best first"}})
 def search(
     service: SearchDep,
     filters: FiltersDep,

@@ -72,3 +72,10 @@ def test_bad_search_requests_get_4xx_with_the_error_shape(client, params, status
     assert r.status_code == status
     error = r.json()["error"]
     assert error["status"] == status and error["message"] and isinstance(error["details"], list)
+
+
+def test_openapi_documents_the_search_hit(client):
+    spec = client.get("/openapi.json").json()
+    ok = spec["paths"]["/api/v1/search"]["get"]["responses"]["200"]["content"]["application/json"]["schema"]
+    assert ok["$ref"].endswith("/SearchResponse")
+    assert {"code", "name", "direction", "score", "matched"} <= set(spec["components"]["schemas"]["SearchHit"]["properties"])
