@@ -85,20 +85,31 @@ class Server:
         self.proc.wait(10)
 
 
+def first_relevant_rank(hits: list[dict], rel: str) -> int | None:
+    """1-based rank of the first hit among the top 10 whose name, direction or subcategory
+    matches `rel` (the dev set's relevance rule), or None."""
+    pat = re.compile(rel)
+    for rank, h in enumerate(hits[:10], start=1):
+        if pat.search(" | ".join(str(h.get(k) or "") for k in ("name", "direction", "subcategory"))):
+            return rank
+    return None
+
+
+def success_and_mrr(ranks: list[int | None]) -> tuple[float, float]:
+    """(S@5, MRR@10) over the first relevant ranks of a query set."""
+    n = len(ranks) or 1
+    return (round(sum(r is not None and r <= 5 for r in ranks) / n, 3),
+            round(sum(1 / r for r in ranks if r) / n, 3))
+
+
 def quality(base: str, queries: list[dict], mode: str) -> dict:
-    s5 = mrr = 0.0
-    lat = []
+    ranks, lat = [], []
     for q in queries:
         body, ms = get(base, "/api/v1/search", q=q["q"], k=10, mode=mode)
         lat.append(ms)
-        pat = re.compile(q["rel"])
-        for rank, h in enumerate(body["hits"][:10], start=1):
-            if pat.search(" | ".join(str(h.get(k) or "") for k in ("name", "direction", "subcategory"))):
-                mrr += 1 / rank
-                s5 += rank <= 5
-                break
-    n = len(queries)
-    return {"S@5": round(s5 / n, 3), "MRR@10": round(mrr / n, 3), "p50_ms": round(statistics.median(lat), 1),
+        ranks.append(first_relevant_rank(body["hits"], q["rel"]))
+    s5, mrr = success_and_mrr(ranks)
+    return {"S@5": s5, "MRR@10": mrr, "p50_ms": round(statistics.median(lat), 1),
             "p95_ms": round(float(np.percentile(lat, 95)), 1)}
 
 

@@ -5,7 +5,6 @@ usage: KB_DATA_DIR=… python scripts/fusion_grid.py [path/to/search_dev.jsonl]
 """
 
 import json
-import re
 import sys
 from pathlib import Path
 
@@ -13,22 +12,17 @@ from kb.db import get_engine
 from kb.settings import Settings, get_settings
 from search.service import SearchService
 
+sys.path.insert(0, str(Path(__file__).parent))
+from bench import first_relevant_rank, success_and_mrr  # noqa: E402
+
 DATA = get_settings().data_dir
 EVAL = Path(sys.argv[1]) if len(sys.argv) > 1 else Path(__file__).resolve().parents[2] / "shared/eval/search_dev.jsonl"
 qs = [json.loads(line) for line in EVAL.read_text().splitlines() if line.strip()]
 
 
 def run(svc, mode):
-    s5 = mrr = 0
-    for q in qs:
-        hits = svc.query(q["q"], k=10, mode=mode).hits
-        pat = re.compile(q["rel"])
-        for r, h in enumerate(hits, 1):
-            if pat.search(" | ".join([h.name, h.direction, h.subcategory])):
-                mrr += 1 / r
-                s5 += r <= 5
-                break
-    return round(s5 / len(qs), 3), round(mrr / len(qs), 3)
+    return success_and_mrr([first_relevant_rank([h.model_dump() for h in svc.query(q["q"], k=10, mode=mode).hits],
+                                                q["rel"]) for q in qs])
 
 
 svc = SearchService.open(get_settings(), get_engine(get_settings()))
