@@ -22,7 +22,7 @@ from indicators.checks.library_match import (
 )
 from indicators.checks.rows import check_rows
 from indicators.checks.scoring import score
-from indicators.goals import CheckResult, GoalDocument, grade_for
+from indicators.goals import CheckResult, GoalDocument
 from indicators.lookup import Lookup
 
 
@@ -40,7 +40,8 @@ def check_goal(doc: GoalDocument, lookup: Lookup | None = None) -> CheckResult:
         check_unit_costs(ctx)
         check_relevance(ctx)
         check_nonstandard(ctx)
-    total, rationale = score(ctx)
+    total, grade, rationale = score(ctx)
     if lookup is None:
         rationale.insert(0, "未连接指标库：未检查指标规范性、单位成本范围和与支出方向的相关性")
-    return CheckResult(findings=ctx.sorted_findings(), score=total, grade=grade_for(total), rationale=rationale)
+    return CheckResult(findings=ctx.sorted_findings(), score=total, grade=grade, submittable=not ctx.errors,
+                       rationale=rationale)

@@ -22,6 +22,7 @@ BUDGET_SCALE = {"元": 1.0, "万元": 1e4, "亿元": 1e8}
 Severity = Literal["error", "warning", "info"]
 Grade = Literal["优", "良", "中", "差"]
 MAX_INDICATORS = 300
+MAX_BUDGET = 1e15  # any unit: far above any project's budget, small enough for the arithmetic on it
 
 
 def _text(value: object) -> object:
@@ -109,6 +110,14 @@ class Project(BaseModel):
             return number
         return value
 
+    @field_validator("budget")
+    @classmethod
+    def _budget_bound(cls, value: float | None) -> float | None:
+        if value is not None and value > MAX_BUDGET:
+            raise ValueError(f"预算金额 {value:g} 超过 {MAX_BUDGET:g} 的上限，不会是一个项目的预算；"
+                             "请核对金额和金额单位")
+        return value
+
     @field_validator("year", mode="before")
     @classmethod
     def _year(cls, value: object) -> object:
@@ -170,12 +179,14 @@ class Finding(BaseModel):
     message: str
     indicator: int | None = None
     suggestion: str | None = None
+    refs: list[str] = Field(default_factory=list, description="codes of the library indicators the finding cites")
 
 
 class CheckResult(BaseModel):
     findings: list[Finding] = Field(default_factory=list)
     score: int = Field(ge=0, le=100)
     grade: Grade
+    submittable: bool = Field(default=True, description="false when any finding is an error: 需修改后提交")
     rationale: list[str] = Field(default_factory=list, description="How the score was reached")
 
     def severity_counts(self) -> dict[str, int]:

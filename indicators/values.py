@@ -70,7 +70,8 @@ def chinese_number(text: str) -> float | None:
 
 MONEY_SCALES: dict[str, float] = {"元": 1.0, "千元": 1e3, "万元": 1e4, "十万元": 1e5, "百万元": 1e6,
                                   "千万元": 1e7, "亿元": 1e8, "万亿元": 1e12}
-RATIO_UNITS = ("%", "‰", "个百分点", "百分点", "百分比")
+RATIO_UNITS = ("%", "‰", "个百分点", "百分点", "百分比", "比例", "比率", "百分率")
+FRACTION_UNITS = ("比例", "比率")   # a share written as 0.97 rather than 97 %
 DURATION_UNITS = ("个工作日", "工作日", "个月", "小时", "分钟", "天", "日", "周", "月", "年", "时", "秒")
 _TIME_WORDS = ("年", "月", "天", "日", "次", "周", "季度", "小时")
 _UNIT_SYNONYMS = {
@@ -90,6 +91,8 @@ KNOWN_UNITS = (
     "立方米", "公里", "千米", "米", "延米", "千瓦", "兆瓦", "千瓦时", "度", "课时", "学时", "人天", "人日",
     "小时", "分钟", "天", "个工作日", "工作日", "个月", "周", "年", "分", "等", "级", "年一遇", "个百分点",
     "百分点", "%", "‰", "万元", "亿元", "千元", "标准箱", "车次", "航次", "班次", "公里/小时", "Mbps", "TB", "GB",
+    "粒", "尾", "箱", "袋", "瓶", "盒", "包", "卷", "根", "枚", "组", "片", "眼", "口", "孔", "棵", "株",
+    "km", "平方公里", "人/次", "户/次", "学期", "节", "课", "家次", "所次", "村", "个村", "镇", "乡镇",
 )
 
 
@@ -152,7 +155,7 @@ def parse_unit(text: str | None) -> Unit:
     if not t:
         return Unit()
     if t in RATIO_UNITS:
-        return Unit(text=t, base="%" if t == "百分比" else t, kind="ratio")
+        return Unit(text=t, base="%" if t in ("百分比", "百分率") else t, kind="ratio")
     if t == "日期":
         return Unit(text=t, base=t, kind="date")
     num, _, den = t.partition("/")
@@ -191,6 +194,8 @@ def same_base(a: Unit, b: Unit) -> bool:
 def in_base(value: float, unit: Unit) -> float:
     """Value in the unit's base (亿人次 2.4 → 240,000,000 人次; % and ‰ → percent)."""
     if unit.kind == "ratio":
+        if unit.base in FRACTION_UNITS:
+            return value * 100 if value <= 1 else value
         return value / 10 if unit.base == "‰" else value
     return value * unit.scale / (unit.per_scale or 1.0)
 
@@ -293,18 +298,34 @@ _GRADE_WORDS = frozenset({"优", "良", "中", "差", "优秀", "良好", "合�
                           "四级", "完成", "未完成", "基本完成", "通过", "未通过", "符合", "不符合", "基本符合"})
 _ACCEPTED_WORDS = re.compile(
     r"^(?:全部|全面|已|均|按时|按期|如期|及时|确保)?(?:合格|达标|是|否|通过(?:验收|审核|评审|考核)?|符合(?:要求|标准|规定|规范)?"
-    r"|达到(?:国家|行业|省级|设计)?(?:标准|要求)|完成|全覆盖|覆盖|无|零|合规|一致|完整|齐全|到位|正常(?:运行)?"
-    r"|准确|规范|有效运行|按计划完成|按时完成|按期完成|及时|不发生|未发生|杜绝|实现)$"
+    r"|达到(?:国家|行业|省级|设计)?(?:标准|要求)|完成|全覆盖|覆盖|无|零|合规|一致|完整|齐全|到位|正常运行"
+    r"|按计划完成|按时完成|按期完成|不发生|未发生|杜绝)$"
 )
 _TIER_GRADES = re.compile(r"^(?:达到|不低于|优于)?(?:优|优秀|良|良好|合格|达标|a|b|甲|好|[一二三四五]级|[一二三]等|"
                           r"(?:[ⅰⅱⅲⅳⅴ]|i{1,3}|iv|v)类|[一二三四五]类)(?:及以上|以上|及以上标准|标准)?(?:等级|等次|档)?$")
 _PLACEHOLDER = re.compile(r"^(?:[-—_/\\.。…*?？]+|待定|待填|待补充|暂无|暂缺|略|n/?a|null|none|tbd|xx+"
                           r"|【待填】|\(待填\))$", re.IGNORECASE)
+# Graded tiers with their thresholds: 优:≥95%|良:≥90%|中:≥85%|差:<85%
+_TIER_LABEL = re.compile(r"(?:^|[|/,，;；、\s])(?:优秀?|良好?|中等?|合格|一般|较差|差|[a-d]|[一二三四]档)\s*[:：]")
+_GRADE_RUN = re.compile(r"^[优良中差低高好较一般及格]{3,}$")
+# Template residue: 【待填】, XX, **, （≥**人）, ×××
+_PLACEHOLDER_IN = re.compile(r"【[^】]{0,8}(?:待|填|定|补)[^】]{0,8}】|\*{2,}|＊{2,}|×{2,}"
+                             r"|(?<![A-Za-z])[Xx]{2,}(?![A-Za-z])|[(（][^)）]{0,4}(?:待填|待定|填写)[^)）]{0,4}[)）]|^待填$")
+
+
+def find_placeholder(text: str | None) -> str | None:
+    """Template residue left in a text ('【待填】', 'XX', '**'), or None."""
+    m = _PLACEHOLDER_IN.search(normalize_text(text))
+    return m.group(0) if m else None
+
+
 _RELATIVE = re.compile(r"上年|去年|上一年|往年|历史|同期|前三年|近三年|三年平均|基期|上期|上一周期|基数")
 _DATE_RE = re.compile(
     r"(?:(?<!\d)(?:19|20)\d{2}\s*年(?:\s*\d{1,2}\s*月)?(?:\s*\d{1,2}\s*日)?)"
     r"|(?:(?<![\d个])(?:1[0-2]|0?[1-9])\s*月(?:\s*(?:[12]\d|3[01]|0?[1-9])\s*日|份|底|末|中旬|上旬|下旬)?)"
     r"|年底|年末|年内|当年|本年度|年度内|月底|月末|季度末|季末|上半年|下半年|第[一二三四1-4]季度|[一二三四]季度"
+    r"|(?<!\d)(?:19|20)\d{2}[./-](?:1[0-2]|0?[1-9])(?:[./-](?:[12]\d|3[01]|0?[1-9]))?(?!\d)"
+    r"|全年|年度|期间"
 )
 _NUMBER_RE = re.compile(rf"(?<![A-Za-z0-9.])(?:{_NUM})")
 _CN_TAIL = "[零〇一二两三四五六七八九十百千万]*"
@@ -373,9 +394,14 @@ def _qualitative(t: str, graded: bool = False) -> bool:
 
 
 def _clean_unit(text: str) -> str:
-    """The unit part of a value suffix: drops brackets of notes and trailing punctuation."""
-    t = re.split(r"[，,；;。（(]\s*(?:含|其中|不含|按|注)", text)[0]
-    return t.strip(" ，,；;。:：")
+    """The unit part of a value suffix: drops brackets of notes, trailing punctuation and words after a unit
+    ('元/人给补助对象兑付补助' → '元/人')."""
+    t = re.split(r"[，,；;。（(]\s*(?:含|其中|不含|按|注)", text)[0].strip(" ，,；;。:：")
+    if len(t) > 6:
+        m = _LEADING_UNIT.match(t)
+        if m:
+            return m.group(0)
+    return t
 
 
 @lru_cache(maxsize=8192)
@@ -398,6 +424,8 @@ def parse_target(value: str | float | int | None, operator: str | None = "", uni
         return Target(operator=op_field)
     vague = tuple(find_vague(t))
     relative = bool(_RELATIVE.search(t))
+    if len(_TIER_LABEL.findall(t.lower())) >= 2 or _GRADE_RUN.match(t):
+        return Target(text=t, operator=op_field, qualitative=True)
     if _DATE_RE.search(t) and not _NUMBER_RE.search(_DATE_RE.sub("", t)):
         op = op_field or ("≥" if re.search(r"之后|以后", t) else "≤")
         return Target(text=t, operator=op, deadline=True, vague=vague)
@@ -418,6 +446,9 @@ def parse_target(value: str | float | int | None, operator: str | None = "", uni
         high = float(_NUMBER_RE.search(rm.group(0)).group(0).replace(",", ""))
         suffix = suffix[rm.end():]
     suffix_op, suffix = _operator_after(suffix)
+    if len(t) >= 12 and re.match(rf"\s*(?:{_UNIT_ALT})?(?:以上|以下)?的", suffix):
+        # '…超出3个月的部分予以适当补助': the number qualifies a description; it is not the target
+        return Target(text=t, operator=op_field, vague=vague or ("文字描述",), relative=relative)
     sm = re.match(rf"\s*({_SCALE_WORDS})\s*$", suffix)
     if sm:  # '6万' with the unit in its own cell: the scale belongs to the number
         scale = NUMBER_SCALES[sm.group(1)]
@@ -463,6 +494,7 @@ _TEXT_QTY = re.compile(
     rf"(?<![A-Za-z0-9.〔\[])(?P<num>{_NUM})(?![A-Za-z\d])\s*(?P<scale>{_SCALE_WORDS})?"
     rf"\s*(?P<unit>(?:{_UNIT_ALT}){_PER}?)?"
 )
+_LEADING_UNIT = re.compile(rf"(?:{_SCALED_UNIT}){_PER}?")
 _DATE_AT = re.compile(r"(?:19|20)\d{2}\s*年(?!以上|以内|内|期|一遇)|(?:1[0-2]|0?[1-9])\s*月(?!份?以)"
                       r"|(?:[12]\d|3[01]|0?[1-9])\s*日(?:前|之前|以前|止|起)")
 _CLAUSE_SPLIT = re.compile(r"[，,；;。!！?？\n]")

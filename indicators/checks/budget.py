@@ -4,13 +4,16 @@ from __future__ import annotations
 
 import math
 import re
+from dataclasses import dataclass
 
 from indicators.checks.context import COST, OUTPUT, QUANTITY, Context, Row, yuan
-from indicators.values import fmt
+from indicators.values import canonical_base, fmt
 
-TOO_HIGH, TOO_LOW = 1.5, 0.2    # quantity × unit cost against the budget
+TOO_HIGH, TOO_LOW = 1.25, 0.2   # quantity × unit cost against the budget
+TOO_LOW_SUBSIDY = 0.75          # … where a subsidy standard times its recipients is the whole budget
 _MULTI_YEAR_MONEY = re.compile(r"总投资|累计|概算|总预算|全周期|多年|[两三四五]年")
-_PER_YEAR = {"": 1.0, "年": 1.0, "月": 12.0, "季度": 4.0}
+_PER_YEAR = {"": 1.0, "年": 1.0, "月": 12.0, "季度": 4.0, "学期": 2.0, "周": 52.0}
+_SUBSIDY = re.compile(r"补助|补贴|资助|奖补|助学金|救助|生活费|慰问|奖励标准|发放标准")
 _COST_NAME = re.compile(r"补助|补贴|成本|费用|单价|造价|标准|经费|投入|投资|贴息|奖补|支出")
 
 
@@ -23,7 +26,7 @@ def is_cost_row(row: Row) -> bool:
 def check_budget(ctx: Context) -> None:
     p = ctx.doc.project
     if ctx.budget_yuan is None:
-        ctx.add("BUDGET_MISSING", "warning", "没有填写项目预算金额",
+        ctx.add("BUDGET_MISSING", "没有填写项目预算金额",
                 suggestion="填写本年度预算金额（budget，单位默认万元，也可用 元/亿元），以便核对成本与目标是否匹配")
         return
     budget = ctx.budget_yuan
@@ -34,51 +37,116 @@ def check_budget(ctx: Context) -> None:
         if row.level1 is None and not _COST_NAME.search(row.name):
             continue
         if row.amount > budget * 1.0001 and not _MULTI_YEAR_MONEY.search(row.name):
-            ctx.add("BUDGET_COST_EXCEEDS", "error",
+            ctx.add("BUDGET_COST_EXCEEDS",
                     f"{row.label}的金额『{row.value_text}』（{yuan(row.amount)}）超过项目预算{shown}",
                     indicator=row.index,
                     suggestion=f"成本指标不应超过本年度预算{shown}；核对金额和单位（元/万元/亿元），多年期金额请换算为本年度")
     check_scale(ctx, budget, shown)
 
 
-def _pair(ctx: Context, cost: Row) -> tuple[Row, float] | None:
-    """The quantity row this unit cost multiplies (same unit: 元/人 with 人), and the annual product in 元."""
-    per_year = _PER_YEAR.get(cost.unit.per_time)
-    if per_year is None or cost.amount is None:
+PEOPLE = frozenset({"人", "人次", "生", "学生", "名", "户", "户次", "位", "人/次", "户/次"})
+
+
+def _per_compatible(per: str, base: str) -> bool:
+    """Whether a unit cost's denominator counts what the quantity row counts (元/人 with 人; 元/生 with 人次)."""
+    return per == base or (per in PEOPLE and base.split("/")[0] in PEOPLE)
+
+
+@dataclass(frozen=True)
+class UnitCost:
+    """A unit cost stated in a cost row or in the goal text (『每生1500元/学期』)."""
+
+    label: str
+    value_text: str
+    amount: float        # 元 per `per`, per `per_time`
+    per: str
+    per_time: str
+    index: int | None    # the row, or None for the goal text
+    subsidy: bool        # a subsidy standard: quantity × standard is the whole budget
+
+
+_GOAL_UNIT_COST = re.compile(
+    r"每(?P<per1>人|生|名|户|亩|学生|公里|平方米|个|所|村)(?:每(?P<t1>年|月|学期|天))?\s*(?:补助|补贴|资助|发放)?"
+    r"\s*(?P<n1>\d+(?:\.\d+)?)\s*(?P<m1>万元|元)(?:/(?P<t2>年|月|学期|天))?"
+    r"|(?P<n2>\d+(?:\.\d+)?)\s*(?P<m2>万元|元)\s*/\s*(?P<per2>人|生|名|户|亩|公里|平方米|个|所)"
+    r"(?:[·.]?(?P<t3>年|月|学期|天))?")
+
+
+def _goal_unit_costs(ctx: Context) -> list[UnitCost]:
+    out = []
+    for m in _GOAL_UNIT_COST.finditer(ctx.goal):
+        number = float(m.group("n1") or m.group("n2"))
+        money = m.group("m1") or m.group("m2")
+        per = canonical_base(m.group("per1") or m.group("per2"))
+        per_time = m.group("t1") or m.group("t2") or m.group("t3") or ""
+        out.append(UnitCost(label="年度绩效目标", value_text=m.group(0),
+                            amount=number * (1e4 if money == "万元" else 1),
+                            per="人" if per in PEOPLE else per, per_time=per_time, index=None,
+                            subsidy=bool(re.search(r"补助|补贴|资助|奖补|助学|救助|发放", ctx.goal))))
+    return out
+
+
+def _row_unit_costs(ctx: Context) -> list[UnitCost]:
+    return [UnitCost(label=row.label, value_text=row.value_text, amount=row.amount, per=row.unit.per,
+                     per_time=row.unit.per_time, index=row.index, subsidy=bool(_SUBSIDY.search(row.name)))
+            for row in ctx.rows if row.unit.kind == "unit_cost" and row.amount is not None and is_cost_row(row)]
+
+
+def _days(ctx: Context) -> float | None:
+    """How many days a 元/人·天 cost runs: a row counting days (培训天数 5 天)."""
+    for row in ctx.rows:
+        if row.amount and row.unit.base == "天" and re.search(r"天数|时长|期限|周期|培训", row.name):
+            return row.amount
+    return None
+
+
+def _pair(ctx: Context, cost: UnitCost) -> tuple[Row, float] | None:
+    """The quantity row this unit cost multiplies (元/人 with 人), and the annual product in 元."""
+    per_year = _PER_YEAR.get(cost.per_time)
+    if cost.per_time == "天":
+        per_year = _days(ctx)
+    if per_year is None:
         return None
     candidates = [r for r in ctx.rows
-                  if r is not cost and r.amount is not None and r.amount > 0 and r.unit.kind == "quantity"
-                  and r.unit.base == cost.unit.per and not r.name.endswith(("率", "比例"))
-                  and r.level1 in (OUTPUT, None) and not ctx.has("IND_UNIT_MISMATCH", r.index)]
+                  if r.index != cost.index and r.amount is not None and r.amount > 0
+                  and r.unit.kind in ("quantity", "rate") and _per_compatible(cost.per, r.unit.base)
+                  and not r.name.endswith(("率", "比例")) and r.level1 in (OUTPUT, None)]
     if not candidates:
         return None  # effects (带动就业人数) are not what the unit cost pays for
-    preferred = [r for r in candidates if r.output_kind == QUANTITY] or candidates
+    exact = [r for r in candidates if r.unit.base == cost.per] or candidates
+    preferred = [r for r in exact if r.output_kind == QUANTITY] or exact
     budget = ctx.budget_yuan or 1.0
     products = [(r, r.amount * cost.amount * per_year) for r in preferred]
     return min(products, key=lambda rp: abs(math.log(max(rp[1], 1e-9) / budget)))
 
 
 def check_scale(ctx: Context, budget: float, shown: str) -> None:
+    """Quantity × unit cost against the budget: more than 25 % above it is a mismatch; so is far below it,
+    or more than 25 % below it where a subsidy standard times the people it pays for is the whole budget."""
     pairs = []
-    for row in ctx.rows:
-        if row.unit.kind == "unit_cost" and is_cost_row(row):
-            paired = _pair(ctx, row)
-            if paired:
-                pairs.append((row, *paired))
+    for cost in _row_unit_costs(ctx) or _goal_unit_costs(ctx):
+        paired = _pair(ctx, cost)
+        if paired:
+            pairs.append((cost, *paired))
     if not pairs:
         return
     for cost, qty, product in pairs:
         if product > budget * TOO_HIGH:
-            ctx.add("BUDGET_SCALE_MISMATCH", "warning",
+            ctx.add("BUDGET_SCALE_MISMATCH",
                     f"{qty.label}『{qty.value_text}』× {cost.label}『{cost.value_text}』≈ {yuan(product)}，"
                     f"是项目预算{shown}的{product / budget:.3g}倍",
-                    indicator=cost.index,
+                    indicator=cost.index if cost.index is not None else qty.index,
                     suggestion="核对数量、单位成本和预算的单位（元/万元/亿元、万人/人）；三者应能相互印证")
+    if ctx.has("BUDGET_SCALE_MISMATCH"):
+        return
     total = sum(product for _, _, product in pairs)
-    if total < budget * TOO_LOW and all(product <= budget * TOO_HIGH for _, _, product in pairs):
-        cost, qty, product = max(pairs, key=lambda x: x[2])
-        ctx.add("BUDGET_SCALE_MISMATCH", "warning",
+    cost, qty, product = max(pairs, key=lambda x: x[2])
+    floor = TOO_LOW_SUBSIDY if len(pairs) == 1 and cost.subsidy else TOO_LOW
+    if total < budget * floor:
+        ctx.add("BUDGET_SCALE_MISMATCH",
                 f"{qty.label}『{qty.value_text}』× {cost.label}『{cost.value_text}』≈ {yuan(product)}，"
                 f"只占项目预算{shown}的{product / budget:.1%}",
-                indicator=cost.index,
+                indicator=cost.index if cost.index is not None else qty.index,
                 suggestion="核对数量、单位成本和预算的单位；如预算还用于其他内容，请补充相应的产出和成本指标")
+        return
+    ctx.verified.append(f"数量 × 单位成本 ≈ {yuan(total)}，占预算{shown}的{total / budget:.0%}")

@@ -8,6 +8,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
+from indicators.findings import spec
 from indicators.framework import LEVEL1_OF, LEVELS, canonical_level1, canonical_level2
 from indicators.goals import BUDGET_SCALE, Finding, GoalDocument, GoalIndicator
 from indicators.lookup import LibraryHit, Lookup
@@ -19,14 +20,84 @@ OUTPUT, COST, BENEFIT, SATISFACTION = "产出指标", "成本指标", "效益指
 QUANTITY, QUALITY, TIMELINESS = LEVELS[OUTPUT]
 
 
-def level1_of(text: str) -> str | None:
+_MARKS = re.compile(r"[(（][^()（）]*[)）]|[(（\[【]?\d+(?:\.\d+)?(?:[-~至]\d+)?[)）\]】]?分$|分$|[*★※]")
+# Layouts of earlier templates and provinces, mapped onto the current framework (CONTRACT.md,
+# "Real tables come in more than one layout").
+_LEVEL1_LEGACY = {"项目完成指标": OUTPUT, "预期产出指标": OUTPUT, "预期产出": OUTPUT, "产出目标": OUTPUT,
+                  "项目效益指标": BENEFIT, "效果指标": BENEFIT, "预期效果指标": BENEFIT, "预期效果": BENEFIT,
+                  "效果": BENEFIT, "效益目标": BENEFIT, "社会效益指标": BENEFIT, "满意度目标": SATISFACTION,
+                  "服务对象满意度指标": SATISFACTION, "社会公众或服务对象满意度指标": SATISFACTION,
+                  "成本目标": COST}
+_LEVEL2_LEGACY = {"成本指标": "经济成本指标", "成本": "经济成本指标", "产出成本": "经济成本指标",
+                  "产出成本指标": "经济成本指标", "预算控制指标": "经济成本指标", "投资规模控制指标": "经济成本指标",
+                  "预算控制": "经济成本指标", "满意度指标": "服务对象满意度指标",
+                  "社会公众或服务对象满意度指标": "服务对象满意度指标", "社会公众满意度指标": "服务对象满意度指标",
+                  "社会公众或服务对象满意度": "服务对象满意度指标", "服务对象满意度": "服务对象满意度指标",
+                  "群众满意度指标": "服务对象满意度指标", "社会、经济、生态效益指标": "社会效益指标",
+                  "经济、社会、生态效益指标": "社会效益指标", "效益指标": "社会效益指标"}
+
+
+def clean_level(text: str) -> str:
+    """A level name without scores, notes and marks: 产出指标(50分) → 产出指标, 数量指标(或建筑规模指标) → 数量指标."""
     t = normalize_text(text).replace(" ", "")
-    return canonical_level1(t) or canonical_level1(t.removesuffix("指标"))
+    for _ in range(2):
+        t = _MARKS.sub("", t)
+    return t
+
+
+def level1_of(text: str) -> str | None:
+    t = clean_level(text)
+    return canonical_level1(t) or canonical_level1(t.removesuffix("指标")) or _LEVEL1_LEGACY.get(t)
 
 
 def level2_of(text: str) -> str | None:
-    t = normalize_text(text).replace(" ", "")
-    return canonical_level2(t) or canonical_level2(t.removesuffix("指标")) or canonical_level2(t + "指标")
+    t = clean_level(text)
+    for candidate in (t, t.removeprefix("产出") if len(t) > 3 else t):
+        found = canonical_level2(candidate) or canonical_level2(candidate.removesuffix("指标")) \
+            or canonical_level2(candidate + "指标")
+        if found:
+            return found
+    return None
+
+
+def legacy_level2(text: str) -> str | None:
+    """The current level 2 an older layout's level 2 stands for (成本指标 under 产出 → 经济成本指标)."""
+    t = clean_level(text)
+    return _LEVEL2_LEGACY.get(t) or _LEVEL2_LEGACY.get(t.removeprefix("产出"))
+
+
+_EXECUTION = re.compile(r"执行率|支出率|到位率|拨付率|支付率|下达率|结转|结余")
+_BUDGET_BOUND = re.compile(r"(?:预算|概算|批复|计划|标准)[^，,。；;]{0,6}(?:以内|之内|内|范围)"
+                           r"|不超(?:过)?(?:预算|概算|批复)|"
+                           r"控制在(?:预算|概算|批复)")
+
+
+def cost_statement(row: Row) -> str | None:
+    """What a 成本 row states: 'amount' (money), 'no_amount' (成本控制率 100%, 控制在预算内, 是), or None when
+    it is no cost measure at all (预算执行率, a description of the subsidy)."""
+    if row.level1 != COST:
+        return None
+    if row.unit.is_money:
+        return "amount"
+    if _EXECUTION.search(row.name):
+        return None
+    t = row.target
+    if t.kind == "vague" and not (_BUDGET_BOUND.search(t.text) or _BUDGET_BOUND.search(row.name)):
+        return None
+    return "no_amount"
+
+
+_TIMELY_NAME = re.compile(r"及时|时限|时间|按期|按时|期限|进度|周期|工期|时效|日前|月底|年底|完成时")
+_COUNT_TAIL = re.compile(r"(?:数|数量|人次|面积|长度|里程|规模|台套|批次)$")
+
+
+def infer_output_kind(name: str, target: Target, unit: Unit) -> str:
+    """数量/质量/时效 for a 产出 row whose level 2 was left blank, from its name and value."""
+    if target.deadline or _TIMELY_NAME.search(name) or unit.kind == "duration":
+        return TIMELINESS
+    if unit.kind in ("quantity", "money") or _COUNT_TAIL.search(name):
+        return QUANTITY
+    return QUALITY
 
 
 @dataclass
@@ -46,6 +117,14 @@ class Row:
     amount: float | None    # target in the unit's base (6 万人 → 60000)
     unit: Unit
     baseline: Target
+    legacy: bool = False            # an older layout's levels, mapped onto the current framework
+    level1_unknown: bool = False    # level 1 written but not in the framework (its level 2 still counts)
+    level2_inferred: bool = False   # level 2 left blank; the 产出 kind inferred from name and value
+
+    @property
+    def satisfaction(self) -> bool:
+        """A satisfaction measure, wherever the table put it."""
+        return self.level1 == SATISFACTION or bool(re.search(r"满意(?:度|率)", self.name))
 
     @property
     def label(self) -> str:
@@ -66,18 +145,44 @@ class Row:
         return f"{op}{number}{self.unit.text}" if number else self.target.text
 
 
+_ROW_NUMBER = re.compile(r"^(?:指标\s*\d+\s*[:：.、]?|\d+\s*[.、:：)）]|[(（]\d+[)）])\s*")
+
+
+def _levels(l1_text: str, l2_text: str) -> tuple[str | None, str | None, bool, bool]:
+    """(level 1, level 2, legacy layout, level 1 unknown) for the two level cells as written."""
+    t1 = clean_level(l1_text)
+    l1 = canonical_level1(t1) or canonical_level1(t1.removesuffix("指标"))
+    legacy = l1 is None and t1 in _LEVEL1_LEGACY
+    if legacy:
+        l1 = _LEVEL1_LEGACY[t1]
+    l2 = level2_of(l2_text)
+    if l2 is None and l2_text:
+        old = legacy_level2(l2_text)
+        if old is not None and (l1 is None or l1 in (OUTPUT, BENEFIT, LEVEL1_OF[old])):
+            l2, legacy = old, legacy or l1 != LEVEL1_OF[old]
+    if l2 is not None and l1 in (OUTPUT, BENEFIT) and LEVEL1_OF[l2] in (COST, SATISFACTION) and l1 != LEVEL1_OF[l2]:
+        legacy, l1 = True, LEVEL1_OF[l2]   # 成本 under 产出 (before 2021), 满意度 under 效益 (2015 template)
+    unknown = l1 is None and bool(l1_text)
+    if l1 is None and l2 is not None:
+        l1 = LEVEL1_OF[l2]
+    return l1, l2, legacy, unknown
+
+
 def prepare_row(index: int, ind: GoalIndicator) -> Row:
     l1_text, l2_text = normalize_text(ind.level1), normalize_text(ind.level2)
-    l1, l2 = level1_of(l1_text), level2_of(l2_text)
-    if l1 is None and not l1_text and l2:
-        l1 = LEVEL1_OF[l2]
-    valid = l1 is not None and l2 is not None and LEVEL1_OF[l2] == l1
+    l1, l2, legacy, unknown = _levels(l1_text, l2_text)
     target = parse_target(ind.value, ind.operator, ind.unit)
     amount, unit = base_amount(target, ind.unit)
+    name = _ROW_NUMBER.sub("", normalize_text(ind.name).strip())
+    inferred = False
+    if l1 == OUTPUT and l2 is None and not l2_text:
+        l2, inferred = infer_output_kind(name, target, unit), True
+    valid = l1 is not None and l2 is not None and LEVEL1_OF[l2] == l1
     baseline = parse_target(ind.baseline, "", ind.unit)
-    return Row(index=index, raw=ind, name=normalize_text(ind.name), key=match_key(ind.name),
+    return Row(index=index, raw=ind, name=name, key=match_key(name),
                level1_text=l1_text, level2_text=l2_text, level1=l1, level2=l2, levels_valid=valid,
-               target=target, amount=amount, unit=unit, baseline=baseline)
+               target=target, amount=amount, unit=unit, baseline=baseline, legacy=legacy,
+               level1_unknown=unknown, level2_inferred=inferred)
 
 
 @dataclass
@@ -93,11 +198,17 @@ class Context:
     findings: list[Finding] = field(default_factory=list)
     hits: dict[int, list[LibraryHit]] = field(default_factory=dict)     # lexical library hits per row
     directions: dict[str, float] = field(default_factory=dict)          # direction code → fit to the project
+    verified: list[str] = field(default_factory=list)                   # money checks that passed, in words
 
-    def add(self, code: str, severity: str, message: str, *, indicator: int | None = None,
-            suggestion: str | None = None) -> None:
-        self.findings.append(Finding(code=code, severity=severity, message=message, indicator=indicator,
-                                     suggestion=suggestion))
+    def add(self, code: str, message: str, *, severity: str | None = None, indicator: int | None = None,
+            suggestion: str | None = None, refs: list[str] | None = None) -> None:
+        """Record a finding; its severity is the registry's unless this case calls for another."""
+        self.findings.append(Finding(code=code, severity=severity or spec(code).severity, message=message,
+                                     indicator=indicator, suggestion=suggestion, refs=list(refs or [])))
+
+    @property
+    def errors(self) -> int:
+        return sum(f.severity == "error" for f in self.findings)
 
     def has(self, code: str, indicator: int | None = None) -> bool:
         return any(f.code == code and (indicator is None or f.indicator == indicator) for f in self.findings)

@@ -55,28 +55,40 @@ def _states(q: Quantity, row: Row) -> bool:
 def check_goal_text(ctx: Context) -> None:
     goal = ctx.goal
     if not goal.strip():
-        ctx.add("GOAL_MISSING", "error", "没有填写年度绩效目标",
+        ctx.add("GOAL_MISSING", "没有填写年度绩效目标",
                 suggestion="用一两句话写明本年度的主要产出和效果，并给出数字，例如：" + compose_goal(
                     ctx.doc.project, [r.raw for r in ctx.rows])[:300])
         return
-    quantities = extract_quantities(goal)
+    quantities = [q for q in extract_quantities(goal) if is_target(q, goal)]
     if not quantities:
-        ctx.add("GOAL_NOT_QUANTIFIED", "warning", f"年度绩效目标『{_clip(goal)}』没有可衡量的数量目标",
+        ctx.add("GOAL_NOT_QUANTIFIED", f"年度绩效目标『{_clip(goal)}』没有可衡量的数量目标",
                 suggestion="写明主要产出和效果的数量，并与指标表一致，例如：" + compose_goal(
                     ctx.doc.project, [r.raw for r in ctx.rows], with_project=False)[:300])
     vague = []
-    for clause in re.split(r"[，,；;。！!？?]", goal):
+    for clause in re.split(r"[，,；;。！!？?、]|\s\d[、.]", goal):
         if clause and not re.search(r"\d", clause):
-            vague += find_vague(clause)
+            vague += find_vague(clause) or _SLOGAN.findall(clause)
     if vague:
         phrases = "、".join(f"『{v}』" for v in dict.fromkeys(vague))
-        ctx.add("GOAL_VAGUE_WORDING", "warning" if not quantities else "info",
-                f"年度绩效目标中的{phrases}没有对应的目标值",
+        ctx.add("GOAL_VAGUE_WORDING", f"年度绩效目标中的{phrases}没有对应的目标值",
+                severity="warning" if not quantities else "info",
                 suggestion="把这些表述改成带数字的目标，如『覆盖率由80%提高到85%』")
     if _MULTI_YEAR.search(goal):
-        ctx.add("GOAL_MULTI_YEAR", "info", f"年度绩效目标提到多年期表述『{_MULTI_YEAR.search(goal).group(0)}』",
+        ctx.add("GOAL_MULTI_YEAR", f"年度绩效目标提到多年期表述『{_MULTI_YEAR.search(goal).group(0)}』",
                 suggestion="年度绩效目标只写本年度可完成的内容；中长期目标写在项目总体目标中")
     check_consistency(ctx, quantities)
+
+
+# Words of a slogan: an aim with no measure (保障…顺利开展, 加大…力度, 推进…高质量发展)
+_SLOGAN = re.compile(r"改善|提高|提升|增强|加强|加大|推进|推动|促进|夯实|发挥|扶持|减轻|优化|完善|稳定|做好|确保|"
+                     r"保证|保障|改进|激发|助力|巩固|打造|营造|科学合理|高质量|有序|顺利|极大|全力以赴|焕然一新")
+
+
+def is_target(q: Quantity, text: str) -> bool:
+    """A number the goal sets as a target: it has a unit and qualifies nothing ('超出3个月的部分' does not)."""
+    if not q.unit:
+        return False
+    return not re.match(r"\s*(?:以上|以下|及以上|及以下)?的", text[q.end:q.end + 4])
 
 
 def check_consistency(ctx: Context, quantities: list[Quantity]) -> None:
@@ -99,7 +111,7 @@ def check_consistency(ctx: Context, quantities: list[Quantity]) -> None:
         if any(_states(q, r) and overlap >= 0.3 for overlap, r in scored[1:]):
             continue  # the number belongs to another indicator the words also fit
         reported.add(row.index)
-        ctx.add("GOAL_INDICATOR_INCONSISTENT", "error",
+        ctx.add("GOAL_INDICATOR_INCONSISTENT",
                 f"年度绩效目标写的是『{_clip(q.clause, 40)}』，而指标{row.label}的指标值是『{row.value_text}』",
                 indicator=row.index, suggestion="核实后统一年度绩效目标和指标表中的数字")
 
@@ -112,7 +124,7 @@ def _unit_against_goal(ctx: Context, q: Quantity, rows: list[Row]) -> None:
             continue
         same_number = row.target.value in (q.value, q.value / q.unit.scale)
         if same_number and name_overlap(row.name, q.context) >= 0.5:
-            ctx.add("IND_UNIT_MISMATCH", "error",
+            ctx.add("IND_UNIT_MISMATCH",
                     f"{row.label}的单位是『{row.unit.text}』，而年度绩效目标写的是『{_clip(q.clause, 40)}』",
                     indicator=row.index, suggestion=f"按指标含义更正计量单位，如『{q.unit.text}』")
 

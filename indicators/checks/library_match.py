@@ -26,6 +26,9 @@ _PER_YEAR = {"": 1.0, "年": 1.0, "月": 12.0, "季度": 4.0, "周": 52.0}
 # − (sim(row, its library direction) − sim(row, project)) reaches this floor (e5 cosines, calibrated on
 # dev-like documents: no alarm on a project's own or generic rows, most pasted-in foreign rows caught).
 RELEVANCE_FLOOR = 0.03
+# The encoder's cost grows with text length: the project's name, direction and the start of its
+# description say what it is about; at most this many suspect rows are confirmed per document.
+RELEVANCE_CHARS, MAX_SUSPECTS = 60, 4
 GENERIC_REFERENCES = ("年度工作任务完成率", "资金使用合规率", "项目验收合格率")
 # Words every kind of project uses; sharing only these with the project text says nothing about relevance.
 _GENERIC = frozenset(bigrams("资金补贴补助服务项目建设管理工作发放完成人数数量比例覆盖合格及时满意年度"
@@ -107,7 +110,7 @@ def check_library_units(ctx: Context) -> None:
         lib = parse_unit(hit.unit)
         kinds = {lib.kind, row.unit.kind}
         if "ratio" in kinds and kinds & {"quantity", "money", "unit_cost", "duration"}:
-            ctx.add("IND_UNIT_MISMATCH", "error",
+            ctx.add("IND_UNIT_MISMATCH",
                     f"{row.label}的单位『{row.unit.text}』与指标库中的『{hit.name}』（单位 {hit.unit}）不一致",
                     indicator=row.index, suggestion=f"按指标含义更正计量单位，如『{hit.unit}』")
 
@@ -122,7 +125,7 @@ def check_nonstandard(ctx: Context) -> None:
             suggestion = f"可改用指标库中的规范指标：{names}"
         else:
             suggestion = "指标库中没有相近指标；请核对名称，或在取值依据中说明指标口径和数据来源"
-        ctx.add("IND_NONSTANDARD", "info", f"{row.label}不是指标库中的标准指标", indicator=row.index,
+        ctx.add("IND_NONSTANDARD", f"{row.label}不是指标库中的标准指标", indicator=row.index,
                 suggestion=suggestion)
 
 
@@ -153,11 +156,15 @@ def check_unit_costs(ctx: Context) -> None:
             continue
         where = "低于" if row.amount < low * LOW_SLACK else "高于"
         far = row.amount < low / FAR or row.amount > high * FAR
-        ctx.add("BUDGET_UNIT_COST_ATYPICAL", "warning" if far else "info",
+        ctx.add("BUDGET_UNIT_COST_ATYPICAL", severity="warning" if far else "info", message=
                 f"{row.label}『{row.value_text}』{where}指标库同类指标『{found.name}』（{found.direction}）"
                 f"的常见范围 {fmt(found.cost_low)}-{fmt(found.cost_high)}{found.unit}",
                 indicator=row.index,
                 suggestion="核对单位成本和计量单位（元/万元）；确属特殊情况的，在取值依据中说明测算过程")
+
+
+def _close(a: str, b: str, minimum: float) -> bool:
+    return max(name_overlap(a, b), name_overlap(b, a)) >= minimum
 
 
 def _is_common(row: Row, hits: list[LibraryHit]) -> bool:
@@ -197,20 +204,26 @@ def check_relevance(ctx: Context) -> None:
         hits = ctx.hits.get(row.index, [])
         if not hits or _is_common(row, hits) or (bigrams(row.name) - _GENERIC) & project_grams:
             continue
-        if any(h.direction_code in ctx.directions for h in hits[:3]) or _fits_project_direction(ctx, row):
+        if any(h.direction_code in ctx.directions for h in hits[:3]):
             continue
-        suspects.append((row, hits[0]))
+        # positive evidence only: the row is (nearly) a specific indicator of another direction
+        foreign = next((h for h in hits[:3] if not h.common and _close(h.name, row.name, 0.5)), None)
+        if foreign is None or len(bigrams(row.name) - _GENERIC) < 2 or _fits_project_direction(ctx, row):
+            continue
+        suspects.append((row, foreign))
     if not suspects:
         return
-    references = lookup.similarity(ctx.project_text, list(GENERIC_REFERENCES))
+    project = _short(ctx.project_text, RELEVANCE_CHARS)
+    references = lookup.similarity(project, list(GENERIC_REFERENCES))
     generic = sum(references) / len(references)
-    for row, hit in suspects:
+    for row, hit in suspects[:MAX_SUSPECTS]:
         other = lookup.resolve_direction(hit.direction_code)
         other_text = f"{hit.direction}：{other.summary}" if other is not None else hit.direction
-        to_project, to_other = lookup.similarity(row.name, [ctx.project_text, other_text])
+        to_project, to_other = lookup.similarity(_short(row.name, RELEVANCE_CHARS),
+                                                 [project, _short(other_text, RELEVANCE_CHARS)])
         if (to_project - generic) - (to_other - to_project) >= RELEVANCE_FLOOR:
             continue
-        ctx.add("DIRECTION_MISMATCH", "warning",
+        ctx.add("DIRECTION_MISMATCH",
                 f"{row.label}与本项目（{ctx.doc.project.name}）的支出方向无关，更像是『{hit.direction}』方向的指标",
                 indicator=row.index,
                 suggestion="删除该指标，或换成反映本项目产出和效果的指标；可用指标检索查找本方向的规范指标")

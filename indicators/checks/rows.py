@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import re
 
-from indicators.checks.context import OUTPUT, SATISFACTION, Context, Row
+from indicators.checks.context import COST, OUTPUT, SATISFACTION, Context, Row, cost_statement
 from indicators.framework import LEVEL1_OF, LEVELS, expected_unit_kind
-from indicators.values import Unit, fmt, in_base, resolve_unit
+from indicators.values import Unit, find_placeholder, fmt, in_base, parse_unit, resolve_unit
 from kb.text import normalize_text
 
 PEOPLE_BASES = frozenset({"人", "人次", "户", "户次"})
@@ -19,6 +19,10 @@ _BOUNDED_RATIO = re.compile(r"(?:合格|达标|覆盖|完成|及时|准确|知�
 _LOWER_BETTER = re.compile(r"投诉|事故|死亡|发病|发生|浓度|排放|能耗|成本|费用|单价|时间|时限|天数|用时|时长|差错|"
                            r"错误|不合格|超标|逾期|案件|起数|损失|空置|流失|辍学|返贫|故障|拥堵|延误|积压|纠纷|"
                            r"上访|信访|违规|违法|隐患|次品|退票|误报")
+_HOUSEHOLDS = re.compile(r"(?<![用客账住商])户数$")
+_UNBOUNDED_RATE = re.compile(r"增长|增幅|增速|增加|提高|提升|上升|下降|降低|减少|比上年|同比|环比|变化|变动|超|倍|"
+                             r"病床使用|床位使用|周转|回报|收益|投入产出|产投|带动|放大|杠杆|弹性|溢价|负债|"
+                             r"利润|产值|贡献|发病|患病|死亡|出生|流动|容积|负荷")
 _HIGHER_BETTER_SUFFIX = re.compile(r"(?:下降|减少|降低|削减|节约|节电|节水|节能|压减)(?:率|幅度|量)$")
 
 
@@ -31,6 +35,8 @@ def unit_problem(name: str, unit: Unit) -> str | None:
         return "是比率，单位应为 % 或 ‰"
     if kind == "people" and unit.base not in PEOPLE_BASES:
         return "是人数，单位应为 人、人次 或 户"
+    if _HOUSEHOLDS.search(name) and unit.base in PEOPLE_BASES - {"户", "户次"}:
+        return "是户数，单位应为 户"
     if _COUNT_NAME.search(name) and unit.kind == "ratio":
         return "是数量，单位应为 个、家、人 等计数单位，而不是 %"
     if _MONEY_NAME.search(name) and not name.endswith(("率", "比例")) and unit.kind in ("quantity", "duration"):
@@ -50,65 +56,110 @@ def lower_is_better(row: Row) -> bool:
 
 def check_levels(ctx: Context, row: Row) -> None:
     valid1 = "/".join(LEVELS)
-    if row.level1 is None:
-        if row.level1_text:
-            ctx.add("IND_LEVEL_INVALID", "error", f"{row.label}的一级指标『{row.raw.level1}』不在指标框架内",
-                    indicator=row.index, suggestion=f"一级指标应为 {valid1} 之一")
-        else:
-            ctx.add("IND_LEVEL_INVALID", "error", f"{row.label}没有填写一级指标", indicator=row.index,
-                    suggestion=f"填写一级指标（{valid1}）和对应的二级指标")
-        return
+    if row.level1_unknown or row.level1 is None:
+        where = f"的一级指标『{row.raw.level1}』不在指标框架内" if row.level1_text else "没有填写一级指标"
+        ctx.add("IND_LEVEL_INVALID", f"{row.label}{where}", indicator=row.index,
+                suggestion=f"一级指标应为 {valid1} 之一" + ("，并填写对应的二级指标" if not row.level1_text else ""))
+        if row.level1 is None:
+            return
     options = "/".join(LEVELS[row.level1])
-    if row.level2 is None:
-        what = f"二级指标『{row.raw.level2}』不在指标框架内" if row.level2_text else "没有填写二级指标"
-        ctx.add("IND_LEVEL_INVALID", "error" if row.level2_text else "warning", f"{row.label}{what}",
-                indicator=row.index, suggestion=f"{row.level1}下的二级指标应为 {options} 之一")
+    if row.level2 is None or row.level2_inferred:
+        if row.level2_text:
+            ctx.add("IND_LEVEL_INVALID", f"{row.label}的二级指标『{row.raw.level2}』不在指标框架内",
+                    indicator=row.index, suggestion=f"{row.level1}下的二级指标应为 {options} 之一")
+        else:
+            guessed = f"，暂按{row.level2}计" if row.level2_inferred else ""
+            ctx.add("IND_LEVEL_INVALID", f"{row.label}没有填写二级指标{guessed}", severity="warning",
+                    indicator=row.index, suggestion=f"{row.level1}下的二级指标应为 {options} 之一")
     elif not row.levels_valid:
-        ctx.add("IND_LEVEL_INVALID", "error",
+        ctx.add("IND_LEVEL_INVALID",
                 f"{row.label}的二级指标『{row.level2}』属于{LEVEL1_OF[row.level2]}，不能放在{row.level1}下",
                 indicator=row.index,
                 suggestion=f"改为{row.level1}下的 {options}，或把该指标移到{LEVEL1_OF[row.level2]}")
-    if row.level1 != SATISFACTION and re.search(r"满意(?:度|率)", row.name):
-        ctx.add("IND_LEVEL_MISPLACED", "warning",
-                f"{row.label}是满意度指标，却放在{row.level1}下；满意度不能代替产出或效益",
+    if row.level1 != SATISFACTION and row.satisfaction:
+        ctx.add("IND_LEVEL_MISPLACED", f"{row.label}是满意度指标，却放在{row.level1}下；满意度不能代替产出或效益",
                 indicator=row.index, suggestion="移到 满意度指标/服务对象满意度指标，并另设反映实际效果的效益指标")
+
+
+_COST_RATIO_NAME = re.compile(r"率$|比例$|占比$|比重$")
+
+
+def check_cost_amount(ctx: Context, row: Row) -> bool:
+    """COST_NOT_AMOUNT for an economic-cost row that states no money; True when reported."""
+    if row.level2 not in (None, "经济成本指标") or cost_statement(row) != "no_amount" or row.target.kind == "empty":
+        return False
+    t = row.target
+    if t.kind == "numeric" and row.unit.kind not in ("ratio", "") and not _COST_RATIO_NAME.search(row.name):
+        return False  # a quantity under cost (人天, 吨): not this finding
+    if t.kind == "numeric" and row.unit.kind == "ratio" and not _COST_RATIO_NAME.search(row.name):
+        return False  # a money measure written in %: the unit check reports it
+    shown = f"『{t.text}』" if t.text else "没有数值"
+    ctx.add("COST_NOT_AMOUNT", f"{row.label}是成本指标，但{shown}没有写明金额", indicator=row.index,
+            suggestion="成本指标写总成本、单位成本或分项成本的金额，如『≤ 860万元』『≤ 1000元/人·年』"
+                       "『设备购置费 ≤ 120万元』；『成本控制率100%』『控制在预算内』不能说明花多少钱办多少事")
+    return True
 
 
 def check_value(ctx: Context, row: Row, typical: str | None) -> None:
     t = row.target
     example = typical or _example(row)
+    residue = find_placeholder(row.raw.value_text) or find_placeholder(row.raw.unit)
+    if residue:
+        ctx.add("TEMPLATE_PLACEHOLDER", f"{row.label}的指标值还是模板占位符『{residue}』", indicator=row.index,
+                suggestion=f"填写实际的目标值，如『{example}』")
+        return
+    if check_cost_amount(ctx, row):
+        return
     if t.kind == "empty":
-        ctx.add("IND_VALUE_MISSING", "error", f"{row.label}没有填写指标值", indicator=row.index,
+        ctx.add("IND_VALUE_MISSING", f"{row.label}没有填写指标值", indicator=row.index,
                 suggestion=f"填写可衡量的目标值，如『{example}』，并注明取值依据")
         return
     if t.kind == "vague":
-        ctx.add("IND_VALUE_VAGUE", "error", f"{row.label}的指标值『{t.text}』不可衡量", indicator=row.index,
+        what = "是一段文字描述，不是目标值" if "文字描述" in t.vague or len(t.text) > 20 else "不可衡量"
+        ctx.add("IND_VALUE_VAGUE", f"{row.label}的指标值『{_clip(t.text)}』{what}", indicator=row.index,
                 suggestion=f"建议写成『{example}』并注明取值依据；"
                            "确实无法量化的，改为定性指标并写明分级标准（如 优/良/中/差）")
         return
     if t.kind == "relative":
-        ctx.add("IND_VALUE_VAGUE", "warning",
-                f"{row.label}的指标值『{t.text}』只以上年或历史为参照，没有给出具体数值", indicator=row.index,
+        ctx.add("IND_VALUE_VAGUE", f"{row.label}的指标值『{t.text}』只以上年或历史为参照，没有给出具体数值",
+                severity="warning", indicator=row.index,
                 suggestion="写出具体数值（如上年实际值或近三年平均值），并在取值依据中注明『历史标准』")
         return
     if t.kind != "numeric":
         return
+    folded, cell = parse_unit(t.unit), parse_unit(row.raw.unit)
     if not row.unit:
-        ctx.add("IND_UNIT_MISSING", "warning", f"{row.label}的指标值『{t.text}』没有计量单位", indicator=row.index,
+        ctx.add("IND_UNIT_MISSING", f"{row.label}的指标值『{t.text}』没有计量单位", indicator=row.index,
                 suggestion=f"补充计量单位，如『{example}』")
+    elif folded and cell and (folded.kind == "ratio") != (cell.kind == "ratio"):
+        ctx.add("IND_UNIT_MISMATCH", f"{row.label}的指标值写的是『{t.text}』，计量单位栏却是『{cell.text}』",
+                indicator=row.index, suggestion="统一指标值和计量单位，按指标含义保留一个")
     else:
         problem = unit_problem(row.name, row.unit)
+        if (problem is None and row.level1 == COST and row.level2 in (None, "经济成本指标") and row.unit.kind == "ratio"
+                and not _COST_RATIO_NAME.search(row.name) and typical is None):
+            problem = "是经济成本指标，应以金额计（万元、元 或 元/人）"
         if problem:
-            ctx.add("IND_UNIT_MISMATCH", "error", f"{row.label}{problem}，但填写的单位是『{row.unit.text}』",
+            ctx.add("IND_UNIT_MISMATCH", f"{row.label}{problem}，但填写的单位是『{row.unit.text}』",
                     indicator=row.index, suggestion=f"改为『{example}』" if example else "按指标含义更正计量单位")
     if not t.has_operator:
         op = "≤" if lower_is_better(row) else "≥"
-        ctx.add("IND_OPERATOR_MISSING", "warning", f"{row.label}的指标值『{t.text}』没有 ≥ / ≤ / = 符号",
+        ctx.add("IND_OPERATOR_MISSING", f"{row.label}的指标值『{t.text}』没有 ≥ / ≤ / = 符号",
                 indicator=row.index, suggestion=f"补充符号，如『{op}{fmt(t.value)}{row.unit.text}』")
-    if (row.unit.kind == "ratio" and row.amount is not None and row.amount > 100
-            and _BOUNDED_RATIO.search(row.name) and not re.search(r"增长|增幅|提高|比上年|同比", row.name)):
-        ctx.add("IND_VALUE_IMPLAUSIBLE", "error", f"{row.label}的指标值『{t.text}』超过 100%，该比率不可能达到",
-                indicator=row.index, suggestion="核对指标值，比率类指标取值在 0-100% 之间")
+    if row.unit.kind == "ratio" and row.amount is not None and row.amount > 100 and bounded_rate(row.name):
+        ctx.add("IND_VALUE_IMPLAUSIBLE", f"{row.label}的指标值『{t.text}』超过 100%，该比率不可能达到",
+                indicator=row.index, suggestion="核对指标值：完成率、覆盖率、合格率、达标率等取值在 0-100% 之间")
+
+
+def bounded_rate(name: str) -> bool:
+    """A completion, coverage, pass or attainment rate: it cannot exceed 100 % (growth rates can)."""
+    if _UNBOUNDED_RATE.search(name):
+        return False
+    return bool(_BOUNDED_RATIO.search(name) or re.search(r"(?:率|比例|占比|满意度)$", name))
+
+
+def _clip(text: str, n: int = 40) -> str:
+    return text if len(text) <= n else text[:n] + "…"
 
 
 def _example(row: Row) -> str:
@@ -139,7 +190,7 @@ def check_baseline(ctx: Context, row: Row) -> None:
     relation = "高于" if lower and target > base else "低于" if target < base else "等于"
     better = "不高于" if lower else "不低于"
     shown = b.text + ("" if b.unit else row.unit.text)
-    ctx.add("IND_TARGET_BELOW_BASELINE", "warning",
+    ctx.add("IND_TARGET_BELOW_BASELINE",
             f"{row.label}的目标值『{row.value_text}』{relation}上年实际值『{shown}』，目标偏保守",
             indicator=row.index,
             suggestion=f"目标一般应{better}上年实际值；确需调整的，在取值依据中说明原因")
@@ -150,7 +201,7 @@ def check_rows(ctx: Context, typical: dict[int, str] | None = None) -> None:
     typical = typical or {}
     for row in ctx.rows:
         if not row.name:
-            ctx.add("IND_NAME_MISSING", "error", f"第{row.index + 1}个指标没有名称", indicator=row.index,
+            ctx.add("IND_NAME_MISSING", f"第{row.index + 1}个指标没有名称", indicator=row.index,
                     suggestion="填写三级指标名称，如 受益学生人数")
         check_levels(ctx, row)
         check_value(ctx, row, typical.get(row.index))
@@ -166,8 +217,7 @@ def check_duplicates(ctx: Context) -> None:
         if not row.key:
             continue
         if row.key in first:
-            ctx.add("IND_DUPLICATE", "warning",
-                    f"{row.label}与第{first[row.key] + 1}个指标重复", indicator=row.index,
+            ctx.add("IND_DUPLICATE", f"{row.label}与第{first[row.key] + 1}个指标重复", indicator=row.index,
                     suggestion="删除重复的指标，或改为衡量不同内容的指标")
         else:
             first[row.key] = row.index
@@ -180,10 +230,10 @@ def check_basis(ctx: Context) -> None:
     hint = "取值依据可写 计划标准（如实施方案、任务下达文件）、行业标准、历史标准（如近三年平均值）或其他标准"
     if len(missing) >= 3:
         names = "、".join(r.label for r in missing[:6]) + ("等" if len(missing) > 6 else "")
-        ctx.add("IND_BASIS_MISSING", "info", f"{len(missing)}个指标没有填写取值依据：{names}", suggestion=hint)
+        ctx.add("IND_BASIS_MISSING", f"{len(missing)}个指标没有填写取值依据：{names}", suggestion=hint)
     else:
         for r in missing:
-            ctx.add("IND_BASIS_MISSING", "info", f"{r.label}没有填写取值依据", indicator=r.index, suggestion=hint)
+            ctx.add("IND_BASIS_MISSING", f"{r.label}没有填写取值依据", indicator=r.index, suggestion=hint)
 
 
 def check_ceiling(ctx: Context) -> None:
@@ -191,5 +241,5 @@ def check_ceiling(ctx: Context) -> None:
     ratios = [r for r in ctx.rows if r.unit.kind == "ratio" and r.amount is not None and r.level1 != SATISFACTION]
     full = [r for r in ratios if r.amount >= 100 and r.target.operator in ("=", "≥", None)]
     if len(ratios) >= 4 and len(full) == len(ratios) and any(r.level1 != OUTPUT for r in full):
-        ctx.add("IND_TARGET_CEILING", "info", f"全部{len(ratios)}个比率指标的目标值都是 100%",
+        ctx.add("IND_TARGET_CEILING", f"全部{len(ratios)}个比率指标的目标值都是 100%",
                 suggestion="按历史数据和行业标准分别测算各比率的目标值，避免一律写 100%")

@@ -6,30 +6,22 @@ indicator and money that matches the targets. A missing satisfaction dimension m
 to 产出 and 效益 (as 10号 does) with a small deduction. Within a dimension, each row counts
 fully when it has no problem, half with a warning, not at all with an error; a present
 dimension keeps 40% of its weight for being there. Goal-text and document-wide problems are
-deducted afterwards, and a document with any error-level finding is graded 良 at best.
+deducted afterwards, and a document with any error-level finding is not submittable and graded
+中 at best (CONTRACT.md, "Finding").
 Every step is written to the rationale.
 """
 
 from __future__ import annotations
 
 from indicators.checks.context import BENEFIT, COST, QUALITY, QUANTITY, SATISFACTION, TIMELINESS, Context
-from indicators.goals import grade_for
+from indicators.findings import REGISTRY
+from indicators.goals import Grade, grade_for
 from indicators.values import fmt
 
 PARTS = ((QUANTITY, "产出·数量", 20.0), (QUALITY, "产出·质量", 15.0), (TIMELINESS, "产出·时效", 15.0),
          (BENEFIT, "效益", 30.0), (SATISFACTION, "满意度", 10.0))
-# code → (points per finding, most points in all), deducted after the dimension scores
-DEDUCTIONS = {
-    "GOAL_MISSING": (15, 15), "GOAL_NOT_QUANTIFIED": (8, 8), "GOAL_INDICATOR_INCONSISTENT": (4, 8),
-    "GOAL_VAGUE_WORDING": (2, 2), "IND_DUPLICATE": (2, 4), "DIRECTION_MISMATCH": (4, 8),
-    "IND_BASIS_MISSING": (2, 2), "GOAL_MULTI_YEAR": (2, 2), "DIM_MISSING_SATISFACTION": (3, 3),
-}
-LABELS = {
-    "GOAL_MISSING": "未填写年度绩效目标", "GOAL_NOT_QUANTIFIED": "年度目标未量化",
-    "GOAL_INDICATOR_INCONSISTENT": "年度目标与指标值不一致", "GOAL_VAGUE_WORDING": "年度目标有模糊表述",
-    "IND_DUPLICATE": "指标重复", "DIRECTION_MISMATCH": "指标与支出方向无关", "IND_BASIS_MISSING": "缺少取值依据",
-    "GOAL_MULTI_YEAR": "年度目标混入多年期表述", "DIM_MISSING_SATISFACTION": "缺少满意度指标",
-}
+# codes deducted after the dimension scores, from the registry: (points per finding, most points in all)
+DEDUCTIONS = {code: entry.deduction for code, entry in REGISTRY.items() if entry.deduction}
 
 
 def _row_credit(ctx: Context, index: int) -> float:
@@ -44,7 +36,7 @@ def _dimension_of(ctx: Context, index: int) -> str | None:
     return row.level1 if row.level1 in (BENEFIT, SATISFACTION, COST) else None
 
 
-def score(ctx: Context) -> tuple[int, list[str]]:
+def score(ctx: Context) -> tuple[int, Grade, list[str]]:
     rationale: list[str] = []
     members: dict[str, list[int]] = {}
     for row in ctx.rows:
@@ -76,14 +68,15 @@ def score(ctx: Context) -> tuple[int, list[str]]:
         if n:
             cut = min(most, each * n)
             total -= cut
-            rationale.append(f"扣 {fmt(cut)} 分：{LABELS[code]}" + (f"（{n} 处）" if n > 1 else ""))
+            rationale.append(f"扣 {fmt(cut)} 分：{REGISTRY[code].label}" + (f"（{n} 处）" if n > 1 else ""))
     final = max(0, min(100, round(total)))
-    errors = sum(f.severity == "error" for f in ctx.findings)
-    if errors and final >= 90:
-        final = 89
-        rationale.append(f"有 {errors} 个错误级问题，等级最高为『良』，得分记为 89")
-    rationale.append(f"合计 {final} 分，等级『{grade_for(final)}』（优 ≥ 90，良 ≥ 80，中 ≥ 60，差 < 60）")
-    return final, rationale
+    grade = grade_for(final)
+    rationale.append(f"合计 {final} 分（优 ≥ 90，良 ≥ 80，中 ≥ 60，差 < 60）")
+    if ctx.errors and grade in ("优", "良"):
+        grade = "中"
+        rationale.append(f"有 {ctx.errors} 个错误级问题，需修改后提交，等级最高为『中』")
+    rationale.append(f"等级『{grade}』")
+    return final, grade, rationale
 
 
 def _money(ctx: Context, members: dict[str, list[int]], rationale: list[str]) -> float:
@@ -95,7 +88,12 @@ def _money(ctx: Context, members: dict[str, list[int]], rationale: list[str]) ->
     problems = [f for f in ctx.findings if f.severity != "info" and f.code in (
         "BUDGET_MISSING", "BUDGET_COST_EXCEEDS", "BUDGET_SCALE_MISMATCH", "BUDGET_UNIT_COST_ATYPICAL")]
     cuts = {"BUDGET_MISSING": 5, "BUDGET_COST_EXCEEDS": 5, "BUDGET_SCALE_MISMATCH": 3, "BUDGET_UNIT_COST_ATYPICAL": 1}
-    fit = max(0.0, 5.0 - sum(cuts[f.code] for f in problems))
-    what = "；".join(dict.fromkeys(f.code for f in problems)) or "预算与目标相符"
+    if problems:
+        fit = max(0.0, 5.0 - sum(cuts[f.code] for f in problems))
+        what = "；".join(dict.fromkeys(REGISTRY[f.code].label for f in problems))
+    elif ctx.verified:
+        fit, what = 5.0, "；".join(ctx.verified)
+    else:
+        fit, what = 3.0, "未能核对数量 × 单位成本与预算（缺少单位成本或与之对应的数量指标）"
     rationale.append(f"成本与预算匹配（10 分）：{'有' if cost_rows else '无'}成本指标，{what}，得 {got + fit:.1f} 分")
     return got + fit

@@ -1,0 +1,101 @@
+"""Every finding code the checker, the drafter and the monitoring rules report, in one registry.
+
+A code carries its default severity, the Chinese category a reviewer reads in reports (审核意见书,
+问题案例汇编), the points it deducts from the score (per finding, most in all; dimension and row
+problems are scored through the rows instead) and a one-line explanation. Adding a code is a
+change here; the README's table of codes is checked against this registry by a test.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from indicators.goals import Severity
+
+
+@dataclass(frozen=True)
+class FindingCode:
+    code: str
+    severity: Severity
+    category: str                       # 完整性 / 细化量化 / 相关性 / 适当性 / 规范性
+    label: str                          # short Chinese label, used in rationale and reports
+    doc: str                            # what it means, in Chinese
+    deduction: tuple[int, int] | None = None   # (points per finding, most points in all)
+
+
+_CODES = (
+    # goal text
+    FindingCode("GOAL_MISSING", "error", "完整性", "未填写年度绩效目标", "没有年度绩效目标文字", (15, 15)),
+    FindingCode("GOAL_NOT_QUANTIFIED", "warning", "细化量化", "年度目标未量化",
+                "年度绩效目标没有可衡量的数量目标", (8, 8)),
+    FindingCode("GOAL_VAGUE_WORDING", "warning", "细化量化", "年度目标有模糊表述",
+                "年度绩效目标用了没有目标值的口号式表述（明显提高、进一步加强、高质量发展…）", (2, 2)),
+    FindingCode("GOAL_INDICATOR_INCONSISTENT", "error", "相关性", "年度目标与指标值不一致",
+                "年度绩效目标中的数字与衡量同一内容的指标值不一致", (4, 8)),
+    FindingCode("GOAL_MULTI_YEAR", "info", "相关性", "年度目标混入多年期表述",
+                "年度绩效目标写了多年期或中长期目标", (2, 2)),
+    # rows
+    FindingCode("IND_NAME_MISSING", "error", "完整性", "指标无名称", "指标行没有三级指标名称"),
+    FindingCode("IND_VALUE_MISSING", "error", "完整性", "缺少指标值", "定量指标没有填写指标值"),
+    FindingCode("IND_VALUE_VAGUE", "error", "细化量化", "指标值不可衡量",
+                "指标值是文字描述（明显提高、较好…），不是可衡量的目标"),
+    FindingCode("IND_VALUE_IMPLAUSIBLE", "error", "细化量化", "指标值不可能达到",
+                "完成率、覆盖率、合格率、达标率等比率超过 100%"),
+    FindingCode("TEMPLATE_PLACEHOLDER", "error", "完整性", "模板占位符未替换",
+                "年度目标或指标值中留有模板占位符（【待填】、XX、**、（≥**人））"),
+    FindingCode("IND_UNIT_MISSING", "warning", "细化量化", "缺少计量单位", "数值型指标值没有计量单位"),
+    FindingCode("IND_UNIT_MISMATCH", "error", "细化量化", "计量单位与指标不符",
+                "单位与指标含义不符（率用了 人，数量用了 %，金额用了 %）"),
+    FindingCode("IND_OPERATOR_MISSING", "warning", "细化量化", "缺少指标值符号",
+                "数值型指标值没有 ≥ / ≤ / = 等符号"),
+    FindingCode("IND_LEVEL_INVALID", "error", "规范性", "指标层级不规范",
+                "一级/二级指标不在指标框架内，或二级指标放错了一级指标"),
+    FindingCode("IND_LEVEL_MISPLACED", "warning", "规范性", "指标放错维度",
+                "满意度指标放在产出或效益下，不能代替产出和效益"),
+    FindingCode("IND_LEVEL_LEGACY", "info", "规范性", "使用旧版模板层级",
+                "旧版模板的层级写法（成本指标在产出下、满意度在效益下、项目完成指标…），已按现行框架识别"),
+    FindingCode("IND_DUPLICATE", "warning", "规范性", "指标重复", "同一指标出现两次", (2, 4)),
+    FindingCode("IND_TARGET_BELOW_BASELINE", "warning", "适当性", "目标值偏保守",
+                "目标值不优于上年实际值"),
+    FindingCode("IND_TARGET_CEILING", "info", "适当性", "比率指标一律 100%", "全部比率指标的目标值都是 100%"),
+    FindingCode("IND_BASIS_MISSING", "info", "规范性", "缺少取值依据", "指标没有填写取值依据", (2, 2)),
+    FindingCode("IND_NONSTANDARD", "info", "规范性", "非指标库标准指标",
+                "指标不是指标库中的标准指标；建议改用相近的规范指标"),
+    # dimensions
+    FindingCode("DIM_MISSING_QUANTITY", "error", "完整性", "缺少数量指标", "产出指标中没有数量指标"),
+    FindingCode("DIM_MISSING_QUALITY", "error", "完整性", "缺少质量指标", "产出指标中没有质量指标"),
+    FindingCode("DIM_MISSING_TIMELINESS", "error", "完整性", "缺少时效指标", "产出指标中没有时效指标"),
+    FindingCode("DIM_MISSING_COST", "warning", "完整性", "缺少成本指标", "没有成本指标"),
+    FindingCode("DIM_MISSING_BENEFIT", "error", "完整性", "缺少效益指标", "没有效益指标"),
+    FindingCode("DIM_MISSING_SATISFACTION", "warning", "完整性", "缺少满意度指标",
+                "有服务对象的项目没有满意度指标", (3, 3)),
+    FindingCode("DIM_MISSING_SIDE_COST", "info", "完整性", "缺少社会或生态成本",
+                "工程建设类项目没有社会成本或生态环境成本指标"),
+    FindingCode("COST_NOT_AMOUNT", "warning", "细化量化", "成本指标未写金额",
+                "成本指标没有金额（成本控制率 100%、控制在预算内），应写总成本、单位成本或分项成本"),
+    # money
+    FindingCode("BUDGET_MISSING", "warning", "适当性", "缺少预算金额", "没有填写项目预算金额"),
+    FindingCode("BUDGET_COST_EXCEEDS", "error", "适当性", "成本超过预算", "成本指标的金额超过项目预算"),
+    FindingCode("BUDGET_SCALE_MISMATCH", "warning", "适当性", "数量×单位成本与预算不符",
+                "数量 × 单位成本与预算相差 25% 以上"),
+    FindingCode("BUDGET_UNIT_COST_ATYPICAL", "info", "适当性", "单位成本偏离常见范围",
+                "单位成本超出指标库同类指标的常见范围"),
+    # relevance
+    FindingCode("DIRECTION_MISMATCH", "warning", "相关性", "指标与支出方向无关",
+                "指标与项目的支出方向无关，像是从别的项目抄来的", (4, 8)),
+    # drafting
+    FindingCode("DRAFT_NO_DIRECTION", "warning", "相关性", "未找到支出方向", "起草时没有找到合适的支出方向"),
+    FindingCode("DRAFT_DIRECTION_UNCERTAIN", "info", "相关性", "支出方向待确认", "起草时推断的支出方向把握不大"),
+    FindingCode("DRAFT_ESTIMATE", "info", "细化量化", "指标值为估算",
+                "起草时由预算和单位成本推算的数值，不是部门填报的数字，需核实"),
+)
+
+REGISTRY: dict[str, FindingCode] = {c.code: c for c in _CODES}
+
+
+def spec(code: str) -> FindingCode:
+    """The registry entry for a code; KeyError names the code, so a typo fails loudly in tests."""
+    try:
+        return REGISTRY[code]
+    except KeyError:
+        raise KeyError(f"finding code {code!r} is not in indicators.findings.REGISTRY") from None
