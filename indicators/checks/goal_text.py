@@ -8,7 +8,16 @@ from functools import lru_cache
 
 from indicators.checks.context import BENEFIT, COST, OUTPUT, SATISFACTION, Context, Row
 from indicators.goals import GoalIndicator, Project
-from indicators.values import Quantity, extract_quantities, find_vague, fmt, in_base, parse_target, parse_unit
+from indicators.values import (
+    Quantity,
+    extract_quantities,
+    find_placeholder,
+    find_vague,
+    fmt,
+    in_base,
+    parse_target,
+    parse_unit,
+)
 
 _GENERIC_TAIL = re.compile(r"(?:人数|个数|户数|数量|次数|场次|总额|金额|标准|面积|长度|比例|占比|人次|数|率)$")
 _SUBSET = re.compile(r"其中|包括|包含|含|累计|合计|以往|上年|去年|近三年")
@@ -59,6 +68,10 @@ def check_goal_text(ctx: Context) -> None:
                 suggestion="用一两句话写明本年度的主要产出和效果，并给出数字，例如：" + compose_goal(
                     ctx.doc.project, [r.raw for r in ctx.rows])[:300])
         return
+    residue = find_placeholder(goal)
+    if residue:
+        ctx.add("TEMPLATE_PLACEHOLDER", f"年度绩效目标中还留有模板占位符『{residue}』",
+                suggestion="把占位符换成本项目的实际内容和数字")
     quantities = [q for q in extract_quantities(goal) if is_target(q, goal)]
     if not quantities:
         ctx.add("GOAL_NOT_QUANTIFIED", f"年度绩效目标『{_clip(goal)}』没有可衡量的数量目标",

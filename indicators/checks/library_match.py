@@ -74,8 +74,16 @@ def _close_hits(ctx: Context, row: Row, minimum: float = 0.3) -> list[LibraryHit
         overlap = max(name_overlap(h.name, row.name), name_overlap(row.name, h.name))
         return overlap >= (minimum if h.direction_code in ctx.directions else max(minimum, 0.5))
 
-    hits = [h for h in ctx.hits.get(row.index, []) if close(h)]
+    hits = [h for h in ctx.hits.get(row.index, []) if close(h) and _in_field(ctx, h)]
     return sorted(hits, key=lambda h: (h.direction_code not in ctx.directions, row.level1 not in (None, h.level1)))
+
+
+def _in_field(ctx: Context, hit: LibraryHit) -> bool:
+    """Advice comes from the project's own field: its directions, their sibling directions and the common
+    categories. With no direction known, only common indicators qualify."""
+    if hit.common or hit.direction_code in ctx.directions:
+        return True
+    return any(code[:5] == hit.direction_code[:5] for code in ctx.directions)
 
 
 def typical_values(ctx: Context) -> dict[int, str]:
@@ -112,7 +120,7 @@ def check_library_units(ctx: Context) -> None:
         if "ratio" in kinds and kinds & {"quantity", "money", "unit_cost", "duration"}:
             ctx.add("IND_UNIT_MISMATCH",
                     f"{row.label}的单位『{row.unit.text}』与指标库中的『{hit.name}』（单位 {hit.unit}）不一致",
-                    indicator=row.index, suggestion=f"按指标含义更正计量单位，如『{hit.unit}』")
+                    indicator=row.index, suggestion=f"按指标含义更正计量单位，如『{hit.unit}』", refs=[hit.code])
 
 
 def check_nonstandard(ctx: Context) -> None:
@@ -124,9 +132,9 @@ def check_nonstandard(ctx: Context) -> None:
             names = "、".join(f"『{h.name}』（{h.unit or '定性'}，{h.direction}）" for h in close)
             suggestion = f"可改用指标库中的规范指标：{names}"
         else:
-            suggestion = "指标库中没有相近指标；请核对名称，或在取值依据中说明指标口径和数据来源"
+            suggestion = "本项目所属方向的指标库中没有相近指标；请核对名称，或在取值依据中说明指标口径和数据来源"
         ctx.add("IND_NONSTANDARD", f"{row.label}不是指标库中的标准指标", indicator=row.index,
-                suggestion=suggestion)
+                suggestion=suggestion, refs=[h.code for h in close])
 
 
 def check_unit_costs(ctx: Context) -> None:
@@ -144,6 +152,8 @@ def check_unit_costs(ctx: Context) -> None:
                                                      or row.unit.per_time not in _PER_YEAR):
                 continue
             overlap = max(name_overlap(hit.name, row.name), name_overlap(row.name, hit.name))
+            if not _in_field(ctx, hit):
+                continue  # a road's maintenance cost is not benchmarked against forest firebreaks
             if overlap >= 0.6 or (overlap >= 0.4 and hit.direction_code in ctx.directions):
                 found, unit = hit, hu
                 break
@@ -159,7 +169,7 @@ def check_unit_costs(ctx: Context) -> None:
         ctx.add("BUDGET_UNIT_COST_ATYPICAL", severity="warning" if far else "info", message=
                 f"{row.label}『{row.value_text}』{where}指标库同类指标『{found.name}』（{found.direction}）"
                 f"的常见范围 {fmt(found.cost_low)}-{fmt(found.cost_high)}{found.unit}",
-                indicator=row.index,
+                indicator=row.index, refs=[found.code],
                 suggestion="核对单位成本和计量单位（元/万元）；确属特殊情况的，在取值依据中说明测算过程")
 
 
@@ -225,5 +235,5 @@ def check_relevance(ctx: Context) -> None:
             continue
         ctx.add("DIRECTION_MISMATCH",
                 f"{row.label}与本项目（{ctx.doc.project.name}）的支出方向无关，更像是『{hit.direction}』方向的指标",
-                indicator=row.index,
+                indicator=row.index, refs=[hit.code],
                 suggestion="删除该指标，或换成反映本项目产出和效果的指标；可用指标检索查找本方向的规范指标")
