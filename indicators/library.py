@@ -19,6 +19,10 @@ import yaml
 from indicators.framework import BASES, LEVEL1_OF, LEVELS, canonical_level2, unit_fits
 
 LIBRARY_DIR = Path(__file__).parent / "library"
+# The 支出功能分类 款/项 codes directions may cite, with names and sources: a data file beside the
+# category files (not a category itself). A library directory without one uses the built-in file.
+FUNCTION_CODES_FILE = "function_codes.yaml"
+FUNCTION_CODE = re.compile(r"^\d{5}(\d{2})?$")
 QUALITATIVE = "定性"
 FILE_OPERATORS = ("≥", "≤", "=", QUALITATIVE)
 
@@ -71,6 +75,18 @@ class DirectionRecord:
     subcategory: str
     subcategory_code: str
     common: bool = False
+    function_codes: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class FunctionCode:
+    """One 款 (5-digit) or 项 (7-digit) code of the 支出功能分类, as the data file records it."""
+
+    code: str
+    name: str
+    source: str
+    edition: str
+    used_under: tuple[str, ...] = ()  # library categories outside the code's 类 that file projects under it
 
 
 @dataclass
@@ -194,10 +210,19 @@ def parse_file(path: Path, problems: list[str]) -> tuple[list[DirectionRecord], 
             if not isinstance(raw_dir, dict) or not _text(raw_dir.get("name")) or not _text(raw_dir.get("code")):
                 problems.append(f"{dwhere}: needs name:, code:, summary: and indicators:")
                 continue
+            codes = raw_dir.get("function_codes") or []
+            if not isinstance(codes, list) or not all(FUNCTION_CODE.match(str(c)) for c in codes):
+                problems.append(f"{dwhere} ({raw_dir['name']}): function_codes {codes!r} must be a list of 5-digit 款 "
+                                'or 7-digit 项 codes of the 支出功能分类, e.g. ["2050201"]')
+                codes = []
+            if not codes and not common:
+                problems.append(f"{dwhere} ({raw_dir['name']}): no function_codes; give the 支出功能分类 款 or 项 "
+                                'codes its projects are budgeted under, e.g. function_codes: ["2050201"]')
             d = DirectionRecord(
                 code=_text(raw_dir["code"]), name=_text(raw_dir["name"]), summary=_text(raw_dir.get("summary")),
                 keywords=tuple(str(k) for k in raw_dir.get("keywords") or ()), category=cat, category_code=cat_code,
-                subcategory=_text(sub["name"]), subcategory_code=_text(sub["code"]), common=common)
+                subcategory=_text(sub["name"]), subcategory_code=_text(sub["code"]), common=common,
+                function_codes=tuple(dict.fromkeys(str(c) for c in codes)))
             if not d.code.startswith(_text(sub["code"])):
                 problems.append(f"{dwhere} ({d.name}): code {d.code} should start with its subcategory code "
                                 f"{sub['code']}")
@@ -248,18 +273,78 @@ def fingerprint_files(paths: list[Path]) -> str:
 
 
 def library_files(directory: Path = LIBRARY_DIR) -> list[Path]:
-    return sorted(directory.glob("*.yaml"))
+    """The category files of a library directory (the function-code table is not one)."""
+    return sorted(p for p in directory.glob("*.yaml") if p.name != FUNCTION_CODES_FILE)
+
+
+def function_codes_file(directory: Path = LIBRARY_DIR) -> Path:
+    own = directory / FUNCTION_CODES_FILE
+    return own if own.exists() else LIBRARY_DIR / FUNCTION_CODES_FILE
+
+
+def library_fingerprint(directory: Path = LIBRARY_DIR) -> str:
+    """What identifies a library version: its category files and the function-code table they cite."""
+    return fingerprint_files([*library_files(directory), function_codes_file(directory)])
+
+
+def load_function_codes(path: Path | None = None) -> dict[str, FunctionCode]:
+    """The 款/项 code table: code → FunctionCode. Raises LibraryError when the file is malformed."""
+    path = path or function_codes_file()
+    data = yaml.load(path.read_text(encoding="utf-8"), Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader))
+    problems: list[str] = []
+    sources = (data or {}).get("sources") or {}
+    out: dict[str, FunctionCode] = {}
+    for code, entry in ((data or {}).get("codes") or {}).items():
+        code = str(code)
+        entry = entry or {}
+        where = f"{path.name} code {code}"
+        if not FUNCTION_CODE.match(code):
+            problems.append(f"{where}: must be a 5-digit 款 or 7-digit 项 code")
+        if not _text(entry.get("name")):
+            problems.append(f"{where}: name is empty; give the 科目 name as the classification writes it")
+        source = _text(entry.get("source"))
+        if source not in sources:
+            problems.append(f"{where}: source {source!r} is not one of the sources listed at the top of the file")
+        used_under = tuple(str(c) for c in entry.get("used_under") or ())
+        if used_under and not _text(entry.get("note")):
+            problems.append(f"{where}: used_under needs a note saying why projects of another category file here")
+        out[code] = FunctionCode(code=code, name=_text(entry.get("name")), source=source,
+                                 edition=_text((sources.get(source) or {}).get("edition")), used_under=used_under)
+    if problems:
+        raise LibraryError(problems)
+    return out
+
+
+def function_code_problems(directions: list[DirectionRecord], table: dict[str, FunctionCode]) -> list[str]:
+    """Every code a direction cites is in the table and belongs to its category's 类, unless the
+    table records that this category's projects are filed under another 类 (`used_under`)."""
+    problems = []
+    for d in directions:
+        for code in d.function_codes:
+            entry = table.get(code)
+            if entry is None:
+                problems.append(f"direction {d.code} ({d.name}): function code {code} is not in {FUNCTION_CODES_FILE}; "
+                                "add it there with its name and source")
+            elif not code.startswith(d.category_code) and d.category_code not in entry.used_under:
+                problems.append(f"direction {d.code} ({d.name}): function code {code} ({entry.name}) is outside class "
+                                f"{d.category_code}; if the classification files these projects there, list "
+                                f"{d.category_code} under used_under for {code} in {FUNCTION_CODES_FILE}")
+    return problems
 
 
 def load_library(directory: Path = LIBRARY_DIR) -> Library:
     """Read and validate every category file; raise LibraryError listing all problems."""
     paths = library_files(directory)
     problems: list[str] = []
-    lib = Library(fingerprint=fingerprint_files(paths))
+    lib = Library(fingerprint=library_fingerprint(directory))
     for path in paths:
         dirs, inds = parse_file(path, problems)
         lib.directions.extend(dirs)
         lib.indicators.extend(inds)
+    try:
+        problems.extend(function_code_problems(lib.directions, load_function_codes(function_codes_file(directory))))
+    except LibraryError as exc:
+        problems.extend(exc.problems)
     for label, values in (("category code", {(d.category_code, d.category) for d in lib.directions}),):
         codes = Counter(code for code, _ in values)
         problems.extend(f"{label} {c} is used by more than one category" for c, n in codes.items() if n > 1)
@@ -281,14 +366,20 @@ def main(argv: list[str] | None = None) -> int:
     problems: list[str] = []
     total_dirs = total_inds = 0
     all_inds: list[IndicatorRecord] = []
+    all_dirs: list[DirectionRecord] = []
     for path in paths:
         dirs, inds = parse_file(path, problems)
+        all_dirs.extend(dirs)
         subs = {d.subcategory_code for d in dirs}
         total_dirs += len(dirs)
         total_inds += len(inds)
         all_inds.extend(inds)
         sys.stdout.write(f"{path.name}: {len(subs)} subcategories, {len(dirs)} directions, {len(inds)} indicators\n")
     problems.extend(skeleton_repeats(all_inds))
+    try:
+        problems.extend(function_code_problems(all_dirs, load_function_codes()))
+    except LibraryError as exc:
+        problems.extend(exc.problems)
     sys.stdout.write(f"distinct names: {name_distinct_ratio(all_inds):.1%} (at least 75% across the library)\n")
     sys.stdout.write(f"total: {total_dirs} directions, {total_inds} indicators, {len(problems)} problem(s)\n")
     for p in problems:

@@ -7,7 +7,15 @@ from functools import lru_cache
 import pytest
 
 from indicators.framework import LEVEL1_OF, LEVELS, unit_fits
-from indicators.library import LibraryError, load_library, name_distinct_ratio, parse_file, skeleton_repeats
+from indicators.library import (
+    LibraryError,
+    function_code_problems,
+    load_function_codes,
+    load_library,
+    name_distinct_ratio,
+    parse_file,
+    skeleton_repeats,
+)
 
 
 @lru_cache(maxsize=1)
@@ -87,6 +95,7 @@ subcategories:
     directions:
       - name: 方向
         code: "9990101"
+        function_codes: ["20502"]
         indicators:
 """
 GOOD_ROWS = [
@@ -143,4 +152,102 @@ def test_load_library_reports_every_problem_at_once(tmp_path):
     (tmp_path / "999-test.yaml").write_text(HEAD + f"          - {GOOD_ROWS[0]}\n", encoding="utf-8")
     with pytest.raises(LibraryError) as err:
         load_library(tmp_path)
-    assert len(err.value.problems) == 5  # 质量, 时效, 成本, 效益, 满意度 are all missing
+    # 质量, 时效, 成本, 效益, 满意度 are all missing, and 20502 is outside class 999
+    assert len(err.value.problems) == 6
+    assert any("outside class 999" in p for p in err.value.problems)
+
+
+# ---- function codes: the library in the budget system's terms -----------------------------
+
+@lru_cache(maxsize=1)
+def function_codes():
+    return load_function_codes()
+
+
+def test_every_direction_outside_the_common_categories_has_function_codes():
+    lib = library()
+    assert [d.code for d in lib.directions if not d.common and not d.function_codes] == []
+    assert all(not d.function_codes for d in lib.directions if d.category_code in ("901", "902"))
+
+
+def test_function_codes_exist_in_the_table_and_belong_to_their_class():
+    assert function_code_problems(library().directions, function_codes()) == []
+
+
+def test_cross_class_codes_are_only_those_the_table_lists():
+    table = function_codes()
+    crossing = {(d.category_code, c) for d in library().directions for c in d.function_codes
+                if not c.startswith(d.category_code)}
+    assert crossing and all(cat in table[code].used_under for cat, code in crossing)
+
+
+@pytest.mark.parametrize("direction,code", [
+    ("公办幼儿园新建改扩建", "2050201"),      # 学前教育
+    ("学生营养改善计划", "2050202"),          # 小学教育
+    ("学生营养改善计划", "2050203"),          # 初中教育
+    ("普通高中学生资助", "2050204"),          # 高中教育
+    ("公立医院新改扩建", "21002"),            # 公立医院
+    ("基本公共卫生服务", "2100408"),
+    ("政策性农业保险保费补贴", "2130803"),    # under 农林水, though the library has it under 金融
+    ("创业担保贷款贴息", "2130804"),          # likewise
+    ("老旧小区改造", "2210108"),              # under 住房保障, though the library has it under 城乡社区
+    ("城乡最低生活保障", "2081901"),
+    ("残疾人两项补贴", "2081107"),
+    ("城乡居民基本医疗保险财政补助", "2101202"),
+])
+def test_known_pairs(direction, code):
+    d = next(d for d in library().directions if d.name == direction)
+    assert code in d.function_codes
+    assert function_codes()[code].name  # named in the table, with its source
+
+
+def test_the_table_names_a_source_for_every_code():
+    import yaml
+
+    from indicators.library import function_codes_file
+    data = yaml.safe_load(function_codes_file().read_text(encoding="utf-8"))
+    for code, entry in function_codes().items():
+        source = data["sources"][entry.source]
+        assert entry.edition and source["title"], code
+        assert not source["checked"] or source["url"].startswith("http"), code
+
+
+def test_high_level_codes_of_the_issue_are_where_the_classification_puts_them():
+    table = function_codes()
+    assert table["2050201"].name == "学前教育" and table["21002"].name == "公立医院"
+    assert table["2130803"].name == "农业保险保费补贴" and table["2210108"].name == "老旧小区改造"
+
+
+@pytest.mark.parametrize("codes,expected", [
+    ("", "no function_codes"),
+    ('function_codes: ["2050"]', "must be a list of 5-digit"),
+    ('function_codes: "20502"', "must be a list of 5-digit"),
+])
+def test_validator_catches_missing_or_malformed_function_codes(tmp_path, codes, expected):
+    path = tmp_path / "999-test.yaml"
+    head = HEAD.replace('        function_codes: ["20502"]\n', f"        {codes}\n" if codes else "")
+    path.write_text(head + "".join(f"          - {r}\n" for r in GOOD_ROWS), encoding="utf-8")
+    problems: list[str] = []
+    parse_file(path, problems)
+    assert any(expected in p for p in problems)
+
+
+def test_common_categories_may_leave_function_codes_empty(tmp_path):
+    path = tmp_path / "999-test.yaml"
+    head = HEAD.replace('code: "999"\n', 'code: "999"\ncommon: true\n').replace('        function_codes: ["20502"]\n', "")
+    path.write_text(head + "".join(f"          - {r}\n" for r in GOOD_ROWS), encoding="utf-8")
+    problems: list[str] = []
+    parse_file(path, problems)
+    assert problems == []
+
+
+def test_validator_catches_unknown_and_cross_class_codes():
+    lib_dirs = [d for d in library().directions if d.name in ("公立医院新改扩建", "政策性农业保险保费补贴")]
+    table = dict(function_codes())
+    from dataclasses import replace
+    hospital, insurance = sorted(lib_dirs, key=lambda d: d.category_code)
+    unknown = replace(hospital, function_codes=("2109999",))
+    foreign = replace(hospital, function_codes=("2130803",))  # 农林水 code on a 卫生健康 direction
+    problems = function_code_problems([unknown, foreign, insurance], table)
+    assert len(problems) == 2
+    assert "not in function_codes.yaml" in problems[0] and "outside class 210" in problems[1]
