@@ -18,6 +18,7 @@ def library_rows(lib: Library) -> LibraryRows:
         subs.setdefault(d.subcategory_code, Subcategory(code=d.subcategory_code, name=d.subcategory,
                                                         category_code=d.category_code))
         rows.directions.append(Direction(code=d.code, name=d.name, summary=d.summary, keywords=list(d.keywords),
+                                         function_codes=list(d.function_codes),
                                          subcategory_code=d.subcategory_code, category_code=d.category_code))
     rows.categories, rows.subcategories = list(cats.values()), list(subs.values())
     rows.indicators = [

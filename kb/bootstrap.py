@@ -30,16 +30,18 @@ class InitReport:
     seconds: dict[str, float] = field(default_factory=dict)
 
 
-def load_builtin(settings: Settings, *, library_dir: Path | None = None) -> store.LibraryVersion | None:
-    """Store the built-in library as a new version when its files changed; None when unchanged."""
+def load_builtin(settings: Settings, *, library_dir: Path | None = None,
+                 force: bool = False) -> store.LibraryVersion | None:
+    """Store the built-in library as a new version when its files changed; None when unchanged.
+    `force` reads the files even when unchanged, to fill columns a schema upgrade has just added."""
     from indicators.catalog import builtin_rows
-    from indicators.library import LIBRARY_DIR, fingerprint_files, library_files
+    from indicators.library import LIBRARY_DIR, library_fingerprint
 
     directory = library_dir or LIBRARY_DIR
     engine = get_engine(settings)
     with session_scope(engine) as session:
         last = store.last_version_from(session, source_prefix="builtin")
-        if last and last.fingerprint == fingerprint_files(library_files(directory)):
+        if last and last.fingerprint == library_fingerprint(directory) and not force:
             return None  # unchanged files: no need to parse them
         rows, fingerprint = builtin_rows(directory)
         source = "builtin" if library_dir is None else f"builtin:{library_dir.name}"
@@ -74,10 +76,11 @@ def initialise(settings: Settings, *, progress: Progress | None = None, library_
     t0 = time.perf_counter()
     settings.data_dir.mkdir(parents=True, exist_ok=True)
     engine = get_engine(settings)
-    create_schema(engine)
+    added_columns = create_schema(engine)
     with Session(engine) as session:
         empty = store.current_version(session) is None
-    version = load_builtin(settings, library_dir=library_dir) if (builtin or empty) else None
+    version = (load_builtin(settings, library_dir=library_dir, force=bool(added_columns))
+               if (builtin or empty or added_columns) else None)
     t1 = time.perf_counter()
     manifest = rebuild_index(settings, progress=progress)
     t2 = time.perf_counter()

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 from contextlib import contextmanager
 
-from sqlalchemy import event
+from sqlalchemy import event, inspect, text
 from sqlalchemy.engine import Engine
 from sqlmodel import Session, SQLModel, create_engine
 
@@ -36,8 +36,32 @@ def get_engine(settings: Settings) -> Engine:
     return _engines[url]
 
 
-def create_schema(engine: Engine) -> None:
+# Columns added to existing tables after their first release: (table, column). `create_all`
+# creates missing tables but never alters existing ones, so a database made by an earlier
+# version gets these added (nullable, with the model's empty default) when it is opened.
+ADDED_COLUMNS = (("direction", "function_codes"),)
+
+
+def _add_missing_columns(engine: Engine) -> list[str]:
+    inspector = inspect(engine)
+    tables = set(inspector.get_table_names())
+    added = []
+    for table, column in ADDED_COLUMNS:
+        if table not in tables or column in {c["name"] for c in inspector.get_columns(table)}:
+            continue
+        col = SQLModel.metadata.tables[table].columns[column]
+        ddl = col.type.compile(dialect=engine.dialect)
+        with engine.begin() as conn:
+            conn.execute(text(f'ALTER TABLE "{table}" ADD COLUMN "{column}" {ddl}'))
+            conn.execute(text(f'UPDATE "{table}" SET "{column}" = \'[]\''))
+        added.append(f"{table}.{column}")
+    return added
+
+
+def create_schema(engine: Engine) -> list[str]:
+    """Create missing tables and add missing columns; returns the columns added ("table.column")."""
     SQLModel.metadata.create_all(engine)
+    return _add_missing_columns(engine)
 
 
 @contextmanager

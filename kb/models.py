@@ -33,6 +33,8 @@ class DirectionBase(SQLModel):
     name: str = Field(index=True, max_length=64)
     summary: str = ""
     keywords: list[str] = Field(default_factory=list, sa_type=JSON)
+    # 支出功能分类 款 (5 digits) or 项 (7 digits) codes its projects are budgeted under
+    function_codes: list[str] = Field(default_factory=list, sa_type=JSON)
     subcategory_code: str = Field(foreign_key="subcategory.code", index=True, max_length=16)
     category_code: str = Field(foreign_key="category.code", index=True, max_length=16)
 

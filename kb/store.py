@@ -42,6 +42,7 @@ class Filters:
     direction: str | None = None
     level1: str | None = None
     level2: str | None = None
+    function_code: str | None = None  # a 类, 款 or 项 code: matches directions with a code under it
 
     def active(self) -> dict[str, str]:
         return {k: v for k, v in self.__dict__.items() if v}
@@ -61,7 +62,7 @@ def list_versions(session: Session) -> list[LibraryVersion]:
     return list(session.exec(select(LibraryVersion).order_by(col(LibraryVersion.number).desc())))
 
 
-def _upsert(session: Session, model, rows: list, key: str = "code") -> None:
+def _upsert(session: Session, model, rows: list, key: str = "code", keep_if_empty: tuple[str, ...] = ()) -> None:
     existing = {getattr(r, key): r for r in session.exec(select(model))}
     for row in rows:
         old = existing.get(getattr(row, key))
@@ -69,6 +70,8 @@ def _upsert(session: Session, model, rows: list, key: str = "code") -> None:
             session.add(model.model_validate(row.model_dump()))
         else:
             for name, value in row.model_dump().items():
+                if name in keep_if_empty and not value:
+                    continue
                 if getattr(old, name) != value:
                     setattr(old, name, value)
 
@@ -82,7 +85,8 @@ def apply_library(session: Session, rows: LibraryRows, *, source: str, fingerpri
     number = (version.number if version else 0) + 1
     _upsert(session, Category, rows.categories)
     _upsert(session, Subcategory, rows.subcategories)
-    _upsert(session, Direction, rows.directions)
+    # a spreadsheet import does not carry function codes: it keeps those the directions have
+    _upsert(session, Direction, rows.directions, keep_if_empty=("function_codes",))
     session.flush()
     existing = {i.code: i for i in session.exec(select(Indicator))}
     added, changed, retired = [], [], []
@@ -132,7 +136,15 @@ def _to_public(ind: Indicator, d: Direction, s: Subcategory, c: Category) -> Ind
                            subcategory_code=s.code, direction=d.name)
 
 
-def _apply_filters(stmt, filters: Filters):
+def directions_under(session: Session, function_code: str) -> list[str]:
+    """Codes of the directions with a function code under `function_code` (a 类, 款 or 项 code)."""
+    return sorted(d.code for d in session.exec(select(Direction))
+                  if any(str(c).startswith(function_code) for c in d.function_codes or ()))
+
+
+def _apply_filters(stmt, filters: Filters, session: Session):
+    if filters.function_code:
+        stmt = stmt.where(col(Indicator.direction_code).in_(directions_under(session, filters.function_code)))
     pairs = (("category", Category), ("subcategory", Subcategory), ("direction", Direction))
     for name, model in pairs:
         value = getattr(filters, name)
@@ -148,7 +160,7 @@ def _apply_filters(stmt, filters: Filters):
 def query_indicators(session: Session, *, filters: Filters = Filters(), offset: int = 0, limit: int = 100,
                      include_retired: bool = False) -> tuple[int, list[IndicatorPublic]]:
     """A page of indicators in code order (stable, so a client can page through the library)."""
-    stmt = _apply_filters(_public_select(), filters)
+    stmt = _apply_filters(_public_select(), filters, session)
     if not include_retired:
         stmt = stmt.where(Indicator.status == "active")
     total = session.exec(select(func.count()).select_from(stmt.subquery())).one()
@@ -185,7 +197,8 @@ def taxonomy(session: Session) -> list[dict]:
         sub = cat["subcategories"].setdefault(s.code, {"code": s.code, "name": s.name, "count": 0,
                                                        "directions": []})
         n = counts.get(d.code, 0)
-        sub["directions"].append({"code": d.code, "name": d.name, "summary": d.summary, "count": n})
+        sub["directions"].append({"code": d.code, "name": d.name, "summary": d.summary,
+                                  "function_codes": list(d.function_codes or ()), "count": n})
         sub["count"] += n
         cat["count"] += n
     return [{**c, "subcategories": list(c["subcategories"].values())} for c in tree.values()]

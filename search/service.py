@@ -52,6 +52,7 @@ class DirectionInfo:
     category: str
     common: bool
     keywords: tuple[str, ...] = ()
+    function_codes: tuple[str, ...] = ()
 
 
 @dataclass
@@ -95,7 +96,8 @@ class SearchService:
             if not manifest_matches(manifest, version=version.number, encoder_id=encoder.id):
                 raise NotReady(f"the search indexes do not match library version {version.number} and encoder "
                                f"{encoder.id}: run `kb init` to rebuild them")
-            directions = [DirectionInfo(d.code, d.name, d.summary, s.name, c.name, c.common, tuple(d.keywords))
+            directions = [DirectionInfo(d.code, d.name, d.summary, s.name, c.name, c.common, tuple(d.keywords),
+                                         tuple(d.function_codes or ()))
                           for d, s, c in store.all_directions(session)]
         records = json.loads((index_dir / "docs.json").read_text(encoding="utf-8"))
         docs = [IndicatorPublic.model_construct(**r) for r in records]  # written by our own build: valid
@@ -130,7 +132,10 @@ class SearchService:
         mask = np.ones(len(self.docs), dtype=bool)
         for name, value in active.items():
             value = normalize_text(value)
-            if name in ("category", "subcategory", "direction"):
+            if name == "function_code":  # directions filed under that 类/款/项 code
+                under = [d.code for d in self.directions.values() if any(c.startswith(value) for c in d.function_codes)]
+                mask &= np.isin(self._fields["direction_code"], under)
+            elif name in ("category", "subcategory", "direction"):
                 code_field = f"{name}_code"
                 mask &= (self._fields[name] == value) | (self._fields[code_field] == value)
             else:

@@ -39,16 +39,21 @@ async def get_filters(
     direction: Annotated[str | None, Query(max_length=64, description="spending direction name or code")] = None,
     level1: Annotated[str | None, Query(max_length=16, description="一级指标, e.g. 产出指标 or 产出")] = None,
     level2: Annotated[str | None, Query(max_length=16, description="二级指标, e.g. 质量指标 or 质量")] = None,
+    function_code: Annotated[str | None, Query(
+        max_length=7, description="支出功能分类 code: 类 (3 digits), 款 (5) or 项 (7); a 款 matches its 项")] = None,
 ) -> Filters:
     l1 = canonical_level1(level1) if level1 else None
     l2 = canonical_level2(level2) if level2 else None
     if level1 and l1 is None:
         raise InvalidInput(f"level1 {level1!r} is not a level-1 indicator; "
                            "use 产出指标, 成本指标, 效益指标 or 满意度指标")
+    if function_code and not (function_code.isascii() and function_code.isdigit() and len(function_code) in (3, 5, 7)):
+        raise InvalidInput(f"function_code {function_code!r} is not a 支出功能分类 code; give a 类 (3 digits, "
+                           "e.g. 205), 款 (5 digits, e.g. 20502) or 项 (7 digits, e.g. 2050201)")
     if level2 and l2 is None:
         raise InvalidInput(f"level2 {level2!r} is not a level-2 indicator, e.g. 数量指标, 质量指标, 社会效益指标")
     return Filters(category=category or None, subcategory=subcategory or None, direction=direction or None,
-                   level1=l1, level2=l2)
+                   level1=l1, level2=l2, function_code=function_code or None)
 
 
 async def require_admin(request: Request, x_admin_token: Annotated[str | None, Header()] = None) -> None:
