@@ -43,10 +43,12 @@ class Direction(Protocol):
 
 
 class Lookup(Protocol):
-    def search(self, query: str, *, k: int = 10, mode: str = "hybrid", category: str | None = None,
-               subcategory: str | None = None, direction: str | None = None, level1: str | None = None,
-               level2: str | None = None) -> list[LibraryHit]:
-        """Best library indicators for a query; mode is hybrid, lexical (≈1 ms) or semantic."""
+    def search(self, query: str, *, k: int = 10, mode: str = "hybrid", context: str | None = None,
+               category: str | None = None, subcategory: str | None = None, direction: str | None = None,
+               level1: str | None = None, level2: str | None = None) -> list[LibraryHit]:
+        """Best library indicators for a query; mode is hybrid, lexical (≈1 ms) or semantic.
+        `context` is the project's name (and description): indicators fitting that kind of
+        project rank first."""
 
     def similarity(self, text: str, others: list[str]) -> list[float]:
         """Cosine similarity of `text` to each of `others` with the dense encoder (cached; ~13 ms per new text)."""

@@ -100,9 +100,12 @@ def serve(host: str = "127.0.0.1", port: int = 8000) -> None:
 @app.command()
 @friendly
 def search(query: str, k: Annotated[int, typer.Option("-k", help="how many hits")] = 10,
-           mode: str = "hybrid", as_json: Annotated[bool, typer.Option("--json")] = False) -> None:
+           mode: str = "hybrid", as_json: Annotated[bool, typer.Option("--json")] = False,
+           context: Annotated[str | None, typer.Option(
+               "--context", help="the project the indicator is for (name, description): fitting indicators first")]
+           = None) -> None:
     """Print the best indicators for a query."""
-    result = _service().query(query, k=k, mode=mode)
+    result = _service().query(query, k=k, mode=mode, context=context)
     if as_json:
         _out(json.dumps({"query": result.query, "total": result.total,
                          "hits": [h.model_dump() for h in result.hits]}, ensure_ascii=False, indent=1))

@@ -24,6 +24,15 @@ from kb.settings import Settings
 from kb.store import Filters
 from kb.text import normalize_text
 from search.build import manifest_matches, read_manifest
+from search.context import (
+    COMMON_BOOST,
+    COMMON_CATEGORY,
+    DIRECTION_BOOST,
+    direction_centroids,
+    direction_weights,
+    normalise,
+    project_text,
+)
 from search.dense import DenseIndex
 from search.encoders import Encoder, make_encoder
 from search.fusion import fuse
@@ -78,6 +87,14 @@ class SearchService:
         self._by_direction: dict[str, list[int]] = {}
         for i, d in enumerate(docs):
             self._by_direction.setdefault(d.direction_code, []).append(i)
+        # searching with a project in mind: each doc's direction row, the directions' centroids
+        self._direction_codes = sorted(self._by_direction)
+        row = {code: r for r, code in enumerate(self._direction_codes)}
+        self._doc_direction = np.array([row[d.direction_code] for d in docs], dtype=np.int64)
+        self._centroids = direction_centroids(np.asarray(dense.vectors), self._doc_direction,
+                                              len(self._direction_codes)) if docs else np.zeros((0, 0))
+        self._common = np.array([d.category_code == COMMON_CATEGORY for d in docs], dtype=np.float32)
+        self._contexts: OrderedDict[str, np.ndarray] = OrderedDict()
         self._vectors: OrderedDict[str, np.ndarray] = OrderedDict()
         self._vectors_lock = threading.Lock()
         self._pool = ThreadPoolExecutor(max_workers=4, thread_name_prefix="lexical")
@@ -142,7 +159,10 @@ class SearchService:
                 mask &= self._fields[name] == value
         return mask
 
-    def _lexical(self, query: str, mask: np.ndarray | None, n: int) -> tuple[dict[int, float], int]:
+    def _lexical(self, query: str, mask: np.ndarray | None, n: int,
+                 extra: np.ndarray | None = None) -> tuple[dict[int, float], int]:
+        """The n best BM25 candidates (and those of `extra` that any query term hits), and how
+        many documents any term hits."""
         scores = self.lexical.scores(self.tokenizer.tokens(query), mask)
         if scores is None:
             return {}, 0
@@ -151,7 +171,35 @@ class SearchService:
             return {}, 0
         n = min(n, positive)
         top = np.argpartition(-scores, n - 1)[:n]
+        if extra is not None and len(extra):
+            top = np.union1d(top, extra)
         return {int(i): float(scores[i]) for i in top if scores[i] > 0}, positive
+
+    def _cosines(self, vector: np.ndarray, ids) -> dict[int, float]:
+        ids = np.fromiter(ids, dtype=np.int64)
+        if len(ids) == 0:
+            return {}
+        scores = np.asarray(self.dense.vectors[ids], dtype=np.float32) @ vector
+        return {int(i): float(s) for i, s in zip(ids, scores, strict=True)}
+
+    def _context(self, context: str, mask: np.ndarray | None) -> tuple[np.ndarray, np.ndarray]:
+        """(per-doc lift, ids of the docs in the lifted directions) for a project's text."""
+        text = project_text(context)
+        with self._vectors_lock:
+            weights = self._contexts.get(text)
+            if weights is not None:
+                self._contexts.move_to_end(text)
+        if weights is None:
+            weights = direction_weights(self._centroids, self._query_vector(text))
+            with self._vectors_lock:
+                self._contexts[text] = weights
+                if len(self._contexts) > 1024:
+                    self._contexts.popitem(last=False)
+        lift = DIRECTION_BOOST * weights[self._doc_direction] + COMMON_BOOST * self._common
+        inside = weights[self._doc_direction] > 0
+        if mask is not None:
+            inside &= mask
+        return lift, np.flatnonzero(inside)
 
     @staticmethod
     def _matched(terms: list[str], doc: IndicatorPublic) -> list[str]:
@@ -159,7 +207,11 @@ class SearchService:
         return [t for t in terms if t in text]
 
     # ---- public API ---------------------------------------------------------------------
-    def query(self, query: str, *, k: int = 10, mode: str = "hybrid", filters: Filters | None = None) -> SearchResult:
+    def query(self, query: str, *, k: int = 10, mode: str = "hybrid", filters: Filters | None = None,
+              context: str | None = None) -> SearchResult:
+        """The k best indicators for a query. `context`, the project the indicator is for (its
+        name, and description when known), lifts the indicators of the spending directions
+        that kind of project belongs to, and the 共性指标; without it nothing changes."""
         text = normalize_text(query)
         if not text:
             raise InvalidInput("the query is empty; type a few words, e.g. 学生资助 or 路灯亮灯率")
@@ -169,24 +221,42 @@ class SearchService:
             raise InvalidInput(f"mode {mode!r} is not known; use one of {', '.join(MODES)}")
         if not 1 <= k <= 100:
             raise InvalidInput(f"k of {k} is outside 1-100; ask for at most 100 hits")
+        if not any(ch.isalnum() for ch in text):  # punctuation only (，。！): nothing to match
+            return SearchResult(query=text, total=0)
         mask = self._mask(filters or Filters())
         ids = None if mask is None else np.flatnonzero(mask)
         if ids is not None and len(ids) == 0:
             return SearchResult(query=text, total=0)
         n = max(k, CANDIDATES)
-        lex, lex_total, sem = {}, 0, {}
+        context = normalize_text(context or "")
+        lift, near = self._context(context, mask) if context else (None, None)
+        lex, lex_total, sem, others = {}, 0, {}, {}
         if mode == "lexical":
-            lex, lex_total = self._lexical(text, mask, n)
+            lex, lex_total = self._lexical(text, mask, n, near)
         elif mode == "semantic":
-            sem = self.dense.search(self._query_vector(text), n, ids)
+            vector = self._query_vector(text)
+            sem = self.dense.search(vector, n, ids)
+            if near is not None:
+                floor = min(sem.values(), default=0.0)
+                sem = normalise({**self._cosines(vector, near), **sem}, floor)
         else:  # BM25 runs in a worker while the encoder (C code, GIL released) embeds the query
-            pending = self._pool.submit(self._lexical, text, mask, n)
-            sem = self.dense.search(self._query_vector(text), n, ids)
+            pending = self._pool.submit(self._lexical, text, mask, n, near)
+            vector = self._query_vector(text)
+            sem = self.dense.search(vector, n, ids)
             lex, lex_total = pending.result()
-        if mode == "hybrid" and lex and sem:
-            fused = fuse(self.settings.fusion, lex, sem, weight=self.settings.fusion_weight)
+            others = set(lex) - set(sem)
+            if near is not None:
+                others |= set(near.tolist()) - set(sem)
+            others = self._cosines(vector, others)
+        if mode == "hybrid" and (lex or others) and sem:
+            fused = fuse(self.settings.fusion, lex, sem, weight=self.settings.fusion_weight, others=others)
         else:
             fused = lex or sem
+        if lift is not None and fused:
+            if mode == "lexical":
+                fused = normalise(fused, 0.0)
+            best = max(fused.values())
+            fused = {i: s + best * float(lift[i]) for i, s in fused.items()}
         order = sorted(fused, key=lambda i: (-fused[i], i))[:k]
         terms = list(dict.fromkeys(self.tokenizer.tokens(text)))
         hits = [SearchHit(**self.docs[i].model_dump(), score=round(fused[i], 6),
@@ -199,10 +269,11 @@ class SearchService:
         return SearchResult(query=text, total=total, hits=hits)
 
     # ---- the Lookup protocol used by goal checking and drafting ------------------------
-    def search(self, query: str, *, k: int = 10, mode: str = "hybrid", **filters) -> list[SearchHit]:
+    def search(self, query: str, *, k: int = 10, mode: str = "hybrid", context: str | None = None,
+               **filters) -> list[SearchHit]:
         if not normalize_text(query):
             return []
-        return self.query(query[:MAX_QUERY_CHARS], k=k, mode=mode, filters=Filters(**filters)).hits
+        return self.query(query[:MAX_QUERY_CHARS], k=k, mode=mode, filters=Filters(**filters), context=context).hits
 
     def similarity(self, text: str, others: list[str]) -> list[float]:
         if not others:

@@ -30,8 +30,12 @@ def search(
     q: Annotated[str, Query(max_length=200, description="what you are looking for, e.g. 学生营养午餐补助")],
     k: Annotated[int, Query(ge=1, le=100)] = 10,
     mode: Literal["hybrid", "lexical", "semantic"] = "hybrid",
+    context: Annotated[str | None, Query(
+        max_length=1000, description="the project the indicator is for: its name, and its description when "
+                                     "known, e.g. 2024年农村公路安全生命防护工程; indicators that fit that kind "
+                                     "of project rank first")] = None,
 ) -> JSONResponse:
-    result = service.query(q, k=k, mode=mode, filters=filters)
+    result = service.query(q, k=k, mode=mode, filters=filters, context=context)
     # the hits are plain JSON values already: answer directly, without FastAPI's encoder pass
     return JSONResponse({"query": result.query, "total": result.total, "mode": mode,
                          "hits": [h.model_dump() for h in result.hits]})
@@ -41,7 +45,7 @@ def search(
 def list_indicators(
     session: SessionDep,
     filters: FiltersDep,
-    offset: Annotated[int, Query(ge=0)] = 0,
+    offset: Annotated[int, Query(ge=0, le=10**9)] = 0,
     limit: Annotated[int, Query(ge=1, le=1000)] = 100,
 ) -> dict:
     total, items = store.query_indicators(session, filters=filters, offset=offset, limit=limit)

@@ -1,0 +1,90 @@
+"""Searching with the project as `context`: the fixture library for the mechanics, the built-in
+library for what real tables do (a generic name, a project of a known kind)."""
+
+import numpy as np
+import pytest
+
+from kb.settings import Settings
+from search.context import direction_weights, project_text
+from search.service import SearchService
+
+
+def test_project_text_drops_years_amounts_and_document_numbers():
+    text = project_text("邯财社〔2018〕126号提前下达2019年中央财政困难群众救助补助资金（150万元）")
+    assert "2018" not in text and "126" not in text and "150" not in text and "万元" not in text
+    assert "困难群众救助补助资金" in text
+    assert project_text("2023") == "2023"  # nothing left to keep: the text as given
+
+
+def test_direction_weights_lift_the_closest_directions_only():
+    centroids = np.eye(3, dtype=np.float32)
+    weights = direction_weights(centroids, np.array([1.0, 0.99, 0.0], dtype=np.float32), margin=0.02)
+    assert weights[0] == 1.0 and 0.0 < weights[1] < 1.0 and weights[2] == 0.0
+    assert direction_weights(centroids, np.array([1.0, 1.0, 1.0], dtype=np.float32), limit=1).sum() == 1.0
+
+
+@pytest.mark.parametrize("mode", ["hybrid", "lexical", "semantic"])
+def test_context_ranks_the_projects_direction_first(service, mode):
+    street = service.query("满意度", k=3, mode=mode, context="城区主次干道路灯维护和LED节能改造").hits
+    school = service.query("满意度", k=3, mode=mode, context="幼儿园生均公用经费补助").hits
+    assert street[0].name == "沿线居民对道路照明满意度"
+    assert school[0].name == "幼儿家长满意度"
+
+
+def test_context_picks_the_directions_variant_of_a_generic_name(service):
+    plain = service.query("资金拨付及时率", k=5).hits
+    assert plain[0].name == "公用经费补助资金拨付及时率"
+    lunch = service.query("资金拨付及时率", k=5, context="农村义务教育学生营养午餐补助").hits
+    assert lunch[0].name == "膳食补助资金按月拨付率"
+
+
+@pytest.mark.parametrize("mode", ["hybrid", "lexical", "semantic"])
+def test_without_context_nothing_changes(service, mode):
+    plain = service.query("补助资金拨付", k=10, mode=mode)
+    for empty in (None, "", "   "):
+        same = service.query("补助资金拨付", k=10, mode=mode, context=empty)
+        assert [(h.code, h.score) for h in same.hits] == [(h.code, h.score) for h in plain.hits]
+        assert same.total == plain.total
+
+
+def test_api_takes_context(client):
+    plain = client.get("/api/v1/search", params={"q": "满意度", "k": 3}).json()
+    lit = client.get("/api/v1/search", params={"q": "满意度", "k": 3, "context": "路灯维护"}).json()
+    assert lit["hits"][0]["direction"] == "城市道路照明"
+    assert plain["hits"] != lit["hits"]
+    too_long = client.get("/api/v1/search", params={"q": "满意度", "context": "路" * 1001})
+    assert too_long.status_code == 422 and "error" in too_long.json()
+
+
+# ---- the built-in library -------------------------------------------------------------------
+@pytest.fixture(scope="module")
+def builtin(tmp_path_factory) -> SearchService:
+    from kb.bootstrap import initialise
+    from kb.db import get_engine
+
+    settings = Settings(data_dir=tmp_path_factory.mktemp("kb-builtin"))
+    initialise(settings)
+    return SearchService.open(settings, get_engine(settings))
+
+
+def first_rank(hits, direction: str) -> int | None:
+    return next((n for n, h in enumerate(hits, start=1) if h.direction == direction), None)
+
+
+@pytest.mark.parametrize(("name", "project", "direction"), [
+    ("验收合格率", "2024年中小学校舍维修改造项目", "中小学校舍维修改造"),
+    ("资金拨付及时率", "农村义务教育学生营养改善计划", "学生营养改善计划"),
+    ("群众满意度", "农村公路安全生命防护工程", "公路安全生命防护工程"),
+    ("受益群众满意度", "2023年高标准农田建设项目", "高标准农田建设"),
+])
+def test_builtin_generic_name_finds_the_projects_variant(builtin, name, project, direction):
+    plain = first_rank(builtin.query(name, k=20).hits, direction)
+    with_project = first_rank(builtin.query(name, k=20, context=project).hits, direction)
+    assert with_project is not None and with_project <= 3
+    assert plain is None or with_project < plain
+
+
+def test_builtin_common_indicators_answer_generic_names(builtin):
+    for name in ("资金到位率", "项目完成及时率", "受益群众满意度"):
+        top = builtin.query(name, k=3).hits
+        assert any(h.category_code == "901" for h in top), name
