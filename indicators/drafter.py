@@ -14,10 +14,11 @@ import math
 import re
 
 from indicators.checker import check_goal
-from indicators.checks.goal_text import compose_goal, name_overlap
+from indicators.checks.goal_text import compose_goal, is_target, name_overlap
+from indicators.findings import spec
 from indicators.goals import BUDGET_SCALE, Draft, Finding, GoalIndicator, Project
 from indicators.lookup import Direction, LibraryIndicator, Lookup
-from indicators.values import fmt, in_base, parse_target, parse_unit, same_base
+from indicators.values import extract_quantities, fmt, in_base, parse_target, parse_unit, same_base
 from kb.text import match_key, normalize_text
 
 # level 2 (or a group of them) → how many rows at most, in the order of the 申报表
@@ -126,48 +127,68 @@ def _nice(x: float) -> float:
     return round(x, digits)
 
 
-def _row(ind: LibraryIndicator) -> GoalIndicator:
+def _row(ind: LibraryIndicator) -> tuple[GoalIndicator, str | None]:
+    """A draft row from a library indicator, and where its value came from when the draft filled one in."""
     t = parse_target(ind.typical, "", ind.unit)
     unit = parse_unit(ind.unit)
     op = ind.operator if ind.operator in ("≥", "≤", "=", "定性") else (t.operator or "≥")
     value: str | None = None
-    basis = ind.basis or "计划标准"
+    source = None
     if t.deadline:
         value, op = re.sub(r"^[≥≤<>=\s]+", "", t.text), "≤"
-        basis += f"（指标库常见值 {ind.typical}）"
+        source = f"指标库常见值 {ind.typical}"
     elif t.value is not None and not t.relative and (not t.unit or same_base(parse_unit(t.unit), unit)):
         # a typical value written in another scale of the unit ('2万元/人·年' for 元/人·年) is converted
         factor = in_base(1.0, parse_unit(t.unit)) / in_base(1.0, unit) if t.unit else 1.0
         value = fmt(_nice(t.value * factor)) + (f"-{fmt(_nice(t.high * factor))}" if t.high is not None else "")
         if t.operator in ("≥", "≤", "=") and ind.operator != "定性":
             op = t.operator
-        basis += f"（指标库常见值 {ind.typical}，请结合本地实际调整）"
-    elif ind.typical:
-        basis += f"（参考：{ind.typical}）"
-    else:
-        basis += "（请按实施方案、任务下达文件或近三年实际填写）"
-    return GoalIndicator(level1=ind.level1, level2=ind.level2, name=ind.name, operator=op, value=value,
-                         unit=ind.unit, basis=basis, code=ind.code)
+        source = f"指标库常见值 {ind.typical}"
+    row = GoalIndicator(level1=ind.level1, level2=ind.level2, name=ind.name, operator=op, value=value,
+                        unit=ind.unit, basis=ind.basis or "计划标准", code=ind.code)
+    return row, source
 
 
-def _from_budget(project: Project, rows: list[GoalIndicator], chosen: list[LibraryIndicator]) -> None:
+def _stated(project: Project, rows: list[GoalIndicator], notes: dict[int, str]) -> None:
+    """Quantities the project's name or description states fill the output rows that count the same thing:
+    『对城区3200盏路灯进行日常巡查维修』 puts 3200 in the 盏 row. They are the department's own figures."""
+    text = " ".join(normalize_text(x) for x in (project.name, project.description or "") if x)
+    used: set[int] = set()
+    for q in extract_quantities(text):
+        if not q.unit or q.unit.kind not in ("quantity", "money") or not is_target(q, text):
+            continue
+        fits = [(i, r) for i, r in enumerate(rows) if i not in used and r.level2 == "数量指标"
+                and same_base(parse_unit(r.unit), q.unit)]
+        if not fits:
+            continue
+        i, row = max(fits, key=lambda ir: name_overlap(ir[1].name, q.context))
+        amount = in_base(q.value, q.unit) / (in_base(1.0, parse_unit(row.unit)) or 1.0)
+        row.value, row.operator, row.basis = fmt(amount), "≥", "计划标准"
+        notes.pop(i, None)
+        used.add(i)
+
+
+def _from_budget(project: Project, rows: list[GoalIndicator], chosen: list[LibraryIndicator],
+                 notes: dict[int, str]) -> None:
     """Unit costs = middle of the library's usual range; a total cost = the budget; and, when a single
-    unit cost carries the budget, its quantity = budget ÷ unit cost (元/人 with the 人 row closest in name)."""
+    unit cost carries the budget and no quantity is stated, its quantity = budget ÷ unit cost. Everything
+    derived here is an estimate, and `notes` says how it was reached."""
     if not project.budget:
         return
     budget = project.budget * BUDGET_SCALE[project.budget_unit]
+    shown = f"{fmt(project.budget)}{project.budget_unit}"
     unit_costs = []
-    for row, ind in zip(rows, chosen, strict=True):
+    for i, (row, ind) in enumerate(zip(rows, chosen, strict=True)):
         unit = parse_unit(ind.unit)
         if unit.kind == "money" and row.level1 == "成本指标" and row.operator in ("≤", "=") and not row.value:
             row.value, row.operator = fmt(_nice(budget / unit.scale)), "≤"
-            row.basis = f"计划标准（不超过本年度预算{fmt(project.budget)}{project.budget_unit}）"
+            notes[i] = f"不超过本年度预算{shown}"
         if unit.kind != "unit_cost":
             continue
         if not row.value and ind.cost_low is not None and ind.cost_high is not None:
-            row.value = fmt(_nice((ind.cost_low + ind.cost_high) / 2))
+            row.value, row.basis = fmt(_nice((ind.cost_low + ind.cost_high) / 2)), "其他标准"
             usual = f"{fmt(ind.cost_low)}-{fmt(ind.cost_high)}{ind.unit}"
-            row.basis = f"其他标准（指标库常见范围 {usual}，请按本地补助标准调整）"
+            notes[i] = f"估算：指标库常见范围 {usual} 的中值，请按本地补助标准调整"
         unit_costs.append((row, unit))
     if len(unit_costs) != 1:  # several unit costs share the budget in proportions the draft cannot know
         return
@@ -177,14 +198,13 @@ def _from_budget(project: Project, rows: list[GoalIndicator], chosen: list[Libra
     if t.value is None or per_year is None:
         return
     cost = in_base(t.value if t.high is None else (t.value + t.high) / 2, unit)
-    pairs = [q for q in rows if q.level2 == "数量指标" and not q.value
-             and parse_unit(q.unit).kind == "quantity" and parse_unit(q.unit).base == unit.per]
-    if cost <= 0 or not pairs:
-        return
+    pairs = [q for q in rows if q.level2 == "数量指标" and parse_unit(q.unit).kind == "quantity"
+             and parse_unit(q.unit).base == unit.per]
+    if cost <= 0 or not pairs or any(q.value for q in pairs):
+        return  # a quantity the department stated is never replaced by an estimate
     qrow = max(pairs, key=lambda q: name_overlap(q.name, row.name))
     qrow.value = fmt(_nice(budget / (cost * per_year) / parse_unit(qrow.unit).scale))
-    qrow.basis = (f"计划标准（按预算{fmt(project.budget)}{project.budget_unit}÷{row.name}"
-                  f"{row.value}{row.unit}测算，请按实际名单核定）")
+    notes[rows.index(qrow)] = f"估算：预算{shown} ÷ {row.name}{row.value}{row.unit}，请按实际名单核定"
 
 
 def draft_goal(project: Project, lookup: Lookup) -> Draft:
@@ -205,12 +225,22 @@ def draft_goal(project: Project, lookup: Lookup) -> Draft:
             picked = _fallback(project, lookup, level2s, 1, taken)
         chosen.extend(picked)
     chosen = chosen[:MAX_ROWS]
-    rows = [_row(ind) for ind in chosen]
-    _from_budget(project, rows, chosen)
+    made = [_row(ind) for ind in chosen]
+    rows = [row for row, _ in made]
+    notes = {i: source for i, (_, source) in enumerate(made) if source}
+    _stated(project, rows, notes)
+    _from_budget(project, rows, chosen, notes)
     project = project.model_copy(update={"direction": project.direction or (direction.name if direction else None)})
     doc = Draft(project=project, goal="", indicators=rows)
     doc.goal = compose_goal(project, rows)
     doc.findings = [f for f in check_goal(doc, None).findings if f.severity != "info"]
+    doc.findings += [Finding(code="DRAFT_ESTIMATE", indicator=i,
+                             severity=spec("DRAFT_ESTIMATE").severity if note.startswith("估算") else "info",
+                             message=f"『{rows[i].name}』的指标值『{rows[i].operator}{rows[i].value}{rows[i].unit}』"
+                                     f"是起草时的参考值，不是部门填报的数字（{note}）",
+                             suggestion="按实施方案、任务下达文件或近三年实际核定后填写",
+                             refs=[rows[i].code] if rows[i].code else [])
+                     for i, note in sorted(notes.items())]
     if direction is None:
         doc.findings.insert(0, Finding(code="DRAFT_NO_DIRECTION", severity="warning",
                                        message="指标库中没有找到与本项目相符的支出方向，草稿中的指标取自全库检索",

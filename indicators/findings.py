@@ -86,8 +86,8 @@ _CODES = (
     # drafting
     FindingCode("DRAFT_NO_DIRECTION", "warning", "相关性", "未找到支出方向", "起草时没有找到合适的支出方向"),
     FindingCode("DRAFT_DIRECTION_UNCERTAIN", "info", "相关性", "支出方向待确认", "起草时推断的支出方向把握不大"),
-    FindingCode("DRAFT_ESTIMATE", "info", "细化量化", "指标值为估算",
-                "起草时由预算和单位成本推算的数值，不是部门填报的数字，需核实"),
+    FindingCode("DRAFT_ESTIMATE", "warning", "细化量化", "指标值为参考值",
+                "起草时取自指标库常见值或由预算和单位成本推算的数值，不是部门填报的数字，需核定"),
 )
 
 REGISTRY: dict[str, FindingCode] = {c.code: c for c in _CODES}

@@ -169,6 +169,8 @@ def compose_goal(project: Project, indicators: Iterable[GoalIndicator], *, with_
     """A goal text that states the main outputs, cost and effects with the indicators' own numbers."""
     groups: dict[str, list[str]] = {OUTPUT: [], COST: [], BENEFIT: [], SATISFACTION: []}
     for ind in indicators:
+        if ind.value is None or ind.value_text == "":
+            continue  # the goal states what the table states; a row still to be filled adds nothing yet
         level1 = ind.level1.strip()
         for key in groups:
             if level1.startswith(key[:2]):
@@ -177,7 +179,7 @@ def compose_goal(project: Project, indicators: Iterable[GoalIndicator], *, with_
     parts = []
     if with_project:
         budget = f"（预算{fmt(project.budget)}{project.budget_unit}）" if project.budget else ""
-        year = f"{project.year}年，" if project.year else ""
+        year = f"{project.year}年，" if project.year and str(project.year) not in project.name else ""
         parts.append(f"{year}实施{project.name}{budget}")
     if groups[OUTPUT]:
         outputs = "，".join(groups[OUTPUT][:5])

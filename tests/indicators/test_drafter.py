@@ -8,7 +8,7 @@ import pytest
 
 from indicators.checker import check_goal
 from indicators.drafter import MAX_ROWS, draft_goal
-from indicators.framework import LEVELS
+from indicators.framework import BASES, LEVELS
 from indicators.goals import GoalDocument, Project
 
 KINDERGARTEN = Project(name="普惠性幼儿园生均补助", description="对普惠性幼儿园按生均标准给予公用经费补助", budget=720)
@@ -29,7 +29,7 @@ def test_draft_covers_every_dimension(kindergarten):
 
 def test_draft_infers_the_direction_and_uses_its_library_indicators(kindergarten, lookup):
     assert kindergarten.project.direction == "普惠性幼儿园补助"
-    assert not [f for f in kindergarten.findings if f.code.startswith("DRAFT_")]  # a confident choice
+    assert not [f for f in kindergarten.findings if f.code.startswith("DRAFT_DIRECTION")]  # a confident choice
     library = {i.code: i for i in lookup.direction_indicators("2050101")}
     for ind in kindergarten.indicators:
         assert ind.code in library and library[ind.code].name == ind.name and library[ind.code].unit == ind.unit
@@ -42,8 +42,31 @@ def test_draft_takes_values_from_typical_values_and_the_budget(kindergarten):
     assert (rows["幼儿园办园质量评估合格率"].operator, rows["幼儿园办园质量评估合格率"].value) == ("≥", "95")
     assert rows["生均公用经费补助标准"].value == "800"          # middle of the usual 400-1200 元/人·年
     assert rows["受益在园幼儿人数"].value == "9000"              # 720 万元 ÷ 800 元/人·年
-    assert "测算" in rows["受益在园幼儿人数"].basis
+    estimate = [f for f in kindergarten.findings
+                if f.code == "DRAFT_ESTIMATE" and kindergarten.indicators[f.indicator].name == "受益在园幼儿人数"]
+    assert estimate and estimate[0].severity == "warning" and "估算" in estimate[0].message
     assert all(i.basis for i in kindergarten.indicators)
+
+
+def test_the_basis_column_holds_a_basis_and_never_a_hint(kindergarten):
+    assert {i.basis for i in kindergarten.indicators} <= set(BASES)
+
+
+def test_quantities_the_project_states_fill_its_rows_and_are_never_replaced_by_estimates(lookup):
+    draft = draft_goal(Project(name="城区路灯日常维护", description="对城区3200盏路灯进行日常巡查维修",
+                               direction="城市道路照明", budget=100, year=2026), lookup)
+    lamps = [(i, r) for i, r in enumerate(draft.indicators) if r.level2 == "数量指标" and r.unit.startswith("盏")]
+    assert lamps and any(r.value == "3200" for _, r in lamps)
+    stated = next(i for i, r in lamps if r.value == "3200")
+    assert not [f for f in draft.findings if f.code == "DRAFT_ESTIMATE" and f.indicator == stated]
+    assert "3200盏" in draft.goal
+    assert draft.goal.count("2026") == 1
+
+
+def test_the_goal_text_does_not_repeat_the_year_or_state_empty_rows(lookup):
+    draft = draft_goal(Project(name="2026年城区路灯维护", direction="城市道路照明", budget=300, year=2026), lookup)
+    assert draft.goal.count("2026") == 1
+    assert "【待填】" not in draft.goal
 
 
 def test_draft_is_a_valid_goal_document_with_a_quantified_goal_text(kindergarten):
@@ -72,7 +95,7 @@ def test_a_named_direction_is_used_even_in_traditional_characters(lookup):
     draft = draft_goal(Project(name="路燈維護", direction="城市道路照明", budget=300), lookup)
     assert draft.project.direction == "城市道路照明"
     assert any("路灯" in i.name for i in draft.indicators if i.level1 == "产出指标")
-    assert not [f for f in draft.findings if f.code.startswith("DRAFT_")]
+    assert not [f for f in draft.findings if f.code.startswith("DRAFT_DIRECTION")]
 
 
 def test_a_project_the_library_does_not_know_is_flagged(lookup):
@@ -84,4 +107,4 @@ def test_a_project_the_library_does_not_know_is_flagged(lookup):
 def test_a_short_name_that_is_a_direction_keyword_is_a_confident_choice(lookup):
     draft = draft_goal(Project(name="營養午餐"), lookup)
     assert draft.project.direction == "学生营养改善计划"
-    assert not [f for f in draft.findings if f.code.startswith("DRAFT_")]
+    assert not [f for f in draft.findings if f.code.startswith("DRAFT_DIRECTION")]
