@@ -3,6 +3,7 @@
 import re
 from pathlib import Path
 
+from indicators.findings import REGISTRY
 from kb.settings import Settings
 
 ROOT = Path(__file__).parent.parent
@@ -18,3 +19,8 @@ def test_every_setting_is_in_the_configuration_table():
 def test_ci_runs_the_readme_test_command():
     command = re.search(r"Set up and run the tests.*?```bash\n(.+?)\n```", README, flags=re.S).group(1)
     assert command in (ROOT / ".ci" / "run").read_text()
+
+
+def test_every_finding_code_is_documented():
+    documented = dict(re.findall(r"^\| `([A-Z_]+)` \| (error|warning|info) \|", README, flags=re.M))
+    assert documented == {code: entry.severity for code, entry in REGISTRY.items()}

@@ -206,6 +206,11 @@ def check_rows(ctx: Context, typical: dict[int, str] | None = None) -> None:
         check_levels(ctx, row)
         check_value(ctx, row, typical.get(row.index))
         check_baseline(ctx, row)
+    legacy = [r for r in ctx.rows if r.legacy]
+    if legacy:
+        pairs = "、".join(dict.fromkeys(f"{r.raw.level1}/{r.raw.level2}" for r in legacy[:4]))
+        ctx.add("IND_LEVEL_LEGACY", f"{len(legacy)}个指标用的是旧版模板的层级写法（{pairs}），已按现行框架识别",
+                suggestion="按财预〔2021〕101号的框架填写：成本指标单列为一级指标，满意度指标单列为一级指标")
     check_duplicates(ctx)
     check_basis(ctx)
     check_ceiling(ctx)
