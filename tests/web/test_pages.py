@@ -511,7 +511,8 @@ def test_review_of_json_documents_gives_a_sortable_summary_and_findings(client):
     assert [r.th.get_text() for r in rows] == ["城市道路照明维护", "学生营养餐", "城市道路照明维护"]
     vague = rows[1].find_all("td")
     assert vague[2].get_text() == "500 万元" and vague[2]["data-sort"] == "5000000.0"
-    assert int(vague[5].get_text()) > 0 and vague[4].get_text(strip=True) in "优良中差"
+    assert int(vague[5].get_text()) > 0 and vague[4].find(class_="grade-chip").get_text(strip=True) in "中差"
+    assert "需修改后提交" in vague[4].get_text()  # an error blocks submission
     section = soup.find(id=rows[1].th.a["href"][1:])
     codes = [tr["data-code"] for tr in section.select("tbody tr.finding")]
     assert "IND_VALUE_VAGUE" in codes and "GOAL_MISSING" in codes
