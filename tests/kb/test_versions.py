@@ -69,3 +69,16 @@ def test_a_database_made_before_function_codes_still_opens(fresh_settings):
     assert report.version == first.version and report.embedded_now == 0  # same content, same version
     with Session(engine) as session:
         assert {d.code: d.function_codes for d, _, _ in store.all_directions(session)}["2120101"] == ["21203"]
+
+
+def test_a_spreadsheet_import_keeps_the_function_codes(fresh_settings, tmp_path):
+    """An exported sheet carries no function codes; importing it back must not erase them."""
+    from indicators.library_sheet import export_library, import_library
+
+    initialise(fresh_settings, library_dir=FIXTURE_LIBRARY)
+    out = tmp_path / "library.csv"
+    export_library(fresh_settings, out)
+    out.write_text(out.read_text(encoding="utf-8-sig").replace("路灯亮灯率", "路灯开灯率"), encoding="utf-8-sig")
+    assert import_library(fresh_settings, out).changed == 1
+    with Session(get_engine(fresh_settings)) as session:
+        assert {d.code: d.function_codes for d, _, _ in store.all_directions(session)}["2120101"] == ["21203"]
