@@ -203,8 +203,22 @@ def _from_budget(project: Project, rows: list[GoalIndicator], chosen: list[Libra
     if cost <= 0 or not pairs or any(q.value for q in pairs):
         return  # a quantity the department stated is never replaced by an estimate
     qrow = max(pairs, key=lambda q: name_overlap(q.name, row.name))
-    qrow.value = fmt(_nice(budget / (cost * per_year) / parse_unit(qrow.unit).scale))
-    notes[rows.index(qrow)] = f"估算：预算{shown} ÷ {row.name}{row.value}{row.unit}，请按实际名单核定"
+    guess = fmt(_nice(budget / (cost * per_year) / parse_unit(qrow.unit).scale))
+    # left for the department to fill: an estimate is advice, never the department's figure
+    basis = f"预算{shown} ÷ {row.name}{row.value}{row.unit}"
+    notes[rows.index(qrow)] = f"估算：{basis} ≈ {guess}{qrow.unit}，请按实际名单填写"
+
+
+def _estimate(index: int, row: GoalIndicator, note: str) -> Finding:
+    """DRAFT_ESTIMATE: a reference value the draft filled in (info), or an estimate it only suggests (warning)."""
+    if row.value is None:
+        return Finding(code="DRAFT_ESTIMATE", severity=spec("DRAFT_ESTIMATE").severity, indicator=index,
+                       message=f"『{row.name}』需由部门填写；起草时的{note.split('，')[0]}，仅供参考",
+                       suggestion="按实施方案、任务下达文件或实际名单填写", refs=[row.code] if row.code else [])
+    return Finding(code="DRAFT_ESTIMATE", severity="info", indicator=index,
+                   message=f"『{row.name}』的指标值『{row.operator}{row.value}{row.unit}』是起草时的参考值，"
+                           f"不是部门填报的数字（{note}）",
+                   suggestion="按实施方案、任务下达文件或近三年实际核定后填写", refs=[row.code] if row.code else [])
 
 
 def draft_goal(project: Project, lookup: Lookup) -> Draft:
@@ -234,13 +248,7 @@ def draft_goal(project: Project, lookup: Lookup) -> Draft:
     doc = Draft(project=project, goal="", indicators=rows)
     doc.goal = compose_goal(project, rows)
     doc.findings = [f for f in check_goal(doc, None).findings if f.severity != "info"]
-    doc.findings += [Finding(code="DRAFT_ESTIMATE", indicator=i,
-                             severity=spec("DRAFT_ESTIMATE").severity if note.startswith("估算") else "info",
-                             message=f"『{rows[i].name}』的指标值『{rows[i].operator}{rows[i].value}{rows[i].unit}』"
-                                     f"是起草时的参考值，不是部门填报的数字（{note}）",
-                             suggestion="按实施方案、任务下达文件或近三年实际核定后填写",
-                             refs=[rows[i].code] if rows[i].code else [])
-                     for i, note in sorted(notes.items())]
+    doc.findings += [_estimate(i, rows[i], note) for i, note in sorted(notes.items())]
     if direction is None:
         doc.findings.insert(0, Finding(code="DRAFT_NO_DIRECTION", severity="warning",
                                        message="指标库中没有找到与本项目相符的支出方向，草稿中的指标取自全库检索",

@@ -31,6 +31,7 @@ from web.pages_forms import (
     raw_from_doc,
     raw_from_form,
     raw_from_json,
+    refresh_goal,
     to_document,
 )
 
@@ -87,6 +88,7 @@ def add_hits(request: Request, q: str) -> list:
 
 def editor(request: Request, session, raw: dict, *, notice: str | None = None, add_q: str = "",
            status_code: int = 200):
+    refresh_goal(raw)
     context = check(request, raw) | {"nav": "draft", "mode": "edit", "hints": hints(session, raw),
                                      "notice": notice, "add_q": add_q, "add_hits": add_hits(request, add_q),
                                      "bases": BASES, "operators": OPERATORS, "directions": directions(session)}
@@ -147,6 +149,7 @@ def draft_create(request: Request, session: SessionDep, form: FormDep):
         raise NotReady(f"起草需要指标库搜索，但搜索尚未就绪：{search_problem(request)}")
     drafted = draft_goal(project, request.app.state.search)
     raw = raw_from_doc(drafted.model_dump(mode="json"))
+    raw["goal_auto"] = raw["goal"]  # composed from the table: rebuilt whenever the table changes
     raw["project"] = raw_project | {k: v for k, v in raw["project"].items() if v and not raw_project.get(k)}
     notes = [_add(session, raw, code) for code in codes]
     notice = "已按项目信息从指标库起草。请逐行填写指标值、核对单位和取值依据；右侧检查结果会随修改自动更新。"
@@ -170,6 +173,9 @@ def draft_edit(request: Request, session: SessionDep, form: FormDep):
     if remove.isdigit() and int(remove) < len(raw["indicators"]):
         gone = raw["indicators"].pop(int(remove))
         notes.append(f"已删除第 {int(remove) + 1} 行『{gone['name'] or '未命名指标'}』")
+    if action == "regoal":
+        refresh_goal(raw, force=True)
+        notes.append("已按指标表重写年度绩效目标")
     if action == "blank":
         if len(raw["indicators"]) >= MAX_INDICATORS:
             raise InvalidInput(f"草稿已有 {MAX_INDICATORS} 个指标，达到上限；请先删除不需要的指标")
@@ -196,6 +202,7 @@ def draft_search(request: Request, add_q: Annotated[str, Query(max_length=200)] 
 
 
 def _document_or_422(raw: dict):
+    refresh_goal(raw)
     doc, problems = to_document(raw)
     if doc is None:
         raise InvalidInput("草稿还有内容无法识别，不能导出；请按提示修改后再导出", details=problems)

@@ -12,6 +12,7 @@ from itertools import zip_longest
 
 from pydantic import ValidationError
 
+from indicators.checks.goal_text import compose_goal
 from indicators.framework import LEVEL1_OF, canonical_level1, canonical_level2
 from indicators.goals import MAX_INDICATORS, GoalDocument
 from kb.errors import InvalidInput
@@ -59,7 +60,7 @@ def raw_from_doc(data: object) -> dict:
     rows = data.get("indicators") if isinstance(data.get("indicators"), list) else []
     return {"project": {f: text(project.get(f)) for f in PROJECT_FIELDS} | {
                 "budget_unit": text(project.get("budget_unit")) or "万元"},
-            "goal": text(data.get("goal")),
+            "goal": text(data.get("goal")), "goal_auto": "",
             "indicators": [raw_row(r) for r in rows[:MAX_INDICATORS] if isinstance(r, dict)]}
 
 
@@ -80,7 +81,19 @@ def raw_from_form(form) -> dict:
     columns = [form.getlist(f) for f in ROW_FIELDS]
     rows = [raw_row(dict(zip(ROW_FIELDS, values, strict=True)))
             for values in zip_longest(*columns, fillvalue="")][:MAX_INDICATORS]
-    return {"project": project, "goal": text(form.get("goal")), "indicators": rows}
+    return {"project": project, "goal": text(form.get("goal")), "goal_auto": text(form.get("goal_auto")),
+            "indicators": rows}
+
+
+def refresh_goal(raw: dict, *, force: bool = False) -> None:
+    """Rebuild the goal text from the table while it is still the composed one (or empty, or when asked),
+    so a changed table never leaves a stale goal; a goal the user wrote is kept as written."""
+    if not force and raw["goal"].strip() and raw["goal"].strip() != raw.get("goal_auto", "").strip():
+        return
+    doc, _ = to_document(raw)
+    if doc is None:
+        return
+    raw["goal"] = raw["goal_auto"] = compose_goal(doc.project, doc.indicators)
 
 
 def has_rows_or_project(form) -> bool:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import io
 import json
+import re
 
 import pytest
 from bs4 import BeautifulSoup
@@ -427,6 +428,22 @@ def test_removing_and_adding_rows_rerenders_the_draft(client, drafted):
     assert len(names) == 8 and names[-1] == "受益学生及家长满意度"
     soup = fragment(post(client, "/draft/edit", fields + [("action", "blank")]))
     assert len(soup.select("tbody tr[id^=row-]")) == 8
+
+
+def test_the_composed_goal_follows_the_table_and_a_written_goal_is_kept(client, drafted):
+    missing = [li for li in drafted.select("#findings li.finding") if li["data-code"] == "IND_VALUE_MISSING"]
+    row = int(missing[0]["data-row"])
+    name = drafted.select("tbody input[name=name]")[row]["value"]
+    assert drafted.find("textarea", id="goal").get_text() == drafted.find("input", attrs={"name": "goal_auto"})["value"]
+    assert name not in drafted.find("textarea", id="goal").get_text()  # an empty row is not stated
+    fields = with_value(form_of(drafted), "value", row, "7")
+    soup = fragment(post(client, "/draft/edit", fields + [("action", "refresh")]))
+    assert re.search(f"{name}不(?:少|低)于7", soup.find("textarea", id="goal").get_text())
+    own = [(k, "本年度完成路灯维护。" if k == "goal" else v) for k, v in fields]
+    soup = fragment(post(client, "/draft/edit", own + [("action", "refresh")]))
+    assert soup.find("textarea", id="goal").get_text() == "本年度完成路灯维护。"
+    soup = fragment(post(client, "/draft/edit", own + [("action", "regoal")]))
+    assert re.search(f"{name}不(?:少|低)于7", soup.find("textarea", id="goal").get_text())
 
 
 def test_adding_an_indicator_twice_keeps_one_row(client, drafted):
