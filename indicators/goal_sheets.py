@@ -22,8 +22,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
-from openpyxl import Workbook, load_workbook
-from openpyxl.cell.cell import Cell
+from openpyxl import Workbook
 from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.datavalidation import DataValidation
@@ -33,6 +32,7 @@ from pydantic import ValidationError
 from indicators.framework import BASES, LEVELS, OPERATORS
 from indicators.goals import CheckResult, GoalDocument
 from kb.errors import InvalidInput
+from kb.sheets import Sheet, SheetCell, SheetLimits, keep_text, read_workbook
 from kb.text import normalize_text
 
 TITLE = "项目支出绩效目标申报表"
@@ -129,6 +129,7 @@ def _write_sheet(ws: Worksheet, doc: GoalDocument | None) -> None:
         ws.column_dimensions[col].width = width
     ws.row_dimensions[8].height = 60
     ws.freeze_panes = f"A{FIRST_ROW}"
+    keep_text(ws)
 
 
 def _validations(ws: Worksheet, last: int) -> None:
@@ -198,7 +199,7 @@ def _label(value: object) -> str:
     return re.sub(r"[\s:：*＊]|[(（][^)）]*[)）]", "", text)
 
 
-def _cell_text(cell: Cell) -> str:
+def _cell_text(cell: SheetCell) -> str:
     value = cell.value
     if value is None:
         return ""
@@ -214,7 +215,7 @@ def _find_label(text: str, table: tuple) -> str | None:
     return None
 
 
-def _next_value(ws: Worksheet, cell: Cell) -> Cell | None:
+def _next_value(ws: Sheet, cell: SheetCell) -> SheetCell | None:
     """The value written right of a label: the next non-empty cell in the row, unless it is another label."""
     for col in range(cell.column + 1, min(ws.max_column, cell.column + 8) + 1):
         nxt = ws.cell(row=cell.row, column=col)
@@ -225,11 +226,7 @@ def _next_value(ws: Worksheet, cell: Cell) -> Cell | None:
     return None
 
 
-def _is_blank(ws: Worksheet) -> bool:
-    return all(c.value in (None, "") for row in ws.iter_rows() for c in row)
-
-
-def _read_sheet(ws: Worksheet, problems: list[CellProblem]) -> GoalDocument | None:
+def _read_sheet(ws: Sheet, problems: list[CellProblem]) -> GoalDocument | None:
     header_row, columns = None, {}
     for row in ws.iter_rows(min_row=1, max_row=min(ws.max_row, 60)):
         found = {f: c.column for c in row if c.value is not None and (f := _find_label(_label(c.value), COLUMNS))}
@@ -339,17 +336,21 @@ def _fix(err: dict) -> str:
     return f"{field}{_FIXES[err['type']]}" if err.get("type") in _FIXES else f"{field}：{message}"
 
 
-def read_goal_workbook(data: bytes, *, source: str = "") -> list[GoalDocument]:
-    """Every project sheet of a goal workbook (the instructions sheet and blank sheets are skipped)."""
+def read_goal_workbook(data: bytes, *, source: str = "", limits: SheetLimits | None = None) -> list[GoalDocument]:
+    """Every project sheet of a goal workbook (the instructions sheet and blank sheets are skipped).
+
+    The workbook is read within `limits` (`kb.sheets`): a file that unpacks to too much, or a sheet with
+    a value past the last row or column read, is refused with a `TooLarge` (413) naming the limit."""
     try:
-        wb = load_workbook(io.BytesIO(data), data_only=True)
-    except Exception as exc:  # openpyxl raises many types for a file that is not a workbook
-        raise GoalSheetError([CellProblem(source or "文件", "", "", f"不是有效的 .xlsx 工作簿（{type(exc).__name__}）；"
-                                                                   "请上传用模板填写的 Excel 文件")]) from None
+        sheets = read_workbook(data, name=source or "工作簿", limits=limits, formats=True)
+    except InvalidInput as exc:
+        if exc.status != 422:
+            raise
+        raise GoalSheetError([CellProblem(source or "文件", "", "", exc.message.split("：", 1)[-1])]) from None
     problems: list[CellProblem] = []
     docs = []
-    for ws in wb.worksheets:
-        if _label(ws.title) in (INSTRUCTIONS, "说明", "填报说明") or _is_blank(ws):
+    for ws in sheets:
+        if _label(ws.title) in (INSTRUCTIONS, "说明", "填报说明") or ws.is_blank():
             continue
         doc = _read_sheet(ws, problems)
         if doc is not None:
@@ -460,6 +461,7 @@ def summary_workbook(results: Iterable[tuple[GoalDocument, CheckResult]]) -> byt
             ws.cell(row=1, column=col).font = Font(bold=True)
             ws.cell(row=1, column=col).fill = _HEADER_FILL
         ws.freeze_panes = "A2"
+        keep_text(ws)
     buf = io.BytesIO()
     wb.save(buf)
     return buf.getvalue()

@@ -59,9 +59,19 @@ def _parse_rows(path: Path) -> list[_Row]:
                            "（可先导出现有指标库作为模板）")
     rows = []
     for number, cells in body:
-        values = {f: normalize_text(cells[i]) if i < len(cells) else "" for i, f in enumerate(fields) if f}
+        values = {f: _as_written(f, cells[i]) if i < len(cells) else "" for i, f in enumerate(fields) if f}
         rows.append(_Row(number, values))
     return rows
+
+
+# Stored exactly as written (export → import changes nothing); the other columns are choices
+# from a fixed list, read in their normalised form.
+AS_WRITTEN = frozenset({"category", "subcategory", "direction", "name", "explanation", "formula", "unit",
+                        "typical", "source", "aliases"})
+
+
+def _as_written(field: str, cell: str) -> str:
+    return cell.strip() if field in AS_WRITTEN else normalize_text(cell)
 
 
 def _number(value: str, where: str, problems: list[str]) -> float | None:
@@ -98,7 +108,7 @@ def _validate(row: _Row, problems: list[str]) -> dict | None:
         problems.append(f"{where('operator')}：『{v['operator']}』不是指标方向，请填写 ≥、≤、= 或 定性")
     if operator and operator != "定性" and not v.get("unit"):
         problems.append(f"{where('unit')}：为空，定量指标须有计量单位（%、人、个、万元…）")
-    if v.get("unit") and v.get("name") and not unit_fits(v["name"], v["unit"]):
+    if v.get("unit") and v.get("name") and not unit_fits(normalize_text(v["name"]), normalize_text(v["unit"])):
         problems.append(f"{where('unit')}：『{v['unit']}』与指标「{v['name']}」不匹配（率用 %，人数用 人）")
     if v.get("basis") and v["basis"] not in BASES:
         problems.append(f"{where('basis')}：『{v['basis']}』不是取值依据，请填写 {'、'.join(BASES)} 之一")

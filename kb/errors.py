@@ -20,6 +20,18 @@ class InvalidInput(KBError):
     status = 422
 
 
+class TooLarge(KBError):
+    """More than a limit allows (a file's size, rows, cells): 413, with the limit in the message."""
+
+    status = 413
+
+
+class Conflict(KBError):
+    """Another change is under way (a library import); try again when it is done."""
+
+    status = 409
+
+
 class Forbidden(KBError):
     status = 403
 

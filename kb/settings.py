@@ -39,6 +39,16 @@ class Settings(BaseSettings):
                                     "and API (library import); unset means writes are refused.")
     max_body_bytes: int = Field(default=5_000_000, gt=0, description="Largest request body accepted, in bytes.")
     max_batch: int = Field(default=2000, gt=0, description="Most goal documents accepted in one batch check.")
+    max_unpacked_bytes: int = Field(default=64_000_000, gt=0, description="Largest size an uploaded .xlsx may "
+                                    "unpack to, in bytes (counted while unpacking, before it is parsed).")
+    max_sheet_rows: int = Field(default=50_000, gt=0, description="Last row that may hold a value in a worksheet "
+                                "that is read (library import, goal spreadsheets).")
+    max_sheet_columns: int = Field(default=200, gt=0, description="Last column that may hold a value in a "
+                                   "worksheet that is read.")
+    max_sheet_cells: int = Field(default=1_000_000, gt=0, description="Most cells (rows × columns of the used "
+                                 "ranges) read from one library workbook (import needs the admin token).")
+    max_upload_cells: int = Field(default=200_000, gt=0, description="Most cells read from one goal spreadsheet "
+                                  "sent for checking, which needs no token (about 700 filled templates).")
 
     @field_validator("data_dir")
     @classmethod

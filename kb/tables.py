@@ -6,7 +6,9 @@ import csv
 import io
 from pathlib import Path
 
-from kb.errors import InvalidInput
+from kb.errors import InvalidInput, TooLarge
+from kb.settings import get_settings
+from kb.sheets import SheetLimits, keep_text, read_workbook
 
 SUFFIXES = (".xlsx", ".csv")
 
@@ -19,15 +21,16 @@ def _cell(value) -> str:
     return str(value).strip()
 
 
-def read_table(path: Path) -> tuple[list[str], list[tuple[int, list[str]]]]:
+def read_table(path: Path, *, limits: SheetLimits | None = None) -> tuple[list[str], list[tuple[int, list[str]]]]:
     """(header, [(row number as the user sees it, cells)]) of the first sheet or the CSV file;
-    blank rows are skipped."""
+    blank rows are skipped. Reading stays within `limits` (by default the settings')."""
+    limits = limits or SheetLimits.from_settings(get_settings())
     suffix = path.suffix.lower()
     if suffix not in SUFFIXES:
         raise InvalidInput(f"{path.name}：指标库文件须为 .xlsx 或 .csv，而不是 {suffix or '无扩展名'}")
     if not path.exists():
         raise InvalidInput(f"{path}：文件不存在")
-    rows = _read_xlsx(path) if suffix == ".xlsx" else _read_csv(path)
+    rows = _read_xlsx(path, limits) if suffix == ".xlsx" else _read_csv(path, limits)
     numbered = [(n, cells) for n, cells in enumerate(rows, start=1) if any(cells)]
     if not numbered:
         raise InvalidInput(f"{path.name}：文件是空的；第一行应为列名")
@@ -35,21 +38,14 @@ def read_table(path: Path) -> tuple[list[str], list[tuple[int, list[str]]]]:
     return [h.strip() for h in header], body
 
 
-def _read_xlsx(path: Path) -> list[list[str]]:
-    from openpyxl import load_workbook
-
-    try:
-        wb = load_workbook(path, read_only=True, data_only=True)
-    except Exception as exc:  # openpyxl raises many types for a damaged file
-        raise InvalidInput(f"{path.name}：无法读取为 .xlsx 工作簿（{type(exc).__name__}），"
-                           "请用 Excel 或 WPS 重新另存为 .xlsx") from exc
-    try:
-        return [[_cell(v) for v in row] for row in wb.worksheets[0].iter_rows(values_only=True)]
-    finally:
-        wb.close()
+def _read_xlsx(path: Path, limits: SheetLimits) -> list[list[str]]:
+    sheets = read_workbook(path, name=path.name, limits=limits)
+    if not sheets:
+        raise InvalidInput(f"{path.name}：工作簿里没有工作表；第一张工作表应为指标库")
+    return [[_cell(v) for v in row] for row in sheets[0].values]
 
 
-def _read_csv(path: Path) -> list[list[str]]:
+def _read_csv(path: Path, limits: SheetLimits) -> list[list[str]]:
     raw = path.read_bytes()
     for encoding in ("utf-8-sig", "gb18030"):
         try:
@@ -59,7 +55,42 @@ def _read_csv(path: Path) -> list[list[str]]:
             continue
     else:  # pragma: no cover - gb18030 decodes any byte string
         raise InvalidInput(f"{path.name}：CSV 既不是 UTF-8 也不是 GB18030 编码")
-    return [[_cell(c) for c in row] for row in csv.reader(io.StringIO(text))]
+    rows, n = [], 1
+    try:
+        for n, row in enumerate(csv.reader(io.StringIO(text)), start=1):
+            if n > limits.max_rows and any(c.strip() for c in row):
+                raise TooLarge(f"{path.name}：第 {n:,} 行有内容，超过 {limits.max_rows:,} 行的上限；"
+                               "请拆分为多个文件后再导入")
+            if len(row) > limits.max_columns and any(c.strip() for c in row[limits.max_columns:]):
+                raise TooLarge(f"{path.name}：第 {n:,} 行有 {len(row):,} 列，超过 {limits.max_columns} 列的上限；"
+                               "请删除多余的列后再导入")
+            rows.append([_cell(unescape_formula(c)) for c in row[:limits.max_columns]])
+    except csv.Error as exc:
+        raise InvalidInput(f"{path.name}：第 {n:,} 行不是有效的 CSV（{exc}）；请用 Excel 或 WPS 另存为"
+                           " CSV UTF-8 后再导入") from None
+    return rows
+
+
+_RISKY = ("=", "+", "-", "@", "\t", "\r")
+
+
+def _looks_risky(text: str) -> bool:
+    """Would a spreadsheet program take this text as a formula (also once a leading ' is removed)?"""
+    while text.startswith("'"):
+        text = text[1:]
+    return text.startswith(_RISKY)
+
+
+def escape_formula(value):
+    """Text a spreadsheet program would run as a formula, written with a leading ' (OWASP's advice
+    against CSV injection); `unescape_formula` takes exactly that ' away again on import."""
+    if isinstance(value, str) and _looks_risky(value):
+        return "'" + value
+    return value
+
+
+def unescape_formula(text: str) -> str:
+    return text[1:] if text.startswith("'") and _looks_risky(text[1:]) else text
 
 
 def write_table(path: Path, header: list[str], rows: list[list], *, sheet: str = "指标库") -> None:
@@ -70,8 +101,8 @@ def write_table(path: Path, header: list[str], rows: list[list], *, sheet: str =
     if suffix == ".csv":
         with path.open("w", encoding="utf-8-sig", newline="") as f:
             writer = csv.writer(f)
-            writer.writerow(header)
-            writer.writerows(rows)
+            writer.writerow([escape_formula(h) for h in header])
+            writer.writerows([escape_formula(v) for v in row] for row in rows)
         return
     from openpyxl import Workbook
     from openpyxl.styles import Font
@@ -84,5 +115,6 @@ def write_table(path: Path, header: list[str], rows: list[list], *, sheet: str =
         cell.font = Font(bold=True)
     for row in rows:
         ws.append(row)
+    keep_text(ws)
     ws.freeze_panes = "A2"
     wb.save(path)

@@ -8,9 +8,10 @@ from sqlmodel import Session
 
 from indicators.library_sheet import COLUMNS, export_library, import_library
 from kb import store
-from kb.bootstrap import initialise
-from kb.db import get_engine
+from kb.bootstrap import initialise, load_builtin
+from kb.db import create_schema, get_engine
 from kb.errors import InvalidInput
+from kb.tables import read_table, write_table
 from tests.conftest import FIXTURE_LIBRARY
 
 HEADER = [h for _, h in COLUMNS]
@@ -103,3 +104,29 @@ def test_gbk_csv_from_excel_is_read(fresh_settings, tmp_path):
     text = ",".join(HEADER) + "\n" + ",".join(row(**GOOD)) + "\n"
     path.write_bytes(text.encode("gb18030"))
     assert import_library(fresh_settings, path).added == 1
+
+
+def test_the_whole_built_in_library_round_trips_through_xlsx_and_csv(fresh_settings, tmp_path):
+    """Export → import changes nothing (the 786 reference values like "=100%" included), and no
+    exported cell is a formula."""
+    create_schema(get_engine(fresh_settings))
+    load_builtin(fresh_settings)
+    for fmt in ("xlsx", "csv"):
+        out = tmp_path / f"library.{fmt}"
+        assert export_library(fresh_settings, out) > 8000
+        version = import_library(fresh_settings, out)
+        assert version is None or (version.added, version.changed, version.retired) == (0, 0, 0), fmt
+    cells = [c for row in load_workbook(tmp_path / "library.xlsx").active.iter_rows() for c in row]
+    assert not [c.coordinate for c in cells if c.data_type == "f"]
+    assert sum(c.value == "=100%" for c in cells) > 100
+    text = (tmp_path / "library.csv").read_text(encoding="utf-8-sig")
+    assert ",'=100%," in text and ",=100%," not in text
+
+
+def test_csv_cells_a_spreadsheet_would_run_are_escaped_and_read_back_exactly(tmp_path):
+    values = ["=1+2", "+86 10", "-5%", "@SUM(A1)", "'=already quoted", "''=twice", "'plain", "普通文字"]
+    path = tmp_path / "t.csv"
+    write_table(path, ["值"], [[v] for v in values])
+    written = path.read_text(encoding="utf-8-sig").splitlines()[1:]
+    assert all(line.startswith("'") for line in written[:6]) and written[6:] == ["'plain", "普通文字"]
+    assert [cells[0] for _, cells in read_table(path)[1]] == values

@@ -1,0 +1,276 @@
+"""Reading .xlsx workbooks within limits, whatever the file claims about itself.
+
+An .xlsx file is a zip archive of XML parts, so a few kilobytes can declare a cell at XFD1048576
+or expand to gigabytes. Before openpyxl parses anything, the archive is checked: the bytes every
+part really unpacks to (counted while decompressing, not taken from the zip directory), no DTD
+in any part, and each worksheet's used range (the cells that hold a value, found by streaming
+its XML, ignoring the declared `dimension`). Only then are the cells read, in openpyxl's
+read-only mode and only within that range. Every refusal is a `TooLarge` (413) or an
+`InvalidInput` (422) whose message names the sheet, the limit and the fix.
+
+- `read_workbook(source, limits=…, formats=False)` → list[Sheet]
+"""
+
+from __future__ import annotations
+
+import io
+import re
+import zipfile
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from pathlib import Path, PurePosixPath
+from xml.etree import ElementTree
+from xml.parsers import expat
+
+from openpyxl import load_workbook
+from openpyxl.utils import column_index_from_string, get_column_letter
+
+from kb.errors import InvalidInput, TooLarge
+
+_MAIN = "{http://schemas.openxmlformats.org/spreadsheetml/2006/main}"
+_REL = "{http://schemas.openxmlformats.org/officeDocument/2006/relationships}"
+_PKG_REL = "{http://schemas.openxmlformats.org/package/2006/relationships}"
+_NS = "http://schemas.openxmlformats.org/spreadsheetml/2006/main "  # expat's "uri local" names
+_ROW, _C, _VALUE = _NS + "row", _NS + "c", {_NS + "v", _NS + "is", _NS + "f"}
+_REF = re.compile(r"^\$?([A-Za-z]{1,3})\$?(\d{1,7})$")
+_CHUNK = 1 << 16
+
+
+@dataclass(frozen=True)
+class SheetLimits:
+    """How much of a workbook is read; the defaults come from the settings (`from_settings`)."""
+
+    max_unpacked_bytes: int = 64_000_000
+    max_rows: int = 50_000
+    max_columns: int = 200
+    max_cells: int = 1_000_000
+    max_sheets: int = 2_000
+
+    @classmethod
+    def from_settings(cls, settings, *, upload: bool = False) -> SheetLimits:
+        """The limits a library import is read with, or with `upload` those of a goal spreadsheet sent
+        for checking, which anyone may send: fewer cells, so each costs at most a few seconds."""
+        return cls(max_unpacked_bytes=settings.max_unpacked_bytes, max_rows=settings.max_sheet_rows,
+                   max_columns=settings.max_sheet_columns,
+                   max_cells=settings.max_upload_cells if upload else settings.max_sheet_cells)
+
+
+@dataclass(frozen=True)
+class SheetCell:
+    """One cell as read: what openpyxl's cells offer that the readers use."""
+
+    row: int
+    column: int
+    value: object = None
+    number_format: str = "General"
+
+    @property
+    def coordinate(self) -> str:
+        return f"{get_column_letter(self.column)}{self.row}"
+
+
+@dataclass
+class Sheet:
+    """The used range of one worksheet: values row by row (1-based as in Excel), number formats of
+    the numeric cells that have one."""
+
+    title: str
+    values: list[tuple] = field(default_factory=list)
+    formats: dict[tuple[int, int], str] = field(default_factory=dict)
+
+    @property
+    def max_row(self) -> int:
+        return len(self.values)
+
+    @property
+    def max_column(self) -> int:
+        return max((len(r) for r in self.values), default=0)
+
+    def cell(self, row: int, column: int) -> SheetCell:
+        value = None
+        if 1 <= row <= len(self.values) and 1 <= column <= len(self.values[row - 1]):
+            value = self.values[row - 1][column - 1]
+        return SheetCell(row, column, value, self.formats.get((row, column), "General"))
+
+    def iter_rows(self, min_row: int = 1, max_row: int | None = None) -> Iterator[list[SheetCell]]:
+        width = self.max_column
+        for r in range(min_row, min(max_row or self.max_row, self.max_row) + 1):
+            yield [self.cell(r, c) for c in range(1, width + 1)]
+
+    def is_blank(self) -> bool:
+        return all(v in (None, "") for row in self.values for v in row)
+
+
+def read_workbook(source: bytes | Path, *, name: str = "", limits: SheetLimits | None = None,
+                  formats: bool = False) -> list[Sheet]:
+    """Every worksheet of an .xlsx file, in workbook order, each read only within its used range.
+
+    `name` is how the file is called in messages; `formats=True` also keeps number formats (slower)."""
+    limits = limits or SheetLimits()
+    name = name or (source.name if isinstance(source, Path) else "工作簿")
+    data = source.read_bytes() if isinstance(source, Path) else source
+    try:
+        archive = zipfile.ZipFile(io.BytesIO(data))
+    except (zipfile.BadZipFile, ValueError, OSError):
+        raise _unreadable(name, "不是 zip 格式") from None
+    with archive:
+        _check_parts(archive, name, limits)
+        parts = _worksheet_parts(archive, name)
+        if len(parts) > limits.max_sheets:
+            raise TooLarge(f"{name}：有 {len(parts):,} 张工作表，超过 {limits.max_sheets:,} 张的上限；"
+                           "请拆分为多个文件后再上传")
+        ranges = {title: _used_range(archive, part, title, name, limits) for title, part in parts}
+    total = sum(rows * cols for rows, cols in ranges.values())
+    if total > limits.max_cells:
+        raise TooLarge(f"{name}：各工作表共有 {total:,} 个单元格（上限 {limits.max_cells:,} 个）；"
+                       "请删除空白行列或拆分为多个文件后再上传")
+    try:
+        wb = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
+    except Exception as exc:  # openpyxl raises many types for a damaged file
+        raise _unreadable(name, type(exc).__name__) from None
+    try:
+        return [_read_sheet(ws, ranges.get(ws.title, (0, 0)), formats) for ws in wb.worksheets]
+    except (KeyError, ValueError, TypeError, ElementTree.ParseError, zipfile.BadZipFile) as exc:
+        raise _unreadable(name, type(exc).__name__) from None
+    finally:
+        wb.close()
+
+
+def _unreadable(name: str, why: str) -> InvalidInput:
+    return InvalidInput(f"{name}：无法读取为 .xlsx 工作簿（{why}）；请用 Excel 或 WPS 重新另存为 .xlsx 后再上传")
+
+
+def _check_parts(archive: zipfile.ZipFile, name: str, limits: SheetLimits) -> None:
+    """Decompress every part once, counting the bytes it really yields; refuse DTDs (entity bombs)."""
+    infos = archive.infolist()
+    declared = sum(i.file_size for i in infos)
+    if declared > limits.max_unpacked_bytes:
+        raise _too_big(name, declared, limits)
+    total = 0
+    for info in infos:
+        try:
+            with archive.open(info) as part:
+                first = True
+                while chunk := part.read(_CHUNK):
+                    if first and info.filename.endswith((".xml", ".rels")) and (
+                            b"<!DOCTYPE" in chunk[:4096] or b"<!ENTITY" in chunk[:4096]):
+                        raise InvalidInput(f"{name}：{info.filename} 含有 DTD 声明，Excel 不会生成这样的文件；"
+                                           "请用 Excel 或 WPS 重新另存为 .xlsx 后再上传")
+                    first = False
+                    total += len(chunk)
+                    if total > limits.max_unpacked_bytes:
+                        raise _too_big(name, total, limits)
+        except (zipfile.BadZipFile, zipfile.LargeZipFile, NotImplementedError, EOFError, OSError, ValueError) as exc:
+            raise _unreadable(name, f"{info.filename} 损坏：{type(exc).__name__}") from None
+
+
+def _too_big(name: str, size: int, limits: SheetLimits) -> TooLarge:
+    return TooLarge(f"{name}：解压后有 {size / 1e6:.1f} MB，超过 {limits.max_unpacked_bytes / 1e6:g} MB 的上限；"
+                    "请删除无关的工作表、图片和空白行列，或拆分为多个文件后再上传")
+
+
+def _worksheet_parts(archive: zipfile.ZipFile, name: str) -> list[tuple[str, str]]:
+    """(sheet title, part name) of every worksheet, from workbook.xml and its relationships."""
+    try:
+        root = ElementTree.fromstring(archive.read("xl/workbook.xml"))
+        rels = ElementTree.fromstring(archive.read("xl/_rels/workbook.xml.rels"))
+    except (KeyError, ElementTree.ParseError) as exc:
+        raise _unreadable(name, type(exc).__name__) from None
+    targets = {}
+    for rel in rels.iter(f"{_PKG_REL}Relationship"):
+        if rel.get("Type", "").endswith("/worksheet"):
+            target = rel.get("Target", "")
+            path = target.lstrip("/") if target.startswith("/") else str(PurePosixPath("xl") / target)
+            targets[rel.get("Id")] = path
+    parts = []
+    for sheet in root.iter(f"{_MAIN}sheet"):
+        part = targets.get(sheet.get(f"{_REL}id"))
+        if part is not None:
+            parts.append((sheet.get("name", ""), part))
+    return parts
+
+
+def _used_range(archive: zipfile.ZipFile, part: str, title: str, name: str,
+                limits: SheetLimits) -> tuple[int, int]:
+    """(rows, columns) up to the last cell holding a value, streaming the sheet's XML through expat
+    (start tags only); refuses a sheet that goes past a limit as soon as it sees such a cell."""
+    state = {"row": 0, "col": 0, "cell": None, "last_row": 0, "last_col": 0, "cells": 0}
+    most = 2 * limits.max_cells + 100_000  # cells with or without a value: bounds the scan itself
+
+    def start(tag: str, attrs: dict) -> None:
+        if tag == _C:
+            state["cells"] += 1
+            if state["cells"] > most:
+                raise TooLarge(f"{name}：工作表“{title}”有超过 {most:,} 个单元格（含空白的），超过上限；"
+                               "请删除多余的行列，或拆分为多个文件后再上传")
+            ref = _REF.match(attrs.get("r") or "")
+            if ref:
+                state["row"], state["col"] = int(ref.group(2)), column_index_from_string(ref.group(1).upper())
+            else:
+                state["col"] += 1
+            state["cell"] = (state["row"], state["col"])
+        elif tag in _VALUE and state["cell"] is not None:
+            row, col = state["cell"]
+            state["cell"] = None
+            _check(row, col)
+            state["last_row"], state["last_col"] = max(state["last_row"], row), max(state["last_col"], col)
+            if state["last_row"] * state["last_col"] > limits.max_cells:
+                raise TooLarge(f"{name}：工作表“{title}”的内容占 {state['last_row']:,} 行 × {state['last_col']} 列，"
+                               f"超过 {limits.max_cells:,} 个单元格的上限；请删除多余的行列，或拆分为多个文件后再上传")
+        elif tag == _ROW:
+            r = attrs.get("r")
+            state["row"], state["col"], state["cell"] = (int(r) if r and r.isdigit() else state["row"] + 1), 0, None
+
+    def _check(row: int, col: int) -> None:
+        if row > limits.max_rows:
+            raise TooLarge(f"{name}：工作表“{title}”第 {row:,} 行有内容，超过 {limits.max_rows:,} 行的上限；"
+                           "请删除多余的行，或拆分为多个文件后再上传")
+        if col > limits.max_columns:
+            raise TooLarge(f"{name}：工作表“{title}”的 {get_column_letter(min(col, 18278))}{row} 单元格有内容，"
+                           f"超过 {limits.max_columns} 列的上限；请删除多余的列后再上传")
+
+    def doctype(*_args) -> None:
+        raise InvalidInput(f"{name}：工作表“{title}”含有 DTD 声明，Excel 不会生成这样的文件；"
+                           "请用 Excel 或 WPS 重新另存为 .xlsx 后再上传")
+
+    parser = expat.ParserCreate(namespace_separator=" ")
+    parser.StartElementHandler = start
+    parser.StartDoctypeDeclHandler = doctype
+    try:
+        with archive.open(part) as stream:
+            parser.ParseFile(stream)
+    except KeyError:
+        raise _unreadable(name, f"缺少 {part}") from None
+    except (expat.ExpatError, ValueError) as exc:
+        raise _unreadable(name, f"工作表“{title}”的 XML 有误：{type(exc).__name__}") from None
+    return state["last_row"], state["last_col"]
+
+
+def _read_sheet(ws, used: tuple[int, int], formats: bool) -> Sheet:
+    rows, cols = used
+    sheet = Sheet(ws.title)
+    if not rows or not cols:
+        return sheet
+    if not formats:
+        sheet.values = [tuple(r) for r in ws.iter_rows(min_row=1, max_row=rows, max_col=cols, values_only=True)]
+        return sheet
+    for r, cells in enumerate(ws.iter_rows(min_row=1, max_row=rows, max_col=cols), start=1):
+        values = []
+        for c, cell in enumerate(cells, start=1):
+            value = getattr(cell, "value", None)
+            values.append(value)
+            if isinstance(value, int | float) and not isinstance(value, bool):
+                number_format = getattr(cell, "number_format", "General") or "General"
+                if number_format != "General":
+                    sheet.formats[(r, c)] = number_format
+        sheet.values.append(tuple(values))
+    return sheet
+
+
+def keep_text(ws) -> None:
+    """Every text cell of a worksheet being written stays text: openpyxl would store "=100%" or
+    "=HYPERLINK(…)" as a formula (and "#N/A" as an error); a spreadsheet program then runs it."""
+    for row in ws.iter_rows():
+        for cell in row:
+            if isinstance(cell.value, str) and cell.data_type != "s":
+                cell.data_type = "s"

@@ -1,0 +1,90 @@
+"""Crafted .xlsx files that once took the service down, built here so the tests replay them."""
+
+from __future__ import annotations
+
+import io
+import struct
+import zipfile
+
+from openpyxl import Workbook
+
+SHEET = "xl/worksheets/sheet1.xml"
+_OPEN = b'<worksheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main"><sheetData>'
+_CLOSE = b"</sheetData></worksheet>"
+
+
+def workbook_bytes(wb: Workbook) -> bytes:
+    buf = io.BytesIO()
+    wb.save(buf)
+    return buf.getvalue()
+
+
+def far_cell() -> bytes:
+    """About 5 KB: a label in A1 and one value at XFD1048576, the last cell a sheet can have."""
+    wb = Workbook()
+    wb.active["A1"] = "项目名称"
+    wb.active["XFD1048576"] = "x"
+    return workbook_bytes(wb)
+
+
+def _with_sheet(write_sheet) -> bytes:
+    """A valid workbook whose first sheet's XML is written by `write_sheet(stream)`."""
+    template = zipfile.ZipFile(io.BytesIO(workbook_bytes(Workbook())))
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED, compresslevel=9) as z:
+        for info in template.infolist():
+            if info.filename == SHEET:
+                with z.open(SHEET, "w") as f:
+                    write_sheet(f)
+            else:
+                z.writestr(info, template.read(info))
+    return out.getvalue()
+
+
+def zip_bomb(rows: int = 200_000, columns: int = 100) -> bytes:
+    """About 1.2 MB that unpacks to 400 MB of sheet XML: 20 million numeric cells."""
+    cells = b"".join(b'<c t="n"><v>1</v></c>' for _ in range(columns))
+
+    def write(f):
+        f.write(_OPEN)
+        for _ in range(rows):
+            f.write(b"<row>" + cells + b"</row>")
+        f.write(_CLOSE)
+
+    return _with_sheet(write)
+
+
+def lying_dimension() -> bytes:
+    """Two cells of data in a sheet that declares itself A1:XFD1048576."""
+
+    def write(f):
+        f.write(b'<worksheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main">'
+                b'<dimension ref="A1:XFD1048576"/><sheetData>'
+                b'<row r="1"><c r="A1" t="inlineStr"><is><t>a</t></is></c><c r="B1"><v>2</v></c></row>'
+                + _CLOSE)
+
+    return _with_sheet(write)
+
+
+def entity_bomb() -> bytes:
+    """A sheet with a DTD that defines nested entities (billion laughs)."""
+
+    def write(f):
+        f.write(b'<?xml version="1.0"?><!DOCTYPE lolz [<!ENTITY lol "lol">'
+                b'<!ENTITY lol2 "&lol;&lol;&lol;&lol;&lol;&lol;&lol;&lol;&lol;&lol;">]>'
+                + _OPEN + b'<row r="1"><c r="A1" t="inlineStr"><is><t>&lol2;</t></is></c></row>' + _CLOSE)
+
+    return _with_sheet(write)
+
+
+def understated_bomb() -> bytes:
+    """A zip bomb whose zip headers claim the sheet unpacks to 1 KB."""
+    data = bytearray(zip_bomb(rows=50_000))
+    name = SHEET.encode()
+    for signature, size_at, name_at in ((b"PK\x03\x04", 22, 30), (b"PK\x01\x02", 24, 46)):
+        at = data.find(signature)
+        while at != -1:
+            if data[at + name_at:at + name_at + len(name)] == name:
+                struct.pack_into("<I", data, at + size_at, 1024)
+            at = data.find(signature, at + 4)
+    return bytes(data)
