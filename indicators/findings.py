@@ -73,6 +73,12 @@ _CODES = (
                 "工程建设类项目没有社会成本或生态环境成本指标"),
     FindingCode("COST_NOT_AMOUNT", "warning", "细化量化", "成本指标未写金额",
                 "成本指标没有金额（成本控制率 100%、控制在预算内），应写总成本、单位成本或分项成本"),
+    FindingCode("DEPT_MISSING_RUNNING_COST", "warning", "完整性", "缺少运行成本指标",
+                "部门整体绩效目标没有运行成本指标（人员经费、公用经费、“三公”经费）"),
+    FindingCode("DEPT_MISSING_MANAGEMENT", "warning", "完整性", "缺少管理效率指标",
+                "部门整体绩效目标没有管理效率指标（预算执行、预决算公开、资产管理、采购合规）"),
+    FindingCode("DEPT_MISSING_PERFORMANCE", "error", "完整性", "缺少履职效能指标",
+                "部门整体绩效目标没有反映核心职责产出和效果的履职效能指标"),
     # money
     FindingCode("BUDGET_MISSING", "warning", "适当性", "缺少预算金额", "没有填写项目预算金额"),
     FindingCode("BUDGET_COST_EXCEEDS", "error", "适当性", "成本超过预算", "成本指标的金额超过项目预算"),

@@ -65,6 +65,15 @@ class Project(BaseModel):
     budget_unit: Literal["元", "万元", "亿元"] = Field(default="万元", description="预算金额单位：元、万元或亿元")
     year: int | None = Field(default=None, ge=1990, le=2100, description="预算年度")
     description: OptionalText = Field(default=None, max_length=4000, description="项目概述")
+    kind: Literal["project", "department"] = Field(
+        default="project", description="project：项目支出绩效目标；department：部门（单位）整体绩效目标")
+
+    @field_validator("kind", mode="before")
+    @classmethod
+    def _kind(cls, value: object) -> object:
+        words = {"项目": "project", "项目支出": "project", "部门": "department", "部门整体": "department",
+                 "单位整体": "department", "整体": "department"}
+        return words.get(value.strip(), value.strip()) if isinstance(value, str) else value
 
     @model_validator(mode="before")
     @classmethod

@@ -15,6 +15,7 @@ from indicators.checks.context import (
     Context,
     cost_statement,
 )
+from indicators.checks.department import check_department
 
 # code, what is missing, what to add
 DIMENSIONS = (
@@ -49,6 +50,9 @@ def present_dimensions(ctx: Context) -> set[str]:
 
 
 def check_dimensions(ctx: Context) -> None:
+    if ctx.doc.project.kind == "department":
+        check_department(ctx)
+        return
     have = present_dimensions(ctx)
     wanted = {"DIM_MISSING_QUANTITY": QUANTITY, "DIM_MISSING_QUALITY": QUALITY, "DIM_MISSING_TIMELINESS": TIMELINESS,
               "DIM_MISSING_COST": COST, "DIM_MISSING_BENEFIT": BENEFIT, "DIM_MISSING_SATISFACTION": SATISFACTION}

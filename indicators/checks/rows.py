@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 
 from indicators.checks.context import COST, OUTPUT, SATISFACTION, Context, Row, cost_statement
+from indicators.checks.department import dept_dimension
 from indicators.framework import LEVEL1_OF, LEVELS, expected_unit_kind
 from indicators.values import Unit, find_placeholder, fmt, in_base, parse_unit, resolve_unit
 from kb.text import normalize_text
@@ -55,6 +56,8 @@ def lower_is_better(row: Row) -> bool:
 
 
 def check_levels(ctx: Context, row: Row) -> None:
+    if ctx.doc.project.kind == "department" and row.level1_text and dept_dimension(row):
+        return  # 运行成本 / 管理效率 / 履职效能: the department framework's own levels
     valid1 = "/".join(LEVELS)
     if row.level1_unknown or row.level1 is None:
         where = f"的一级指标『{row.raw.level1}』不在指标框架内" if row.level1_text else "没有填写一级指标"
@@ -88,6 +91,8 @@ def check_cost_amount(ctx: Context, row: Row) -> bool:
     """COST_NOT_AMOUNT for an economic-cost row that states no money; True when reported."""
     if row.level2 not in (None, "经济成本指标") or cost_statement(row) != "no_amount" or row.target.kind == "empty":
         return False
+    if ctx.doc.project.kind == "department":
+        return False  # running cost is stated as control and change rates (三公经费变动率)
     t = row.target
     if t.kind == "numeric" and row.unit.kind not in ("ratio", "") and not _COST_RATIO_NAME.search(row.name):
         return False  # a quantity under cost (人天, 吨): not this finding

@@ -223,3 +223,32 @@ def test_findings_cite_the_library_indicators_they_suggest(lookup):
     cited = {i.code: i for i in lookup.direction_indicators(own)}
     assert set(nonstandard[0].refs) <= set(cited)  # advice from the project's own direction
     assert all(cited[code].name in nonstandard[0].suggestion for code in nonstandard[0].refs)
+
+
+DEPARTMENT = [  # a 部门整体绩效目标表 as bureaus publish it
+    ("运行成本", "经济成本指标", "“三公”经费变动率", "≤", "0", "%"),
+    ("管理效率", "预算执行", "预算执行率", "≥", "95", "%"),
+    ("履职效能", "产出指标", "价格认定案件办结数", "≥", "300", "件"),
+    ("满意度", "服务对象满意度指标", "委托单位满意度", "≥", "90", "%"),
+]
+
+
+def test_a_department_goal_is_checked_on_its_own_framework():
+    result = check_goal(table(DEPARTMENT, goal="办结价格认定案件300件，预算执行率不低于95%。", name="区价格认证中心整体",
+                              kind="部门整体"), None)
+    got = codes(result)
+    assert not got & (DIMS | {"IND_LEVEL_INVALID", "COST_NOT_AMOUNT"}), result.findings
+    assert not got & {"DEPT_MISSING_RUNNING_COST", "DEPT_MISSING_MANAGEMENT", "DEPT_MISSING_PERFORMANCE"}
+
+
+@pytest.mark.parametrize(("drop", "code"), [(0, "DEPT_MISSING_RUNNING_COST"), (1, "DEPT_MISSING_MANAGEMENT"),
+                                            (2, "DEPT_MISSING_PERFORMANCE"), (3, "DIM_MISSING_SATISFACTION")])
+def test_each_missing_part_of_the_department_framework_is_named(drop, code):
+    rows = [r for i, r in enumerate(DEPARTMENT) if i != drop]
+    result = check_goal(table(rows, name="区价格认证中心整体", kind="department"), None)
+    assert code in codes(result)
+    assert not codes(result) & (DIMS - {"DIM_MISSING_SATISFACTION"})
+
+
+def test_the_same_table_as_a_project_gets_the_project_dimensions():
+    assert "DIM_MISSING_QUALITY" in codes(check_goal(table(DEPARTMENT, name="区价格认证中心整体"), None))
