@@ -16,6 +16,7 @@ from indicators.lookup import LibraryHit
 from indicators.values import fmt, in_base, parse_target, parse_unit
 from kb.text import match_key
 
+DEPARTMENT_CATEGORY = "902"   # the library's 部门整体绩效 category
 PROJECT_HITS = 20
 ROW_HITS = 8
 GENERIC_SPREAD = 3                 # close library matches in this many categories: a generic indicator
@@ -74,14 +75,17 @@ def _close_hits(ctx: Context, row: Row, minimum: float = 0.3) -> list[LibraryHit
         overlap = max(name_overlap(h.name, row.name), name_overlap(row.name, h.name))
         return overlap >= (minimum if h.direction_code in ctx.directions else max(minimum, 0.5))
 
-    hits = [h for h in ctx.hits.get(row.index, []) if close(h) and _in_field(ctx, h)]
+    hits = [h for h in ctx.hits.get(row.index, [])
+            if close(h) and _in_field(ctx, h) and row.level1 in (None, h.level1)]
     return sorted(hits, key=lambda h: (h.direction_code not in ctx.directions, row.level1 not in (None, h.level1)))
 
 
 def _in_field(ctx: Context, hit: LibraryHit) -> bool:
     """Advice comes from the project's own field: its directions, their sibling directions and the common
     categories. With no direction known, only common indicators qualify."""
-    if hit.common or hit.direction_code in ctx.directions:
+    if hit.common:  # 部门整体 indicators serve a department's overall goal, 共性 ones any project
+        return hit.direction_code.startswith(DEPARTMENT_CATEGORY) == (ctx.doc.project.kind == "department")
+    if hit.direction_code in ctx.directions:
         return True
     return any(code[:5] == hit.direction_code[:5] for code in ctx.directions)
 
