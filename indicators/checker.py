@@ -20,7 +20,7 @@ from indicators.checks.library_match import (
     match_library,
     typical_values,
 )
-from indicators.checks.rows import check_rows
+from indicators.checks.rows import check_cost_units, check_rows
 from indicators.checks.scoring import score
 from indicators.goals import CheckResult, GoalDocument
 from indicators.lookup import Lookup
@@ -40,6 +40,7 @@ def check_goal(doc: GoalDocument, lookup: Lookup | None = None) -> CheckResult:
         check_unit_costs(ctx)
         check_relevance(ctx)
         check_nonstandard(ctx)
+    check_cost_units(ctx)
     total, grade, rationale = score(ctx)
     if lookup is None:
         rationale.insert(0, "未连接指标库：未检查指标规范性、单位成本范围和与支出方向的相关性")

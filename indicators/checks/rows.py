@@ -141,9 +141,6 @@ def check_value(ctx: Context, row: Row, typical: str | None) -> None:
                 indicator=row.index, suggestion="统一指标值和计量单位，按指标含义保留一个")
     else:
         problem = unit_problem(row.name, row.unit)
-        if (problem is None and row.level1 == COST and row.level2 in (None, "经济成本指标") and row.unit.kind == "ratio"
-                and not _COST_RATIO_NAME.search(row.name) and typical is None):
-            problem = "是经济成本指标，应以金额计（万元、元 或 元/人）"
         if problem:
             ctx.add("IND_UNIT_MISMATCH", f"{row.label}{problem}，但填写的单位是『{row.unit.text}』",
                     indicator=row.index, suggestion=f"改为『{example}』" if example else "按指标含义更正计量单位")
@@ -154,6 +151,16 @@ def check_value(ctx: Context, row: Row, typical: str | None) -> None:
     if row.unit.kind == "ratio" and row.amount is not None and row.amount > 100 and bounded_rate(row.name):
         ctx.add("IND_VALUE_IMPLAUSIBLE", f"{row.label}的指标值『{t.text}』超过 100%，该比率不可能达到",
                 indicator=row.index, suggestion="核对指标值：完成率、覆盖率、合格率、达标率等取值在 0-100% 之间")
+
+
+def check_cost_units(ctx: Context) -> None:
+    """An economic cost stated in % under a name that is no rate (after the library had its say on units)."""
+    for row in ctx.rows:
+        if (row.level1 == COST and row.level2 in (None, "经济成本指标") and row.unit.kind == "ratio"
+                and row.target.kind == "numeric" and not _COST_RATIO_NAME.search(row.name)
+                and ctx.doc.project.kind != "department" and not ctx.has("IND_UNIT_MISMATCH", row.index)):
+            ctx.add("IND_UNIT_MISMATCH", f"{row.label}是经济成本指标，应以金额计，但填写的单位是『{row.unit.text}』",
+                    indicator=row.index, suggestion="改为 万元、元 或 元/人·年 等金额单位，写明总成本或单位成本")
 
 
 def bounded_rate(name: str) -> bool:
