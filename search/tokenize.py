@@ -14,12 +14,25 @@ import jieba
 from kb.text import normalize_text
 
 jieba.setLogLevel(logging.WARNING)
-TOKENIZER_VERSION = "jieba-search-2"
+TOKENIZER_VERSION = "jieba-search-3"
 _KEEP = re.compile(r"[\w%‰]", re.UNICODE)
 STOPWORDS = frozenset(
     "的 了 和 与 及 或 等 对 在 为 以 按 由 于 将 被 把 其 之 中 内 上 下 个 是 有 并 及其 以及 进行 开展 相关 "
     "情况 通过 指标 反映 用于 主要 年度 全年 当年 本年 一 二 三".split()
 )
+
+# Words real tables use for the same measure as the library's word: a token is followed by its
+# common form, on both the indexed and the query side, so 按期完工率 also matches 完成及时率.
+SAME_MEASURE = {
+    "完工": "完成", "竣工": "完成",
+    "按期": "及时", "按时": "及时", "如期": "及时", "准时": "及时", "按计划": "及时",
+    "精准": "准确", "精准率": "准确率",
+    "达标": "合格", "达标率": "合格率",
+    "支付": "拨付", "兑付": "拨付",
+    "满意率": "满意度", "满意程度": "满意度", "知晓度": "知晓率",
+    "人口": "人数", "人口数": "人数",
+    "占比": "比例", "比率": "比例",
+}
 
 
 class Tokenizer:
@@ -43,13 +56,16 @@ class Tokenizer:
             self._ready = True
 
     def tokens(self, text: str) -> list[str]:
-        """Normalised search-mode tokens, stopwords and punctuation dropped."""
+        """Normalised search-mode tokens, stopwords and punctuation dropped, each word of
+        `SAME_MEASURE` followed by its common form."""
         self._ensure()
         out = []
         for tok in self._jieba.cut_for_search(normalize_text(text).lower()):
             tok = tok.strip()
             if tok and tok not in STOPWORDS and _KEEP.search(tok):
                 out.append(tok)
+                if tok in SAME_MEASURE:
+                    out.append(SAME_MEASURE[tok])
         return out
 
 
