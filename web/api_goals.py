@@ -3,7 +3,6 @@ in the thread pool, never on the event loop."""
 
 from __future__ import annotations
 
-from pathlib import Path
 from typing import Annotated, Any, Literal
 
 from fastapi import APIRouter, Body, File, Request, UploadFile
@@ -15,7 +14,8 @@ from indicators.checker import check_goal
 from indicators.drafter import draft_goal
 from indicators.goals import CheckResult, Draft, GoalDocument, Project
 from kb.errors import InvalidInput
-from web.deps import SearchDep, SettingsDep
+from kb.sheets import SheetLimits
+from web.deps import SearchDep, SettingsDep, upload_name
 from web.errors import describe_validation
 from web.pages import attachment
 from web.pages_review import XLSX, read_uploads
@@ -99,12 +99,12 @@ def check_workbook(request: Request, settings: SettingsDep,
     """Check every project in uploaded templates or JSON files. A file with problems is reported
     cell by cell (`problems`) while the others are still checked; `format=xlsx` returns the
     summary workbook instead of JSON."""
-    uploads = [(Path(f.filename or "").name, f.file.read()) for f in files if f.filename]
-    docs, problems = read_uploads(uploads)
+    uploads = [(upload_name(f.filename), f.file.read()) for f in files if f.filename]
+    docs, problems = read_uploads(uploads, limits=SheetLimits.from_settings(settings, upload=True))
     if not docs:
-        raise InvalidInput("no goal document could be read from the upload", details=problems)
+        raise InvalidInput("上传的文件中没有可读取的绩效目标；请按 details 逐条修改后重新上传", details=problems)
     if len(docs) > settings.max_batch:
-        raise InvalidInput(f"{len(docs)} documents is more than the {settings.max_batch} one batch takes")
+        raise InvalidInput(f"上传的文件共有 {len(docs)} 份绩效目标，超过 {settings.max_batch} 份的上限；请分批上传")
     lookup = lookup_of(request)
     if format == "xlsx":
         body = goal_sheets.summary_workbook([(doc, check_goal(doc, lookup)) for _, doc in docs])

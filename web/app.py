@@ -13,7 +13,7 @@ from kb.db import create_schema, get_engine
 from kb.errors import NotReady
 from kb.settings import Settings, get_settings
 from search.service import SearchService
-from web import api, api_goals, errors, pages
+from web import api, api_goals, errors, guards, pages
 
 log = logging.getLogger("kb.web")
 HERE = Path(__file__).parent
@@ -48,13 +48,19 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.state.templates = Jinja2Templates(directory=HERE / "templates")
     pages.configure(app.state.templates)  # hashed static URLs and the page filters
     errors.install(app)
+    app.add_middleware(guards.TextGuard)  # inside BodyLimit: the bodies it reads are bounded
     app.add_middleware(errors.BodyLimit, max_bytes=settings.max_body_bytes)
+    app.add_middleware(guards.SecurityHeaders)  # outermost: on every response, 413s included
     app.include_router(api.router)
     app.include_router(api_goals.router)
     pages.include_routers(app)  # /static and the htmx pages
 
     @app.get("/health", tags=["meta"])
-    def health() -> dict:
-        return {"status": "ok", "search_ready": app.state.search is not None}
+    async def health() -> dict:
+        """Liveness, the library version search answers from, and whether search is ready. It
+        touches neither the database nor the thread pool, so it answers at once under load."""
+        search = app.state.search
+        return {"status": "ok", "search_ready": search is not None,
+                "library_version": (search.manifest or {}).get("library_version") if search else None}
 
     return app

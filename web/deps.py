@@ -2,14 +2,18 @@
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import PurePosixPath
 from typing import Annotated
 
 from fastapi import Depends, Header, Query, Request
+from sqlalchemy.exc import IntegrityError, OperationalError
 from sqlmodel import Session
 
 from indicators.framework import canonical_level1, canonical_level2
-from kb.errors import Forbidden, InvalidInput, NotReady
+from kb.errors import Conflict, Forbidden, InvalidInput, NotReady
 from kb.settings import Settings
 from kb.store import Filters
 from search.service import SearchService
@@ -69,3 +73,34 @@ SessionDep = Annotated[Session, Depends(get_session)]
 SearchDep = Annotated[SearchService, Depends(get_search)]
 FiltersDep = Annotated[Filters, Depends(get_filters)]
 AdminDep = Annotated[None, Depends(require_admin)]
+
+
+def upload_name(filename: str | None, *, max_bytes: int = 120) -> str:
+    """An uploaded file's own name, safe to show and to write to disk: the last path part (Windows
+    paths too), printable characters only (no NUL, no lone surrogates), at most `max_bytes` of
+    UTF-8 with the extension kept (file systems allow 255 bytes; a long Chinese name is cut)."""
+    name = PurePosixPath((filename or "").replace("\\", "/")).name
+    name = "".join(ch for ch in name if ch.isprintable() and not "\ud800" <= ch <= "\udfff")
+    path = PurePosixPath(name)
+    suffix = path.suffix if len(path.suffix) <= 10 else ""
+    stem = name[: len(name) - len(suffix)] if suffix else name
+    stem = stem.encode("utf-8")[: max_bytes - len(suffix.encode("utf-8"))].decode("utf-8", "ignore")
+    return stem + suffix
+
+
+_IMPORT_LOCK = threading.Lock()
+
+
+@contextmanager
+def library_import_guard() -> Iterator[None]:
+    """One library import at a time: a second one while the first runs gets a 409 at once, and so
+    does one that loses a race with another process (`kb import`) in the database."""
+    if not _IMPORT_LOCK.acquire(blocking=False):
+        raise Conflict("另一个指标库导入正在进行；请等它完成（通常不到一分钟）后再导入")
+    try:
+        yield
+    except (IntegrityError, OperationalError) as exc:
+        raise Conflict("指标库同时有另一个导入在写入（例如命令行的 kb import），本次导入未生效；"
+                       "请稍后重新导入") from exc
+    finally:
+        _IMPORT_LOCK.release()

@@ -6,6 +6,7 @@ Every API error has the shape {"error": {"status": int, "message": str, "details
 from __future__ import annotations
 
 import logging
+import math
 
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
@@ -16,59 +17,103 @@ from kb.errors import KBError
 
 log = logging.getLogger("kb.web")
 
-_PROBLEMS = {
-    "json_invalid": "the body is not valid JSON",
-    "missing": "is required",
-    "string_type": "must be text",
-    "int_parsing": "must be a whole number",
-    "float_parsing": "must be a number",
-    "list_type": "must be a list",
-    "dict_type": "must be an object",
-    "model_type": "must be an object",
+_PROBLEMS = {  # pydantic error type → what to write instead, in Chinese ({…} from the error's ctx)
+    "missing": "必填",
+    "string_type": "应为文本",
+    "int_parsing": "应为整数",
+    "int_type": "应为整数",
+    "float_parsing": "应为数字",
+    "float_type": "应为数字",
+    "finite_number": "应为有限的数字（NaN、Infinity 不是数值）",
+    "bool_parsing": "应为 true 或 false",
+    "list_type": "应为列表",
+    "dict_type": "应为对象",
+    "model_type": "应为对象",
+    "model_attributes_type": "应为对象",
+    "less_than_equal": "不能大于 {le}",
+    "less_than": "应小于 {lt}",
+    "greater_than_equal": "不能小于 {ge}",
+    "greater_than": "应大于 {gt}",
+    "string_too_long": "最多 {max_length} 个字符",
+    "string_too_short": "至少 {min_length} 个字符",
+    "too_long": "最多 {max_length} 项",
+    "too_short": "至少 {min_length} 项",
+    "literal_error": "应为 {expected} 之一",
+    "enum": "应为 {expected} 之一",
 }
 
 
 def _field(loc) -> str:
-    parts = [str(p) for p in loc if p not in ("body", "query", "path")]
+    parts = [str(p) for p in loc if p not in ("body", "query", "path", "form", "header")]
     return ".".join(parts) or "body"
+
+
+def _problem(err: dict) -> str:
+    template = _PROBLEMS.get(err.get("type", ""))
+    if template:
+        try:
+            return template.format(**(err.get("ctx") or {}))
+        except (KeyError, IndexError, ValueError):
+            pass
+    return str(err.get("msg", "无效")).removeprefix("Value error, ")
 
 
 def describe_validation(errors: list[dict]) -> tuple[str, list[dict]]:
     details = []
     for err in errors:
         field = _field(err.get("loc", ()))
-        problem = _PROBLEMS.get(err.get("type", ""), err.get("msg", "is not valid"))
+        problem = _problem(err)
         if err.get("type") == "json_invalid":
             ctx = err.get("ctx") or {}
-            problem = f"the body is not valid JSON ({ctx.get('error', 'syntax error')} near character "\
-                      f"{err.get('loc', ['', '?'])[-1]})"
+            problem = f"请求体不是有效的 JSON（第 {err.get('loc', ['', '?'])[-1]} 个字符附近："\
+                      f"{ctx.get('error', '语法错误')}）"
             field = "body"
         details.append({"field": field, "problem": problem, "input": _short(err.get("input"))})
-    message = "; ".join(f"{d['field']}: {d['problem']}" for d in details[:5])
+    message = "；".join(f"{d['field']}：{d['problem']}" for d in details[:5])
     if len(details) > 5:
-        message += f"; and {len(details) - 5} more"
+        message += f"；另有 {len(details) - 5} 处"
     return message, details
 
 
 def _short(value):
+    if isinstance(value, float) and not math.isfinite(value):
+        return str(value)  # NaN and Infinity are not JSON: show them as text
     if isinstance(value, str | int | float | bool) or value is None:
-        text = value if not isinstance(value, str) else value[:80]
-        return text
+        return value if not isinstance(value, str) else value[:80]
     return str(type(value).__name__)
+
+
+def json_safe(value):
+    """A copy of an error body that JSON can always carry: non-finite numbers and objects as text,
+    lone UTF-16 surrogates shown as their escape (the body is UTF-8)."""
+    if isinstance(value, str):
+        return value.encode("utf-8", "backslashreplace").decode("utf-8")
+    if isinstance(value, bool | int) or value is None:
+        return value
+    if isinstance(value, float):
+        return value if math.isfinite(value) else str(value)
+    if isinstance(value, dict):
+        return {json_safe(str(k)): json_safe(v) for k, v in value.items()}
+    if isinstance(value, list | tuple):
+        return [json_safe(v) for v in value]
+    return json_safe(str(value))
 
 
 def _wants_html(request: Request) -> bool:
     return not request.url.path.startswith("/api/") and "text/html" in request.headers.get("accept", "")
 
 
-def error_response(request: Request, status: int, message: str, details: list | None = None):
+def error_response(request: Request, status: int, message: str, details: list | None = None,
+                   headers: dict | None = None):
+    message, details = json_safe(message), json_safe(details or [])
     if _wants_html(request):
         templates = request.app.state.templates
         name = "_error.html" if request.headers.get("hx-request") else "error.html"
         return templates.TemplateResponse(request, name, {"status": status, "message": message,
-                                                          "details": details or []}, status_code=status)
-    return JSONResponse({"error": {"status": status, "message": message, "details": details or []}},
-                        status_code=status)
+                                                          "details": details}, status_code=status,
+                                          headers=headers)
+    return JSONResponse({"error": {"status": status, "message": message, "details": details}},
+                        status_code=status, headers=headers)
 
 
 def install(app: FastAPI) -> None:
@@ -87,8 +132,9 @@ def install(app: FastAPI) -> None:
         if exc.status_code == 404 and message == "Not Found":
             message = f"nothing at {request.url.path}; the API lives under /api/v1 (see /docs)"
         if exc.status_code == 405:
-            message = f"{request.method} is not allowed on {request.url.path}"
-        return error_response(request, exc.status_code, message)
+            allowed = (exc.headers or {}).get("Allow", "")
+            message = f"{request.method} 不适用于 {request.url.path}；可用的方法：{allowed or '无'}"
+        return error_response(request, exc.status_code, message, headers=exc.headers)
 
     @app.exception_handler(Exception)
     async def _unexpected(request: Request, exc: Exception):
@@ -97,7 +143,9 @@ def install(app: FastAPI) -> None:
 
 
 class BodyLimit:
-    """ASGI middleware: refuse bodies larger than the limit with a 413, before reading them."""
+    """ASGI middleware: refuse bodies larger than the limit with a 413, before reading them when they
+    declare their length, as soon as they pass it when they do not (chunked). The app may swallow
+    the interruption (FastAPI turns any body error into a 400): its answer is then replaced."""
 
     def __init__(self, app, max_bytes: int):
         self.app, self.max_bytes = app, max_bytes
@@ -108,20 +156,30 @@ class BodyLimit:
         length = dict(scope.get("headers") or []).get(b"content-length")
         if length is not None and length.isdigit() and int(length) > self.max_bytes:
             return await self._too_large(scope, send, int(length))
-        seen = 0
+        seen, over, started = 0, False, False
 
         async def limited():
-            nonlocal seen
+            nonlocal seen, over
             message = await receive()
             if message["type"] == "http.request":
                 seen += len(message.get("body", b""))
                 if seen > self.max_bytes:
+                    over = True
                     raise _TooLarge()
             return message
 
+        async def guarded_send(message):
+            nonlocal started
+            if over:
+                return  # whatever the app answers to the cut-off body, the answer is the 413
+            started = True
+            await send(message)
+
         try:
-            await self.app(scope, limited, send)
+            await self.app(scope, limited, guarded_send)
         except _TooLarge:
+            pass
+        if over and not started:
             await self._too_large(scope, send, seen)
 
     async def _too_large(self, scope, send, size: int):

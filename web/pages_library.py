@@ -15,7 +15,7 @@ from indicators.library_sheet import export_library, import_library
 from kb import store
 from kb.bootstrap import rebuild_index
 from kb.errors import Forbidden, InvalidInput
-from web.deps import SessionDep, SettingsDep
+from web.deps import SessionDep, SettingsDep, library_import_guard, upload_name
 from web.pages import attachment, render, search_problem
 
 router = APIRouter(include_in_schema=False)
@@ -76,20 +76,21 @@ def library_import(
     check_token(settings.admin_token, token or x_admin_token)
     if file is None or not file.filename:
         raise InvalidInput("没有收到文件：请选择要导入的指标库表格（.xlsx 或 .csv）")
-    name = Path(file.filename).name
+    name = upload_name(file.filename)
     suffix = Path(name).suffix.lower()
     if suffix not in (".xlsx", ".csv"):
         raise InvalidInput(f"“{name or '未命名文件'}”不是 .xlsx 或 .csv 表格；请先“导出”一份指标库，"
                            "按其列填写后再导入")
-    with tempfile.TemporaryDirectory() as tmp:
-        path = Path(tmp) / (Path(name).stem[:80] + suffix)
+    with library_import_guard(), tempfile.TemporaryDirectory() as tmp:
+        path = Path(tmp) / (name if Path(name).stem else "upload" + suffix)
         path.write_bytes(file.file.read())
         version = import_library(settings, path, replace=replace)
-    if version is not None:
-        from web.app import load_search  # late: web.app imports this module
+        # also when nothing changed: indexes left stale by an interrupted rebuild are caught up here
+        rebuilt = rebuild_index(settings)
+        if version is not None or rebuilt is not None or request.app.state.search is None:
+            from web.app import load_search  # late: web.app imports this module
 
-        rebuild_index(settings)
-        load_search(request.app)
+            load_search(request.app)
     with Session(request.app.state.engine) as session:  # a new session: the import committed elsewhere
         context = library_context(request, session)
     context.update(imported=version, filename=name)

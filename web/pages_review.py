@@ -15,6 +15,8 @@ from indicators import goal_sheets
 from indicators.checker import check_goal
 from indicators.goals import BUDGET_SCALE, GoalDocument
 from kb.errors import InvalidInput, KBError
+from kb.sheets import SheetLimits
+from web.deps import upload_name
 from web.pages import attachment, render, search_problem
 from web.pages_forms import describe_errors, raw_from_doc
 
@@ -48,18 +50,20 @@ def _json_documents(name: str, data: bytes) -> tuple[list, list[str]]:
     return docs, problems
 
 
-def _sheet_documents(name: str, data: bytes) -> tuple[list, list[str]]:
+def _sheet_documents(name: str, data: bytes, limits: SheetLimits | None) -> tuple[list, list[str]]:
     """Every project of a filled template; a workbook with problems is reported whole, cell by cell."""
     try:
-        return list(goal_sheets.read_goal_workbook(data, source=name)), []
+        return list(goal_sheets.read_goal_workbook(data, source=name, limits=limits)), []
     except goal_sheets.GoalSheetError as exc:
         return [], [str(p) for p in exc.problems]
     except KBError as exc:
         return [], [f"{name}：{exc.message}"]
 
 
-def read_uploads(files: list[tuple[str, bytes]]) -> tuple[list[tuple[str, GoalDocument]], list[str]]:
-    """(source file, document) pairs from every readable file, and what was wrong with the others."""
+def read_uploads(files: list[tuple[str, bytes]], *, limits: SheetLimits | None = None
+                 ) -> tuple[list[tuple[str, GoalDocument]], list[str]]:
+    """(source file, document) pairs from every readable file, and what was wrong with the others;
+    workbooks are read within `limits` (`kb.sheets`)."""
     found, problems = [], []
     for name, data in files:
         suffix = Path(name).suffix.lower()
@@ -69,7 +73,10 @@ def read_uploads(files: list[tuple[str, bytes]]) -> tuple[list[tuple[str, GoalDo
         if not data:
             problems.append(f"{name}：文件是空的")
             continue
-        docs, trouble = (_sheet_documents if suffix == ".xlsx" else _json_documents)(name, data)
+        if suffix == ".xlsx":
+            docs, trouble = _sheet_documents(name, data, limits)
+        else:
+            docs, trouble = _json_documents(name, data)
         found += [(name, d) for d in docs]
         problems += trouble
     return found, problems
@@ -106,10 +113,10 @@ def review_page(request: Request):
 @router.post("/review", response_class=HTMLResponse)
 def review_upload(request: Request,
                   files: Annotated[list[UploadFile] | None, File(description="填好的模板或 JSON")] = None):
-    uploads = [(Path(f.filename or "").name, f.file.read()) for f in files or [] if f.filename]
+    uploads = [(upload_name(f.filename), f.file.read()) for f in files or [] if f.filename]
     if not uploads:
         raise InvalidInput("没有收到文件：请选择一个或多个填好的模板（.xlsx）或 JSON 文档后再上传")
-    docs, problems = read_uploads(uploads)
+    docs, problems = read_uploads(uploads, limits=SheetLimits.from_settings(request.app.state.settings, upload=True))
     entries = review(request, docs)
     return render(request, "review.html", report_context(request, entries, problems), fragment="_report.html")
 
