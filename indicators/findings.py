@@ -94,6 +94,26 @@ _CODES = (
     FindingCode("DRAFT_DIRECTION_UNCERTAIN", "info", "相关性", "支出方向待确认", "起草时推断的支出方向把握不大"),
     FindingCode("DRAFT_ESTIMATE", "warning", "细化量化", "指标值为参考值",
                 "起草时取自指标库常见值或由预算和单位成本推算的数值，不是部门填报的数字，需核定"),
+    # monitoring during the year (关注 is reported as info, 预警 as warning)
+    FindingCode("MON_SPEND_LAG", "warning", "运行监控", "支出进度落后",
+                "支出进度落后时间进度 20 个百分点以上为预警，10-20 个百分点为关注"),
+    FindingCode("MON_OUTPUT_LAG", "warning", "运行监控", "指标完成进度落后",
+                "指标完成进度（实际值 ÷ 指标值）落后时间进度 20 个百分点以上为预警，10-20 个百分点为关注"),
+    FindingCode("MON_LIMIT_EXCEEDED", "warning", "运行监控", "已超过指标上限",
+                "≤ 类指标（成本、时长、事故数）的实际值已超过指标值，或已过完成时限仍未完成"),
+    FindingCode("MON_DATE_OUTSIDE_YEAR", "info", "运行监控", "监控日期不在预算年度内",
+                "监控日期不在项目的预算年度内，时间进度按 0 或 100% 计"),
+    FindingCode("SPEND_OVER_BUDGET", "warning", "运行监控", "支出超过预算", "已支出金额超过项目预算"),
+    FindingCode("ACTUAL_UNREADABLE", "warning", "运行监控", "实际值无法比较",
+                "实际值不是数值、日期或 达成/部分达成/未达成，或单位与指标值不一致，无法与指标值比较"),
+    # self-evaluation after the year (财预〔2020〕10号)
+    FindingCode("EVAL_REASON_MISSING", "warning", "绩效自评", "未完成目标未说明原因",
+                "指标未达到目标值，但没有说明偏差原因"),
+    FindingCode("EVAL_ACTUAL_MISSING", "warning", "绩效自评", "缺少实际完成值", "指标没有填写实际完成值，按 0 分计"),
+    FindingCode("EVAL_LEVEL_UNKNOWN", "warning", "绩效自评", "指标维度无法识别",
+                "指标的一级指标不是产出、成本、效益或满意度，未计入评分"),
+    FindingCode("EVAL_NO_INDICATORS", "warning", "绩效自评", "没有可评分的指标",
+                "文档没有产出、效益或满意度指标，只能按预算执行率计分"),
 )
 
 REGISTRY: dict[str, FindingCode] = {c.code: c for c in _CODES}
