@@ -26,7 +26,7 @@ def library_rows(lib: Library) -> LibraryRows:
                       formula=i.formula, unit=i.unit, operator=i.operator, typical=i.typical, basis=i.basis,
                       source=i.source, aliases=list(i.aliases), common=i.common, cost_low=i.cost_low,
                       cost_high=i.cost_high, status=i.status, superseded_by=i.superseded_by,
-                      direction_code=i.direction_code)
+                      source_doc=i.source_doc, effective_from=i.effective_from, direction_code=i.direction_code)
         for i in lib.indicators
     ]
     return rows

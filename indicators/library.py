@@ -18,6 +18,8 @@ import yaml
 
 from indicators.framework import BASES, LEVEL1_OF, LEVELS, canonical_level2, unit_fits
 
+_DATE = re.compile(r"(?:19|20)\d{2}-(?:0[1-9]|1[0-2])(?:-(?:0[1-9]|[12]\d|3[01]))?")
+
 LIBRARY_DIR = Path(__file__).parent / "library"
 # The 支出功能分类 款/项 codes directions may cite, with names and sources: a data file beside the
 # category files (not a category itself). A library directory without one uses the built-in file.
@@ -62,6 +64,8 @@ class IndicatorRecord:
     cost_high: float | None = None
     status: str = "active"
     superseded_by: str | None = None
+    source_doc: str = ""        # the document (文号) a concrete national figure in def/typical comes from
+    effective_from: str = ""    # when that figure takes effect: YYYY-MM-DD or YYYY-MM
 
 
 @dataclass
@@ -163,8 +167,14 @@ def _parse_indicator(raw: dict, d: DirectionRecord, where: str, problems: list[s
         aliases = []
     aliases = [str(a) for a in aliases]
     low, high = _range(raw.get("cost_range"), f"{where} ({name})", problems)
+    source_doc, effective_from = _text(raw.get("source_doc")), _text(raw.get("effective_from"))
+    if effective_from and not _DATE.fullmatch(effective_from):
+        problems.append(f"{where} ({name}): effective_from {effective_from!r} must be a date such as 2025-03-01")
+    if bool(source_doc) != bool(effective_from):
+        problems.append(f"{where} ({name}): a sourced figure needs both source_doc (文号) and effective_from")
     unknown = set(raw) - {"id", "name", "l1", "l2", "op", "unit", "def", "formula", "typical", "basis",
-                          "source", "aliases", "cost_range", "status", "superseded_by"}
+                          "source", "aliases", "cost_range", "status", "superseded_by", "source_doc",
+                          "effective_from"}
     if unknown:
         problems.append(f"{where} ({name}): unknown key(s) {sorted(unknown)}; see indicators/library/README.md")
     if len(problems) > before:
@@ -177,6 +187,7 @@ def _parse_indicator(raw: dict, d: DirectionRecord, where: str, problems: list[s
         formula=formula, typical=_text(raw.get("typical")), aliases=tuple(a.strip() for a in aliases),
         common=d.common, cost_low=low, cost_high=high,
         status=_text(raw.get("status")) or "active", superseded_by=_text(raw.get("superseded_by")) or None,
+        source_doc=source_doc, effective_from=effective_from,
     )
 
 

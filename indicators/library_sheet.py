@@ -30,6 +30,7 @@ COLUMNS: list[tuple[str, str]] = [
     ("formula", "计算公式"), ("unit", "计量单位"), ("operator", "指标方向"), ("typical", "参考值"),
     ("basis", "取值依据"), ("source", "数据来源"), ("aliases", "别名"), ("common", "共性指标"),
     ("cost_low", "单位成本下限"), ("cost_high", "单位成本上限"), ("status", "状态"), ("superseded_by", "替代指标"),
+    ("source_doc", "依据文号"), ("effective_from", "施行日期"),
 ]
 REQUIRED = ("category", "subcategory", "direction", "level2", "name", "explanation")
 HEADER_OF = dict(COLUMNS)
@@ -204,7 +205,8 @@ def rows_from_file(path: Path, session: Session) -> store.LibraryRows:
             formula=v.get("formula", ""), unit=v.get("unit", ""), operator=v["operator"],
             typical=v.get("typical", ""), basis=v.get("basis", ""), source=v.get("source", ""),
             aliases=v["aliases"], common=v["common"], cost_low=v["cost_low"], cost_high=v["cost_high"],
-            status=v["status"], superseded_by=v.get("superseded_by") or None, direction_code=dcode))
+            status=v["status"], superseded_by=v.get("superseded_by") or None, source_doc=v.get("source_doc", ""),
+            effective_from=v.get("effective_from", ""), direction_code=dcode))
     if problems:
         raise InvalidInput(f"{path.name}：有 {len(problems)} 处问题，未导入任何指标", details=problems)
     out.categories, out.subcategories, out.directions = list(cats.values()), list(subs.values()), list(dirs.values())

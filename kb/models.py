@@ -61,6 +61,8 @@ class IndicatorBase(SQLModel):
     cost_high: float | None = None
     status: str = Field(default="active", index=True, max_length=16)
     superseded_by: str | None = Field(default=None, max_length=32)
+    source_doc: str = Field(default="", max_length=200, description="文号 of the document a national figure comes from")
+    effective_from: str = Field(default="", max_length=10, description="when that figure takes effect (YYYY-MM-DD)")
     direction_code: str = Field(foreign_key="direction.code", index=True, max_length=24)
 
 

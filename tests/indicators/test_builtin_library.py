@@ -251,3 +251,12 @@ def test_validator_catches_unknown_and_cross_class_codes():
     problems = function_code_problems([unknown, foreign, insurance], table)
     assert len(problems) == 2
     assert "not in function_codes.yaml" in problems[0] and "outside class 210" in problems[1]
+
+
+def test_a_sourced_figure_needs_its_document_and_date(tmp_path):
+    def with_fact(fact: str):
+        return problems_for(tmp_path, [GOOD_ROWS[0].removesuffix("}") + ", " + fact + "}", *GOOD_ROWS[1:]])
+
+    assert with_fact('source_doc: 财教〔2024〕10号, effective_from: "2025-03-01"') == []
+    assert any("effective_from" in p for p in with_fact("source_doc: 财教〔2024〕10号"))
+    assert any("must be a date" in p for p in with_fact("source_doc: 财教〔2024〕10号, effective_from: 2025年春"))
