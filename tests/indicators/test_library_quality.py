@@ -1,0 +1,52 @@
+"""Quality rules the built-in library follows, on merit rather than by count (DOMAIN.md; issue of the
+library in the budget system's terms): each rule names the indicators that break it."""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+from functools import lru_cache
+
+from indicators.library import load_library
+from indicators.values import parse_unit
+
+# the audited, inspected and regulated are not a programme's service recipients (screened patients are)
+REGULATED = re.compile(r"被审计|被检查|被监管|被执法|被处罚|被督查|被巡查|监管对象|执法对象|检查对象|受审"
+                       r"|受检(?:企业|单位|机构|对象|商户|经营|场所)|违法")
+POSITIVE_RATE = re.compile(r"(?:达标|合格|合规|执行|覆盖|完成|利用|处理|处置|落实|规范|到位|及时|知晓|使用|回收)率$")
+BUDGET_ONLY = re.compile(r"^[≤<]?\s*(?:年度|本年度|项目)?(?:预算|预算批复|批复预算|预算安排)数?$")
+
+
+@lru_cache(maxsize=1)
+def active():
+    return [i for i in load_library().indicators if i.status == "active"]
+
+
+def offenders(rule) -> list[str]:
+    return [f"{i.code} {i.name}" for i in active() if rule(i)]
+
+
+def test_satisfaction_is_never_asked_of_regulated_or_audited_parties():
+    assert offenders(lambda i: i.level2 == "服务对象满意度指标" and REGULATED.search(i.name)) == []
+
+
+def test_social_and_ecological_costs_are_side_effects_not_compliance_rates():
+    assert offenders(lambda i: i.level2 in ("社会成本指标", "生态环境成本指标") and POSITIVE_RATE.search(i.name)) == []
+
+
+def test_money_is_not_an_output_quantity():
+    assert offenders(lambda i: i.level2 == "数量指标" and parse_unit(i.unit).kind == "money") == []
+
+
+def test_a_cost_indicator_is_a_cost_not_the_budget_restated():
+    assert offenders(lambda i: i.level2 == "经济成本指标" and BUDGET_ONLY.match(i.typical.replace(" ", ""))
+                     and not parse_unit(i.unit).per) == []
+
+
+def test_lasting_effects_are_not_satisfaction():
+    assert offenders(lambda i: i.level2 == "可持续影响指标" and "满意" in i.name) == []
+
+
+def test_directions_carry_between_10_and_30_indicators():
+    counts = Counter(i.direction_code for i in active())
+    assert {code: n for code, n in counts.items() if not 10 <= n <= 30} == {}
