@@ -46,7 +46,7 @@ def _value(value: object) -> object:
     if value is None:
         return None
     if isinstance(value, bool) or not isinstance(value, str | int | float):
-        raise ValueError("value must be a number or text such as 95, \"≥95%\" or \"优/良/中/差\"")
+        raise ValueError("指标值应为数字或文字，如 95、\"≥95%\" 或 \"优/良/中/差\"")
     return value.strip() if isinstance(value, str) else value
 
 
@@ -100,7 +100,7 @@ class Project(BaseModel):
         if isinstance(value, str):
             key = normalize_text(value).replace(" ", "").lower()
             if key not in BUDGET_UNITS:
-                raise ValueError(f"budget_unit {value!r} is not known; use 元, 万元 or 亿元")
+                raise ValueError(f"预算金额单位『{value}』无法识别；请填写 元、万元 或 亿元")
             return BUDGET_UNITS[key]
         return value
 
@@ -108,14 +108,14 @@ class Project(BaseModel):
     @classmethod
     def _budget(cls, value: object) -> object:
         if isinstance(value, bool):
-            raise ValueError("budget must be a number such as 860, not true/false")
+            raise ValueError("预算金额应为数字，如 860，而不是 是/否")
         if isinstance(value, str):
             text = re.sub(r"(亿元|万元|元|亿|万)\s*$", "", normalize_text(value).replace(" ", ""))
             if not text:
                 return None
             number = parse_number(text)
             if number is None:
-                raise ValueError(f"budget {value!r} is not a number; write the amount, e.g. 860 (万元)")
+                raise ValueError(f"预算金额『{value}』不是数字；请填写金额，如 860（万元）")
             return number
         return value
 
@@ -131,7 +131,7 @@ class Project(BaseModel):
     @classmethod
     def _year(cls, value: object) -> object:
         if isinstance(value, bool):
-            raise ValueError("year must be a number such as 2025, not true/false")
+            raise ValueError("预算年度应为数字，如 2025")
         if isinstance(value, str):
             text = normalize_text(value).replace(" ", "").removesuffix("年度").removesuffix("年")
             return text or None
@@ -141,7 +141,7 @@ class Project(BaseModel):
     @classmethod
     def _name(cls, value: object) -> object:
         if value is None:
-            raise ValueError("the project name is required, e.g. 普惠性幼儿园生均公用经费补助")
+            raise ValueError("缺少项目名称，如 普惠性幼儿园生均公用经费补助")
         return value
 
     @property
@@ -166,7 +166,7 @@ class GoalIndicator(BaseModel):
     @classmethod
     def _limit(cls, value: object) -> object:
         if isinstance(value, str) and len(value) > 500:
-            raise ValueError("at most 500 characters; state the target, e.g. ≥95%")
+            raise ValueError("最多 500 个字；请写明目标值，如 ≥95%")
         return value
 
     @property
