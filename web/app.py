@@ -13,7 +13,7 @@ from kb.db import create_schema, get_engine
 from kb.errors import NotReady
 from kb.settings import Settings, get_settings
 from search.service import SearchService
-from web import api, api_goals, errors, guards, pages
+from web import api, api_cycle, api_goals, errors, guards, pages
 
 log = logging.getLogger("kb.web")
 HERE = Path(__file__).parent
@@ -53,6 +53,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.add_middleware(guards.SecurityHeaders)  # outermost: on every response, 413s included
     app.include_router(api.router)
     app.include_router(api_goals.router)
+    app.include_router(api_cycle.router)
     pages.include_routers(app)  # /static and the htmx pages
 
     @app.get("/health", tags=["meta"])
