@@ -383,8 +383,17 @@ def _documents_from_json(data: object, name: str, problems: list[CellProblem], s
 
 
 def read_goal_batch(path: str | Path) -> list[GoalDocument]:
+    """Every goal document of a file or folder (see `read_goal_batch_partial`); GoalSheetError on any problem."""
+    docs, problems = read_goal_batch_partial(path)
+    if problems:
+        raise GoalSheetError(problems)
+    return docs
+
+
+def read_goal_batch_partial(path: str | Path) -> tuple[list[GoalDocument], list[CellProblem]]:
     """Goal documents from a .json file (one document, a list, or {"documents": […]}), a .jsonl file
-    (one per line), an .xlsx workbook, or a folder holding such files (read in name order)."""
+    (one per line), an .xlsx workbook, or a folder holding such files (read in name order), and the
+    problems of the files, lines and sheets that could not be read: one bad item never hides the rest."""
     path = Path(path)
     if not path.exists():
         raise GoalSheetError([CellProblem(str(path), "", "", "文件或文件夹不存在")])
@@ -415,9 +424,7 @@ def read_goal_batch(path: str | Path) -> list[GoalDocument]:
             _parse_json(text, f.name, problems, docs)
         else:
             problems.append(CellProblem(f.name, "", "", "只能读取 .json、.jsonl 或 .xlsx 文件"))
-    if problems:
-        raise GoalSheetError(problems)
-    return docs
+    return docs, problems
 
 
 def _parse_json(text: str, name: str, problems: list[CellProblem], docs: list, where: str = "") -> None:

@@ -129,9 +129,15 @@ def check(files: Annotated[list[Path], typer.Argument(help="JSON, JSON lines, a 
           xlsx: Annotated[Path | None, typer.Option(help="also write a summary workbook here")] = None) -> None:
     """Check one or more goal documents for quantifiability, completeness and budget match."""
     from indicators.checker import check_goal
-    from indicators.goal_sheets import read_goal_batch, summary_workbook
+    from indicators.goal_sheets import read_goal_batch_partial, summary_workbook
 
-    documents = [doc for path in files for doc in read_goal_batch(path)]
+    documents, problems = [], []
+    for path in files:
+        docs, trouble = read_goal_batch_partial(path)
+        documents += docs
+        problems += trouble
+    for p in problems:  # reported, and the rest is still checked
+        typer.secho(f"无法读取，已跳过：{p}", fg="red", err=True)
     service = _service()
     results = [(doc, check_goal(doc, service)) for doc in documents]
     if xlsx:
@@ -148,7 +154,10 @@ def check(files: Annotated[list[Path], typer.Argument(help="JSON, JSON lines, a 
             if f.suggestion:
                 _out(f"      → {f.suggestion}")
     if xlsx:
-        _out(f"summary written to {xlsx}")
+        _out(f"汇总表已写入 {xlsx}")
+    if problems:
+        typer.secho(f"已检查 {len(documents)} 个目标文档；{len(problems)} 处无法读取，见上方说明", fg="red", err=True)
+        raise typer.Exit(1)
 
 
 @app.command()

@@ -39,21 +39,22 @@ def get_engine(settings: Settings) -> Engine:
 # Columns added to existing tables after their first release: (table, column). `create_all`
 # creates missing tables but never alters existing ones, so a database made by an earlier
 # version gets these added (nullable, with the model's empty default) when it is opened.
-ADDED_COLUMNS = (("direction", "function_codes"),)
+ADDED_COLUMNS = (("direction", "function_codes", "[]"), ("indicator", "source_doc", ""),
+                 ("indicator", "effective_from", ""))
 
 
 def _add_missing_columns(engine: Engine) -> list[str]:
     inspector = inspect(engine)
     tables = set(inspector.get_table_names())
     added = []
-    for table, column in ADDED_COLUMNS:
+    for table, column, empty in ADDED_COLUMNS:
         if table not in tables or column in {c["name"] for c in inspector.get_columns(table)}:
             continue
         col = SQLModel.metadata.tables[table].columns[column]
         ddl = col.type.compile(dialect=engine.dialect)
         with engine.begin() as conn:
             conn.execute(text(f'ALTER TABLE "{table}" ADD COLUMN "{column}" {ddl}'))
-            conn.execute(text(f'UPDATE "{table}" SET "{column}" = \'[]\''))
+            conn.execute(text(f'UPDATE "{table}" SET "{column}" = :empty'), {"empty": empty})
         added.append(f"{table}.{column}")
     return added
 

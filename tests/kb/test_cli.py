@@ -98,6 +98,20 @@ def test_check_of_malformed_json_says_where(data_dir, tmp_path):
     assert result.exit_code == 1 and "bad.json" in result.output
 
 
+def test_one_bad_line_or_file_is_reported_and_the_rest_still_checked(data_dir, tmp_path):
+    folder = tmp_path / "season"
+    folder.mkdir()
+    other = {**DOC, "project": {**DOC["project"], "name": "第二个项目"}}
+    (folder / "a.jsonl").write_text("\n".join([json.dumps(DOC, ensure_ascii=False), "{broken",
+                                                json.dumps(other, ensure_ascii=False)]), encoding="utf-8")
+    (folder / "b.json").write_text("{not json", encoding="utf-8")
+    result = runner.invoke(app, ["check", str(folder)])
+    assert result.exit_code == 1
+    assert "【城市路灯维护】" in result.output and "【第二个项目】" in result.output
+    assert "a.jsonl 第2行" in result.output and "b.json" in result.output
+    assert "已检查 2 个目标文档" in result.output
+
+
 def test_draft_prints_a_goal_covering_every_dimension(data_dir):
     result = runner.invoke(app, ["draft", "--name", "农村学生营养午餐补助", "--budget", "300", "--json"])
     assert result.exit_code == 0, result.output
