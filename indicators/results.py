@@ -10,6 +10,7 @@ practice by default: 中 loses 10%, 差 gets none, 优 and 良 unchanged.
 
 from __future__ import annotations
 
+import bisect
 import math
 from typing import Literal
 
@@ -101,7 +102,8 @@ class ResultsSummary(BaseModel):
 
 def ranks(scores: list[float]) -> list[int]:
     """Competition ranks by score, highest first; equal scores share the better rank (1, 2, 2, 4)."""
-    return [1 + sum(other > s for other in scores) for s in scores]
+    ordered = sorted(scores)
+    return [1 + len(ordered) - bisect.bisect_right(ordered, s) for s in scores]
 
 
 def rank_grade(rank: int, count: int, quotas: dict[str, float]) -> Grade:
