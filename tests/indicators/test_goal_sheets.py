@@ -156,3 +156,18 @@ def test_summary_workbook_lists_projects_then_findings():
     assert rows[1][7] >= 1   # GOAL_MISSING is an error
     codes = [r[2] for r in details.iter_rows(min_row=2, values_only=True)]
     assert "GOAL_MISSING" in codes and len(codes) == sum(len(r.findings) for _, r in results)
+
+
+@pytest.mark.parametrize(("label", "amount", "budget", "unit"), [
+    ("年度资金总额：", "16", 16, "万元"), ("项目资金（万元）", "250", 250, "万元"), ("申报金额（元）", "1681680", 1681680, "元"),
+])
+def test_real_form_labels_are_read_as_the_budget(label, amount, budget, unit):
+    wb = Workbook()
+    ws = wb.active
+    rows = [("项目名称", "城区路灯维护"), (label, amount), ("年度绩效目标", "维修路灯3200盏。"), (), ()]
+    for r in rows:
+        ws.append(list(r))
+    ws.append(["一级指标", "二级指标", "三级指标", "指标值", "计量单位"])
+    ws.append(["产出指标", "数量指标", "维修路灯盏数", "3200", "盏"])
+    (doc,) = read_goal_workbook(workbook_bytes(wb))
+    assert (doc.project.budget, doc.project.budget_unit) == (budget, unit)
