@@ -29,6 +29,7 @@ DEFAULT_BANDS: dict[str, float] = {"优": 90.0, "良": 80.0, "中": 60.0}
 DEFAULT_SHARES: dict[str, float] = {"达成": 1.0, "部分达成": 0.7, "未达成": 0.3}
 BandGrade = Literal["优", "良", "中"]
 Verdict = Literal["达成", "部分达成", "未达成"]
+MIN_BUDGET = 1e-6   # a budget below this is no budget: a rate against it would be meaningless
 
 
 def only_known(model: type[BaseModel], data: object) -> object:
@@ -242,7 +243,7 @@ def _item(row: Row, actual: Actual | None, dim: str, share: float, year: int, ru
 
 def _execution(doc: GoalDocument, spent: float, weight: float, add) -> BudgetExecution:
     p = doc.project
-    if not p.budget:
+    if not p.budget or p.budget < MIN_BUDGET:
         add("BUDGET_MISSING", "没有填写项目预算金额，无法计算预算执行率，该项按 0 分计",
             suggestion=f"在 project.budget 填写预算金额（单位 {p.budget_unit}）")
         return BudgetExecution(rate=None, points=0.0, max=weight)

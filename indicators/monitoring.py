@@ -34,6 +34,7 @@ from indicators.values import fmt
 
 Status = Literal["正常", "关注", "预警"]
 STATUS_RANK = {"正常": 0, "关注": 1, "预警": 2}
+MIN_BUDGET = 1e-6   # a budget below this is no budget: progress against it would be meaningless
 
 
 class MonitorRules(BaseModel):
@@ -130,7 +131,7 @@ def monitor(doc: GoalDocument, as_of: date, spent: float, actuals: list[Actual],
 def _spending(doc: GoalDocument, as_of: date, spent: float, elapsed: float, rules: MonitorRules,
               findings: _Findings) -> tuple[float | None, Status | None]:
     p = doc.project
-    if not p.budget:
+    if not p.budget or p.budget < MIN_BUDGET:
         findings.add("BUDGET_MISSING", "没有填写项目预算金额，无法计算支出进度",
                      suggestion=f"在 project.budget 填写预算金额（单位 {p.budget_unit}）")
         return None, None
