@@ -225,8 +225,9 @@ def read_actual(row: Row, actual: Actual, year: int, *, tolerance: float = 0.01,
         start = date(year, 1, 1)
         allowed, taken = (deadline - start).days + 1, (when - start).days + 1
         return Reading(how, max(0.0, min(1.0, allowed / taken)) if taken > 0 else 0.0, False, when=when)
-    parsed = parse_target(actual.value, "", row.raw.unit)
-    amount, unit = base_amount(parsed, row.raw.unit)
+    # a bare number is in the target's unit, whether the table put it in the unit cell or in the value
+    parsed = parse_target(actual.value, "", row.unit.text)
+    amount, unit = base_amount(parsed, row.unit.text)
     if amount is None and _ZERO.fullmatch(normalize_text(text).strip()):
         amount, unit = 0.0, row.unit   # 无, 零, 未发生: none of what is counted
     if amount is None:
@@ -269,7 +270,7 @@ def shown(row: Row, actual: Actual) -> str:
     """An actual as messages show it: with the row's unit when the user wrote a bare number."""
     text = actual.text
     if re.fullmatch(r"[-+]?\d+(?:\.\d+)?", text) and row.unit.text:
-        return f"{text}{unit_label(row.raw.unit)}"
+        return f"{text}{unit_label(row.unit.text)}"
     return text
 
 

@@ -128,6 +128,18 @@ def test_deadline_missed_scores_days_allowed_over_days_taken():
     assert items(result)[2].points == 13.40 and not items(result)[2].achieved
 
 
+def test_a_bare_actual_is_read_in_the_unit_the_target_was_written_in():
+    doc = greening()
+    doc["indicators"][3].update(value="≤28.40万元", unit="", name="绿化工程总成本")
+    result = evaluate(GoalDocument.model_validate(doc), 400,
+                      actuals(2000, "96%", "2025年10月20日", 30, "100", "达成", reasons={3: "苗木涨价"}))
+    # 30 (万元) against ≤ 28.40 万元: 28.4/30 = 0.946667 × 14.0625 = 13.3125
+    assert items(result)[3].ratio == 0.9467 and items(result)[3].points == 13.31
+    same = evaluate(GoalDocument.model_validate(doc), 400,
+                    actuals(2000, "96%", "2025年10月20日", "300000元", "100", "达成", reasons={3: "苗木涨价"}))
+    assert items(same)[3].points == 13.31
+
+
 def test_missing_and_unreadable_actuals_score_zero_with_a_finding():
     result = evaluate(GREENING, 400, actuals(None, "很多", "2025年10月20日", 1450, "100", "达成"))
     got = items(result)
