@@ -15,7 +15,7 @@ import typer
 from kb.errors import KBError
 from kb.settings import get_settings
 
-app = typer.Typer(help="绩效指标知识库: indicator library, hybrid search, goal checking and drafting.",
+app = typer.Typer(help="绩效指标知识库：指标库、混合检索、绩效目标审核与起草。",
                   no_args_is_help=True, add_completion=False)
 
 
@@ -24,17 +24,20 @@ def _out(text: str = "") -> None:
 
 
 def friendly(fn):
-    """Turn domain errors into a message and exit code 1 instead of a traceback."""
+    """Turn domain errors into a Chinese message and exit code 1 instead of a traceback."""
     @wraps(fn)
     def wrapper(*args, **kwargs):
         try:
             return fn(*args, **kwargs)
         except KBError as exc:
-            typer.secho(f"error: {exc.message}", fg="red", err=True)
+            typer.secho(f"错误：{exc.message}", fg="red", err=True)
             for d in exc.details[:50]:
                 typer.echo(f"  - {d}", err=True)
             raise typer.Exit(1) from None
     return wrapper
+
+
+STAGES = {"tokenise": "分词", "embed": "向量化"}
 
 
 class _Bar:
@@ -48,7 +51,8 @@ class _Bar:
 
         bar = self.bars.get(stage)
         if bar is None:
-            bar = self.bars[stage] = tqdm(total=total, desc=stage, unit="item", file=sys.stderr, leave=True)
+            bar = self.bars[stage] = tqdm(total=total, desc=STAGES.get(stage, stage), unit="条", file=sys.stderr,
+                                          leave=True)
         bar.n = done
         bar.refresh()
         if done >= total:
@@ -74,49 +78,49 @@ def _initialise(builtin: bool = True):
 @app.command()
 @friendly
 def init() -> None:
-    """Create or upgrade the database, load the built-in library, build the search indexes."""
+    """创建或升级数据库，载入内置指标库，建立检索索引（可重复执行）。"""
     settings = get_settings()
     report = _initialise()
-    _out(f"data directory: {settings.data_dir}")
-    _out(f"library version {report.version}: {report.indicators} active indicators"
-         + (" (new version loaded)" if report.new_version else " (unchanged)"))
-    _out("search indexes " + (f"rebuilt ({report.embedded_now} passages embedded now)" if report.rebuilt_index
-                              else "up to date") + f"; took {sum(report.seconds.values()):.1f} s")
+    _out(f"数据目录：{settings.data_dir}")
+    _out(f"指标库第 {report.version} 版：{report.indicators} 个有效指标"
+         + ("（已载入新版本）" if report.new_version else "（无变化）"))
+    _out("检索索引" + (f"已重建（本次向量化 {report.embedded_now} 段文本）" if report.rebuilt_index
+                      else "已是最新") + f"；用时 {sum(report.seconds.values()):.1f} 秒")
 
 
 @app.command()
 @friendly
 def serve(host: str = "127.0.0.1", port: int = 8000) -> None:
-    """Start the web UI and the JSON API (initialises first if needed)."""
+    """启动网页界面和 JSON API（需要时先初始化）。"""
     import uvicorn
 
     from web.app import create_app
 
     _initialise()
-    _out(f"serving on http://{host}:{port}  (API docs at /docs)")
-    uvicorn.run(create_app(get_settings()), host=host, port=port, log_level="warning")
+    _out(f"服务已启动：http://{host}:{port}（API 文档见 /docs）")
+    uvicorn.run(create_app(get_settings()), host=host, port=port, log_level="info", access_log=True)
 
 
 @app.command()
 @friendly
-def search(query: str, k: Annotated[int, typer.Option("-k", help="how many hits")] = 10,
+def search(query: str, k: Annotated[int, typer.Option("-k", help="返回条数")] = 10,
            mode: str = "hybrid", as_json: Annotated[bool, typer.Option("--json")] = False,
            context: Annotated[str | None, typer.Option(
-               "--context", help="the project the indicator is for (name, description): fitting indicators first")]
+               "--context", help="指标所用于的项目（名称、概述）：适合该项目的指标排在前面")]
            = None) -> None:
-    """Print the best indicators for a query."""
+    """检索指标，列出最相关的结果。"""
     result = _service().query(query, k=k, mode=mode, context=context)
     if as_json:
         _out(json.dumps({"query": result.query, "total": result.total,
                          "hits": [h.model_dump() for h in result.hits]}, ensure_ascii=False, indent=1))
         return
-    _out(f"{result.total} matches for 「{result.query}」")
+    _out(f"「{result.query}」共 {result.total} 个匹配")
     for n, h in enumerate(result.hits, start=1):
         _out(f"{n:>2}. {h.name} [{h.unit or '定性'}]  {h.code}  {h.level1}/{h.level2}  "
              f"{h.category} › {h.subcategory} › {h.direction}  ({h.score:.3f})")
 
 
-REPLACE_HELP = "retire indicators of the imported categories that the file no longer has"
+REPLACE_HELP = "整表替换：所导入大类中文件里没有的指标将停用"
 
 
 SEVERITY_MARK = {"error": "✗", "warning": "!", "info": "·"}
@@ -124,10 +128,10 @@ SEVERITY_MARK = {"error": "✗", "warning": "!", "info": "·"}
 
 @app.command()
 @friendly
-def check(files: Annotated[list[Path], typer.Argument(help="JSON, JSON lines, a folder, or goal spreadsheets")],
+def check(files: Annotated[list[Path], typer.Argument(help="JSON、JSON lines、文件夹或绩效目标申报表（.xlsx）")],
           as_json: Annotated[bool, typer.Option("--json")] = False,
-          xlsx: Annotated[Path | None, typer.Option(help="also write a summary workbook here")] = None) -> None:
-    """Check one or more goal documents for quantifiability, completeness and budget match."""
+          xlsx: Annotated[Path | None, typer.Option(help="同时把审核汇总表写到这个文件")] = None) -> None:
+    """审核一个或多个绩效目标：完整性、细化量化、与预算的匹配。"""
     from indicators.checker import check_goal
     from indicators.goal_sheets import read_goal_batch_partial, summary_workbook
 
@@ -162,12 +166,12 @@ def check(files: Annotated[list[Path], typer.Argument(help="JSON, JSON lines, a 
 
 @app.command()
 @friendly
-def draft(name: Annotated[str, typer.Option("--name", help="project name")],
-          description: Annotated[str, typer.Option(help="what the project does")] = "",
-          budget: Annotated[float | None, typer.Option(help="budget in 万元")] = None,
-          direction: Annotated[str, typer.Option(help="spending direction name or code (inferred if omitted)")] = "",
+def draft(name: Annotated[str, typer.Option("--name", help="项目名称")],
+          description: Annotated[str, typer.Option(help="项目概述：做什么、做多少")] = "",
+          budget: Annotated[float | None, typer.Option(help="预算金额（万元）")] = None,
+          direction: Annotated[str, typer.Option(help="支出方向名称或编码（不填则自动推断）")] = "",
           as_json: Annotated[bool, typer.Option("--json")] = False) -> None:
-    """Print a drafted goal document for a project, built from the library."""
+    """按项目信息从指标库起草绩效目标。"""
     from pydantic import ValidationError
 
     from indicators.drafter import draft_goal
@@ -193,33 +197,32 @@ def draft(name: Annotated[str, typer.Option("--name", help="project name")],
 @app.command("import")
 @friendly
 def import_(path: Path, replace: Annotated[bool, typer.Option(help=REPLACE_HELP)] = False) -> None:
-    """Load a bureau's own indicator library from a spreadsheet (.xlsx) or CSV."""
+    """从 Excel（.xlsx）或 CSV 导入本地指标库。"""
     from indicators.library_sheet import import_library
 
     version = import_library(get_settings(), path, replace=replace)
     if version is None:
-        _out("nothing changed: the file matches the current library")
+        _out("没有变化：文件与当前指标库一致")
         return
-    _out(f"library version {version.number}: {version.added} added, {version.changed} changed, "
-         f"{version.retired} retired; {version.indicator_count} active indicators")
+    _out(f"指标库第 {version.number} 版：新增 {version.added}，修改 {version.changed}，"
+         f"停用 {version.retired}；有效指标 {version.indicator_count} 个")
     _initialise(builtin=False)
 
 
 @app.command("export")
 @friendly
 def export(path: Path) -> None:
-    """Write the library to a spreadsheet (.xlsx) or CSV."""
+    """把指标库导出为 Excel（.xlsx）或 CSV。"""
     from indicators.library_sheet import export_library
 
     count = export_library(get_settings(), path)
-    _out(f"wrote {count} indicators to {path}")
+    _out(f"已导出 {count} 个指标到 {path}")
 
 
 @app.command()
 @friendly
 def vectors() -> None:
-    """Rebuild the passage vectors shipped in the package for the built-in library
-    (only passages whose text changed are embedded again)."""
+    """重建随软件发布的内置指标库向量（只重新计算文本有变化的指标）。"""
     import tempfile
 
     from sqlmodel import Session
@@ -240,7 +243,7 @@ def vectors() -> None:
             texts = [passage_text(i) for i in store.all_indicators(session)]
         encoder = make_encoder(settings.encoder, settings.encoder_threads)
         where = ship_vectors(encoder, texts, cache_dir=settings.data_dir / "vectors")
-    _out(f"wrote {len(texts)} vectors to {where}")
+    _out(f"已写入 {len(texts)} 个向量到 {where}")
 
 
 def main() -> None:  # pragma: no cover

@@ -48,7 +48,7 @@ def test_export_and_import_round_trip(data_dir, tmp_path):
     out = tmp_path / "lib.csv"
     result = runner.invoke(app, ["export", str(out)])
     assert result.exit_code == 0, result.output
-    assert "wrote 21 indicators" in result.output and out.read_text(encoding="utf-8-sig").count("\n") == 22
+    assert "已导出 21 个指标" in result.output and out.read_text(encoding="utf-8-sig").count("\n") == 22
     result = runner.invoke(app, ["import", str(out)])
     assert result.exit_code == 0, result.output
 
