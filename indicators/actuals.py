@@ -116,7 +116,7 @@ def tier_verdict(target: Target, text: str) -> str | None:
     actual = re.sub(r"[\s。.!！]+", "", normalize_text(text)).lower()
     if not actual:
         return None
-    target_text = re.sub(r"\s+", "", target.text).lower()
+    target_text = re.sub(r"[\s。.!！]+", "", normalize_text(target.text)).lower()
     if actual == target_text:
         return "达成"
     labels = []
