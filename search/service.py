@@ -37,6 +37,7 @@ from search.dense import DenseIndex
 from search.encoders import Encoder, make_encoder
 from search.fusion import fuse
 from search.lexical import LexicalIndex
+from search.measures import KIND_BOOST, measure_kind
 from search.tokenize import Tokenizer
 
 MODES = ("hybrid", "lexical", "semantic")
@@ -252,6 +253,10 @@ class SearchService:
             fused = fuse(self.settings.fusion, lex, sem, weight=self.settings.fusion_weight, others=others)
         else:
             fused = lex or sem
+        kind = measure_kind(text) if mode == "hybrid" and fused else None
+        if kind:  # the kind of measure the name asks for (满意度, 成本, 及时率, 人数…)
+            best, values = max(fused.values()), self._fields[kind[0]]
+            fused = {i: s + KIND_BOOST * best * (values[i] == kind[1]) for i, s in fused.items()}
         if lift is not None and fused:
             if mode == "lexical":
                 fused = normalise(fused, 0.0)
