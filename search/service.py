@@ -109,11 +109,11 @@ class SearchService:
         with Session(engine) as session:
             version = store.current_version(session)
             if version is None:
-                raise NotReady("the knowledge base is empty: run `kb init` to load the built-in library")
+                raise NotReady("知识库还是空的：请先运行 `kb init` 载入内置指标库")
             encoder = make_encoder(settings.encoder, settings.encoder_threads)
             if not manifest_matches(manifest, version=version.number, encoder_id=encoder.id):
-                raise NotReady(f"the search indexes do not match library version {version.number} and encoder "
-                               f"{encoder.id}: run `kb init` to rebuild them")
+                raise NotReady(f"检索索引与指标库第 {version.number} 版或编码器 {encoder.id} 不一致："
+                               "请运行 `kb init` 重建索引")
             directions = [DirectionInfo(d.code, d.name, d.summary, s.name, c.name, c.common, tuple(d.keywords),
                                          tuple(d.function_codes or ()))
                           for d, s, c in store.all_directions(session)]
@@ -215,13 +215,13 @@ class SearchService:
         that kind of project belongs to, and the 共性指标; without it nothing changes."""
         text = normalize_text(query)
         if not text:
-            raise InvalidInput("the query is empty; type a few words, e.g. 学生资助 or 路灯亮灯率")
+            raise InvalidInput("检索词是空的；请输入几个词，如 学生资助 或 路灯亮灯率")
         if len(text) > MAX_QUERY_CHARS:
-            raise InvalidInput(f"the query has {len(text)} characters; keep it under {MAX_QUERY_CHARS}")
+            raise InvalidInput(f"检索词有 {len(text)} 个字，超过 {MAX_QUERY_CHARS} 字的上限；请缩短")
         if mode not in MODES:
-            raise InvalidInput(f"mode {mode!r} is not known; use one of {', '.join(MODES)}")
+            raise InvalidInput(f"检索方式 mode={mode!r} 无法识别；请用 {'、'.join(MODES)} 之一")
         if not 1 <= k <= 100:
-            raise InvalidInput(f"k of {k} is outside 1-100; ask for at most 100 hits")
+            raise InvalidInput(f"k={k} 超出 1-100 的范围；一次最多返回 100 条")
         if not any(ch.isalnum() for ch in text):  # punctuation only (，。！): nothing to match
             return SearchResult(query=text, total=0)
         mask = self._mask(filters or Filters())

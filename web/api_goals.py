@@ -73,8 +73,8 @@ def check_batch(request: Request, settings: SettingsDep,
     """Check many goal documents at once: `{"documents": [GoalDocument, …]}` → per-document results
     and a summary; a malformed document gets its own error entry."""
     if len(documents) > settings.max_batch:
-        raise InvalidInput(f"{len(documents)} documents is more than the {settings.max_batch} one batch takes; "
-                           "split them into smaller batches")
+        raise InvalidInput(f"一次提交了 {len(documents)} 份绩效目标，超过每批 {settings.max_batch} 份的上限；"
+                           "请分批提交")
     return check_many(documents, lookup_of(request))
 
 

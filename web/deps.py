@@ -33,7 +33,7 @@ def get_session(request: Request) -> Iterator[Session]:
 async def get_search(request: Request) -> SearchService:
     service = request.app.state.search
     if service is None:
-        raise NotReady(request.app.state.search_problem or "the search indexes are not loaded; run `kb init`")
+        raise NotReady(request.app.state.search_problem or "检索索引尚未载入；请运行 `kb init`")
     return service
 
 
@@ -49,13 +49,13 @@ async def get_filters(
     l1 = canonical_level1(level1) if level1 else None
     l2 = canonical_level2(level2) if level2 else None
     if level1 and l1 is None:
-        raise InvalidInput(f"level1 {level1!r} is not a level-1 indicator; "
-                           "use 产出指标, 成本指标, 效益指标 or 满意度指标")
+        raise InvalidInput(f"一级指标 level1={level1!r} 不在指标框架中；"
+                           "请用 产出指标、成本指标、效益指标 或 满意度指标")
     if function_code and not (function_code.isascii() and function_code.isdigit() and len(function_code) in (3, 5, 7)):
-        raise InvalidInput(f"function_code {function_code!r} is not a 支出功能分类 code; give a 类 (3 digits, "
-                           "e.g. 205), 款 (5 digits, e.g. 20502) or 项 (7 digits, e.g. 2050201)")
+        raise InvalidInput(f"function_code={function_code!r} 不是支出功能分类科目编码；请填写类（3 位，如 205）、"
+                           "款（5 位，如 20502）或项（7 位，如 2050201）")
     if level2 and l2 is None:
-        raise InvalidInput(f"level2 {level2!r} is not a level-2 indicator, e.g. 数量指标, 质量指标, 社会效益指标")
+        raise InvalidInput(f"二级指标 level2={level2!r} 不在指标框架中，例如 数量指标、质量指标、社会效益指标")
     return Filters(category=category or None, subcategory=subcategory or None, direction=direction or None,
                    level1=l1, level2=l2, function_code=function_code or None)
 

@@ -1,10 +1,12 @@
 """The `kb` command line, through typer's runner, on a real data directory."""
 
 import json
+import shutil
 
 import pytest
 from typer.testing import CliRunner
 
+from indicators.library import function_codes_file
 from kb.cli import app
 from kb.settings import get_settings
 from tests.conftest import FIXTURE_LIBRARY
@@ -41,7 +43,7 @@ def test_search_json(data_dir):
 
 def test_empty_query_is_a_clean_error(data_dir):
     result = runner.invoke(app, ["search", "  "])
-    assert result.exit_code == 1 and "query is empty" in result.output
+    assert result.exit_code == 1 and "检索词是空的" in result.output
 
 
 def test_export_and_import_round_trip(data_dir, tmp_path):
@@ -124,3 +126,20 @@ def test_draft_prints_a_goal_covering_every_dimension(data_dir):
 def test_draft_without_a_name_is_a_usage_error(data_dir):
     result = runner.invoke(app, ["draft", "--name", " "])
     assert result.exit_code == 1 and "project" in result.output
+
+
+def test_a_bad_library_file_is_a_message_not_a_traceback(tmp_path, monkeypatch):
+    library = tmp_path / "library"
+    library.mkdir()
+    (library / "999-test.yaml").write_text("category: 测试\ncode: \"999\"\nsubcategories: [oops\n", encoding="utf-8")
+    shutil.copy(function_codes_file(), library)
+    monkeypatch.setenv("KB_DATA_DIR", str(tmp_path / "data"))
+    monkeypatch.delenv("KB_DATABASE_URL", raising=False)
+    monkeypatch.setattr("indicators.library.LIBRARY_DIR", library)
+    get_settings.cache_clear()
+    try:
+        result = runner.invoke(app, ["init"])
+    finally:
+        get_settings.cache_clear()
+    assert result.exit_code == 1
+    assert "错误：" in result.output and "Traceback" not in result.output and "999-test.yaml" in result.output
