@@ -32,7 +32,7 @@ from pydantic import ValidationError
 from indicators.framework import BASES, LEVELS, OPERATORS
 from indicators.goals import CheckResult, GoalDocument
 from kb.errors import InvalidInput
-from kb.sheets import Sheet, SheetCell, SheetLimits, keep_text, read_workbook
+from kb.sheets import Sheet, SheetCell, SheetLimits, cell_text, keep_text, read_workbook
 from kb.text import normalize_text
 
 TITLE = "项目支出绩效目标申报表"
@@ -111,7 +111,7 @@ def _write_sheet(ws: Worksheet, doc: GoalDocument | None) -> None:
             continue
         ws.cell(row=row, column=1, value=label).fill = _LABEL_FILL
         ws.cell(row=row, column=1).font = Font(bold=True)
-        ws.cell(row=row, column=2, value=values[field])
+        ws.cell(row=row, column=2, value=cell_text(values[field]))
         if field in ("name", "department", "direction", "description", "goal"):
             ws.merge_cells(start_row=row, start_column=2, end_row=row, end_column=8)
             ws.cell(row=row, column=2).alignment = Alignment(wrap_text=True, vertical="top")
@@ -124,7 +124,7 @@ def _write_sheet(ws: Worksheet, doc: GoalDocument | None) -> None:
     for r, ind in enumerate(indicators, start=FIRST_ROW):
         for col, (field, _, _) in enumerate(COLUMNS, start=1):
             value = getattr(ind, field)
-            ws.cell(row=r, column=col, value=value if value not in ("", None) else None)
+            ws.cell(row=r, column=col, value=cell_text(value) if value not in ("", None) else None)
     last = FIRST_ROW + max(len(indicators), TEMPLATE_ROWS) - 1
     _validations(ws, last)
     for col, width in zip("ABCDEFGH", (12, 16, 30, 8, 12, 12, 28, 12), strict=True):
@@ -166,7 +166,7 @@ def _instructions(wb: Workbook) -> None:
 
 
 def _sheet_title(name: str, used: set[str]) -> str:
-    base = re.sub(r"[\\/*?:\[\]]", "", name).strip()[:28] or "项目"
+    base = re.sub(r"[\\/*?:\[\]]", "", cell_text(name)).strip()[:28] or "项目"
     title, n = base, 2
     while title in used:
         title, n = f"{base[:25]}({n})", n + 1
@@ -436,6 +436,9 @@ def _parse_json(text: str, name: str, problems: list[CellProblem], docs: list, w
         problems.append(CellProblem(name, where or f"第{exc.lineno}行第{exc.colno}列", "",
                                     f"不是有效的 JSON：{exc.msg}"))
         return
+    except RecursionError:
+        problems.append(CellProblem(name, where, "", "嵌套层数过多，不是目标文档；请上传导出的 JSON 文件"))
+        return
     docs += _documents_from_json(data, name, problems, where)
 
 
@@ -457,13 +460,14 @@ def summary_workbook(results: Iterable[tuple[GoalDocument, CheckResult]]) -> byt
     for doc, result in results:
         p = doc.project
         counts = [sum(f.severity == s for f in result.findings) for s in ("error", "warning", "info")]
-        summary.append([p.name, p.department, p.direction, p.budget, p.budget_unit, result.score, result.grade,
-                        *counts])
+        summary.append([cell_text(v) for v in (p.name, p.department, p.direction, p.budget, p.budget_unit,
+                                               result.score, result.grade, *counts)])
         for f in result.findings:
             name = doc.indicators[f.indicator].name if f.indicator is not None and f.indicator < len(
                 doc.indicators) else ""
-            details.append([p.name, SEVERITY_NAMES[f.severity], f.code,
-                            None if f.indicator is None else f.indicator + 1, name, f.message, f.suggestion])
+            details.append([cell_text(v) for v in (p.name, SEVERITY_NAMES[f.severity], f.code,
+                                                   None if f.indicator is None else f.indicator + 1, name,
+                                                   f.message, f.suggestion)])
     for ws, widths in ((summary, (30, 20, 18, 12, 10, 8, 8, 8, 8, 8)), (details, (30, 8, 28, 10, 24, 60, 60))):
         for col, width in enumerate(widths, start=1):
             ws.column_dimensions[get_column_letter(col)].width = width

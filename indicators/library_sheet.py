@@ -65,14 +65,14 @@ def _parse_rows(path: Path) -> list[_Row]:
     return rows
 
 
-# Stored exactly as written (export → import changes nothing); the other columns are choices
-# from a fixed list, read in their normalised form.
-AS_WRITTEN = frozenset({"category", "subcategory", "direction", "name", "explanation", "formula", "unit",
-                        "typical", "source", "aliases"})
+# Codes, numbers and choices from a fixed list are read in their normalised form; every other
+# column is text, stored exactly as written (export → import changes nothing).
+NORMALISED = frozenset({"code", "category_code", "subcategory_code", "direction_code", "level1", "level2",
+                        "operator", "basis", "common", "cost_low", "cost_high", "status", "superseded_by"})
 
 
 def _as_written(field: str, cell: str) -> str:
-    return cell.strip() if field in AS_WRITTEN else normalize_text(cell)
+    return normalize_text(cell) if field in NORMALISED else cell.strip()
 
 
 def _number(value: str, where: str, problems: list[str]) -> float | None:

@@ -267,6 +267,15 @@ def _read_sheet(ws, used: tuple[int, int], formats: bool) -> Sheet:
     return sheet
 
 
+_UNWRITABLE = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff]")
+
+
+def cell_text(value):
+    """A value as a worksheet can hold it: control characters XML 1.0 cannot carry (NUL, \\x01…)
+    and lone surrogates are dropped from text; other values are unchanged."""
+    return _UNWRITABLE.sub("", value) if isinstance(value, str) else value
+
+
 def keep_text(ws) -> None:
     """Every text cell of a worksheet being written stays text: openpyxl would store "=100%" or
     "=HYPERLINK(…)" as a formula (and "#N/A" as an error); a spreadsheet program then runs it."""

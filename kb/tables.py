@@ -8,7 +8,7 @@ from pathlib import Path
 
 from kb.errors import InvalidInput, TooLarge
 from kb.settings import get_settings
-from kb.sheets import SheetLimits, keep_text, read_workbook
+from kb.sheets import SheetLimits, cell_text, keep_text, read_workbook
 
 SUFFIXES = (".xlsx", ".csv")
 
@@ -101,8 +101,8 @@ def write_table(path: Path, header: list[str], rows: list[list], *, sheet: str =
     if suffix == ".csv":
         with path.open("w", encoding="utf-8-sig", newline="") as f:
             writer = csv.writer(f)
-            writer.writerow([escape_formula(h) for h in header])
-            writer.writerows([escape_formula(v) for v in row] for row in rows)
+            writer.writerow([cell_text(escape_formula(h)) for h in header])
+            writer.writerows([cell_text(escape_formula(v)) for v in row] for row in rows)
         return
     from openpyxl import Workbook
     from openpyxl.styles import Font
@@ -110,11 +110,11 @@ def write_table(path: Path, header: list[str], rows: list[list], *, sheet: str =
     wb = Workbook(write_only=False)
     ws = wb.active
     ws.title = sheet
-    ws.append(header)
+    ws.append([cell_text(h) for h in header])
     for cell in ws[1]:
         cell.font = Font(bold=True)
     for row in rows:
-        ws.append(row)
+        ws.append([cell_text(v) for v in row])
     keep_text(ws)
     ws.freeze_panes = "A2"
     wb.save(path)

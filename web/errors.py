@@ -131,10 +131,17 @@ def install(app: FastAPI) -> None:
         message = exc.detail if isinstance(exc.detail, str) else "request failed"
         if exc.status_code == 404 and message == "Not Found":
             message = f"nothing at {request.url.path}; the API lives under /api/v1 (see /docs)"
+        if exc.status_code == 400 and message == "There was an error parsing the body":
+            message = "请求体无法解析（JSON 嵌套过深、表单或上传格式有误）；请检查后重新提交"
         if exc.status_code == 405:
             allowed = (exc.headers or {}).get("Allow", "")
             message = f"{request.method} 不适用于 {request.url.path}；可用的方法：{allowed or '无'}"
         return error_response(request, exc.status_code, message, headers=exc.headers)
+
+    @app.exception_handler(RecursionError)
+    async def _too_deep(request: Request, exc: RecursionError):
+        return error_response(request, 422, "输入的数据嵌套层数过多（如成千上万层的 [[[…]]]），不是目标文档；"
+                                            "请检查后重新提交")
 
     @app.exception_handler(Exception)
     async def _unexpected(request: Request, exc: Exception):

@@ -145,6 +145,12 @@ def _walk(value, path: str) -> tuple[str, str] | None:
     return None
 
 
+def text_problem(data) -> str | None:
+    """What is wrong with parsed JSON data (an uploaded file's), in the words of the 422, or None."""
+    found = _walk(data, "")
+    return f"字段 {found[0]} 含有{found[1]}；请删除该字符后重新提交" if found else None
+
+
 def _json_problem(body: bytes) -> str | None:
     if not _JSON_SUSPECT.search(body):
         return None
@@ -152,8 +158,7 @@ def _json_problem(body: bytes) -> str | None:
         data = json.loads(body)
     except (ValueError, RecursionError):
         return None  # not JSON: the route's validation says so
-    found = _walk(data, "")
-    return f"字段 {found[0]} 含有{found[1]}；请删除该字符后重新提交" if found else None
+    return text_problem(data)
 
 
 def _form_problem(body: bytes) -> str | None:

@@ -17,6 +17,7 @@ from indicators.goals import BUDGET_SCALE, GoalDocument
 from kb.errors import InvalidInput, KBError
 from kb.sheets import SheetLimits
 from web.deps import upload_name
+from web.guards import text_problem
 from web.pages import attachment, render, search_problem
 from web.pages_forms import describe_errors, raw_from_doc
 
@@ -34,6 +35,11 @@ def _json_documents(name: str, data: bytes) -> tuple[list, list[str]]:
         return [], [f"{name}：不是 UTF-8 编码的文本；请另存为 UTF-8 后重新上传"]
     except json.JSONDecodeError as exc:
         return [], [f"{name}：不是有效的 JSON（第 {exc.lineno} 行第 {exc.colno} 列附近：{exc.msg}）"]
+    except RecursionError:
+        return [], [f"{name}：嵌套层数过多，不是目标文档；请上传导出的 JSON 文件"]
+    problem = text_problem(payload)
+    if problem:
+        return [], [f"{name}：{problem}"]
     if isinstance(payload, dict) and isinstance(payload.get("documents"), list):
         payload = payload["documents"]
     items = payload if isinstance(payload, list) else [payload]
@@ -132,7 +138,7 @@ def review_export(request: Request, docs: Annotated[str, Form()]) -> Response:
     try:
         items = json.loads(docs)
         pairs = [(str(i["source"]), GoalDocument.model_validate(i["doc"])) for i in items]
-    except (ValueError, TypeError, KeyError, ValidationError):
+    except (ValueError, TypeError, KeyError, ValidationError, RecursionError):
         raise InvalidInput("报告数据无法读取；请重新上传文件生成报告后再导出") from None
     entries = review(request, pairs)
     body = goal_sheets.summary_workbook([(e["doc"], e["result"]) for e in entries])

@@ -130,3 +130,10 @@ def test_csv_cells_a_spreadsheet_would_run_are_escaped_and_read_back_exactly(tmp
     written = path.read_text(encoding="utf-8-sig").splitlines()[1:]
     assert all(line.startswith("'") for line in written[:6]) and written[6:] == ["'plain", "普通文字"]
     assert [cells[0] for _, cells in read_table(path)[1]] == values
+
+
+@pytest.mark.parametrize("suffix", [".xlsx", ".csv"])
+def test_characters_a_spreadsheet_cannot_hold_are_dropped_on_export_not_a_crash(tmp_path, suffix):
+    path = tmp_path / f"t{suffix}"
+    write_table(path, ["值"], [["a\x01b\x0b"], ["c\ud800"], ["d\x00"]])
+    assert [cells[0] for _, cells in read_table(path)[1]] == ["ab", "c", "d"]

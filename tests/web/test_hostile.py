@@ -103,6 +103,27 @@ def test_the_review_report_writes_uploaded_formulas_as_text(client):
     assert wb["汇总"]["A2"].value == doc.project.name
 
 
+def test_control_characters_in_uploaded_text_do_not_break_the_report(client):
+    doc = b'{"project":{"name":"a\\u0001b\\u000bc"},"goal":"\\u001f","indicators":[]}'
+    r = client.post("/api/v1/goals/check/workbook?format=xlsx", files={"files": ("a.json", doc, "application/json")})
+    assert r.status_code == 200
+    assert load_workbook(io.BytesIO(r.content))["汇总"]["A2"].value == "abc"
+
+
+@pytest.mark.parametrize("data", [rb'{"project":{"name":"\ud800"},"goal":"","indicators":[]}', b"[" * 100_000])
+def test_an_uploaded_json_file_no_answer_could_carry_is_a_file_problem(client, data):
+    r = client.post("/api/v1/goals/check/workbook", files={"files": ("a.json", data, "application/json")})
+    assert r.status_code == 422 and ("U+D800" in r.json()["error"]["details"][0]
+                                     or "嵌套层数过多" in r.json()["error"]["details"][0])
+
+
+@pytest.mark.parametrize(("path", "data"), [("/api/v1/goals/check", {"content": b"[" * 100_000}),
+                                            ("/review/export.xlsx", {"data": {"docs": "[" * 100_000}})])
+def test_deeply_nested_json_is_a_4xx(client, path, data):
+    r = client.post(path, **data, headers={"content-type": "application/json"} if "content" in data else {})
+    assert 400 <= r.status_code < 500 and "请" in message(r)
+
+
 # ---------------------------------------------------------------------------- text and numbers
 
 @pytest.mark.parametrize(("raw", "field", "said"), [
