@@ -43,6 +43,16 @@ _PROBLEMS = {  # pydantic error type → what to write instead, in Chinese ({…
 }
 
 
+# What Starlette and FastAPI say when a body cannot be parsed (first sentence), in Chinese.
+_BODY_ERRORS = {
+    "There was an error parsing the body": "请求体无法解析（JSON 嵌套过深、表单或上传格式有误）；请检查后重新提交",
+    "Too many files": "一次上传的文件过多（最多 1000 个）；请分批上传",
+    "Too many fields": "表单字段过多（最多 1000 个）；请检查后重新提交",
+    "Invalid multipart data": "上传的表单数据无法解析；请在网页上重新选择文件上传，或以 multipart/form-data 发送",
+    "Missing boundary in multipart": "上传的表单数据缺少 boundary；请以 multipart/form-data 发送",
+}
+
+
 def _field(loc) -> str:
     parts = [str(p) for p in loc if p not in ("body", "query", "path", "form", "header")]
     return ".".join(parts) or "body"
@@ -131,8 +141,8 @@ def install(app: FastAPI) -> None:
         message = exc.detail if isinstance(exc.detail, str) else "request failed"
         if exc.status_code == 404 and message == "Not Found":
             message = f"nothing at {request.url.path}; the API lives under /api/v1 (see /docs)"
-        if exc.status_code == 400 and message == "There was an error parsing the body":
-            message = "请求体无法解析（JSON 嵌套过深、表单或上传格式有误）；请检查后重新提交"
+        if exc.status_code == 400:
+            message = _BODY_ERRORS.get(message.split(".")[0], message)
         if exc.status_code == 405:
             allowed = (exc.headers or {}).get("Allow", "")
             message = f"{request.method} 不适用于 {request.url.path}；可用的方法：{allowed or '无'}"

@@ -124,6 +124,13 @@ def test_deeply_nested_json_is_a_4xx(client, path, data):
     assert 400 <= r.status_code < 500 and "请" in message(r)
 
 
+@pytest.mark.parametrize(("ctype", "said"), [("multipart/form-data; boundary=zz", "无法解析"),
+                                             ("multipart/form-data", "缺少 boundary")])
+def test_a_body_that_is_not_multipart_gets_a_400_in_chinese(client, ctype, said):
+    r = client.post("/api/v1/goals/check/workbook", content=b"garbage", headers={"content-type": ctype})
+    assert r.status_code == 400 and said in message(r)
+
+
 # ---------------------------------------------------------------------------- text and numbers
 
 @pytest.mark.parametrize(("raw", "field", "said"), [
