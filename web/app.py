@@ -45,6 +45,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.state.engine = get_engine(settings)
     app.state.search = None
     app.state.search_problem = "starting"
+    app.state.catching_up = False  # true while an import rebuilds the indexes; search answers from the old ones
     app.state.templates = Jinja2Templates(directory=HERE / "templates")
     pages.configure(app.state.templates)  # hashed static URLs and the page filters
     errors.install(app)
@@ -58,10 +59,12 @@ def create_app(settings: Settings | None = None) -> FastAPI:
 
     @app.get("/health", tags=["meta"])
     async def health() -> dict:
-        """Liveness, the library version search answers from, and whether search is ready. It
+        """Liveness, the library version search answers from, whether search is ready and whether
+        it is catching up with an import (answering from the previous version meanwhile). It
         touches neither the database nor the thread pool, so it answers at once under load."""
         search = app.state.search
         return {"status": "ok", "search_ready": search is not None,
-                "library_version": (search.manifest or {}).get("library_version") if search else None}
+                "library_version": (search.manifest or {}).get("library_version") if search else None,
+                "catching_up": app.state.catching_up}
 
     return app

@@ -85,12 +85,17 @@ def library_import(
         path = Path(tmp) / (name if Path(name).stem else "upload" + suffix)
         path.write_bytes(file.file.read())
         version = import_library(settings, path, replace=replace)
-        # also when nothing changed: indexes left stale by an interrupted rebuild are caught up here
-        rebuilt = rebuild_index(settings)
-        if version is not None or rebuilt is not None or request.app.state.search is None:
-            from web.app import load_search  # late: web.app imports this module
+        # also when nothing changed: indexes left stale by an interrupted rebuild are caught up here;
+        # search keeps answering from the indexes it has loaded until the new ones are
+        request.app.state.catching_up = True
+        try:
+            rebuilt = rebuild_index(settings)
+            if version is not None or rebuilt is not None or request.app.state.search is None:
+                from web.app import load_search  # late: web.app imports this module
 
-            load_search(request.app)
+                load_search(request.app)
+        finally:
+            request.app.state.catching_up = False
     with Session(request.app.state.engine) as session:  # a new session: the import committed elsewhere
         context = library_context(request, session)
     context.update(imported=version, filename=name)

@@ -238,6 +238,7 @@ def test_health_is_async_and_says_what_it_serves(client):
     assert inspect.iscoroutinefunction(route.endpoint)
     body = client.get("/health").json()
     assert body["status"] == "ok" and body["search_ready"] is True and isinstance(body["library_version"], int)
+    assert body["catching_up"] is False
 
 
 def test_a_second_import_while_one_runs_gets_409(client):
