@@ -114,8 +114,15 @@ def read_workbook(source: bytes | Path, *, name: str = "", limits: SheetLimits |
     except (zipfile.BadZipFile, ValueError, OSError):
         raise _unreadable(name, "不是 zip 格式") from None
     with archive:
-        _check_parts(archive, name, limits)
+        elements = _check_parts(archive, name, limits)
+        for part in ("xl/workbook.xml", "xl/_rels/workbook.xml.rels"):
+            if elements.get(part, 0) > limits.max_cells:
+                raise _too_many_elements(name, part, elements[part], limits)
         parts = _worksheet_parts(archive, name)
+        sheet_parts = {part for _, part in parts}
+        others = sum(n for part, n in elements.items() if part not in sheet_parts)
+        if others > limits.max_cells:  # shared strings, styles…: openpyxl reads all of them
+            raise _too_many_elements(name, "工作表以外的部分（共享字符串、样式等）", others, limits)
         if len(parts) > limits.max_sheets:
             raise TooLarge(f"{name}：有 {len(parts):,} 张工作表，超过 {limits.max_sheets:,} 张的上限；"
                            "请拆分为多个文件后再上传")
@@ -140,8 +147,15 @@ def _unreadable(name: str, why: str) -> InvalidInput:
     return InvalidInput(f"{name}：无法读取为 .xlsx 工作簿（{why}）；请用 Excel 或 WPS 重新另存为 .xlsx 后再上传")
 
 
-def _check_parts(archive: zipfile.ZipFile, name: str, limits: SheetLimits) -> None:
-    """Decompress every part once, counting the bytes it really yields; refuse DTDs (entity bombs)."""
+def _too_many_elements(name: str, where: str, count: int, limits: SheetLimits) -> TooLarge:
+    return TooLarge(f"{name}：{where}有 {count:,} 个 XML 元素，超过 {limits.max_cells:,} 个的上限；请用 Excel 或 WPS "
+                    "另存为新文件（会清理多余的样式），或拆分为多个文件后再上传")
+
+
+def _check_parts(archive: zipfile.ZipFile, name: str, limits: SheetLimits) -> dict[str, int]:
+    """Decompress every part once, counting the bytes it really yields and the XML elements it
+    opens (every `<` that is not `</`, `<?` or `<!`); refuse DTDs (entity bombs)."""
+    elements: dict[str, int] = {}
     infos = archive.infolist()
     declared = sum(i.file_size for i in infos)
     if declared > limits.max_unpacked_bytes:
@@ -157,11 +171,14 @@ def _check_parts(archive: zipfile.ZipFile, name: str, limits: SheetLimits) -> No
                         raise InvalidInput(f"{name}：{info.filename} 含有 DTD 声明，Excel 不会生成这样的文件；"
                                            "请用 Excel 或 WPS 重新另存为 .xlsx 后再上传")
                     first = False
+                    elements[info.filename] = elements.get(info.filename, 0) + chunk.count(b"<") - chunk.count(
+                        b"</") - chunk.count(b"<?") - chunk.count(b"<!")
                     total += len(chunk)
                     if total > limits.max_unpacked_bytes:
                         raise _too_big(name, total, limits)
         except (zipfile.BadZipFile, zipfile.LargeZipFile, NotImplementedError, EOFError, OSError, ValueError) as exc:
             raise _unreadable(name, f"{info.filename} 损坏：{type(exc).__name__}") from None
+    return elements
 
 
 def _too_big(name: str, size: int, limits: SheetLimits) -> TooLarge:
@@ -194,15 +211,15 @@ def _used_range(archive: zipfile.ZipFile, part: str, title: str, name: str,
                 limits: SheetLimits) -> tuple[int, int]:
     """(rows, columns) up to the last cell holding a value, streaming the sheet's XML through expat
     (start tags only); refuses a sheet that goes past a limit as soon as it sees such a cell."""
-    state = {"row": 0, "col": 0, "cell": None, "last_row": 0, "last_col": 0, "cells": 0}
-    most = 2 * limits.max_cells + 100_000  # cells with or without a value: bounds the scan itself
+    state = {"row": 0, "col": 0, "cell": None, "last_row": 0, "last_col": 0, "elements": 0}
+    most = 4 * limits.max_cells + 100_000  # elements of any kind, empty cells included: bounds the scan
 
     def start(tag: str, attrs: dict) -> None:
+        state["elements"] += 1
+        if state["elements"] > most:
+            raise TooLarge(f"{name}：工作表“{title}”有超过 {most:,} 个 XML 元素（含空白单元格），超过上限；"
+                           "请删除多余的行列，或拆分为多个文件后再上传")
         if tag == _C:
-            state["cells"] += 1
-            if state["cells"] > most:
-                raise TooLarge(f"{name}：工作表“{title}”有超过 {most:,} 个单元格（含空白的），超过上限；"
-                               "请删除多余的行列，或拆分为多个文件后再上传")
             ref = _REF.match(attrs.get("r") or "")
             if ref:
                 state["row"], state["col"] = int(ref.group(2)), column_index_from_string(ref.group(1).upper())

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+import re
 import struct
 import zipfile
 
@@ -88,3 +89,47 @@ def understated_bomb() -> bytes:
                 struct.pack_into("<I", data, at + size_at, 1024)
             at = data.find(signature, at + 4)
     return bytes(data)
+
+
+def _with_parts(replace: dict, extra: dict | None = None) -> bytes:
+    """A valid one-cell workbook with some parts' bytes changed by `replace[name](data)` and `extra`
+    parts added (written by `extra[name](stream)`)."""
+    wb = Workbook()
+    wb.active["A1"] = "x"
+    template = zipfile.ZipFile(io.BytesIO(workbook_bytes(wb)))
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as z:
+        for name in template.namelist():
+            data = template.read(name)
+            z.writestr(name, replace[name](data) if name in replace else data)
+        for name, write in (extra or {}).items():
+            with z.open(name, "w") as f:
+                write(f)
+    return out.getvalue()
+
+
+def shared_strings_bomb(strings: int = 3_500_000) -> bytes:
+    """150 KB that declares 3.5 million shared strings (60 MB of XML), read whole by openpyxl."""
+
+    def write(f):
+        f.write(b'<sst xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main">')
+        for _ in range(strings // 1000):
+            f.write(b"<si><t>a</t></si>" * 1000)
+        f.write(b"</sst>")
+
+    return _with_parts({
+        "[Content_Types].xml": lambda d: d.replace(b"</Types>", b'<Override PartName="/xl/sharedStrings.xml" '
+                                                  b'ContentType="application/vnd.openxmlformats-officedocument.'
+                                                  b'spreadsheetml.sharedStrings+xml"/></Types>'),
+        "xl/_rels/workbook.xml.rels": lambda d: d.replace(b"</Relationships>", b'<Relationship Id="rId99" Type="'
+                                                          b"http://schemas.openxmlformats.org/officeDocument/2006/"
+                                                          b'relationships/sharedStrings" Target="sharedStrings.xml"/>'
+                                                          b"</Relationships>"),
+    }, {"xl/sharedStrings.xml": write})
+
+
+def styles_bomb(styles: int = 800_000) -> bytes:
+    """270 KB with a stylesheet of 800,000 cell formats (50 MB); openpyxl builds an object for each."""
+    xf = b'<xf numFmtId="0" fontId="0" fillId="0" borderId="0" xfId="0"/>'
+    return _with_parts({"xl/styles.xml": lambda d: re.sub(rb'<cellXfs count="\d+">',
+                                                          b'<cellXfs count="%d">' % (styles + 1) + xf * styles, d)})

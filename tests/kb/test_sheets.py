@@ -84,6 +84,15 @@ def test_many_cells_under_the_size_limit_stop_at_the_cell_limit():
     assert isinstance(error, TooLarge) and "100,000 个单元格的上限" in error.message and seconds < 3
 
 
+@pytest.mark.parametrize("crafted", ["shared_strings_bomb", "styles_bomb"])
+def test_a_flood_of_shared_strings_or_styles_is_refused_before_openpyxl_reads_it(crafted):
+    data = getattr(hostile_files, crafted)()
+    assert len(data) < 300_000
+    error, seconds = refused(data, max_cells=200_000)
+    assert isinstance(error, TooLarge) and "工作表以外的部分" in error.message and "200,000 个的上限" in error.message
+    assert seconds < 2
+
+
 def test_an_entity_declaration_is_refused():
     error, _ = refused(hostile_files.entity_bomb())
     assert error.status == 422 and "DTD" in error.message
@@ -103,3 +112,8 @@ def test_written_text_stays_text_even_when_it_looks_like_a_formula():
     reopened = load_workbook(io.BytesIO(data))
     assert {c.data_type for c in reopened.active[1]} == {"s"}
     assert read_workbook(data)[0].values == [tuple(risky)]
+
+
+def test_a_workbook_with_an_ordinary_number_of_shared_strings_is_read():
+    (sheet,) = read_workbook(hostile_files.shared_strings_bomb(strings=50_000), limits=SheetLimits(max_cells=200_000))
+    assert sheet.values == [("x",)]
