@@ -45,6 +45,7 @@ class SheetLimits:
     max_columns: int = 200
     max_cells: int = 1_000_000
     max_sheets: int = 2_000
+    max_style_elements: int = 100_000  # openpyxl builds an object per style (~20 µs each)
 
     @classmethod
     def from_settings(cls, settings, *, upload: bool = False) -> SheetLimits:
@@ -121,6 +122,10 @@ def read_workbook(source: bytes | Path, *, name: str = "", limits: SheetLimits |
         parts = _worksheet_parts(archive, name)
         sheet_parts = {part for _, part in parts}
         others = sum(n for part, n in elements.items() if part not in sheet_parts)
+        if elements.get("xl/styles.xml", 0) > limits.max_style_elements:
+            raise TooLarge(f"{name}：样式表有 {elements['xl/styles.xml']:,} 个 XML 元素，超过 "
+                           f"{limits.max_style_elements:,} 个的上限；请用 Excel 或 WPS 另存为新文件"
+                           "（会清理多余的样式）后再上传")
         if others > limits.max_cells:  # shared strings, styles…: openpyxl reads all of them
             raise _too_many_elements(name, "工作表以外的部分（共享字符串、样式等）", others, limits)
         if len(parts) > limits.max_sheets:

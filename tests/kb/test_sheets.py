@@ -89,8 +89,13 @@ def test_a_flood_of_shared_strings_or_styles_is_refused_before_openpyxl_reads_it
     data = getattr(hostile_files, crafted)()
     assert len(data) < 300_000
     error, seconds = refused(data, max_cells=200_000)
-    assert isinstance(error, TooLarge) and "工作表以外的部分" in error.message and "200,000 个的上限" in error.message
+    assert isinstance(error, TooLarge) and ("工作表以外的部分" in error.message or "样式表有" in error.message)
     assert seconds < 2
+
+
+def test_a_stylesheet_bloated_past_the_style_limit_is_refused_for_a_library_import_too():
+    error, seconds = refused(hostile_files.styles_bomb())  # the library's limits: 1,000,000 cells
+    assert isinstance(error, TooLarge) and "样式表有" in error.message and seconds < 2
 
 
 def test_an_entity_declaration_is_refused():
