@@ -11,10 +11,10 @@ from fastapi.testclient import TestClient
 from sqlalchemy import make_url, text
 from sqlmodel import SQLModel, create_engine
 
-from kb.bootstrap import initialise
 from kb.db import get_engine
 from kb.settings import Settings
 from search.service import SearchService
+from services.bootstrap import initialise
 from web.app import create_app
 
 FIXTURES = Path(__file__).parent / "fixtures"

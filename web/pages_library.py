@@ -11,9 +11,9 @@ from fastapi import APIRouter, File, Form, Header, Request, UploadFile
 from fastapi.responses import HTMLResponse, Response
 from sqlmodel import Session
 
-from indicators.library_sheet import export_library, import_library
+from services.library_io import export_library, import_library
 from kb import store
-from kb.bootstrap import rebuild_index
+from services.bootstrap import rebuild_index
 from kb.errors import Forbidden, InvalidInput
 from web.deps import SessionDep, SettingsDep, library_import_guard, upload_name
 from web.pages import attachment, render, search_problem

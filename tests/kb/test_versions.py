@@ -5,8 +5,8 @@ import shutil
 from sqlmodel import Session
 
 from kb import store
-from kb.bootstrap import initialise
 from kb.db import get_engine
+from services.bootstrap import initialise
 from tests.conftest import FIXTURE_LIBRARY
 
 
@@ -73,7 +73,7 @@ def test_a_database_made_before_function_codes_still_opens(fresh_settings):
 
 def test_a_spreadsheet_import_keeps_the_function_codes(fresh_settings, tmp_path):
     """An exported sheet carries no function codes; importing it back must not erase them."""
-    from indicators.library_sheet import export_library, import_library
+    from services.library_io import export_library, import_library
 
     initialise(fresh_settings, library_dir=FIXTURE_LIBRARY)
     out = tmp_path / "library.csv"

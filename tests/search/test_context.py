@@ -59,8 +59,8 @@ def test_api_takes_context(client):
 # ---- the built-in library -------------------------------------------------------------------
 @pytest.fixture(scope="module")
 def builtin(tmp_path_factory) -> SearchService:
-    from kb.bootstrap import initialise
     from kb.db import get_engine
+    from services.bootstrap import initialise
 
     settings = Settings(data_dir=tmp_path_factory.mktemp("kb-builtin"))
     initialise(settings)

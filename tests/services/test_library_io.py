@@ -6,12 +6,12 @@ import pytest
 from openpyxl import load_workbook
 from sqlmodel import Session
 
-from indicators.library_sheet import COLUMNS, export_library, import_library
 from kb import store
-from kb.bootstrap import initialise, load_builtin
 from kb.db import create_schema, get_engine
 from kb.errors import InvalidInput
 from kb.tables import read_table, write_table
+from services.bootstrap import initialise, load_builtin
+from services.library_io import COLUMNS, export_library, import_library
 from tests.conftest import FIXTURE_LIBRARY
 
 HEADER = [h for _, h in COLUMNS]

@@ -6,8 +6,8 @@ import shutil
 import pytest
 from typer.testing import CliRunner
 
+from cli.main import app
 from indicators.library import function_codes_file
-from kb.cli import app
 from kb.settings import get_settings
 from tests.conftest import FIXTURE_LIBRARY
 
@@ -20,7 +20,7 @@ def data_dir(tmp_path, monkeypatch):
     monkeypatch.setenv("KB_DATA_DIR", str(tmp_path / "kb"))
     monkeypatch.delenv("KB_DATABASE_URL", raising=False)
     get_settings.cache_clear()
-    from kb.bootstrap import initialise
+    from services.bootstrap import initialise
 
     initialise(get_settings(), library_dir=FIXTURE_LIBRARY)
     yield tmp_path / "kb"

@@ -1,0 +1,1 @@
+"""What the command line and the web app share: bootstrap, library import and export."""
