@@ -34,10 +34,14 @@ def rss_mb(pid: int) -> float:
 
 def cases(token: str):
     far, bomb, lying = hostile_files.far_cell(), hostile_files.zip_bomb(), hostile_files.understated_bomb()
+    strings, styles = hostile_files.shared_strings_bomb(), hostile_files.styles_bomb()
     many = hostile_files.zip_bomb(rows=1_999, columns=100)  # 199,900 cells: just under the upload limit
     doc = b'{"project":{"name":"%s","budget":%s},"goal":"","indicators":[]}'
     for name, data in (("XFD1048576 cell (4.8 KB)", far), (f"zip bomb ({len(bomb) / 1e6:.1f} MB → 422 MB)", bomb),
-                       ("zip bomb, sizes understated", lying), ("199,900 cells, within limits", many)):
+                       ("zip bomb, sizes understated", lying),
+                       (f"3.5 M shared strings ({len(strings) / 1e3:.0f} KB → 60 MB)", strings),
+                       (f"800,000 cell styles ({len(styles) / 1e3:.0f} KB → 50 MB)", styles),
+                       ("199,900 cells, within limits", many)):
         yield (f"check/workbook: {name}",
                lambda c, d=data: c.post("/api/v1/goals/check/workbook", files={"files": ("a.xlsx", d, XLSX)}))
         yield (f"/review page: {name}", lambda c, d=data: c.post("/review", files={"files": ("a.xlsx", d, XLSX)}))
