@@ -17,8 +17,8 @@ from kb.errors import InvalidInput
 from kb.sheets import SheetLimits
 from web.deps import SearchDep, SettingsDep, upload_name
 from web.errors import describe_validation
-from web.pages import attachment
-from web.pages_review import XLSX, read_uploads
+from web.render import XLSX, attachment
+from web.uploads import read_uploads
 
 router = APIRouter(prefix="/api/v1/goals", tags=["goals"])
 

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import logging
 from contextlib import asynccontextmanager
 from pathlib import Path
 
@@ -10,24 +9,11 @@ from fastapi import FastAPI
 from fastapi.templating import Jinja2Templates
 
 from kb.db import create_schema, get_engine
-from kb.errors import NotReady
 from kb.settings import Settings, get_settings
-from search.service import SearchService
-from web import api, api_cycle, api_goals, errors, guards, pages
+from web import api, api_cycle, api_goals, errors, guards, pages, pages_draft, pages_library, pages_review, render
+from web.search_state import load_search
 
-log = logging.getLogger("kb.web")
 HERE = Path(__file__).parent
-
-
-def load_search(app: FastAPI) -> None:
-    """(Re)load the search engine for the current library version; keep serving on failure."""
-    try:
-        service = SearchService.open(app.state.settings, app.state.engine)
-        service.warm_up()
-        app.state.search, app.state.search_problem = service, None
-    except NotReady as exc:
-        app.state.search, app.state.search_problem = None, exc.message
-        log.warning("search not ready: %s", exc.message)
 
 
 def create_app(settings: Settings | None = None) -> FastAPI:
@@ -47,15 +33,14 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.state.search_problem = "starting"
     app.state.catching_up = False  # true while an import rebuilds the indexes; search answers from the old ones
     app.state.templates = Jinja2Templates(directory=HERE / "templates")
-    pages.configure(app.state.templates)  # hashed static URLs and the page filters
+    render.configure(app.state.templates)  # hashed static URLs and the page filters
     errors.install(app)
     app.add_middleware(guards.TextGuard)  # inside BodyLimit: the bodies it reads are bounded
     app.add_middleware(errors.BodyLimit, max_bytes=settings.max_body_bytes)
     app.add_middleware(guards.SecurityHeaders)  # outermost: on every response, 413s included
-    app.include_router(api.router)
-    app.include_router(api_goals.router)
-    app.include_router(api_cycle.router)
-    pages.include_routers(app)  # /static and the htmx pages
+    app.mount("/static", render.HashedStatic(directory=render.STATIC_DIR), name="static")
+    for module in (api, api_goals, api_cycle, pages, pages_library, pages_draft, pages_review):
+        app.include_router(module.router)  # every router, in one place
 
     @app.get("/health", tags=["meta"])
     async def health() -> dict:

@@ -1,4 +1,5 @@
-"""The htmx pages: search, browse, indicator. Library, draft and review live in `pages_*.py`.
+"""The htmx pages: search, browse, indicator. Library, draft and review live in `pages_*.py`;
+the rendering toolkit they share in `web.render`; `web.app` includes every router.
 
 Each handler renders a full page, or only its partial (`_x.html`) when htmx asks for it, so
 every page also works as a plain form without JavaScript. Handlers are plain `def`: FastAPI
@@ -7,117 +8,23 @@ runs them in its thread pool, so searching and checking never block the event lo
 
 from __future__ import annotations
 
-import hashlib
-import re
-from functools import lru_cache
-from pathlib import Path
 from typing import Annotated
-from urllib.parse import quote
 
 from fastapi import APIRouter, Query, Request
 from fastapi.responses import HTMLResponse
-from fastapi.staticfiles import StaticFiles
-from markupsafe import Markup, escape
 
-from indicators.framework import LEVEL1_OF, LEVELS, canonical_level1, canonical_level2
+from indicators.framework import LEVELS, canonical_level1, canonical_level2
 from kb import store
 from kb.errors import InvalidInput, NotFound
 from kb.store import Filters
 from search.service import RELATIVE_FLOOR
 from web.deps import SessionDep
+from web.render import render, search_problem
 
-HERE = Path(__file__).parent
-STATIC_DIR = HERE / "static"
 PAGE_SIZE = 20
 MOST = 100
 
 router = APIRouter(include_in_schema=False)
-
-
-# ---- templates: hashed static URLs, highlighting, rendering ---------------------------------
-@lru_cache(maxsize=64)
-def _digest(name: str, mtime_ns: int) -> str:
-    return hashlib.sha256((STATIC_DIR / name).read_bytes()).hexdigest()[:12]
-
-
-def static_url(name: str) -> str:
-    """/static/NAME?v=<content hash>: browsers may cache it for ever, a new build changes the URL."""
-    path = STATIC_DIR / name
-    if not path.is_file():
-        raise FileNotFoundError(f"static file {name!r} is not in {STATIC_DIR}")
-    return f"/static/{name}?v={_digest(name, path.stat().st_mtime_ns)}"
-
-
-class HashedStatic(StaticFiles):
-    """Static files; a request carrying the content hash (?v=…) may be cached for a year."""
-
-    async def get_response(self, path, scope):
-        response = await super().get_response(path, scope)
-        if response.status_code == 200 and b"v=" in scope.get("query_string", b""):
-            response.headers["Cache-Control"] = "public, max-age=31536000, immutable"
-        return response
-
-
-def highlight(text: str | None, terms: list[str] | None) -> Markup:
-    """Text with the matched terms wrapped in <mark>; every piece of the text is escaped, so no
-    term can break an entity or smuggle in markup."""
-    text = text or ""
-    terms = sorted({t for t in terms or [] if t and t.strip()}, key=len, reverse=True)
-    if not terms:
-        return escape(text)
-    pattern = re.compile("|".join(re.escape(t) for t in terms), re.IGNORECASE)
-    out, last = [], 0
-    for m in pattern.finditer(text):
-        out.append(escape(text[last:m.start()]))
-        out.append(Markup("<mark>%s</mark>") % m.group(0))
-        last = m.end()
-    out.append(escape(text[last:]))
-    return Markup("").join(out)
-
-
-def source_label(source: str) -> str:
-    """A library version's source in words: builtin → 内置指标库, import:x.xlsx → 导入 x.xlsx."""
-    kind, _, detail = (source or "").partition(":")
-    if kind == "builtin":
-        return "内置指标库" + (f"（{detail}）" if detail else "")
-    if kind == "import":
-        return f"导入 {detail}" if detail else "导入"
-    return source
-
-
-def configure(templates) -> None:
-    """Register the page helpers on the app's Jinja environment (called by web.app)."""
-    env = templates.env
-    env.globals["static_url"] = static_url
-    env.globals["LEVELS"] = LEVELS
-    env.globals["LEVEL2S"] = tuple(LEVEL1_OF)
-    env.filters["highlight"] = highlight
-    env.filters["source_label"] = source_label
-    env.filters["yuan"] = lambda v: "" if v is None else f"{v:,.2f}".rstrip("0").rstrip(".")
-
-
-def attachment(filename: str, fallback: str) -> dict[str, str]:
-    """A download header with a Chinese file name (RFC 6266) and an ASCII one for old clients."""
-    return {"Content-Disposition": f"attachment; filename=\"{fallback}\"; filename*=UTF-8''{quote(filename)}"}
-
-
-def is_fragment(request: Request) -> bool:
-    """An htmx request that swaps a part of the page (not a history restore, which needs it all)."""
-    h = request.headers
-    return bool(h.get("hx-request")) and not h.get("hx-history-restore-request") and not h.get("hx-boosted")
-
-
-def render(request: Request, page: str, context: dict, *, fragment: str | None = None, status_code: int = 200,
-           headers: dict | None = None) -> HTMLResponse:
-    partial = is_fragment(request)
-    name = fragment if fragment and partial else page
-    context = {"nav": None, **context, "is_fragment": partial}
-    return request.app.state.templates.TemplateResponse(request, name, context, status_code=status_code,
-                                                        headers=headers)
-
-
-def search_problem(request: Request) -> str | None:
-    return None if request.app.state.search is not None else (request.app.state.search_problem or "正在启动")
 
 
 # ---- search ---------------------------------------------------------------------------------
@@ -249,14 +156,3 @@ def indicator_page(request: Request, code: str, session: SessionDep):
     return render(request, "indicator.html", {
         "nav": "search", "ind": indicator, "successor": successor,
         "similar": similar_to(request.app.state.search, indicator), "problem": search_problem(request)})
-
-
-def include_routers(app) -> None:
-    """Mount the static files and every page router (called by web.app)."""
-    from web import pages_draft, pages_library, pages_review
-
-    app.mount("/static", HashedStatic(directory=STATIC_DIR), name="static")
-    app.include_router(router)
-    app.include_router(pages_library.router)
-    app.include_router(pages_draft.router)
-    app.include_router(pages_review.router)

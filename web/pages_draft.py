@@ -22,7 +22,6 @@ from indicators.goals import MAX_INDICATORS, Project
 from kb import store
 from kb.errors import InvalidInput, NotFound, NotReady
 from web.deps import SessionDep
-from web.pages import attachment, render, search_problem
 from web.pages_forms import (
     PROJECT_FIELDS,
     blank_row,
@@ -34,6 +33,7 @@ from web.pages_forms import (
     refresh_goal,
     to_document,
 )
+from web.render import XLSX, attachment, render, search_problem
 
 router = APIRouter(include_in_schema=False)
 
@@ -46,7 +46,6 @@ async def read_form(request: Request) -> FormData:
 FormDep = Annotated[FormData, Depends(read_form)]
 ADD_HITS = 8
 MAX_FIELDS = 40 + 10 * MAX_INDICATORS  # project, goal and nine fields per indicator row
-XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
 def check(request: Request, raw: dict) -> dict:

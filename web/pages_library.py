@@ -11,12 +11,13 @@ from fastapi import APIRouter, File, Form, Header, Request, UploadFile
 from fastapi.responses import HTMLResponse, Response
 from sqlmodel import Session
 
-from services.library_io import export_library, import_library
 from kb import store
-from services.bootstrap import rebuild_index
 from kb.errors import Forbidden, InvalidInput
+from services.bootstrap import rebuild_index
+from services.library_io import export_library, import_library
 from web.deps import SessionDep, SettingsDep, library_import_guard, upload_name
-from web.pages import attachment, render, search_problem
+from web.render import attachment, render, search_problem
+from web.search_state import load_search
 
 router = APIRouter(include_in_schema=False)
 FORMATS = {"xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
@@ -91,7 +92,6 @@ def library_import(
         try:
             rebuilt = rebuild_index(settings)
             if version is not None or rebuilt is not None or request.app.state.search is None:
-                from web.app import load_search  # late: web.app imports this module
 
                 load_search(request.app)
         finally:

@@ -16,7 +16,7 @@ from indicators.goals import GoalDocument
 from services.bootstrap import initialise
 from tests.conftest import FIXTURE_LIBRARY
 from web.app import create_app
-from web.pages import highlight, static_url
+from web.render import highlight, static_url
 
 HTML = {"accept": "text/html"}
 HX = {"accept": "text/html", "hx-request": "true"}

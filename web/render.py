@@ -1,0 +1,108 @@
+"""The rendering toolkit every page module shares: templates with hashed static URLs and the page
+filters, full page or htmx fragment, downloads with Chinese file names.
+
+Page modules import this; nothing here imports a page module, so pages form no circle."""
+
+from __future__ import annotations
+
+import hashlib
+import re
+from functools import lru_cache
+from pathlib import Path
+from urllib.parse import quote
+
+from fastapi import Request
+from fastapi.responses import HTMLResponse
+from fastapi.staticfiles import StaticFiles
+from markupsafe import Markup, escape
+
+from indicators.framework import LEVEL1_OF, LEVELS
+
+HERE = Path(__file__).parent
+STATIC_DIR = HERE / "static"
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+
+@lru_cache(maxsize=64)
+def _digest(name: str, mtime_ns: int) -> str:
+    return hashlib.sha256((STATIC_DIR / name).read_bytes()).hexdigest()[:12]
+
+
+def static_url(name: str) -> str:
+    """/static/NAME?v=<content hash>: browsers may cache it for ever, a new build changes the URL."""
+    path = STATIC_DIR / name
+    if not path.is_file():
+        raise FileNotFoundError(f"static file {name!r} is not in {STATIC_DIR}")
+    return f"/static/{name}?v={_digest(name, path.stat().st_mtime_ns)}"
+
+
+class HashedStatic(StaticFiles):
+    """Static files; a request carrying the content hash (?v=…) may be cached for a year."""
+
+    async def get_response(self, path, scope):
+        response = await super().get_response(path, scope)
+        if response.status_code == 200 and b"v=" in scope.get("query_string", b""):
+            response.headers["Cache-Control"] = "public, max-age=31536000, immutable"
+        return response
+
+
+def highlight(text: str | None, terms: list[str] | None) -> Markup:
+    """Text with the matched terms wrapped in <mark>; every piece of the text is escaped, so no
+    term can break an entity or smuggle in markup."""
+    text = text or ""
+    terms = sorted({t for t in terms or [] if t and t.strip()}, key=len, reverse=True)
+    if not terms:
+        return escape(text)
+    pattern = re.compile("|".join(re.escape(t) for t in terms), re.IGNORECASE)
+    out, last = [], 0
+    for m in pattern.finditer(text):
+        out.append(escape(text[last:m.start()]))
+        out.append(Markup("<mark>%s</mark>") % m.group(0))
+        last = m.end()
+    out.append(escape(text[last:]))
+    return Markup("").join(out)
+
+
+def source_label(source: str) -> str:
+    """A library version's source in words: builtin → 内置指标库, import:x.xlsx → 导入 x.xlsx."""
+    kind, _, detail = (source or "").partition(":")
+    if kind == "builtin":
+        return "内置指标库" + (f"（{detail}）" if detail else "")
+    if kind == "import":
+        return f"导入 {detail}" if detail else "导入"
+    return source
+
+
+def configure(templates) -> None:
+    """Register the page helpers on the app's Jinja environment (called by web.app)."""
+    env = templates.env
+    env.globals["static_url"] = static_url
+    env.globals["LEVELS"] = LEVELS
+    env.globals["LEVEL2S"] = tuple(LEVEL1_OF)
+    env.filters["highlight"] = highlight
+    env.filters["source_label"] = source_label
+    env.filters["yuan"] = lambda v: "" if v is None else f"{v:,.2f}".rstrip("0").rstrip(".")
+
+
+def attachment(filename: str, fallback: str) -> dict[str, str]:
+    """A download header with a Chinese file name (RFC 6266) and an ASCII one for old clients."""
+    return {"Content-Disposition": f"attachment; filename=\"{fallback}\"; filename*=UTF-8''{quote(filename)}"}
+
+
+def is_fragment(request: Request) -> bool:
+    """An htmx request that swaps a part of the page (not a history restore, which needs it all)."""
+    h = request.headers
+    return bool(h.get("hx-request")) and not h.get("hx-history-restore-request") and not h.get("hx-boosted")
+
+
+def render(request: Request, page: str, context: dict, *, fragment: str | None = None, status_code: int = 200,
+           headers: dict | None = None) -> HTMLResponse:
+    partial = is_fragment(request)
+    name = fragment if fragment and partial else page
+    context = {"nav": None, **context, "is_fragment": partial}
+    return request.app.state.templates.TemplateResponse(request, name, context, status_code=status_code,
+                                                        headers=headers)
+
+
+def search_problem(request: Request) -> str | None:
+    return None if request.app.state.search is not None else (request.app.state.search_problem or "正在启动")

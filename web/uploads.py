@@ -1,0 +1,79 @@
+"""Goal documents from uploaded files (filled templates and JSON), for the review page and the API:
+every readable document, and what was wrong with each file that was not."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+from pydantic import ValidationError
+
+from indicators import goal_sheets
+from indicators.goals import GoalDocument
+from kb.errors import KBError
+from kb.sheets import SheetLimits
+from web.guards import text_problem
+from web.pages_forms import describe_errors, raw_from_doc
+
+SUFFIXES = (".xlsx", ".json")
+
+
+def _json_documents(name: str, data: bytes) -> tuple[list, list[str]]:
+    """Documents in a JSON file: one document, a list of them, or {"documents": [...]}."""
+    try:
+        payload = json.loads(data.decode("utf-8-sig"))
+    except UnicodeDecodeError:
+        return [], [f"{name}：不是 UTF-8 编码的文本；请另存为 UTF-8 后重新上传"]
+    except json.JSONDecodeError as exc:
+        return [], [f"{name}：不是有效的 JSON（第 {exc.lineno} 行第 {exc.colno} 列附近：{exc.msg}）"]
+    except RecursionError:
+        return [], [f"{name}：嵌套层数过多，不是目标文档；请上传导出的 JSON 文件"]
+    problem = text_problem(payload)
+    if problem:
+        return [], [f"{name}：{problem}"]
+    if isinstance(payload, dict) and isinstance(payload.get("documents"), list):
+        payload = payload["documents"]
+    items = payload if isinstance(payload, list) else [payload]
+    docs, problems = [], []
+    for n, item in enumerate(items, start=1):
+        where = name if len(items) == 1 else f"{name} 第 {n} 份"
+        if not isinstance(item, dict):
+            problems.append(f"{where}：不是目标文档对象（应含 project、goal、indicators）")
+            continue
+        try:
+            docs.append(GoalDocument.model_validate(item))
+        except ValidationError as exc:
+            problems.append(f"{where}：" + "；".join(describe_errors(exc, raw_from_doc(item))[:5]))
+    return docs, problems
+
+
+def _sheet_documents(name: str, data: bytes, limits: SheetLimits | None) -> tuple[list, list[str]]:
+    """Every project of a filled template; a workbook with problems is reported whole, cell by cell."""
+    try:
+        return list(goal_sheets.read_goal_workbook(data, source=name, limits=limits)), []
+    except goal_sheets.GoalSheetError as exc:
+        return [], [str(p) for p in exc.problems]
+    except KBError as exc:
+        return [], [f"{name}：{exc.message}"]
+
+
+def read_uploads(files: list[tuple[str, bytes]], *, limits: SheetLimits | None = None
+                 ) -> tuple[list[tuple[str, GoalDocument]], list[str]]:
+    """(source file, document) pairs from every readable file, and what was wrong with the others;
+    workbooks are read within `limits` (`kb.sheets`)."""
+    found, problems = [], []
+    for name, data in files:
+        suffix = Path(name).suffix.lower()
+        if suffix not in SUFFIXES:
+            problems.append(f"{name or '未命名文件'}：只能上传填好的模板（.xlsx）或 JSON 文档（.json）")
+            continue
+        if not data:
+            problems.append(f"{name}：文件是空的")
+            continue
+        if suffix == ".xlsx":
+            docs, trouble = _sheet_documents(name, data, limits)
+        else:
+            docs, trouble = _json_documents(name, data)
+        found += [(name, d) for d in docs]
+        problems += trouble
+    return found, problems
