@@ -10,7 +10,7 @@ from fastapi.templating import Jinja2Templates
 
 from kb.db import create_schema, get_engine
 from kb.settings import Settings, get_settings
-from web import api, api_cycle, api_goals, errors, guards, pages, pages_draft, pages_library, pages_review, render
+from web import api, api_cycle, api_goals, docs, errors, guards, pages, pages_draft, pages_library, pages_review, render
 from web.search_state import load_search
 
 HERE = Path(__file__).parent
@@ -25,8 +25,8 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         load_search(app)
         yield
 
-    app = FastAPI(title="绩效指标知识库 API", version="1", lifespan=lifespan,
-                  description="Performance-budgeting indicator library: search, taxonomy, goal checking, drafting.")
+    app = FastAPI(title="绩效指标知识库 API", version="1", lifespan=lifespan, docs_url=None, redoc_url=None,
+                  description="预算绩效指标库：指标检索与分类、绩效目标审核与起草、运行监控、绩效自评与结果应用。")
     app.state.settings = settings
     app.state.engine = get_engine(settings)
     app.state.search = None
@@ -39,6 +39,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.add_middleware(errors.BodyLimit, max_bytes=settings.max_body_bytes)
     app.add_middleware(guards.SecurityHeaders)  # outermost: on every response, 413s included
     app.mount("/static", render.HashedStatic(directory=render.STATIC_DIR), name="static")
+    docs.install(app)  # /docs with Swagger UI's own files, no CDN
     for module in (api, api_goals, api_cycle, pages, pages_library, pages_draft, pages_review):
         app.include_router(module.router)  # every router, in one place
 

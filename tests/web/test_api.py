@@ -1,5 +1,7 @@
 """The JSON API per the contract, over the fixture library."""
 
+import re
+
 import pytest
 
 
@@ -58,8 +60,12 @@ def test_versions_listed(client):
     assert versions[0]["number"] >= 1 and versions[0]["indicator_count"] == 21
 
 
-def test_openapi_docs_served(client):
-    assert client.get("/docs").status_code == 200
+def test_openapi_docs_served_with_their_own_files(client):
+    page = client.get("/docs")
+    assert page.status_code == 200 and "cdn" not in page.text and "http" not in page.text.replace("http-equiv", "")
+    for asset in re.findall(r'(?:src|href)="(/docs-assets/[^"]+)"', page.text):
+        assert client.get(asset).status_code == 200, asset
+    assert "/docs-assets/swagger-ui-bundle.js" in page.text
     assert "/api/v1/search" in client.get("/openapi.json").json()["paths"]
 
 

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import io
 import json
+import re
 import socket
 import threading
 import time
@@ -230,3 +231,16 @@ def test_an_upload_over_the_size_limit_gets_a_readable_message(browser, kb_setti
         alert.wait_for()
         assert "413" in alert.inner_text() and "50000 bytes" in alert.inner_text()
         context.close()
+
+
+def test_the_api_docs_render_with_no_way_out(page, base_url):
+    """Swagger UI loads from the app itself and lists the operations, with every outside request blocked."""
+    outside = []
+    page.route(re.compile(r"^https?://(?!127\.0\.0\.1|localhost)"), lambda route: (outside.append(route.request.url),
+                                                                                  route.abort()))
+    page.goto(f"{base_url}/docs")
+    page.wait_for_selector(".opblock-summary-path", timeout=15000)
+    paths = page.locator(".opblock-summary-path").all_inner_texts()
+    assert any("/api/v1/search" in p for p in paths)
+    assert outside == []
+    shot(page, "docs")
