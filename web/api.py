@@ -3,6 +3,7 @@ its thread pool, so encoding and checking never block the event loop."""
 
 from __future__ import annotations
 
+from datetime import datetime
 from typing import Annotated, Literal
 
 from fastapi import APIRouter, Query
@@ -10,6 +11,7 @@ from fastapi.responses import JSONResponse
 from pydantic import BaseModel
 
 from kb import store
+from kb.models import IndicatorPublic
 from search.service import SearchHit
 from web.deps import FiltersDep, SearchDep, SessionDep
 
@@ -21,6 +23,58 @@ class SearchResponse(BaseModel):
     total: int
     mode: str
     hits: list[SearchHit]
+
+
+class IndicatorPage(BaseModel):
+    total: int
+    offset: int
+    limit: int
+    items: list[IndicatorPublic]
+
+
+class DirectionNode(BaseModel):
+    code: str
+    name: str
+    summary: str = ""
+    function_codes: list[str] = []
+    count: int
+
+
+class SubcategoryNode(BaseModel):
+    code: str
+    name: str
+    count: int
+    directions: list[DirectionNode]
+
+
+class CategoryNode(BaseModel):
+    code: str
+    name: str
+    common: bool
+    count: int
+    subcategories: list[SubcategoryNode]
+
+
+class TaxonomyResponse(BaseModel):
+    version: int | None
+    categories: list[CategoryNode]
+    counts: dict[str, int]
+
+
+class VersionInfo(BaseModel):
+    number: int
+    source: str
+    fingerprint: str
+    created_at: datetime
+    indicator_count: int
+    added: int
+    changed: int
+    retired: int
+    changes: dict
+
+
+class VersionList(BaseModel):
+    versions: list[VersionInfo]
 
 
 @router.get("/search", responses={200: {"model": SearchResponse, "description": "the best indicators, best first"}})
@@ -41,7 +95,7 @@ def search(
                          "hits": [h.model_dump() for h in result.hits]})
 
 
-@router.get("/indicators")
+@router.get("/indicators", response_model=IndicatorPage)
 def list_indicators(
     session: SessionDep,
     filters: FiltersDep,
@@ -52,12 +106,12 @@ def list_indicators(
     return {"total": total, "offset": offset, "limit": limit, "items": [i.model_dump() for i in items]}
 
 
-@router.get("/indicators/{code}")
+@router.get("/indicators/{code}", response_model=IndicatorPublic)
 def get_indicator(code: str, session: SessionDep) -> dict:
     return store.get_indicator(session, code=code).model_dump()
 
 
-@router.get("/taxonomy")
+@router.get("/taxonomy", response_model=TaxonomyResponse)
 def taxonomy(session: SessionDep) -> dict:
     tree = store.taxonomy(session)
     version = store.current_version(session)
@@ -65,6 +119,6 @@ def taxonomy(session: SessionDep) -> dict:
             "counts": store.taxonomy_counts(tree)}
 
 
-@router.get("/versions")
+@router.get("/versions", response_model=VersionList)
 def versions(session: SessionDep) -> dict:
     return {"versions": [v.model_dump() for v in store.list_versions(session)]}

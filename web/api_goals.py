@@ -7,12 +7,12 @@ from typing import Annotated, Any, Literal
 
 from fastapi import APIRouter, Body, File, Request, UploadFile
 from fastapi.responses import Response
-from pydantic import BaseModel, ValidationError
+from pydantic import BaseModel, Field, ValidationError
 
 from indicators import goal_sheets
 from indicators.checker import check_goal
 from indicators.drafter import draft_goal
-from indicators.goals import CheckResult, Draft, GoalDocument, Project
+from indicators.goals import CheckResult, Draft, Finding, GoalDocument, Project
 from kb.errors import InvalidInput
 from kb.sheets import SheetLimits
 from web.deps import SearchDep, SettingsDep, upload_name
@@ -25,6 +25,39 @@ router = APIRouter(prefix="/api/v1/goals", tags=["goals"])
 
 class DraftRequest(BaseModel):
     project: Project
+
+
+class BatchEntry(BaseModel):
+    """One document of a batch: its check (`valid`), or why it could not be read."""
+
+    index: int
+    project: str | None = None
+    valid: bool
+    department: str | None = None
+    budget: float | None = None
+    budget_unit: str | None = None
+    findings: list[Finding] = []
+    score: int | None = None
+    grade: str | None = None
+    submittable: bool | None = None
+    rationale: list[str] = []
+    counts: dict[str, int] = {}
+    error: str | None = None
+    details: list[dict] = []
+    source: str | None = None
+
+
+class BatchSummary(BaseModel):
+    documents: int
+    checked: int
+    invalid: int
+    grades: dict[str, int]
+
+
+class BatchResult(BaseModel):
+    results: list[BatchEntry]
+    summary: BatchSummary
+    problems: list[str] = Field(default=[], description="files, sheets or cells that could not be read")
 
 
 def lookup_of(request: Request):
@@ -67,7 +100,7 @@ def _name_of(raw: Any) -> str | None:
     return None
 
 
-@router.post("/check/batch")
+@router.post("/check/batch", response_model=BatchResult)
 def check_batch(request: Request, settings: SettingsDep,
                 documents: Annotated[list[Any], Body(embed=True)]) -> dict:
     """Check many goal documents at once: `{"documents": [GoalDocument, …]}` → per-document results
@@ -92,7 +125,8 @@ def template() -> Response:
                     headers=attachment("绩效目标申报表模板.xlsx", "goal-template.xlsx"))
 
 
-@router.post("/check/workbook")
+@router.post("/check/workbook", response_model=BatchResult,
+             responses={200: {"content": {XLSX: {}}, "description": "JSON, or the summary workbook with format=xlsx"}})
 def check_workbook(request: Request, settings: SettingsDep,
                    files: Annotated[list[UploadFile], File(description="filled templates (.xlsx) or JSON")],
                    format: Literal["json", "xlsx"] = "json"):
