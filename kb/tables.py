@@ -58,9 +58,11 @@ def _read_csv(path: Path, limits: SheetLimits) -> list[list[str]]:
     rows, n = [], 1
     try:
         for n, row in enumerate(csv.reader(io.StringIO(text)), start=1):
-            if n > limits.max_rows and any(c.strip() for c in row):
-                raise TooLarge(f"{path.name}：第 {n:,} 行有内容，超过 {limits.max_rows:,} 行的上限；"
-                               "请拆分为多个文件后再导入")
+            if n > limits.max_rows:
+                if any(c.strip() for c in row):
+                    raise TooLarge(f"{path.name}：第 {n:,} 行有内容，超过 {limits.max_rows:,} 行的上限；"
+                                   "请拆分为多个文件后再导入")
+                continue  # blank rows past the limit (millions of empty lines) are not kept
             if len(row) > limits.max_columns and any(c.strip() for c in row[limits.max_columns:]):
                 raise TooLarge(f"{path.name}：第 {n:,} 行有 {len(row):,} 列，超过 {limits.max_columns} 列的上限；"
                                "请删除多余的列后再导入")
