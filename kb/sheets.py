@@ -14,6 +14,7 @@ read-only mode and only within that range. Every refusal is a `TooLarge` (413) o
 from __future__ import annotations
 
 import io
+import posixpath
 import re
 import zipfile
 from collections.abc import Iterator
@@ -141,7 +142,10 @@ def read_workbook(source: bytes | Path, *, name: str = "", limits: SheetLimits |
     except Exception as exc:  # openpyxl raises many types for a damaged file
         raise _unreadable(name, type(exc).__name__) from None
     try:
-        return [_read_sheet(ws, ranges.get(ws.title, (0, 0)), formats) for ws in wb.worksheets]
+        unscanned = [ws.title for ws in wb.worksheets if ws.title not in ranges]
+        if unscanned:  # never read a sheet whose used range was not checked, nor drop it silently
+            raise _unreadable(name, f"工作表“{unscanned[0]}”的位置无法确定")
+        return [_read_sheet(ws, ranges[ws.title], formats) for ws in wb.worksheets]
     except (KeyError, ValueError, TypeError, ElementTree.ParseError, zipfile.BadZipFile) as exc:
         raise _unreadable(name, type(exc).__name__) from None
     finally:
@@ -176,8 +180,9 @@ def _check_parts(archive: zipfile.ZipFile, name: str, limits: SheetLimits) -> di
                         raise InvalidInput(f"{name}：{info.filename} 含有 DTD 声明，Excel 不会生成这样的文件；"
                                            "请用 Excel 或 WPS 重新另存为 .xlsx 后再上传")
                     first = False
-                    elements[info.filename] = elements.get(info.filename, 0) + chunk.count(b"<") - chunk.count(
-                        b"</") - chunk.count(b"<?") - chunk.count(b"<!")
+                    if info.filename.endswith((".xml", ".rels", ".vml")):  # not images and other binaries
+                        elements[info.filename] = elements.get(info.filename, 0) + chunk.count(b"<") - chunk.count(
+                            b"</") - chunk.count(b"<?") - chunk.count(b"<!")
                     total += len(chunk)
                     if total > limits.max_unpacked_bytes:
                         raise _too_big(name, total, limits)
@@ -203,7 +208,7 @@ def _worksheet_parts(archive: zipfile.ZipFile, name: str) -> list[tuple[str, str
         if rel.get("Type", "").endswith("/worksheet"):
             target = rel.get("Target", "")
             path = target.lstrip("/") if target.startswith("/") else str(PurePosixPath("xl") / target)
-            targets[rel.get("Id")] = path
+            targets[rel.get("Id")] = posixpath.normpath(path)
     parts = []
     for sheet in root.iter(f"{_MAIN}sheet"):
         part = targets.get(sheet.get(f"{_REL}id"))

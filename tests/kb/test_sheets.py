@@ -122,3 +122,9 @@ def test_written_text_stays_text_even_when_it_looks_like_a_formula():
 def test_a_workbook_with_an_ordinary_number_of_shared_strings_is_read():
     (sheet,) = read_workbook(hostile_files.shared_strings_bomb(strings=50_000), limits=SheetLimits(max_cells=200_000))
     assert sheet.values == [("x",)]
+
+
+def test_pictures_do_not_count_as_xml_elements():
+    data = hostile_files._with_parts({}, {"xl/media/image1.png": lambda f: f.write(b"<" * 1_000_000)})
+    (sheet,) = read_workbook(data, limits=SheetLimits(max_cells=200_000))
+    assert sheet.values == [("x",)]
