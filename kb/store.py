@@ -186,6 +186,16 @@ def all_directions(session: Session) -> list[tuple[Direction, Subcategory, Categ
     return list(session.exec(stmt).all())
 
 
+def indicator_names(session: Session, codes: list[str]) -> dict[str, str]:
+    """code → name for the given codes (retired ones too), reading only those two columns."""
+    names: dict[str, str] = {}
+    unique = list(dict.fromkeys(codes))
+    for start in range(0, len(unique), 500):
+        chunk = unique[start:start + 500]
+        names.update(session.exec(select(Indicator.code, Indicator.name).where(col(Indicator.code).in_(chunk))).all())
+    return names
+
+
 def taxonomy(session: Session) -> list[dict]:
     """The category → subcategory → direction tree, each node with its active indicator count."""
     counts = dict(session.exec(select(Indicator.direction_code, func.count())

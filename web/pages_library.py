@@ -23,6 +23,7 @@ router = APIRouter(include_in_schema=False)
 FORMATS = {"xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
            "csv": "text/csv; charset=utf-8"}
 CHANGE_KINDS = (("added", "新增"), ("changed", "修改"), ("retired", "停用"))
+SHOWN = 100  # codes listed per kind of change; the rest are counted
 
 
 def check_token(expected: str | None, given: str | None) -> None:
@@ -36,9 +37,10 @@ def check_token(expected: str | None, given: str | None) -> None:
 
 def library_context(request: Request, session) -> dict:
     versions = store.list_versions(session)
-    names = {i.code: i.name for i in store.all_indicators(session, include_retired=True)}
+    shown = [code for v in versions for kind, _ in CHANGE_KINDS for code in (v.changes or {}).get(kind, [])[:SHOWN]]
+    names = store.indicator_names(session, shown)  # only the names the page shows
     tree = store.taxonomy(session)
-    return {"nav": "library", "versions": versions, "names": names, "kinds": CHANGE_KINDS,
+    return {"nav": "library", "versions": versions, "names": names, "kinds": CHANGE_KINDS, "shown": SHOWN,
             "current": versions[0] if versions else None, "problem": search_problem(request),
             "counts": {"categories": len(tree), "directions": sum(len(s["directions"]) for c in tree
                                                                   for s in c["subcategories"]),
