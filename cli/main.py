@@ -104,11 +104,12 @@ def init() -> None:
 @friendly
 def serve(host: str = "127.0.0.1", port: int = 8000) -> None:
     """启动网页界面和 JSON API（需要时先初始化）。"""
-
-
-    _initialise()
+    settings = get_settings()
+    # with no indexes yet they are built first; stale ones (the library changed while the server was
+    # down, or a rebuild was interrupted) are answered from and rebuilt while it serves
+    initialise(settings, progress=_Bar(), index=not (settings.index_dir / "manifest.json").exists())
     _out(f"服务已启动：http://{host}:{port}（API 文档见 /docs）")
-    uvicorn.run(create_app(get_settings()), host=host, port=port, log_level="info", access_log=True)
+    uvicorn.run(create_app(settings), host=host, port=port, log_level="info", access_log=True)
 
 
 @app.command()
@@ -205,10 +206,12 @@ def import_(path: Path, replace: Annotated[bool, typer.Option(help=REPLACE_HELP)
     version = import_library(get_settings(), path, replace=replace)
     if version is None:
         _out("没有变化：文件与当前指标库一致")
-        return
-    _out(f"指标库第 {version.number} 版：新增 {version.added}，修改 {version.changed}，"
-         f"停用 {version.retired}；有效指标 {version.indicator_count} 个")
-    _initialise(builtin=False)
+    else:
+        _out(f"指标库第 {version.number} 版：新增 {version.added}，修改 {version.changed}，"
+             f"停用 {version.retired}；有效指标 {version.indicator_count} 个")
+    report = _initialise(builtin=False)  # also when nothing changed: an interrupted rebuild is caught up
+    if version is None and report.rebuilt_index:
+        _out("检索索引落后于指标库，已重建")
 
 
 @app.command("export")

@@ -102,8 +102,10 @@ class SearchService:
 
     # ---- loading -------------------------------------------------------------------------
     @classmethod
-    def open(cls, settings: Settings, engine: Engine) -> SearchService:
-        """Load the indexes saved for the current library version; NotReady when missing or stale."""
+    def open(cls, settings: Settings, engine: Engine, *, allow_stale: bool = False) -> SearchService:
+        """Load the indexes saved for the current library version; NotReady when missing or stale.
+        With `allow_stale`, indexes of an earlier library version (same encoder and format) are
+        loaded too, to answer from while new ones are built; `manifest` says which version."""
         index_dir = settings.index_dir
         manifest = read_manifest(index_dir)
         with Session(engine) as session:
@@ -111,7 +113,9 @@ class SearchService:
             if version is None:
                 raise NotReady("知识库还是空的：请先运行 `kb init` 载入内置指标库")
             encoder = make_encoder(settings.encoder, settings.encoder_threads)
-            if not manifest_matches(manifest, version=version.number, encoder_id=encoder.id):
+            earlier = manifest_matches(manifest, version=(manifest or {}).get("library_version"), encoder_id=encoder.id)
+            if not manifest_matches(manifest, version=version.number, encoder_id=encoder.id) and not (
+                    allow_stale and earlier):
                 raise NotReady(f"检索索引与指标库第 {version.number} 版或编码器 {encoder.id} 不一致："
                                "请运行 `kb init` 重建索引")
             directions = [DirectionInfo(d.code, d.name, d.summary, s.name, c.name, c.common, tuple(d.keywords),

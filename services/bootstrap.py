@@ -69,8 +69,9 @@ def rebuild_index(settings: Settings, *, progress: Progress | None = None, force
 
 
 def initialise(settings: Settings, *, progress: Progress | None = None, library_dir: Path | None = None,
-               builtin: bool = True) -> InitReport:
-    """Idempotent: create the schema, load the built-in library if it changed, rebuild stale indexes."""
+               builtin: bool = True, index: bool = True) -> InitReport:
+    """Idempotent: create the schema, load the built-in library if it changed, rebuild stale indexes
+    (unless `index` is false: a server rebuilds them in the background while it answers)."""
     t0 = time.perf_counter()
     settings.data_dir.mkdir(parents=True, exist_ok=True)
     engine = get_engine(settings)
@@ -80,7 +81,7 @@ def initialise(settings: Settings, *, progress: Progress | None = None, library_
     version = (load_builtin(settings, library_dir=library_dir, force=bool(added_columns))
                if (builtin or empty or added_columns) else None)
     t1 = time.perf_counter()
-    manifest = rebuild_index(settings, progress=progress)
+    manifest = rebuild_index(settings, progress=progress) if index else None
     t2 = time.perf_counter()
     with Session(engine) as session:
         current = store.current_version(session)

@@ -10,8 +10,21 @@ from fastapi.templating import Jinja2Templates
 
 from kb.db import create_schema, get_engine
 from kb.settings import Settings, get_settings
-from web import api, api_cycle, api_goals, docs, errors, guards, pages, pages_draft, pages_library, pages_review, render
-from web.search_state import load_search
+from web import (
+    api,
+    api_cycle,
+    api_goals,
+    docs,
+    errors,
+    guards,
+    pages,
+    pages_draft,
+    pages_library,
+    pages_review,
+    render,
+    search_state,
+)
+from web.deps import library_import_guard
 
 HERE = Path(__file__).parent
 
@@ -22,7 +35,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     @asynccontextmanager
     async def lifespan(app: FastAPI):
         create_schema(app.state.engine)
-        load_search(app)
+        app.state.catch_up = search_state.start(app, library_import_guard)
         yield
 
     app = FastAPI(title="绩效指标知识库 API", version="1", lifespan=lifespan, docs_url=None, redoc_url=None,

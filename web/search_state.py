@@ -1,13 +1,22 @@
-"""The search engine an app serves from: loaded at start-up and again after a library import."""
+"""The search engine an app serves from: loaded at start-up and again after a library import.
+
+When the saved indexes are stale at start-up (the library changed while the server was down, or
+a rebuild was interrupted), the app answers from the indexes it has, of the earlier version, and
+rebuilds in the background; `/health` says `catching_up` until the new ones are served. With no
+indexes at all it builds them the same way and search says so meanwhile."""
 
 from __future__ import annotations
 
 import logging
+import threading
 
 from fastapi import FastAPI
+from sqlmodel import Session
 
-from kb.errors import NotReady
+from kb import store
+from kb.errors import KBError, NotReady
 from search.service import SearchService
+from services.bootstrap import rebuild_index
 
 log = logging.getLogger("kb.web")
 
@@ -21,3 +30,35 @@ def load_search(app: FastAPI) -> None:
     except NotReady as exc:
         app.state.search, app.state.search_problem = None, exc.message
         log.warning("search not ready: %s", exc.message)
+
+
+def start(app: FastAPI, guard) -> threading.Thread | None:
+    """Load search; when the indexes are stale or missing, answer from what there is and catch up in
+    a background thread, one rebuild at a time (`guard` is the library-import lock). Returns the thread."""
+    load_search(app)
+    if app.state.search is not None:
+        return None
+    with Session(app.state.engine) as session:
+        if store.current_version(session) is None:
+            return None  # an empty knowledge base: `kb init` loads the library (search says so)
+    try:
+        app.state.search = SearchService.open(app.state.settings, app.state.engine, allow_stale=True)
+        app.state.search.warm_up()
+    except NotReady:
+        app.state.search_problem = "正在建立检索索引，请稍候（通常一两分钟）"
+    app.state.catching_up = True
+
+    def catch_up() -> None:
+        try:
+            with guard():
+                rebuild_index(app.state.settings)
+            load_search(app)
+        except KBError as exc:
+            app.state.search_problem = exc.message
+            log.warning("catching up failed: %s", exc.message)
+        finally:
+            app.state.catching_up = False
+
+    thread = threading.Thread(target=catch_up, name="catch-up", daemon=True)
+    thread.start()
+    return thread

@@ -9,6 +9,7 @@ from typer.testing import CliRunner
 from cli.main import app
 from indicators.library import function_codes_file
 from kb.settings import get_settings
+from services.library_io import import_library
 from tests.conftest import FIXTURE_LIBRARY
 
 runner = CliRunner()
@@ -143,3 +144,16 @@ def test_a_bad_library_file_is_a_message_not_a_traceback(tmp_path, monkeypatch):
         get_settings.cache_clear()
     assert result.exit_code == 1
     assert "错误：" in result.output and "Traceback" not in result.output and "999-test.yaml" in result.output
+
+
+def test_kb_import_that_changes_nothing_still_rebuilds_a_stale_index(data_dir, tmp_path):
+    out = tmp_path / "lib.csv"
+    assert runner.invoke(app, ["export", str(out)]).exit_code == 0
+    text = out.read_text(encoding="utf-8-sig").replace("路灯亮灯率", "城市路灯亮灯率", 1)
+    out.write_text(text, encoding="utf-8-sig")
+    assert import_library(get_settings(), out) is not None  # the library changed; no rebuild followed
+    result = runner.invoke(app, ["import", str(out)])
+    assert result.exit_code == 0, result.output
+    assert "没有变化" in result.output and "已重建" in result.output
+    hits = runner.invoke(app, ["search", "城市路灯亮灯率", "--json"])
+    assert "城市路灯亮灯率" in [h["name"] for h in json.loads(hits.output)["hits"]]

@@ -1,8 +1,11 @@
 """The web app starts and says what is wrong, in Chinese, when search cannot be loaded."""
 
+import shutil
+
 from fastapi.testclient import TestClient
 
-from tests.conftest import make_settings
+from services.bootstrap import initialise
+from tests.conftest import FIXTURE_LIBRARY, make_settings
 from web.app import create_app
 
 
@@ -21,3 +24,37 @@ def test_an_empty_data_directory_serves_and_says_to_initialise(tmp_path):
         assert client.get("/health").json()["search_ready"] is False
         r = client.get("/api/v1/search", params={"q": "路灯"})
         assert r.status_code == 503 and "kb init" in r.json()["error"]["message"]
+
+
+def test_stale_indexes_are_served_while_new_ones_are_built(tmp_path):
+    """The library changed while the server was down: it answers from the earlier indexes at once,
+    says it is catching up, and serves the new version when the rebuild is done."""
+    settings = make_settings(tmp_path / "kb")
+    initialise(settings, library_dir=FIXTURE_LIBRARY)
+    changed = tmp_path / "library"
+    shutil.copytree(FIXTURE_LIBRARY, changed)
+    path = changed / "212-chengxiang.yaml"
+    path.write_text(path.read_text(encoding="utf-8").replace("路灯亮灯率", "城市路灯亮灯率", 1), encoding="utf-8")
+    initialise(settings, library_dir=changed, index=False)  # a new library version, indexes not rebuilt
+    with TestClient(create_app(settings)) as client:
+        first = client.get("/health").json()
+        assert first["search_ready"] is True and first["library_version"] == 1
+        assert client.get("/api/v1/search", params={"q": "路灯"}).status_code == 200  # answers meanwhile
+        client.app.state.catch_up.join(timeout=120)
+        health = client.get("/health").json()
+        assert health["catching_up"] is False and health["library_version"] == 2
+        names = [h["name"] for h in client.get("/api/v1/search", params={"q": "城市路灯亮灯率"}).json()["hits"]]
+        assert "城市路灯亮灯率" in names
+
+
+def test_a_fresh_data_directory_builds_its_indexes_while_serving(tmp_path):
+    settings = make_settings(tmp_path / "kb")
+    initialise(settings, library_dir=FIXTURE_LIBRARY, index=False)
+    with TestClient(create_app(settings)) as client:
+        r = client.get("/api/v1/search", params={"q": "路灯"})
+        assert r.status_code in (200, 503)  # 503 says the indexes are being built
+        if r.status_code == 503:
+            assert "正在建立检索索引" in r.json()["error"]["message"]
+        client.app.state.catch_up.join(timeout=120)
+        assert client.get("/health").json()["search_ready"] is True
+        assert client.get("/api/v1/search", params={"q": "路灯"}).status_code == 200
