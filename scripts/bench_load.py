@@ -1,12 +1,14 @@
 """Search under load against a running `kb serve`, measured against what this machine can embed.
 
-usage: python scripts/bench_load.py http://127.0.0.1:8000 [--clients 32] [--seconds 20]
+usage: python scripts/bench_load.py http://127.0.0.1:8000 [--clients 32] [--seconds 20] [--driver wrk|python]
 
 1. The ceiling: one-thread query-embedding time of the bundled encoder on texts it has not seen,
    in this process; the machine can embed at most cores ÷ that many queries a second.
 2. One query at a time over HTTP (queries nobody sent before): p50 against the bare embedding.
 3. `--clients` clients at once, each on its own keep-alive connection, each query new: throughput,
-   p50/p99, errors, and the share of the ceiling; `/health` polled alongside.
+   p50/p99, errors, and the share of the ceiling; `/health` polled alongside. The load comes from
+   wrk (scripts/unique_search.lua) when it is installed, so the clients take little of the cores
+   they are measuring; otherwise from Python threads in this process.
 4. The library page, alone.
 Prints one JSON object. The server should be started with the settings under test.
 """
@@ -18,7 +20,9 @@ import http.client
 import itertools
 import json
 import os
+import shutil
 import statistics
+import subprocess
 import sys
 import threading
 import time
@@ -38,7 +42,7 @@ def queries(tag: str):
     the run and a counter."""
     for n in itertools.count():
         a, b = WORDS[n % len(WORDS)], WORDS[(n * 7 + 3) % len(WORDS)]
-        yield f"{a}{b}{tag}{RUN}{n}"
+        yield f"{a}{b}{RUN}t{tag}n{n}"  # the shape scripts/unique_search.lua sends
 
 
 def pct(values: list[float], p: float) -> float:
@@ -120,17 +124,42 @@ def under_load(base: str, clients: int, seconds: float) -> dict:
             "health_p50_ms": round(pct(health, 50), 1), "health_max_ms": round(max(health, default=0), 1)}
 
 
+def under_wrk(base: str, clients: int, seconds: float) -> dict:
+    health: list[float] = []
+    stop = time.perf_counter() + seconds
+
+    def poll() -> None:
+        c = Client(base)
+        while time.perf_counter() < stop:
+            health.append(c.get("/health")[1])
+            time.sleep(0.2)
+
+    poller = threading.Thread(target=poll)
+    poller.start()
+    script = os.path.join(os.path.dirname(os.path.abspath(__file__)), "unique_search.lua")
+    out = subprocess.run(["wrk", "-t2", f"-c{clients}", f"-d{int(seconds)}s", "--timeout", "10s", "-s", script, base,
+                          "--", f"{RUN}w"], capture_output=True, text=True, check=True).stdout
+    poller.join()
+    got = json.loads(out.split("JSON ", 1)[1].splitlines()[0])
+    return {"clients": clients, "driver": "wrk", "requests": got["requests"], "errors": got["errors"],
+            "req_per_s": round(got["requests"] / got["seconds"], 1), "p50_ms": got["p50_ms"],
+            "p99_ms": got["p99_ms"], "health_p50_ms": round(pct(health, 50), 1),
+            "health_max_ms": round(max(health, default=0), 1)}
+
+
 def main() -> None:
     ap = argparse.ArgumentParser()
     ap.add_argument("url")
     ap.add_argument("--clients", type=int, default=32)
     ap.add_argument("--seconds", type=float, default=20)
+    ap.add_argument("--driver", choices=("wrk", "python"), default="wrk" if shutil.which("wrk") else "python")
     args = ap.parse_args()
     cores = os.cpu_count() or 1
     bare = bare_embedding()
     ceiling = cores * 1000 / bare
     single = alone(args.url)
-    load = under_load(args.url, args.clients, args.seconds)
+    drive = under_wrk if args.driver == "wrk" else under_load
+    load = drive(args.url, args.clients, args.seconds)
     page = statistics.median(Client(args.url).get("/library")[1] for _ in range(5))
     out = {"cores": cores, "bare_embedding_ms": round(bare, 1), "ceiling_req_per_s": round(ceiling, 1),
            "alone_p50_ms": round(single, 1), "alone_over_bare": round(single / bare, 2), "load": load,
