@@ -32,13 +32,20 @@ Verdict = Literal["达成", "部分达成", "未达成"]
 MIN_BUDGET = 1e-6   # a budget below this is no budget: a rate against it would be meaningless
 
 
-def only_known(model: type[BaseModel], data: object) -> object:
-    """Refuse a rules key the model does not have, naming the ones it has (a typo is not ignored)."""
-    if isinstance(data, dict):
-        unknown = [str(k) for k in data if k not in model.model_fields]
-        if unknown:
-            raise ValueError(f"不认识的规则项 {'、'.join(unknown)}；可用的有 {'、'.join(model.model_fields)}")
-    return data
+class Rules(BaseModel):
+    """Base of the configurable rules: an unknown key is refused, naming the ones there are (a typo
+    is not ignored)."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    @model_validator(mode="before")
+    @classmethod
+    def _known(cls, data: object) -> object:
+        if isinstance(data, dict):
+            unknown = [str(k) for k in data if k not in cls.model_fields]
+            if unknown:
+                raise ValueError(f"不认识的规则项 {'、'.join(unknown)}；可用的有 {'、'.join(cls.model_fields)}")
+        return data
 
 
 def merge_bands(value: object) -> object:
@@ -59,15 +66,8 @@ def grade_by_bands(score: float, bands: dict[str, float] | None = None) -> Grade
     return "优" if score >= b["优"] else "良" if score >= b["良"] else "中" if score >= b["中"] else "差"
 
 
-class Weights(BaseModel):
+class Weights(Rules):
     """Points of each dimension and of 预算执行率; they add up to 100."""
-
-    model_config = ConfigDict(extra="forbid")
-
-    @model_validator(mode="before")
-    @classmethod
-    def _known(cls, data: object) -> object:
-        return only_known(cls, data)
 
     output: float = Field(default=50, ge=0, le=100, description="产出（含成本）指标的分值")
     benefit: float = Field(default=30, ge=0, le=100, description="效益指标的分值")
@@ -84,15 +84,8 @@ class Weights(BaseModel):
         return self
 
 
-class EvaluationRules(BaseModel):
+class EvaluationRules(Rules):
     """The scoring rules of self-evaluation; each defaults to 财预〔2020〕10号 as DOMAIN.md reads it."""
-
-    model_config = ConfigDict(extra="forbid")
-
-    @model_validator(mode="before")
-    @classmethod
-    def _known(cls, data: object) -> object:
-        return only_known(cls, data)
 
     weights: Weights = Field(default_factory=Weights)
     equal_tolerance: float = Field(default=0.01, ge=0, le=0.5,

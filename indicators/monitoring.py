@@ -13,7 +13,7 @@ from __future__ import annotations
 from datetime import date
 from typing import Literal
 
-from pydantic import BaseModel, ConfigDict, Field, model_validator
+from pydantic import BaseModel, Field, model_validator
 
 from indicators.actuals import (
     DEADLINE,
@@ -27,7 +27,7 @@ from indicators.actuals import (
     target_text,
 )
 from indicators.checks.context import SEVERITY_RANK, Row, prepare
-from indicators.evaluation import only_known
+from indicators.evaluation import Rules
 from indicators.findings import spec
 from indicators.goals import Finding, GoalDocument
 from indicators.values import fmt
@@ -37,15 +37,8 @@ STATUS_RANK = {"正常": 0, "关注": 1, "预警": 2}
 MIN_BUDGET = 1e-6   # a budget below this is no budget: progress against it would be meaningless
 
 
-class MonitorRules(BaseModel):
+class MonitorRules(Rules):
     """How far behind the calendar is 关注 and 预警, in percentage points."""
-
-    model_config = ConfigDict(extra="forbid")
-
-    @model_validator(mode="before")
-    @classmethod
-    def _known(cls, data: object) -> object:
-        return only_known(cls, data)
 
     warn_gap: float = Field(default=20, ge=0, le=100, description="落后时间进度超过该百分点数为预警")
     watch_gap: float = Field(default=10, ge=0, le=100, description="落后时间进度达到该百分点数为关注")

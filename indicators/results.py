@@ -14,9 +14,9 @@ import bisect
 import math
 from typing import Literal
 
-from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+from pydantic import BaseModel, ConfigDict, Field, field_validator
 
-from indicators.evaluation import BandGrade, check_bands, grade_by_bands, merge_bands, only_known
+from indicators.evaluation import BandGrade, Rules, check_bands, grade_by_bands, merge_bands
 from indicators.goals import Grade
 from indicators.values import fmt
 
@@ -25,15 +25,8 @@ DEFAULT_QUOTAS: dict[str, float] = {"优": 0.3, "良": 0.3, "中": 0.3, "差": 0
 DEFAULT_ADJUSTMENTS: dict[str, float] = {"优": 0.0, "良": 0.0, "中": -0.1, "差": -1.0}
 
 
-class ResultRules(BaseModel):
+class ResultRules(Rules):
     """How grades are given and what each grade does to next year's budget."""
-
-    model_config = ConfigDict(extra="forbid")
-
-    @model_validator(mode="before")
-    @classmethod
-    def _known(cls, data: object) -> object:
-        return only_known(cls, data)
 
     mode: Literal["bands", "rank"] = Field(default="bands",
                                            description="bands：按分数线定等级；rank：按排名和比例定等级")
