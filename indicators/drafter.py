@@ -18,7 +18,7 @@ from indicators.checks.goal_text import compose_goal, is_target, name_overlap
 from indicators.findings import spec
 from indicators.goals import BUDGET_SCALE, Draft, Finding, GoalIndicator, Project
 from indicators.lookup import Direction, LibraryIndicator, Lookup
-from indicators.values import extract_quantities, fmt, in_base, parse_target, parse_unit, same_base
+from indicators.values import PER_YEAR, extract_quantities, fmt, in_base, parse_target, parse_unit, same_base
 from kb.text import match_key, normalize_text
 
 # level 2 (or a group of them) → how many rows at most, in the order of the 申报表
@@ -37,7 +37,6 @@ MAX_ROWS = 15
 DIRECTION_FIT_FLOOR = 0.91
 SECOND_DIRECTION = 0.25   # a second suggested direction scoring this share of the first is drafted from too
 _WORKS = re.compile(r"建设|新建|改建|扩建|改造|工程|(?<!实)施工|修缮|维修|整治|铺设|修建")
-_PER_YEAR = {"": 1.0, "年": 1.0, "月": 12.0}
 
 
 def project_text(project: Project) -> str:
@@ -194,7 +193,7 @@ def _from_budget(project: Project, rows: list[GoalIndicator], chosen: list[Libra
         return
     row, unit = unit_costs[0]
     t = parse_target(row.value, row.operator, row.unit)
-    per_year = _PER_YEAR.get(unit.per_time)
+    per_year = PER_YEAR.get(unit.per_time)
     if t.value is None or per_year is None:
         return
     cost = in_base(t.value if t.high is None else (t.value + t.high) / 2, unit)

@@ -176,6 +176,10 @@ def parse_unit(text: str | None) -> Unit:
     return Unit(text=t, base=base, scale=scale, per=per, per_scale=per_scale, per_time=per_time, kind=kind)
 
 
+# How many times a year a cost per period recurs (元/人·月 → 12): the one table for every per-year sum.
+PER_YEAR: dict[str, float] = {"": 1.0, "年": 1.0, "月": 12.0, "季度": 4.0, "学期": 2.0, "周": 52.0}
+
+
 def money_scale(unit: str | None) -> float | None:
     """Yuan per unit for a money unit (元 1, 万元 10,000, 亿元 100,000,000); None if not money."""
     u = parse_unit(unit or "")

@@ -7,12 +7,11 @@ import re
 from dataclasses import dataclass
 
 from indicators.checks.context import COST, OUTPUT, QUANTITY, Context, Row, yuan
-from indicators.values import canonical_base, fmt
+from indicators.values import PER_YEAR, canonical_base, fmt
 
 TOO_HIGH, TOO_LOW = 1.25, 0.2   # quantity × unit cost against the budget
 TOO_LOW_SUBSIDY = 0.75          # … where a subsidy standard times its recipients is the whole budget
 _MULTI_YEAR_MONEY = re.compile(r"总投资|累计|概算|总预算|全周期|多年|[两三四五]年")
-_PER_YEAR = {"": 1.0, "年": 1.0, "月": 12.0, "季度": 4.0, "学期": 2.0, "周": 52.0}
 _SUBSIDY = re.compile(r"补助|补贴|资助|奖补|助学金|救助|生活费|慰问|奖励标准|发放标准")
 _COST_NAME = re.compile(r"补助|补贴|成本|费用|单价|造价|标准|经费|投入|投资|贴息|奖补|支出")
 
@@ -102,7 +101,7 @@ def _days(ctx: Context) -> float | None:
 
 def _pair(ctx: Context, cost: UnitCost) -> tuple[Row, float] | None:
     """The quantity row this unit cost multiplies (元/人 with 人), and the annual product in 元."""
-    per_year = _PER_YEAR.get(cost.per_time)
+    per_year = PER_YEAR.get(cost.per_time)
     if cost.per_time == "天":
         per_year = _days(ctx)
     if per_year is None:

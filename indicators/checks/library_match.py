@@ -13,7 +13,7 @@ import re
 from indicators.checks.context import COST, SATISFACTION, TIMELINESS, Context, Row
 from indicators.checks.goal_text import bigrams, name_overlap
 from indicators.lookup import LibraryHit
-from indicators.values import fmt, in_base, parse_target, parse_unit
+from indicators.values import PER_YEAR, fmt, in_base, parse_target, parse_unit
 from kb.text import match_key
 
 DEPARTMENT_CATEGORY = "902"   # the library's 部门整体绩效 category
@@ -22,7 +22,6 @@ ROW_HITS = 8
 GENERIC_SPREAD = 3                 # close library matches in this many categories: a generic indicator
 LOW_SLACK, HIGH_SLACK = 0.5, 1.5   # unit cost outside [low × 0.5, high × 1.5] is atypical (info)
 FAR = 10.0                         # … and a warning beyond [low ÷ 10, high × 10]: a unit mix-up (元/万元)
-_PER_YEAR = {"": 1.0, "年": 1.0, "月": 12.0, "季度": 4.0, "周": 52.0}
 # DIRECTION_MISMATCH: a row is related when (sim(row, project) − sim(project, generic indicators))
 # − (sim(row, its library direction) − sim(row, project)) reaches this floor (e5 cosines, calibrated on
 # dev-like documents: no alarm on a project's own or generic rows, most pasted-in foreign rows caught).
@@ -152,8 +151,8 @@ def check_unit_costs(ctx: Context) -> None:
             hu = parse_unit(hit.unit)
             if hit.cost_low is None or hit.cost_high is None or hu.per != row.unit.per or hu.kind != "unit_cost":
                 continue
-            if hu.per_time != row.unit.per_time and (hu.per_time not in _PER_YEAR
-                                                     or row.unit.per_time not in _PER_YEAR):
+            if hu.per_time != row.unit.per_time and (hu.per_time not in PER_YEAR
+                                                     or row.unit.per_time not in PER_YEAR):
                 continue
             overlap = max(name_overlap(hit.name, row.name), name_overlap(row.name, hit.name))
             if not _in_field(ctx, hit):
@@ -164,7 +163,7 @@ def check_unit_costs(ctx: Context) -> None:
         if found is None:
             continue
         # both per year when their time bases differ (元/户·年 against 元/户·月)
-        per_year = _PER_YEAR.get(unit.per_time, 1.0) / _PER_YEAR.get(row.unit.per_time, 1.0)
+        per_year = PER_YEAR.get(unit.per_time, 1.0) / PER_YEAR.get(row.unit.per_time, 1.0)
         low, high = in_base(found.cost_low, unit) * per_year, in_base(found.cost_high, unit) * per_year
         if low * LOW_SLACK <= row.amount <= high * HIGH_SLACK:
             continue
