@@ -17,7 +17,7 @@ from pydantic import ValidationError
 from sqlmodel import Session
 from tqdm import tqdm
 
-from indicators.checker import check_goal
+from indicators.checker import check_documents
 from indicators.drafter import draft_goal
 from indicators.goal_sheets import read_goal_batch_partial, summary_workbook
 from indicators.goals import Project
@@ -151,7 +151,7 @@ def check(files: Annotated[list[Path], typer.Argument(help="JSON、JSON lines、
     for p in problems:  # reported, and the rest is still checked
         typer.secho(f"无法读取，已跳过：{p}", fg="red", err=True)
     service = _service()
-    results = [(doc, check_goal(doc, service)) for doc in documents]
+    results = list(zip(documents, check_documents(documents, service), strict=True))
     if xlsx:
         xlsx.write_bytes(summary_workbook(results))
     if as_json:

@@ -8,6 +8,8 @@ direction, library-based suggestions) are skipped and everything else still runs
 
 from __future__ import annotations
 
+from collections.abc import Iterable, Sequence
+
 from indicators.checks.budget import check_budget
 from indicators.checks.context import prepare
 from indicators.checks.dimensions import check_dimensions
@@ -24,6 +26,7 @@ from indicators.checks.rows import check_cost_units, check_rows
 from indicators.checks.scoring import score
 from indicators.goals import CheckResult, GoalDocument
 from indicators.lookup import Lookup
+from kb.errors import InvalidInput
 
 
 def check_goal(doc: GoalDocument, lookup: Lookup | None = None) -> CheckResult:
@@ -46,3 +49,27 @@ def check_goal(doc: GoalDocument, lookup: Lookup | None = None) -> CheckResult:
         rationale.insert(0, "未连接指标库：未检查指标规范性、单位成本范围和与支出方向的相关性")
     return CheckResult(findings=ctx.sorted_findings(), score=total, grade=grade, submittable=not ctx.errors,
                        rationale=rationale)
+
+
+GRADES = ("优", "良", "中", "差")
+
+
+def check_documents(docs: Sequence[GoalDocument], lookup: Lookup | None = None, *,
+                    limit: int | None = None) -> list[CheckResult]:
+    """Check a batch, one result per document in order: the one loop the command line, the review page
+    and the API share. More than `limit` documents is refused before any is checked."""
+    if limit is not None:
+        check_batch_size(len(docs), limit)
+    return [check_goal(doc, lookup) for doc in docs]
+
+
+def check_batch_size(count: int, limit: int) -> None:
+    """A batch of more than `limit` documents is refused, saying how many and the limit."""
+    if count > limit:
+        raise InvalidInput(f"一次提交了 {count} 份绩效目标，超过每批 {limit} 份的上限；请分批提交")
+
+
+def grade_counts(results: Iterable[CheckResult]) -> dict[str, int]:
+    """How many results got each grade, 优 to 差."""
+    grades = [r.grade for r in results]
+    return {g: grades.count(g) for g in GRADES}

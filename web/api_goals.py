@@ -10,7 +10,7 @@ from fastapi.responses import Response
 from pydantic import BaseModel, Field, ValidationError
 
 from indicators import goal_sheets
-from indicators.checker import check_goal
+from indicators.checker import check_batch_size, check_documents, check_goal, grade_counts
 from indicators.drafter import draft_goal
 from indicators.goals import CheckResult, Draft, Finding, GoalDocument, Project
 from kb.errors import InvalidInput
@@ -73,24 +73,23 @@ def check(doc: GoalDocument, request: Request) -> CheckResult:
 
 def check_many(raw_documents: list[Any], lookup) -> dict:
     """Check each document on its own: one malformed document is reported, not fatal to the batch."""
-    results = []
+    results: list[dict] = []
+    valid: list[tuple[int, GoalDocument]] = []
     for n, raw in enumerate(raw_documents):
         try:
-            doc = GoalDocument.model_validate(raw)
+            valid.append((n, GoalDocument.model_validate(raw)))
         except ValidationError as exc:
             message, details = describe_validation(exc.errors())
             results.append({"index": n, "project": _name_of(raw), "valid": False, "error": message,
-                             "details": details})
-            continue
-        result = check_goal(doc, lookup)
-        counts = result.severity_counts()
+                            "details": details})
+    checked = check_documents([doc for _, doc in valid], lookup)
+    for (n, doc), result in zip(valid, checked, strict=True):
         results.append({"index": n, "project": doc.project.name, "department": doc.project.department,
                         "budget": doc.project.budget, "budget_unit": doc.project.budget_unit, "valid": True,
-                        **result.model_dump(), "counts": counts})
-    checked = [r for r in results if r["valid"]]
-    grades = {g: sum(r["grade"] == g for r in checked) for g in ("优", "良", "中", "差")}
+                        **result.model_dump(), "counts": result.severity_counts()})
+    results.sort(key=lambda r: r["index"])
     return {"results": results, "summary": {"documents": len(results), "checked": len(checked),
-                                            "invalid": len(results) - len(checked), "grades": grades}}
+                                            "invalid": len(results) - len(checked), "grades": grade_counts(checked)}}
 
 
 def _name_of(raw: Any) -> str | None:
@@ -105,9 +104,7 @@ def check_batch(request: Request, settings: SettingsDep,
                 documents: Annotated[list[Any], Body(embed=True)]) -> dict:
     """Check many goal documents at once: `{"documents": [GoalDocument, …]}` → per-document results
     and a summary; a malformed document gets its own error entry."""
-    if len(documents) > settings.max_batch:
-        raise InvalidInput(f"一次提交了 {len(documents)} 份绩效目标，超过每批 {settings.max_batch} 份的上限；"
-                           "请分批提交")
+    check_batch_size(len(documents), settings.max_batch)  # refused before any document is read
     return check_many(documents, lookup_of(request))
 
 
@@ -137,11 +134,11 @@ def check_workbook(request: Request, settings: SettingsDep,
     docs, problems = read_uploads(uploads, limits=SheetLimits.from_settings(settings, upload=True))
     if not docs:
         raise InvalidInput("上传的文件中没有可读取的绩效目标；请按 details 逐条修改后重新上传", details=problems)
-    if len(docs) > settings.max_batch:
-        raise InvalidInput(f"上传的文件共有 {len(docs)} 份绩效目标，超过 {settings.max_batch} 份的上限；请分批上传")
+    check_batch_size(len(docs), settings.max_batch)
     lookup = lookup_of(request)
     if format == "xlsx":
-        body = goal_sheets.summary_workbook([(doc, check_goal(doc, lookup)) for _, doc in docs])
+        checked = check_documents([doc for _, doc in docs], lookup)
+        body = goal_sheets.summary_workbook(list(zip([doc for _, doc in docs], checked, strict=True)))
         return Response(body, media_type=XLSX, headers=attachment("绩效目标审核报告.xlsx", "goal-review.xlsx"))
     report = check_many([doc for _, doc in docs], lookup)
     for entry, (source, _) in zip(report["results"], docs, strict=True):

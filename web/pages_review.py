@@ -11,7 +11,7 @@ from fastapi.responses import HTMLResponse, Response
 from pydantic import ValidationError
 
 from indicators import goal_sheets
-from indicators.checker import check_goal
+from indicators.checker import check_documents, grade_counts
 from indicators.goals import BUDGET_SCALE, GoalDocument
 from kb.errors import InvalidInput
 from kb.sheets import SheetLimits
@@ -24,13 +24,10 @@ GRADE_ORDER = {"优": 4, "良": 3, "中": 2, "差": 1}
 
 
 def review(request: Request, docs: list[tuple[str, GoalDocument]]) -> list[dict]:
-    limit = request.app.state.settings.max_batch
-    if len(docs) > limit:
-        raise InvalidInput(f"一次上传了 {len(docs)} 份绩效目标，超过 {limit} 份的上限；请分批审核")
-    lookup = request.app.state.search
+    results = check_documents([doc for _, doc in docs], request.app.state.search,
+                              limit=request.app.state.settings.max_batch)
     entries = []
-    for n, (source, doc) in enumerate(docs, start=1):
-        result = check_goal(doc, lookup)
+    for n, ((source, doc), result) in enumerate(zip(docs, results, strict=True), start=1):
         counts = result.severity_counts()
         budget = doc.project.budget
         entries.append({"n": n, "source": source, "doc": doc, "result": result, "counts": counts,
@@ -41,7 +38,7 @@ def review(request: Request, docs: list[tuple[str, GoalDocument]]) -> list[dict]
 def report_context(request: Request, entries: list[dict], problems: list[str]) -> dict:
     docs_json = json.dumps([{"source": e["source"], "doc": e["doc"].model_dump(mode="json", exclude_none=True)}
                             for e in entries], ensure_ascii=False)
-    grades = {g: sum(e["result"].grade == g for e in entries) for g in GRADE_ORDER}
+    grades = grade_counts(e["result"] for e in entries)
     return {"nav": "review", "entries": entries, "file_problems": problems, "docs_json": docs_json,
             "grades": grades, "grade_order": GRADE_ORDER, "problem": search_problem(request), "reviewed": True}
 
