@@ -169,10 +169,10 @@ def check_unit_costs(ctx: Context) -> None:
             continue
         where = "低于" if row.amount < low * LOW_SLACK else "高于"
         far = row.amount < low / FAR or row.amount > high * FAR
-        ctx.add("BUDGET_UNIT_COST_ATYPICAL", severity="warning" if far else "info", message=
+        ctx.add("BUDGET_UNIT_COST_ATYPICAL",
                 f"{row.label}『{row.value_text}』{where}指标库同类指标『{found.name}』（{found.direction}）"
                 f"的常见范围 {fmt(found.cost_low)}-{fmt(found.cost_high)}{found.unit}",
-                indicator=row.index, refs=[found.code],
+                severity="warning" if far else "info", indicator=row.index, refs=[found.code],
                 suggestion="核对单位成本和计量单位（元/万元）；确属特殊情况的，在取值依据中说明测算过程")
 
 
