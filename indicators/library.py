@@ -16,18 +16,15 @@ from pathlib import Path
 
 import yaml
 
-from indicators.framework import BASES, LEVEL1_OF, LEVELS, canonical_level2, unit_fits
+from indicators.framework import LEVELS
+from indicators.validation import check_indicator
 from kb.errors import InvalidInput
-
-_DATE = re.compile(r"(?:19|20)\d{2}-(?:0[1-9]|1[0-2])(?:-(?:0[1-9]|[12]\d|3[01]))?")
 
 LIBRARY_DIR = Path(__file__).parent / "library"
 # The 支出功能分类 款/项 codes directions may cite, with names and sources: a data file beside the
 # category files (not a category itself). A library directory without one uses the built-in file.
 FUNCTION_CODES_FILE = "function_codes.yaml"
 FUNCTION_CODE = re.compile(r"^\d{5}(\d{2})?$")
-QUALITATIVE = "定性"
-FILE_OPERATORS = ("≥", "≤", "=", QUALITATIVE)
 
 
 class LibraryError(InvalidInput):
@@ -119,78 +116,55 @@ def _range(value, where: str, problems: list[str]) -> tuple[float | None, float 
         return None, None
     if isinstance(value, list | tuple) and len(value) == 2:
         try:
-            low, high = float(value[0]), float(value[1])
+            return float(value[0]), float(value[1])
         except (TypeError, ValueError):
-            low = high = None
-        if low is not None and high is not None and 0 <= low <= high:
-            return low, high
-    problems.append(f"{where}: cost_range {value!r} must be [low, high] with 0 ≤ low ≤ high, e.g. [800, 1500]")
+            pass
+    problems.append(f"{where}：cost_range {value!r} 应写成 [下限, 上限]，如 [800, 1500]")
     return None, None
 
 
+YAML_KEYS = {"id", "name", "l1", "l2", "op", "unit", "def", "formula", "typical", "basis", "source", "aliases",
+             "cost_range", "status", "superseded_by", "source_doc", "effective_from"}
+
+
 def _parse_indicator(raw: dict, d: DirectionRecord, where: str, problems: list[str]) -> IndicatorRecord | None:
+    """One indicator of a direction, checked by the rules every indicator follows
+    (`indicators.validation`, at the built-in library's bar) plus the YAML format's own."""
     if not isinstance(raw, dict):
-        problems.append(f"{where}: an indicator must be a mapping with name, l2, unit, op, def…")
+        problems.append(f"{where}：指标应写成含 name、l2、unit、op、def 等键的映射")
         return None
     before = len(problems)
+    name = _text(raw.get("name"))
+    here = f"{where}『{name}』" if name else where
     ident = raw.get("id")
     if not isinstance(ident, int) or ident < 1 or ident > 999:
-        problems.append(f"{where}: id {ident!r} must be a whole number 1-999, unique within the direction")
-    name = _text(raw.get("name"))
-    if not name:
-        problems.append(f"{where}: name is empty; give the indicator name as it appears in a 申报表")
-    level2 = canonical_level2(_text(raw.get("l2")))
-    if level2 is None:
-        problems.append(f"{where} ({name}): l2 {raw.get('l2')!r} is not a level-2 indicator; use one of "
-                        + "/".join(LEVEL1_OF))
-    level1 = LEVEL1_OF.get(level2 or "", "")
-    if raw.get("l1") is not None and level2 and _text(raw.get("l1")).removesuffix("指标") + "指标" != level1:
-        problems.append(f"{where} ({name}): l1 {raw.get('l1')!r} does not hold {level2}; it belongs to {level1}")
-    op = _text(raw.get("op"))
-    if op not in FILE_OPERATORS:
-        problems.append(f"{where} ({name}): op {op!r} must be one of {' '.join(FILE_OPERATORS)}")
-    unit = _text(raw.get("unit"))
-    if op != QUALITATIVE and not unit:
-        problems.append(f"{where} ({name}): unit is empty; a quantitative indicator needs one (%, 人, 个, 万元…)")
-    if unit and name and not unit_fits(name, unit):
-        problems.append(f"{where} ({name}): unit {unit!r} does not fit the name (a 率 takes %, a 人数 takes 人)")
-    explanation = _text(raw.get("def"))
-    if len(explanation) < 12:
-        problems.append(f"{where} ({name}): def is missing or too short; say what it measures and how")
-    basis = _text(raw.get("basis"))
-    if basis not in BASES:
-        problems.append(f"{where} ({name}): basis {basis!r} must be one of {'/'.join(BASES)}")
-    source = _text(raw.get("source"))
-    if not source:
-        problems.append(f"{where} ({name}): source is empty; name where the actual value will come from")
-    formula = _text(raw.get("formula"))
+        problems.append(f"{here}：id {ident!r} 应为 1-999 的整数，在本支出方向内唯一且不重复使用")
     aliases = raw.get("aliases") or []
     if not isinstance(aliases, list) or not all(isinstance(a, str | int) for a in aliases):
-        problems.append(f"{where} ({name}): aliases must be a list of words, e.g. [受助学生数, 补助人数]")
+        problems.append(f"{here}：aliases 应为词语列表，如 [受助学生数, 补助人数]")
         aliases = []
-    aliases = [str(a) for a in aliases]
-    low, high = _range(raw.get("cost_range"), f"{where} ({name})", problems)
-    source_doc, effective_from = _text(raw.get("source_doc")), _text(raw.get("effective_from"))
-    if effective_from and not _DATE.fullmatch(effective_from):
-        problems.append(f"{where} ({name}): effective_from {effective_from!r} must be a date such as 2025-03-01")
-    if bool(source_doc) != bool(effective_from):
-        problems.append(f"{where} ({name}): a sourced figure needs both source_doc (文号) and effective_from")
-    unknown = set(raw) - {"id", "name", "l1", "l2", "op", "unit", "def", "formula", "typical", "basis",
-                          "source", "aliases", "cost_range", "status", "superseded_by", "source_doc",
-                          "effective_from"}
+    low, high = _range(raw.get("cost_range"), here, problems)
+    unknown = set(raw) - YAML_KEYS
     if unknown:
-        problems.append(f"{where} ({name}): unknown key(s) {sorted(unknown)}; see indicators/library/README.md")
-    if len(problems) > before:
+        problems.append(f"{here}：不认识的键 {sorted(unknown)}；格式见 indicators/library/README.md")
+    fields = check_indicator({"name": name, "level1": _text(raw.get("l1")), "level2": _text(raw.get("l2")),
+                              "operator": _text(raw.get("op")), "unit": _text(raw.get("unit")),
+                              "explanation": _text(raw.get("def")), "basis": _text(raw.get("basis")),
+                              "source": _text(raw.get("source")), "status": _text(raw.get("status")),
+                              "cost_low": low, "cost_high": high, "source_doc": _text(raw.get("source_doc")),
+                              "effective_from": _text(raw.get("effective_from"))},
+                             lambda _field: here, problems, strict=True)
+    if fields is None or len(problems) > before:
         return None
     return IndicatorRecord(
-        code=f"{d.code}-{ident:03d}", name=name, level1=level1, level2=level2 or "",
-        explanation=explanation, unit=unit, operator=op, basis=basis, source=source,
-        category=d.category, category_code=d.category_code, subcategory=d.subcategory,
-        subcategory_code=d.subcategory_code, direction=d.name, direction_code=d.code,
-        formula=formula, typical=_text(raw.get("typical")), aliases=tuple(a.strip() for a in aliases),
-        common=d.common, cost_low=low, cost_high=high,
-        status=_text(raw.get("status")) or "active", superseded_by=_text(raw.get("superseded_by")) or None,
-        source_doc=source_doc, effective_from=effective_from,
+        code=f"{d.code}-{ident:03d}", name=name, level1=fields["level1"], level2=fields["level2"],
+        explanation=fields["explanation"], unit=fields["unit"], operator=fields["operator"], basis=fields["basis"],
+        source=_text(raw.get("source")), category=d.category, category_code=d.category_code,
+        subcategory=d.subcategory, subcategory_code=d.subcategory_code, direction=d.name, direction_code=d.code,
+        formula=_text(raw.get("formula")), typical=_text(raw.get("typical")),
+        aliases=tuple(str(a).strip() for a in aliases), common=d.common, cost_low=low, cost_high=high,
+        status=fields["status"], superseded_by=_text(raw.get("superseded_by")) or None,
+        source_doc=fields["source_doc"], effective_from=fields["effective_from"],
     )
 
 

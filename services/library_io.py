@@ -14,7 +14,7 @@ from pathlib import Path
 
 from sqlmodel import Session, select
 
-from indicators.framework import BASES, LEVEL1_OF, canonical_level1, canonical_level2, unit_fits
+from indicators.validation import check_indicator
 from kb import store
 from kb.db import create_schema, get_engine, session_scope
 from kb.errors import InvalidInput
@@ -36,10 +36,6 @@ REQUIRED = ("category", "subcategory", "direction", "level2", "name", "explanati
 HEADER_OF = dict(COLUMNS)
 FIELD_OF = {header: f for f, header in COLUMNS} | {f: f for f, _ in COLUMNS} | {"三级指标名称": "name",
                                                                                 "指标名称": "name"}
-OPERATOR_WORDS = {"≥": "≥", ">=": "≥", "不低于": "≥", "不少于": "≥", "大于等于": "≥", "≤": "≤", "<=": "≤",
-                  "不高于": "≤", "不超过": "≤", "小于等于": "≤", "=": "=", "等于": "=", "定性": "定性"}
-STATUS_WORDS = {"": "active", "active": "active", "在用": "active", "启用": "active", "retired": "retired",
-                "停用": "retired", "废止": "retired"}
 TRUE_WORDS = {"是", "true", "1", "y", "yes", "共性"}
 CODE = re.compile(r"^[0-9A-Za-z][0-9A-Za-z_-]{0,31}$")
 
@@ -79,16 +75,15 @@ def _number(value: str, where: str, problems: list[str]) -> float | None:
     if not value:
         return None
     try:
-        number = float(value.replace(",", ""))
+        return float(value.replace(",", ""))
     except ValueError:
         problems.append(f"{where}：『{value}』不是数字，请填写纯数字，如 1200")
         return None
-    if number < 0:
-        problems.append(f"{where}：{value} 是负数，单位成本应不小于 0")
-    return number
 
 
 def _validate(row: _Row, problems: list[str]) -> dict | None:
+    """A spreadsheet row checked by the rules every indicator follows (`indicators.validation`, at
+    a bureau's bar: basis and data source may come later), plus the columns only a sheet has."""
     v, before = row.values, len(problems)
 
     def where(field: str) -> str:
@@ -97,37 +92,18 @@ def _validate(row: _Row, problems: list[str]) -> dict | None:
     for field in REQUIRED:
         if not v.get(field):
             problems.append(f"{where(field)}：为空，每个指标都必须填写")
-    level2 = canonical_level2(v.get("level2", ""))
-    if v.get("level2") and level2 is None:
-        problems.append(f"{where('level2')}：『{v['level2']}』不是二级指标，请填写 "
-                        + "、".join(LEVEL1_OF) + " 之一")
-    level1 = LEVEL1_OF.get(level2 or "")
-    if v.get("level1") and level2 and canonical_level1(v["level1"]) != level1:
-        problems.append(f"{where('level1')}：『{v['level1']}』下没有{level2}，{level2}属于{level1}")
-    operator = OPERATOR_WORDS.get(v.get("operator", "") or "≥")
-    if operator is None:
-        problems.append(f"{where('operator')}：『{v['operator']}』不是指标方向，请填写 ≥、≤、= 或 定性")
-    if operator and operator != "定性" and not v.get("unit"):
-        problems.append(f"{where('unit')}：为空，定量指标须有计量单位（%、人、个、万元…）")
-    if v.get("unit") and v.get("name") and not unit_fits(normalize_text(v["name"]), normalize_text(v["unit"])):
-        problems.append(f"{where('unit')}：『{v['unit']}』与指标「{v['name']}」不匹配（率用 %，人数用 人）")
-    if v.get("basis") and v["basis"] not in BASES:
-        problems.append(f"{where('basis')}：『{v['basis']}』不是取值依据，请填写 {'、'.join(BASES)} 之一")
-    status = STATUS_WORDS.get(v.get("status", "").lower())
-    if status is None:
-        problems.append(f"{where('status')}：『{v['status']}』不是状态，请填写 在用 或 停用")
     for field in ("code", "category_code", "subcategory_code", "direction_code"):
         if v.get(field) and not CODE.match(v[field]):
             problems.append(f"{where(field)}：『{v[field]}』不是有效编码，只能用字母、数字和 -")
     low = _number(v.get("cost_low", ""), where("cost_low"), problems)
     high = _number(v.get("cost_high", ""), where("cost_high"), problems)
-    if low is not None and high is not None and low > high:
-        problems.append(f"{where('cost_low')}：下限 {low} 大于上限 {high}，请对调")
-    if len(problems) > before:
+    fields = check_indicator({**v, "cost_low": low, "cost_high": high}, where, problems, strict=False)
+    if fields is None or len(problems) > before:
         return None
     aliases = [a for a in re.split(r"[、;；,，/]", v.get("aliases", "")) if a.strip()]
-    return {**v, "level1": level1, "level2": level2, "operator": operator, "status": status, "aliases": aliases,
-            "cost_low": low, "cost_high": high, "common": v.get("common", "").lower() in TRUE_WORDS}
+    return {**v, "level1": fields["level1"], "level2": fields["level2"], "operator": fields["operator"],
+            "status": fields["status"], "aliases": aliases, "cost_low": low, "cost_high": high,
+            "common": v.get("common", "").lower() in TRUE_WORDS}
 
 
 class _Codes:

@@ -127,12 +127,12 @@ def test_a_good_direction_passes(tmp_path):
     (lambda r: r[:5], "no 满意度指标"),
     (lambda r: [r[0], *r[2:]], "no 质量指标"),
     (lambda r: [*r, r[0]], "appears 2 times"),
-    (lambda r: [r[0].replace("unit: 人", "unit: '%'"), *r[1:]], "does not fit the name"),
-    (lambda r: [r[0].replace("l2: 数量", "l2: 好坏"), *r[1:]], "is not a level-2 indicator"),
-    (lambda r: [r[0].replace("l2: 数量", "l1: 效益, l2: 数量"), *r[1:]], "does not hold 数量指标"),
-    (lambda r: [r[0].replace("def: 年度内实际受益的人数按名单去重统计", "def: 人数"), *r[1:]], "def is missing or too short"),
-    (lambda r: [r[0].replace('op: "≥"', 'op: "约"'), *r[1:]], "op '约' must be one of"),
-    (lambda r: [*r[:3], r[3].replace("[100, 300]", "[300, 100]"), *r[4:]], "cost_range"),
+    (lambda r: [r[0].replace("unit: 人", "unit: '%'"), *r[1:]], "不匹配（率用 %"),
+    (lambda r: [r[0].replace("l2: 数量", "l2: 好坏"), *r[1:]], "不是二级指标"),
+    (lambda r: [r[0].replace("l2: 数量", "l1: 效益, l2: 数量"), *r[1:]], "下没有数量指标"),
+    (lambda r: [r[0].replace("def: 年度内实际受益的人数按名单去重统计", "def: 人数"), *r[1:]], "指标解释缺失或过短"),
+    (lambda r: [r[0].replace('op: "≥"', 'op: "约"'), *r[1:]], "『约』不是指标方向"),
+    (lambda r: [*r[:3], r[3].replace("[100, 300]", "[300, 100]"), *r[4:]], "下限 300.0 大于上限 100.0"),
 ])
 def test_validator_catches(tmp_path, change, expected):
     assert any(expected in p for p in problems_for(tmp_path, change(list(GOOD_ROWS))))
@@ -258,5 +258,5 @@ def test_a_sourced_figure_needs_its_document_and_date(tmp_path):
         return problems_for(tmp_path, [GOOD_ROWS[0].removesuffix("}") + ", " + fact + "}", *GOOD_ROWS[1:]])
 
     assert with_fact('source_doc: 财教〔2024〕10号, effective_from: "2025-03-01"') == []
-    assert any("effective_from" in p for p in with_fact("source_doc: 财教〔2024〕10号"))
-    assert any("must be a date" in p for p in with_fact("source_doc: 财教〔2024〕10号, effective_from: 2025年春"))
+    assert any("须同时填写" in p for p in with_fact("source_doc: 财教〔2024〕10号"))
+    assert any("应写成日期" in p for p in with_fact("source_doc: 财教〔2024〕10号, effective_from: 2025年春"))
