@@ -496,7 +496,7 @@ _SCALED_UNIT = rf"(?:(?:{_SCALE_WORDS}|千)?(?:{_UNIT_ALT}))"
 _PER = rf"(?:/(?:{_SCALED_UNIT})(?:·(?:年|月|天|日|次))?)"
 _TEXT_QTY = re.compile(
     rf"(?<![A-Za-z0-9.〔\[])(?P<num>{_NUM})(?![A-Za-z\d])\s*(?P<scale>{_SCALE_WORDS})?"
-    rf"\s*(?P<unit>(?:{_UNIT_ALT}){_PER}?)?"
+    rf"\s*(?:余|多|来)?\s*(?P<unit>(?:{_UNIT_ALT}){_PER}?)?"   # 2000余人, 3000多人, 1.2万余米
 )
 _LEADING_UNIT = re.compile(rf"(?:{_SCALED_UNIT}){_PER}?")
 _DATE_AT = re.compile(r"(?:19|20)\d{2}\s*年(?!以上|以内|内|期|一遇)|(?:1[0-2]|0?[1-9])\s*月(?!份?以)"
@@ -521,7 +521,7 @@ def extract_quantities(text: str | None) -> list[Quantity]:
         clause = t[a:b]
         hits = []
         for m in _TEXT_QTY.finditer(clause):
-            num, unit_txt = m.group("num"), m.group("unit") or ""
+            num, unit_txt = m.group("num"), m.group("unit") or m.group("scale") or ""  # 投资500万: a scaled amount
             after = clause[m.end("num"):m.end("num") + 3]
             before = clause[max(0, m.start() - 1):m.start()]
             if before == "第" or re.match(r"\s*(?:号|〕|\])", after):

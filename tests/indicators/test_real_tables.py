@@ -175,6 +175,8 @@ def test_a_unit_cost_stated_only_in_the_goal_text_is_checked():
     ("1. 对机关局域网络改造升级。", False, False),
     ("对超出3个月的部分予以补助。", False, False),
     ("维修路灯3200盏，亮灯率不低于98%。", False, True),
+    ("完成路灯维修，惠及群众2000余人。", False, True),
+    ("新建道路1.2万余米，投资500万。", False, True),
 ])
 def test_slogans_and_numbers_that_set_no_target(goal, vague, quantified):
     result = check_goal(table(SICHUAN_2020, goal=goal), None)
