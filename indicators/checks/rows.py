@@ -85,6 +85,8 @@ def check_levels(ctx: Context, row: Row) -> None:
 
 
 _COST_RATIO_NAME = re.compile(r"率$|比例$|占比$|比重$")
+# 成本控制 100%, 成本节约 5%: a rate with its 率 left off (COST_NOT_AMOUNT says what is missing), not a unit slip
+_RATE_LIKE_COST = re.compile(r"控制|节约|节省|降低|下降|合规|执行|完成|达标|合格|偏差|误差|超支|变动|增减")
 
 
 def check_cost_amount(ctx: Context, row: Row) -> bool:
@@ -158,6 +160,7 @@ def check_cost_units(ctx: Context) -> None:
     for row in ctx.rows:
         if (row.level1 == COST and row.level2 in (None, "经济成本指标") and row.unit.kind == "ratio"
                 and row.target.kind == "numeric" and not _COST_RATIO_NAME.search(row.name)
+                and not _RATE_LIKE_COST.search(row.name)
                 and ctx.doc.project.kind != "department" and not ctx.has("IND_UNIT_MISMATCH", row.index)):
             ctx.add("IND_UNIT_MISMATCH", f"{row.label}是经济成本指标，应以金额计，但填写的单位是『{row.unit.text}』",
                     indicator=row.index, suggestion="改为 万元、元 或 元/人·年 等金额单位，写明总成本或单位成本")

@@ -254,3 +254,11 @@ def test_each_missing_part_of_the_department_framework_is_named(drop, code):
 
 def test_the_same_table_as_a_project_gets_the_project_dimensions():
     assert "DIM_MISSING_QUALITY" in codes(check_goal(table(DEPARTMENT, name="区价格认证中心整体"), None))
+
+
+@pytest.mark.parametrize(("name", "mismatch"), [("成本控制", False), ("成本节约", False), ("0", True),
+                                                 ("设备购置费", True)])
+def test_an_economic_cost_in_percent(name, mismatch):
+    rows = SICHUAN_2020[:3] + [("成本指标", "经济成本指标", name, "", "100", "%")] + SICHUAN_2020[4:]
+    got = codes(check_goal(table(rows), None))
+    assert ("IND_UNIT_MISMATCH" in got) is mismatch
