@@ -106,6 +106,11 @@ def write_table(path: Path, header: list[str], rows: list[list], *, sheet: str =
             writer.writerow([cell_text(escape_formula(h)) for h in header])
             writer.writerows([cell_text(escape_formula(v)) for v in row] for row in rows)
         return
+    path.write_bytes(workbook_bytes(header, rows, sheet=sheet))
+
+
+def workbook_bytes(header: list[str], rows: list[list], *, sheet: str = "指标库") -> bytes:
+    """A one-sheet workbook of the rows under a bold, frozen header; every text cell stays text."""
     from openpyxl import Workbook
     from openpyxl.styles import Font
 
@@ -119,4 +124,6 @@ def write_table(path: Path, header: list[str], rows: list[list], *, sheet: str =
         ws.append([cell_text(v) for v in row])
     keep_text(ws)
     ws.freeze_panes = "A2"
-    wb.save(path)
+    out = io.BytesIO()
+    wb.save(out)
+    return out.getvalue()

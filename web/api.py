@@ -7,13 +7,16 @@ from datetime import datetime
 from typing import Annotated, Literal
 
 from fastapi import APIRouter, Query
-from fastapi.responses import JSONResponse
+from fastapi.responses import JSONResponse, Response
 from pydantic import BaseModel
 
 from kb import store
 from kb.models import IndicatorPublic
+from kb.tables import workbook_bytes
 from search.service import SearchHit
+from services.library_io import COLUMNS, export_rows
 from web.deps import FiltersDep, SearchDep, SessionDep
+from web.render import XLSX, attachment
 
 router = APIRouter(prefix="/api/v1", tags=["indicators"])
 
@@ -77,7 +80,8 @@ class VersionList(BaseModel):
     versions: list[VersionInfo]
 
 
-@router.get("/search", responses={200: {"model": SearchResponse, "description": "the best indicators, best first"}})
+@router.get("/search", responses={200: {"model": SearchResponse, "content": {XLSX: {}},
+                                        "description": "the best indicators, best first (format=xlsx: a workbook)"}})
 def search(
     service: SearchDep,
     filters: FiltersDep,
@@ -88,21 +92,38 @@ def search(
         max_length=1000, description="the project the indicator is for: its name, and its description when "
                                      "known, e.g. 2024年农村公路安全生命防护工程; indicators that fit that kind "
                                      "of project rank first")] = None,
-) -> JSONResponse:
+    format: Annotated[Literal["json", "xlsx"], Query(description="xlsx: the same hits as a workbook")] = "json",
+) -> Response:
     result = service.query(q, k=k, mode=mode, filters=filters, context=context)
+    if format == "xlsx":
+        return workbook(f"指标检索-{result.query}", "search.xlsx", result.hits, scores=True)
     # the hits are plain JSON values already: answer directly, without FastAPI's encoder pass
     return JSONResponse({"query": result.query, "total": result.total, "mode": mode,
                          "hits": [h.model_dump() for h in result.hits]})
 
 
-@router.get("/indicators", response_model=IndicatorPage)
+def workbook(title: str, fallback: str, indicators: list, *, scores: bool = False) -> Response:
+    """Indicators as the library's export columns (plus 相关度 for search hits), one row each, in order."""
+    header = [h for _, h in COLUMNS] + (["相关度"] if scores else [])
+    rows = export_rows(indicators)
+    if scores:
+        rows = [[*row, round(i.score, 4)] for row, i in zip(rows, indicators, strict=True)]
+    body = workbook_bytes(header, rows, sheet="指标")
+    return Response(body, media_type=XLSX, headers=attachment(f"{title}"[:80] + ".xlsx", fallback))
+
+
+@router.get("/indicators", response_model=IndicatorPage,
+            responses={200: {"content": {XLSX: {}}, "description": "JSON, or with format=xlsx a workbook"}})
 def list_indicators(
     session: SessionDep,
     filters: FiltersDep,
     offset: Annotated[int, Query(ge=0, le=10**9)] = 0,
     limit: Annotated[int, Query(ge=1, le=1000)] = 100,
-) -> dict:
+    format: Annotated[Literal["json", "xlsx"], Query(description="xlsx: the same page as a workbook")] = "json",
+) -> dict | Response:
     total, items = store.query_indicators(session, filters=filters, offset=offset, limit=limit)
+    if format == "xlsx":
+        return workbook("指标列表", "indicators.xlsx", items)
     return {"total": total, "offset": offset, "limit": limit, "items": [i.model_dump() for i in items]}
 
 

@@ -1,8 +1,10 @@
 """The JSON API per the contract, over the fixture library."""
 
+import io
 import re
 
 import pytest
+from openpyxl import load_workbook
 
 
 def test_health(client):
@@ -85,3 +87,30 @@ def test_openapi_documents_the_search_hit(client):
     ok = spec["paths"]["/api/v1/search"]["get"]["responses"]["200"]["content"]["application/json"]["schema"]
     assert ok["$ref"].endswith("/SearchResponse")
     assert {"code", "name", "direction", "score", "matched"} <= set(spec["components"]["schemas"]["SearchHit"]["properties"])
+
+
+def _sheet_rows(content: bytes) -> list[list]:
+    ws = load_workbook(io.BytesIO(content)).active
+    assert not any(c.data_type == "f" for row in ws.iter_rows() for c in row)  # no formula anywhere
+    return [[c.value for c in row] for row in ws.iter_rows()]
+
+
+def test_a_search_as_a_workbook_holds_the_rows_of_the_json_answer(client):
+    params = {"q": "路灯", "k": 5}
+    hits = client.get("/api/v1/search", params=params).json()["hits"]
+    r = client.get("/api/v1/search", params={**params, "format": "xlsx"})
+    assert r.status_code == 200 and r.headers["content-type"].startswith(
+        "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
+    rows = _sheet_rows(r.content)
+    header, body = rows[0], rows[1:]
+    assert header[0] == "指标编码" and header[-1] == "相关度"
+    assert [row[0] for row in body] == [h["code"] for h in hits]
+    assert [row[header.index("三级指标")] for row in body] == [h["name"] for h in hits]
+
+
+def test_a_filtered_page_of_indicators_as_a_workbook(client):
+    params = {"level2": "质量指标", "limit": 50}
+    items = client.get("/api/v1/indicators", params=params).json()["items"]
+    rows = _sheet_rows(client.get("/api/v1/indicators", params={**params, "format": "xlsx"}).content)
+    assert [row[0] for row in rows[1:]] == [i["code"] for i in items] and items
+    assert {row[rows[0].index("二级指标")] for row in rows[1:]} == {"质量指标"}

@@ -642,3 +642,15 @@ def test_uploads_without_a_file_are_refused_in_chinese(client):
     assert r.status_code == 422 and "没有收到文件" in fragment(r).get_text()
     r = client.post("/library/import", data={"token": "test-token"}, headers=HX)
     assert r.status_code == 422 and "没有收到文件" in fragment(r).get_text()
+
+
+def test_search_and_direction_pages_offer_their_rows_as_a_workbook(client):
+    soup = page(client, "/", params={"q": "路灯", "level2": "质量指标"})
+    link = soup.find("a", class_="export-link")["href"]
+    assert "format=xlsx" in link and "level2=" in link
+    r = client.get(link)
+    assert r.status_code == 200 and load_workbook(io.BytesIO(r.content)).active.max_row >= 2
+    soup = page(client, "/browse/2120101")
+    link = next(a["href"] for a in soup.select("p.actions a") if "format=xlsx" in a["href"])
+    rows = list(load_workbook(io.BytesIO(client.get(link).content)).active.iter_rows(values_only=True))
+    assert len(rows) > 1 and all(str(r[0]).startswith("2120101-") for r in rows[1:])
