@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import hashlib
 import re
+from datetime import datetime, timedelta, timezone
 from functools import lru_cache
 from pathlib import Path
 from urllib.parse import quote
@@ -21,6 +22,7 @@ from indicators.framework import LEVEL1_OF, LEVELS
 HERE = Path(__file__).parent
 STATIC_DIR = HERE / "static"
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+BEIJING = timezone(timedelta(hours=8), "北京时间")
 
 
 @lru_cache(maxsize=64)
@@ -81,7 +83,20 @@ def configure(templates) -> None:
     env.globals["LEVEL2S"] = tuple(LEVEL1_OF)
     env.filters["highlight"] = highlight
     env.filters["source_label"] = source_label
+    env.filters["tsv_row"] = tsv_row
+    env.globals["printed_at"] = printed_at
     env.filters["yuan"] = lambda v: "" if v is None else f"{v:,.2f}".rstrip("0").rstrip(".")
+
+
+def printed_at() -> str:
+    """When a printed page was made, in Beijing time."""
+    return datetime.now(BEIJING).strftime("打印于 %Y-%m-%d %H:%M（北京时间）")
+
+
+def tsv_row(values) -> str:
+    """Cells joined by tabs, as Excel and WPS paste a table row; tabs and line breaks inside a cell
+    become spaces so they cannot split it."""
+    return "\t".join(re.sub(r"[\t\r\n]+", " ", "" if v is None else str(v)) for v in values)
 
 
 def attachment(filename: str, fallback: str) -> dict[str, str]:

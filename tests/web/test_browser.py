@@ -244,3 +244,29 @@ def test_the_api_docs_render_with_no_way_out(page, base_url):
     assert any("/api/v1/search" in p for p in paths)
     assert outside == []
     shot(page, "docs")
+
+
+def test_copy_picked_rows_pastes_as_a_table_and_print_drops_the_navigation(browser, base_url):
+    context = browser.new_context(viewport=LAPTOP, locale="zh-CN", base_url=base_url,
+                                  permissions=["clipboard-read", "clipboard-write"])
+    pg = context.new_page()
+    try:
+        pg.goto("/?q=路灯")
+        button = pg.locator("button.copy-rows")
+        assert button.is_visible()
+        picks = pg.locator("ol.hits input.pick")
+        assert picks.count() >= 2
+        picks.nth(0).check()
+        picks.nth(1).check()
+        button.click()
+        pg.wait_for_function("document.querySelector('button.copy-rows').textContent.indexOf('已复制') === 0")
+        lines = pg.evaluate("navigator.clipboard.readText()").rstrip("\n").split("\n")
+        codes = pg.locator("ol.hits li.hit").evaluate_all("els => els.map(e => e.dataset.tsv.split('\\t')[0])")
+        assert lines[0].split("\t")[:2] == ["指标编码", "三级指标"]
+        assert [line.split("\t")[0] for line in lines[1:]] == codes[:2]
+        assert all(len(line.split("\t")) == 8 for line in lines)
+        pg.emulate_media(media="print")
+        assert not pg.locator("header.site-header").is_visible() and not button.is_visible()
+        assert pg.locator(".print-title").is_visible() and "打印于" in pg.locator(".print-title").inner_text()
+    finally:
+        context.close()

@@ -156,10 +156,39 @@
     if (box) { evt.preventDefault(); box.focus(); box.select(); }
   });
 
+  /* "Copy rows": the picked rows (or all) as tab-separated text, which Excel and WPS paste as a table. */
+  function enableCopy(root) {
+    root.querySelectorAll("button.copy-rows[hidden]").forEach(function (btn) {
+      btn.hidden = false;
+      var rowsOf = document.getElementById(btn.getAttribute("data-for"));
+      if (rowsOf) {  /* picking a row is no new search: keep the change from the search form */
+        rowsOf.addEventListener("change", function (evt) {
+          if (evt.target.classList.contains("pick")) { evt.stopPropagation(); }
+        });
+      }
+      btn.addEventListener("click", function () {
+        var list = document.getElementById(btn.getAttribute("data-for"));
+        if (!list) { return; }
+        var rows = Array.prototype.slice.call(list.querySelectorAll("[data-tsv]"));
+        var picked = rows.filter(function (r) { var c = r.querySelector("input.pick"); return c && c.checked; });
+        var chosen = picked.length ? picked : rows;
+        var text = [btn.getAttribute("data-header")].concat(chosen.map(function (r) {
+          return r.getAttribute("data-tsv");
+        })).join("\n") + "\n";
+        navigator.clipboard.writeText(text).then(function () {
+          btn.textContent = "已复制 " + chosen.length + " 行，可粘贴到 Excel / WPS";
+        }, function () {
+          btn.textContent = "浏览器不允许写入剪贴板；请改用“导出 Excel”";
+        });
+      });
+    });
+  }
+
   function enhance(root) {
     saveDraft(root);
     fillCarriers(root);
     enableSorting(root);
+    enableCopy(root);
   }
 
   document.addEventListener("DOMContentLoaded", function () { enhance(document); });
