@@ -29,6 +29,7 @@ from search.documents import passage_text
 from search.encoders import make_encoder
 from search.service import SearchService
 from search.vectors import ship_vectors
+from services.backup import backup, restore
 from services.bootstrap import initialise
 from services.library_io import export_library, import_library
 from web.app import create_app
@@ -220,6 +221,23 @@ def export(path: Path) -> None:
     """把指标库导出为 Excel（.xlsx）或 CSV。"""
     count = export_library(get_settings(), path)
     _out(f"已导出 {count} 个指标到 {path}")
+
+
+@app.command("backup")
+@friendly
+def backup_(path: Path) -> None:
+    """把数据库（指标库各版本及全部数据）备份到一个文件；服务运行中也可备份。"""
+    size = backup(get_settings(), path)
+    _out(f"已备份到 {path}（{size / 1e6:.1f} MB）；恢复：在新的数据目录运行 kb restore {path}")
+
+
+@app.command("restore")
+@friendly
+def restore_(path: Path) -> None:
+    """把 kb backup 的备份恢复到一个新的数据目录，并重建检索索引。"""
+    target = restore(get_settings(), path)
+    report = _initialise(builtin=False)
+    _out(f"已恢复到 {target}：指标库第 {report.version} 版，{report.indicators} 个有效指标")
 
 
 @app.command()

@@ -157,3 +157,31 @@ def test_kb_import_that_changes_nothing_still_rebuilds_a_stale_index(data_dir, t
     assert "没有变化" in result.output and "已重建" in result.output
     hits = runner.invoke(app, ["search", "城市路灯亮灯率", "--json"])
     assert "城市路灯亮灯率" in [h["name"] for h in json.loads(hits.output)["hits"]]
+
+
+def test_backup_then_restore_into_a_fresh_data_directory_serves_the_same_library(data_dir, tmp_path, monkeypatch):
+    before = json.loads(runner.invoke(app, ["search", "路灯亮灯率", "--json"]).output)
+    file = tmp_path / "kb-backup.sqlite3"
+    result = runner.invoke(app, ["backup", str(file)])
+    assert result.exit_code == 0, result.output
+    assert runner.invoke(app, ["backup", str(file)]).exit_code == 1  # never overwrites
+    monkeypatch.setenv("KB_DATA_DIR", str(tmp_path / "restored"))
+    get_settings.cache_clear()
+    result = runner.invoke(app, ["restore", str(file)])
+    assert result.exit_code == 0, result.output
+    after = json.loads(runner.invoke(app, ["search", "路灯亮灯率", "--json"]).output)
+    assert [h["code"] for h in after["hits"]] == [h["code"] for h in before["hits"]]
+    assert runner.invoke(app, ["restore", str(file)]).exit_code == 1  # the directory has a database now
+
+
+def test_restore_refuses_a_file_that_is_no_backup(tmp_path, monkeypatch):
+    monkeypatch.setenv("KB_DATA_DIR", str(tmp_path / "fresh"))
+    monkeypatch.delenv("KB_DATABASE_URL", raising=False)
+    get_settings.cache_clear()
+    bogus = tmp_path / "x.sqlite3"
+    bogus.write_text("not a database", encoding="utf-8")
+    try:
+        result = runner.invoke(app, ["restore", str(bogus)])
+    finally:
+        get_settings.cache_clear()
+    assert result.exit_code == 1 and "不是" in result.output
