@@ -49,6 +49,9 @@ class Settings(BaseSettings):
                                  "ranges) read from one library workbook (import needs the admin token).")
     max_upload_cells: int = Field(default=200_000, gt=0, description="Most cells read from one goal spreadsheet "
                                   "sent for checking, which needs no token (about 700 filled templates).")
+    library_poll_seconds: float = Field(default=5.0, ge=0.5, le=3600, description="How often a running server asks "
+                                        "the database for a newer library version (an import through another "
+                                        "process or server); it then rebuilds its indexes and serves it.")
 
     @field_validator("data_dir")
     @classmethod

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import threading
 from contextlib import asynccontextmanager
 from pathlib import Path
 
@@ -36,7 +37,10 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     async def lifespan(app: FastAPI):
         create_schema(app.state.engine)
         app.state.catch_up = search_state.start(app, library_import_guard)
+        stop = threading.Event()
+        search_state.watch(app, library_import_guard, stop)  # imports by kb import or another server
         yield
+        stop.set()
 
     app = FastAPI(title="绩效指标知识库 API", version="1", lifespan=lifespan, docs_url=None, redoc_url=None,
                   description="预算绩效指标库：指标检索与分类、绩效目标审核与起草、运行监控、绩效自评与结果应用。")

@@ -62,3 +62,38 @@ def start(app: FastAPI, guard) -> threading.Thread | None:
     thread = threading.Thread(target=catch_up, name="catch-up", daemon=True)
     thread.start()
     return thread
+
+
+def served_version(app: FastAPI) -> int | None:
+    search = app.state.search
+    return (search.manifest or {}).get("library_version") if search is not None else None
+
+
+def watch(app: FastAPI, guard, stop: threading.Event) -> threading.Thread:
+    """Every `library_poll_seconds`, ask the database for the current library version; when it is newer
+    than the one served (an import by `kb import` or another server), rebuild the indexes and serve it,
+    answering from the earlier ones meanwhile. Stops when `stop` is set."""
+
+    def loop() -> None:
+        while not stop.wait(app.state.settings.library_poll_seconds):
+            if app.state.catching_up:
+                continue
+            try:
+                with Session(app.state.engine) as session:
+                    current = store.current_version(session)
+                if current is not None and current.number != served_version(app):
+                    with guard():  # 409 while an import runs here: it brings search up to date itself
+                        app.state.catching_up = True
+                        try:
+                            rebuild_index(app.state.settings)
+                            load_search(app)
+                        finally:
+                            app.state.catching_up = False
+            except KBError as exc:
+                log.info("library watch: %s", exc.message)
+            except Exception:  # the database may be briefly away; the next round tries again
+                log.exception("library watch failed")
+
+    thread = threading.Thread(target=loop, name="library-watch", daemon=True)
+    thread.start()
+    return thread

@@ -1,10 +1,12 @@
 """The web app starts and says what is wrong, in Chinese, when search cannot be loaded."""
 
 import shutil
+import time
 
 from fastapi.testclient import TestClient
 
 from services.bootstrap import initialise
+from services.library_io import export_library, import_library
 from tests.conftest import FIXTURE_LIBRARY, make_settings
 from web.app import create_app
 
@@ -58,3 +60,25 @@ def test_a_fresh_data_directory_builds_its_indexes_while_serving(tmp_path):
         client.app.state.catch_up.join(timeout=120)
         assert client.get("/health").json()["search_ready"] is True
         assert client.get("/api/v1/search", params={"q": "路灯"}).status_code == 200
+
+
+def test_an_import_by_another_process_is_served_within_seconds(tmp_path):
+    """kb import (or another server) writes a new library version to the database; the running server
+    notices, rebuilds its indexes and serves it, without a restart."""
+    settings = make_settings(tmp_path / "kb", library_poll_seconds=0.5)
+    initialise(settings, library_dir=FIXTURE_LIBRARY)
+    with TestClient(create_app(settings)) as client:
+        assert client.get("/health").json()["library_version"] == 1
+        out = tmp_path / "lib.csv"
+        export_library(settings, out)
+        out.write_text(out.read_text(encoding="utf-8-sig").replace("路灯亮灯率", "城市路灯亮灯率", 1),
+                       encoding="utf-8-sig")
+        assert import_library(settings, out) is not None  # as `kb import` does, in another process
+        deadline = time.monotonic() + 60
+        while client.get("/health").json()["library_version"] != 2 and time.monotonic() < deadline:
+            time.sleep(0.3)
+        took = 60 - (deadline - time.monotonic())
+        assert client.get("/health").json()["library_version"] == 2, "not served within 60 s"
+        assert took < 15
+        names = [h["name"] for h in client.get("/api/v1/search", params={"q": "城市路灯亮灯率"}).json()["hits"]]
+        assert "城市路灯亮灯率" in names
