@@ -86,6 +86,20 @@ def lag_status(lag: float, rules: MonitorRules) -> Status:
     return "关注" if lag >= rules.watch_gap else "正常"
 
 
+def report_lag(findings: _Findings, code: str, what: str, elapsed: float, progress: float, rules: MonitorRules, *,
+               act: str, catch_up: str, indicator: int | None = None) -> Status:
+    """Progress behind the calendar: 预警 (the code's severity, with `act`) or 关注 (info, with
+    `catch_up`); returns the status."""
+    lag = elapsed - progress
+    status = lag_status(lag, rules)
+    if status != "正常":
+        warn = status == "预警"
+        findings.add(code, f"{what}，比时间进度 {pct(elapsed)} 落后 {fmt(round(lag, 2))} 个百分点，"
+                           f"{'属预警' if warn else '需关注'}",
+                     indicator=indicator, severity=None if warn else "info", suggestion=act if warn else catch_up)
+    return status
+
+
 class _Findings(list):
     def add(self, code: str, message: str, *, severity: str | None = None, indicator: int | None = None,
             suggestion: str | None = None) -> None:
@@ -133,16 +147,10 @@ def _spending(doc: GoalDocument, as_of: date, spent: float, elapsed: float, rule
     if spend > 100 + 1e-9:
         findings.add("SPEND_OVER_BUDGET", f"支出 {pct(spend)}（{money}）超过预算",
                      suggestion="核对支出数据；确属超支的，说明原因并按程序申请调整预算")
-    lag = elapsed - spend
-    status = lag_status(lag, rules)
-    if status != "正常":
-        warn = status == "预警"
-        findings.add("MON_SPEND_LAG",
-                     f"截至 {as_of.isoformat()}，支出进度 {pct(spend)}（{money}），比时间进度 {pct(elapsed)} "
-                     f"落后 {fmt(round(lag, 2))} 个百分点，{'属预警' if warn else '需关注'}",
-                     severity=None if warn else "info",
-                     suggestion="加快资金支付进度；确因客观原因无法按期支出的，说明原因，必要时申请调整预算或绩效目标"
-                     if warn else "加快支付进度，争取在下次监控前赶上时间进度")
+    status = report_lag(findings, "MON_SPEND_LAG", f"截至 {as_of.isoformat()}，支出进度 {pct(spend)}（{money}）",
+                        elapsed, spend, rules,
+                        act="加快资金支付进度；确因客观原因无法按期支出的，说明原因，必要时申请调整预算或绩效目标",
+                        catch_up="加快支付进度，争取在下次监控前赶上时间进度")
     return spend, status
 
 
@@ -185,15 +193,9 @@ def _indicator(row: Row, actual: Actual, as_of: date, year: int, elapsed: float,
         return entry(progress, "正常")
     if progress is None:
         return entry(None, "正常")
-    lag = elapsed - progress
-    status = lag_status(lag, rules)
-    if status != "正常":
-        warn = status == "预警"
-        findings.add("MON_OUTPUT_LAG",
-                     f"{label}完成 {value}，为指标值 {target} 的 {pct(progress)}，比时间进度 {pct(elapsed)} "
-                     f"落后 {fmt(round(lag, 2))} 个百分点，{'属预警' if warn else '需关注'}",
-                     indicator=row.index, severity=None if warn else "info",
-                     suggestion="加快实施进度；确有困难的，说明原因，必要时申请调整目标" if warn
-                     else "加快实施进度，争取在下次监控前赶上时间进度")
+    status = report_lag(findings, "MON_OUTPUT_LAG", f"{label}完成 {value}，为指标值 {target} 的 {pct(progress)}",
+                        elapsed, progress, rules, indicator=row.index,
+                        act="加快实施进度；确有困难的，说明原因，必要时申请调整目标",
+                        catch_up="加快实施进度，争取在下次监控前赶上时间进度")
     return entry(progress, status)
 
