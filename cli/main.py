@@ -7,7 +7,6 @@ from __future__ import annotations
 import json
 import sys
 import tempfile
-from functools import wraps
 from pathlib import Path
 from typing import Annotated
 
@@ -17,13 +16,16 @@ from pydantic import ValidationError
 from sqlmodel import Session
 from tqdm import tqdm
 
+from cli.output import friendly
+from cli.output import out as _out
+from cli.users import users
 from indicators.checker import check_documents
 from indicators.drafter import draft_goal
 from indicators.goal_sheets import read_goal_batch_partial, summary_workbook
 from indicators.goals import Project
 from kb import store
 from kb.db import get_engine
-from kb.errors import KBError
+from kb.errors import InvalidInput
 from kb.settings import Settings, get_settings
 from search.documents import passage_text
 from search.encoders import make_encoder
@@ -33,27 +35,11 @@ from services.backup import backup, restore
 from services.bootstrap import initialise
 from services.library_io import export_library, import_library
 from web.app import create_app
+from web.errors import describe_validation
 
 app = typer.Typer(help="绩效指标知识库：指标库、混合检索、绩效目标审核与起草。",
                   no_args_is_help=True, add_completion=False)
-
-
-def _out(text: str = "") -> None:
-    sys.stdout.write(text + "\n")
-
-
-def friendly(fn):
-    """Turn domain errors into a Chinese message and exit code 1 instead of a traceback."""
-    @wraps(fn)
-    def wrapper(*args, **kwargs):
-        try:
-            return fn(*args, **kwargs)
-        except KBError as exc:
-            typer.secho(f"错误：{exc.message}", fg="red", err=True)
-            for d in exc.details[:50]:
-                typer.echo(f"  - {d}", err=True)
-            raise typer.Exit(1) from None
-    return wrapper
+app.add_typer(users, name="user")
 
 
 STAGES = {"tokenise": "分词", "embed": "向量化"}
@@ -186,7 +172,7 @@ def draft(name: Annotated[str, typer.Option("--name", help="项目名称")],
     try:
         project = Project(name=name, description=description or None, budget=budget, direction=direction or None)
     except ValidationError as exc:
-        raise KBError(f"the project is not valid: {exc.errors()[0]['msg']}") from None
+        raise InvalidInput("项目信息不正确：" + describe_validation(exc.errors())[0]) from None
     doc = draft_goal(project, _service())
     if as_json:
         _out(doc.model_dump_json(indent=1))

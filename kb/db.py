@@ -9,7 +9,7 @@ from sqlalchemy import event, inspect, text
 from sqlalchemy.engine import Engine
 from sqlmodel import Session, SQLModel, create_engine
 
-from kb import models  # noqa: F401  (registers the tables)
+from kb import accounts, drafts, models, reviews  # noqa: F401  (registers the tables)
 from kb.settings import Settings
 
 _engines: dict[str, Engine] = {}
@@ -40,7 +40,7 @@ def get_engine(settings: Settings) -> Engine:
 # creates missing tables but never alters existing ones, so a database made by an earlier
 # version gets these added (nullable, with the model's empty default) when it is opened.
 ADDED_COLUMNS = (("direction", "function_codes", "[]"), ("indicator", "source_doc", ""),
-                 ("indicator", "effective_from", ""))
+                 ("indicator", "effective_from", ""), ("libraryversion", "imported_by", ""))
 
 
 def _add_missing_columns(engine: Engine) -> list[str]:

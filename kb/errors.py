@@ -32,6 +32,12 @@ class Conflict(KBError):
     status = 409
 
 
+class Unauthorized(KBError):
+    """No valid sign-in or API token: 401."""
+
+    status = 401
+
+
 class Forbidden(KBError):
     status = 403
 

@@ -93,3 +93,4 @@ class LibraryVersion(SQLModel, table=True):
     changed: int = 0
     retired: int = 0
     changes: dict = Field(default_factory=dict, sa_type=JSON)
+    imported_by: str = Field(default="", max_length=64, description="who imported it (empty: the built-in library)")

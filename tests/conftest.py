@@ -11,7 +11,8 @@ from fastapi.testclient import TestClient
 from sqlalchemy import make_url, text
 from sqlmodel import SQLModel, create_engine
 
-from kb.db import get_engine
+from kb import accounts
+from kb.db import get_engine, session_scope
 from kb.settings import Settings
 from search.service import SearchService
 from services.bootstrap import initialise
@@ -77,3 +78,23 @@ def client(kb_settings):
 def fresh_settings(request, tmp_path) -> Settings:
     """An empty knowledge base of its own, for tests that change the library."""
     return make_settings(tmp_path / "kb", request.param, database="kb_test_fresh")
+
+
+PASSWORD = "correct-horse-9"
+
+
+@pytest.fixture(scope="session")
+def users(kb_settings) -> dict[str, str]:
+    """One user per role in the shared knowledge base (password PASSWORD): name → API token."""
+    tokens = {}
+    with session_scope(get_engine(kb_settings)) as session:
+        for name, role in (("管理员甲", "admin"), ("审核员乙", "reviewer"), ("教育局丙", "department")):
+            user = accounts.get_user(session, name=name)
+            tokens[role] = (accounts.new_token(session, user=user) if user else
+                            accounts.add_user(session, name=name, role=role, password=PASSWORD,
+                                              department="教育局" if role == "department" else "")[1])
+    return tokens
+
+
+def bearer(token: str) -> dict[str, str]:
+    return {"Authorization": f"Bearer {token}"}

@@ -13,12 +13,14 @@ from kb.db import create_schema, get_engine
 from kb.settings import Settings, get_settings
 from web import (
     api,
+    api_accounts,
     api_cycle,
     api_goals,
     docs,
     errors,
     guards,
     pages,
+    pages_account,
     pages_draft,
     pages_library,
     pages_review,
@@ -57,7 +59,8 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.add_middleware(guards.SecurityHeaders)  # outermost: on every response, 413s included
     app.mount("/static", render.HashedStatic(directory=render.STATIC_DIR), name="static")
     docs.install(app)  # /docs with Swagger UI's own files, no CDN
-    for module in (api, api_goals, api_cycle, pages, pages_library, pages_draft, pages_review):
+    routers = (api, api_accounts, api_goals, api_cycle, pages, pages_account, pages_library, pages_draft, pages_review)
+    for module in routers:
         app.include_router(module.router)  # every router, in one place
 
     @app.get("/health", tags=["meta"])

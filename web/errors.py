@@ -7,10 +7,11 @@ from __future__ import annotations
 
 import logging
 import math
+from urllib.parse import urlencode
 
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
-from fastapi.responses import JSONResponse
+from fastapi.responses import JSONResponse, RedirectResponse, Response
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from kb.errors import KBError
@@ -116,6 +117,12 @@ def _wants_html(request: Request) -> bool:
 def error_response(request: Request, status: int, message: str, details: list | None = None,
                    headers: dict | None = None):
     message, details = json_safe(message), json_safe(details or [])
+    if status == 401 and _wants_html(request):  # a page that needs signing in: the sign-in page, then back
+        target = "/login?" + urlencode({"next": request.url.path + (f"?{request.url.query}" if request.url.query
+                                                                     else "")})
+        if request.headers.get("hx-request"):
+            return Response(status_code=204, headers={"HX-Redirect": target})
+        return RedirectResponse(target, status_code=303)
     if _wants_html(request):
         templates = request.app.state.templates
         name = "_error.html" if request.headers.get("hx-request") else "error.html"

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import hashlib
 import re
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta, timezone
 from functools import lru_cache
 from pathlib import Path
 from urllib.parse import quote
@@ -18,6 +18,7 @@ from fastapi.staticfiles import StaticFiles
 from markupsafe import Markup, escape
 
 from indicators.framework import LEVEL1_OF, LEVELS
+from web.auth import identity_now
 
 HERE = Path(__file__).parent
 STATIC_DIR = HERE / "static"
@@ -85,7 +86,17 @@ def configure(templates) -> None:
     env.filters["source_label"] = source_label
     env.filters["tsv_row"] = tsv_row
     env.globals["printed_at"] = printed_at
+    env.filters["beijing"] = beijing
     env.filters["yuan"] = lambda v: "" if v is None else f"{v:,.2f}".rstrip("0").rstrip(".")
+
+
+def beijing(moment: datetime | None, fmt: str = "%Y-%m-%d %H:%M") -> str:
+    """A stored time (UTC; naive means UTC, as SQLite returns it) in Beijing time."""
+    if moment is None:
+        return ""
+    if moment.tzinfo is None:
+        moment = moment.replace(tzinfo=UTC)
+    return moment.astimezone(BEIJING).strftime(fmt)
 
 
 def printed_at() -> str:
@@ -112,9 +123,12 @@ def is_fragment(request: Request) -> bool:
 
 def render(request: Request, page: str, context: dict, *, fragment: str | None = None, status_code: int = 200,
            headers: dict | None = None) -> HTMLResponse:
+    """A page, or its fragment for htmx. The signed-in user and their CSRF token come along when a
+    route looked them up (any route with a user dependency), for the header and the forms."""
     partial = is_fragment(request)
     name = fragment if fragment and partial else page
-    context = {"nav": None, **context, "is_fragment": partial}
+    user, csrf = identity_now(request)
+    context = {"nav": None, "user": user, "csrf_token": csrf, **context, "is_fragment": partial}
     return request.app.state.templates.TemplateResponse(request, name, context, status_code=status_code,
                                                         headers=headers)
 

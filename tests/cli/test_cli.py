@@ -126,7 +126,7 @@ def test_draft_prints_a_goal_covering_every_dimension(data_dir):
 
 def test_draft_without_a_name_is_a_usage_error(data_dir):
     result = runner.invoke(app, ["draft", "--name", " "])
-    assert result.exit_code == 1 and "project" in result.output
+    assert result.exit_code == 1 and "项目信息不正确" in result.output and "String" not in result.output
 
 
 def test_a_bad_library_file_is_a_message_not_a_traceback(tmp_path, monkeypatch):
