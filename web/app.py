@@ -15,7 +15,10 @@ from web import (
     api,
     api_accounts,
     api_cycle,
+    api_drafts,
     api_goals,
+    api_library,
+    api_reviews,
     docs,
     errors,
     guards,
@@ -24,6 +27,7 @@ from web import (
     pages_draft,
     pages_library,
     pages_review,
+    pages_seasons,
     render,
     search_state,
 )
@@ -59,7 +63,8 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.add_middleware(guards.SecurityHeaders)  # outermost: on every response, 413s included
     app.mount("/static", render.HashedStatic(directory=render.STATIC_DIR), name="static")
     docs.install(app)  # /docs with Swagger UI's own files, no CDN
-    routers = (api, api_accounts, api_goals, api_cycle, pages, pages_account, pages_library, pages_draft, pages_review)
+    routers = (api, api_accounts, api_goals, api_library, api_reviews, api_drafts, api_cycle, pages, pages_account,
+               pages_library, pages_draft, pages_review, pages_seasons)
     for module in routers:
         app.include_router(module.router)  # every router, in one place
 
