@@ -11,6 +11,7 @@ from fastapi.templating import Jinja2Templates
 
 from kb.db import create_schema, get_engine
 from kb.settings import Settings, get_settings
+from services import review_jobs
 from web import (
     api,
     api_accounts,
@@ -45,8 +46,11 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         app.state.catch_up = search_state.start(app, library_import_guard)
         stop = threading.Event()
         search_state.watch(app, library_import_guard, stop)  # imports by kb import or another server
+        app.state.review_worker = review_jobs.CheckWorker(app.state.engine, lambda: app.state.search)
+        app.state.review_worker.start()  # season checks, claimed through the database with other replicas
         yield
         stop.set()
+        app.state.review_worker.close()
 
     app = FastAPI(title="绩效指标知识库 API", version="1", lifespan=lifespan, docs_url=None, redoc_url=None,
                   description="预算绩效指标库：指标检索与分类、绩效目标审核与起草、运行监控、绩效自评与结果应用。")

@@ -18,8 +18,9 @@ from web.pages_forms import describe_errors, raw_from_doc
 SUFFIXES = (".xlsx", ".json")
 
 
-def _json_documents(name: str, data: bytes) -> tuple[list, list[str]]:
-    """Documents in a JSON file: one document, a list of them, or {"documents": [...]}."""
+def _json_items(name: str, data: bytes) -> tuple[list[tuple[str, object]], list[str]]:
+    """The items of a JSON file as sent (one document, a list of them, or {"documents": [...]}), each
+    with where it is, not yet validated; or why the file cannot be read."""
     try:
         payload = json.loads(data.decode("utf-8-sig"))
     except UnicodeDecodeError:
@@ -34,9 +35,14 @@ def _json_documents(name: str, data: bytes) -> tuple[list, list[str]]:
     if isinstance(payload, dict) and isinstance(payload.get("documents"), list):
         payload = payload["documents"]
     items = payload if isinstance(payload, list) else [payload]
-    docs, problems = [], []
-    for n, item in enumerate(items, start=1):
-        where = name if len(items) == 1 else f"{name} 第 {n} 份"
+    return [(name if len(items) == 1 else f"{name} 第 {n} 份", item) for n, item in enumerate(items, start=1)], []
+
+
+def _json_documents(name: str, data: bytes) -> tuple[list, list[str]]:
+    """Documents in a JSON file: one document, a list of them, or {"documents": [...]}."""
+    items, problems = _json_items(name, data)
+    docs = []
+    for where, item in items:
         if not isinstance(item, dict):
             problems.append(f"{where}：不是目标文档对象（应含 project、goal、indicators）")
             continue
@@ -76,4 +82,28 @@ def read_uploads(files: list[tuple[str, bytes]], *, limits: SheetLimits | None =
             docs, trouble = _json_documents(name, data)
         found += [(name, d) for d in docs]
         problems += trouble
+    return found, problems
+
+
+def read_upload_items(files: list[tuple[str, bytes]], *, limits: SheetLimits | None = None
+                      ) -> tuple[list[tuple[str, object]], list[str]]:
+    """(where, document) pairs for filing a season: a JSON file's items exactly as sent (validated by
+    the filing, which reports each bad one), a workbook's projects as read from their sheets; and what
+    was wrong with the files that could not be read at all."""
+    found, problems = [], []
+    for name, data in files:
+        suffix = Path(name).suffix.lower()
+        if suffix not in SUFFIXES:
+            problems.append(f"{name or '未命名文件'}：只能上传填好的模板（.xlsx）或 JSON 文档（.json）")
+        elif not data:
+            problems.append(f"{name}：文件是空的")
+        elif suffix == ".json":
+            items, trouble = _json_items(name, data)
+            found += items
+            problems += trouble
+        else:
+            docs, trouble = _sheet_documents(name, data, limits)
+            found += [(name if len(docs) == 1 else f"{name} 第 {n} 个项目", doc.model_dump(mode="json"))
+                      for n, doc in enumerate(docs, start=1)]
+            problems += trouble
     return found, problems
