@@ -8,7 +8,7 @@ cells are filled down. Every problem is reported with its sheet, cell, value and
 once, in a `GoalSheetError`; nothing is silently dropped.
 
 - `template_workbook()` / `goal_workbook(docs)` → .xlsx bytes
-- `read_goal_workbook(data)` → list[GoalDocument]
+- `read_goal_workbook(data)` → list[GoalDocument]; `read_goal_workbook_partial` → the good sheets and the problems
 - `read_goal_batch(path)` → documents from JSON, JSON lines, a workbook or a folder of them
 - `summary_workbook(results)` → a review report: one row per project, then every finding
 """
@@ -343,27 +343,36 @@ def read_goal_workbook(data: bytes, *, source: str = "", limits: SheetLimits | N
 
     The workbook is read within `limits` (`kb.sheets`): a file that unpacks to too much, or a sheet with
     a value past the last row or column read, is refused with a `TooLarge` (413) naming the limit."""
+    docs, problems = read_goal_workbook_partial(data, source=source, limits=limits)
+    if problems:
+        raise GoalSheetError(problems)
+    return docs
+
+
+def read_goal_workbook_partial(data: bytes, *, source: str = "", limits: SheetLimits | None = None
+                               ) -> tuple[list[GoalDocument], list[CellProblem]]:
+    """The project sheets that read cleanly, and the problems of the others: a sheet with any problem
+    gives no document, and one bad sheet never hides the rest (see `read_goal_workbook`)."""
     try:
         sheets = read_workbook(data, name=source or "工作簿", limits=limits, formats=True)
     except InvalidInput as exc:
         if exc.status != 422:
             raise
-        raise GoalSheetError([CellProblem(source or "文件", "", "", exc.message.split("：", 1)[-1])]) from None
+        return [], [CellProblem(source or "文件", "", "", exc.message.split("：", 1)[-1])]
     problems: list[CellProblem] = []
     docs = []
     for ws in sheets:
         if _label(ws.title) in (INSTRUCTIONS, "说明", "填报说明") or ws.is_blank():
             continue
+        before = len(problems)
         doc = _read_sheet(ws, problems)
-        if doc is not None:
+        if doc is not None and len(problems) == before:
             docs.append(doc)
     if not docs and not problems:
         problems.append(CellProblem(source or "工作簿", "", "", "没有填写任何项目；请在模板中填写项目信息和指标"))
-    if problems:
-        if source:
-            problems = [CellProblem(f"{source} › {p.sheet}", p.cell, p.value, p.fix) for p in problems]
-        raise GoalSheetError(problems)
-    return docs
+    if source:
+        problems = [CellProblem(f"{source} › {p.sheet}", p.cell, p.value, p.fix) for p in problems]
+    return docs, problems
 
 
 def _documents_from_json(data: object, name: str, problems: list[CellProblem], start: str = "") -> list:
