@@ -1,7 +1,9 @@
-"""The draft page: project form → drafted indicator table → edit, add, remove, re-check, export.
+"""The draft page: project form → drafted indicator table → edit, add, remove, re-check, export;
+and for a signed-in user, 我的草稿: save the draft on the server, reopen, export, delete, import.
 
-The whole document travels with every request (form fields, or the JSON the browser kept
-in localStorage); nothing is stored on the server between requests.
+The whole document travels with every request (form fields, or the JSON the browser kept in
+localStorage), with the id of the saved draft it came from when there is one; the server keeps
+a draft only when its owner presses 保存草稿 (`services.drafts`).
 """
 
 from __future__ import annotations
@@ -9,19 +11,24 @@ from __future__ import annotations
 import json
 from typing import Annotated
 
-from fastapi import APIRouter, Depends, Query, Request
-from fastapi.responses import HTMLResponse, Response
+from fastapi import APIRouter, Depends, File, Query, Request, UploadFile
+from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from pydantic import ValidationError
 from starlette.datastructures import FormData
 
 from indicators import goal_sheets
 from indicators.checker import check_goal
+from indicators.checks.goal_text import compose_goal
 from indicators.drafter import draft_goal
 from indicators.framework import BASES, OPERATORS
 from indicators.goals import MAX_INDICATORS, Project
 from kb import store
 from kb.errors import InvalidInput, NotFound, NotReady
-from web.deps import SessionDep
+from kb.sheets import SheetLimits
+from services import drafts
+from web.api_drafts import DraftId, read_draft_files
+from web.auth import CurrentUser, OptionalUser
+from web.deps import SessionDep, upload_name
 from web.pages_forms import (
     PROJECT_FIELDS,
     blank_row,
@@ -33,7 +40,7 @@ from web.pages_forms import (
     refresh_goal,
     to_document,
 )
-from web.render import XLSX, attachment, render, search_problem
+from web.render import XLSX, attachment, beijing, is_fragment, render, search_problem
 
 router = APIRouter(include_in_schema=False)
 
@@ -44,6 +51,23 @@ async def read_form(request: Request) -> FormData:
 
 
 FormDep = Annotated[FormData, Depends(read_form)]
+
+
+def _draft_id(value: object) -> int | None:
+    """The id of the saved draft a page's document came from, when it looks like one."""
+    text = str(value or "").strip()
+    return int(text) if text.isdigit() and 0 < int(text) < 2**31 else None
+
+
+def _saved_id(payload: str) -> int | None:
+    """The saved draft's id in the copy a browser kept (raw_from_json has checked the payload)."""
+    data = json.loads(payload)
+    return _draft_id(data.get("draft_id")) if isinstance(data, dict) else None
+
+
+def form_raw(form: FormData) -> dict:
+    """The page's document from its form fields, with the id of the saved draft it came from."""
+    return raw_from_form(form) | {"draft_id": _draft_id(form.get("draft_id"))}
 ADD_HITS = 8
 MAX_FIELDS = 40 + 10 * MAX_INDICATORS  # project, goal and nine fields per indicator row
 
@@ -86,11 +110,13 @@ def add_hits(request: Request, q: str) -> list:
 
 
 def editor(request: Request, session, raw: dict, *, notice: str | None = None, add_q: str = "",
-           status_code: int = 200):
+           status_code: int = 200, login_needed: bool = False, save_problem: bool = False):
     refresh_goal(raw)
     context = check(request, raw) | {"nav": "draft", "mode": "edit", "hints": hints(session, raw),
                                      "notice": notice, "add_q": add_q, "add_hits": add_hits(request, add_q),
-                                     "bases": BASES, "operators": OPERATORS, "directions": directions(session)}
+                                     "bases": BASES, "operators": OPERATORS, "directions": directions(session),
+                                     "draft_id": raw.get("draft_id"), "login_needed": login_needed,
+                                     "save_problem": save_problem}
     return render(request, "draft.html", context, fragment="_draft.html", status_code=status_code)
 
 
@@ -160,9 +186,9 @@ def draft_edit(request: Request, session: SessionDep, form: FormDep):
     payload = str(form.get("doc") or "").strip()
     codes = [str(c) for c in form.getlist("add") if str(c).strip()][:20]
     if payload:
-        raw = raw_from_json(payload)
+        raw = raw_from_json(payload) | {"draft_id": _saved_id(payload)}
     elif has_rows_or_project(form):
-        raw = raw_from_form(form)
+        raw = form_raw(form)
     else:  # "add to my draft" with no draft in this browser yet: start with the project
         project = dict.fromkeys(PROJECT_FIELDS, "") | {"budget_unit": "万元"}
         return project_form(request, session, project, add=codes)
@@ -186,7 +212,7 @@ def draft_edit(request: Request, session: SessionDep, form: FormDep):
 
 @router.post("/draft/check", response_class=HTMLResponse)
 def draft_check(request: Request, session: SessionDep, form: FormDep):
-    raw = raw_from_form(form)
+    raw = form_raw(form)
     if not request.headers.get("hx-request"):
         return editor(request, session, raw)
     context = check(request, raw)
@@ -225,3 +251,122 @@ def draft_export_xlsx(form: FormDep) -> Response:
     doc = _document_or_422(raw_from_form(form))
     body = goal_sheets.goal_workbook([doc])
     return Response(body, media_type=XLSX, headers=_filename(doc, ".xlsx"))
+
+
+# ---- 我的草稿: drafts kept on the server for a signed-in user ----------------------------------
+
+def _number(value: object) -> object:
+    """A number as the form shows it: 8600000.0 → '8600000', 0.97 → '0.97' (never 8.6e+06)."""
+    if isinstance(value, float):
+        return str(int(value)) if value.is_integer() and abs(value) < 1e15 else repr(value)
+    return value
+
+
+def page_raw(draft) -> dict:
+    """A saved draft as the editor holds it; a goal that is the one composed from the table keeps
+    following the table, as it did before the draft was saved."""
+    data = drafts.document_of(draft).model_dump(mode="json", exclude_none=True)
+    data["project"]["budget"] = _number(data["project"].get("budget"))
+    for row in data["indicators"]:
+        row.update({k: _number(row.get(k)) for k in ("value", "baseline")})
+    raw = raw_from_doc(data) | {"draft_id": draft.id}
+    doc, _ = to_document(raw)
+    if doc is not None and raw["goal"].strip() == compose_goal(doc.project, doc.indicators).strip():
+        raw["goal_auto"] = raw["goal"]
+    return raw
+
+
+@router.post("/draft/save", response_class=HTMLResponse)
+def draft_save(request: Request, session: SessionDep, form: FormDep, user: OptionalUser):
+    """Save the page's draft as one of the user's drafts: a new one, or the one it was opened from."""
+    raw = form_raw(form)
+    if user is None:
+        return editor(request, session, raw, login_needed=True)
+    refresh_goal(raw)
+    doc, _ = to_document(raw)
+    if doc is None:
+        return editor(request, session, raw, status_code=422, save_problem=True,
+                      notice="草稿还有内容无法识别，未保存；请按检查结果中的提示修改后再保存。")
+    document = doc.model_dump(mode="json", exclude_none=True)
+    lookup, draft_id, note = request.app.state.search, raw["draft_id"], ""
+    draft = None
+    if draft_id and form.get("action") != "save_new":
+        try:
+            draft = drafts.update(session, lookup, owner=user, draft_id=draft_id, document=document)
+        except NotFound:
+            note = "原来的草稿已不在当前用户的“我的草稿”中（可能已删除），已另存为新草稿。"
+    if draft is None:
+        draft = drafts.create(session, lookup, owner=user, document=document)
+    session.commit()
+    session.refresh(draft)
+    raw["draft_id"] = draft.id
+    notice = f"已保存到“我的草稿”：『{draft.name}』，{beijing(draft.updated_at)}（北京时间）。{note}"
+    return editor(request, session, raw, notice=notice)
+
+
+def drafts_context(session, user, *, notice: str | None = None, problems: list[str] | None = None,
+                   confirm=None) -> dict:
+    return {"nav": "draft", "drafts": drafts.list_for(session, owner_id=user.id), "notice": notice,
+            "problems": problems or [], "confirm": confirm}
+
+
+def drafts_list(request: Request, session, user, *, status_code: int = 200, **context):
+    return render(request, "drafts.html", drafts_context(session, user, **context), fragment="_drafts_list.html",
+                  status_code=status_code)
+
+
+@router.get("/drafts", response_class=HTMLResponse)
+def drafts_page(request: Request, session: SessionDep, user: CurrentUser):
+    return drafts_list(request, session, user)
+
+
+@router.get("/drafts/{draft_id}", response_class=HTMLResponse)
+def draft_open(request: Request, session: SessionDep, user: CurrentUser, draft_id: DraftId):
+    """A saved draft in the draft editor; saving it again updates it."""
+    draft = drafts.get(session, owner=user, draft_id=draft_id)
+    notice = (f"已打开草稿『{draft.name}』（保存于 {beijing(draft.updated_at)}，北京时间）。"
+              "修改后点“保存草稿”即更新这份草稿。")
+    return editor(request, session, page_raw(draft), notice=notice)
+
+
+@router.get("/drafts/{draft_id}/export.xlsx")
+def draft_saved_xlsx(session: SessionDep, user: CurrentUser, draft_id: DraftId) -> Response:
+    draft = drafts.get(session, owner=user, draft_id=draft_id)
+    return Response(drafts.workbook(draft), media_type=XLSX,
+                    headers=attachment(drafts.file_name(draft, ".xlsx"), f"draft-{draft.id}.xlsx"))
+
+
+@router.get("/drafts/{draft_id}/delete", response_class=HTMLResponse)
+def draft_delete_confirm(request: Request, session: SessionDep, user: CurrentUser, draft_id: DraftId):
+    """The confirmation a browser without scripts gets (with scripts, the list asks in a dialog)."""
+    return render(request, "drafts.html", drafts_context(session, user, confirm=drafts.get(
+        session, owner=user, draft_id=draft_id)))
+
+
+@router.post("/drafts/{draft_id}/delete", response_class=HTMLResponse)
+def draft_delete(request: Request, session: SessionDep, user: CurrentUser, draft_id: DraftId):
+    name = drafts.delete(session, owner=user, draft_id=draft_id).name
+    session.commit()
+    if not is_fragment(request):
+        return RedirectResponse("/drafts", status_code=303)
+    return drafts_list(request, session, user, notice=f"已删除草稿『{name}』。")
+
+
+@router.post("/drafts/import", response_class=HTMLResponse)
+def drafts_import(request: Request, session: SessionDep, user: CurrentUser,
+                  file: Annotated[list[UploadFile] | None, File(description="填好的模板或 JSON")] = None):
+    """One new draft per goal document in the uploaded filled templates or JSON files."""
+    settings = request.app.state.settings
+    uploads = [(upload_name(f.filename), f.file.read()) for f in file or [] if f.filename]
+    if not uploads:
+        raise InvalidInput("没有收到文件：请选择填好的申报表（.xlsx）或导出的 JSON 文档后再导入")
+    items, problems = read_draft_files(uploads, limits=SheetLimits.from_settings(settings, upload=True))
+    if not items:
+        return drafts_list(request, session, user, problems=problems, status_code=422,
+                           notice="文件中没有可读取的绩效目标，未建立草稿；请按下列提示修改后重新导入。")
+    created = drafts.import_documents(session, request.app.state.search, owner=user, items=items,
+                                      limit=settings.max_batch)
+    names = "、".join(f"『{d.name}』" for d in created[:5]) + ("等" if len(created) > 5 else "")
+    session.commit()
+    return drafts_list(request, session, user, problems=problems,
+                       notice=f"已导入 {len(created)} 份草稿：{names}。")
