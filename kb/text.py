@@ -87,3 +87,51 @@ def match_key(text: str | None) -> str:
     Two names with the same key are the same indicator written two ways (『受益學生人數』,
     『受益学生 人数』, 『受益学生人数。』)."""
     return _KEY_DROP.sub("", normalize_text(text)).lower()
+
+
+# ---- search keys for indicator names as departments write them --------------------------
+# List numbering in front of a name: 1. 1、 (1) （一） 一、 ① 第一项.
+_NUMBERING = re.compile(
+    r"^(?:[（(]\s*[0-9一二三四五六七八九十]{1,3}\s*[)）]|[0-9]{1,3}(?:\.[0-9]{1,2})*\s*[.、)）](?!\d)"
+    r"|[一二三四五六七八九十]{1,3}\s*[、.]|第[一二三四五六七八九十0-9]{1,3}[项条个])\s*")
+_CIRCLED = re.compile(r"^\s*[\u2460-\u2473\u2776-\u277f\u3251-\u325f]\s*")  # ① before NFKC makes it 1
+# A table's level label in front of a name: 【产出指标】, 数量指标：
+_LEVEL_LABEL = re.compile(r"^(?:【[^】]{0,12}】(?=.)|[\u4e00-\u9fff]{2,8}指标[:：])")
+_BRACKETED = re.compile(r"[（(\[【〔]([^（）()\[\]【】〔〕]{0,24})[）)\]】〕]")
+# Bracketed text that is the indicator's unit ((%), （万元）, (人次), (单位：个)) or a note on
+# its scope ((含续建), (不含…), （其中…）): not part of the name.
+_UNIT_ONLY = re.compile(r"^(?:计量)?(?:单位[:：])?[0-9.元万亿千百%‰人次个户家所件项台套辆座处宗条篇册份期场批"
+                        r"天日月年时分秒学亩公顷里米平方立吨克斤头只株棵张间床位度kmgKMGh²³/·]*$")
+_SCOPE_NOTE = re.compile(r"^(?:含|不含|包括|包含|其中|注|备注|以上|以下|如|例如|即|按)")
+_TRAILING = re.compile(r"(?:等等|等|[%‰]|[:：;；,，。、])+$")
+# How tables wrap a measure in a yes/no question or a slogan: 是否存在违规行为, 有无…,
+# 广大群众…知晓率显著提升; and a period written in front (服务周期内，…, 项目实施期间…).
+_QUESTION = re.compile(r"是否(?:存在|有(?![效序力])|得到|已经|已|能够|能)?|有无")
+_SLOGAN_END = re.compile(r"(?:得到|有所|显著|明显|逐步|稳步|不断|进一步|持续)(?:提升|提高|增强|改善|加强)$")
+_SLOGAN_START = re.compile(r"^(?:广大|各类|各项)")
+_PERIOD = re.compile(r"^[\u4e00-\u9fff]{0,6}(?:周期|期间|期|年度|年)内?[,，]")
+
+
+def _bracket(match: re.Match[str]) -> str:
+    inner = match.group(1).strip()
+    if _UNIT_ONLY.match(inner) or _SCOPE_NOTE.match(inner):
+        return ""
+    return inner  # an alternative or qualifying word: 项目(工程)完成及时率, 受益脱贫(监测)人口数
+
+
+def name_query(text: str | None) -> str:
+    """The words of an indicator name as a search key: normalised, without list numbering, a
+    level label, bracketed units and scope notes, a period in front, the 是否/有无 of a yes/no
+    question, slogan words (广大…显著提升) or a trailing 等 or %; other bracketed words are kept
+    without their brackets. Search keys only: stored text stays as written."""
+    key = normalize_text(_CIRCLED.sub("", str(text or ""), count=1))
+    key = _NUMBERING.sub("", key, count=1)
+    key = _LEVEL_LABEL.sub("", key, count=1)
+    key = _BRACKETED.sub(_bracket, key)
+    key = _PERIOD.sub("", key, count=1)
+    key = _QUESTION.sub("", key)
+    key = _SLOGAN_START.sub("", key, count=1)
+    key = _TRAILING.sub("", key).strip()
+    if len(key) > 6:  # …知晓率显著提升 → …知晓率; but 能力提升 stays a name
+        key = _SLOGAN_END.sub("", key)
+    return key or normalize_text(text)

@@ -18,7 +18,7 @@ import numpy as np
 # How much a fitting direction adds to a fused score (fused scores lie in 0-1).
 DIRECTION_BOOST = 0.6
 # A direction this much (cosine) behind the best one gets no lift; in between, a linear share.
-DIRECTION_MARGIN = 0.02
+DIRECTION_MARGIN = 0.03
 # At most this many directions are lifted.
 MAX_DIRECTIONS = 5
 # Full lift only when the best direction is this much (cosine) closer than the CROWD-th best.
@@ -27,6 +27,11 @@ CROWD = 20
 # What the 共性指标 category adds when a project is given.
 COMMON_BOOST = 0.1
 COMMON_CATEGORY = "901"
+# …except its 项目通用指标 (项目完成及时率, 资金到位率), the fallback for projects with no
+# more specific indicator: with a project in mind, the fitting direction's own variant
+# (项目建设按期完成率 for farmland) is the better answer when it is nearly as good a match.
+GENERIC_SUBCATEGORY = "90106"
+GENERIC_BOOST = -0.1
 MAX_CONTEXT_CHARS = 256
 
 # Parts of a project title that say nothing about its kind: years, amounts, document numbers
@@ -36,12 +41,17 @@ _AMOUNT = re.compile(r"\d+(?:\.\d+)?\s*(?:亿元|万元|元|万)")
 _YEAR = re.compile(r"\d{4}\s*(?:年度|年)?(?:\s*[-至~]\s*\d{4}\s*(?:年度|年)?)?")
 _DIGITS = re.compile(r"\d+")
 _EMPTY_BRACKETS = re.compile(r"[（(]\s*[）)]")
+# Words of a project's title that name the form it was published on, not the kind of project:
+# 绩效评价表, 绩效目标自评表, 部门整体绩效目标
+_PAPERWORK = re.compile(r"(?:支出)?绩效(?:目标)?(?:自评|评价|申报)?(?:表|报告)|部门整体(?:支出)?绩效(?:目标)?")
+# How much a direction's own words found in the project text add to its closeness (cosine).
+LEXICAL_AFFINITY = 0.01
 
 
 def project_text(context: str) -> str:
     """The words of a project's name and description that tell what kind of project it is."""
     text = context
-    for pattern in (_DOC_NUMBER, _AMOUNT, _YEAR, _DIGITS, _EMPTY_BRACKETS):
+    for pattern in (_DOC_NUMBER, _AMOUNT, _YEAR, _DIGITS, _PAPERWORK, _EMPTY_BRACKETS):
         text = pattern.sub("", text)
     text = re.sub(r"\s+", " ", text).strip(" ，,。;；:：-")
     return (text or context.strip())[:MAX_CONTEXT_CHARS]
@@ -56,14 +66,49 @@ def direction_centroids(vectors: np.ndarray, doc_direction: np.ndarray, n_direct
     return sums / np.maximum(norms, 1e-12)
 
 
+def direction_terms(token_lists: list[tuple[list[str], list[str]]]) -> tuple[list[dict[str, float]], dict[str, float]]:
+    """Per direction, {token: weight} from its (own words, summary words): a direction's name,
+    subcategory and keywords count 1, its summary 0.5; and each token's idf over directions."""
+    terms = []
+    for own, summary in token_lists:
+        weights = dict.fromkeys(summary, 0.5)
+        weights.update(dict.fromkeys(own, 1.0))
+        terms.append(weights)
+    n = max(len(terms), 1)
+    df: dict[str, int] = {}
+    for weights in terms:
+        for token in weights:
+            df[token] = df.get(token, 0) + 1
+    return terms, {t: float(np.log(1 + n / c)) for t, c in df.items()}
+
+
+def lexical_affinity(project_tokens: list[str], terms: list[dict[str, float]], idf: dict[str, float]) -> np.ndarray:
+    """Per direction, 0-1: the idf-weighted share of the project's words that are the direction's
+    own (a word no direction uses counts as the rarest, so it dilutes rather than vanishes)."""
+    out = np.zeros(len(terms), dtype=np.float32)
+    tokens = list(dict.fromkeys(project_tokens))
+    if not tokens or not terms:
+        return out
+    rarest = float(np.log(1 + len(terms)))
+    total = sum(idf.get(t, rarest) for t in tokens)
+    for row, weights in enumerate(terms):
+        out[row] = sum(idf[t] * weights[t] for t in tokens if t in weights) / total
+    return out
+
+
 def direction_weights(centroids: np.ndarray, project_vector: np.ndarray, *, margin: float = DIRECTION_MARGIN,
-                      limit: int = MAX_DIRECTIONS, distinct: float = DISTINCT, crowd: int = CROWD) -> np.ndarray:
+                      limit: int = MAX_DIRECTIONS, distinct: float = DISTINCT, crowd: int = CROWD,
+                      affinity: np.ndarray | None = None, lexical: float = LEXICAL_AFFINITY) -> np.ndarray:
     """Per direction, 0-1: 1 for the direction closest to the project, falling linearly to 0
     at `margin` behind it; only the `limit` closest directions get more than 0. All of it is
-    scaled down when the closest direction is less than `distinct` closer than the `crowd`-th."""
+    scaled down when the closest direction is less than `distinct` closer than the `crowd`-th.
+    Closeness is the cosine to the direction's centroid plus `lexical` × its `affinity` (the
+    share of the project's words that are the direction's own: 县级储备粮, 外事出国)."""
     if len(centroids) == 0:
         return np.zeros(0, dtype=np.float32)
     cos = centroids @ np.asarray(project_vector, dtype=np.float32)
+    if affinity is not None:
+        cos = cos + lexical * affinity
     order = np.argsort(-cos)
     weights = np.clip(1.0 - (cos.max() - cos) / margin, 0.0, 1.0).astype(np.float32)
     weights[order[limit:]] = 0.0

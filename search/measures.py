@@ -25,3 +25,21 @@ def measure_kind(name: str) -> tuple[str, str] | None:
         if pattern.search(name):
             return field_name, value
     return None
+
+
+_RATE = re.compile(r"(?:率|比例|比重|占比|比率|覆盖面|达标度|满意度|知晓度)$")
+_COUNT = re.compile(r"(?:数|数量|人次|面积|长度|里程|总量|规模|金额|次数|场次|个数|户数|人数|天数)$")
+RATE_UNITS = frozenset({"%", "‰"})
+# What a matching form (a rate for a name ending in 率, an amount for one ending in 数) adds.
+FORM_BOOST = 0.1
+
+
+def measure_form(name: str) -> str | None:
+    """'rate' when the name asks for a share (…率, …比例, …满意度), 'amount' when it asks for a
+    count or quantity (…人数, …数量, …面积), else None."""
+    name = name.strip().rstrip("%％")
+    if _RATE.search(name):
+        return "rate"
+    if _COUNT.search(name):
+        return "amount"
+    return None

@@ -22,14 +22,18 @@ from kb.errors import InvalidInput, NotReady
 from kb.models import IndicatorPublic
 from kb.settings import Settings
 from kb.store import Filters
-from kb.text import normalize_text
+from kb.text import name_query, normalize_text
 from search.build import manifest_matches, read_manifest
 from search.context import (
     COMMON_BOOST,
     COMMON_CATEGORY,
     DIRECTION_BOOST,
+    GENERIC_BOOST,
+    GENERIC_SUBCATEGORY,
     direction_centroids,
+    direction_terms,
     direction_weights,
+    lexical_affinity,
     normalise,
     project_text,
 )
@@ -37,7 +41,7 @@ from search.dense import DenseIndex
 from search.encoders import Encoder, make_encoder
 from search.fusion import fuse
 from search.lexical import LexicalIndex
-from search.measures import KIND_BOOST, measure_kind
+from search.measures import FORM_BOOST, KIND_BOOST, RATE_UNITS, measure_form, measure_kind
 from search.tokenize import Tokenizer
 
 MODES = ("hybrid", "lexical", "semantic")
@@ -94,7 +98,11 @@ class SearchService:
         self._doc_direction = np.array([row[d.direction_code] for d in docs], dtype=np.int64)
         self._centroids = direction_centroids(np.asarray(dense.vectors), self._doc_direction,
                                               len(self._direction_codes)) if docs else np.zeros((0, 0))
-        self._common = np.array([d.category_code == COMMON_CATEGORY for d in docs], dtype=np.float32)
+        self._direction_terms: tuple | None = None
+        self._rate = np.array([d.unit in RATE_UNITS for d in docs], dtype=bool)
+        generic = np.array([d.subcategory_code == GENERIC_SUBCATEGORY for d in docs], dtype=bool)
+        common = np.array([d.category_code == COMMON_CATEGORY for d in docs], dtype=bool)
+        self._common = COMMON_BOOST * (common & ~generic) + GENERIC_BOOST * generic
         self._contexts: OrderedDict[str, np.ndarray] = OrderedDict()
         self._vectors: OrderedDict[str, np.ndarray] = OrderedDict()
         self._vectors_lock = threading.Lock()
@@ -195,16 +203,28 @@ class SearchService:
             if weights is not None:
                 self._contexts.move_to_end(text)
         if weights is None:
-            weights = direction_weights(self._centroids, self._query_vector(text))
+            affinity = lexical_affinity(self.tokenizer.tokens(text), *self._terms())
+            weights = direction_weights(self._centroids, self._query_vector(text), affinity=affinity)
             with self._vectors_lock:
                 self._contexts[text] = weights
                 if len(self._contexts) > 1024:
                     self._contexts.popitem(last=False)
-        lift = DIRECTION_BOOST * weights[self._doc_direction] + COMMON_BOOST * self._common
+        lift = DIRECTION_BOOST * weights[self._doc_direction] + self._common
         inside = weights[self._doc_direction] > 0
         if mask is not None:
             inside &= mask
         return lift, np.flatnonzero(inside)
+
+    def _terms(self) -> tuple[list[dict[str, float]], dict[str, float]]:
+        """Each direction's own words (name, subcategory, keywords; summary less), tokenised once."""
+        if self._direction_terms is None:
+            lists = []
+            for code in self._direction_codes:
+                d = self.directions.get(code)
+                own = f"{d.name} {d.subcategory} {' '.join(d.keywords)}" if d else ""
+                lists.append((self.tokenizer.tokens(own), self.tokenizer.tokens(d.summary if d else "")))
+            self._direction_terms = direction_terms(lists)
+        return self._direction_terms
 
     @staticmethod
     def _matched(terms: list[str], doc: IndicatorPublic) -> list[str]:
@@ -228,6 +248,7 @@ class SearchService:
             raise InvalidInput(f"k={k} 超出 1-100 的范围；一次最多返回 100 条")
         if not any(ch.isalnum() for ch in text):  # punctuation only (，。！): nothing to match
             return SearchResult(query=text, total=0)
+        key = name_query(text)  # without list numbering, bracketed units, a trailing 等 …
         mask = self._mask(filters or Filters())
         ids = None if mask is None else np.flatnonzero(mask)
         if ids is not None and len(ids) == 0:
@@ -237,16 +258,16 @@ class SearchService:
         lift, near = self._context(context, mask) if context else (None, None)
         lex, lex_total, sem, others = {}, 0, {}, {}
         if mode == "lexical":
-            lex, lex_total = self._lexical(text, mask, n, near)
+            lex, lex_total = self._lexical(key, mask, n, near)
         elif mode == "semantic":
-            vector = self._query_vector(text)
+            vector = self._query_vector(key)
             sem = self.dense.search(vector, n, ids)
             if near is not None:
                 floor = min(sem.values(), default=0.0)
                 sem = normalise({**self._cosines(vector, near), **sem}, floor)
         else:  # BM25 runs in a worker while the encoder (C code, GIL released) embeds the query
-            pending = self._pool.submit(self._lexical, text, mask, n, near)
-            vector = self._query_vector(text)
+            pending = self._pool.submit(self._lexical, key, mask, n, near)
+            vector = self._query_vector(key)
             sem = self.dense.search(vector, n, ids)
             lex, lex_total = pending.result()
             others = set(lex) - set(sem)
@@ -257,24 +278,28 @@ class SearchService:
             fused = fuse(self.settings.fusion, lex, sem, weight=self.settings.fusion_weight, others=others)
         else:
             fused = lex or sem
-        kind = measure_kind(text) if mode == "hybrid" and fused else None
+        kind = measure_kind(key) if mode == "hybrid" and fused else None
         if kind:  # the kind of measure the name asks for (满意度, 成本, 及时率, 人数…)
             best, values = max(fused.values()), self._fields[kind[0]]
             fused = {i: s + KIND_BOOST * best * (values[i] == kind[1]) for i, s in fused.items()}
+        form = measure_form(key) if mode == "hybrid" and fused else None
+        if form:  # a share for …率, an amount for …人数: the unit says which an indicator is
+            best, rate = max(fused.values()), form == "rate"
+            fused = {i: s + FORM_BOOST * best * float(self._rate[i] == rate) for i, s in fused.items()}
         if lift is not None and fused:
             if mode == "lexical":
                 fused = normalise(fused, 0.0)
             best = max(fused.values())
             fused = {i: s + best * float(lift[i]) for i, s in fused.items()}
         order = sorted(fused, key=lambda i: (-fused[i], i))[:k]
-        terms = list(dict.fromkeys(self.tokenizer.tokens(text)))
+        terms = list(dict.fromkeys(self.tokenizer.tokens(key)))
         hits = [SearchHit(**self.docs[i].model_dump(), score=round(fused[i], 6),
                           matched=self._matched(terms, self.docs[i])) for i in order]
         if mode == "lexical":
             total = lex_total
         else:
             floor = fused[order[0]] * RELATIVE_FLOOR if order else 0.0
-            total = max(len(order), sum(score >= floor for score in fused.values()))
+            total = max(len(order), sum(bool(score >= floor) for score in fused.values()))
         return SearchResult(query=text, total=total, hits=hits)
 
     # ---- the Lookup protocol used by goal checking and drafting ------------------------

@@ -5,7 +5,7 @@ import numpy as np
 import pytest
 
 from kb.settings import Settings
-from search.context import direction_weights, project_text
+from search.context import direction_terms, direction_weights, lexical_affinity, project_text
 from search.service import SearchService
 
 
@@ -14,6 +14,29 @@ def test_project_text_drops_years_amounts_and_document_numbers():
     assert "2018" not in text and "126" not in text and "150" not in text and "万元" not in text
     assert "困难群众救助补助资金" in text
     assert project_text("2023") == "2023"  # nothing left to keep: the text as given
+
+
+def test_project_text_drops_the_form_it_was_published_on():
+    assert project_text("外事出国项目专项经费绩效评价表") == "外事出国项目专项经费"
+    assert project_text("浮梁县林业局 部门整体绩效目标") == "浮梁县林业局"
+    assert project_text("学生资助项目绩效目标自评表") == "学生资助项目"
+
+
+def test_lexical_affinity_is_the_share_of_project_words_a_direction_owns():
+    terms, idf = direction_terms([(["公务接待", "外事", "出国"], ["接待"]), (["储备粮", "轮换"], ["粮食"]),
+                                  (["培训"], ["外事"])])
+    affinity = lexical_affinity(["外事", "出国", "经费"], terms, idf)
+    assert affinity[0] > affinity[2] > affinity[1] == 0.0  # summary words count half
+    assert 0.0 < affinity[0] < 1.0  # 经费, a word no direction uses, dilutes
+    assert lexical_affinity([], terms, idf).sum() == 0.0
+
+
+def test_direction_weights_add_lexical_affinity_to_closeness():
+    centroids = np.eye(2, dtype=np.float32)
+    project = np.array([1.0, 0.995], dtype=np.float32)
+    assert direction_weights(centroids, project, margin=0.03)[0] == 1.0
+    lifted = direction_weights(centroids, project, margin=0.03, affinity=np.array([0.0, 1.0]), lexical=0.02)
+    assert lifted[1] == 1.0 and lifted[0] < 1.0
 
 
 def test_direction_weights_lift_the_closest_directions_only():
@@ -82,6 +105,20 @@ def test_builtin_generic_name_finds_the_projects_variant(builtin, name, project,
     with_project = first_rank(builtin.query(name, k=20, context=project).hits, direction)
     assert with_project is not None and with_project <= 3
     assert plain is None or with_project < plain
+
+
+@pytest.mark.parametrize(("name", "project", "direction"), [
+    ("出访成果是否得到应用", "外事出国项目专项经费绩效评价表", "公务接待与外事活动"),
+    ("管护面积", "浮梁县林业局 部门整体绩效目标", "公益林及天然林保护"),
+])
+def test_builtin_project_words_pick_the_direction(builtin, name, project, direction):
+    assert builtin.query(name, k=3, context=project).hits[0].direction == direction
+
+
+def test_builtin_with_a_project_its_direction_outranks_the_generic_variant(builtin):
+    hits = builtin.query("受益对象满意度", k=5, context="2023年高标准农田建设项目").hits
+    ranks = {h.direction: n for n, h in reversed(list(enumerate(hits)))}
+    assert ranks["高标准农田建设"] < ranks.get("项目实施与资金保障", 99)
 
 
 def test_builtin_common_indicators_answer_generic_names(builtin):
