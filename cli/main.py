@@ -4,6 +4,7 @@ Domain errors become one clear message on stderr and exit code 1 (2 for bad usag
 
 from __future__ import annotations
 
+import getpass
 import json
 import sys
 import tempfile
@@ -33,7 +34,8 @@ from search.service import SearchService
 from search.vectors import ship_vectors
 from services.backup import backup, restore
 from services.bootstrap import initialise
-from services.library_io import export_library, import_library
+from services.library_io import HEADER_OF, export_library
+from services.library_versions import LibraryReport, import_file, restore_version
 from web.app import create_app
 from web.errors import describe_validation
 
@@ -186,19 +188,66 @@ def draft(name: Annotated[str, typer.Option("--name", help="项目名称")],
         _out(f"  {SEVERITY_MARK[f.severity]} {f.message}")
 
 
+DRY_RUN_HELP = "只预览：列出将新增、修改、停用的指标，不写入"
+PREVIEW_ROWS = 20
+
+
+def _cli_user() -> str:
+    """Who runs the command, as a version records it: 命令行 <OS user>."""
+    try:
+        name = getpass.getuser()
+    except (KeyError, OSError, ImportError):  # no login name and no USER / LOGNAME in the environment
+        name = ""
+    return f"命令行 {name or '未知用户'}"
+
+
+def _print_report(report: LibraryReport) -> None:
+    added, changed, retired = report.counts
+    if report.version is None:
+        done = "" if report.dry_run else "，未生成新版本"
+        _out(f"没有变化：与当前指标库（第 {report.base_version} 版）一致{done}")
+        return
+    head = f"预览（未写入）：将生成第 {report.version} 版" if report.dry_run else f"指标库第 {report.version} 版"
+    _out(f"{head}：新增 {added}，修改 {changed}，停用 {retired}；有效指标 {report.indicator_count} 个")
+    if report.taxonomy:
+        _out(f"另有 {report.taxonomy} 个大类、子类或支出方向新增或改名")
+    if report.dry_run and retired and report.mode == "replace":
+        _out(f"注意：整表替换将停用 {retired} 个指标（文件所含大类中、文件里没有的指标）")
+    if not report.dry_run:
+        return
+    for label, items in (("新增", report.added), ("修改", report.changed), ("停用", report.retired)):
+        for c in items[:PREVIEW_ROWS]:
+            changes = "；".join(f"{HEADER_OF.get(f, '状态')}：{old!s:.40} → {new!s:.40}"
+                               for f, (old, new) in c.fields.items())
+            _out(f"  {label} {c.code} {c.name}" + (f"（{changes}）" if label == "修改" else ""))
+        if len(items) > PREVIEW_ROWS:
+            _out(f"  ……另有 {len(items) - PREVIEW_ROWS} 个{label}")
+    _out("以上为预览，未写入；去掉 --dry-run 即导入")
+
+
 @app.command("import")
 @friendly
-def import_(path: Path, replace: Annotated[bool, typer.Option(help=REPLACE_HELP)] = False) -> None:
-    """从 Excel（.xlsx）或 CSV 导入本地指标库。"""
-    version = import_library(get_settings(), path, replace=replace)
-    if version is None:
-        _out("没有变化：文件与当前指标库一致")
-    else:
-        _out(f"指标库第 {version.number} 版：新增 {version.added}，修改 {version.changed}，"
-             f"停用 {version.retired}；有效指标 {version.indicator_count} 个")
-    report = _initialise(builtin=False)  # also when nothing changed: an interrupted rebuild is caught up
-    if version is None and report.rebuilt_index:
+def import_(path: Path, replace: Annotated[bool, typer.Option(help=REPLACE_HELP)] = False,
+            dry_run: Annotated[bool, typer.Option("--dry-run", help=DRY_RUN_HELP)] = False) -> None:
+    """从 Excel（.xlsx）或 CSV 导入本地指标库（可先用 --dry-run 预览）。"""
+    report = import_file(get_settings(), path, replace=replace, dry_run=dry_run, imported_by=_cli_user())
+    _print_report(report)
+    if dry_run:
+        return
+    rebuilt = _initialise(builtin=False)  # also when nothing changed: an interrupted rebuild is caught up
+    if report.version is None and rebuilt.rebuilt_index:
         _out("检索索引落后于指标库，已重建")
+
+
+@app.command("restore-version")
+@friendly
+def restore_version_(number: Annotated[int, typer.Argument(help="要恢复的版本号")],
+                     dry_run: Annotated[bool, typer.Option("--dry-run", help=DRY_RUN_HELP)] = False) -> None:
+    """把指标库恢复为第 N 版的内容（生成一个新版本，可再恢复回来）。"""
+    report = restore_version(get_settings(), number, dry_run=dry_run, imported_by=_cli_user())
+    _print_report(report)
+    if not dry_run:
+        _initialise(builtin=False)
 
 
 @app.command("export")

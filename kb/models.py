@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from datetime import UTC, datetime
 
-from sqlalchemy import JSON
+from sqlalchemy import JSON, LargeBinary
 from sqlmodel import Field, SQLModel
 
 
@@ -94,3 +94,11 @@ class LibraryVersion(SQLModel, table=True):
     retired: int = 0
     changes: dict = Field(default_factory=dict, sa_type=JSON)
     imported_by: str = Field(default="", max_length=64, description="who imported it (empty: the built-in library)")
+
+
+class LibrarySnapshot(SQLModel, table=True):
+    """What one library version holds, so that it can be restored: its taxonomy and every indicator
+    (retired ones too, with all their text) as zlib-compressed JSON (`kb.store.snapshot_rows`)."""
+
+    number: int = Field(primary_key=True, foreign_key="libraryversion.number")
+    content: bytes = Field(sa_type=LargeBinary)

@@ -35,8 +35,6 @@ class Settings(BaseSettings):
                                              "and semantic ranks (chosen by measurement, see BENCHMARKS.md).")
     fusion_weight: float = Field(default=0.5, ge=0.0, le=1.0, description="Weight of the semantic side in "
                                  "convex fusion (0 = lexical only, 1 = semantic only).")
-    admin_token: str | None = Field(default=None, description="Token required for write actions in the web UI "
-                                    "and API (library import); unset means writes are refused.")
     max_body_bytes: int = Field(default=5_000_000, gt=0, description="Largest request body accepted, in bytes.")
     max_batch: int = Field(default=2000, gt=0, description="Most goal documents accepted in one batch check.")
     max_unpacked_bytes: int = Field(default=64_000_000, gt=0, description="Largest size an uploaded .xlsx may "
@@ -46,7 +44,7 @@ class Settings(BaseSettings):
     max_sheet_columns: int = Field(default=200, gt=0, description="Last column that may hold a value in a "
                                    "worksheet that is read.")
     max_sheet_cells: int = Field(default=1_000_000, gt=0, description="Most cells (rows × columns of the used "
-                                 "ranges) read from one library workbook (import needs the admin token).")
+                                 "ranges) read from one library workbook (import needs the admin role).")
     max_upload_cells: int = Field(default=200_000, gt=0, description="Most cells read from one goal spreadsheet "
                                   "sent for checking, which needs no token (about 700 filled templates).")
     library_poll_seconds: float = Field(default=5.0, ge=0.5, le=3600, description="How often a running server asks "

@@ -1,4 +1,4 @@
-"""Data functions over the knowledge base: library versions, listing, lookup, taxonomy.
+"""Data functions over the knowledge base: library versions and their snapshots, listing, lookup, taxonomy.
 
 Each takes an explicit session and keyword-only arguments; the CLI and the web layer
 call these and nothing else touches the tables.
@@ -6,6 +6,8 @@ call these and nothing else touches the tables.
 
 from __future__ import annotations
 
+import json
+import zlib
 from dataclasses import dataclass, field
 
 from sqlalchemy import func
@@ -18,6 +20,7 @@ from kb.models import (
     Indicator,
     IndicatorBase,
     IndicatorPublic,
+    LibrarySnapshot,
     LibraryVersion,
     Subcategory,
 )
@@ -62,66 +65,185 @@ def list_versions(session: Session) -> list[LibraryVersion]:
     return list(session.exec(select(LibraryVersion).order_by(col(LibraryVersion.number).desc())))
 
 
-def _upsert(session: Session, model, rows: list, key: str = "code", keep_if_empty: tuple[str, ...] = ()) -> None:
-    existing = {getattr(r, key): r for r in session.exec(select(model))}
-    for row in rows:
-        old = existing.get(getattr(row, key))
-        if old is None:
-            session.add(model.model_validate(row.model_dump()))
-        else:
-            for name, value in row.model_dump().items():
-                if name in keep_if_empty and not value:
-                    continue
-                if getattr(old, name) != value:
-                    setattr(old, name, value)
+@dataclass
+class IndicatorChange:
+    """One indicator a new version adds, changes or retires; `fields` maps each changed field to (old, new)."""
+
+    code: str
+    name: str
+    fields: dict[str, tuple] = field(default_factory=dict)
 
 
-def apply_library(session: Session, rows: LibraryRows, *, source: str, fingerprint: str,
-                  replace: bool) -> LibraryVersion | None:
-    """Store a library as a new version: add new codes, update changed ones, and (with
-    `replace`) retire codes of the categories it covers that it no longer has. Codes are never deleted, so
-    they stay stable across versions. Returns None when nothing changed."""
-    version = current_version(session)
-    number = (version.number if version else 0) + 1
-    _upsert(session, Category, rows.categories)
-    _upsert(session, Subcategory, rows.subcategories)
-    # a spreadsheet import does not carry function codes: it keeps those the directions have
-    _upsert(session, Direction, rows.directions, keep_if_empty=("function_codes",))
-    session.flush()
+@dataclass
+class LibraryDiff:
+    """What storing a library would do, worked out without writing anything. Counted over the active
+    set: `added` codes become active (new codes, or retired ones back in use; a new code stored as
+    retired counts here too), `retired` ones stop being active, `changed` ones keep their status and
+    change other fields. `taxonomy` lists the categories, subcategories and directions added or renamed."""
+
+    added: list[IndicatorChange] = field(default_factory=list)
+    changed: list[IndicatorChange] = field(default_factory=list)
+    retired: list[IndicatorChange] = field(default_factory=list)
+    taxonomy: list[tuple[str, str]] = field(default_factory=list)  # (kind, code)
+    active_after: int = 0
+    new_rows: list[IndicatorBase] = field(default_factory=list, repr=False)
+    updates: list[tuple[Indicator, dict]] = field(default_factory=list, repr=False)
+    new_taxonomy: list = field(default_factory=list, repr=False)
+    taxonomy_updates: list[tuple[object, dict]] = field(default_factory=list, repr=False)
+
+    @property
+    def indicators_changed(self) -> bool:
+        return bool(self.added or self.changed or self.retired)
+
+
+TAXONOMY = ((Category, "categories"), (Subcategory, "subcategories"), (Direction, "directions"))
+
+
+def diff_library(session: Session, rows: LibraryRows, *, replace: bool, everywhere: bool = False) -> LibraryDiff:
+    """What storing `rows` would change. With `replace`, active codes the rows lack are retired: those
+    of the categories the rows cover, or with `everywhere` all of them (restoring a whole version)."""
+    diff = LibraryDiff()
+    for model, kind in TAXONOMY:
+        existing = {r.code: r for r in session.exec(select(model))}
+        for row in getattr(rows, kind):
+            old, values = existing.get(row.code), row.model_dump()
+            if old is None:
+                diff.new_taxonomy.append(model.model_validate(values))
+                diff.taxonomy.append((kind, row.code))
+                continue
+            updates = {k: v for k, v in values.items() if getattr(old, k) != v}
+            if updates:
+                diff.taxonomy_updates.append((old, updates))
+                diff.taxonomy.append((kind, row.code))
     existing = {i.code: i for i in session.exec(select(Indicator))}
-    added, changed, retired = [], [], []
+    diff.active_after = sum(i.status == "active" for i in existing.values())
     seen = set()
     for row in rows.indicators:
         seen.add(row.code)
         old = existing.get(row.code)
         if old is None:
-            session.add(Indicator(**row.model_dump(), version_added=number, version_changed=number))
-            added.append(row.code)
+            diff.new_rows.append(row)
+            diff.added.append(IndicatorChange(row.code, row.name))
+            diff.active_after += row.status == "active"
             continue
-        diffs = {f: getattr(row, f) for f in COMPARED if getattr(old, f) != getattr(row, f)}
-        if diffs:
-            for name, value in diffs.items():
-                setattr(old, name, value)
-            old.version_changed = number
-            changed.append(row.code)
+        fields = {f: (getattr(old, f), getattr(row, f)) for f in COMPARED if getattr(old, f) != getattr(row, f)}
+        if not fields:
+            continue
+        was, now = old.status == "active", row.status == "active"
+        kind = diff.added if now and not was else diff.retired if was and not now else diff.changed
+        kind.append(IndicatorChange(row.code, row.name, fields))
+        diff.updates.append((old, {f: new for f, (_, new) in fields.items()}))
+        diff.active_after += now - was
     if replace:
         scope = {c.code for c in rows.categories}
         category_of = {d.code: d.category_code for d in session.exec(select(Direction))}
+        category_of.update({d.code: d.category_code for d in rows.directions})
         for code, old in existing.items():
-            if code not in seen and old.status == "active" and category_of.get(old.direction_code) in scope:
-                old.status = "retired"
-                old.version_changed = number
-                retired.append(code)
-    if version and not (added or changed or retired) and version.fingerprint == fingerprint:
-        return None
+            if code in seen or old.status != "active":
+                continue
+            if everywhere or category_of.get(old.direction_code) in scope:
+                diff.retired.append(IndicatorChange(code, old.name, {"status": ("active", "retired")}))
+                diff.updates.append((old, {"status": "retired"}))
+                diff.active_after -= 1
+    return diff
+
+
+def _write_taxonomy(session: Session, diff: LibraryDiff) -> None:
+    for model, _ in TAXONOMY:  # parents first: the foreign keys are checked at each flush
+        session.add_all([r for r in diff.new_taxonomy if isinstance(r, model)])
+        session.flush()
+    for old, updates in diff.taxonomy_updates:
+        for name, value in updates.items():
+            setattr(old, name, value)
+    session.flush()
+
+
+def write_library(session: Session, diff: LibraryDiff, *, number: int, source: str, fingerprint: str,
+                  imported_by: str = "") -> LibraryVersion:
+    """Store a diff (from `diff_library` in this session) as version `number`, with its snapshot."""
+    _write_taxonomy(session, diff)
+    for row in diff.new_rows:
+        session.add(Indicator(**row.model_dump(), version_added=number, version_changed=number))
+    for old, updates in diff.updates:
+        for name, value in updates.items():
+            setattr(old, name, value)
+        old.version_changed = number
     session.flush()
     count = session.exec(select(func.count()).select_from(Indicator).where(Indicator.status == "active")).one()
     record = LibraryVersion(number=number, source=source, fingerprint=fingerprint, indicator_count=count,
-                            added=len(added), changed=len(changed), retired=len(retired),
-                            changes={"added": added[:500], "changed": changed[:500], "retired": retired[:500]})
+                            added=len(diff.added), changed=len(diff.changed), retired=len(diff.retired),
+                            imported_by=imported_by,
+                            changes={kind: [c.code for c in getattr(diff, kind)][:500]
+                                     for kind in ("added", "changed", "retired")})
     session.add(record)
     session.flush()
+    session.add(LibrarySnapshot(number=number, content=encode_snapshot(session)))
+    session.flush()
     return record
+
+
+def apply_library(session: Session, rows: LibraryRows, *, source: str, fingerprint: str, replace: bool,
+                  everywhere: bool = False, imported_by: str = "", skip_unchanged: bool = False
+                  ) -> LibraryVersion | None:
+    """Store a library as a new version: add new codes, update changed ones, and (with `replace`) retire
+    the active codes it no longer has (see `diff_library`). Codes are never deleted, so they stay
+    stable across versions. Returns None when nothing changed: with `skip_unchanged` (an import) when
+    neither indicators nor taxonomy changed; otherwise (the built-in library) when no indicator changed
+    and the fingerprint is the current version's (taxonomy fields are still brought up to date)."""
+    version = current_version(session)
+    diff = diff_library(session, rows, replace=replace, everywhere=everywhere)
+    if version is not None and not diff.indicators_changed:
+        if skip_unchanged and not diff.taxonomy:
+            return None
+        if not skip_unchanged and version.fingerprint == fingerprint:
+            _write_taxonomy(session, diff)  # e.g. a column a schema upgrade has just added
+            return None
+    if version is not None:
+        ensure_snapshot(session, version.number)  # a version stored before snapshots were kept
+    return write_library(session, diff, number=(version.number if version else 0) + 1, source=source,
+                         fingerprint=fingerprint, imported_by=imported_by)
+
+
+# ---- snapshots: what each version holds, so that any version can be restored ----------------------
+SNAPSHOT_FORMAT = 1
+
+
+def encode_snapshot(session: Session) -> bytes:
+    """The whole library as it stands in this session: zlib-compressed JSON."""
+    content = {"format": SNAPSHOT_FORMAT}
+    for model, kind in TAXONOMY:
+        content[kind] = [r.model_dump() for r in session.exec(select(model).order_by(model.code))]
+    base = set(IndicatorBase.model_fields)
+    indicators = session.exec(select(Indicator).order_by(Indicator.code))
+    content["indicators"] = [i.model_dump(include=base) for i in indicators]
+    return zlib.compress(json.dumps(content, ensure_ascii=False, separators=(",", ":")).encode("utf-8"), 6)
+
+
+def ensure_snapshot(session: Session, number: int) -> None:
+    """Keep the library as it stands as version `number`'s snapshot, if that version has none yet."""
+    if number not in snapshot_numbers(session):
+        session.add(LibrarySnapshot(number=number, content=encode_snapshot(session)))
+        session.flush()
+
+
+def snapshot_numbers(session: Session) -> set[int]:
+    return set(session.exec(select(LibrarySnapshot.number)))
+
+
+def snapshot_rows(session: Session, *, number: int) -> LibraryRows:
+    """Version `number`'s library as rows, ready to store again (a restore)."""
+    if session.get(LibraryVersion, number) is None:
+        raise NotFound(f"没有第 {number} 版；版本列表见指标库管理页或 /api/v1/library/versions")
+    snapshot = session.get(LibrarySnapshot, number)
+    if snapshot is None:
+        kept = sorted(snapshot_numbers(session))
+        raise NotFound(f"第 {number} 版生成于保存版本内容之前，无法恢复；可恢复的版本："
+                       + ("、".join(f"第 {n} 版" for n in kept) or "暂无"))
+    content = json.loads(zlib.decompress(snapshot.content))
+    return LibraryRows(categories=[Category.model_validate(c) for c in content["categories"]],
+                       subcategories=[Subcategory.model_validate(s) for s in content["subcategories"]],
+                       directions=[Direction.model_validate(d) for d in content["directions"]],
+                       indicators=[IndicatorBase.model_validate(i) for i in content["indicators"]])
 
 
 def _public_select():

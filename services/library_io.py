@@ -110,13 +110,15 @@ class _Codes:
     """Stable codes for rows that bring none: reuse what the library has, else the next free one."""
 
     def __init__(self, session: Session):
-        self.categories = {c.name: c.code for c in session.exec(select(Category))}
-        self.subcategories = {(s.category_code, s.name): s.code for s in session.exec(select(Subcategory))}
-        self.directions = {(d.subcategory_code, d.name): d.code for d in session.exec(select(Direction))}
+        self.stored = {r.code: r for model in (Category, Subcategory, Direction) for r in session.exec(select(model))}
+        self.categories = {c.name: c.code for c in self.stored.values() if isinstance(c, Category)}
+        self.subcategories = {(s.category_code, s.name): s.code for s in self.stored.values()
+                              if isinstance(s, Subcategory)}
+        self.directions = {(d.subcategory_code, d.name): d.code for d in self.stored.values()
+                           if isinstance(d, Direction)}
         self.indicators = {(i.direction_code, i.name): i.code for i in store.all_indicators(session,
                                                                                         include_retired=True)}
-        self.used = (set(self.categories.values()) | set(self.subcategories.values())
-                     | set(self.directions.values()) | set(self.indicators.values()))
+        self.used = set(self.stored) | set(self.indicators.values())
 
     def _next(self, prefix: str, width: int, start: int = 1, sep: str = "") -> str:
         n = start
@@ -151,6 +153,16 @@ class _Codes:
         return code
 
 
+def _taxon(model, stored, **sheet):
+    """A category, subcategory or direction as the sheet names it, keeping what the library holds for it
+    and a sheet does not carry (a direction's summary, keywords and function codes; whether a category
+    is common): a sheet sets those only for a new one."""
+    if stored is None:
+        return model.model_validate(sheet)
+    sheet.pop("common", None)
+    return model.model_validate({**stored.model_dump(), **sheet})
+
+
 def rows_from_file(path: Path, session: Session) -> store.LibraryRows:
     """Validate every row; raise one InvalidInput listing all problems, or return the rows."""
     parsed = _parse_rows(path)
@@ -173,9 +185,13 @@ def rows_from_file(path: Path, session: Session) -> store.LibraryRows:
                             "每个指标须有自己的编码")
             continue
         seen[code] = row.number
-        cats.setdefault(cat, Category(code=cat, name=v["category"], common=v["common"]))
-        subs.setdefault(sub, Subcategory(code=sub, name=v["subcategory"], category_code=cat))
-        dirs.setdefault(dcode, Direction(code=dcode, name=v["direction"], subcategory_code=sub, category_code=cat))
+        if cat not in cats:
+            cats[cat] = _taxon(Category, codes.stored.get(cat), code=cat, name=v["category"], common=v["common"])
+        if sub not in subs:
+            subs[sub] = _taxon(Subcategory, codes.stored.get(sub), code=sub, name=v["subcategory"], category_code=cat)
+        if dcode not in dirs:
+            dirs[dcode] = _taxon(Direction, codes.stored.get(dcode), code=dcode, name=v["direction"],
+                                 subcategory_code=sub, category_code=cat)
         out.indicators.append(IndicatorBase(
             code=code, name=v["name"], level1=v["level1"], level2=v["level2"], explanation=v["explanation"],
             formula=v.get("formula", ""), unit=v.get("unit", ""), operator=v["operator"],
@@ -189,15 +205,21 @@ def rows_from_file(path: Path, session: Session) -> store.LibraryRows:
     return out
 
 
-def import_library(settings: Settings, path: Path, *, replace: bool = False) -> store.LibraryVersion | None:
-    """Import a spreadsheet as a new library version, in one transaction: all rows or none."""
+def fingerprint_of(path: Path) -> str:
+    return hashlib.sha256(path.read_bytes()).hexdigest()[:16] if path.exists() else ""
+
+
+def import_library(settings: Settings, path: Path, *, replace: bool = False,
+                   imported_by: str = "") -> store.LibraryVersion | None:
+    """Import a spreadsheet as a new library version, in one transaction: all rows or none. None when
+    it changes nothing (no version is made; `services.library_versions` also previews and reports)."""
     engine = get_engine(settings)
     create_schema(engine)
-    fingerprint = hashlib.sha256(path.read_bytes()).hexdigest()[:16] if path.exists() else ""
+    fingerprint = fingerprint_of(path)
     with session_scope(engine) as session:
         rows = rows_from_file(path, session)
         version = store.apply_library(session, rows, source=f"import:{path.name}", fingerprint=fingerprint,
-                                      replace=replace)
+                                      replace=replace, imported_by=imported_by, skip_unchanged=True)
         if version is not None:
             session.expunge(version)
         return version

@@ -41,7 +41,7 @@ def postgres_database(name: str) -> str:
 
 def make_settings(data_dir: Path, backend: str = "sqlite", database: str = "kb_test", **overrides) -> Settings:
     url = postgres_database(database) if backend == "postgres" else None
-    return Settings(data_dir=data_dir, database_url=url, admin_token="test-token", **overrides)
+    return Settings(data_dir=data_dir, database_url=url, **overrides)
 
 
 @pytest.fixture(scope="session", params=BACKENDS)

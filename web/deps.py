@@ -8,12 +8,12 @@ from contextlib import contextmanager
 from pathlib import PurePosixPath
 from typing import Annotated
 
-from fastapi import Depends, Header, Query, Request
+from fastapi import Depends, Query, Request
 from sqlalchemy.exc import IntegrityError, OperationalError
 from sqlmodel import Session
 
 from indicators.framework import canonical_level1, canonical_level2
-from kb.errors import Conflict, Forbidden, InvalidInput, NotReady
+from kb.errors import Conflict, InvalidInput, NotReady
 from kb.settings import Settings
 from kb.store import Filters
 from search.service import SearchService
@@ -60,19 +60,10 @@ async def get_filters(
                    level1=l1, level2=l2, function_code=function_code or None)
 
 
-async def require_admin(request: Request, x_admin_token: Annotated[str | None, Header()] = None) -> None:
-    expected = request.app.state.settings.admin_token
-    if not expected:
-        raise Forbidden("library changes are disabled: set KB_ADMIN_TOKEN on the server to enable them")
-    if x_admin_token != expected:
-        raise Forbidden("this action needs the admin token in the X-Admin-Token header")
-
-
 SettingsDep = Annotated[Settings, Depends(get_settings)]
 SessionDep = Annotated[Session, Depends(get_session)]
 SearchDep = Annotated[SearchService, Depends(get_search)]
 FiltersDep = Annotated[Filters, Depends(get_filters)]
-AdminDep = Annotated[None, Depends(require_admin)]
 
 
 def upload_name(filename: str | None, *, max_bytes: int = 120) -> str:
