@@ -47,6 +47,9 @@ class Settings(BaseSettings):
                                  "ranges) read from one library workbook (import needs the admin role).")
     max_upload_cells: int = Field(default=200_000, gt=0, description="Most cells read from one goal spreadsheet "
                                   "sent for checking, which needs no token (about 700 filled templates).")
+    review_processes: int = Field(default=2, ge=0, le=32, description="Processes that check a large review "
+                                  "season side by side, each with its own search engine (about 200 MB each); "
+                                  "0 checks in the server process alone.")
     library_poll_seconds: float = Field(default=5.0, ge=0.5, le=3600, description="How often a running server asks "
                                         "the database for a newer library version (an import through another "
                                         "process or server); it then rebuilds its indexes and serves it.")

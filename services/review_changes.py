@@ -61,11 +61,11 @@ def _shown(value: object) -> object:
     return value
 
 
-def _indicators(doc: GoalDocument) -> dict[str, dict]:
-    """The first indicator of each name, field → shown value."""
-    found: dict[str, dict] = {}
-    for ind in doc.indicators:
-        found.setdefault(ind.name, {f: _shown(getattr(ind, f)) for f in INDICATOR_FIELDS})
+def _indicators(doc: GoalDocument | None) -> dict[str, list[dict]]:
+    """Each indicator name's rows in order, field → shown value."""
+    found: dict[str, list[dict]] = {}
+    for ind in doc.indicators if doc else []:
+        found.setdefault(ind.name, []).append({f: _shown(getattr(ind, f)) for f in INDICATOR_FIELDS})
     return found
 
 
@@ -88,14 +88,15 @@ def compare(old_document: dict, new_document: dict, old_result: dict | None, new
     {"resolved", "new"}, "score": [old, new], "grade": [old, new], "project": {field: [old, new]}}.
     A finding is the same finding when its code and its indicator's name are."""
     old, new = _validated(old_document), _validated(new_document)
-    before = _indicators(old) if old else {}
-    after = _indicators(new) if new else {}
-    changed = []
-    for name in after:
-        if name in before and before[name] != after[name]:
-            a, b = before[name], after[name]
-            fields = {f: [a[f], b[f]] for f in INDICATOR_FIELDS if a[f] != b[f]}
-            changed.append({"name": name, "fields": fields})
+    before, after = _indicators(old), _indicators(new)
+    added, removed, changed = [], [], []
+    for name in dict.fromkeys([*before, *after]):  # a name's rows are paired in order
+        rows_before, rows_after = before.get(name, []), after.get(name, [])
+        added += [name] * max(0, len(rows_after) - len(rows_before))
+        removed += [name] * max(0, len(rows_before) - len(rows_after))
+        for a, b in zip(rows_before, rows_after, strict=False):
+            if a != b:
+                changed.append({"name": name, "fields": {f: [a[f], b[f]] for f in INDICATOR_FIELDS if a[f] != b[f]}})
     project = {}
     if old and new:
         for f in PROJECT_FIELDS:
@@ -105,8 +106,7 @@ def compare(old_document: dict, new_document: dict, old_result: dict | None, new
         if old.goal != new.goal:
             project["goal"] = [old.goal, new.goal]
     found_before, found_after = _finding_keys(old_result), _finding_keys(new_result)
-    return {"indicators": {"added": [n for n in after if n not in before],
-                           "removed": [n for n in before if n not in after], "changed": changed},
+    return {"indicators": {"added": added, "removed": removed, "changed": changed},
             "findings": {"resolved": [v for k, v in found_before.items() if k not in found_after],
                          "new": [v for k, v in found_after.items() if k not in found_before]},
             "score": [(old_result or {}).get("score"), (new_result or {}).get("score")],

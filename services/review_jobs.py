@@ -16,6 +16,7 @@ import threading
 import uuid
 from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
+from typing import Protocol
 
 from pydantic import ValidationError
 from sqlalchemy import func, update
@@ -100,7 +101,19 @@ def _claim(session: Session, review_id: int, worker: str) -> bool:
     return claimed.rowcount == 1
 
 
-def _check_chunk(session: Session, review_id: int, worker: str, lookup: Lookup | None, chunk: int) -> int | None:
+class Pool(Protocol):
+    """Checks documents elsewhere (services.review_pool.CheckPool: a process per core)."""
+
+    processes: int
+    smallest: int  # fewer unchecked projects than this are checked here
+
+    def check(self, documents: list[dict], version: int | None) -> list[dict]: ...
+
+    def close(self) -> None: ...
+
+
+def _check_chunk(session: Session, review_id: int, worker: str, lookup: Lookup | None, chunk: int,
+                 pool: Pool | None = None) -> int | None:
     """Check up to `chunk` unchecked projects and commit; 0 when none are left, None when the claim was lost."""
     rows = session.exec(
         select(ReviewProject.id, ReviewProject.version, ProjectVersion.id, ProjectVersion.document)
@@ -111,7 +124,12 @@ def _check_chunk(session: Session, review_id: int, worker: str, lookup: Lookup |
     session.rollback()  # no transaction held open while checking
     if not rows:
         return 0
-    checked = [(pid, number, vid, check_stored(document, lookup)) for pid, number, vid, document in rows]
+    if pool is not None:
+        version = (getattr(lookup, "manifest", None) or {}).get("library_version")
+        results = pool.check([document for *_, document in rows], version)
+    else:
+        results = [check_stored(document, lookup) for *_, document in rows]
+    checked = [(pid, number, vid, result) for (pid, number, vid, _), result in zip(rows, results, strict=True)]
     for pid, number, vid, result in checked:
         # a resubmission checked meanwhile has moved the project to a newer version: leave it be
         moved = session.execute(update(ReviewProject).where(
@@ -142,11 +160,13 @@ def _release(session: Session, review_id: int, worker: str) -> None:
 
 
 def run_checks(engine: Engine, lookup: Lookup | None, *, worker: str, review_id: int | None = None,
-               chunk: int = 50, max_chunks: int | None = None, stop: threading.Event | None = None) -> int:
+               chunk: int = 50, max_chunks: int | None = None, stop: threading.Event | None = None,
+               pool: Pool | None = None) -> int:
     """Claim running reviews (all, or `review_id`) that no live worker holds and check their unchecked
     projects chunk by chunk; a review with none left is marked done. Returns the projects checked.
     `max_chunks` stops after that many chunks, `stop` when it is set (the claim then stays until its
-    heartbeat goes stale, or this worker comes back to it)."""
+    heartbeat goes stale, or this worker comes back to it). With `pool`, a review with at least
+    `pool.smallest` unchecked projects is checked there, `chunk` documents per process at a time."""
     total = 0
     chunks = 0
     with Session(engine) as session:
@@ -158,13 +178,18 @@ def run_checks(engine: Engine, lookup: Lookup | None, *, worker: str, review_id:
         for rid in candidates:
             if not _claim(session, rid, worker):
                 continue
+            unchecked = session.exec(select(func.count()).select_from(ReviewProject).where(
+                col(ReviewProject.review_id) == rid, col(ReviewProject.checked).is_(False))).one()
+            session.rollback()
+            use = pool if pool is not None and unchecked >= pool.smallest else None
+            size = chunk * use.processes if use else chunk
             while True:
                 if stop is not None and stop.is_set():
                     _release(session, rid, worker)  # shutting down: another replica may take it at once
                     return total
                 if max_chunks is not None and chunks >= max_chunks:
                     return total
-                n = _check_chunk(session, rid, worker, lookup, chunk)
+                n = _check_chunk(session, rid, worker, lookup, size, use)
                 if n is None:
                     break
                 if n == 0:
@@ -179,10 +204,12 @@ class CheckWorker:
     """The background thread of one server process: runs `run_checks` whenever woken (a filing) or
     every `poll` seconds (a review filed through another replica, or left by a crashed one)."""
 
-    def __init__(self, engine: Engine, lookup: Callable[[], Lookup | None], *, poll: float = 2.0):
+    def __init__(self, engine: Engine, lookup: Callable[[], Lookup | None], *, poll: float = 2.0,
+                 pool: Pool | None = None):
         self.engine = engine
         self.lookup = lookup
         self.poll = poll
+        self.pool = pool
         self.name = worker_name()
         self.wake = threading.Event()
         self.stop = threading.Event()
@@ -195,13 +222,15 @@ class CheckWorker:
         self.stop.set()
         self.wake.set()
         self.thread.join(timeout)
+        if self.pool is not None:
+            self.pool.close()
 
     def _loop(self) -> None:
         while not self.stop.is_set():
             lookup = self.lookup()
             if lookup is not None:  # the search engine is still loading: wait, do not check without it
                 try:
-                    run_checks(self.engine, lookup, worker=self.name, stop=self.stop)
+                    run_checks(self.engine, lookup, worker=self.name, stop=self.stop, pool=self.pool)
                 except Exception:  # the loop keeps serving; the review stays claimable and is retried
                     log.exception("review check failed; retrying in %s s", self.poll)
             self.wake.wait(self.poll)

@@ -12,6 +12,7 @@ from fastapi.templating import Jinja2Templates
 from kb.db import create_schema, get_engine
 from kb.settings import Settings, get_settings
 from services import review_jobs
+from services.review_pool import CheckPool
 from web import (
     api,
     api_accounts,
@@ -46,7 +47,8 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         app.state.catch_up = search_state.start(app, library_import_guard)
         stop = threading.Event()
         search_state.watch(app, library_import_guard, stop)  # imports by kb import or another server
-        app.state.review_worker = review_jobs.CheckWorker(app.state.engine, lambda: app.state.search)
+        pool = CheckPool(settings, settings.review_processes) if settings.review_processes else None
+        app.state.review_worker = review_jobs.CheckWorker(app.state.engine, lambda: app.state.search, pool=pool)
         app.state.review_worker.start()  # season checks, claimed through the database with other replicas
         yield
         stop.set()

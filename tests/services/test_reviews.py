@@ -18,6 +18,9 @@ from kb.db import create_schema, get_engine
 from kb.errors import Forbidden, InvalidInput, NotFound
 from kb.reviews import Decision, ProjectVersion, Review, ReviewProject
 from services import reviews
+from services.review_changes import compare
+from services.review_jobs import check_stored
+from services.review_pool import CheckPool
 from tests.cycle_documents import greening, meals
 
 REVIEWER = User(name="审核员乙", role="reviewer")
@@ -305,3 +308,27 @@ def test_problem_cases_rank_the_most_frequent_problems_with_examples(db):
         assert all(e["message"] for e in cost["examples"])
         ranked = [c["projects"] for c in cases if c["severity"] != "info"]
         assert ranked == sorted(ranked, reverse=True) and len(cases) <= 5
+
+
+def test_a_second_row_with_a_name_already_there_counts_as_added():
+    doc = meals()
+    again = meals()
+    again["indicators"].append(dict(again["indicators"][-1]))
+    changes = compare(doc, again, None, None)
+    assert changes["indicators"] == {"added": ["受益学生及家长满意度"], "removed": [], "changed": []}
+    assert compare(again, doc, None, None)["indicators"]["removed"] == ["受益学生及家长满意度"]
+
+
+def test_check_processes_give_the_same_results_as_the_server_process(kb_settings, engine, lookup):
+    review = reviews.file_review(engine, name="并行审核", items=[(f"d{n}", lights(n)) for n in range(6)], problems=[],
+                                 user=REVIEWER, limit=50)
+    pool = CheckPool(kb_settings, 2, smallest=1)
+    try:
+        assert reviews.run_checks(engine, lookup, worker="pooled", review_id=review.id, pool=pool, chunk=2) == 6
+    finally:
+        pool.close()
+    with Session(engine) as session:
+        for project in reviews.query_projects(session, review_id=review.id)[1]:
+            detail = reviews.project_detail(session, review_id=review.id, project_id=project.id)
+            assert detail.result == check_stored(detail.document, lookup)
+        assert reviews.get_review(session, review_id=review.id).status == "done"
