@@ -1,0 +1,182 @@
+"""Drafts kept on the server, end to end in a real browser (Debian's chromium driven by Playwright)
+against a real uvicorn server: sign in, draft, save, come back in a fresh browser, open the draft
+from 我的草稿, edit and save it, export it, import the exported file back as a new draft, delete."""
+
+from __future__ import annotations
+
+import io
+import socket
+import threading
+import time
+from contextlib import contextmanager
+from pathlib import Path
+
+import pytest
+import uvicorn
+from openpyxl import load_workbook
+
+from indicators import goal_sheets
+from tests.conftest import PASSWORD
+from web.app import create_app
+
+CHROMIUM = Path("/usr/bin/chromium")
+ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+        "--disable-background-networking", "--disable-component-update", "--disable-sync", "--lang=zh-CN"]
+SHOTS = Path(__file__).resolve().parents[2] / "artifacts" / "screenshots"
+LAPTOP = {"width": 1366, "height": 768}
+PORTS = range(8640, 8650)
+
+pytestmark = [
+    pytest.mark.browser,
+    pytest.mark.skipif(not CHROMIUM.exists(), reason="needs Debian's chromium at /usr/bin/chromium "
+                       "(apt-get install -y chromium fonts-wqy-microhei)"),
+]
+
+
+def free_port() -> int:
+    for port in PORTS:
+        with socket.socket() as s:
+            try:
+                s.bind(("127.0.0.1", port))
+            except OSError:
+                continue
+            return port
+    pytest.skip(f"no free port in {PORTS.start}-{PORTS.stop - 1}")
+
+
+@contextmanager
+def serve(app):
+    port = free_port()
+    server = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning", lifespan="on"))
+    thread = threading.Thread(target=server.run, daemon=True)
+    thread.start()
+    deadline = time.monotonic() + 60
+    while not server.started:
+        if time.monotonic() > deadline or not thread.is_alive():
+            pytest.fail("the uvicorn server did not start within 60 s")
+        time.sleep(0.05)
+    try:
+        yield f"http://127.0.0.1:{port}"
+    finally:
+        server.should_exit = True
+        thread.join(timeout=10)
+
+
+@pytest.fixture(scope="module")
+def base_url(kb_settings, users):
+    with serve(create_app(kb_settings)) as url:
+        yield url
+
+
+@pytest.fixture(scope="module")
+def browser():
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as p:
+        b = p.chromium.launch(executable_path=str(CHROMIUM), args=ARGS)
+        yield b
+        b.close()
+
+
+@contextmanager
+def fresh_browser(browser, base_url):
+    """A browser profile of its own (nothing in localStorage, no cookies), like another computer."""
+    context = browser.new_context(viewport=LAPTOP, locale="zh-CN", base_url=base_url, accept_downloads=True)
+    page = context.new_page()
+    errors: list[str] = []
+    page.on("pageerror", lambda exc: errors.append(str(exc)))
+    try:
+        yield page
+    finally:
+        context.close()
+    assert errors == [], f"JavaScript errors: {errors}"
+
+
+def sign_in(page, next_url: str) -> None:
+    page.goto(f"/login?next={next_url}")
+    page.get_by_label("用户名").fill("教育局丙")
+    page.get_by_label("密码").fill(PASSWORD)
+    page.get_by_role("button", name="登录").click()
+    page.wait_for_url(f"**{next_url}")
+
+
+def row_of(page, name: str):
+    return page.locator("#drafts-list tbody tr", has=page.locator("th", has_text=name))
+
+
+def test_save_reopen_elsewhere_edit_export_import_and_delete(browser, base_url, tmp_path):
+    name = "城市路灯维护（浏览器）"
+    with fresh_browser(browser, base_url) as page:
+        page.goto("/draft")
+        page.get_by_label("项目名称").fill(name)
+        page.get_by_label("预算金额", exact=True).fill("300")
+        page.get_by_role("button", name="生成草稿").click()
+        page.wait_for_selector("#draft-form table.draft-table")
+        page.get_by_role("button", name="保存草稿").click()  # not signed in yet
+        login = page.locator(".notice.login-needed a")
+        login.wait_for()
+        assert login.get_attribute("href") == "/login?next=/draft"
+        login.click()
+        sign_in(page, "/draft")
+        page.get_by_role("button", name="继续编辑上次的草稿").click()  # the browser kept it meanwhile
+        page.wait_for_selector("#draft-form")
+        page.get_by_role("button", name="保存草稿").click()
+        page.wait_for_selector(".notice.info:has-text('已保存到“我的草稿”')")
+        draft_id = page.locator("input[name=draft_id]").input_value()
+        page.goto("/draft")  # this browser still offers its own copy, which now knows the saved draft
+        page.get_by_role("button", name="继续编辑上次的草稿").click()
+        page.wait_for_selector("#draft-form")
+        assert page.locator("input[name=draft_id]").input_value() == draft_id
+
+    with fresh_browser(browser, base_url) as page:  # another computer: nothing in this browser
+        sign_in(page, "/drafts")
+        row = row_of(page, name)
+        assert row.count() == 1
+        assert page.locator("#drafts-list time").first.inner_text()[:2] == "20"
+        page.screenshot(path=str(_shot("drafts")))
+        assert page.evaluate("document.documentElement.scrollWidth <= window.innerWidth")
+        row.get_by_role("link", name="打开").click()
+        page.wait_for_url(f"**/drafts/{draft_id}")
+        assert page.locator("#p_name").input_value() == name
+        page.fill("#ind-0-value", "12000")
+        page.press("#ind-0-value", "Tab")
+        page.wait_for_load_state("networkidle")
+        page.get_by_role("button", name="保存草稿").click()
+        page.wait_for_selector(".notice.info:has-text('已保存到“我的草稿”')")
+        assert page.locator("input[name=draft_id]").input_value() == draft_id  # updated, not copied
+        page.screenshot(path=str(_shot("draft-saved")), full_page=True)
+        stored = page.request.get(f"/api/v1/drafts/{draft_id}").json()
+        assert stored["document"]["indicators"][0]["value"] == "12000"
+        row_name = stored["document"]["indicators"][0]["name"]
+
+        page.get_by_role("link", name="我的草稿").first.click()
+        page.wait_for_url("**/drafts")
+        with page.expect_download() as download:
+            row_of(page, name).get_by_role("link", name=f"导出 {name} 为 Excel").click()
+        data = Path(download.value.path()).read_bytes()
+        ws = load_workbook(io.BytesIO(data)).worksheets[0]
+        assert ws["B2"].value == name and ws["C11"].value == row_name and ws["E11"].value == "12000"
+        [doc] = goal_sheets.read_goal_workbook(data)
+        assert doc.project.name == name and doc.indicators[0].value == "12000"
+
+        exported = tmp_path / "导出的申报表.xlsx"
+        exported.write_bytes(data)
+        page.get_by_label("导入填好的申报表或 JSON（可多选）").set_input_files(str(exported))
+        page.get_by_role("button", name="导入为草稿").click()
+        page.wait_for_selector("#drafts-list .notice.info:has-text('已导入 1 份草稿')")
+        assert row_of(page, name).count() == 2
+        new_id = row_of(page, name).first.get_attribute("data-draft")
+        assert new_id != draft_id
+        imported = page.request.get(f"/api/v1/drafts/{new_id}").json()["document"]
+        assert imported["indicators"][0]["value"] == "12000" and imported["project"]["name"] == name
+
+        page.once("dialog", lambda dialog: dialog.accept())
+        page.locator(f"#saved-draft-{new_id}").get_by_role("button", name="删除").click()
+        page.wait_for_selector(f"#saved-draft-{new_id}", state="detached")
+        assert row_of(page, name).count() == 1
+        assert page.request.get(f"/api/v1/drafts/{new_id}").status == 404
+
+
+def _shot(name: str) -> Path:
+    SHOTS.mkdir(parents=True, exist_ok=True)
+    return SHOTS / f"{name}.png"
