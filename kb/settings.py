@@ -35,7 +35,9 @@ class Settings(BaseSettings):
                                              "and semantic ranks (chosen by measurement, see BENCHMARKS.md).")
     fusion_weight: float = Field(default=0.5, ge=0.0, le=1.0, description="Weight of the semantic side in "
                                  "convex fusion (0 = lexical only, 1 = semantic only).")
-    max_body_bytes: int = Field(default=5_000_000, gt=0, description="Largest request body accepted, in bytes.")
+    max_body_bytes: int = Field(default=12_000_000, gt=0, description="Largest request body accepted, in bytes: "
+                                "a review season of 2,000 documents as large as published tables is up to 10 MB "
+                                "of JSON written with \\u escapes (Python's default).")
     max_batch: int = Field(default=2000, gt=0, description="Most goal documents accepted in one batch check.")
     max_unpacked_bytes: int = Field(default=64_000_000, gt=0, description="Largest size an uploaded .xlsx may "
                                     "unpack to, in bytes (counted while unpacking, before it is parsed).")
