@@ -2,11 +2,16 @@
 
 import shutil
 
-from sqlmodel import Session
+import pytest
+from sqlmodel import Session, select
 
 from kb import store
-from kb.db import get_engine
+from kb.db import get_engine, session_scope
+from kb.errors import Conflict, NotFound
+from kb.models import Direction, Indicator, LibrarySnapshot
 from services.bootstrap import initialise
+from services.library_io import export_library, import_library
+from services.library_versions import import_file, restore_version
 from tests.conftest import FIXTURE_LIBRARY
 
 
@@ -73,8 +78,6 @@ def test_a_database_made_before_function_codes_still_opens(fresh_settings):
 
 def test_a_spreadsheet_import_keeps_the_function_codes(fresh_settings, tmp_path):
     """An exported sheet carries no function codes; importing it back must not erase them."""
-    from services.library_io import export_library, import_library
-
     initialise(fresh_settings, library_dir=FIXTURE_LIBRARY)
     out = tmp_path / "library.csv"
     export_library(fresh_settings, out)
@@ -82,3 +85,77 @@ def test_a_spreadsheet_import_keeps_the_function_codes(fresh_settings, tmp_path)
     assert import_library(fresh_settings, out).changed == 1
     with Session(get_engine(fresh_settings)) as session:
         assert {d.code: d.function_codes for d, _, _ in store.all_directions(session)}["2120101"] == ["21203"]
+
+
+def library_state(settings) -> dict:
+    """Everything a version holds: taxonomy rows and every indicator (retired ones too) with all its fields."""
+    with Session(get_engine(settings)) as session:
+        rows = store.snapshot_rows(session, number=store.current_version(session).number)
+        live = {"indicators": {i.code: i.model_dump(exclude={"version_added", "version_changed"})
+                               for i in session.exec(select(Indicator))},
+                "directions": {d.code: d.model_dump() for d in session.exec(select(Direction))}}
+    kept = {"indicators": {i.code: i.model_dump() for i in rows.indicators},
+            "directions": {d.code: d.model_dump() for d in rows.directions}}
+    assert kept == live  # the current version's snapshot is what the tables hold
+    return live
+
+
+def test_every_version_keeps_a_snapshot_and_any_can_be_restored(fresh_settings, tmp_path):
+    initialise(fresh_settings, library_dir=FIXTURE_LIBRARY)
+    first = library_state(fresh_settings)
+    lib = tmp_path / "lib"
+    shutil.copytree(FIXTURE_LIBRARY, lib)
+    path = lib / "212-chengxiang.yaml"
+    text = path.read_text(encoding="utf-8").replace("夜间巡查时正常亮灯的路灯", "夜间抽查时正常亮灯的路灯")
+    path.write_text(text.replace('["21203"]', '["21203", "21205"]'), encoding="utf-8")
+    initialise(fresh_settings, library_dir=lib)  # version 2: one text and the function codes changed
+    out = tmp_path / "one.csv"
+    export_library(fresh_settings, out)
+    lines = out.read_text(encoding="utf-8-sig").splitlines()
+    out.write_text("\n".join(lines[:2]) + "\n", encoding="utf-8-sig")
+    version = import_library(fresh_settings, out, replace=True, imported_by="管理员甲")  # version 3
+    assert version.number == 3 and version.retired > 0
+    third = library_state(fresh_settings)
+
+    preview = restore_version(fresh_settings, 1, dry_run=True)
+    assert library_state(fresh_settings) == third  # a dry run writes nothing
+    assert preview.version == 4 and len(preview.added) == version.retired  # retired ones back in use
+    report = restore_version(fresh_settings, 1, dry_run=False, imported_by="管理员甲")
+    assert report.version == 4 and report.counts == preview.counts
+    assert library_state(fresh_settings) == first  # texts, statuses and function codes of version 1
+    with Session(get_engine(fresh_settings)) as session:
+        assert store.snapshot_numbers(session) == {1, 2, 3, 4}
+        current = store.current_version(session)
+        assert (current.source, current.imported_by, current.indicator_count) == ("restore:1", "管理员甲", 21)
+    assert restore_version(fresh_settings, 3, dry_run=False).version == 5
+    assert library_state(fresh_settings) == third
+    assert restore_version(fresh_settings, 5, dry_run=False).version is None  # already its content
+    assert not initialise(fresh_settings, library_dir=lib).new_version  # the built-in files did not change
+
+
+def test_a_version_from_before_snapshots_gets_one_at_the_next_change_or_says_it_cannot_be_restored(
+        fresh_settings, tmp_path):
+    initialise(fresh_settings, library_dir=FIXTURE_LIBRARY)
+    first = library_state(fresh_settings)
+    with session_scope(get_engine(fresh_settings)) as session:  # as a database of the last release has it
+        session.delete(session.get(LibrarySnapshot, 1))
+    with pytest.raises(NotFound, match="第 1 版生成于保存版本内容之前"):
+        restore_version(fresh_settings, 1, dry_run=True)
+    out = tmp_path / "lib.csv"
+    export_library(fresh_settings, out)
+    out.write_text(out.read_text(encoding="utf-8-sig").replace("路灯亮灯率", "城市路灯亮灯率", 1), encoding="utf-8-sig")
+    assert import_library(fresh_settings, out).number == 2
+    restore_version(fresh_settings, 1, dry_run=False)  # kept just before version 2 was written
+    assert library_state(fresh_settings) == first
+    with pytest.raises(NotFound, match="没有第 7 版"):
+        restore_version(fresh_settings, 7, dry_run=True)
+
+
+def test_a_stale_preview_is_refused(fresh_settings, tmp_path):
+    initialise(fresh_settings, library_dir=FIXTURE_LIBRARY)
+    out = tmp_path / "lib.csv"
+    export_library(fresh_settings, out)
+    out.write_text(out.read_text(encoding="utf-8-sig").replace("路灯亮灯率", "城市路灯亮灯率", 1), encoding="utf-8-sig")
+    with pytest.raises(Conflict, match="已变为第 1 版"):
+        import_file(fresh_settings, out, replace=False, dry_run=False, expect_version=0)
+    assert import_file(fresh_settings, out, replace=False, dry_run=False, expect_version=1).version == 2

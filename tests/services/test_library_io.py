@@ -4,14 +4,19 @@ import csv
 
 import pytest
 from openpyxl import load_workbook
-from sqlmodel import Session
+from sqlmodel import Session, select
+from typer.testing import CliRunner
 
+from cli.main import app
 from kb import store
 from kb.db import create_schema, get_engine
 from kb.errors import InvalidInput
+from kb.models import Category, Direction, Subcategory
+from kb.settings import get_settings
 from kb.tables import read_table, write_table
 from services.bootstrap import initialise, load_builtin
 from services.library_io import COLUMNS, export_library, import_library
+from services.library_versions import import_file
 from tests.conftest import FIXTURE_LIBRARY
 
 HEADER = [h for _, h in COLUMNS]
@@ -43,13 +48,78 @@ def count(settings):
         return store.query_indicators(session)[0]
 
 
-def test_export_then_import_round_trip_keeps_codes(fresh_settings, tmp_path):
+def taxonomy_rows(settings) -> list[dict]:
+    with Session(get_engine(settings)) as session:
+        return [r.model_dump() for model in (Category, Subcategory, Direction) for r in session.exec(select(model))]
+
+
+def test_export_then_import_changes_nothing_and_makes_no_version(fresh_settings, tmp_path):
+    """The sheet carries no direction summary, keywords or function codes: importing it keeps them."""
     initialise(fresh_settings, library_dir=FIXTURE_LIBRARY)
-    out = tmp_path / "lib.xlsx"
-    assert export_library(fresh_settings, out) == 21
-    sheet = load_workbook(out).active
+    taxonomy = taxonomy_rows(fresh_settings)
+    assert any(r.get("keywords") for r in taxonomy) and any(r.get("summary") for r in taxonomy)
+    for fmt in ("xlsx", "csv"):
+        out = tmp_path / f"lib.{fmt}"
+        assert export_library(fresh_settings, out) == 21
+        report = import_file(fresh_settings, out, replace=True, dry_run=True)
+        assert (report.counts, report.taxonomy, report.version, report.base_version) == ((0, 0, 0), 0, None, 1)
+        assert import_library(fresh_settings, out, replace=True) is None, fmt
+    sheet = load_workbook(tmp_path / "lib.xlsx").active
     assert [c.value for c in sheet[1]] == HEADER and sheet.max_row == 22
-    assert import_library(fresh_settings, out) is None or count(fresh_settings) == 21
+    assert taxonomy_rows(fresh_settings) == taxonomy and count(fresh_settings) == 21
+    with Session(get_engine(fresh_settings)) as session:
+        assert [v.number for v in store.list_versions(session)] == [1]
+
+
+def test_a_dry_run_reports_each_change_and_writes_nothing(fresh_settings, tmp_path):
+    initialise(fresh_settings, library_dir=FIXTURE_LIBRARY)
+    out = tmp_path / "lib.csv"
+    export_library(fresh_settings, out)
+    before = out.read_bytes()
+    with out.open(encoding="utf-8-sig", newline="") as f:
+        rows = list(csv.reader(f))
+    lamp = next(r for r in rows if r[0] == "2120101-002")
+    lamp[HEADER.index("计算公式")] = "亮灯盏数/应亮盏数×100%"  # spacing is text too: stored as written
+    write_csv(tmp_path / "one.csv", [lamp, row(**GOOD)])
+    report = import_file(fresh_settings, tmp_path / "one.csv", replace=True, dry_run=True)
+    assert [c.name for c in report.added] == ["公厕保洁达标率"] and report.taxonomy == 1  # a new direction
+    assert [(c.code, c.fields) for c in report.changed] == [
+        ("2120101-002", {"formula": ("亮灯盏数 / 应亮盏数 × 100%", "亮灯盏数/应亮盏数×100%")})]
+    assert len(report.retired) == 6 and report.version == 2 and report.indicator_count == 21 + 1 - 6
+    export_library(fresh_settings, out)
+    assert out.read_bytes() == before  # nothing written
+    report = import_file(fresh_settings, tmp_path / "one.csv", replace=True, dry_run=False, imported_by="管理员甲")
+    assert report.version == 2 and report.counts == (1, 1, 6)
+    with Session(get_engine(fresh_settings)) as session:
+        version = store.current_version(session)
+        assert (version.imported_by, version.source, version.indicator_count) == ("管理员甲", "import:one.csv", 16)
+        assert store.get_indicator(session, code="2120101-002").formula == "亮灯盏数/应亮盏数×100%"
+
+
+def test_kb_import_dry_run_prints_the_preview_and_a_real_one_records_the_os_user(fresh_settings, tmp_path,
+                                                                                 monkeypatch):
+    initialise(fresh_settings, library_dir=FIXTURE_LIBRARY)
+    monkeypatch.setenv("KB_DATA_DIR", str(fresh_settings.data_dir))
+    monkeypatch.setenv("KB_DATABASE_URL", fresh_settings.db_url)
+    monkeypatch.setenv("USER", "zhangsan")
+    monkeypatch.setenv("LOGNAME", "zhangsan")
+    get_settings.cache_clear()
+    path = write_csv(tmp_path / "mine.csv", [row(**GOOD)])
+    try:
+        result = CliRunner().invoke(app, ["import", str(path), "--dry-run"])
+        assert result.exit_code == 0, result.output
+        assert "预览（未写入）：将生成第 2 版：新增 1，修改 0，停用 0" in result.output
+        assert "新增" in result.output and "公厕保洁达标率" in result.output and "未写入" in result.output
+        assert count(fresh_settings) == 21
+        result = CliRunner().invoke(app, ["import", str(path)])
+        assert result.exit_code == 0, result.output
+        assert "指标库第 2 版：新增 1" in result.output
+        result = CliRunner().invoke(app, ["restore-version", "1", "--dry-run"])
+        assert result.exit_code == 0 and "停用 1" in result.output and count(fresh_settings) == 22
+    finally:
+        get_settings.cache_clear()
+    with Session(get_engine(fresh_settings)) as session:
+        assert store.current_version(session).imported_by == "命令行 zhangsan"
 
 
 def test_import_adds_rows_without_codes_and_reuses_the_taxonomy(fresh_settings, tmp_path):
@@ -114,8 +184,9 @@ def test_the_whole_built_in_library_round_trips_through_xlsx_and_csv(fresh_setti
     for fmt in ("xlsx", "csv"):
         out = tmp_path / f"library.{fmt}"
         assert export_library(fresh_settings, out) > 8000
-        version = import_library(fresh_settings, out)
-        assert version is None or (version.added, version.changed, version.retired) == (0, 0, 0), fmt
+        report = import_file(fresh_settings, out, replace=True, dry_run=True)
+        assert (report.counts, report.taxonomy, report.version) == ((0, 0, 0), 0, None), fmt
+        assert import_library(fresh_settings, out) is None, fmt  # no new version either
     cells = [c for row in load_workbook(tmp_path / "library.xlsx").active.iter_rows() for c in row]
     assert not [c.coordinate for c in cells if c.data_type == "f"]
     assert sum(c.value == "=100%" for c in cells) > 100
