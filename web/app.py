@@ -21,6 +21,7 @@ from web import (
     api_goals,
     api_library,
     api_reviews,
+    api_seasons_cycle,
     docs,
     errors,
     guards,
@@ -69,8 +70,8 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.add_middleware(guards.SecurityHeaders)  # outermost: on every response, 413s included
     app.mount("/static", render.HashedStatic(directory=render.STATIC_DIR), name="static")
     docs.install(app)  # /docs with Swagger UI's own files, no CDN
-    routers = (api, api_accounts, api_goals, api_library, api_reviews, api_drafts, api_cycle, pages, pages_account,
-               pages_library, pages_draft, pages_review, pages_seasons)
+    routers = (api, api_accounts, api_goals, api_library, api_reviews, api_drafts, api_cycle, api_seasons_cycle, pages,
+               pages_account, pages_library, pages_draft, pages_review, pages_seasons)
     for module in routers:
         app.include_router(module.router)  # every router, in one place
 
@@ -78,10 +79,11 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     async def health() -> dict:
         """Liveness, the library version search answers from, whether search is ready and whether
         it is catching up with an import (answering from the previous version meanwhile). It
-        touches neither the database nor the thread pool, so it answers at once under load."""
+        touches neither the database nor the thread pool, so it answers at once under load. `embedded`:
+        passages this process embedded (replicas on one database reuse each other's vectors)."""
         search = app.state.search
         return {"status": "ok", "search_ready": search is not None,
                 "library_version": (search.manifest or {}).get("library_version") if search else None,
-                "catching_up": app.state.catching_up}
+                "catching_up": app.state.catching_up, "embedded": search_state.embedded_passages()}
 
     return app

@@ -1,0 +1,171 @@
+"""A season's approved goals through the year over the JSON API: monitoring entries listed by warning, the
+actuals workbook filled and read back, self-evaluation with hand-computed scores, the 绩效监控表 and 自评表,
+results with a department summary, who may enter what, and everything still there after a restart."""
+
+from __future__ import annotations
+
+import io
+
+import pytest
+from fastapi.testclient import TestClient
+from openpyxl import load_workbook
+
+from kb.db import get_engine
+from tests.conftest import bearer
+from tests.cycle_documents import greening, meals
+from web.app import create_app
+
+
+@pytest.fixture
+def reviewer(users):
+    return bearer(users["reviewer"])
+
+
+def approved_season(client, headers, documents, *, approve=None) -> tuple[int, list[int]]:
+    r = client.post("/api/v1/reviews", json={"name": "2025年项目绩效目标", "documents": documents}, headers=headers)
+    assert r.status_code == 201, r.text
+    rid = r.json()["id"]
+    projects = client.get(f"/api/v1/reviews/{rid}?sort=seq", headers=headers).json()["projects"]
+    ids = [p["id"] for p in projects]
+    for n, pid in enumerate(ids):
+        if approve is None or n in approve:
+            r = client.patch(f"/api/v1/reviews/{rid}/projects/{pid}", json={"status": "通过", "note": "同意"},
+                             headers=headers)
+            assert r.status_code == 200, r.text
+    return rid, ids
+
+
+def school_meals() -> dict:
+    doc = meals()
+    doc["project"]["department"] = "教育局"  # the department of the fixture's department user
+    return doc
+
+
+def test_monitoring_by_warning_and_the_monitoring_workbook(client, reviewer):
+    rid, (green, meal) = approved_season(client, reviewer, [greening(), meals()])
+    base = f"/api/v1/reviews/{rid}"
+    r = client.post(f"{base}/projects/{green}/monitoring", headers=reviewer,
+                    json={"as_of": "2025年7月31日", "spent": "120", "actuals": [{"indicator": 0, "value": 1500}]})
+    assert r.status_code == 201, r.text
+    body = r.json()
+    # 212/365 = 58.08%; spent 120/400 = 30%, 28.08 points behind → 预警
+    assert body["result"]["status"] == "预警" and body["result"]["time_progress"] == 58.08
+    assert body["entered_by"] == "审核员乙" and body["entered_at"].endswith("+08:00")
+    assert body["result"]["findings"][0]["code"] == "MON_SPEND_LAG" and "加快" in body["result"]["findings"][0][
+        "suggestion"]
+    page = client.get(f"{base}/monitoring", headers=reviewer).json()
+    assert page["statuses"] == {"预警": 1, "关注": 0, "正常": 0, "未填报": 1} and page["approved"] == 2
+    assert [(p["project_id"], p["status"]) for p in page["projects"]] == [(green, "预警"), (meal, "未填报")]
+    assert client.get(f"{base}/monitoring?status=未填报", headers=reviewer).json()["total"] == 1
+    r = client.get(f"{base}/monitoring.xlsx", headers=reviewer)
+    assert r.status_code == 200
+    wb = load_workbook(io.BytesIO(r.content))
+    assert wb.sheetnames == ["监控汇总", "指标监控明细"]
+    summary = list(wb["监控汇总"].iter_rows(values_only=True))
+    assert summary[1][2] == "城区道路绿化提升工程" and summary[1][11] == "预警" and summary[1][9] == 30
+    assert "落后 28.08 个百分点" in summary[1][13]
+    detail = list(wb["指标监控明细"].iter_rows(values_only=True))
+    assert detail[1][5:10] == ("新种植行道树数量", "≥2000", 1500, 75, "正常")
+    assert len(detail) == 1 + 6 + 5  # every indicator of both projects
+
+
+def test_the_actuals_workbook_is_filled_and_read_back_for_many_projects(client, reviewer):
+    rid, (green, meal) = approved_season(client, reviewer, [greening(), meals()])
+    base = f"/api/v1/reviews/{rid}"
+    r = client.get(f"{base}/actuals.xlsx", headers=reviewer)
+    wb = load_workbook(io.BytesIO(r.content))
+    ws = wb["实际完成值"]
+    rows = list(ws.iter_rows(values_only=True))
+    assert rows[0][:3] == ("项目编号", "项目名称", "预算部门") and len(rows) == 1 + 6 + 5
+    assert rows[1][0] == green and rows[1][8] == "新种植行道树数量" and rows[1][9] == "≥2000"
+    ws["L2"], ws["N2"], ws["O2"] = 1500, "2025-07-31", 120   # greening: trees, date, money
+    ws["L8"], ws["O8"] = 1700, 300                           # meals: pupils, money; date from the form
+    ws["L3"] = "九成六"                                      # a rate that cannot be read: 关注, not a refusal
+    ws.append([99999, "不存在的项目", "", None, None, 1, "", "", "", "", "", 5])
+    buf = io.BytesIO()
+    wb.save(buf)
+    r = client.post(f"{base}/monitoring/import", headers=reviewer, data={"as_of": "2025-07-31"},
+                    files={"file": ("填报表.xlsx", buf.getvalue())})
+    assert r.status_code == 200, r.text
+    assert r.json()["stored"] == 2 and "99999" in r.json()["problems"][0]
+    page = client.get(f"{base}/monitoring", headers=reviewer).json()
+    statuses = {p["project_id"]: p["status"] for p in page["projects"]}
+    assert statuses == {green: "预警", meal: "关注"}
+    entries = client.get(f"{base}/projects/{meal}/monitoring", headers=reviewer).json()["entries"]
+    assert entries[0]["as_of"] == "2025-07-31" and entries[0]["spent"] == 300
+
+
+def test_self_evaluation_the_self_evaluation_workbook_and_results(client, reviewer, users):
+    rid, (green, meal) = approved_season(client, reviewer, [greening(), school_meals()])
+    base = f"/api/v1/reviews/{rid}"
+    values = [1800, "96%", "2025年10月31日", 1600, "99.5", "部分达成"]
+    reasons = {0: "两处路段拆迁延后", 4: "一处绿带在施工", 5: "部分路段未完工"}
+    actuals = [{"indicator": i, "value": v, "reason": reasons.get(i)} for i, v in enumerate(values)]
+    r = client.post(f"{base}/projects/{green}/evaluation", headers=reviewer, json={"spent": 360, "actuals": actuals})
+    assert r.status_code == 201, r.text
+    assert (r.json()["result"]["score"], r.json()["result"]["grade"]) == (91.57, "优")
+    dept = bearer(users["department"])
+    r = client.post(f"{base}/projects/{meal}/evaluation", headers=dept,
+                    json={"spent": 240, "actuals": [{"indicator": i, "value": v} for i, v in
+                                                    enumerate([2000, 100, 5, 0.5, "45%"])]})
+    assert r.status_code == 201 and r.json()["result"]["score"] == 66.67 and r.json()["evaluated_by"] == "教育局丙"
+    page = client.get(f"{base}/evaluations", headers=dept).json()
+    assert page["grades"] == {"优": 1, "良": 0, "中": 1, "差": 0}
+    assert [(p["project_id"], p["score"], p["reasons_missing"]) for p in page["projects"]] == [
+        (green, 91.57, 1), (meal, 66.67, 3)]  # pupils, 营养 and 满意度 missed without a reason
+    wb = load_workbook(io.BytesIO(client.get(f"{base}/self-evaluation.xlsx", headers=reviewer).content))
+    assert wb.sheetnames == ["自评汇总", "自评表"]
+    blocks = list(wb["自评表"].iter_rows(values_only=True))
+    assert blocks[0][0].startswith("项目支出绩效自评表（2025年度）")
+    assert blocks[3][1:6] == (400, 360, 10, 90, 9)  # 预算, 执行数, 分值, 执行率, 得分
+    totals = [row for row in blocks if row[0] == "总分"]
+    assert [t[6] for t in totals] == [91.57, 66.67] and totals[0][7] == "自评等级：优"
+    assert client.post(f"{base}/results", headers=dept, json={}).status_code == 403
+    r = client.post(f"{base}/results", headers=reviewer, json={})
+    assert r.status_code == 200, r.text
+    body = r.json()
+    assert [(p["grade"], p["suggested_budget"]) for p in body["projects"]] == [("优", 400), ("中", 432)]
+    assert {d["department"]: d["change"] for d in body["departments"]} == {"市城市管理局": 0, "教育局": -48}
+    r = client.post(f"{base}/results", headers=reviewer,
+                    json={"rules": {"mode": "rank", "quotas": {"优": 0.5, "良": 0.5}}})
+    assert [p["grade"] for p in r.json()["projects"]] == ["优", "良"]
+    r = client.post(f"{base}/results", headers=reviewer, json={"rules": {"mode": "rank", "quotas": {"优": 0.5}}})
+    assert r.status_code == 422 and "之和应为 1" in r.json()["error"]["message"]
+
+
+def test_who_may_enter_and_what_may_be_entered(client, reviewer, users):
+    rid, (green, meal, other) = approved_season(client, reviewer, [greening(), school_meals(), meals()],
+                                                approve={0, 1})
+    base = f"/api/v1/reviews/{rid}"
+    dept = bearer(users["department"])
+    entry = {"as_of": "2025-07-31", "spent": 100, "actuals": []}
+    assert client.post(f"{base}/projects/{green}/monitoring", json=entry).status_code == 401
+    r = client.post(f"{base}/projects/{green}/monitoring", json=entry, headers=dept)
+    assert r.status_code == 403 and "市城市管理局" in r.json()["error"]["message"]
+    assert client.post(f"{base}/projects/{meal}/monitoring", json=entry, headers=dept).status_code == 201
+    r = client.post(f"{base}/projects/{other}/monitoring", json=entry, headers=reviewer)
+    assert r.status_code == 409 and "通过" in r.json()["error"]["message"]
+    r = client.post(f"{base}/projects/{meal}/monitoring", json={**entry, "as_of": "2025-02-30"}, headers=dept)
+    assert r.status_code == 422 and "2025-08-07" in r.json()["error"]["message"]
+    r = client.post(f"{base}/projects/{meal}/monitoring", headers=dept,
+                    json={**entry, "actuals": [{"indicator": 9, "value": 1}]})
+    assert r.status_code == 422 and "只有 5 个指标" in r.json()["error"]["message"]
+    assert client.get(f"{base}/projects/{meal}/evaluation", headers=dept).status_code == 404
+    assert client.get("/api/v1/reviews/999999/monitoring", headers=dept).status_code == 404
+
+
+def test_monitoring_and_evaluations_survive_a_restart(kb_settings, client, reviewer):
+    rid, (green,) = approved_season(client, reviewer, [greening()])
+    base = f"/api/v1/reviews/{rid}"
+    client.post(f"{base}/projects/{green}/monitoring", headers=reviewer,
+                json={"as_of": "2025-07-31", "spent": 120, "actuals": [{"indicator": 0, "value": 1500}]})
+    values = [2000, "96%", "2025年10月20日", 1450, "100", "达成"]
+    client.post(f"{base}/projects/{green}/evaluation", headers=reviewer,
+                json={"spent": 400, "actuals": [{"indicator": i, "value": v} for i, v in enumerate(values)]})
+    get_engine(kb_settings).dispose()  # every connection closed, as when the server stops
+    with TestClient(create_app(kb_settings)) as again:
+        page = again.get(f"{base}/monitoring", headers=reviewer).json()
+        assert [(p["project_id"], p["status"], p["spend_progress"]) for p in page["projects"]] == [
+            (green, "预警", 30.0)]
+        evaluation = again.get(f"{base}/projects/{green}/evaluation", headers=reviewer).json()
+        assert evaluation["result"]["score"] == 100 and evaluation["evaluated_by"] == "审核员乙"
