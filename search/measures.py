@@ -1,7 +1,8 @@
 """What kind of measure an indicator name asks for, read from how it ends: 满意度 asks for a
 satisfaction indicator, 成本/单价/费用 for a cost, 及时率/时限 for timeliness, 人数/面积/次数 for
-an output quantity. Hybrid search lifts indicators of that kind a little, so 人工成本 prefers a
-cost indicator to 人工湿地面积 and 项目区群众满意度 a survey to a count of 群众."""
+an output quantity (数量指标); and whether it asks for a share (…率) or an amount (…人数).
+Hybrid search lifts indicators of that kind a little, so 人工成本 prefers a cost indicator to
+人工湿地面积 and 项目区群众满意度 a survey to a count of 群众."""
 
 from __future__ import annotations
 
@@ -12,7 +13,7 @@ KINDS: tuple[tuple[re.Pattern[str], str, str], ...] = (
     (re.compile(r"满意(?:度|率|程度)?$|满意度"), "level1", "满意度指标"),
     (re.compile(r"(?:成本|费用|单价|造价|经费|投资|费)$"), "level1", "成本指标"),
     (re.compile(r"及时率|及时性|时限|时间$|周期$|天数$|按时|按期"), "level2", "时效指标"),
-    (re.compile(r"(?:人数|人次|户数|个数|数量|面积|长度|里程|次数|场次|件数|份数|台数)$"), "level1", "产出指标"),
+    (re.compile(r"(?:人数|人次|户数|个数|数量|面积|长度|里程|次数|场次|件数|份数|台数)$"), "level2", "数量指标"),
 )
 # What a matching kind adds, as a share of the best fused score.
 KIND_BOOST = 0.2

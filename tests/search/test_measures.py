@@ -9,7 +9,7 @@ from search.measures import measure_kind
     ("受益群众满意度", ("level1", "满意度指标")),
     ("人工成本", ("level1", "成本指标")),
     ("资金拨付及时率", ("level2", "时效指标")),
-    ("受益人数", ("level1", "产出指标")),
+    ("受益人数", ("level2", "数量指标")),
     ("验收合格率", None),
 ])
 def test_measure_kind_reads_the_end_of_a_name(name, kind):
