@@ -25,12 +25,15 @@ from indicators.checks.library_match import (
 from indicators.checks.rows import check_cost_units, check_rows
 from indicators.checks.scoring import score
 from indicators.goals import CheckResult, GoalDocument
-from indicators.lookup import Lookup
+from indicators.lookup import Lookup, last_actuals
 from kb.errors import InvalidInput
 
 
 def check_goal(doc: GoalDocument, lookup: Lookup | None = None) -> CheckResult:
-    """Findings, score (0-100), grade (优/良/中/差) and rationale for one goal document."""
+    """Findings, score (0-100), grade (优/良/中/差) and rationale for one goal document. An indicator
+    with no baseline takes last year's actual when the lookup keeps history (`indicators.lookup.History`)."""
+    if lookup is not None:
+        doc = with_baselines(doc, last_actuals(lookup, doc))
     ctx = prepare(doc, lookup)
     if lookup is not None:
         match_library(ctx)
@@ -49,6 +52,15 @@ def check_goal(doc: GoalDocument, lookup: Lookup | None = None) -> CheckResult:
         rationale.insert(0, "未连接指标库：未检查指标规范性、单位成本范围和与支出方向的相关性")
     return CheckResult(findings=ctx.sorted_findings(), score=total, grade=grade, submittable=not ctx.errors,
                        rationale=rationale)
+
+
+def with_baselines(doc: GoalDocument, history: dict[int, object]) -> GoalDocument:
+    """The document with `history`'s actuals as the baselines of the indicators that have none."""
+    if not any(doc.indicators[n].baseline is None for n in history if n < len(doc.indicators)):
+        return doc
+    indicators = [ind.model_copy(update={"baseline": history[n]}) if ind.baseline is None and n in history else ind
+                  for n, ind in enumerate(doc.indicators)]
+    return doc.model_copy(update={"indicators": indicators})
 
 
 GRADES = ("优", "良", "中", "差")

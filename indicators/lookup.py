@@ -1,12 +1,17 @@
 """What goal checking and drafting need from the indicator library and its search engine.
 
 The search package implements this (`search.service.SearchService`); the checker and the
-drafter depend only on these protocols, so `indicators` never imports `search`.
+drafter depend only on these protocols, so `indicators` never imports `search`. A lookup may
+also keep history (`History`): last year's actuals of the same project, which the checker takes
+as the baselines a document left blank.
 """
 
 from __future__ import annotations
 
-from typing import Protocol
+from typing import TYPE_CHECKING, Protocol
+
+if TYPE_CHECKING:
+    from indicators.goals import GoalDocument
 
 
 class LibraryIndicator(Protocol):
@@ -61,3 +66,16 @@ class Lookup(Protocol):
 
     def direction_indicators(self, code: str) -> list[LibraryIndicator]:
         """All active indicators of a direction, in library order."""
+
+
+class History(Protocol):
+    def last_actuals(self, doc: GoalDocument) -> dict[int, object]:
+        """Last year's evaluated actual of each indicator of this project (the same project name and
+        department in an earlier budget year, the indicator matched by name): index → the actual as
+        entered. {} when the project was never evaluated."""
+
+
+def last_actuals(lookup: object, doc: GoalDocument) -> dict[int, object]:
+    """The history a lookup keeps of this project, or none: keeping history is optional."""
+    method = getattr(lookup, "last_actuals", None)
+    return method(doc) if callable(method) else {}

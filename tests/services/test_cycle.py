@@ -11,6 +11,8 @@ import pytest
 from sqlmodel import Session, select
 
 from indicators.actuals import Actual
+from indicators.checker import check_goal
+from indicators.goals import GoalDocument
 from indicators.results import ResultRules
 from kb.accounts import User
 from kb.cycle import Evaluation, MonitoringRecord
@@ -18,6 +20,7 @@ from kb.db import create_schema, get_engine
 from kb.errors import Conflict, Forbidden, NotFound
 from kb.reviews import ReviewProject
 from services import cycle, reviews
+from services.history import HistoryLookup, project_history
 from tests.cycle_documents import greening, meals
 
 REVIEWER = User(name="审核员乙", role="reviewer")
@@ -147,3 +150,54 @@ def test_entries_survive_a_new_engine_on_the_same_database(db, fresh_settings):
     with Session(get_engine(fresh_settings)) as session:
         stored = session.exec(select(Evaluation)).one()
         assert (stored.score, stored.grade, stored.evaluated_by) == (100, "优", "审核员乙")
+
+
+def next_year(doc: dict, year: int = 2026) -> dict:
+    doc["project"]["year"] = year
+    doc["goal"] = doc["goal"].replace("2025", str(year))
+    for ind in doc["indicators"]:
+        if isinstance(ind.get("value"), str):
+            ind["value"] = ind["value"].replace("2025", str(year))
+    return doc
+
+
+def baseline_findings(result: dict) -> dict[int, str]:
+    return {f["indicator"]: f["message"] for f in result["findings"] if f["code"] == "IND_TARGET_BELOW_BASELINE"}
+
+
+def test_last_years_evaluated_actuals_are_next_years_baselines(db, lookup):
+    rid, (green,) = approved_season(db, [greening()])
+    with Session(db) as session:
+        cycle.record_evaluation(session, review_id=rid, project_id=green, spent=400, user=REVIEWER,
+                                actuals=actuals(1800, "96%", "2025年10月20日", 1600, "100", "达成",
+                                                reasons={0: "拆迁延后", 3: "苗木涨价"}))
+    history = HistoryLookup(lookup, db)
+    # 2026: the same project plans 1500 trees (below last year's 1800) and ≥95% survival (below 96%); its
+    # cost ≤1500 元/株 is below last year's 1600, which for a cost is no finding; the coverage row keeps
+    # the baseline it was given
+    doc = next_year(greening())
+    doc["indicators"][0]["value"] = "≥1500"
+    doc["indicators"][4]["baseline"] = "98"
+    elsewhere = next_year(greening())
+    elsewhere["project"]["department"] = "区城市管理局"
+    items = [(f"documents[{n}]", d) for n, d in enumerate([doc, elsewhere])]
+    review = reviews.file_review(db, name="2026年预算项目绩效目标审核", items=items, problems=[], user=REVIEWER,
+                                 limit=50)
+    reviews.run_checks(db, history, worker="w1", review_id=review.id)
+    with Session(db) as session:
+        first, second = reviews.query_projects(session, review_id=review.id)[1]
+        found = baseline_findings(reviews.project_detail(session, review_id=review.id, project_id=first.id).result)
+        assert sorted(found) == [0, 1]
+        assert "『≥1500株』低于上年实际值『1800株』" in found[0] and "上年实际值『96%』" in found[1]
+        other = reviews.project_detail(session, review_id=review.id, project_id=second.id).result
+        assert baseline_findings(other) == {}  # another department's project of the same name has no history
+        # without history the same document has no such finding: the baseline came from the database
+        assert baseline_findings(check_goal(GoalDocument.model_validate(doc), lookup).model_dump()) == {}
+        # a resubmission is checked against the same history
+        doc["indicators"][0]["value"] = "≥1900"
+        detail = reviews.resubmit(session, history, review_id=review.id, project_id=first.id, document=doc,
+                                  user=REVIEWER)
+        assert sorted(baseline_findings(detail.result)) == [1]
+    # the same year's own evaluation is no baseline for itself
+    with Session(db) as session:
+        assert project_history(session, GoalDocument.model_validate(greening())) == {}

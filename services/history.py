@@ -1,0 +1,139 @@
+"""History grounds next year: last year's evaluated actuals as the baselines of a project's goal, and how
+approved goals used each library indicator (how often, the spread of their targets).
+
+`HistoryLookup` is a library lookup (`indicators.lookup.Lookup`) that also keeps history
+(`indicators.lookup.History`): checking a document through it gives every indicator that has no
+baseline the actual evaluated last year for the same project (same name and department, an earlier
+budget year, the indicator matched by name), so IND_TARGET_BELOW_BASELINE fires on real data.
+"""
+
+from __future__ import annotations
+
+import statistics
+from dataclasses import dataclass, field
+
+from sqlalchemy.engine import Engine
+from sqlmodel import Session, col, select
+
+from indicators.checks.context import prepare_row
+from indicators.goals import GoalDocument, GoalIndicator
+from indicators.values import parse_unit, same_base
+from kb import cycle
+from kb.reviews import ProjectVersion, Review, ReviewProject
+from kb.text import match_key
+
+APPROVED = "通过"
+
+
+def project_history(session: Session, doc: GoalDocument) -> dict[int, object]:
+    """Last year's evaluated actual of each indicator of `doc` that has a same-named one, by index."""
+    p = doc.project
+    by_name = cycle.last_actuals(session, name=p.name, department=p.department or "", year=p.year)
+    if not by_name:
+        return {}
+    out = {}
+    for n, ind in enumerate(doc.indicators):
+        key = match_key(ind.name)
+        if key in by_name:
+            out[n] = by_name[key]
+    return out
+
+
+class HistoryLookup:
+    """A lookup that also answers `last_actuals` from the database; every other attribute is the
+    wrapped lookup's (search, similarity, directions, its manifest)."""
+
+    def __init__(self, lookup: object, engine: Engine):
+        self._lookup, self._engine = lookup, engine
+
+    def __getattr__(self, name: str):
+        return getattr(self._lookup, name)
+
+    def last_actuals(self, doc: GoalDocument) -> dict[int, object]:
+        with Session(self._engine) as session:
+            return project_history(session, doc)
+
+
+# ---------------------------------------------------------------------------- library usage
+
+@dataclass
+class Usage:
+    """How approved goals used one library indicator."""
+
+    projects: int = 0                     # approved projects with this indicator
+    seasons: int = 0                      # review seasons they belong to
+    unit: str = ""                        # the unit of the spread (the library's, or the base of a ratio)
+    targets: list[float] = field(default_factory=list)
+    evaluated: int = 0                    # of them, evaluated at year end
+    actuals: list[float] = field(default_factory=list)
+
+    @property
+    def spread(self) -> tuple[float, float, float] | None:
+        """min, median, max of the approved targets in `unit`; None without a numeric one."""
+        return _spread(self.targets)
+
+    @property
+    def actual_spread(self) -> tuple[float, float, float] | None:
+        return _spread(self.actuals)
+
+
+def _spread(values: list[float]) -> tuple[float, float, float] | None:
+    if not values:
+        return None
+    return min(values), statistics.median(values), max(values)
+
+
+def _in_unit(ind: GoalIndicator, value: object, unit: str) -> float | None:
+    """A target or actual of an approved row in the library's `unit` (万人 read as 10,000 人…); None when
+    it is not a number or is in another kind of unit."""
+    row = prepare_row(0, ind.model_copy(update={"value": value, "operator": ""}))
+    want = parse_unit(unit)
+    if row.amount is None:
+        return None
+    if not row.unit or not want:
+        return row.amount if not row.unit and not want else None
+    if not same_base(row.unit, want):
+        return None
+    if want.kind == "ratio":
+        return row.amount
+    return row.amount / (want.scale / (want.per_scale or 1.0))
+
+
+def indicator_usage(session: Session, *, code: str, name: str, unit: str) -> Usage:
+    """How often approved goals (decision 通过, current version) used a library indicator (its code, or a
+    row of the same name) and the spread of their targets and of their evaluated actuals, in `unit`."""
+    key = match_key(name)
+    rows = session.exec(
+        select(ReviewProject.id, ReviewProject.review_id, ProjectVersion.document)
+        .join(ProjectVersion, (col(ProjectVersion.project_id) == col(ReviewProject.id))
+              & (col(ProjectVersion.number) == col(ReviewProject.version)))
+        .join(Review, col(Review.id) == col(ReviewProject.review_id))
+        .where(col(ReviewProject.status) == APPROVED))
+    usage, seasons, used = Usage(unit=unit), set(), {}
+    for project_id, review_id, raw in rows:
+        for n, item in enumerate(raw.get("indicators") or []):
+            if not isinstance(item, dict) or not (item.get("code") == code or match_key(item.get("name")) == key):
+                continue
+            try:
+                ind = GoalIndicator.model_validate(item)
+            except ValueError:
+                continue
+            usage.projects += 1
+            seasons.add(review_id)
+            used[project_id] = (n, ind)
+            value = _in_unit(ind, ind.value, unit)
+            if value is not None:
+                usage.targets.append(value)
+            break
+    usage.seasons = len(seasons)
+    if used:
+        latest = session.exec(select(cycle.Evaluation).where(col(cycle.Evaluation.project_id).in_(list(used)))
+                              .order_by(col(cycle.Evaluation.id))).all()
+        for ev in {e.project_id: e for e in latest}.values():
+            n, ind = used[ev.project_id]
+            usage.evaluated += 1
+            actual = next((a.get("value") for a in ev.actuals if a.get("indicator") == n), None)
+            value = None if actual in (None, "") else _in_unit(ind, actual, unit)
+            if value is not None:
+                usage.actuals.append(value)
+    return usage
