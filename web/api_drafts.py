@@ -20,7 +20,7 @@ from pydantic import BaseModel, Field, PlainSerializer, PrivateAttr, ValidationE
 from indicators.goals import GoalDocument
 from kb import accounts
 from kb.drafts import Draft
-from kb.errors import Forbidden, InvalidInput
+from kb.errors import Forbidden, InvalidInput, KBError
 from kb.sheets import SheetLimits
 from services import drafts
 from web.auth import CurrentUser
@@ -146,7 +146,10 @@ def read_draft_files(files: list[tuple[str, bytes]], *, limits: SheetLimits | No
             problems.append(f"{name}：文件是空的")
             continue
         if suffix == ".xlsx":
-            docs, trouble = drafts.sheet_documents(name, data, limits=limits)
+            try:
+                docs, trouble = drafts.sheet_documents(name, data, limits=limits)
+            except KBError as exc:  # past a limit (TooLarge): this file is reported, the others still read
+                docs, trouble = [], [f"{name}：{exc.message}"]
             found += docs
             problems += trouble
             continue

@@ -118,11 +118,17 @@ def test_save_reopen_elsewhere_edit_export_import_and_delete(browser, base_url, 
         assert login.get_attribute("href") == "/login?next=/draft"
         login.click()
         sign_in(page, "/draft")
+        page.goto("/drafts")  # the draft kept in this browser is not on the server yet: say so
+        unsaved = page.locator("[data-unsaved-draft]")
+        assert unsaved.is_visible() and name in unsaved.inner_text()
+        unsaved.get_by_role("link", name="去继续编辑并保存").click()
         page.get_by_role("button", name="继续编辑上次的草稿").click()  # the browser kept it meanwhile
         page.wait_for_selector("#draft-form")
         page.get_by_role("button", name="保存草稿").click()
         page.wait_for_selector(".notice.info:has-text('已保存到“我的草稿”')")
         draft_id = page.locator("input[name=draft_id]").input_value()
+        page.goto("/drafts")
+        assert row_of(page, name).count() == 1 and not page.locator("[data-unsaved-draft]").is_visible()
         page.goto("/draft")  # this browser still offers its own copy, which now knows the saved draft
         page.get_by_role("button", name="继续编辑上次的草稿").click()
         page.wait_for_selector("#draft-form")

@@ -183,6 +183,7 @@ def test_my_drafts_lists_name_department_budget_beijing_time_and_grade(browser, 
     delete = row.find("button", string="删除")
     assert delete["hx-post"] == f"/drafts/{draft_id}/delete" and "无法恢复" in delete["hx-confirm"]
     assert soup.find("form", id="drafts-import").find("input", attrs={"type": "file"})["name"] == "file"
+    assert soup.find(attrs={"data-unsaved-draft": True}).has_attr("hidden")  # shown by app.js when it applies
 
 
 def test_opening_a_draft_keeps_placeholders_operators_and_units_and_saving_updates_it(browser, users):

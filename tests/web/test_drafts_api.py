@@ -10,6 +10,7 @@ import pytest
 
 from indicators import goal_sheets
 from indicators.goals import GoalDocument
+from tests import hostile_files
 from tests.conftest import bearer
 from tests.draft_documents import comparable, real_tables, streetlights
 
@@ -172,3 +173,14 @@ def test_every_drafts_route_declares_its_response(client):
         assert ok and ok.get("content"), (path, method)
         if not path.endswith(".xlsx"):
             assert "$ref" in ok["content"]["application/json"]["schema"], (path, method)
+
+
+@pytest.mark.parametrize("crafted", ["far_cell", "entity_bomb"])
+def test_a_crafted_workbook_is_reported_and_the_other_files_still_imported(client, users, crafted):
+    files = [("file", ("申报表.xlsx", getattr(hostile_files, crafted)())),
+             ("file", ("好.json", json.dumps(streetlights(), ensure_ascii=False).encode()))]
+    r = client.post("/api/v1/drafts/import", files=files, headers=bearer(users["department"]))
+    assert r.status_code == 201, r.text
+    assert [d["name"] for d in r.json()["created"]] == ["城区路灯维护"]
+    [problem] = r.json()["problems"]
+    assert problem.startswith("申报表.xlsx") and ("上限" in problem or "另存为 .xlsx" in problem)

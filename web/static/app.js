@@ -198,3 +198,18 @@
     if (target && (target.id === "draft" || target.id === "draft-area")) { focusAfterEdit(); }
   });
 }());
+
+/* ---- drafts kept on the server: 我的草稿 warns when this browser holds a draft never saved there ---- */
+(function () {
+  "use strict";
+  function showUnsavedDraft() {
+    var box = document.querySelector("[data-unsaved-draft]");
+    var kept = null;
+    if (!box) { return; }
+    try { kept = JSON.parse(window.localStorage.getItem("kb-draft") || "null"); } catch (e) { kept = null; }
+    if (!kept || kept.draft_id || !kept.project || !kept.project.name) { return; }
+    box.querySelector("[data-unsaved-name]").textContent = kept.project.name;
+    box.hidden = false;
+  }
+  document.addEventListener("DOMContentLoaded", showUnsavedDraft);
+}());
