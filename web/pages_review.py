@@ -1,14 +1,13 @@
-"""The review page: upload filled goal spreadsheets or JSON documents → a sortable summary and
-each project's findings → the report as a spreadsheet."""
+"""The quick check: upload a handful of filled goal spreadsheets or JSON documents → a sortable
+summary and each project's findings, kept nowhere. The same upload can be saved as a review season
+instead (web.pages_seasons), which keeps decisions and gives the season's report as a spreadsheet."""
 
 from __future__ import annotations
 
-import json
 from typing import Annotated
 
-from fastapi import APIRouter, File, Form, Request, UploadFile
+from fastapi import APIRouter, File, Request, UploadFile
 from fastapi.responses import HTMLResponse, Response
-from pydantic import ValidationError
 
 from indicators import goal_sheets
 from indicators.checker import check_documents, grade_counts
@@ -21,6 +20,14 @@ from web.uploads import read_uploads
 
 router = APIRouter(include_in_schema=False)
 GRADE_ORDER = {"优": 4, "良": 3, "中": 2, "差": 1}
+QUICK_LIMIT = 100  # more than this is a season's work: filed, checked in the background, kept
+
+
+def quick_limit(request: Request, count: int) -> None:
+    limit = min(QUICK_LIMIT, request.app.state.settings.max_batch)
+    if count > limit:
+        raise InvalidInput(f"快速检查一次最多 {limit} 份绩效目标，本次上传了 {count} 份；"
+                           "请改用“保存为审核批次”：在服务器上逐项检查，可记录审核意见并导出整批报告")
 
 
 def review(request: Request, docs: list[tuple[str, GoalDocument]]) -> list[dict]:
@@ -36,10 +43,8 @@ def review(request: Request, docs: list[tuple[str, GoalDocument]]) -> list[dict]
 
 
 def report_context(request: Request, entries: list[dict], problems: list[str]) -> dict:
-    docs_json = json.dumps([{"source": e["source"], "doc": e["doc"].model_dump(mode="json", exclude_none=True)}
-                            for e in entries], ensure_ascii=False)
     grades = grade_counts(e["result"] for e in entries)
-    return {"nav": "review", "entries": entries, "file_problems": problems, "docs_json": docs_json,
+    return {"nav": "review", "entries": entries, "file_problems": problems,
             "grades": grades, "grade_order": GRADE_ORDER, "problem": search_problem(request), "reviewed": True}
 
 
@@ -55,6 +60,7 @@ def review_upload(request: Request,
     if not uploads:
         raise InvalidInput("没有收到文件：请选择一个或多个填好的模板（.xlsx）或 JSON 文档后再上传")
     docs, problems = read_uploads(uploads, limits=SheetLimits.from_settings(request.app.state.settings, upload=True))
+    quick_limit(request, len(docs))
     entries = review(request, docs)
     return render(request, "review.html", report_context(request, entries, problems), fragment="_report.html")
 
@@ -64,14 +70,3 @@ def review_template() -> Response:
     return Response(goal_sheets.template_workbook(), media_type=XLSX,
                     headers=attachment("绩效目标申报表模板.xlsx", "goal-template.xlsx"))
 
-
-@router.post("/review/export.xlsx")
-def review_export(request: Request, docs: Annotated[str, Form()]) -> Response:
-    try:
-        items = json.loads(docs)
-        pairs = [(str(i["source"]), GoalDocument.model_validate(i["doc"])) for i in items]
-    except (ValueError, TypeError, KeyError, ValidationError, RecursionError):
-        raise InvalidInput("报告数据无法读取；请重新上传文件生成报告后再导出") from None
-    entries = review(request, pairs)
-    body = goal_sheets.summary_workbook([(e["doc"], e["result"]) for e in entries])
-    return Response(body, media_type=XLSX, headers=attachment("绩效目标审核报告.xlsx", "goal-review.xlsx"))

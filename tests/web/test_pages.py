@@ -15,6 +15,7 @@ from indicators import goal_sheets
 from indicators.goals import GoalDocument
 from kb import accounts
 from kb.db import get_engine, session_scope
+from services import reviews
 from services.bootstrap import initialise
 from tests.conftest import FIXTURE_LIBRARY, PASSWORD, bearer
 from web.app import create_app
@@ -33,6 +34,10 @@ def page(client, url, status=200, **kw) -> BeautifulSoup:
     r = client.get(url, headers=HTML, **kw)
     assert r.status_code == status, r.text[:500]
     return soup_of(r)
+
+
+def csrf_of(soup: BeautifulSoup) -> str:
+    return soup.find("input", attrs={"name": "csrf_token"})["value"]
 
 
 def fragment(response) -> BeautifulSoup:
@@ -595,8 +600,8 @@ def test_review_of_json_documents_gives_a_sortable_summary_and_findings(client):
     section = soup.find(id=rows[1].th.a["href"][1:])
     codes = [tr["data-code"] for tr in section.select("tbody tr.finding")]
     assert "IND_VALUE_VAGUE" in codes and "GOAL_MISSING" in codes
-    exported = json.loads(soup.find("input", attrs={"name": "docs"})["value"])
-    assert [d["source"] for d in exported] == ["a.json", "a.json", "b.json"]
+    assert soup.find("input", attrs={"name": "docs"}) is None  # the documents no longer ride in the page
+    assert soup.select_one(".report .actions a[href='/login?next=/review']")  # sign in to save them as a season
 
 
 def test_review_reports_unreadable_files_and_reviews_the_rest(client):
@@ -656,22 +661,33 @@ def test_review_lists_the_cells_to_fix_in_a_damaged_spreadsheet(client):
     assert len(soup.select(".summary-table tbody tr")) == 1
 
 
-def test_review_report_exports_as_a_spreadsheet(client):
+def test_review_upload_saved_as_a_season_gives_the_report_from_the_server(kb_settings, users, engine, lookup):
+    """The quick check's report is not exported from the page any more (the documents rode in a hidden
+    field and failed above about 400 projects): the same upload is saved as a season, whose workbook
+    the server makes."""
+    c = TestClient(create_app(kb_settings))
+    c.post("/login", data={"name": "审核员乙", "password": PASSWORD})
     files = [("files", ("a.json", json.dumps([GOOD, VAGUE]).encode(), "application/json"))]
-    soup = fragment(client.post("/review", files=files, headers=HX))
-    form = soup.find("input", attrs={"name": "docs"}).find_parent("form")
-    assert form["action"] == "/review/export.xlsx" and form["method"] == "post" and not form.has_attr("hx-post")
-    r = client.post(form["action"], data={"docs": form.find("input", attrs={"name": "docs"})["value"]})
+    soup = page(c, "/review")
+    form, save = soup.find("form", id="review-form"), soup.select_one("#review-form button.save-season")
+    assert save["formaction"] == "/reviews" and form["enctype"] == "multipart/form-data"
+    report = fragment(c.post("/review", files=files, headers={**HX, "x-csrf-token": csrf_of(soup)}))
+    assert report.select_one("button.save-season")["form"] == "review-form"
+    r = c.post(save["formaction"], files=files, data={"csrf_token": csrf_of(soup)}, follow_redirects=False)
+    assert r.status_code == 303
+    review_id = int(r.headers["location"].rsplit("/", 1)[1])
+    reviews.run_checks(engine, lookup, worker="test-pages", review_id=review_id)
+    r = c.get(f"/reviews/{review_id}/report.xlsx")
     assert r.status_code == 200
     wb = load_workbook(io.BytesIO(r.content))
     summary = [[c.value for c in row] for row in wb["汇总"].iter_rows(min_row=2)]
-    assert [row[0] for row in summary] == ["城市道路照明维护", "学生营养餐"] and summary[1][6] in "优良中差"
+    assert [row[1] for row in summary] == ["城市道路照明维护", "学生营养餐"] and summary[1][6] in "优良中差"
     assert wb["问题明细"].max_row > 2
 
 
-def test_review_export_with_a_damaged_report_is_a_422(client):
+def test_the_old_page_export_is_gone(client):
     r = client.post("/review/export.xlsx", data={"docs": "[{]"}, headers=HTML)
-    assert r.status_code == 422 and "重新上传" in soup_of(r).select_one(".message").get_text()
+    assert r.status_code in (404, 405)
 
 
 # ---- while the search indexes are not loaded ----------------------------------------------

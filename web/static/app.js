@@ -199,6 +199,14 @@
   });
 }());
 
+/* ---- review seasons: a print button on the printable pages (审核意见书, 问题案例汇编) ---- */
+(function () {
+  "use strict";
+  document.addEventListener("click", function (evt) {
+    if (evt.target.closest("button[data-print]")) { window.print(); }
+  });
+}());
+
 /* ---- drafts kept on the server: 我的草稿 warns when this browser holds a draft never saved there ---- */
 (function () {
   "use strict";
