@@ -69,6 +69,17 @@ def last_actuals(session: Session, *, name: str, department: str, year: int | No
     return dict(found or {})
 
 
+def project_baselines(session: Session, *, name: str, department: str, year: int | None,
+                      indicators: list[str]) -> dict[int, object]:
+    """Last year's evaluated actual of each of a project's indicators (given by name) that was evaluated
+    under the same name, by position; {} when the project has no earlier evaluation."""
+    by_name = last_actuals(session, name=name, department=department, year=year)
+    if not by_name:
+        return {}
+    keys = [match_key(n) for n in indicators]
+    return {n: by_name[key] for n, key in enumerate(keys) if key in by_name}
+
+
 def actuals_by_name(names: list[str], actuals: list[dict]) -> dict[str, object]:
     """Numeric-looking actuals keyed by the `match_key` of their indicator's name (a name given twice
     keeps its first actual); empty values are left out."""

@@ -28,15 +28,8 @@ APPROVED = "通过"
 def project_history(session: Session, doc: GoalDocument) -> dict[int, object]:
     """Last year's evaluated actual of each indicator of `doc` that has a same-named one, by index."""
     p = doc.project
-    by_name = cycle.last_actuals(session, name=p.name, department=p.department or "", year=p.year)
-    if not by_name:
-        return {}
-    out = {}
-    for n, ind in enumerate(doc.indicators):
-        key = match_key(ind.name)
-        if key in by_name:
-            out[n] = by_name[key]
-    return out
+    return cycle.project_baselines(session, name=p.name, department=p.department or "", year=p.year,
+                                   indicators=[ind.name for ind in doc.indicators])
 
 
 class HistoryLookup:

@@ -169,3 +169,28 @@ def test_monitoring_and_evaluations_survive_a_restart(kb_settings, client, revie
             (green, "预警", 30.0)]
         evaluation = again.get(f"{base}/projects/{green}/evaluation", headers=reviewer).json()
         assert evaluation["result"]["score"] == 100 and evaluation["evaluated_by"] == "审核员乙"
+
+
+def test_an_evaluated_season_grounds_next_years_checks(client, reviewer):
+    """Year N approved and evaluated; year N+1's goal check and season filing take its actuals as baselines."""
+    doc = greening()
+    doc["project"]["name"] = "城区道路绿化提升工程（二期）"
+    rid, (green,) = approved_season(client, reviewer, [doc])
+    values = [1800, "96%", "2025年10月20日", 1450, "100", "达成"]
+    r = client.post(f"/api/v1/reviews/{rid}/projects/{green}/evaluation", headers=reviewer,
+                    json={"spent": 400, "actuals": [{"indicator": i, "value": v, "reason": "拆迁延后" if i == 0 else None}
+                                                    for i, v in enumerate(values)]})
+    assert r.status_code == 201
+    doc["project"]["year"] = 2026
+    doc["indicators"][0]["value"] = "≥1600"
+    doc["indicators"][2]["value"] = "2026年10月底前"
+    result = client.post("/api/v1/goals/check", json=doc).json()
+    below = {f["indicator"]: f["message"] for f in result["findings"] if f["code"] == "IND_TARGET_BELOW_BASELINE"}
+    # 1600 trees below 1800, ≥95% below 96%, and a cost of ≤1500 元/株 above last year's 1450
+    assert sorted(below) == [0, 1, 3] and "上年实际值『1800株』" in below[0] and "高于上年实际值『1450元/株』" in below[3]
+    r = client.post("/api/v1/reviews", json={"name": "2026年项目绩效目标", "documents": [doc]}, headers=reviewer)
+    season = client.get(f"/api/v1/reviews/{r.json()['id']}", headers=reviewer).json()
+    assert "IND_TARGET_BELOW_BASELINE" in season["projects"][0]["codes"]
+    doc["project"]["department"] = "区城市管理局"  # another department's project of the same name: no history
+    result = client.post("/api/v1/goals/check", json=doc).json()
+    assert "IND_TARGET_BELOW_BASELINE" not in {f["code"] for f in result["findings"]}
