@@ -7,6 +7,9 @@ from __future__ import annotations
 
 import logging
 import multiprocessing
+import os
+import threading
+import time
 from concurrent.futures import ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
 
@@ -21,9 +24,17 @@ log = logging.getLogger("kb.reviews")
 _child: dict = {}
 
 
-def _start(settings: dict) -> None:
+def _start(settings: dict, server: int) -> None:
     _child.clear()
     _child["settings"] = Settings(**settings)
+    threading.Thread(target=_follow, args=(server,), name="follow-server", daemon=True).start()
+
+
+def _follow(server: int) -> None:
+    """End this child when the server is gone (killed with -9, it cannot ask its children to stop)."""
+    while os.getppid() == server:
+        time.sleep(1.0)
+    os._exit(0)
 
 
 def _service(version: int | None) -> SearchService:
@@ -49,8 +60,9 @@ class CheckPool:
     def check(self, documents: list[dict], version: int | None) -> list[dict]:
         if self._pool is None:
             # spawned, not forked: the server's threads and open connections are not copied
+            settings = self.settings.model_dump(mode="json")
             self._pool = ProcessPoolExecutor(self.processes, mp_context=multiprocessing.get_context("spawn"),
-                                             initializer=_start, initargs=(self.settings.model_dump(mode="json"),))
+                                             initializer=_start, initargs=(settings, os.getpid()))
         size = -(-len(documents) // self.processes)
         parts = [documents[n:n + size] for n in range(0, len(documents), size)]
         try:
@@ -62,5 +74,5 @@ class CheckPool:
 
     def close(self) -> None:
         if self._pool is not None:
-            self._pool.shutdown(wait=False, cancel_futures=True)
+            self._pool.shutdown(wait=True, cancel_futures=True)  # the children end with the server
             self._pool = None
