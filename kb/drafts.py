@@ -11,6 +11,7 @@ from __future__ import annotations
 from datetime import UTC, datetime
 
 from sqlalchemy import JSON, func
+from sqlalchemy.orm import defer
 from sqlmodel import Field, Session, SQLModel, col, select
 
 from kb.errors import InvalidInput, NotFound
@@ -72,9 +73,10 @@ def change_draft(session: Session, *, draft: Draft, name: str, document: dict, s
 
 
 def list_drafts(session: Session, *, owner_id: int) -> list[Draft]:
-    """A user's drafts, the most recently saved first."""
-    query = select(Draft).where(col(Draft.owner_id) == owner_id).order_by(col(Draft.updated_at).desc(),
-                                                                          col(Draft.id).desc())
+    """A user's drafts, the most recently saved first; their documents are not loaded (a list shows
+    the summary columns; reading `document` on one of them loads it)."""
+    query = (select(Draft).where(col(Draft.owner_id) == owner_id).options(defer(Draft.document))
+             .order_by(col(Draft.updated_at).desc(), col(Draft.id).desc()))
     return list(session.exec(query))
 
 

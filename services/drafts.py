@@ -43,6 +43,12 @@ def summary(doc: GoalDocument, result: CheckResult) -> dict:
             "warnings": counts.get("warning", 0), "checked_at": datetime.now(UTC)}
 
 
+def _project_name(document: dict) -> str:
+    project = document.get("project") if isinstance(document, dict) else None
+    name = project.get("name") if isinstance(project, dict) else None
+    return name.strip()[:300] if isinstance(name, str) else ""
+
+
 def _name(doc: GoalDocument, name: str | None) -> str:
     return ((name or "").strip() or doc.project.name)[:300]
 
@@ -57,9 +63,12 @@ def create(session: Session, lookup: Lookup | None, *, owner: User, document: di
 
 def update(session: Session, lookup: Lookup | None, *, owner: User, draft_id: int, document: dict,
            name: str | None = None) -> Draft:
-    """The owner's draft with a new document (checked again); NotFound for anyone else's."""
+    """The owner's draft with a new document (checked again); NotFound for anyone else's. Without a
+    `name`, a draft named after its project follows the project's new name; one given its own name keeps it."""
     draft = store.get_draft(session, draft_id=draft_id, owner_id=owner.id)
     doc = validate(document)
+    if name is None and draft.name != _project_name(draft.document):
+        name = draft.name
     return store.change_draft(session, draft=draft, name=_name(doc, name), document=document,
                               summary=summary(doc, check_goal(doc, lookup)))
 

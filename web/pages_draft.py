@@ -304,10 +304,10 @@ def draft_save(request: Request, session: SessionDep, form: FormDep, user: Optio
     return editor(request, session, raw, notice=notice)
 
 
-def drafts_context(session, user, *, notice: str | None = None, problems: list[str] | None = None,
-                   confirm=None) -> dict:
+def drafts_context(session, user, *, notice: str | None = None, failed: bool = False,
+                   problems: list[str] | None = None, confirm=None) -> dict:
     return {"nav": "draft", "drafts": drafts.list_for(session, owner_id=user.id), "notice": notice,
-            "problems": problems or [], "confirm": confirm}
+            "failed": failed, "problems": problems or [], "confirm": confirm}
 
 
 def drafts_list(request: Request, session, user, *, status_code: int = 200, **context):
@@ -362,7 +362,7 @@ def drafts_import(request: Request, session: SessionDep, user: CurrentUser,
         raise InvalidInput("没有收到文件：请选择填好的申报表（.xlsx）或导出的 JSON 文档后再导入")
     items, problems = read_draft_files(uploads, limits=SheetLimits.from_settings(settings, upload=True))
     if not items:
-        return drafts_list(request, session, user, problems=problems, status_code=422,
+        return drafts_list(request, session, user, problems=problems, status_code=422, failed=True,
                            notice="文件中没有可读取的绩效目标，未建立草稿；请按下列提示修改后重新导入。")
     created = drafts.import_documents(session, request.app.state.search, owner=user, items=items,
                                       limit=settings.max_batch)

@@ -160,3 +160,16 @@ def test_a_stored_document_that_no_longer_reads_is_reported_not_a_500(session):
     with pytest.raises(InvalidInput, match="城区路灯维护") as err:
         drafts.workbook(drafts.get(session, owner=owner, draft_id=draft.id))
     assert "绩效指标应为列表" in err.value.message
+
+
+def test_a_draft_named_after_its_project_follows_it_and_one_given_a_name_keeps_it(session):
+    owner = user(session)
+    plain = drafts.create(session, None, owner=owner, document=streetlights())
+    named = drafts.create(session, None, owner=owner, document=streetlights(), name="路灯（给局长看的版本）")
+    renamed = streetlights()
+    renamed["project"]["name"] = "城区路灯维护（2026年）"
+    drafts.update(session, None, owner=owner, draft_id=plain.id, document=renamed)
+    drafts.update(session, None, owner=owner, draft_id=named.id, document=renamed)
+    session.commit()
+    assert drafts.get(session, owner=owner, draft_id=plain.id).name == "城区路灯维护（2026年）"
+    assert drafts.get(session, owner=owner, draft_id=named.id).name == "路灯（给局长看的版本）"

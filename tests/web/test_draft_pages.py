@@ -279,5 +279,5 @@ def test_import_on_my_drafts_creates_drafts_and_lists_what_could_not_be_read(bro
     assert browser.count() == before + 1
     nothing = browser.client.post("/drafts/import", files=[("file", ("坏.json", bad))],
                                   headers=HX | {"X-CSRF-Token": browser.csrf})
-    assert nothing.status_code == 422 and "未建立草稿" in soup_of(nothing).select_one(".notice").get_text()
+    assert nothing.status_code == 422 and "未建立草稿" in soup_of(nothing).select_one(".notice.error").get_text()
     assert browser.count() == before + 1
