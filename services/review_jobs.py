@@ -166,7 +166,7 @@ def run_checks(engine: Engine, lookup: Lookup | None, *, worker: str, review_id:
     projects chunk by chunk; a review with none left is marked done. Returns the projects checked.
     `max_chunks` stops after that many chunks, `stop` when it is set (the claim then stays until its
     heartbeat goes stale, or this worker comes back to it). With `pool`, a review with at least
-    `pool.smallest` unchecked projects is checked there, `chunk` documents per process at a time."""
+    `pool.smallest` unchecked projects is checked there, each chunk shared among its processes."""
     total = 0
     chunks = 0
     with Session(engine) as session:
@@ -182,14 +182,13 @@ def run_checks(engine: Engine, lookup: Lookup | None, *, worker: str, review_id:
                 col(ReviewProject.review_id) == rid, col(ReviewProject.checked).is_(False))).one()
             session.rollback()
             use = pool if pool is not None and unchecked >= pool.smallest else None
-            size = chunk * use.processes if use else chunk
             while True:
                 if stop is not None and stop.is_set():
                     _release(session, rid, worker)  # shutting down: another replica may take it at once
                     return total
                 if max_chunks is not None and chunks >= max_chunks:
                     return total
-                n = _check_chunk(session, rid, worker, lookup, size, use)
+                n = _check_chunk(session, rid, worker, lookup, chunk, use)
                 if n is None:
                     break
                 if n == 0:

@@ -179,3 +179,16 @@ def test_a_filing_larger_than_the_batch_limit_is_refused(client, reviewer, kb_se
     assert r.status_code == 422 and str(kb_settings.max_batch) in r.json()["error"]["message"]
     r = client.post("/api/v1/reviews", json={"documents": [one]}, headers=reviewer)
     assert r.status_code == 422 and "name" in r.json()["error"]["message"]
+
+
+def test_a_department_user_resubmits_its_own_project(client, users, reviewer):
+    own = meals()
+    own["project"]["department"] = "教育局"  # the department of the fixture's department user
+    review = file(client, reviewer, [own])
+    pid = client.get(f"/api/v1/reviews/{review['id']}", headers=reviewer).json()["projects"][0]["id"]
+    own["indicators"][0]["value"] = "4100"
+    r = client.post(f"/api/v1/reviews/{review['id']}/projects/{pid}/versions", json=own,
+                    headers=bearer(users["department"]))
+    assert r.status_code == 201, r.text
+    assert r.json()["versions"][1]["submitted_by"] == "教育局丙"
+    assert r.json()["versions"][1]["submitted_at"].endswith("+08:00")
