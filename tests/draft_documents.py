@@ -25,6 +25,8 @@ STREETLIGHTS = {
          "value": "优/良/中/差", "unit": ""},
         {"level1": "效益指标(30分)", "level2": "社会公众或服务对象满意度指标", "name": "市民满意度", "operator": "",
          "value": "≥90%", "unit": ""},
+        {"level1": "满意度指标", "level2": "满意度指标", "name": "沿线商户满意度", "operator": "≥", "value": "",
+         "unit": "%"},
     ],
 }
 
@@ -40,9 +42,9 @@ def real_tables() -> list[dict]:
 
 def comparable(doc) -> dict:
     """What a filled template carries of a GoalDocument (it has no column for the library code or the
-    kind of goal), each value as the text a person reads."""
+    kind of goal), each value as the text a person reads (an empty value and no value are one)."""
     data = doc.model_dump(mode="json", exclude={"project": {"kind"}, "indicators": {"__all__": {"code"}}})
     for row in data["indicators"]:
         for key in ("value", "baseline"):
-            row[key] = None if row[key] is None else str(row[key])
+            row[key] = None if row[key] in (None, "") else str(row[key])  # an empty cell is no value
     return data
