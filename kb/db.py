@@ -9,7 +9,7 @@ from sqlalchemy import event, inspect, text
 from sqlalchemy.engine import Engine
 from sqlmodel import Session, SQLModel, create_engine
 
-from kb import accounts, cycle, drafts, models, reviews  # noqa: F401  (registers the tables)
+from kb import accounts, cycle, drafts, models, reviews, vector_store  # noqa: F401  (registers the tables)
 from kb.settings import Settings
 
 _engines: dict[str, Engine] = {}

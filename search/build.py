@@ -15,6 +15,8 @@ import time
 from collections.abc import Callable, Iterable
 from pathlib import Path
 
+from sqlalchemy.engine import Engine
+
 from search.dense import DenseIndex
 from search.documents import lexical_fields, passage_text
 from search.encoders import Encoder
@@ -37,9 +39,11 @@ def domain_terms(indicators: Iterable, keywords: dict[str, list[str]]) -> Iterab
 
 
 def build_indexes(*, index_dir: Path, cache_dir: Path, indicators: list, keywords: dict[str, list[str]],
-                  version: int, fingerprint: str, encoder: Encoder, progress: Progress | None = None) -> dict:
+                  version: int, fingerprint: str, encoder: Encoder, engine: Engine | None = None,
+                  progress: Progress | None = None) -> dict:
     """Index `indicators` (objects with the IndicatorPublic fields); `keywords` maps a
-    direction code to its search keywords. Returns the manifest."""
+    direction code to its search keywords. Passage vectors are shared through the database
+    `engine` (see `search.vectors`). Returns the manifest."""
     progress = progress or (lambda *_: None)
     t0 = time.perf_counter()
     work = index_dir.with_name(index_dir.name + ".building")
@@ -57,14 +61,15 @@ def build_indexes(*, index_dir: Path, cache_dir: Path, indicators: list, keyword
             progress("tokenise", n, len(indicators))
     LexicalIndex.build(corpus).save(work / "bm25")
     t_lex = time.perf_counter()
-    vectors, embedded = embed_passages(encoder, [passage_text(i) for i in indicators], cache_dir=cache_dir,
-                                       progress=lambda done, total: progress("embed", done, total))
-    DenseIndex.build(vectors).save(work)
+    passages = embed_passages(encoder, [passage_text(i) for i in indicators], cache_dir=cache_dir, engine=engine,
+                              progress=lambda done, total: progress("embed", done, total))
+    DenseIndex.build(passages.vectors).save(work)
     t_dense = time.perf_counter()
     (work / "docs.json").write_text(json.dumps([i.model_dump() for i in indicators], ensure_ascii=False))
     manifest = {
         "library_version": version, "library_fingerprint": fingerprint, "encoder": encoder.id,
-        "tokenizer": TOKENIZER_VERSION, "format": INDEX_FORMAT, "count": len(indicators), "embedded_now": embedded,
+        "tokenizer": TOKENIZER_VERSION, "format": INDEX_FORMAT, "count": len(indicators),
+        "embedded_now": passages.embedded, "vectors_from_database": passages.from_database,
         "seconds": {"lexical": round(t_lex - t0, 2), "dense": round(t_dense - t_lex, 2)},
     }
     (work / "manifest.json").write_text(json.dumps(manifest, ensure_ascii=False, indent=1))

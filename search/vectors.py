@@ -1,25 +1,52 @@
-"""Passage vectors cached by text, per encoder, as plain files.
+"""Passage vectors, looked up by the hash of their exact text per encoder, embedded only when no one has.
 
-A cache directory holds `stamp.json` (encoder id, dimension, count), `keys.txt` (the SHA-1
-of each passage text, one a line) and `vectors.npy`. Vectors are looked up by the hash of
-the exact text, so a changed indicator misses and is embedded again while the rest are
-reused; a cache made by another encoder is never read. The package ships a cache for the
-built-in library (`search/prebuilt/`, rebuilt with `kb vectors --ship`).
+Where a vector comes from, in order: the cache shipped with the package for the built-in library
+(`search/prebuilt/`, rebuilt with `kb vectors`), the database (`kb.vector_store`: whatever
+any server on it embedded, so replicas never embed a passage twice), the data directory's own file
+cache, and only then the encoder. What the encoder makes, or the file cache held and the database
+did not, is written to the database. A changed indicator's text misses and is embedded again while
+the rest are reused; vectors of another encoder are never read.
+
+The file cache is a directory per encoder with `stamp.json` (encoder id, dimension, count),
+`keys.txt` (the SHA-1 of each passage text, one a line) and `vectors.npy`; a build that embedded
+anything rewrites it with the vectors of the texts it indexed.
 """
 
 from __future__ import annotations
 
 import json
+import threading
+from collections import defaultdict
 from collections.abc import Callable
+from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
+from sqlalchemy.engine import Engine
+from sqlmodel import Session
 
+from kb.db import session_scope
+from kb.vector_store import bucket_of, embedding_claims, get_vectors, put_vectors, vector_key
 from search.documents import text_key
 from search.encoders import Encoder
 
 PREBUILT_DIR = Path(__file__).parent / "prebuilt"
 BATCH = 32
+Progress = Callable[[int, int], None]
+
+_embedded_here = 0
+_count_lock = threading.Lock()
+
+
+def embedded_in_process() -> int:
+    """How many passages this process has embedded since it started (0 when every vector was found)."""
+    return _embedded_here
+
+
+def _count(n: int) -> None:
+    global _embedded_here
+    with _count_lock:
+        _embedded_here += n
 
 
 class VectorCache:
@@ -51,32 +78,108 @@ class VectorCache:
             {"encoder": self.encoder_id, "dim": self.dim, "count": len(keys)}, indent=1))
 
 
-def embed_passages(encoder: Encoder, texts: list[str], *, cache_dir: Path,
-                   progress: Callable[[int, int], None] | None = None) -> tuple[np.ndarray, int]:
-    """Vectors for `texts`, reusing the data-dir cache and the shipped one; returns
-    (vectors, how many had to be embedded now)."""
+@dataclass
+class PassageVectors:
+    vectors: np.ndarray  # one unit row per text, in order
+    embedded: int  # passages this call had to embed
+    from_database: int  # passages found in the database (embedded earlier, here or by another server)
+
+
+def _from_database(engine: Engine, encoder: Encoder, digests: list[str]) -> dict[str, np.ndarray]:
+    prefix = len(encoder.id) + 1
+    with Session(engine) as session:
+        rows = get_vectors(session, keys=[vector_key(encoder.id, d) for d in digests], dim=encoder.dim)
+    return {key[prefix:]: v for key, v in rows.items()}
+
+
+def _to_database(engine: Engine, encoder: Encoder, vectors: dict[str, np.ndarray]) -> None:
+    with session_scope(engine) as session:
+        put_vectors(session, vectors={vector_key(encoder.id, d): v for d, v in vectors.items()})
+
+
+class _Embedder:
+    """Embeds the passages no source had, bucket by claimed bucket when there is a database."""
+
+    def __init__(self, encoder: Encoder, engine: Engine | None, texts: dict[str, str], known: dict[str, np.ndarray],
+                 progress: Progress | None):
+        self.encoder, self.engine, self.texts, self.known = encoder, engine, texts, known
+        self.progress, self.done, self.embedded, self.from_database = progress, 0, 0, 0
+
+    def run(self) -> None:
+        if self.engine is None:
+            self._embed(list(self.texts))
+            return
+        buckets: dict[int, list[str]] = defaultdict(list)
+        for digest in self.texts:
+            buckets[bucket_of(digest)].append(digest)
+        with embedding_claims(self.engine, encoder_id=self.encoder.id) as claims:
+            busy = []
+            for bucket in sorted(buckets):  # another server embedding a bucket: do the others meanwhile
+                if claims.take(bucket, wait=False):
+                    self._fill(buckets[bucket])
+                    claims.release(bucket)
+                else:
+                    busy.append(bucket)
+            for bucket in busy:  # then wait for it and take what it stored
+                claims.take(bucket, wait=True)
+                self._fill(buckets[bucket])
+                claims.release(bucket)
+
+    def _fill(self, digests: list[str]) -> None:
+        stored = _from_database(self.engine, self.encoder, digests)
+        self.known.update(stored)
+        self.from_database += len(stored)
+        self._tick(len(stored))
+        self._embed([d for d in digests if d not in stored])
+
+    def _embed(self, digests: list[str]) -> None:
+        for start in range(0, len(digests), BATCH):
+            chunk = digests[start:start + BATCH]
+            vectors = dict(zip(chunk, self.encoder.encode_passages([self.texts[d] for d in chunk]), strict=True))
+            self.known.update(vectors)
+            if self.engine is not None:
+                _to_database(self.engine, self.encoder, vectors)
+            self.embedded += len(chunk)
+            _count(len(chunk))
+            self._tick(len(chunk))
+
+    def _tick(self, n: int) -> None:
+        self.done += n
+        if self.progress and n:
+            self.progress(self.done, len(self.texts))
+
+
+def embed_passages(encoder: Encoder, texts: list[str], *, cache_dir: Path, engine: Engine | None = None,
+                   progress: Progress | None = None) -> PassageVectors:
+    """Vectors for `texts` from the shipped cache, the database (`engine`), the data-dir cache and, for
+    what none of them holds, the encoder; with no `engine` the database is left out."""
     keys = [text_key(t) for t in texts]
-    known: dict[str, np.ndarray] = {}
-    for directory in (PREBUILT_DIR, cache_dir):
-        known.update(VectorCache(directory, encoder.id, encoder.dim).rows)
-    missing = [i for i, k in enumerate(keys) if k not in known]
-    for start in range(0, len(missing), BATCH):
-        chunk = missing[start:start + BATCH]
-        vectors = encoder.encode_passages([texts[i] for i in chunk])
-        for i, v in zip(chunk, vectors, strict=True):
-            known[keys[i]] = v
-        if progress:
-            progress(min(start + BATCH, len(missing)), len(missing))
+    wanted = dict(zip(keys, texts, strict=True))
+    shipped = VectorCache(PREBUILT_DIR, encoder.id, encoder.dim).rows
+    known = {k: shipped[k] for k in wanted if k in shipped}
+    from_database = 0
+    if engine is not None and len(known) < len(wanted):
+        stored = _from_database(engine, encoder, [k for k in wanted if k not in known])
+        known.update(stored)
+        from_database = len(stored)
+    if len(known) < len(wanted):
+        cached = VectorCache(cache_dir, encoder.id, encoder.dim).rows
+        local = {k: cached[k] for k in wanted if k not in known and k in cached}
+        known.update(local)
+        if engine is not None and local:
+            _to_database(engine, encoder, local)  # a data directory from before vectors were shared
+    embedder = _Embedder(encoder, engine, {k: t for k, t in wanted.items() if k not in known}, known, progress)
+    embedder.run()
     out = np.stack([known[k] for k in keys]).astype(np.float32) if keys else np.zeros((0, encoder.dim), np.float32)
-    if missing:
+    if embedder.embedded:
         VectorCache(cache_dir, encoder.id, encoder.dim).save(keys, out)
-    return out, len(missing)
+    return PassageVectors(out, embedder.embedded, from_database + embedder.from_database)
 
 
-def ship_vectors(encoder: Encoder, texts: list[str], *, cache_dir: Path) -> Path:
-    """Write the shipped cache for the given (built-in library) passages, embedding any
-    that neither `cache_dir` nor the current shipped cache holds."""
-    vectors, _ = embed_passages(encoder, texts, cache_dir=cache_dir)
+def ship_vectors(encoder: Encoder, texts: list[str], *, cache_dir: Path, engine: Engine | None = None) -> Path:
+    """Write the shipped cache for the given (built-in library) passages, embedding any that neither
+    the current shipped cache, the database nor `cache_dir` holds."""
+    vectors = embed_passages(encoder, texts, cache_dir=cache_dir, engine=engine).vectors
     cache = VectorCache(PREBUILT_DIR, encoder.id, encoder.dim)
     cache.save([text_key(t) for t in texts], vectors, dtype="float16")
     return cache.directory

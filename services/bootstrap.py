@@ -65,7 +65,8 @@ def rebuild_index(settings: Settings, *, progress: Progress | None = None, force
         keywords = {d.code: list(d.keywords) for d, _, _ in store.all_directions(session)}
     return build_indexes(index_dir=settings.index_dir, cache_dir=settings.data_dir / "vectors",
                          indicators=indicators, keywords=keywords, version=version.number if version else 0,
-                         fingerprint=version.fingerprint if version else "", encoder=encoder, progress=progress)
+                         fingerprint=version.fingerprint if version else "", encoder=encoder, engine=engine,
+                         progress=progress)
 
 
 def initialise(settings: Settings, *, progress: Progress | None = None, library_dir: Path | None = None,

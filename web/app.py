@@ -79,10 +79,11 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     async def health() -> dict:
         """Liveness, the library version search answers from, whether search is ready and whether
         it is catching up with an import (answering from the previous version meanwhile). It
-        touches neither the database nor the thread pool, so it answers at once under load."""
+        touches neither the database nor the thread pool, so it answers at once under load. `embedded`:
+        passages this process embedded (replicas on one database reuse each other's vectors)."""
         search = app.state.search
         return {"status": "ok", "search_ready": search is not None,
                 "library_version": (search.manifest or {}).get("library_version") if search else None,
-                "catching_up": app.state.catching_up}
+                "catching_up": app.state.catching_up, "embedded": search_state.embedded_passages()}
 
     return app

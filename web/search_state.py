@@ -16,6 +16,7 @@ from sqlmodel import Session
 from kb import store
 from kb.errors import KBError, NotReady
 from search.service import SearchService
+from search.vectors import embedded_in_process
 from services.bootstrap import rebuild_index
 
 log = logging.getLogger("kb.web")
@@ -30,6 +31,20 @@ def load_search(app: FastAPI) -> None:
     except NotReady as exc:
         app.state.search, app.state.search_problem = None, exc.message
         log.warning("search not ready: %s", exc.message)
+
+
+def embedded_passages() -> int:
+    """Passages this process has embedded since it started; replicas on one database embed each once."""
+    return embedded_in_process()
+
+
+def rebuild(app: FastAPI) -> None:
+    """Rebuild stale indexes (passage vectors come from the database when any server embedded them) and serve."""
+    manifest = rebuild_index(app.state.settings)
+    if manifest is not None:
+        log.info("library version %s indexed: %s passages embedded here, %s vectors from the database",
+                 manifest["library_version"], manifest["embedded_now"], manifest.get("vectors_from_database", 0))
+    load_search(app)
 
 
 def start(app: FastAPI, guard) -> threading.Thread | None:
@@ -51,8 +66,7 @@ def start(app: FastAPI, guard) -> threading.Thread | None:
     def catch_up() -> None:
         try:
             with guard():
-                rebuild_index(app.state.settings)
-            load_search(app)
+                rebuild(app)
         except KBError as exc:
             app.state.search_problem = exc.message
             log.warning("catching up failed: %s", exc.message)
@@ -85,8 +99,7 @@ def watch(app: FastAPI, guard, stop: threading.Event) -> threading.Thread:
                     with guard():  # 409 while an import runs here: it brings search up to date itself
                         app.state.catching_up = True
                         try:
-                            rebuild_index(app.state.settings)
-                            load_search(app)
+                            rebuild(app)
                         finally:
                             app.state.catching_up = False
             except KBError as exc:
