@@ -51,6 +51,8 @@ async def read_form(request: Request) -> FormData:
 
 
 FormDep = Annotated[FormData, Depends(read_form)]
+ADD_HITS = 8
+MAX_FIELDS = 40 + 10 * MAX_INDICATORS  # project, goal and nine fields per indicator row
 
 
 def _draft_id(value: object) -> int | None:
@@ -68,8 +70,6 @@ def _saved_id(payload: str) -> int | None:
 def form_raw(form: FormData) -> dict:
     """The page's document from its form fields, with the id of the saved draft it came from."""
     return raw_from_form(form) | {"draft_id": _draft_id(form.get("draft_id"))}
-ADD_HITS = 8
-MAX_FIELDS = 40 + 10 * MAX_INDICATORS  # project, goal and nine fields per indicator row
 
 
 def check(request: Request, raw: dict) -> dict:
