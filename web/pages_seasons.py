@@ -220,11 +220,15 @@ def project_context(session, review_id: int, project_id: int) -> dict:
     doc = GoalDocument.model_validate(detail.document)
     findings = (detail.result or {}).get("findings", [])
     rows = {f["indicator"] for f in findings if f.get("indicator") is not None}
+    seq = detail.project.seq
+    _, around = reviews.query_projects(session, review_id=review_id, offset=max(seq - 2, 0), limit=3)
+    neighbours = {p.seq - seq: p for p in around if abs(p.seq - seq) == 1}  # the projects before and after
     return {"nav": "review", "review": review, "detail": detail, "project": detail.project, "doc": doc,
             "result": detail.result or {}, "findings": findings, "rows_with_findings": rows,
             "severity": SEVERITY, "decisions": DECISIONS, "budget_wan": budget_wan,
             "groups": findings_by_category(findings), "labels": {c: e.label for c, e in REGISTRY.items()},
-            "field_names": FIELD_NAMES, "project_field_names": PROJECT_FIELD_NAMES}
+            "field_names": FIELD_NAMES, "project_field_names": PROJECT_FIELD_NAMES,
+            "previous": neighbours.get(-1), "next": neighbours.get(1)}
 
 
 @router.get("/reviews/{review_id}/projects/{project_id}", response_class=HTMLResponse)

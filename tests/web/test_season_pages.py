@@ -243,6 +243,16 @@ def test_a_project_page_shows_its_findings_and_document(reviewer, season, sample
     assert form.find("input", attrs={"name": "csrf_token"})["value"] == reviewer.csrf
 
 
+def test_a_project_page_links_the_projects_before_and_after_it(reviewer, season, sample):
+    soup = page(reviewer, f"/reviews/{season}/projects/{sample}")
+    assert soup.select_one(".project-nav a[rel=prev]") is None  # the first of the season
+    following = soup.select_one(".project-nav a[rel=next]")
+    assert following.get_text().startswith("第 2 号")
+    second = page(reviewer, following["href"])
+    assert second.select_one(".project-nav a[rel=prev]")["href"] == f"/reviews/{season}/projects/{sample}"
+    assert second.select_one(".project-nav a[rel=next]").get_text().startswith("第 3 号")
+
+
 def test_a_decision_is_kept_with_who_and_when_in_beijing_time(reviewer, season, sample, engine):
     url = f"/reviews/{season}/projects/{sample}/decision"
     refused = reviewer.post(url, data={"status": "退回修改", "note": "x"}, headers=HTML)
@@ -309,6 +319,30 @@ def test_the_printable_opinion_groups_findings_by_category(reviewer, season, sam
 
 
 # ---- the whole season ------------------------------------------------------------------------
+def unlabelled(soup: BeautifulSoup) -> list[str]:
+    """Form controls a screen reader could not name."""
+    labels = {lab.get("for") for lab in soup.find_all("label")}
+    return [str(el)[:80] for el in soup.find_all(["input", "select", "textarea"])
+            if not (el.name == "input" and el.get("type") in ("hidden", "submit", "button"))
+            and not (el.find_parent("label") or el.get("aria-label") or el.get("id") in labels)]
+
+
+@pytest.mark.parametrize("path", ["", "?grade=差", "/problems", "/projects/{sample}", "/projects/{sample}/opinion"])
+def test_every_season_page_has_one_heading_and_labelled_controls(reviewer, season, sample, path):
+    soup = page(reviewer, f"/reviews/{season}" + path.format(sample=sample))
+    assert soup.html["lang"] == "zh-CN" and len(soup.find_all("h1")) == 1
+    assert soup.select_one("nav .nav a[aria-current=page]")["href"] == "/reviews"
+    assert unlabelled(soup) == []
+
+
+def test_the_direction_filter_lists_the_season_directions(reviewer, season):
+    soup = page(reviewer, f"/reviews/{season}")
+    directions = [o.get_text() for o in soup.select("#f-direction option")][1:]
+    assert "学生营养改善计划" in directions
+    only = page(reviewer, f"/reviews/{season}?direction=学生营养改善计划")
+    assert [tr.th.a.get_text() for tr in rows(only)] == ["学生营养餐（抽查样本）"]
+
+
 def test_the_problem_summary_lists_the_most_frequent_problems_with_examples(reviewer, season):
     soup = page(reviewer, f"/reviews/{season}/problems")
     table = soup.select("table.problems-table tbody tr")
