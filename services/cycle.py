@@ -67,16 +67,19 @@ def _document(project: ReviewProject, raw: dict) -> GoalDocument:
 
 def approved_project(session: Session, *, review_id: int, project_id: int) -> Approved:
     """A season's project whose goal was approved, with that goal; NotFound or Conflict (not 通过) otherwise."""
-    review_of(session, review_id)
-    project = session.get(ReviewProject, project_id)
-    if project is None or project.review_id != review_id:
+    found = session.exec(
+        select(ReviewProject, ProjectVersion.document)
+        .join(ProjectVersion, (col(ProjectVersion.project_id) == col(ReviewProject.id))
+              & (col(ProjectVersion.number) == col(ReviewProject.version)))
+        .where(col(ReviewProject.id) == project_id)).first()
+    if found is None or found[0].review_id != review_id:
+        review_of(session, review_id)
         raise NotFound(f"审核批次 {review_id} 中没有编号为 {project_id} 的项目；请在该批次的项目列表中查看")
+    project, raw = found
     if project.status != APPROVED:
         raise Conflict(f"项目『{project.name}』的审核状态是『{project.status}』，绩效目标批复（通过）后才能填报"
                        "监控或自评数据；请先在审核页面决定为 通过")
-    version = session.exec(select(ProjectVersion).where(col(ProjectVersion.project_id) == project_id,
-                                                        col(ProjectVersion.number) == project.version)).one()
-    return Approved(project, _document(project, version.document))
+    return Approved(project, _document(project, raw))
 
 
 def approved_projects(session: Session, *, review_id: int) -> list[Approved]:

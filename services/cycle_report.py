@@ -59,17 +59,26 @@ INSTRUCTIONS = (
 )
 
 
+_BOLD = Font(bold=True)
+_WRAP = Alignment(wrap_text=True, vertical="top")
+
+
 def _cell(ws, value, *, bold: bool = False, fill: PatternFill | None = None, wrap: bool = False):
+    """A value to append: as it is when it needs no style (the fast path), else a styled cell; text that
+    would be read as a formula or an error stays text."""
     value = cell_text(value)
+    formula = isinstance(value, str) and (value.startswith("=") or value in ERROR_CODES)
+    if not (bold or fill or wrap or formula):
+        return value
     cell = WriteOnlyCell(ws, value=value)
-    if isinstance(value, str) and (value.startswith("=") or value in ERROR_CODES):
-        cell.data_type = "s"  # text that would otherwise be stored as a formula or an error
+    if formula:
+        cell.data_type = "s"
     if bold:
-        cell.font = Font(bold=True)
+        cell.font = _BOLD
     if fill is not None:
         cell.fill = fill
     if wrap:
-        cell.alignment = Alignment(wrap_text=True, vertical="top")
+        cell.alignment = _WRAP
     return cell
 
 
@@ -279,8 +288,8 @@ def _block(ws, a: Approved, ev: Evaluation) -> None:
     unit = doc.project.budget_unit
 
     def line(*values, bold_first: bool = True) -> None:
-        ws.append([_cell(ws, v, bold=bold_first and k == 0, fill=_LABEL_FILL if bold_first and k == 0 else None,
-                         wrap=k == 7) for k, v in enumerate(values)])
+        ws.append([_cell(ws, v, bold=bold_first and k == 0, fill=_LABEL_FILL if bold_first and k == 0 else None)
+                   for k, v in enumerate(values)])
 
     ws.append([_cell(ws, f"项目支出绩效自评表（{doc.project.year or ''}年度）", bold=True)])
     line("项目名称", a.project.name, None, "主管部门", a.project.department)
@@ -296,9 +305,9 @@ def _block(ws, a: Approved, ev: Evaluation) -> None:
     given = {x["indicator"]: x for x in ev.actuals}
     for n in range(len(doc.indicators)):
         item, actual = items.get(n), given.get(n, {})
-        ws.append([_cell(ws, v, wrap=k == 7) for k, v in enumerate(
-            (*_levels(doc, n), _target(doc, n), actual.get("value"), item["max"] if item else None,
-             item["points"] if item else None, actual.get("reason") or ""))])
+        ws.append([_cell(ws, v) for v in (*_levels(doc, n), _target(doc, n), actual.get("value"),
+                                          item["max"] if item else None, item["points"] if item else None,
+                                          actual.get("reason") or "")])
     line("总分", None, None, None, None, 100, result.get("score"), f"自评等级：{result.get('grade')}")
     ws.append([])
 

@@ -27,6 +27,7 @@ from web import (
     guards,
     pages,
     pages_account,
+    pages_cycle,
     pages_draft,
     pages_library,
     pages_review,
@@ -71,7 +72,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.mount("/static", render.HashedStatic(directory=render.STATIC_DIR), name="static")
     docs.install(app)  # /docs with Swagger UI's own files, no CDN
     routers = (api, api_accounts, api_goals, api_library, api_reviews, api_drafts, api_cycle, api_seasons_cycle, pages,
-               pages_account, pages_library, pages_draft, pages_review, pages_seasons)
+               pages_account, pages_library, pages_draft, pages_review, pages_seasons, pages_cycle)
     for module in routers:
         app.include_router(module.router)  # every router, in one place
 
