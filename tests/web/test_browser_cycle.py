@@ -1,0 +1,143 @@
+"""An approved goal's year in a real browser (Debian's chromium driven by Playwright, a real uvicorn server):
+a reviewer opens a season's monitoring, enters a project's actuals, sees its warning and the list by
+warning, downloads the 绩效监控表, self-evaluates the projects, and applies the results. Every request
+outside the server is blocked. Screenshots go to artifacts/screenshots/ for a person to look at."""
+
+from __future__ import annotations
+
+import io
+import re
+
+import pytest
+from openpyxl import load_workbook
+from sqlmodel import Session, select
+
+from kb.accounts import User
+from kb.reviews import ReviewProject
+from services import reviews
+from tests.conftest import PASSWORD
+from tests.cycle_documents import greening, meals
+from tests.web.test_browser import ARGS, CHROMIUM, LAPTOP, fits_the_laptop, serve, shot
+from web.app import create_app
+
+pytestmark = [
+    pytest.mark.browser,
+    pytest.mark.skipif(not CHROMIUM.exists(), reason="needs Debian's chromium at /usr/bin/chromium "
+                       "(apt-get install -y chromium fonts-wqy-microhei)"),
+]
+OUTSIDE = re.compile(r"^https?://(?!127\.0\.0\.1[:/])")
+
+
+@pytest.fixture(scope="module")
+def base_url(kb_settings, users):
+    with serve(create_app(kb_settings)) as url:
+        yield url
+
+
+@pytest.fixture(scope="module")
+def browser():
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as p:
+        b = p.chromium.launch(executable_path=str(CHROMIUM), args=ARGS)
+        yield b
+        b.close()
+
+
+@pytest.fixture
+def page(browser, base_url):
+    context = browser.new_context(viewport=LAPTOP, locale="zh-CN", timezone_id="Europe/London", base_url=base_url,
+                                  accept_downloads=True)
+    pg = context.new_page()
+    errors: list[str] = []
+    outside: list[str] = []
+    pg.on("pageerror", lambda exc: errors.append(str(exc)))
+    pg.route(OUTSIDE, lambda route: (outside.append(route.request.url), route.abort()))
+    yield pg
+    context.close()
+    assert errors == [], f"JavaScript errors: {errors}"
+    assert outside == [], f"requests outside the server: {outside}"
+
+
+@pytest.fixture(scope="module")
+def season(engine, lookup) -> tuple[int, list[int]]:
+    """Two projects filed, checked and approved (通过)."""
+    reviewer = User(name="审核员乙", role="reviewer")
+    green = greening()
+    green["project"]["name"] = "城区道路绿化提升工程（浏览器）"
+    items = [("documents[0]", green), ("documents[1]", meals())]
+    review = reviews.file_review(engine, name="2025年项目绩效目标（浏览器）", items=items, problems=[], user=reviewer,
+                                 limit=10)
+    reviews.run_checks(engine, lookup, worker="test-browser-cycle", review_id=review.id)
+    with Session(engine) as session:
+        ids = [p.id for p in session.exec(select(ReviewProject).where(ReviewProject.review_id == review.id)
+                                          .order_by(ReviewProject.seq))]
+        for pid in ids:
+            reviews.decide(session, review_id=review.id, project_id=pid, status="通过", note="", user=reviewer)
+    return review.id, ids
+
+
+def chinese(pg) -> None:
+    text = pg.locator("main").inner_text()
+    assert sum("\u4e00" <= ch <= "\u9fff" for ch in text) > 40
+    english = re.findall(r"\b(?:None|null|undefined|True|False|Error|Not Found|NaN)\b", text)
+    assert english == [], english
+
+
+def test_monitor_evaluate_and_apply_results_in_the_browser(page, season):
+    rid, (green, meal) = season
+    target = f"/reviews/{rid}/monitoring"
+    page.goto(f"/login?next={target}")
+    page.get_by_label("用户名").fill("审核员乙")
+    page.get_by_label("密码").fill(PASSWORD)
+    page.get_by_role("button", name="登录").click()
+    page.wait_for_url(re.compile(re.escape(target) + "$"))
+    assert page.locator("table.monitoring-table tbody tr").count() == 2
+    chinese(page)
+
+    # enter the greening project's actuals to the end of July
+    page.get_by_role("link", name="城区道路绿化提升工程（浏览器）").click()
+    page.get_by_label("截止日期").fill("2025-07-31")
+    page.get_by_label("已支出金额").fill("120")
+    page.get_by_label("新种植行道树数量").fill("1500")
+    page.get_by_role("button", name="保存并计算进度").click()
+    page.wait_for_selector("#saved-notice")
+    assert page.locator("#overall-status").inner_text() == "预警"
+    assert "落后 28.08 个百分点" in page.locator("#monitor-result").inner_text()
+    assert fits_the_laptop(page)
+    shot(page, "cycle-monitoring-project")
+
+    # the season by warning: the greening project first, then the one not yet monitored
+    page.get_by_role("link", name="运行监控").click()
+    statuses = page.locator("table.monitoring-table tbody tr").evaluate_all("rows => rows.map(r => r.dataset.status)")
+    assert statuses == ["预警", "未填报"]
+    with page.expect_download() as download:
+        page.get_by_role("link", name="导出绩效监控表（Excel）").click()
+    wb = load_workbook(io.BytesIO(open(download.value.path(), "rb").read()))
+    assert wb["监控汇总"]["L2"].value == "预警"
+    assert fits_the_laptop(page)
+    shot(page, "cycle-monitoring")
+
+    # year-end self-evaluation of both projects
+    for pid, spent, values in ((green, "360", ("1800", "96%", "2025年10月31日", "1600", "99.5", "部分达成")),
+                               (meal, "240", ("2000", "100", "5", "0.5", "45%"))):
+        page.goto(f"/reviews/{rid}/projects/{pid}/evaluation")
+        page.get_by_label("已支出金额").fill(spent)
+        for n, value in enumerate(values):
+            page.locator(f"#actual_{n}").fill(value)
+        page.get_by_role("button", name="保存并评分").click()
+        page.wait_for_selector("#saved-notice")
+    assert page.locator("#evaluation-score").inner_text() == "66.67"
+    page.get_by_role("link", name="绩效自评").first.click()
+    page.wait_for_url(re.compile(rf"/reviews/{rid}/evaluation$"))
+    grades = page.locator("table.evaluation-table tbody .grade-chip").all_inner_texts()
+    assert grades == ["优", "中"]
+
+    # results: Shenzhen's practice by default; the summary comes in place (htmx)
+    page.get_by_role("button", name="计算下年度预算建议").click()
+    page.wait_for_selector("#suggested-total")
+    assert page.locator("#suggested-total").inner_text() == "832.0"
+    assert page.url.endswith(f"/reviews/{rid}/evaluation")  # swapped in, not a new page
+    chinese(page)
+    assert fits_the_laptop(page)
+    shot(page, "cycle-results")
