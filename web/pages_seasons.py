@@ -24,7 +24,7 @@ from services import reviews
 from services.review_jobs import worker_name
 from web.auth import CurrentUser, ReviewerUser
 from web.deps import SessionDep, upload_name
-from web.render import BEIJING, XLSX, attachment, is_fragment, render
+from web.render import BEIJING, XLSX, attachment, is_fragment, render, search_problem
 from web.uploads import read_upload_items
 
 router = APIRouter(include_in_schema=False)
@@ -169,7 +169,7 @@ def file_season(request: Request, user: ReviewerUser,
 @router.get("/reviews/{review_id}", response_class=HTMLResponse)
 def season_page(request: Request, review_id: int, session: SessionDep, user: ReviewerUser, query: QueryDep):
     review = reviews.get_review(session, review_id=review_id)
-    context = {"nav": "review", "review": review, "query": query}
+    context = {"nav": "review", "review": review, "query": query, "waiting": search_problem(request)}
     if review.status != "running":
         context |= season_body(session, review, query)
     # the address a filter change puts in the location bar: only what is set, in one order, to bookmark
@@ -182,7 +182,7 @@ def season_progress(request: Request, review_id: int, session: SessionDep, user:
     """While the check runs: the progress bar (polled every second); then the season's list in its place."""
     review = reviews.get_review(session, review_id=review_id)
     if review.status == "running":
-        return render(request, "_season_progress.html", {"review": review})
+        return render(request, "_season_progress.html", {"review": review, "waiting": search_problem(request)})
     return render(request, "_season_body.html", season_body(session, review, ListQuery()))
 
 

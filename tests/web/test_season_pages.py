@@ -121,6 +121,7 @@ def test_a_filed_season_shows_its_progress_until_the_check_is_done(reviewer, eng
     assert progress["hx-swap"] == "outerHTML" and progress.find("progress")["max"] == "30"
     assert soup.select_one("noscript meta[http-equiv=refresh]")  # without JavaScript the page reloads itself
     assert not rows(soup)
+    assert "正在载入指标检索" in progress.get_text()  # this app's search is not loaded: the check waits for it
     reviews.run_checks(engine, lookup, worker="test-pages", review_id=review_id, chunk=10, max_chunks=1)
     r = reviewer.get(f"/reviews/{review_id}/progress", headers=HX)
     part = soup_of(r)
