@@ -2,12 +2,15 @@
 the project as `context`, plus the search dev set, through the HTTP API.
 
 usage: python scripts/names_eval.py [BASE_URL] [--eval ../shared/eval] [--modes hybrid,lexical,semantic] [--true-only]
+                                    [--half tune|held-out]
 
 With a BASE_URL (e.g. http://127.0.0.1:8103) it asks that server; without one it serves the
 data directory of KB_DATA_DIR in process (FastAPI's TestClient, the same routes). The scoring
 is the evaluation script's own (`evaluate.names`, `evaluate.search`); only the `mode` parameter
 is added to every search request. `--true-only` scores only the names that have a true
-equivalent (rel2), against those alone. Prints one JSON object, for BENCHMARKS.md.
+equivalent (rel2), against those alone. `--half` scores one half of the names that have an
+acceptable equivalent, in file order: `tune` the 1st, 3rd, 5th… (where settings are chosen),
+`held-out` the 2nd, 4th… (where they are checked). Prints one JSON object, for BENCHMARKS.md.
 """
 
 from __future__ import annotations
@@ -57,18 +60,23 @@ def main() -> None:
     parser.add_argument("--modes", default="hybrid,lexical,semantic")
     parser.add_argument("--verbose", action="store_true")
     parser.add_argument("--true-only", action="store_true", help="only true equivalents (rel2) count")
+    parser.add_argument("--half", choices=("tune", "held-out"), help="one half of the names (file order, alternating)")
     args = parser.parse_args()
     evaluate = load_evaluate(args.eval)
-    if args.true_only:
-        plain_load = evaluate.load
+    plain_load = evaluate.load
 
-        def load(name):
-            rows = plain_load(name)
-            if name != "names_real_dev.jsonl":
-                return rows
-            return [{**q, "rel1": []} for q in rows if q["rel2"]]
+    def load(name):
+        rows = plain_load(name)
+        if name != "names_real_dev.jsonl":
+            return rows
+        if args.half:
+            judged = [q for q in rows if q["rel1"] or q["rel2"]]
+            rows = judged[0 if args.half == "tune" else 1::2]
+        if args.true_only:
+            rows = [{**q, "rel1": []} for q in rows if q["rel2"]]
+        return rows
 
-        evaluate.load = load
+    evaluate.load = load
     plain_call = evaluate.call if args.base else in_process_call()
     base = args.base or "http://in-process"
     out = {}
