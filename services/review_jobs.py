@@ -68,18 +68,26 @@ def summary_columns(result: dict) -> dict:
             "warnings": sum(f["severity"] == "warning" for f in findings), "codes": codes}
 
 
+UNREADABLE = "DOC_UNREADABLE"  # a stored document the checker could not check (not a checker finding code)
+
+
 def failed_result(reason: str) -> dict:
-    """A stored document the checker cannot read (it was valid when filed; the model may have changed)."""
-    finding = {"code": "DOC_UNREADABLE", "severity": "error", "message": f"文档无法读取：{reason}",
+    """The check of a stored document that could not be checked: one error saying why."""
+    finding = {"code": UNREADABLE, "severity": "error", "message": f"文档无法读取：{reason}",
                "indicator": None, "suggestion": "请按模板重新提交该项目", "refs": [], "indicator_name": ""}
     return {"findings": [finding], "score": 0, "grade": "差", "submittable": False, "rationale": []}
 
 
 def check_stored(document: dict, lookup: Lookup | None) -> dict:
+    """The stored check of a document; one that cannot be checked gets an error finding saying so,
+    so a season always finishes (the cause is logged)."""
     try:
         doc, result = check_document(document, lookup)
-    except ValidationError as exc:
+    except ValidationError as exc:  # valid when filed; the document model has changed since
         return failed_result(str(exc.errors()[0].get("msg", "格式不符")))
+    except Exception as exc:
+        log.exception("checking a stored document failed")
+        return failed_result(f"检查时出错（{type(exc).__name__}）；请联系管理员查看服务日志")
     return result_json(doc, result)
 
 

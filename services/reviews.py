@@ -26,7 +26,7 @@ from kb.accounts import User
 from kb.errors import Forbidden, InvalidInput, NotFound
 from kb.reviews import DECISIONS, Decision, ProjectVersion, Review, ReviewProject
 from services.review_changes import compare, describe_invalid
-from services.review_jobs import check_stored, checked_count, run_checks, summary_columns
+from services.review_jobs import UNREADABLE, check_stored, checked_count, run_checks, summary_columns
 from services.review_report import problem_cases, report_workbook
 
 __all__ = ["DECISIONS", "SORTS", "ProjectDetail", "decide", "file_review", "get_review", "list_reviews",
@@ -150,7 +150,7 @@ def query_projects(session: Session, *, review_id: int, grade: str | None = None
     if direction:
         where.append(col(ReviewProject.direction) == direction)
     if code:
-        if code not in REGISTRY:
+        if code not in REGISTRY and code != UNREADABLE:
             raise InvalidInput(f"问题代码 code={code!r} 不存在；请用审核结果中出现的代码，如 IND_VALUE_MISSING")
         pattern = '%"' + code.replace("_", "\\_") + '"%'
         where.append(cast(col(ReviewProject.codes), String).like(pattern, escape="\\"))

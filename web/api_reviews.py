@@ -177,8 +177,8 @@ def _file(request: Request, name: str, items: list, problems: list[str], user: U
                                  limit=settings.max_batch)
     worker = getattr(app.state, "review_worker", None)
     if review.total <= CHECK_AT_ONCE and app.state.search is not None:
-        reviews.run_checks(app.state.engine, app.state.search, worker=worker.name if worker else worker_name(),
-                           review_id=review.id)
+        # a name of its own: the background worker may claim the same review meanwhile, and only one may hold it
+        reviews.run_checks(app.state.engine, app.state.search, worker=worker_name(), review_id=review.id)
         with Session(app.state.engine) as session:
             review = reviews.get_review(session, review_id=review.id)
     elif worker is not None:

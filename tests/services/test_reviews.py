@@ -332,3 +332,19 @@ def test_check_processes_give_the_same_results_as_the_server_process(kb_settings
             detail = reviews.project_detail(session, review_id=review.id, project_id=project.id)
             assert detail.result == check_stored(detail.document, lookup)
         assert reviews.get_review(session, review_id=review.id).status == "done"
+
+
+def test_a_stored_document_that_no_longer_validates_is_reported_and_the_season_finishes(db):
+    review = season(db, [lights(1), lights(2)])
+    first = projects(db, review.id)[0]
+    with Session(db) as session:  # as if the document model had changed since the filing
+        session.exec(update(ProjectVersion).where(ProjectVersion.project_id == first.id)
+                     .values(document={"project": {"name": ""}, "goal": "", "indicators": []}))
+        session.commit()
+    assert reviews.run_checks(db, None, worker="w1") == 2
+    with Session(db) as session:
+        assert reviews.get_review(session, review_id=review.id).status == "done"
+        total, rows = reviews.query_projects(session, review_id=review.id, code="DOC_UNREADABLE")
+        assert [p.id for p in rows] == [first.id] and rows[0].grade == "差" and rows[0].submittable is False
+        finding = reviews.project_detail(session, review_id=review.id, project_id=first.id).result["findings"][0]
+        assert finding["message"].startswith("文档无法读取") and finding["suggestion"]
