@@ -18,7 +18,7 @@ from indicators.validation import check_indicator
 from kb import store
 from kb.db import create_schema, get_engine, session_scope
 from kb.errors import InvalidInput
-from kb.models import Category, Direction, IndicatorBase, Subcategory
+from kb.models import Category, Direction, Indicator, IndicatorBase, Subcategory
 from kb.settings import Settings
 from kb.tables import read_table, write_table
 from kb.text import normalize_text
@@ -116,8 +116,8 @@ class _Codes:
                               if isinstance(s, Subcategory)}
         self.directions = {(d.subcategory_code, d.name): d.code for d in self.stored.values()
                            if isinstance(d, Direction)}
-        self.indicators = {(i.direction_code, i.name): i.code for i in store.all_indicators(session,
-                                                                                        include_retired=True)}
+        pairs = session.exec(select(Indicator.direction_code, Indicator.name, Indicator.code).order_by(Indicator.code))
+        self.indicators = {(direction, name): code for direction, name, code in pairs}
         self.used = set(self.stored) | set(self.indicators.values())
 
     def _next(self, prefix: str, width: int, start: int = 1, sep: str = "") -> str:
