@@ -29,7 +29,7 @@ DTYPE = np.dtype("<f4")
 
 
 class PassageVector(SQLModel, table=True):
-    key: str = Field(primary_key=True, max_length=255, description="<encoder id>:<sha1 of the passage text>")
+    key: str = Field(primary_key=True, description="<encoder id>:<sha1 of the passage text>")  # ids vary in length
     dim: int
     vector: bytes = Field(sa_type=LargeBinary, description="dim float32 values, little-endian")
 
@@ -77,7 +77,7 @@ def put_vectors(session: Session, *, vectors: dict[str, np.ndarray]) -> None:
 
 def count_vectors(session: Session, *, encoder_id: str) -> int:
     stmt = select(func.count()).select_from(PassageVector).where(
-        col(PassageVector.key).startswith(f"{encoder_id}:"))
+        col(PassageVector.key).startswith(f"{encoder_id}:", autoescape=True))
     return session.exec(stmt).one()
 
 

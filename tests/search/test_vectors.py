@@ -43,6 +43,13 @@ def test_stored_vectors_come_back_and_a_stored_key_is_never_overwritten(engine):
         assert count_vectors(session, encoder_id="e") == 3
 
 
+def test_vectors_are_counted_per_encoder_whatever_its_id_holds(engine):
+    with session_scope(engine) as session:
+        put_vectors(session, vectors={"st-a_b:1": np.ones(2, np.float32), "st-axb:2": np.ones(2, np.float32)})
+    with Session(engine) as session:
+        assert count_vectors(session, encoder_id="st-a_b") == 1  # "_" is not a wildcard here
+
+
 def test_many_keys_are_read_and_written_in_chunks(engine):
     vectors = {f"e:{n:05d}": np.full(3, n, np.float32) for n in range(1234)}
     with session_scope(engine) as session:
