@@ -1,4 +1,4 @@
-"""The national indicator framework: level 1 → level 2, operators, units.
+"""The indicator frameworks (project and 部门整体): level 1 → level 2, operators, units.
 
 Pure data and pure functions; every other module asks here what a valid level
 pair, operator or unit is.
@@ -7,6 +7,7 @@ pair, operator or unit is.
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass
 
 LEVELS: dict[str, tuple[str, ...]] = {
     "产出指标": ("数量指标", "质量指标", "时效指标"),
@@ -36,6 +37,55 @@ LEVEL2_ALIASES: dict[str, str] = {
 }
 LEVEL1_ALIASES: dict[str, str] = {"产出": "产出指标", "成本": "成本指标", "效益": "效益指标", "满意度": "满意度指标"}
 
+# The 部门整体 framework: a department's (unit's) overall goal is measured by its running cost, the
+# efficiency of its management and how well it performs its duties (中发〔2018〕34号: 运行成本、管理效率、
+# 履职效能、社会效应、可持续发展能力和服务对象满意度), not by a project's output/effect levels. Level 2
+# follows 财预〔2013〕53号 附件3 (部门整体支出绩效评价共性指标体系框架: 预算执行、预算管理、资产管理、
+# 职责履行、履职效益), with 运行成本 split as 部门决算 reports it (人员经费, 公用经费, “三公”经费) and
+# 采购管理 / 绩效管理 as local frameworks add them. 满意度 is the one dimension both frameworks share.
+# The built-in library files its 部门整体 category (DEPARTMENT_CATEGORY) on this framework only.
+DEPARTMENT_LEVELS: dict[str, tuple[str, ...]] = {
+    "运行成本": ("人员经费", "公用经费", "三公经费", "业务成本"),
+    "管理效率": ("预算执行", "预算管理", "资产管理", "采购管理", "绩效管理"),
+    "履职效能": ("职责履行", "履职效益", "可持续发展"),
+    "满意度指标": ("服务对象满意度指标",),
+}
+DEPARTMENT_CATEGORY = "902"
+DEPARTMENT_LEVEL1_OF: dict[str, str] = {l2: l1 for l1, l2s in DEPARTMENT_LEVELS.items() for l2 in l2s}
+DEPARTMENT_LEVEL2_ALIASES: dict[str, str] = {
+    **{f"{l2}指标": l2 for l2 in DEPARTMENT_LEVEL1_OF if not l2.endswith("指标")},
+    "“三公”经费": "三公经费", "“三公”经费指标": "三公经费", "人员成本": "人员经费", "公用成本": "公用经费",
+    "履职产出": "职责履行", "重点工作履职": "职责履行", "履职效果": "履职效益", "社会效应": "履职效益",
+    "可持续发展能力": "可持续发展", "满意度": "服务对象满意度指标", "服务对象满意度": "服务对象满意度指标",
+}
+DEPARTMENT_LEVEL1_ALIASES: dict[str, str] = {
+    **{f"{l1}指标": l1 for l1 in DEPARTMENT_LEVELS if not l1.endswith("指标")}, "满意度": "满意度指标",
+}
+
+
+@dataclass(frozen=True)
+class Framework:
+    """One indicator framework: its level 1 → level 2 names and the short forms it accepts."""
+
+    kind: str                                  # "project" | "department"
+    levels: dict[str, tuple[str, ...]]
+    level2_aliases: dict[str, str]
+    level1_aliases: dict[str, str]
+
+    @property
+    def level1_of(self) -> dict[str, str]:
+        return {l2: l1 for l1, l2s in self.levels.items() for l2 in l2s}
+
+    def canonical_level2(self, value: str) -> str | None:
+        """Full level-2 name for a full or short form, None when not in this framework."""
+        value = (value or "").strip()
+        return value if value in self.level1_of else self.level2_aliases.get(value)
+
+    def canonical_level1(self, value: str) -> str | None:
+        value = (value or "").strip()
+        return value if value in self.levels else self.level1_aliases.get(value)
+
+
 OPERATORS = ("≥", "≤", "=", ">", "<", "定性")
 BASES = ("计划标准", "行业标准", "历史标准", "其他标准")
 
@@ -56,6 +106,25 @@ def canonical_level1(value: str) -> str | None:
     if value in LEVELS:
         return value
     return LEVEL1_ALIASES.get(value)
+
+
+PROJECT = Framework("project", LEVELS, LEVEL2_ALIASES, LEVEL1_ALIASES)
+DEPARTMENT = Framework("department", DEPARTMENT_LEVELS, DEPARTMENT_LEVEL2_ALIASES, DEPARTMENT_LEVEL1_ALIASES)
+FRAMEWORKS = (PROJECT, DEPARTMENT)
+
+
+def framework_for(category_code: str) -> Framework:
+    """The framework a library category's indicators are filed on: 部门整体 its own, every other the project one."""
+    return DEPARTMENT if (category_code or "").strip() == DEPARTMENT_CATEGORY else PROJECT
+
+
+def any_level1(value: str) -> str | None:
+    """A level-1 name of either framework (for filters over the whole library), the project one first."""
+    return PROJECT.canonical_level1(value) or DEPARTMENT.canonical_level1(value)
+
+
+def any_level2(value: str) -> str | None:
+    return PROJECT.canonical_level2(value) or DEPARTMENT.canonical_level2(value)
 
 
 NOT_RATIOS = ("速率", "频率", "功率", "汇率", "利率")

@@ -16,7 +16,7 @@ from pathlib import Path
 
 import yaml
 
-from indicators.framework import LEVELS
+from indicators.framework import DEPARTMENT, LEVELS, PROJECT, Framework, framework_for
 from indicators.validation import check_indicator
 from kb.errors import InvalidInput
 
@@ -129,7 +129,8 @@ YAML_KEYS = {"id", "name", "l1", "l2", "op", "unit", "def", "formula", "typical"
 
 def _parse_indicator(raw: dict, d: DirectionRecord, where: str, problems: list[str]) -> IndicatorRecord | None:
     """One indicator of a direction, checked by the rules every indicator follows
-    (`indicators.validation`, at the built-in library's bar) plus the YAML format's own."""
+    (`indicators.validation`, at the built-in library's bar, on its category's framework) plus the
+    YAML format's own."""
     if not isinstance(raw, dict):
         problems.append(f"{where}：指标应写成含 name、l2、unit、op、def 等键的映射")
         return None
@@ -153,7 +154,7 @@ def _parse_indicator(raw: dict, d: DirectionRecord, where: str, problems: list[s
                               "source": _text(raw.get("source")), "status": _text(raw.get("status")),
                               "cost_low": low, "cost_high": high, "source_doc": _text(raw.get("source_doc")),
                               "effective_from": _text(raw.get("effective_from"))},
-                             lambda _field: here, problems, strict=True)
+                             lambda _field: here, problems, strict=True, framework=framework_for(d.category_code))
     if fields is None or len(problems) > before:
         return None
     return IndicatorRecord(
@@ -168,12 +169,21 @@ def _parse_indicator(raw: dict, d: DirectionRecord, where: str, problems: list[s
     )
 
 
-def check_direction_coverage(direction: str, items: list[IndicatorRecord], where: str) -> list[str]:
-    """Every direction covers all four level-1 dimensions and the three 产出 kinds."""
+# what every direction covers, by framework: its level-1 dimensions plus these level 2s
+COVERAGE: dict[str, tuple[tuple[str, ...], str]] = {
+    PROJECT.kind: ((*LEVELS, *LEVELS["产出指标"]), "产出(数量/质量/时效), 成本, 效益 and 满意度"),
+    DEPARTMENT.kind: ((*DEPARTMENT.levels, "职责履行", "履职效益"),
+                      "运行成本, 管理效率, 履职效能 (职责履行 and 履职效益) and 满意度"),
+}
+
+
+def check_direction_coverage(direction: str, items: list[IndicatorRecord], where: str,
+                             framework: Framework = PROJECT) -> list[str]:
+    """Every direction covers all level-1 dimensions of its framework: a project direction the three
+    产出 kinds too, a 部门整体 direction both what the department delivers and what it achieves."""
     have = {i.level2 for i in items} | {i.level1 for i in items}
-    missing = [x for x in (*LEVELS, *LEVELS["产出指标"]) if x not in have]
-    return [f"{where} ({direction}): no {m}; every direction covers 产出(数量/质量/时效), 成本, 效益 and 满意度"
-            for m in missing]
+    needed, words = COVERAGE[framework.kind]
+    return [f"{where} ({direction}): no {m}; every direction covers {words}" for m in needed if m not in have]
 
 
 def parse_file(path: Path, problems: list[str]) -> tuple[list[DirectionRecord], list[IndicatorRecord]]:
@@ -223,7 +233,7 @@ def parse_file(path: Path, problems: list[str]) -> tuple[list[DirectionRecord], 
                 for value, n in Counter(values).items():
                     if n > 1:
                         problems.append(f"{dwhere} ({d.name}): {label} {value} appears {n} times; each must be unique")
-            problems.extend(check_direction_coverage(d.name, items, dwhere))
+            problems.extend(check_direction_coverage(d.name, items, dwhere, framework_for(cat_code)))
             directions.append(d)
             indicators.extend(items)
     return directions, indicators

@@ -11,7 +11,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 
-from indicators.framework import BASES, LEVEL1_OF, canonical_level1, canonical_level2, unit_fits
+from indicators.framework import BASES, FRAMEWORKS, Framework, unit_fits
 from kb.text import normalize_text
 
 OPERATORS = ("≥", "≤", "=", "定性")
@@ -25,23 +25,37 @@ MIN_EXPLANATION = 12
 Where = Callable[[str], str]  # field → where it is, e.g. 第 3 行「计量单位」 or 205-jiaoyu.yaml … 『受益人数』
 
 
-def check_indicator(v: dict, where: Where, problems: list[str], *, strict: bool) -> dict | None:
+def _framework_of(level2: str, framework: Framework | None) -> tuple[Framework | None, str | None]:
+    """(framework, canonical level 2): the one given, else the first framework that knows the name."""
+    for f in (framework,) if framework else FRAMEWORKS:
+        found = f.canonical_level2(level2)
+        if found:
+            return f, found
+    return None, None
+
+
+def check_indicator(v: dict, where: Where, problems: list[str], *, strict: bool,
+                    framework: Framework | None = None) -> dict | None:
     """The indicator's fields in canonical form (level1, level2, operator, basis, status, cost_low/high…),
     or None after adding every problem found to `problems`. `v` holds the fields as written:
     name, level1, level2, operator, unit, explanation, basis, source, status, cost_low, cost_high,
-    source_doc, effective_from (cost_low/high as numbers or None)."""
+    source_doc, effective_from (cost_low/high as numbers or None). Levels are checked against
+    `framework` when given (the built-in library files each category on one), else against whichever
+    framework (project or 部门整体) the level 2 belongs to."""
     before = len(problems)
     name = str(v.get("name") or "").strip()
     if not name:
         problems.append(f"{where('name')}：指标名称为空，请按申报表中的写法填写")
     written2 = str(v.get("level2") or "").strip()
-    level2 = canonical_level2(normalize_text(written2))
+    found, level2 = _framework_of(normalize_text(written2), framework)
     if level2 is None and (written2 or strict):
-        problems.append(f"{where('level2')}：『{written2}』不是二级指标，请填写 {'、'.join(LEVEL1_OF)} 之一")
-    level1 = LEVEL1_OF.get(level2 or "", "")
+        names = "、".join((framework or FRAMEWORKS[0]).level1_of)
+        problems.append(f"{where('level2')}：『{written2}』不是二级指标，请填写 {names} 之一")
+    level1 = found.level1_of.get(level2 or "", "") if found else ""
     written1 = str(v.get("level1") or "").strip()
-    if written1 and level2:
-        given = canonical_level1(normalize_text(written1)) or canonical_level1(normalize_text(written1) + "指标")
+    if written1 and level2 and found:
+        given = found.canonical_level1(normalize_text(written1)) \
+            or found.canonical_level1(normalize_text(written1) + "指标")
         if given != level1:
             problems.append(f"{where('level1')}：『{written1}』下没有{level2}，{level2}属于{level1}")
     written_op = str(v.get("operator") or "").strip()

@@ -6,8 +6,9 @@ from functools import lru_cache
 
 import pytest
 
-from indicators.framework import LEVEL1_OF, LEVELS, unit_fits
+from indicators.framework import DEPARTMENT, PROJECT, framework_for, unit_fits
 from indicators.library import (
+    COVERAGE,
     LibraryError,
     function_code_problems,
     load_function_codes,
@@ -46,15 +47,30 @@ def test_no_duplicate_names_within_a_direction():
 
 
 def test_level_pairs_are_from_the_framework():
-    assert all(LEVEL1_OF[i.level2] == i.level1 for i in library().indicators)
+    assert all(framework_for(i.category_code).level1_of.get(i.level2) == i.level1 for i in library().indicators)
+
+
+def test_the_department_category_uses_only_department_levels():
+    department = [i for i in library().indicators if i.category_code == "902"]
+    assert len(department) >= 200
+    assert {(i.level2, i.level1) for i in department} <= set(DEPARTMENT.level1_of.items())
+    assert {i.level1 for i in department} == set(DEPARTMENT.levels)
+
+
+def test_project_categories_use_only_project_levels():
+    pairs = {(i.level2, i.level1) for i in library().indicators if i.category_code != "902"}
+    assert pairs <= set(PROJECT.level1_of.items())
+    assert not {l2 for l2, _ in pairs} & (set(DEPARTMENT.level1_of) - set(PROJECT.level1_of))
 
 
 def test_every_direction_covers_all_dimensions():
     have: dict[str, set[str]] = {}
+    kind = {}
     for i in library().indicators:
         have.setdefault(i.direction_code, set()).update({i.level1, i.level2})
-    needed = {*LEVELS, *LEVELS["产出指标"]}
-    assert {code: needed - got for code, got in have.items() if needed - got} == {}
+        kind[i.direction_code] = framework_for(i.category_code).kind
+    missing = {code: set(COVERAGE[kind[code]][0]) - got for code, got in have.items()}
+    assert {code: m for code, m in missing.items() if m} == {}
 
 
 def test_every_direction_has_a_practitioners_set_of_indicators():
@@ -136,6 +152,50 @@ def test_a_good_direction_passes(tmp_path):
 ])
 def test_validator_catches(tmp_path, change, expected):
     assert any(expected in p for p in problems_for(tmp_path, change(list(GOOD_ROWS))))
+
+
+DEPARTMENT_ROWS = [
+    '{id: 1, name: 公用经费控制率, l2: 公用经费, unit: "%", op: "≤", def: 公用经费决算数占公用经费预算数的比例, '
+    'basis: 计划标准, source: 部门决算}',
+    '{id: 2, name: 部门预算执行率, l2: 预算执行, unit: "%", op: "≥", def: 部门全年实际支出占全年预算数的比例, '
+    'basis: 行业标准, source: 部门决算}',
+    '{id: 3, name: 重点工作任务完成率, l2: 职责履行, unit: "%", op: "≥", def: 已完成的重点工作任务占年度任务总数的比例, '
+    'basis: 计划标准, source: 年终考核}',
+    '{id: 4, name: 政策文件落实评估达标率, l2: 履职效益, unit: "%", op: "≥", def: 实施一年后评估目标基本实现的政策文件比例, '
+    'basis: 计划标准, source: 评估报告}',
+    '{id: 5, name: 服务对象满意度, l2: 满意度, unit: "%", op: "≥", def: 受访服务对象中表示满意和较满意的比例, '
+    'basis: 其他标准, source: 问卷调查}',
+]
+
+
+def department_problems(tmp_path, rows, code="902"):
+    head = HEAD.replace('category: 测试\ncode: "999"', f'category: 部门整体绩效\ncode: "{code}"\ncommon: true')
+    head = head.replace('"99901"', f'"{code}01"').replace('"9990101"', f'"{code}0101"')
+    path = tmp_path / f"{code}-test.yaml"
+    path.write_text(head + "".join(f"          - {r}\n" for r in rows), encoding="utf-8")
+    problems: list[str] = []
+    parse_file(path, problems)
+    return problems
+
+
+def test_a_department_direction_on_its_own_framework_passes(tmp_path):
+    assert department_problems(tmp_path, DEPARTMENT_ROWS) == []
+
+
+@pytest.mark.parametrize("change,expected", [
+    (lambda r: r[1:], "no 运行成本"),
+    (lambda r: [r[0], *r[2:]], "no 管理效率"),
+    (lambda r: [*r[:3], *r[4:]], "no 履职效益"),
+    (lambda r: [r[0], r[1], r[2].replace("l2: 职责履行", "l2: 质量"), *r[3:]], "『质量』不是二级指标"),
+    (lambda r: [r[0].replace("l2: 公用经费", "l1: 管理效率, l2: 公用经费"), *r[1:]], "公用经费属于运行成本"),
+])
+def test_the_department_category_is_held_to_its_framework(tmp_path, change, expected):
+    assert any(expected in p for p in department_problems(tmp_path, change(list(DEPARTMENT_ROWS))))
+
+
+def test_a_project_category_may_not_use_department_levels(tmp_path):
+    problems = department_problems(tmp_path, DEPARTMENT_ROWS, code="999")
+    assert any("『公用经费』不是二级指标" in p for p in problems)
 
 
 def test_skeleton_reuse_is_caught(tmp_path):

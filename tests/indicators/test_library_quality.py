@@ -50,3 +50,36 @@ def test_lasting_effects_are_not_satisfaction():
 def test_directions_carry_between_10_and_30_indicators():
     counts = Counter(i.direction_code for i in active())
     assert {code: n for code, n in counts.items() if not 10 <= n <= 30} == {}
+
+
+# ---- 部门整体 (category 902) on its own framework ----------------------------------------------
+BUDGET_MANAGEMENT = re.compile(r"预算执行|预算调整|结转结余|预决算|政府采购|内控|绩效自评|绩效目标")
+
+
+def department_directions() -> dict[str, list]:
+    out: dict[str, list] = {}
+    for i in active():
+        if i.category_code == "902":
+            out.setdefault(i.direction_code, []).append(i)
+    return out
+
+
+def test_every_department_direction_sets_budget_execution_and_a_spending_control():
+    """预算执行率 is scored in every 部门整体 self-evaluation; 三公经费 or 公用经费 is what 运行成本 controls."""
+    directions = department_directions()
+    assert len(directions) >= 10
+    missing = {code: sorted({"预算执行", "三公经费/公用经费"} - {
+        *({"预算执行"} if any(i.level2 == "预算执行" for i in items) else ()),
+        *({"三公经费/公用经费"} if any(i.level2 in ("三公经费", "公用经费") for i in items) else ())})
+        for code, items in directions.items()}
+    assert {code: m for code, m in missing.items() if m} == {}
+
+
+def test_budget_management_is_not_filed_as_performing_duties():
+    assert offenders(lambda i: i.level1 == "履职效能" and BUDGET_MANAGEMENT.search(i.name)) == []
+
+
+def test_running_cost_indicators_are_money_or_control_rates():
+    """A 运行成本 row states money (总额, 人均, 单位成本) or a rate of control or change, never a count."""
+    assert offenders(lambda i: i.level1 == "运行成本" and parse_unit(i.unit).kind in ("quantity", "duration")
+                     and not parse_unit(i.unit).per) == []
