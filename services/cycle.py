@@ -107,6 +107,16 @@ def _require_entry(user: User, project: ReviewProject) -> None:
                         f"『{project.department or '未填部门'}』，填报部门只能填报本部门的项目")
 
 
+def _stored(session: Session, record):
+    """Insert and commit one entry; it is returned as stored (with its id), detached, so reading it
+    costs no second query."""
+    session.add(record)
+    session.flush()
+    session.expunge(record)
+    session.commit()
+    return record
+
+
 def _dump(actuals: Iterable[Actual]) -> list[dict]:
     return [a.model_dump(mode="json", exclude_none=True) for a in actuals]
 
@@ -131,10 +141,7 @@ def record_monitoring(session: Session, *, review_id: int, project_id: int, as_o
     approved = approved_project(session, review_id=review_id, project_id=project_id)
     _require_entry(user, approved.project)
     record = _monitoring_record(approved, Entry(project_id, spent, actuals, as_of), rules, user)
-    session.add(record)
-    session.commit()
-    session.refresh(record)
-    return record
+    return _stored(session, record)
 
 
 def _many(session: Session, review_id: int, entries: list[Entry], user: User, make) -> tuple[list, list[str]]:
@@ -234,10 +241,7 @@ def record_evaluation(session: Session, *, review_id: int, project_id: int, spen
     approved = approved_project(session, review_id=review_id, project_id=project_id)
     _require_entry(user, approved.project)
     record = _evaluation(approved, Entry(project_id, spent, actuals), rules, user)
-    session.add(record)
-    session.commit()
-    session.refresh(record)
-    return record
+    return _stored(session, record)
 
 
 def evaluate_many(session: Session, *, review_id: int, entries: list[Entry], user: User,

@@ -194,3 +194,31 @@ def test_an_evaluated_season_grounds_next_years_checks(client, reviewer):
     doc["project"]["department"] = "区城市管理局"  # another department's project of the same name: no history
     result = client.post("/api/v1/goals/check", json=doc).json()
     assert "IND_TARGET_BELOW_BASELINE" not in {f["code"] for f in result["findings"]}
+
+
+def test_year_end_actuals_imported_from_the_workbook_are_scored(client, reviewer):
+    rid, (green, meal) = approved_season(client, reviewer, [greening(), meals()], approve={0})
+    base = f"/api/v1/reviews/{rid}"
+    wb = load_workbook(io.BytesIO(client.get(f"{base}/actuals.xlsx?kind=evaluation", headers=reviewer).content))
+    ws = wb["实际完成值"]
+    assert ws.max_row == 1 + 6  # only the approved project's indicators
+    for n, (value, reason) in enumerate(((1800, "拆迁延后"), ("96%", None), ("2025年10月31日", None), (1600, None),
+                                         ("99.5", "施工"), ("部分达成", "未完工"))):
+        ws.cell(row=2 + n, column=12, value=value)
+        ws.cell(row=2 + n, column=13, value=reason)
+    ws["O2"] = "360"
+    ws.append([green, "", "", None, None, "第一", "", "", "", "", "", 1])  # a row number that is not a number
+    buf = io.BytesIO()
+    wb.save(buf)
+    r = client.post(f"{base}/evaluations/import", headers=reviewer, files={"file": ("自评.xlsx", buf.getvalue())})
+    assert r.status_code == 200, r.text
+    assert r.json()["stored"] == 1 and "第 8 行" in r.json()["problems"][0]
+    evaluation = client.get(f"{base}/projects/{green}/evaluation", headers=reviewer).json()
+    # the same actuals as tests/indicators/test_evaluation.py: 91.57, row 3 missed without a reason
+    assert evaluation["result"]["score"] == 91.57 and evaluation["spent"] == 360
+    assert [f["indicator"] for f in evaluation["result"]["findings"] if f["code"] == "EVAL_REASON_MISSING"] == [3]
+    # the next download carries what was entered
+    again = load_workbook(io.BytesIO(client.get(f"{base}/actuals.xlsx?kind=evaluation", headers=reviewer).content))
+    assert again["实际完成值"]["L2"].value == 1800 and again["实际完成值"]["M2"].value == "拆迁延后"
+    r = client.post(f"{base}/evaluations/import", headers=reviewer, files={"file": ("x.xlsx", b"not a workbook")})
+    assert r.status_code == 422 and "xlsx" in r.json()["error"]["message"]
