@@ -156,8 +156,8 @@ def file_season(request: Request, user: ReviewerUser,
                                  user=user, limit=app.state.settings.max_batch)
     worker = getattr(app.state, "review_worker", None)
     if review.total <= CHECK_AT_ONCE and app.state.search is not None:  # a handful: checked before the answer
-        reviews.run_checks(app.state.engine, app.state.search, worker=worker.name if worker else worker_name(),
-                           review_id=review.id)
+        # under a name of its own: the background worker may claim the same review meanwhile, only one may hold it
+        reviews.run_checks(app.state.engine, app.state.search, worker=worker_name(), review_id=review.id)
     elif worker is not None:
         worker.wake.set()
     target = f"/reviews/{review.id}"
