@@ -59,11 +59,12 @@ class Evaluation(SQLModel, table=True):
 
 def last_actuals(session: Session, *, name: str, department: str, year: int | None) -> dict[str, object]:
     """The latest evaluated actuals, by `match_key` of the indicator name, of the same project (same
-    name and department) in a budget year before `year` (any earlier year when `year` is None); {}
-    when it was never evaluated."""
-    query = select(Evaluation.by_name).where(col(Evaluation.name) == name, col(Evaluation.department) == department)
-    if year is not None:
-        query = query.where(col(Evaluation.year) < year)
+    name and department) in a budget year before `year`; {} when it was never evaluated, or when the
+    document states no budget year (then no evaluation is known to come before it)."""
+    if year is None:
+        return {}
+    query = select(Evaluation.by_name).where(col(Evaluation.name) == name, col(Evaluation.department) == department,
+                                             col(Evaluation.year) < year)
     query = query.order_by(col(Evaluation.year).desc(), col(Evaluation.id).desc()).limit(1)
     found = session.exec(query).first()
     return dict(found or {})

@@ -201,3 +201,14 @@ def test_last_years_evaluated_actuals_are_next_years_baselines(db, lookup):
     # the same year's own evaluation is no baseline for itself
     with Session(db) as session:
         assert project_history(session, GoalDocument.model_validate(greening())) == {}
+
+
+def test_a_document_without_a_budget_year_has_no_history(db):
+    rid, (green,) = approved_season(db, [greening()])
+    with Session(db) as session:
+        cycle.record_evaluation(session, review_id=rid, project_id=green, spent=400, user=REVIEWER,
+                                actuals=actuals(1800))
+        undated = greening()
+        undated["project"].pop("year")
+        assert project_history(session, GoalDocument.model_validate(undated)) == {}
+        assert project_history(session, GoalDocument.model_validate(next_year(greening()))) == {0: 1800}
