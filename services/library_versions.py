@@ -4,7 +4,8 @@ between its preview and its confirmation, so that exactly the previewed file is 
 
 - `import_file(settings, path, replace=…, dry_run=…, imported_by=…)` → LibraryReport
 - `restore_version(settings, number, dry_run=…, imported_by=…)` → LibraryReport
-- `stage_upload` / `staged_upload` / `discard_upload`: the file a preview was made from, for an hour
+- `preview_upload` → (StagedUpload, LibraryReport); `staged_upload` / `discard_upload`: the file a
+  preview was made from, kept for an hour
 """
 
 from __future__ import annotations
@@ -134,8 +135,7 @@ def _sweep(root: Path, now: float) -> None:
             continue
 
 
-def stage_upload(settings: Settings, *, name: str, data: bytes, replace: bool, user: str,
-                 base_version: int | None) -> StagedUpload:
+def stage_upload(settings: Settings, *, name: str, data: bytes, replace: bool, user: str) -> StagedUpload:
     """Keep an uploaded library file under a random id (its own name kept for messages and the version)."""
     root = _stage_root(settings)
     now = time.time()
@@ -145,9 +145,35 @@ def stage_upload(settings: Settings, *, name: str, data: bytes, replace: bool, u
     folder.mkdir(parents=True)
     path = folder / name
     path.write_bytes(data)
-    meta = {"name": name, "replace": replace, "user": user, "base_version": base_version, "created": now}
-    (folder / "upload.json").write_text(json.dumps(meta, ensure_ascii=False), encoding="utf-8")
-    return StagedUpload(id=upload_id, path=path, **meta)
+    staged = StagedUpload(id=upload_id, path=path, name=name, replace=replace, user=user, base_version=None,
+                          created=now)
+    _write_meta(staged)
+    return staged
+
+
+def _write_meta(staged: StagedUpload) -> None:
+    meta = {"name": staged.name, "replace": staged.replace, "user": staged.user,
+            "base_version": staged.base_version, "created": staged.created}
+    (staged.path.parent / "upload.json").write_text(json.dumps(meta, ensure_ascii=False), encoding="utf-8")
+
+
+def preview_upload(settings: Settings, *, name: str, data: bytes, replace: bool,
+                   user: str) -> tuple[StagedUpload, LibraryReport]:
+    """Keep an upload and preview importing it (a dry run). It is kept for its confirmation, which
+    imports it only if the library is still at the version the preview compared with; a file that
+    fails its checks or changes nothing is not kept."""
+    staged = stage_upload(settings, name=name, data=data, replace=replace, user=user)
+    try:
+        report = import_file(settings, staged.path, replace=replace, dry_run=True, imported_by=user)
+    except BaseException:
+        discard_upload(settings, staged.id)
+        raise
+    if report.version is None:
+        discard_upload(settings, staged.id)
+    else:
+        staged.base_version = report.base_version or 0
+        _write_meta(staged)
+    return staged, report
 
 
 def staged_upload(settings: Settings, upload_id: str, *, user: str) -> StagedUpload:

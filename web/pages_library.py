@@ -19,8 +19,8 @@ from services.library_versions import (
     LibraryReport,
     discard_upload,
     import_file,
+    preview_upload,
     restore_version,
-    stage_upload,
     staged_upload,
 )
 from web.api_library import LABELS, library_suffix, serve_latest, version_label
@@ -107,17 +107,7 @@ def library_import_preview(
     name = upload_name(file.filename)
     suffix = library_suffix(name)
     name = name if Path(name).stem else "upload" + suffix
-    with Session(request.app.state.engine) as session:
-        current = store.current_version(session)
-    staged = stage_upload(settings, name=name, data=file.file.read(), replace=replace, user=user.name,
-                          base_version=current.number if current else 0)
-    try:
-        report = import_file(settings, staged.path, replace=replace, dry_run=True, imported_by=user.name)
-    except BaseException:
-        discard_upload(settings, staged.id)
-        raise
-    if report.version is None:
-        discard_upload(settings, staged.id)
+    staged, report = preview_upload(settings, name=name, data=file.file.read(), replace=replace, user=user.name)
     return _page(request, user, "_library_preview.html", preview=report, preview_kind="import", filename=name,
                  rows=preview_rows(report), upload_id=staged.id, expect_version=staged.base_version)
 

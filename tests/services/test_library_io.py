@@ -1,6 +1,7 @@
 """Import and export of a bureau's library as .xlsx / .csv: validated whole, all or nothing."""
 
 import csv
+import json
 
 import pytest
 from openpyxl import load_workbook
@@ -10,13 +11,13 @@ from typer.testing import CliRunner
 from cli.main import app
 from kb import store
 from kb.db import create_schema, get_engine
-from kb.errors import InvalidInput
+from kb.errors import Forbidden, InvalidInput, NotFound
 from kb.models import Category, Direction, Subcategory
 from kb.settings import get_settings
 from kb.tables import read_table, write_table
 from services.bootstrap import initialise, load_builtin
 from services.library_io import COLUMNS, export_library, import_library
-from services.library_versions import import_file
+from services.library_versions import import_file, preview_upload, staged_upload
 from tests.conftest import FIXTURE_LIBRARY
 
 HEADER = [h for _, h in COLUMNS]
@@ -208,3 +209,28 @@ def test_characters_a_spreadsheet_cannot_hold_are_dropped_on_export_not_a_crash(
     path = tmp_path / f"t{suffix}"
     write_table(path, ["值"], [["a\x01b\x0b"], ["c\ud800"], ["d\x00"]])
     assert [cells[0] for _, cells in read_table(path)[1]] == ["ab", "c", "d"]
+
+
+def test_a_previewed_upload_is_kept_for_its_user_for_an_hour(fresh_settings, tmp_path):
+    initialise(fresh_settings, library_dir=FIXTURE_LIBRARY)
+    data = write_csv(tmp_path / "mine.csv", [row(**GOOD)]).read_bytes()
+    staged, report = preview_upload(fresh_settings, name="我的指标.csv", data=data, replace=False, user="管理员甲")
+    assert report.version == 2 and staged.base_version == 1 and staged.path.read_bytes() == data
+    kept = staged_upload(fresh_settings, staged.id, user="管理员甲")
+    assert (kept.name, kept.replace, kept.base_version) == ("我的指标.csv", False, 1)
+    with pytest.raises(Forbidden, match="管理员甲 上传的"):
+        staged_upload(fresh_settings, staged.id, user="管理员丁")
+    for bad in ("../../etc", "short", staged.id + "x"):
+        with pytest.raises(NotFound, match="重新上传"):
+            staged_upload(fresh_settings, bad, user="管理员甲")
+    meta = staged.path.parent / "upload.json"
+    values = json.loads(meta.read_text(encoding="utf-8"))
+    meta.write_text(json.dumps({**values, "created": values["created"] - 3601}), encoding="utf-8")
+    with pytest.raises(NotFound, match="已过期"):
+        staged_upload(fresh_settings, staged.id, user="管理员甲")
+    assert not staged.path.parent.exists()
+    unchanged, report = preview_upload(fresh_settings, name="same.csv", data=data, replace=False, user="管理员甲")
+    assert report.version == 2 and unchanged.id != staged.id
+    import_file(fresh_settings, unchanged.path, replace=False, dry_run=False)
+    same, report = preview_upload(fresh_settings, name="same.csv", data=data, replace=False, user="管理员甲")
+    assert report.version is None and not same.path.parent.exists()  # nothing to confirm: not kept
