@@ -142,6 +142,7 @@ def test_a_department_user_enters_only_its_own_projects(kb_settings, season):
     r = c.post(f"/reviews/{rid}/projects/{green}/monitoring", headers=HTML,
                data={"csrf_token": csrf, "as_of": "2025-07-31", "spent": "1"})
     assert r.status_code == 403
+    assert page(c, f"/reviews/{rid}/evaluation").select_one("#results-form") is None  # results are a reviewer's
     assert TestClient(create_app(kb_settings)).get(f"/reviews/{rid}/monitoring", headers=HTML,
                                                   follow_redirects=False).status_code in (302, 303, 307)
 
