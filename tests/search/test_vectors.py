@@ -79,6 +79,7 @@ def test_a_data_directory_from_before_shared_vectors_fills_the_database(engine, 
     assert other.embedded == 0 and other.from_database == len(TEXTS)
 
 
+@pytest.mark.postgres
 @pytest.mark.skipif(not PG_URL, reason="claims between servers need PostgreSQL")
 def test_a_bucket_claimed_by_one_server_is_not_claimed_by_another(tmp_path):
     engine = get_engine(make_settings(tmp_path, "postgres", database="kb_test_vectors"))
@@ -92,6 +93,7 @@ def test_a_bucket_claimed_by_one_server_is_not_claimed_by_another(tmp_path):
         assert three.take(7, wait=False) and three.take(8, wait=False)  # let go when the holder finished
 
 
+@pytest.mark.postgres
 @pytest.mark.skipif(not PG_URL, reason="claims between servers need PostgreSQL")
 def test_servers_embedding_at_once_embed_each_passage_once(tmp_path, encoder):
     engine = get_engine(make_settings(tmp_path, "postgres", database="kb_test_vectors"))

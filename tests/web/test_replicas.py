@@ -21,7 +21,8 @@ from services.bootstrap import initialise
 from services.library_io import export_library
 from tests.conftest import FIXTURE_LIBRARY, PG_URL, bearer, postgres_database
 
-pytestmark = pytest.mark.skipif(not PG_URL, reason="replicas need PostgreSQL: set KB_TEST_DATABASE_URL")
+pytestmark = [pytest.mark.postgres,
+              pytest.mark.skipif(not PG_URL, reason="replicas need PostgreSQL: set KB_TEST_DATABASE_URL")]
 
 PORTS = (8651, 8652)
 NEW_NAME = "智慧灯杆多功能挂载率"
