@@ -14,8 +14,9 @@ import math
 import re
 
 from indicators.checker import check_goal
-from indicators.checks.goal_text import compose_goal, is_target, name_overlap
+from indicators.checks.goal_text import compose_goal, is_target, name_overlap, phrase
 from indicators.findings import spec
+from indicators.framework import DEPARTMENT_CATEGORY
 from indicators.goals import BUDGET_SCALE, Draft, Finding, GoalIndicator, Project
 from indicators.lookup import Direction, LibraryIndicator, Lookup
 from indicators.values import PER_YEAR, extract_quantities, fmt, in_base, parse_target, parse_unit, same_base
@@ -29,6 +30,16 @@ SLOTS: tuple[tuple[tuple[str, ...], int], ...] = (
     (("经济成本指标",), 2),
     (("社会成本指标", "生态环境成本指标"), 1),
     (("经济效益指标", "社会效益指标", "生态效益指标", "可持续影响指标"), 3),
+    (("服务对象满意度指标",), 1),
+)
+# A department's (unit's) overall goal (project.kind == "department") is drafted from the 部门整体 category on
+# its own framework (indicators.framework.DEPARTMENT_LEVELS): running cost, management, duties, satisfaction.
+DEPARTMENT_SLOTS: tuple[tuple[tuple[str, ...], int], ...] = (
+    (("三公经费", "公用经费", "人员经费", "业务成本"), 3),
+    (("预算执行",), 2),
+    (("预算管理", "资产管理", "采购管理", "绩效管理"), 2),
+    (("职责履行",), 4),
+    (("履职效益", "可持续发展"), 3),
     (("服务对象满意度指标",), 1),
 )
 MAX_ROWS = 15
@@ -60,6 +71,40 @@ def choose_directions(project: Project, lookup: Lookup) -> tuple[list[Direction]
         if score >= SECOND_DIRECTION * best and direction.category == first.category and not direction.common:
             chosen.append(direction)
     return chosen, _fits(project, first, lookup)
+
+
+def department_direction(project: Project, lookup: Lookup) -> tuple[list[Direction], bool]:
+    """The 部门整体 direction for a department's overall goal: the one named when it is a 部门整体 direction,
+    else the one whose indicators best answer the department's name and duties."""
+    if project.direction:
+        found = lookup.resolve_direction(project.direction)
+        if found is not None and found.code.startswith(DEPARTMENT_CATEGORY):
+            return [found], True
+    totals: dict[str, float] = {}
+    for rank, hit in enumerate(lookup.search(project_text(project), k=50, category=DEPARTMENT_CATEGORY)):
+        totals[hit.direction_code] = totals.get(hit.direction_code, 0.0) + hit.score / (1 + rank * 0.1)
+    for code, _ in sorted(totals.items(), key=lambda kv: -kv[1]):
+        found = lookup.resolve_direction(code)
+        if found is not None:
+            return [found], _fits(project, found, lookup)
+    return [], False
+
+
+def department_goal(project: Project, rows: list[GoalIndicator]) -> str:
+    """A 部门整体 goal text: what the department delivers and achieves, how it manages and what it costs,
+    with the rows' own numbers."""
+    groups: dict[str, list[str]] = {"履职效能": [], "管理效率": [], "运行成本": [], "满意度指标": []}
+    for row in rows:
+        if row.value is not None and row.value_text != "" and row.level1 in groups:
+            groups[row.level1].append(phrase(row))
+    year = f"{project.year}年，" if project.year and str(project.year) not in project.name else ""
+    budget = f"（部门预算{fmt(project.budget)}{project.budget_unit}）" if project.budget else ""
+    parts = [f"{year}{project.name}{budget}全面履行部门职责"]
+    for key, lead, most in (("履职效能", "", 4), ("管理效率", "", 2), ("运行成本", "运行成本上", 2),
+                            ("满意度指标", "", 1)):
+        if groups[key]:
+            parts.append(lead + "，".join(groups[key][:most]))
+    return "，".join(parts) + "。"
 
 
 def _fits(project: Project, direction: Direction, lookup: Lookup) -> bool:
@@ -156,7 +201,7 @@ def _stated(project: Project, rows: list[GoalIndicator], notes: dict[int, str]) 
     for q in extract_quantities(text):
         if not q.unit or q.unit.kind not in ("quantity", "money") or not is_target(q, text):
             continue
-        fits = [(i, r) for i, r in enumerate(rows) if i not in used and r.level2 == "数量指标"
+        fits = [(i, r) for i, r in enumerate(rows) if i not in used and r.level2 in ("数量指标", "职责履行")
                 and same_base(parse_unit(r.unit), q.unit)]
         if not fits:
             continue
@@ -222,14 +267,15 @@ def _estimate(index: int, row: GoalIndicator, note: str) -> Finding:
 
 def draft_goal(project: Project, lookup: Lookup) -> Draft:
     """A draft goal document for a project: library indicators for every dimension, a goal text, findings."""
-    directions, confident = choose_directions(project, lookup)
+    department = project.kind == "department"
+    directions, confident = department_direction(project, lookup) if department else choose_directions(project, lookup)
     direction = directions[0] if directions else None
     candidates = [ind for d in directions for ind in lookup.direction_indicators(d.code)]
     relevance = _relevance(project, lookup, directions)
-    works = bool(_WORKS.search(project_text(project)))
+    works = bool(_WORKS.search(project_text(project))) and not department
     taken: set[str] = set()
     chosen: list[LibraryIndicator] = []
-    for level2s, n in SLOTS:
+    for level2s, n in DEPARTMENT_SLOTS if department else SLOTS:
         if level2s[0] == "社会成本指标" and not works:
             continue
         picked = _pick(candidates, relevance, level2s, n, taken)
@@ -245,7 +291,7 @@ def draft_goal(project: Project, lookup: Lookup) -> Draft:
     _from_budget(project, rows, chosen, notes)
     project = project.model_copy(update={"direction": project.direction or (direction.name if direction else None)})
     doc = Draft(project=project, goal="", indicators=rows)
-    doc.goal = compose_goal(project, rows)
+    doc.goal = department_goal(project, rows) if department else compose_goal(project, rows)
     doc.findings = [f for f in check_goal(doc, None).findings if f.severity != "info"]
     doc.findings += [_estimate(i, rows[i], note) for i, note in sorted(notes.items())]
     if direction is None:

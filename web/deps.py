@@ -12,7 +12,7 @@ from fastapi import Depends, Query, Request
 from sqlalchemy.exc import IntegrityError, OperationalError
 from sqlmodel import Session
 
-from indicators.framework import canonical_level1, canonical_level2
+from indicators.framework import any_level1, any_level2
 from kb.errors import Conflict, InvalidInput, NotReady
 from kb.settings import Settings
 from kb.store import Filters
@@ -46,11 +46,11 @@ async def get_filters(
     function_code: Annotated[str | None, Query(
         max_length=7, description="支出功能分类 code: 类 (3 digits), 款 (5) or 项 (7); a 款 matches its 项")] = None,
 ) -> Filters:
-    l1 = canonical_level1(level1) if level1 else None
-    l2 = canonical_level2(level2) if level2 else None
+    l1 = any_level1(level1) if level1 else None
+    l2 = any_level2(level2) if level2 else None
     if level1 and l1 is None:
-        raise InvalidInput(f"一级指标 level1={level1!r} 不在指标框架中；"
-                           "请用 产出指标、成本指标、效益指标 或 满意度指标")
+        raise InvalidInput(f"一级指标 level1={level1!r} 不在指标框架中；请用 产出指标、成本指标、效益指标 或 "
+                           "满意度指标（部门整体指标：运行成本、管理效率 或 履职效能）")
     if function_code and not (function_code.isascii() and function_code.isdigit() and len(function_code) in (3, 5, 7)):
         raise InvalidInput(f"function_code={function_code!r} 不是支出功能分类科目编码；请填写类（3 位，如 205）、"
                            "款（5 位，如 20502）或项（7 位，如 2050201）")

@@ -13,7 +13,7 @@ from typing import Annotated
 from fastapi import APIRouter, Query, Request
 from fastapi.responses import HTMLResponse
 
-from indicators.framework import LEVELS, canonical_level1, canonical_level2
+from indicators.framework import DEPARTMENT, LEVELS, any_level1, any_level2, framework_for
 from kb import store
 from kb.errors import InvalidInput, NotFound
 from kb.store import Filters
@@ -29,10 +29,11 @@ router = APIRouter(include_in_schema=False)
 
 # ---- search ---------------------------------------------------------------------------------
 def _page_filters(category: str, level1: str, level2: str) -> Filters:
-    l1 = canonical_level1(level1) if level1 else None
-    l2 = canonical_level2(level2) if level2 else None
+    l1 = any_level1(level1) if level1 else None
+    l2 = any_level2(level2) if level2 else None
     if level1 and l1 is None:
-        raise InvalidInput(f"一级指标“{level1}”不在指标框架中；请选择 {'、'.join(LEVELS)}")
+        raise InvalidInput(f"一级指标“{level1}”不在指标框架中；请选择 {'、'.join(LEVELS)}，"
+                           f"部门整体指标选择 {'、'.join(DEPARTMENT.levels)}")
     if level2 and l2 is None:
         raise InvalidInput(f"二级指标“{level2}”不在指标框架中，例如 数量指标、质量指标、社会效益指标")
     return Filters(category=category or None, level1=l1, level2=l2)
@@ -109,7 +110,10 @@ def search_page(
 @router.get("/browse", response_class=HTMLResponse)
 def browse_page(request: Request, session: SessionDep):
     tree = store.taxonomy(session)
-    return render(request, "browse.html", {"nav": "browse", "tree": tree, "counts": store.taxonomy_counts(tree)})
+    # a category filed on a framework other than the project one shows its levels (部门整体: 运行成本…)
+    frameworks = {c["code"]: framework_for(c["code"]).levels for c in tree if framework_for(c["code"]) is DEPARTMENT}
+    return render(request, "browse.html", {"nav": "browse", "tree": tree, "counts": store.taxonomy_counts(tree),
+                                           "frameworks": frameworks})
 
 
 def find_direction(session, code: str):
@@ -124,13 +128,14 @@ def direction_page(request: Request, code: str, session: SessionDep):
     direction, sub, cat = find_direction(session, code)
     total, items = store.query_indicators(session, filters=Filters(direction=code), limit=10_000)
     groups = []
-    for l1, l2s in LEVELS.items():
+    for l1, l2s in framework_for(cat.code).levels.items():
         subgroups = [(l2, [i for i in items if i.level2 == l2]) for l2 in l2s]
         subgroups = [(l2, rows) for l2, rows in subgroups if rows]
         if subgroups:
             groups.append((l1, subgroups))
     return render(request, "direction.html", {"nav": "browse", "direction": direction, "subcategory": sub,
-                                              "category": cat, "total": total, "groups": groups})
+                                              "category": cat, "total": total, "groups": groups,
+                                              "department": framework_for(cat.code) is DEPARTMENT})
 
 
 # ---- one indicator --------------------------------------------------------------------------

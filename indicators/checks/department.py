@@ -7,6 +7,7 @@ from __future__ import annotations
 import re
 
 from indicators.checks.context import COST, Context, Row, clean_level
+from indicators.framework import DEPARTMENT
 
 RUNNING_COST, MANAGEMENT, PERFORMANCE, SATISFACTION = "运行成本", "管理效率", "履职效能", "满意度"
 _LEVEL_WORDS = (
@@ -27,10 +28,29 @@ DIMENSIONS = (
 )
 
 
+_DIMENSION_OF_LEVEL1 = {RUNNING_COST: RUNNING_COST, MANAGEMENT: MANAGEMENT, PERFORMANCE: PERFORMANCE,
+                        "满意度指标": SATISFACTION}
+
+
+def framework_dimension(row: Row) -> str | None:
+    """The dimension a row's level names give in the 部门整体 framework's own terms (运行成本/公用经费,
+    管理效率/预算执行指标, 职责履行…), None when they are not its names."""
+    for text in (clean_level(row.level2_text), clean_level(row.level1_text)):
+        level2 = DEPARTMENT.canonical_level2(text)
+        level1 = DEPARTMENT.level1_of.get(level2 or "") or DEPARTMENT.canonical_level1(text)
+        if level1:
+            return _DIMENSION_OF_LEVEL1[level1]
+    return None
+
+
 def dept_dimension(row: Row) -> str | None:
-    """Which part of the department framework a row measures: its level names first, then its name."""
+    """Which part of the department framework a row measures: the framework's own level names, then
+    level names in other words (产出 and 效益 are what the department delivers), then its name."""
     if row.satisfaction:
         return SATISFACTION
+    own = framework_dimension(row)
+    if own:
+        return own
     for text in (clean_level(row.level1_text), clean_level(row.level2_text)):
         for dimension, words in _LEVEL_WORDS:
             if text and words.search(text):
