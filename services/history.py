@@ -63,14 +63,14 @@ class Usage:
     @property
     def spread(self) -> tuple[float, float, float] | None:
         """min, median, max of the approved targets in `unit`; None without a numeric one."""
-        return _spread(self.targets)
+        return spread_of(self.targets)
 
     @property
     def actual_spread(self) -> tuple[float, float, float] | None:
-        return _spread(self.actuals)
+        return spread_of(self.actuals)
 
 
-def _spread(values: list[float]) -> tuple[float, float, float] | None:
+def spread_of(values: list[float]) -> tuple[float, float, float] | None:
     if not values:
         return None
     return min(values), statistics.median(values), max(values)

@@ -20,11 +20,12 @@ from indicators.evaluation import EvaluationResult, EvaluationRules
 from indicators.goals import MAX_INDICATORS
 from indicators.monitoring import MonitorResult, MonitorRules
 from indicators.results import ResultRules
+from kb import store
 from kb.accounts import User
 from kb.cycle import Evaluation, MonitoringRecord
 from kb.errors import InvalidInput, NotFound
 from kb.sheets import SheetLimits
-from services import cycle, cycle_report
+from services import cycle, cycle_report, history
 from web.api_cycle import AsOf, Spent
 from web.api_reviews import iso
 from web.auth import CurrentUser, ReviewerUser
@@ -172,6 +173,31 @@ class ResultsPage(BaseModel):
     summary: dict
     departments: list[DepartmentRow]
     projects: list[ResultRow]
+
+
+class Spread(BaseModel):
+    min: float
+    median: float
+    max: float
+    count: int
+
+
+class IndicatorUsage(BaseModel):
+    code: str
+    name: str
+    unit: str = Field(description="数值所用的计量单位（指标库的单位）")
+    projects: int = Field(description="用了该指标的已批复（通过）项目数")
+    seasons: int = Field(description="这些项目所在的审核批次数")
+    targets: Spread | None = Field(description="批复的指标值的分布；没有可比较的数值时为 null")
+    evaluated: int = Field(description="其中已自评的项目数")
+    actuals: Spread | None = Field(description="自评实际值的分布")
+
+
+def _spread(values: list[float]) -> dict | None:
+    if not values:
+        return None
+    low, middle, high = history.spread_of(values)
+    return {"min": low, "median": middle, "max": high, "count": len(values)}
 
 
 def _wan(project) -> float | None:
@@ -360,3 +386,16 @@ def season_results(session: SessionDep, user: ReviewerUser, review_id: int, body
                 for p, r in results.projects]
     return {"review_id": review_id, "unevaluated": results.unevaluated, "summary": results.summary,
             "departments": results.departments, "projects": projects}
+
+
+# ---------------------------------------------------------------------------- library usage
+
+@router.get("/indicators/{code}/usage", response_model=IndicatorUsage, tags=["library"])
+def indicator_usage(session: SessionDep, code: str) -> dict:
+    """How approved goals used a library indicator (its code, or a row of the same name): how many
+    projects and seasons, the spread of their targets and of their evaluated actuals, in its unit."""
+    indicator = store.get_indicator(session, code=code)
+    usage = history.indicator_usage(session, code=indicator.code, name=indicator.name, unit=indicator.unit)
+    return {"code": indicator.code, "name": indicator.name, "unit": usage.unit, "projects": usage.projects,
+            "seasons": usage.seasons, "targets": _spread(usage.targets), "evaluated": usage.evaluated,
+            "actuals": _spread(usage.actuals)}
