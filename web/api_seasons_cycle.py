@@ -8,6 +8,7 @@ Entries are kept (who, when); times are ISO 8601 in Beijing time.
 
 from __future__ import annotations
 
+from datetime import UTC, datetime, timedelta, timezone
 from typing import Annotated, Literal
 
 from fastapi import APIRouter, File, Form, Query, Request, Response, UploadFile
@@ -27,7 +28,6 @@ from kb.errors import InvalidInput, NotFound
 from kb.sheets import SheetLimits
 from services import cycle, cycle_report, history
 from web.api_cycle import AsOf, Spent
-from web.api_reviews import iso
 from web.auth import CurrentUser, ReviewerUser
 from web.deps import SessionDep, SettingsDep, upload_name
 from web.render import XLSX, attachment
@@ -35,6 +35,16 @@ from web.render import XLSX, attachment
 router = APIRouter(prefix="/api/v1", tags=["season monitoring and evaluation"])
 STATUSES = Literal["预警", "关注", "正常", "未填报"]
 GRADE = Literal["优", "良", "中", "差"]
+BEIJING = timezone(timedelta(hours=8))
+
+
+def iso(moment: datetime | None) -> str | None:
+    """A stored time (UTC; naive means UTC, as SQLite returns it) as ISO 8601 in Beijing time."""
+    if moment is None:
+        return None
+    if moment.tzinfo is None:
+        moment = moment.replace(tzinfo=UTC)
+    return moment.astimezone(BEIJING).isoformat(timespec="seconds")
 
 
 class MonitoringBody(BaseModel):

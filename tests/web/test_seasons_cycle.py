@@ -5,6 +5,7 @@ results with a department summary, who may enter what, and everything still ther
 from __future__ import annotations
 
 import io
+from datetime import UTC, datetime, timedelta, timezone
 
 import pytest
 from fastapi.testclient import TestClient
@@ -64,6 +65,8 @@ def test_monitoring_by_warning_and_the_monitoring_workbook(client, reviewer):
     summary = list(wb["监控汇总"].iter_rows(values_only=True))
     assert summary[1][2] == "城区道路绿化提升工程" and summary[1][11] == "预警" and summary[1][9] == 30
     assert "落后 28.08 个百分点" in summary[1][13]
+    entered = datetime.strptime(summary[1][16], "%Y-%m-%d %H:%M").replace(tzinfo=timezone(timedelta(hours=8)))
+    assert abs(entered - datetime.now(UTC)) < timedelta(minutes=5)  # Beijing time, as the column says
     detail = list(wb["指标监控明细"].iter_rows(values_only=True))
     assert detail[1][5:10] == ("新种植行道树数量", "≥2000", 1500, 75, "正常")
     assert len(detail) == 1 + 6 + 5  # every indicator of both projects
