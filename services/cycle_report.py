@@ -292,7 +292,9 @@ def monitoring_workbook(session: Session, *, review_id: int) -> bytes:
 # ---------------------------------------------------------------------------- 自评表
 
 def _block(ws, a: Approved, ev: Evaluation) -> None:
-    """One project's 项目支出绩效自评表: header, funds, indicators with points, total."""
+    """One project's 项目支出绩效自评表 in the layout of 财预〔2020〕10号's annex: project, funds (预算数,
+    执行数, 分值, 执行率, 得分), the year's goal against what was achieved, the indicators with their
+    target, actual, points and the reason for a miss, and the total."""
     doc, result = a.document, ev.result
     unit = doc.project.budget_unit
 
@@ -303,17 +305,20 @@ def _block(ws, a: Approved, ev: Evaluation) -> None:
     ws.append([_cell(ws, f"项目支出绩效自评表（{doc.project.year or ''}年度）", bold=True)])
     line("项目名称", a.project.name, None, "主管部门", a.project.department)
     execution = result.get("budget_execution") or {}
-    line(f"项目资金（{unit}）", "全年预算数", "全年执行数", "分值", "执行率（%）", "得分")
-    line("", doc.project.budget, _money(ev.spent), execution.get("max"), execution.get("rate"),
-         execution.get("points"), bold_first=False)
-    line("年度总体目标", doc.goal)
+    line(f"项目资金（{unit}）", "年初预算数", "全年预算数", "全年执行数", "分值", "执行率（%）", "得分")
+    line("年度资金总额", doc.project.budget, doc.project.budget, _money(ev.spent), execution.get("max"),
+         execution.get("rate"), execution.get("points"))
+    items = result.get("items") or []
+    met = sum(1 for i in items if i.get("achieved"))
+    line("年度总体目标", "预期目标", None, None, "实际完成情况")
+    line("", doc.goal, None, None, f"{len(items)} 个指标中 {met} 个达到年度指标值，自评得分 {result.get('score')} 分")
     ws.append([_cell(ws, h, bold=True, fill=_HEADER_FILL) for h in
                ("一级指标", "二级指标", "三级指标", "年度指标值", "实际完成值", "分值", "得分",
                 "偏差原因分析及改进措施")])
-    items = {i["indicator"]: i for i in result.get("items") or []}
+    by_index = {i["indicator"]: i for i in items}
     given = {x["indicator"]: x for x in ev.actuals}
     for n in range(len(doc.indicators)):
-        item, actual = items.get(n), given.get(n, {})
+        item, actual = by_index.get(n), given.get(n, {})
         ws.append([_cell(ws, v) for v in (*_levels(doc, n), _target(doc, n), actual.get("value"),
                                           item["max"] if item else None, item["points"] if item else None,
                                           actual.get("reason") or "")])

@@ -120,7 +120,10 @@ def test_self_evaluation_the_self_evaluation_workbook_and_results(client, review
     assert wb.sheetnames == ["自评汇总", "自评表"]
     blocks = list(wb["自评表"].iter_rows(values_only=True))
     assert blocks[0][0].startswith("项目支出绩效自评表（2025年度）")
-    assert blocks[3][1:6] == (400, 360, 10, 90, 9)  # 预算, 执行数, 分值, 执行率, 得分
+    assert blocks[2][:7] == ("项目资金（万元）", "年初预算数", "全年预算数", "全年执行数", "分值", "执行率（%）", "得分")
+    assert blocks[3][:7] == ("年度资金总额", 400, 400, 360, 10, 90, 9)
+    # met: 成活率 96% and the deadline; missed: trees, cost, coverage 99.5, 部分达成
+    assert blocks[5][4] == "6 个指标中 2 个达到年度指标值，自评得分 91.57 分"
     totals = [row for row in blocks if row[0] == "总分"]
     assert [t[6] for t in totals] == [91.57, 66.67] and totals[0][7] == "自评等级：优"
     assert client.post(f"{base}/results", headers=dept, json={}).status_code == 403
