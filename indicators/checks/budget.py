@@ -40,7 +40,8 @@ def check_budget(ctx: Context) -> None:
                     f"{row.label}的金额『{row.value_text}』（{yuan(row.amount)}）超过项目预算{shown}",
                     indicator=row.index,
                     suggestion=f"成本指标不应超过本年度预算{shown}；核对金额和单位（元/万元/亿元），多年期金额请换算为本年度")
-    check_scale(ctx, budget, shown)
+    if p.kind != "department":  # a department's budget funds all its duties, not one quantity × unit cost
+        check_scale(ctx, budget, shown)
 
 
 PEOPLE = frozenset({"人", "人次", "生", "学生", "名", "户", "户次", "位", "人/次", "户/次"})

@@ -8,18 +8,25 @@ fully when it has no problem, half with a warning, not at all with an error; a p
 dimension keeps 40% of its weight for being there. Goal-text and document-wide problems are
 deducted afterwards, and a document with any error-level finding is not submittable and graded
 中 at best (CONTRACT.md, "Finding").
-Every step is written to the rationale.
+A department's overall goal (kind "department") is scored on its own framework instead: 运行成本 20,
+管理效率 30, 履职效能 40, 满意度 10. 10号 sets no department weights; these keep the project
+convention's shape (what the money delivers weighs most, satisfaction 10) with 管理效率 standing
+for the 预算执行 and money-management points. Every step is written to the rationale.
 """
 
 from __future__ import annotations
 
 from indicators.checks.context import BENEFIT, COST, QUALITY, QUANTITY, SATISFACTION, TIMELINESS, Context
+from indicators.checks.department import MANAGEMENT, PERFORMANCE, RUNNING_COST, dept_dimension
+from indicators.checks.department import SATISFACTION as DEPT_SATISFACTION
 from indicators.findings import REGISTRY
 from indicators.goals import Grade, grade_for
 from indicators.values import fmt
 
 PARTS = ((QUANTITY, "产出·数量", 20.0), (QUALITY, "产出·质量", 15.0), (TIMELINESS, "产出·时效", 15.0),
          (BENEFIT, "效益", 30.0), (SATISFACTION, "满意度", 10.0))
+DEPARTMENT_PARTS = ((RUNNING_COST, "运行成本", 20.0), (MANAGEMENT, "管理效率", 30.0), (PERFORMANCE, "履职效能", 40.0),
+                    (DEPT_SATISFACTION, "满意度", 10.0))
 # codes deducted after the dimension scores, from the registry: (points per finding, most points in all)
 DEDUCTIONS = {code: entry.deduction for code, entry in REGISTRY.items() if entry.deduction}
 
@@ -39,18 +46,23 @@ def _dimension_of(ctx: Context, index: int) -> str | None:
 def score(ctx: Context) -> tuple[int, Grade, list[str]]:
     rationale: list[str] = []
     members: dict[str, list[int]] = {}
+    department = ctx.doc.project.kind == "department"
+    parts, satisfaction = (DEPARTMENT_PARTS, DEPT_SATISFACTION) if department else (PARTS, SATISFACTION)
     for row in ctx.rows:
-        dim = _dimension_of(ctx, row.index)
+        dim = dept_dimension(row) if department else _dimension_of(ctx, row.index)
         if dim:
             members.setdefault(dim, []).append(row.index)
-    weights = {key: w for key, _, w in PARTS}
-    if SATISFACTION not in members:
-        moved = weights.pop(SATISFACTION)
+    weights = {key: w for key, _, w in parts}
+    if satisfaction not in members:
+        moved = weights.pop(satisfaction)
         share = sum(weights.values())
         weights = {k: w + moved * w / share for k, w in weights.items()}
-        rationale.append(f"满意度指标缺失，按财预〔2020〕10号将其 {fmt(moved)} 分按比例并入产出和效益")
+        rationale.append(f"满意度指标缺失，按财预〔2020〕10号将其 {fmt(moved)} 分按比例并入"
+                         + ("其他维度" if department else "产出和效益"))
+    if department:
+        rationale.insert(0, "部门整体绩效目标：按运行成本 20、管理效率 30、履职效能 40、满意度 10 分计")
     total = 0.0
-    for key, label, _ in PARTS:
+    for key, label, _ in parts:
         if key not in weights:
             continue
         w = weights[key]
@@ -62,7 +74,8 @@ def score(ctx: Context) -> tuple[int, Grade, list[str]]:
         got = w * (0.4 + 0.6 * quality)
         total += got
         rationale.append(f"{label}（{w:.4g} 分）：{len(rows)} 个指标，{quality:.0%} 无问题，得 {got:.1f} 分")
-    total += _money(ctx, members, rationale)
+    if not department:
+        total += _money(ctx, members, rationale)
     for code, (each, most) in DEDUCTIONS.items():
         n = sum(f.code == code for f in ctx.findings)
         if n:
