@@ -29,7 +29,7 @@ from openpyxl.worksheet.datavalidation import DataValidation
 from openpyxl.worksheet.worksheet import Worksheet
 from pydantic import ValidationError
 
-from indicators.framework import BASES, LEVELS, OPERATORS
+from indicators.framework import BASES, DEPARTMENT_LEVELS, LEVELS, OPERATORS
 from indicators.goals import CheckResult, GoalDocument
 from kb.errors import InvalidInput
 from kb.sheets import Sheet, SheetCell, SheetLimits, cell_text, keep_text, read_workbook
@@ -135,7 +135,10 @@ def _write_sheet(ws: Worksheet, doc: GoalDocument | None) -> None:
 
 
 def _validations(ws: Worksheet, last: int) -> None:
-    lists = (("A", LEVELS), ("B", [l2 for l2s in LEVELS.values() for l2 in l2s]), ("D", OPERATORS), ("G", BASES))
+    # both frameworks: a 部门整体 goal uses 运行成本 / 管理效率 / 履职效能 and their level-2 names
+    level1s = list(dict.fromkeys([*LEVELS, *DEPARTMENT_LEVELS]))
+    level2s = list(dict.fromkeys(l2 for levels in (LEVELS, DEPARTMENT_LEVELS) for l2s in levels.values() for l2 in l2s))
+    lists = (("A", level1s), ("B", level2s), ("D", OPERATORS), ("G", BASES))
     for col, options in lists:
         dv = DataValidation(type="list", formula1='"' + ",".join(options) + '"', allow_blank=True,
                             showErrorMessage=False)

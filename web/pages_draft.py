@@ -166,7 +166,7 @@ def draft_create(request: Request, session: SessionDep, form: FormDep):
     codes = [str(c) for c in form.getlist("add")][:20]
     raw_project = fields | {"budget_unit": fields["budget_unit"] or "万元"}
     try:
-        project = Project.model_validate({k: (v or None) for k, v in raw_project.items()})
+        project = Project.model_validate({k: v or None for k, v in raw_project.items() if k != "kind" or v})
     except ValidationError:
         _, problems = to_document({"project": raw_project, "goal": "", "indicators": []})
         return project_form(request, session, raw_project, add=codes, problems=problems, status_code=422)

@@ -13,11 +13,11 @@ from itertools import zip_longest
 from pydantic import ValidationError
 
 from indicators.checks.goal_text import compose_goal
-from indicators.framework import LEVEL1_OF, canonical_level1, canonical_level2
+from indicators.framework import DEPARTMENT, PROJECT
 from indicators.goals import MAX_INDICATORS, GoalDocument
 from kb.errors import InvalidInput
 
-PROJECT_FIELDS = ("name", "department", "direction", "budget", "budget_unit", "year", "description")
+PROJECT_FIELDS = ("name", "department", "direction", "budget", "budget_unit", "year", "description", "kind")
 ROW_FIELDS = ("level1", "level2", "name", "operator", "value", "unit", "basis", "baseline", "code")
 PROJECT_LABELS = {"name": "项目名称", "department": "预算部门", "direction": "支出方向", "budget": "预算金额",
                   "budget_unit": "预算单位", "year": "预算年度", "description": "项目概述"}
@@ -35,20 +35,28 @@ def text(value: object) -> str:
     return str(value).strip()
 
 
-def _levels(level1: str, level2: str) -> tuple[str, str]:
-    """Canonical level names where they are known; level 1 follows a known level 2."""
-    l2 = canonical_level2(level2) or canonical_level2(level2.removesuffix("指标")) or level2
-    l1 = LEVEL1_OF.get(l2) or canonical_level1(level1) or level1
+def _levels(level1: str, level2: str, kind: str = "") -> tuple[str, str]:
+    """Canonical level names where they are known, in the project's framework (部门整体 has its own);
+    level 1 follows a known level 2."""
+    fw = DEPARTMENT if kind == "department" else PROJECT
+    l2 = fw.canonical_level2(level2) or fw.canonical_level2(level2.removesuffix("指标")) or level2
+    l1 = fw.level1_of.get(l2) or fw.canonical_level1(level1) or level1
     return l1, l2
+
+
+def _kind(value: object) -> str:
+    """"department" for a 部门整体 goal (however it is written), "" for a project."""
+    words = {"department", "部门", "部门整体", "单位整体", "整体"}
+    return "department" if text(value) in words else ""
 
 
 def blank_row() -> dict:
     return dict.fromkeys(ROW_FIELDS, "")
 
 
-def raw_row(values: dict) -> dict:
+def raw_row(values: dict, kind: str = "") -> dict:
     row = {f: text(values.get(f)) for f in ROW_FIELDS}
-    row["level1"], row["level2"] = _levels(row["level1"], row["level2"])
+    row["level1"], row["level2"] = _levels(row["level1"], row["level2"], kind)
     return row
 
 
@@ -58,10 +66,11 @@ def raw_from_doc(data: object) -> dict:
         raise InvalidInput("草稿数据不是一个目标文档（应为含 project、goal、indicators 的对象）")
     project = data.get("project") if isinstance(data.get("project"), dict) else {}
     rows = data.get("indicators") if isinstance(data.get("indicators"), list) else []
+    kind = _kind(project.get("kind"))
     return {"project": {f: text(project.get(f)) for f in PROJECT_FIELDS} | {
-                "budget_unit": text(project.get("budget_unit")) or "万元"},
+                "budget_unit": text(project.get("budget_unit")) or "万元", "kind": kind},
             "goal": text(data.get("goal")), "goal_auto": "",
-            "indicators": [raw_row(r) for r in rows[:MAX_INDICATORS] if isinstance(r, dict)]}
+            "indicators": [raw_row(r, kind) for r in rows[:MAX_INDICATORS] if isinstance(r, dict)]}
 
 
 def raw_from_json(payload: str) -> dict:
@@ -78,8 +87,9 @@ def raw_from_form(form) -> dict:
     """Form fields p_<field>, goal and the repeated row fields, in row order."""
     project = {f: text(form.get(f"p_{f}")) for f in PROJECT_FIELDS}
     project["budget_unit"] = project["budget_unit"] or "万元"
+    project["kind"] = _kind(project["kind"])
     columns = [form.getlist(f) for f in ROW_FIELDS]
-    rows = [raw_row(dict(zip(ROW_FIELDS, values, strict=True)))
+    rows = [raw_row(dict(zip(ROW_FIELDS, values, strict=True)), project["kind"])
             for values in zip_longest(*columns, fillvalue="")][:MAX_INDICATORS]
     return {"project": project, "goal": text(form.get("goal")), "goal_auto": text(form.get("goal_auto")),
             "indicators": rows}
@@ -101,7 +111,7 @@ def has_rows_or_project(form) -> bool:
 
 
 def _payload(raw: dict) -> dict:
-    project = {f: (v or None) for f, v in raw["project"].items()}
+    project = {f: v or None for f, v in raw["project"].items() if f != "kind" or v}
     rows = [{f: (v or None) if f in ("value", "baseline", "basis", "code") else v for f, v in r.items()}
             for r in raw["indicators"]]
     return {"project": project, "goal": raw["goal"], "indicators": rows}

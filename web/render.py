@@ -17,7 +17,7 @@ from fastapi.responses import HTMLResponse
 from fastapi.staticfiles import StaticFiles
 from markupsafe import Markup, escape
 
-from indicators.framework import LEVEL1_OF, LEVELS
+from indicators.framework import DEPARTMENT_LEVELS, LEVEL1_OF, LEVELS
 from web.auth import identity_now
 
 HERE = Path(__file__).parent
@@ -82,6 +82,8 @@ def configure(templates) -> None:
     env.globals["static_url"] = static_url
     env.globals["LEVELS"] = LEVELS
     env.globals["LEVEL2S"] = tuple(LEVEL1_OF)
+    env.globals["DEPARTMENT_LEVELS"] = DEPARTMENT_LEVELS
+    env.globals["DEPARTMENT_LEVEL2S"] = tuple(l2 for l2s in DEPARTMENT_LEVELS.values() for l2 in l2s)
     env.filters["highlight"] = highlight
     env.filters["source_label"] = source_label
     env.filters["tsv_row"] = tsv_row

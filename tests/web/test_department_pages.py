@@ -66,3 +66,19 @@ def test_the_search_page_filters_by_a_department_level(client):
     links = soup.select("a[href^='/indicators/']")
     assert links and all(a["href"].startswith("/indicators/902") for a in links)
     assert any("预算执行率" in a.get_text() for a in links)
+
+
+def test_the_draft_page_drafts_a_department_goal_on_its_own_framework(client):
+    r = client.post("/draft", data={"p_name": "市市场监督管理局部门整体支出", "p_kind": "department", "p_budget": "12000",
+                                    "p_department": "市市场监督管理局", "p_description": "市场监管执法、食品安全抽检"})
+    soup = BeautifulSoup(r.text, "html.parser")
+    assert r.status_code == 200
+    assert soup.select_one("#p_kind option[selected]")["value"] == "department"
+    level1s = {i["value"] for i in soup.select("input[name=level1]")}
+    assert {"运行成本", "管理效率", "履职效能"} <= level1s and not level1s & {"产出指标", "效益指标"}
+    groups = [g["label"] for g in soup.select("select[name=level2]")[0].select("optgroup")]
+    assert groups == ["运行成本", "管理效率", "履职效能", "满意度指标"]
+    assert "不在指标框架中" not in r.text
+    codes = {li["data-code"] for li in soup.select("li.finding")}
+    assert not codes & {"DEPT_MISSING_RUNNING_COST", "DEPT_MISSING_MANAGEMENT", "DEPT_MISSING_PERFORMANCE",
+                        "IND_LEVEL_INVALID", "DIM_MISSING_QUANTITY"}
