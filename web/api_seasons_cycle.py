@@ -13,7 +13,7 @@ from typing import Annotated, Literal
 
 from fastapi import APIRouter, File, Form, Query, Request, Response, UploadFile
 from fastapi.concurrency import run_in_threadpool
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, ValidationError
 from sqlmodel import Session
 
 from indicators.actuals import Actual
@@ -27,6 +27,7 @@ from kb.cycle import Evaluation, MonitoringRecord
 from kb.errors import InvalidInput, NotFound
 from kb.sheets import SheetLimits
 from services import cycle, cycle_report, history
+from services.review_changes import describe_invalid
 from web.api_cycle import AsOf, Spent
 from web.auth import CurrentUser, ReviewerUser
 from web.deps import SessionDep, SettingsDep, upload_name
@@ -308,28 +309,48 @@ def _read(settings, file: UploadFile, data: bytes, as_of) -> tuple[list[cycle.En
                                               limits=SheetLimits.from_settings(settings, upload=True), as_of=as_of)
 
 
+EXAMPLES = {MonitorRules: '{"warn_gap": 15, "watch_gap": 5}',
+            EvaluationRules: '{"weights": {"output": 40, "benefit": 40, "satisfaction": 10, "budget_execution": 10}}'}
+
+
+def _rules(text: str | None, model):
+    """Rules sent as a JSON form field (as in the JSON endpoints' `rules`); None when not sent."""
+    if not text or not text.strip():
+        return None
+    try:
+        return model.model_validate_json(text)
+    except ValidationError as exc:
+        raise InvalidInput(f"rules：{describe_invalid(exc)}；请写成 JSON，如 {EXAMPLES[model]}") from None
+
+
 def _import(request: Request, settings, user: User, review_id: int, file: UploadFile, data: bytes, as_of,
-            kind: str) -> dict:
+            kind: str, rules) -> dict:
     entries, problems = _read(settings, file, data, as_of)
     with Session(request.app.state.engine) as session:
-        store = cycle.monitor_many if kind == "monitoring" else cycle.evaluate_many
-        stored, trouble = store(session, review_id=review_id, entries=entries, user=user)
+        store_many = cycle.monitor_many if kind == "monitoring" else cycle.evaluate_many
+        stored, trouble = store_many(session, review_id=review_id, entries=entries, user=user, rules=rules)
     return {"stored": len(stored), "problems": problems + trouble}
+
+
+RulesForm = Annotated[str | None, Form(max_length=4000,
+                                       description="评分或预警规则（JSON），与 JSON 接口的 rules 相同；不填用默认")]
 
 
 @router.post("/reviews/{review_id}/monitoring/import", response_model=ImportResult)
 async def import_monitoring(request: Request, settings: SettingsDep, user: CurrentUser, review_id: int,
                             file: Annotated[UploadFile, File(description="填好的监控填报表 .xlsx")],
-                            as_of: Annotated[str | None, Form(description="表中未填截止日期时采用的日期")] = None
-                            ) -> dict:
+                            as_of: Annotated[str | None, Form(description="表中未填截止日期时采用的日期")] = None,
+                            rules: RulesForm = None) -> dict:
     """Monitor many approved projects from a filled actuals workbook; a row or project that cannot be
     taken is listed in `problems` with why, the rest are stored."""
     try:
         when = cycle_report.read_date(as_of) if as_of else None
     except ValueError as exc:
         raise InvalidInput(str(exc)) from None
+    chosen = _rules(rules, MonitorRules)
     data = await file.read()
-    return await run_in_threadpool(_import, request, settings, user, review_id, file, data, when, "monitoring")
+    return await run_in_threadpool(_import, request, settings, user, review_id, file, data, when, "monitoring",
+                                   chosen)
 
 
 # ---------------------------------------------------------------------------- self-evaluation
@@ -369,10 +390,14 @@ def season_evaluations(session: SessionDep, user: CurrentUser, review_id: int,
 
 @router.post("/reviews/{review_id}/evaluations/import", response_model=ImportResult)
 async def import_evaluations(request: Request, settings: SettingsDep, user: CurrentUser, review_id: int,
-                             file: Annotated[UploadFile, File(description="填好的自评填报表 .xlsx")]) -> dict:
-    """Self-evaluate many approved projects from a filled actuals workbook (year-end values, reasons)."""
+                             file: Annotated[UploadFile, File(description="填好的自评填报表 .xlsx")],
+                             rules: RulesForm = None) -> dict:
+    """Self-evaluate many approved projects from a filled actuals workbook (year-end values, reasons);
+    `rules` as in the JSON endpoint (weights, grade bands…)."""
+    chosen = _rules(rules, EvaluationRules)
     data = await file.read()
-    return await run_in_threadpool(_import, request, settings, user, review_id, file, data, None, "evaluation")
+    return await run_in_threadpool(_import, request, settings, user, review_id, file, data, None, "evaluation",
+                                   chosen)
 
 
 @router.get("/reviews/{review_id}/self-evaluation.xlsx", response_class=Response,

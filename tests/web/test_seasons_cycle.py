@@ -83,7 +83,7 @@ def test_the_actuals_workbook_is_filled_and_read_back_for_many_projects(client, 
     assert rows[1][0] == green and rows[1][8] == "新种植行道树数量" and rows[1][9] == "≥2000"
     ws["L2"], ws["N2"], ws["O2"] = 1500, "2025-07-31", 120   # greening: trees, date, money
     ws["L8"], ws["O8"] = 1700, 300                           # meals: pupils, money; date from the form
-    ws["L3"] = "九成六"                                      # a rate that cannot be read: 关注, not a refusal
+    ws["L3"] = "见附件"                                      # a rate that cannot be read: 关注, not a refusal
     ws.append([99999, "不存在的项目", "", None, None, 1, "", "", "", "", "", 5])
     buf = io.BytesIO()
     wb.save(buf)
@@ -96,6 +96,17 @@ def test_the_actuals_workbook_is_filled_and_read_back_for_many_projects(client, 
     assert statuses == {green: "预警", meal: "关注"}
     entries = client.get(f"{base}/projects/{meal}/monitoring", headers=reviewer).json()["entries"]
     assert entries[0]["as_of"] == "2025-07-31" and entries[0]["spent"] == 300
+    # the same workbook under looser rules: 28.08 and 15.58 points behind are both under 30 → 正常; the
+    # unreadable rate keeps the greening project at 关注
+    r = client.post(f"{base}/monitoring/import", headers=reviewer,
+                    data={"as_of": "2025-07-31", "rules": '{"warn_gap": 40, "watch_gap": 30}'},
+                    files={"file": ("填报表.xlsx", buf.getvalue())})
+    assert r.status_code == 200 and r.json()["stored"] == 2
+    page = client.get(f"{base}/monitoring", headers=reviewer).json()
+    assert {p["project_id"]: p["status"] for p in page["projects"]} == {green: "关注", meal: "正常"}
+    r = client.post(f"{base}/monitoring/import", headers=reviewer, data={"rules": '{"warn_gap": 5, "watch_gap": 9}'},
+                    files={"file": ("填报表.xlsx", buf.getvalue())})
+    assert r.status_code == 422 and "watch_gap" in r.json()["error"]["message"]
 
 
 def test_self_evaluation_the_self_evaluation_workbook_and_results(client, reviewer, users):
