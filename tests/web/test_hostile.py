@@ -15,10 +15,12 @@ from openpyxl import load_workbook
 
 from indicators.goal_sheets import goal_workbook
 from indicators.goals import GoalDocument
+from kb import accounts
+from kb.db import get_engine, session_scope
 from services.bootstrap import initialise
 from services.library_io import export_library, import_library
 from tests import hostile_files
-from tests.conftest import FIXTURE_LIBRARY
+from tests.conftest import FIXTURE_LIBRARY, bearer
 from web.app import create_app
 from web.deps import library_import_guard, upload_name
 
@@ -72,16 +74,16 @@ def test_a_zip_bomb_on_the_review_page_is_listed_as_a_file_problem(client, bomb)
 
 
 @pytest.mark.parametrize("crafted", ["far_cell", "zip_bomb"])
-def test_a_crafted_workbook_imported_as_the_library_gets_413(client, bomb, crafted):
+def test_a_crafted_workbook_imported_as_the_library_gets_413(client, users, bomb, crafted):
     data = bomb if crafted == "zip_bomb" else hostile_files.far_cell()
-    r, seconds = timed(lambda: client.post("/library/import", data={"token": "test-token"},
+    r, seconds = timed(lambda: client.post("/library/import", headers=bearer(users["admin"]),
                                            files={"file": ("指标库.xlsx", data, XLSX)}))
     assert r.status_code == 413 and seconds < 5 and "上限" in message(r)
 
 
-def test_a_long_chinese_file_name_on_import_is_cut_not_a_500(client):
+def test_a_long_chinese_file_name_on_import_is_cut_not_a_500(client, users):
     name = "二〇二五年度某某市财政局预算绩效管理共性指标库（征求意见稿）" * 8 + ".csv"
-    r = client.post("/library/import", data={"token": "test-token"},
+    r = client.post("/library/import", headers=bearer(users["admin"]),
                     files={"file": (name, "指标编码\n".encode(), "text/csv")})
     assert r.status_code == 422 and "二〇二五年度" in message(r)
     assert len(upload_name(name).encode()) <= 120 and upload_name(name).endswith(".csv")
@@ -119,7 +121,7 @@ def test_an_uploaded_json_file_no_answer_could_carry_is_a_file_problem(client, d
 
 
 @pytest.mark.parametrize(("path", "data"), [("/api/v1/goals/check", {"content": b"[" * 100_000}),
-                                            ("/review/export.xlsx", {"data": {"docs": "[" * 100_000}})])
+                                            ("/draft/edit", {"data": {"doc": "[" * 100_000}})])
 def test_deeply_nested_json_is_a_4xx(client, path, data):
     r = client.post(path, **data, headers={"content-type": "application/json"} if "content" in data else {})
     assert 400 <= r.status_code < 500 and "请" in message(r)
@@ -242,12 +244,12 @@ def test_health_is_async_and_says_what_it_serves(client):
     assert body["catching_up"] is False
 
 
-def test_a_second_import_while_one_runs_gets_409(client):
+def test_a_second_import_while_one_runs_gets_409(client, users):
     with library_import_guard():  # an import under way
-        r = client.post("/library/import", data={"token": "test-token"},
+        r = client.post("/api/v1/library/import", headers=bearer(users["admin"]),
                         files={"file": ("lib.csv", "指标编码\n".encode(), "text/csv")})
     assert r.status_code == 409 and "另一个指标库导入正在进行" in message(r)
-    r = client.post("/library/import", data={"token": "test-token"},
+    r = client.post("/api/v1/library/import", headers=bearer(users["admin"]),
                     files={"file": ("lib.csv", "指标编码\n".encode(), "text/csv")})
     assert r.status_code == 422  # the lock was released: the next import is read (and this one refused)
 
@@ -256,6 +258,8 @@ def test_an_import_that_changes_nothing_still_brings_a_stale_index_up_to_date(fr
     """An import whose index rebuild was cut off (the library changed, the index did not): importing
     the same file again reports nothing new, and search comes back instead of staying down."""
     initialise(fresh_settings, library_dir=FIXTURE_LIBRARY)
+    with session_scope(get_engine(fresh_settings)) as session:
+        token = accounts.add_user(session, name="管理员", role="admin")[1]
     out = tmp_path / "lib.csv"
     export_library(fresh_settings, out)
     with out.open(encoding="utf-8-sig", newline="") as f:
@@ -269,9 +273,9 @@ def test_an_import_that_changes_nothing_still_brings_a_stale_index_up_to_date(fr
         assert first["search_ready"] is True and first["library_version"] == 1
         assert c.get("/api/v1/search?q=路灯").status_code == 200
         c.app.state.catch_up.join(timeout=120)
-        r = c.post("/library/import", data={"token": "test-token"},
+        r = c.post("/api/v1/library/import", headers=bearer(token),
                    files={"file": ("lib.csv", out.read_bytes(), "text/csv")})
-        assert r.status_code == 200
+        assert r.status_code == 200 and r.json()["version"] is None  # nothing new in the file
         health = c.get("/health").json()
         assert health["search_ready"] is True and health["library_version"] >= 2 and not health["catching_up"]
         assert c.get("/api/v1/search?q=路灯").status_code == 200
