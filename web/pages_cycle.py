@@ -9,6 +9,7 @@ entered and why. Downloads are the JSON API's (/api/v1/reviews/{id}/…), which 
 from __future__ import annotations
 
 from typing import Annotated
+from urllib.parse import quote
 
 from fastapi import APIRouter, Form, Query, Request, UploadFile
 from fastapi.concurrency import run_in_threadpool
@@ -33,6 +34,7 @@ router = APIRouter(include_in_schema=False)
 STATUSES = ("预警", "关注", "正常", "未填报")
 SEVERITY = {"error": "错误", "warning": "警告", "info": "提示"}
 STATUS_CLASS = {"预警": "error", "关注": "warning", "正常": "ok", "未填报": "muted"}
+PAGE_SIZE = 100
 DATE = TypeAdapter(AsOf)
 MONEY = TypeAdapter(Spent)
 
@@ -44,6 +46,19 @@ def _date(text: str):
         raise InvalidInput(f"截止日期：{describe_invalid(exc)}") from None
 
 
+def _paged(rows: list, offset: int, path: str, **filters) -> dict:
+    """One page of a list, and the links to the pages before and after it (the filters kept)."""
+    offset = max(0, min(offset, max(len(rows) - 1, 0) // PAGE_SIZE * PAGE_SIZE))
+    kept = "&".join(f"{k}={quote(v)}" for k, v in filters.items() if v)
+
+    def link(at: int) -> str:
+        return f"{path}?{kept}{'&' if kept else ''}offset={at}"
+
+    return {"rows": rows[offset:offset + PAGE_SIZE], "total": len(rows), "offset": offset,
+            "previous": link(offset - PAGE_SIZE) if offset else None,
+            "next": link(offset + PAGE_SIZE) if offset + PAGE_SIZE < len(rows) else None}
+
+
 def _context(session: Session, review_id: int, **more) -> dict:
     return {"review": cycle.review_of(session, review_id), "statuses": STATUSES, "status_class": STATUS_CLASS,
             "grades": GRADES, "severity": SEVERITY, **more}
@@ -53,12 +68,13 @@ def _context(session: Session, review_id: int, **more) -> dict:
 def monitoring_page(request: Request, session: SessionDep, user: CurrentUser, review_id: int,
                     status: Annotated[str, Query(max_length=8)] = "",
                     department: Annotated[str, Query(max_length=200)] = "",
-                    imported: Annotated[int | None, Query()] = None):
-    """A season's approved projects by warning, with the 绩效监控表 and the workbook to fill."""
+                    offset: Annotated[int, Query(ge=0)] = 0):
+    """A season's approved projects by warning, a page at a time, with the 绩效监控表 and the workbook to fill."""
     rows, summary = cycle.monitoring_list(session, review_id=review_id, status=status or None,
                                           department=department or None)
-    return render(request, "monitoring.html", _context(session, review_id, rows=rows, summary=summary,
-                                                       status=status, department=department, imported=imported))
+    paged = _paged(rows, offset, f"/reviews/{review_id}/monitoring", status=status, department=department)
+    return render(request, "monitoring.html", _context(session, review_id, summary=summary, status=status,
+                                                       department=department, imported=None, **paged))
 
 
 def _import(request: Request, settings, user: User, review_id: int, name: str, data: bytes, as_of, kind: str):
@@ -89,12 +105,12 @@ async def import_page(request: Request, settings: SettingsDep, user: CurrentUser
         if kind == "monitoring":
             rows, summary = cycle.monitoring_list(session, review_id=review_id)
             return render(request, "monitoring.html", _context(
-                session, review_id, rows=rows, summary=summary, status="", department="", imported=stored,
-                problems=problems))
+                session, review_id, summary=summary, status="", department="", imported=stored, problems=problems,
+                **_paged(rows, 0, f"/reviews/{review_id}/monitoring")))
         rows, summary = cycle.evaluation_list(session, review_id=review_id)
         return render(request, "evaluation.html", _context(
-            session, review_id, rows=rows, summary=summary, grade="", department="", imported=stored,
-            problems=problems, results=None, rules={}))
+            session, review_id, summary=summary, grade="", department="", imported=stored, problems=problems,
+            results=None, rules={}, **_paged(rows, 0, f"/reviews/{review_id}/evaluation")))
 
 
 # ---------------------------------------------------------------------------- one project's actuals
@@ -199,12 +215,14 @@ async def evaluate_project_save(request: Request, user: CurrentUser, review_id: 
 @router.get("/reviews/{review_id}/evaluation", response_class=HTMLResponse)
 def evaluation_page(request: Request, session: SessionDep, user: CurrentUser, review_id: int,
                     grade: Annotated[str, Query(max_length=2)] = "",
-                    department: Annotated[str, Query(max_length=200)] = ""):
-    """A season's self-evaluations by grade, the 自评表, and the results form."""
+                    department: Annotated[str, Query(max_length=200)] = "",
+                    offset: Annotated[int, Query(ge=0)] = 0):
+    """A season's self-evaluations by grade, a page at a time, the 自评表, and the results form."""
     rows, summary = cycle.evaluation_list(session, review_id=review_id, grade=grade or None,
                                           department=department or None)
-    return render(request, "evaluation.html", _context(session, review_id, rows=rows, summary=summary, grade=grade,
-                                                       department=department, results=None, rules={}))
+    paged = _paged(rows, offset, f"/reviews/{review_id}/evaluation", grade=grade, department=department)
+    return render(request, "evaluation.html", _context(session, review_id, summary=summary, grade=grade,
+                                                       department=department, results=None, rules={}, **paged))
 
 
 def _percent(form, key: str, default: float) -> float:
@@ -240,8 +258,9 @@ async def results_page(request: Request, user: ReviewerUser, review_id: int):
                 problem = exc.message
             rows, summary = cycle.evaluation_list(session, review_id=review_id)
             return render(request, "evaluation.html", _context(
-                session, review_id, rows=rows, summary=summary, grade="", department="", results=results,
-                rules=rules_form, results_problem=problem), fragment="_cycle_results.html",
+                session, review_id, summary=summary, grade="", department="", results=results,
+                rules=rules_form, results_problem=problem, **_paged(rows, 0, f"/reviews/{review_id}/evaluation")),
+                fragment="_cycle_results.html",
                 status_code=422 if problem else 200)
 
     return await run_in_threadpool(work)

@@ -12,9 +12,13 @@ import pytest
 from bs4 import BeautifulSoup
 from fastapi.testclient import TestClient
 from openpyxl import load_workbook
+from sqlalchemy import update
 from sqlmodel import Session
 
 from kb import store
+from kb.accounts import User
+from kb.reviews import ReviewProject
+from services import reviews
 from tests.conftest import PASSWORD, bearer
 from tests.cycle_documents import greening, meals
 from web.app import create_app
@@ -177,3 +181,26 @@ def test_an_indicators_page_shows_how_approved_goals_used_it(browser, client, us
     assert (body["projects"], body["seasons"], body["evaluated"]) == (2, 1, 0)
     assert body["targets"] == {"min": 80, "median": 100, "max": 120, "count": 2} and body["actuals"] is None
     assert client.get("/api/v1/indicators/NO-SUCH/usage").status_code == 404
+
+
+def test_a_large_season_is_listed_a_page_at_a_time(browser, engine):
+    reviewer = User(name="审核员乙", role="reviewer")
+    docs = []
+    for n in range(101):
+        doc = meals()
+        doc["project"]["name"] = f"营养改善分项目{n:03d}"
+        docs.append((f"documents[{n}]", doc))
+    review = reviews.file_review(engine, name="分页测试", items=docs, problems=[], user=reviewer, limit=200)
+    with Session(engine) as session:  # approved in bulk: the decisions are not what is tested here
+        session.exec(update(ReviewProject).where(ReviewProject.review_id == review.id).values(status="通过"))
+        session.commit()
+    soup = page(browser, f"/reviews/{review.id}/monitoring?department=县教育局")
+    assert len(soup.select("table.monitoring-table tbody tr")) == 100
+    assert "共 101 个" in soup.select_one("nav.pager").text
+    following = soup.select_one('nav.pager a[rel="next"]')["href"]
+    assert "department=" in following and following.endswith("offset=100")
+    soup = page(browser, following)
+    assert [tr.a.text for tr in soup.select("table.monitoring-table tbody tr")] == ["营养改善分项目100"]
+    assert soup.select_one('nav.pager a[rel="prev"]') and not soup.select_one('nav.pager a[rel="next"]')
+    soup = page(browser, f"/reviews/{review.id}/evaluation?offset=100")
+    assert len(soup.select("table.evaluation-table tbody tr")) == 1
