@@ -397,3 +397,12 @@ def test_the_quick_check_sends_large_uploads_to_a_season(reviewer):
     files = [("files", ("多.json", json.dumps(many(101)).encode(), "application/json"))]
     r = reviewer.post("/review", files=files, headers={**HX, "x-csrf-token": reviewer.csrf})
     assert r.status_code == 422 and "保存为审核批次" in soup_of(r).get_text() and "101 份" in r.text
+
+
+def test_a_season_leads_to_its_monitoring_and_self_evaluation(reviewer, season):
+    soup = page(reviewer, f"/reviews/{season}")
+    links = {a.get_text(strip=True): a["href"] for a in soup.select(".season-actions a")}
+    assert links["运行监控"] == f"/reviews/{season}/monitoring"
+    assert links["绩效自评"] == f"/reviews/{season}/evaluation"
+    for href in (links["运行监控"], links["绩效自评"]):
+        assert page(reviewer, href).find("h1")
