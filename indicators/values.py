@@ -408,6 +408,22 @@ def _clean_unit(text: str) -> str:
     return t
 
 
+_CN_DIGIT = "零〇一二两三四五六七八九"
+_CHENG = re.compile(rf"(?<![\d{_CN_DIGIT}十百千万])([\d{_CN_DIGIT}])成([\d{_CN_DIGIT}])?(?![\d{_CN_DIGIT}十])")
+_PERCENT_OF = re.compile(rf"百分之([\d.]+|[{_CN_DIGIT}十百]+)")
+
+
+def _digit(ch: str) -> int:
+    return int(ch) if ch.isdigit() else int(chinese_number(ch) or 0)
+
+
+def spoken_percent(text: str) -> str:
+    """Shares written in words as percentages: 九成六 → 96%, 九成 → 90%, 百分之九十五 → 95%."""
+    text = _CHENG.sub(lambda m: f"{_digit(m.group(1)) * 10 + (_digit(m.group(2)) if m.group(2) else 0)}%", text)
+    return _PERCENT_OF.sub(lambda m: f"{m.group(1) if m.group(1)[0].isdigit() else fmt(chinese_number(m.group(1)))}%",
+                           text)
+
+
 @lru_cache(maxsize=8192)
 def parse_target(value: str | float | int | None, operator: str | None = "", unit: str | None = "") -> Target:
     """Parse a target from the value cell, with the operator and unit cells when given.
@@ -421,7 +437,7 @@ def parse_target(value: str | float | int | None, operator: str | None = "", uni
         value = format(value, "f").rstrip("0").rstrip(".") if value == value else ""
     elif isinstance(value, int):
         value = str(value)
-    t = normalize_text(value).strip()
+    t = spoken_percent(normalize_text(value).strip())
     op_field = canonical_operator(operator)
     qualitative_op = op_field == QUALITATIVE
     if not t or _PLACEHOLDER.match(t):

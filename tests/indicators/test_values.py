@@ -169,3 +169,15 @@ def test_extract_quantities_reads_scaled_compound_units_and_skips_dates():
 def test_extract_quantities_keeps_the_words_around_the_number():
     (q,) = extract_quantities("补贴购置农机具２５００台（套）")
     assert "农机具" in q.context and q.value == 2500
+
+
+@pytest.mark.parametrize(("text", "value", "operator"), [("九成六", 96, None), ("九成", 90, None), ("九成五以上", 95, "≥"),
+                                                         ("百分之九十六", 96, None), ("百分之95", 95, None)])
+def test_shares_written_in_words_are_percentages(text, value, operator):
+    t = parse_target(text)
+    assert (t.value, t.unit, t.operator) == (value, "%", operator)
+
+
+@pytest.mark.parametrize("text", ["完成", "建成", "达成", "按时完成"])
+def test_words_ending_in_cheng_are_not_shares(text):
+    assert parse_target(text).value is None
