@@ -52,7 +52,7 @@ class Settings(BaseSettings):
     review_processes: int = Field(default=2, ge=0, le=32, description="Processes that check a large review "
                                   "season side by side, each with its own search engine (about 200 MB each); "
                                   "0 checks in the server process alone.")
-    library_poll_seconds: float = Field(default=5.0, ge=0.5, le=3600, description="How often a running server asks "
+    library_poll_seconds: float = Field(default=2.0, ge=0.5, le=3600, description="How often a running server asks "
                                         "the database for a newer library version (an import through another "
                                         "process or server); it then rebuilds its indexes and serves it.")
 
