@@ -11,6 +11,8 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from sqlalchemy import text
+from sqlalchemy.exc import IntegrityError, OperationalError
 from sqlmodel import Session
 
 from indicators import library as library_data
@@ -37,19 +39,31 @@ class InitReport:
 def load_builtin(settings: Settings, *, library_dir: Path | None = None,
                  force: bool = False) -> store.LibraryVersion | None:
     """Store the built-in library as a new version when its files changed; None when unchanged.
-    `force` reads the files even when unchanged, to fill columns a schema upgrade has just added."""
+    `force` reads the files even when unchanged, to fill columns a schema upgrade has just added.
+    Servers starting together load it once: on PostgreSQL they queue on a lock and the later ones
+    find it loaded; elsewhere a process that loses the race looks again instead of failing."""
     directory = library_dir or library_data.LIBRARY_DIR
     engine = get_engine(settings)
-    with session_scope(engine) as session:
-        last = store.last_version_from(session, source_prefix="builtin")
-        if last and last.fingerprint == library_data.library_fingerprint(directory) and not force:
-            return None  # unchanged files: no need to parse them
-        rows, fingerprint = builtin_rows(directory)
-        source = "builtin" if library_dir is None else f"builtin:{library_dir.name}"
-        version = store.apply_library(session, rows, source=source, fingerprint=fingerprint, replace=True)
-        if version is not None:
-            session.expunge(version)
-        return version
+    for attempt in range(3):
+        try:
+            with session_scope(engine) as session:
+                if engine.dialect.name == "postgresql":
+                    session.execute(text("SELECT pg_advisory_xact_lock(727002)"))
+                last = store.last_version_from(session, source_prefix="builtin")
+                if last and last.fingerprint == library_data.library_fingerprint(directory) and (
+                        not force or attempt):
+                    return None  # unchanged files (or loaded a moment ago by another process)
+                rows, fingerprint = builtin_rows(directory)
+                source = "builtin" if library_dir is None else f"builtin:{library_dir.name}"
+                version = store.apply_library(session, rows, source=source, fingerprint=fingerprint, replace=True)
+                if version is not None:
+                    session.expunge(version)
+                return version
+        except (IntegrityError, OperationalError):
+            if attempt == 2:
+                raise
+            time.sleep(0.5)  # another process stored a version at the same moment
+    return None
 
 
 def rebuild_index(settings: Settings, *, progress: Progress | None = None, force: bool = False) -> dict | None:

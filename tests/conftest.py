@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 from fastapi.testclient import TestClient
 from sqlalchemy import make_url, text
-from sqlmodel import SQLModel, create_engine
+from sqlmodel import create_engine
 
 from kb import accounts
 from kb.db import get_engine, session_scope
@@ -34,7 +34,9 @@ def postgres_database(name: str) -> str:
     admin.dispose()
     url = base.set(database=name)
     engine = create_engine(url)
-    SQLModel.metadata.drop_all(engine)
+    with engine.begin() as conn:  # every table, the migration record included
+        conn.execute(text("DROP SCHEMA public CASCADE"))
+        conn.execute(text("CREATE SCHEMA public"))
     engine.dispose()
     return url.render_as_string(hide_password=False)
 
