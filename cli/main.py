@@ -34,6 +34,7 @@ from search.service import SearchService
 from search.vectors import ship_vectors
 from services.backup import backup, restore
 from services.bootstrap import initialise
+from services.history import with_history
 from services.library_io import HEADER_OF, export_library
 from services.library_versions import LibraryReport, import_file, restore_version
 from web.app import create_app
@@ -139,7 +140,7 @@ def check(files: Annotated[list[Path], typer.Argument(help="JSON、JSON lines、
         problems += trouble
     for p in problems:  # reported, and the rest is still checked
         typer.secho(f"无法读取，已跳过：{p}", fg="red", err=True)
-    service = _service()
+    service = with_history(_service(), get_engine(get_settings()))  # last year's actuals as baselines
     results = list(zip(documents, check_documents(documents, service), strict=True))
     if xlsx:
         xlsx.write_bytes(summary_workbook(results))

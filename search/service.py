@@ -17,8 +17,7 @@ import numpy as np
 from sqlalchemy.engine import Engine
 from sqlmodel import Session
 
-from kb import cycle, store
-from kb.db import get_engine
+from kb import store
 from kb.errors import InvalidInput, NotReady
 from kb.models import IndicatorPublic
 from kb.settings import Settings
@@ -331,11 +330,3 @@ class SearchService:
 
     def direction_indicators(self, code: str) -> list[IndicatorPublic]:
         return [self.docs[i] for i in self._by_direction.get(code, [])]
-
-    def last_actuals(self, doc) -> dict[int, object]:
-        """Last year's evaluated actuals of the document's project (`indicators.lookup.History`): the
-        checker takes them as the baselines the document left blank."""
-        p = doc.project
-        with Session(get_engine(self.settings)) as session:
-            return cycle.project_baselines(session, name=p.name, department=p.department or "", year=p.year,
-                                           indicators=[ind.name for ind in doc.indicators])

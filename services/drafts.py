@@ -23,6 +23,7 @@ from kb.accounts import User
 from kb.drafts import Draft
 from kb.errors import InvalidInput
 from kb.sheets import SheetLimits
+from services.history import with_history
 from services.review_changes import describe_invalid
 
 
@@ -58,7 +59,7 @@ def create(session: Session, lookup: Lookup | None, *, owner: User, document: di
     doc = validate(document)
     store.ensure_room(session, owner_id=owner.id)
     return store.add_draft(session, owner_id=owner.id, name=_name(doc, name), document=document,
-                           summary=summary(doc, check_goal(doc, lookup)))
+                           summary=summary(doc, check_goal(doc, with_history(lookup, session.get_bind()))))
 
 
 def update(session: Session, lookup: Lookup | None, *, owner: User, draft_id: int, document: dict,
@@ -70,7 +71,7 @@ def update(session: Session, lookup: Lookup | None, *, owner: User, draft_id: in
     if name is None and draft.name != _project_name(draft.document):
         name = draft.name
     return store.change_draft(session, draft=draft, name=_name(doc, name), document=document,
-                              summary=summary(doc, check_goal(doc, lookup)))
+                              summary=summary(doc, check_goal(doc, with_history(lookup, session.get_bind()))))
 
 
 def get(session: Session, *, owner: User, draft_id: int) -> Draft:

@@ -32,6 +32,13 @@ def project_history(session: Session, doc: GoalDocument) -> dict[int, object]:
                                    indicators=[ind.name for ind in doc.indicators])
 
 
+def with_history(lookup: object | None, engine: Engine) -> object | None:
+    """`lookup` that also answers history from `engine`'s evaluations (None stays None: no library)."""
+    if lookup is None or isinstance(lookup, HistoryLookup):
+        return lookup
+    return HistoryLookup(lookup, engine)
+
+
 class HistoryLookup:
     """A lookup that also answers `last_actuals` from the database; every other attribute is the
     wrapped lookup's (search, similarity, directions, its manifest)."""

@@ -27,6 +27,7 @@ from indicators.checker import check_goal
 from indicators.goals import CheckResult, GoalDocument
 from indicators.lookup import Lookup
 from kb.reviews import ProjectVersion, Review, ReviewProject
+from services.history import with_history
 
 log = logging.getLogger("kb.reviews")
 
@@ -177,6 +178,7 @@ def run_checks(engine: Engine, lookup: Lookup | None, *, worker: str, review_id:
     `pool.smallest` unchecked projects is checked there, each chunk shared among its processes."""
     total = 0
     chunks = 0
+    lookup = with_history(lookup, engine)  # last year's actuals become the baselines a document left blank
     with Session(engine) as session:
         query = select(Review.id).where(col(Review.status) == "running").order_by(col(Review.id))
         if review_id is not None:

@@ -16,6 +16,7 @@ from concurrent.futures.process import BrokenProcessPool
 from kb.db import get_engine
 from kb.settings import Settings
 from search.service import SearchService
+from services.history import with_history
 from services.review_jobs import check_stored
 
 log = logging.getLogger("kb.reviews")
@@ -46,8 +47,9 @@ def _service(version: int | None) -> SearchService:
 
 
 def _check(documents: list[dict], version: int | None) -> list[dict]:
-    service = _service(version)
-    return [check_stored(doc, service) for doc in documents]
+    settings = _child["settings"]
+    lookup = with_history(_service(version), get_engine(settings))
+    return [check_stored(doc, lookup) for doc in documents]
 
 
 class CheckPool:

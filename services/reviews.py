@@ -25,6 +25,7 @@ from indicators.lookup import Lookup
 from kb.accounts import User
 from kb.errors import Forbidden, InvalidInput, NotFound
 from kb.reviews import DECISIONS, Decision, ProjectVersion, Review, ReviewProject
+from services.history import with_history
 from services.review_changes import compare, describe_invalid
 from services.review_jobs import UNREADABLE, check_stored, checked_count, run_checks, summary_columns
 from services.review_report import problem_cases, report_workbook
@@ -259,6 +260,7 @@ def resubmit(session: Session, lookup: Lookup | None, *, review_id: int, project
     doc, problem = _validate("重新提交的文档", document)
     if problem:
         raise InvalidInput(problem)
+    lookup = with_history(lookup, session.get_bind())
     previous = session.exec(select(ProjectVersion).where(col(ProjectVersion.project_id) == project_id,
                                                          col(ProjectVersion.number) == project.version)).one()
     if previous.result is None:  # the background check has not reached it: check it now to compare

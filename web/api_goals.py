@@ -13,8 +13,11 @@ from indicators import goal_sheets
 from indicators.checker import check_batch_size, check_documents, check_goal, grade_counts
 from indicators.drafter import draft_goal
 from indicators.goals import CheckResult, Draft, Finding, GoalDocument, Project
+from kb.accounts import User
 from kb.errors import InvalidInput
 from kb.sheets import SheetLimits
+from services.history import with_history
+from web.auth import OptionalUser
 from web.deps import SearchDep, SettingsDep, upload_name
 from web.errors import describe_validation
 from web.render import XLSX, attachment
@@ -60,15 +63,19 @@ class BatchResult(BaseModel):
     problems: list[str] = Field(default=[], description="files, sheets or cells that could not be read")
 
 
-def lookup_of(request: Request):
-    """The search engine as the checker's library lookup, or None while it is not loaded."""
-    return request.app.state.search
+def lookup_of(request: Request, user: User | None = None):
+    """The search engine as the checker's library lookup, or None while it is not loaded. A signed-in
+    caller's checks also take last year's actuals as baselines; they are review data, so an anonymous
+    check does not see them."""
+    search = request.app.state.search
+    return with_history(search, request.app.state.engine) if user is not None else search
 
 
 @router.post("/check", response_model=CheckResult)
-def check(doc: GoalDocument, request: Request) -> CheckResult:
-    """Check one goal document: findings, score 0-100 and grade 优/良/中/差 with the rationale."""
-    return check_goal(doc, lookup_of(request))
+def check(doc: GoalDocument, request: Request, user: OptionalUser) -> CheckResult:
+    """Check one goal document: findings, score 0-100 and grade 优/良/中/差 with the rationale. With a
+    token, indicators without a baseline take last year's evaluated actual of the same project."""
+    return check_goal(doc, lookup_of(request, user))
 
 
 def check_many(raw_documents: list[Any], lookup) -> dict:
@@ -100,12 +107,12 @@ def _name_of(raw: Any) -> str | None:
 
 
 @router.post("/check/batch", response_model=BatchResult)
-def check_batch(request: Request, settings: SettingsDep,
+def check_batch(request: Request, settings: SettingsDep, user: OptionalUser,
                 documents: Annotated[list[Any], Body(embed=True)]) -> dict:
     """Check many goal documents at once: `{"documents": [GoalDocument, …]}` → per-document results
     and a summary; a malformed document gets its own error entry."""
     check_batch_size(len(documents), settings.max_batch)  # refused before any document is read
-    return check_many(documents, lookup_of(request))
+    return check_many(documents, lookup_of(request, user))
 
 
 @router.post("/draft", response_model=Draft)
@@ -124,7 +131,7 @@ def template() -> Response:
 
 @router.post("/check/workbook", response_model=BatchResult,
              responses={200: {"content": {XLSX: {}}, "description": "JSON, or the summary workbook with format=xlsx"}})
-def check_workbook(request: Request, settings: SettingsDep,
+def check_workbook(request: Request, settings: SettingsDep, user: OptionalUser,
                    files: Annotated[list[UploadFile], File(description="filled templates (.xlsx) or JSON")],
                    format: Literal["json", "xlsx"] = "json"):
     """Check every project in uploaded templates or JSON files. A file with problems is reported
@@ -135,7 +142,7 @@ def check_workbook(request: Request, settings: SettingsDep,
     if not docs:
         raise InvalidInput("上传的文件中没有可读取的绩效目标；请按 details 逐条修改后重新上传", details=problems)
     check_batch_size(len(docs), settings.max_batch)
-    lookup = lookup_of(request)
+    lookup = lookup_of(request, user)
     if format == "xlsx":
         checked = check_documents([doc for _, doc in docs], lookup)
         body = goal_sheets.summary_workbook(list(zip([doc for _, doc in docs], checked, strict=True)))

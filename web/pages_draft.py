@@ -26,8 +26,9 @@ from kb import store
 from kb.errors import InvalidInput, NotFound, NotReady
 from kb.sheets import SheetLimits
 from services import drafts
+from services.history import with_history
 from web.api_drafts import DraftId, read_draft_files
-from web.auth import CurrentUser, OptionalUser
+from web.auth import CurrentUser, OptionalUser, identity_now
 from web.deps import SessionDep, upload_name
 from web.pages_forms import (
     PROJECT_FIELDS,
@@ -75,7 +76,10 @@ def form_raw(form: FormData) -> dict:
 def check(request: Request, raw: dict) -> dict:
     """The checker's verdict on the page's document, or what keeps it from being read."""
     doc, problems = to_document(raw)
-    result = check_goal(doc, request.app.state.search) if doc is not None else None
+    user = identity_now(request)[0]  # a signed-in user's check takes last year's actuals as baselines
+    lookup = request.app.state.search
+    lookup = with_history(lookup, request.app.state.engine) if user is not None else lookup
+    result = check_goal(doc, lookup) if doc is not None else None
     by_row: dict[int, list] = {}
     for f in result.findings if result else []:
         if f.indicator is not None:
