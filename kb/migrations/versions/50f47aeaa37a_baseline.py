@@ -313,7 +313,7 @@ def _add_legacy_columns(bind, existing: set[str]) -> None:
     for table, column, type_, empty in LEGACY_COLUMNS:
         if table in existing and column not in {c["name"] for c in inspector.get_columns(table)}:
             op.add_column(table, sa.Column(column, type_, nullable=True))
-            op.execute(sa.text(f'UPDATE "{table}" SET "{column}" = :empty').bindparams(empty=empty))
+            bind.execute(sa.text(f'UPDATE "{table}" SET "{column}" = :empty'), {"empty": empty})
 
 
 def downgrade() -> None:
