@@ -15,17 +15,11 @@ from sqlmodel import Session, select
 from kb.accounts import User
 from kb.reviews import ReviewProject
 from services import reviews
-from tests.conftest import PASSWORD
 from tests.cycle_documents import greening, meals
-from tests.web.test_browser import ARGS, CHROMIUM, LAPTOP, fits_the_laptop, serve, shot
+from tests.web.browser_kit import NEEDS_CHROMIUM, chinese, fits_the_laptop, launch, new_page, serve, shot, sign_in
 from web.app import create_app
 
-pytestmark = [
-    pytest.mark.browser,
-    pytest.mark.skipif(not CHROMIUM.exists(), reason="needs Debian's chromium at /usr/bin/chromium "
-                       "(apt-get install -y chromium fonts-wqy-microhei)"),
-]
-OUTSIDE = re.compile(r"^https?://(?!127\.0\.0\.1[:/])")
+pytestmark = NEEDS_CHROMIUM
 
 
 @pytest.fixture(scope="module")
@@ -36,27 +30,14 @@ def base_url(kb_settings, users):
 
 @pytest.fixture(scope="module")
 def browser():
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as p:
-        b = p.chromium.launch(executable_path=str(CHROMIUM), args=ARGS)
+    with launch() as b:
         yield b
-        b.close()
 
 
 @pytest.fixture
 def page(browser, base_url):
-    context = browser.new_context(viewport=LAPTOP, locale="zh-CN", timezone_id="Europe/London", base_url=base_url,
-                                  accept_downloads=True)
-    pg = context.new_page()
-    errors: list[str] = []
-    outside: list[str] = []
-    pg.on("pageerror", lambda exc: errors.append(str(exc)))
-    pg.route(OUTSIDE, lambda route: (outside.append(route.request.url), route.abort()))
-    yield pg
-    context.close()
-    assert errors == [], f"JavaScript errors: {errors}"
-    assert outside == [], f"requests outside the server: {outside}"
+    with new_page(browser, base_url, timezone_id="Europe/London") as pg:
+        yield pg
 
 
 @pytest.fixture(scope="module")
@@ -77,21 +58,10 @@ def season(engine, lookup) -> tuple[int, list[int]]:
     return review.id, ids
 
 
-def chinese(pg) -> None:
-    text = pg.locator("main").inner_text()
-    assert sum("\u4e00" <= ch <= "\u9fff" for ch in text) > 40
-    english = re.findall(r"\b(?:None|null|undefined|True|False|Error|Not Found|NaN)\b", text)
-    assert english == [], english
-
-
 def test_monitor_evaluate_and_apply_results_in_the_browser(page, season):
     rid, (green, meal) = season
     target = f"/reviews/{rid}/monitoring"
-    page.goto(f"/login?next={target}")
-    page.get_by_label("用户名").fill("审核员乙")
-    page.get_by_label("密码").fill(PASSWORD)
-    page.get_by_role("button", name="登录").click()
-    page.wait_for_url(re.compile(re.escape(target) + "$"))
+    sign_in(page, "审核员乙", target)
     assert page.locator("table.monitoring-table tbody tr").count() == 2
     chinese(page)
 

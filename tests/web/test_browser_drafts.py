@@ -5,61 +5,17 @@ from 我的草稿, edit and save it, export it, import the exported file back as
 from __future__ import annotations
 
 import io
-import socket
-import threading
-import time
-from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
-import uvicorn
 from openpyxl import load_workbook
 
 from indicators import goal_sheets
-from tests.conftest import PASSWORD
+from tests.web.browser_kit import NEEDS_CHROMIUM, SHOTS, launch, new_page, serve, shot
+from tests.web.browser_kit import sign_in as kit_sign_in
 from web.app import create_app
 
-CHROMIUM = Path("/usr/bin/chromium")
-ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-        "--disable-background-networking", "--disable-component-update", "--disable-sync", "--lang=zh-CN"]
-SHOTS = Path(__file__).resolve().parents[2] / "artifacts" / "screenshots"
-LAPTOP = {"width": 1366, "height": 768}
-PORTS = range(8640, 8650)
-
-pytestmark = [
-    pytest.mark.browser,
-    pytest.mark.skipif(not CHROMIUM.exists(), reason="needs Debian's chromium at /usr/bin/chromium "
-                       "(apt-get install -y chromium fonts-wqy-microhei)"),
-]
-
-
-def free_port() -> int:
-    for port in PORTS:
-        with socket.socket() as s:
-            try:
-                s.bind(("127.0.0.1", port))
-            except OSError:
-                continue
-            return port
-    pytest.skip(f"no free port in {PORTS.start}-{PORTS.stop - 1}")
-
-
-@contextmanager
-def serve(app):
-    port = free_port()
-    server = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning", lifespan="on"))
-    thread = threading.Thread(target=server.run, daemon=True)
-    thread.start()
-    deadline = time.monotonic() + 60
-    while not server.started:
-        if time.monotonic() > deadline or not thread.is_alive():
-            pytest.fail("the uvicorn server did not start within 60 s")
-        time.sleep(0.05)
-    try:
-        yield f"http://127.0.0.1:{port}"
-    finally:
-        server.should_exit = True
-        thread.join(timeout=10)
+pytestmark = NEEDS_CHROMIUM
 
 
 @pytest.fixture(scope="module")
@@ -70,34 +26,17 @@ def base_url(kb_settings, users):
 
 @pytest.fixture(scope="module")
 def browser():
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as p:
-        b = p.chromium.launch(executable_path=str(CHROMIUM), args=ARGS)
+    with launch() as b:
         yield b
-        b.close()
 
 
-@contextmanager
 def fresh_browser(browser, base_url):
     """A browser profile of its own (nothing in localStorage, no cookies), like another computer."""
-    context = browser.new_context(viewport=LAPTOP, locale="zh-CN", base_url=base_url, accept_downloads=True)
-    page = context.new_page()
-    errors: list[str] = []
-    page.on("pageerror", lambda exc: errors.append(str(exc)))
-    try:
-        yield page
-    finally:
-        context.close()
-    assert errors == [], f"JavaScript errors: {errors}"
+    return new_page(browser, base_url)
 
 
 def sign_in(page, next_url: str) -> None:
-    page.goto(f"/login?next={next_url}")
-    page.get_by_label("用户名").fill("教育局丙")
-    page.get_by_label("密码").fill(PASSWORD)
-    page.get_by_role("button", name="登录").click()
-    page.wait_for_url(f"**{next_url}")
+    kit_sign_in(page, "教育局丙", next_url)
 
 
 def row_of(page, name: str):
@@ -139,7 +78,7 @@ def test_save_reopen_elsewhere_edit_export_import_and_delete(browser, base_url, 
         row = row_of(page, name)
         assert row.count() == 1
         assert page.locator("#drafts-list time").first.inner_text()[:2] == "20"
-        page.screenshot(path=str(_shot("drafts")))
+        shot(page, "drafts")
         assert page.evaluate("document.documentElement.scrollWidth <= window.innerWidth")
         row.get_by_role("link", name="打开").click()
         page.wait_for_url(f"**/drafts/{draft_id}")
@@ -150,7 +89,7 @@ def test_save_reopen_elsewhere_edit_export_import_and_delete(browser, base_url, 
         page.get_by_role("button", name="保存草稿").click()
         page.wait_for_selector(".notice.info:has-text('已保存到“我的草稿”')")
         assert page.locator("input[name=draft_id]").input_value() == draft_id  # updated, not copied
-        page.screenshot(path=str(_shot("draft-saved")), full_page=True)
+        page.screenshot(path=str(SHOTS / "draft-saved.png"), full_page=True)
         stored = page.request.get(f"/api/v1/drafts/{draft_id}").json()
         assert stored["document"]["indicators"][0]["value"] == "12000"
         row_name = stored["document"]["indicators"][0]["name"]
@@ -181,8 +120,3 @@ def test_save_reopen_elsewhere_edit_export_import_and_delete(browser, base_url, 
         page.wait_for_selector(f"#saved-draft-{new_id}", state="detached")
         assert row_of(page, name).count() == 1
         assert page.request.get(f"/api/v1/drafts/{new_id}").status == 404
-
-
-def _shot(name: str) -> Path:
-    SHOTS.mkdir(parents=True, exist_ok=True)
-    return SHOTS / f"{name}.png"

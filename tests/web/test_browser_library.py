@@ -4,38 +4,16 @@ then restores the previous version. Saves screenshots to artifacts/screenshots/.
 
 from __future__ import annotations
 
-import socket
-import threading
-import time
-from contextlib import closing
-
 import pytest
-import uvicorn
 
 from kb import accounts
 from kb.db import get_engine, session_scope
 from services.bootstrap import initialise
 from tests.conftest import FIXTURE_LIBRARY, PASSWORD
-from tests.web.test_browser import ARGS, CHROMIUM, LAPTOP, shot
+from tests.web.browser_kit import NEEDS_CHROMIUM, launch, new_page, serve, shot
 from web.app import create_app
 
-pytestmark = [
-    pytest.mark.browser,
-    pytest.mark.skipif(not CHROMIUM.exists(), reason="needs Debian's chromium at /usr/bin/chromium "
-                       "(apt-get install -y chromium fonts-wqy-microhei)"),
-]
-PORTS = range(8620, 8630)
-
-
-def a_free_port() -> int:
-    for port in PORTS:
-        with closing(socket.socket()) as s:
-            try:
-                s.bind(("127.0.0.1", port))
-            except OSError:
-                continue
-            return port
-    pytest.skip("ports 8620-8629 are all in use")
+pytestmark = NEEDS_CHROMIUM
 
 
 @pytest.fixture
@@ -44,37 +22,14 @@ def library_server(fresh_settings):
     initialise(fresh_settings, library_dir=FIXTURE_LIBRARY)
     with session_scope(get_engine(fresh_settings)) as session:
         accounts.add_user(session, name="管理员甲", role="admin", password=PASSWORD)
-    port = a_free_port()
-    server = uvicorn.Server(uvicorn.Config(create_app(fresh_settings), host="127.0.0.1", port=port,
-                                           log_level="warning", lifespan="on"))
-    thread = threading.Thread(target=server.run, daemon=True)
-    thread.start()
-    deadline = time.monotonic() + 60
-    while not server.started:
-        if time.monotonic() > deadline or not thread.is_alive():
-            pytest.fail("the uvicorn server did not start within 60 s")
-        time.sleep(0.05)
-    try:
-        yield f"http://127.0.0.1:{port}"
-    finally:
-        server.should_exit = True
-        thread.join(timeout=10)
+    with serve(create_app(fresh_settings)) as url:
+        yield url
 
 
 @pytest.fixture
 def page(library_server):
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=str(CHROMIUM), args=ARGS)
-        context = browser.new_context(viewport=LAPTOP, locale="zh-CN", base_url=library_server)
-        pg = context.new_page()
-        errors: list[str] = []
-        pg.on("pageerror", lambda exc: errors.append(str(exc)))
+    with launch() as browser, new_page(browser, library_server) as pg:
         yield pg
-        context.close()
-        browser.close()
-        assert errors == [], f"JavaScript errors: {errors}"
 
 
 def test_an_admin_previews_a_replace_confirms_it_and_restores_the_previous_version(page, tmp_path):

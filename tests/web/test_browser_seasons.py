@@ -15,17 +15,12 @@ from pathlib import Path
 import pytest
 from openpyxl import load_workbook
 
-from tests.conftest import PASSWORD
+from tests.web.browser_kit import NEEDS_CHROMIUM, chinese, fits_the_laptop, launch, new_page, serve, shot
+from tests.web.browser_kit import sign_in as kit_sign_in
 from tests.web.season_documents import BROKEN, many, nutrition, nutrition_revised, workbook
-from tests.web.test_browser import ARGS, CHROMIUM, LAPTOP, fits_the_laptop, serve, shot
 from web.app import create_app
 
-pytestmark = [
-    pytest.mark.browser,
-    pytest.mark.skipif(not CHROMIUM.exists(), reason="needs Debian's chromium at /usr/bin/chromium "
-                       "(apt-get install -y chromium fonts-wqy-microhei)"),
-]
-OUTSIDE = re.compile(r"^https?://(?!127\.0\.0\.1[:/])")
+pytestmark = NEEDS_CHROMIUM
 SEASON = "2027年部门预算项目绩效目标审核（浏览器）"
 PROJECTS = 400  # enough that the check runs in the background for a moment
 
@@ -38,44 +33,19 @@ def base_url(kb_settings, users):
 
 @pytest.fixture(scope="module")
 def browser():
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as p:
-        b = p.chromium.launch(executable_path=str(CHROMIUM), args=ARGS)
+    with launch() as b:
         yield b
-        b.close()
 
 
 @pytest.fixture
 def page(browser, base_url):
-    context = browser.new_context(viewport=LAPTOP, locale="zh-CN", timezone_id="Europe/London", base_url=base_url,
-                                  accept_downloads=True)
-    pg = context.new_page()
-    errors: list[str] = []
-    outside: list[str] = []
-    pg.on("pageerror", lambda exc: errors.append(str(exc)))
-    pg.route(OUTSIDE, lambda route: (outside.append(route.request.url), route.abort()))
-    yield pg
-    context.close()
-    assert errors == [], f"JavaScript errors: {errors}"
-    assert outside == [], f"requests outside the server: {outside}"
+    with new_page(browser, base_url, timezone_id="Europe/London") as pg:  # the server shows Beijing time
+        yield pg
 
 
 def sign_in(pg, target: str) -> None:
-    """Sign in as the reviewer from the sign-in page a page that needs it sends people to."""
-    pg.goto(f"/login?next={target}")
-    pg.get_by_label("用户名").fill("审核员乙")
-    pg.get_by_label("密码").fill(PASSWORD)
-    pg.get_by_role("button", name="登录").click()
-    pg.wait_for_url(re.compile(re.escape(target) + "$"))
-
-
-def chinese(pg) -> None:
-    """The page speaks Chinese: no English words a person would read, beyond codes and file names."""
-    text = pg.locator("main").inner_text()
-    assert sum("\u4e00" <= ch <= "\u9fff" for ch in text) > 40
-    english = re.findall(r"\b(?:None|null|undefined|True|False|Error|Not Found|running|done|failed|NaN)\b", text)
-    assert english == [], english
+    """Sign in as the reviewer."""
+    kit_sign_in(pg, "审核员乙", target)
 
 
 def beijing_now() -> datetime:
