@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import io
 import re
-from datetime import UTC, date, datetime, timedelta, timezone
+from datetime import date, datetime
 
 from openpyxl import Workbook
 from openpyxl.cell import WriteOnlyCell
@@ -27,9 +27,9 @@ from kb.cycle import Evaluation, MonitoringRecord
 from kb.errors import InvalidInput
 from kb.sheets import Sheet, SheetLimits, cell_text, read_workbook
 from kb.text import normalize_text
+from kb.times import beijing_text
 from services.cycle import Approved, Entry, approved_projects, evaluation_list, monitoring_list, review_of
 
-BEIJING = timezone(timedelta(hours=8))
 _HEADER_FILL = PatternFill("solid", fgColor="DDEBF7")
 _LABEL_FILL = PatternFill("solid", fgColor="F2F2F2")
 _STATUS_FILL = {"预警": PatternFill("solid", fgColor="F8CBAD"), "关注": PatternFill("solid", fgColor="FFE699")}
@@ -80,15 +80,6 @@ def _cell(ws, value, *, bold: bool = False, fill: PatternFill | None = None, wra
     if wrap:
         cell.alignment = _WRAP
     return cell
-
-
-def beijing_text(moment: datetime | None) -> str:
-    """A stored time (UTC; naive means UTC) as Beijing time, 2026-07-31 09:30."""
-    if moment is None:
-        return ""
-    if moment.tzinfo is None:
-        moment = moment.replace(tzinfo=UTC)
-    return moment.astimezone(BEIJING).strftime("%Y-%m-%d %H:%M")
 
 
 def _sheet(wb: Workbook, title: str, headers: tuple, widths: tuple):

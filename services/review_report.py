@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import io
 from collections.abc import Iterator
-from datetime import UTC, datetime, timedelta, timezone
 
 from openpyxl import Workbook
 from openpyxl.cell import WriteOnlyCell
@@ -20,8 +19,8 @@ from indicators.goal_sheets import SEVERITY_NAMES
 from kb.errors import NotFound
 from kb.reviews import ProjectVersion, Review, ReviewProject
 from kb.sheets import cell_text
+from kb.times import beijing_text
 
-BEIJING = timezone(timedelta(hours=8))
 SEVERITY_RANK = {"error": 0, "warning": 1, "info": 2}
 PROJECT_HEADERS = ("序号", "项目名称", "预算部门", "支出方向", "预算金额（万元）", "得分", "等级", "可提交",
                    "错误", "警告", "提示", "审核状态", "审核意见", "审核人", "审核时间", "版本", "与第几号重复", "来源")
@@ -49,14 +48,6 @@ def _current(session: Session, review_id: int) -> Iterator[tuple[ReviewProject, 
         .where(col(ReviewProject.review_id) == review_id).order_by(col(ReviewProject.seq))
         .execution_options(yield_per=500))
     yield from rows
-
-
-def beijing_text(moment: datetime | None) -> str:
-    if moment is None:
-        return ""
-    if moment.tzinfo is None:
-        moment = moment.replace(tzinfo=UTC)
-    return moment.astimezone(BEIJING).strftime("%Y-%m-%d %H:%M")
 
 
 def problem_cases(session: Session, *, review_id: int, top: int = 15, examples: int = 3) -> list[dict]:

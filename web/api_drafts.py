@@ -7,8 +7,7 @@ once it reads as a GoalDocument. Times are ISO 8601 in Beijing time (+08:00).
 
 from __future__ import annotations
 
-import json
-from datetime import UTC, datetime
+from datetime import datetime
 from pathlib import Path
 from typing import Annotated, Any
 
@@ -22,22 +21,16 @@ from kb import accounts
 from kb.drafts import Draft
 from kb.errors import Forbidden, InvalidInput, KBError
 from kb.sheets import SheetLimits
+from kb.times import beijing_iso
 from services import drafts
 from web.auth import CurrentUser
 from web.deps import SessionDep, upload_name
-from web.guards import text_problem
 from web.pages_forms import describe_errors, raw_from_doc
-from web.render import BEIJING, XLSX, attachment
+from web.render import XLSX, attachment
+from web.uploads import json_items
 
 router = APIRouter(prefix="/api/v1", tags=["drafts"])
 DraftId = Annotated[int, PathParam(ge=1, le=2**31 - 1, description="草稿编号")]
-
-
-def beijing_iso(moment: datetime) -> str:
-    """A stored time (UTC; naive means UTC) as ISO 8601 in Beijing time: 2026-12-03T18:05:00+08:00."""
-    if moment.tzinfo is None:
-        moment = moment.replace(tzinfo=UTC)
-    return moment.astimezone(BEIJING).isoformat(timespec="seconds")
 
 
 BeijingTime = Annotated[datetime, PlainSerializer(beijing_iso, return_type=str)]
@@ -111,25 +104,6 @@ def detail_of(draft: Draft, owner: str) -> DraftDetail:
     return DraftDetail(owner=owner, **draft.model_dump(exclude={"owner_id"}))
 
 
-def _json_items(name: str, data: bytes) -> tuple[list[tuple[str, object]], list[str]]:
-    """The items of a JSON file as sent (one document, a list, or {"documents": [...]}), or why it cannot be read."""
-    try:
-        payload = json.loads(data.decode("utf-8-sig"))
-    except UnicodeDecodeError:
-        return [], [f"{name}：不是 UTF-8 编码的文本；请另存为 UTF-8 后重新上传"]
-    except json.JSONDecodeError as exc:
-        return [], [f"{name}：不是有效的 JSON（第 {exc.lineno} 行第 {exc.colno} 列附近：{exc.msg}）"]
-    except RecursionError:
-        return [], [f"{name}：嵌套层数过多，不是目标文档；请上传导出的 JSON 文件"]
-    problem = text_problem(payload)
-    if problem:
-        return [], [f"{name}：{problem}"]
-    if isinstance(payload, dict) and isinstance(payload.get("documents"), list):
-        payload = payload["documents"]
-    items = payload if isinstance(payload, list) else [payload]
-    return [(name if len(items) == 1 else f"{name} 第 {n} 份", item) for n, item in enumerate(items, start=1)], []
-
-
 def read_draft_files(files: list[tuple[str, bytes]], *, limits: SheetLimits | None
                      ) -> tuple[list[tuple[str, dict]], list[str]]:
     """(source, document) for every goal document in filled templates (.xlsx) and JSON files (each
@@ -153,7 +127,7 @@ def read_draft_files(files: list[tuple[str, bytes]], *, limits: SheetLimits | No
             found += docs
             problems += trouble
             continue
-        items, trouble = _json_items(name, data)
+        items, trouble = json_items(name, data)
         problems += trouble
         for where, item in items:
             if not isinstance(item, dict):

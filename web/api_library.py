@@ -6,7 +6,6 @@ answers; other servers on the same database notice it within `KB_LIBRARY_POLL_SE
 from __future__ import annotations
 
 import tempfile
-from datetime import UTC, datetime
 from pathlib import Path
 from typing import Annotated, Any, Literal
 
@@ -16,12 +15,13 @@ from pydantic import BaseModel, Field
 
 from kb import store
 from kb.errors import InvalidInput
+from kb.times import beijing_iso
 from services.bootstrap import rebuild_index
 from services.library_io import HEADER_OF
 from services.library_versions import LibraryReport, import_file, restore_version
 from web.auth import AdminUser
 from web.deps import SessionDep, SettingsDep, library_import_guard, upload_name
-from web.render import BEIJING, source_label
+from web.render import source_label
 from web.search_state import load_search, served_version
 
 router = APIRouter(prefix="/api/v1", tags=["library"])
@@ -82,11 +82,6 @@ class VersionList(BaseModel):
     current: int | None
     served: int | None = Field(description="the version this server's search answers from")
     versions: list[VersionInfo]
-
-
-def beijing_iso(moment: datetime) -> str:
-    moment = moment if moment.tzinfo else moment.replace(tzinfo=UTC)
-    return moment.astimezone(BEIJING).isoformat(timespec="seconds")
 
 
 def summary(report: LibraryReport) -> str:

@@ -7,7 +7,6 @@ also come from a department user of the project's own department. Times are ISO 
 from __future__ import annotations
 
 import json
-from datetime import UTC, datetime, timedelta, timezone
 from typing import Annotated, Any, Literal
 
 from fastapi import APIRouter, Body, Query, Request, Response
@@ -20,6 +19,7 @@ from kb.accounts import User
 from kb.errors import InvalidInput
 from kb.reviews import Review, ReviewProject
 from kb.sheets import SheetLimits
+from kb.times import beijing_iso
 from services import reviews
 from services.review_jobs import worker_name
 from web.auth import CurrentUser, ReviewerUser
@@ -29,17 +29,7 @@ from web.render import XLSX, attachment
 from web.uploads import read_upload_items
 
 router = APIRouter(prefix="/api/v1", tags=["reviews"])
-BEIJING = timezone(timedelta(hours=8))
 CHECK_AT_ONCE = 20  # a filing this small is checked before the answer (status "done" at once)
-
-
-def iso(moment: datetime | None) -> str | None:
-    """A stored time (UTC; naive means UTC, as SQLite returns it) as ISO 8601 in Beijing time."""
-    if moment is None:
-        return None
-    if moment.tzinfo is None:
-        moment = moment.replace(tzinfo=UTC)
-    return moment.astimezone(BEIJING).isoformat(timespec="seconds")
 
 
 class Progress(BaseModel):
@@ -132,8 +122,8 @@ class ProblemCases(BaseModel):
 def _state(review: Review) -> dict:
     return {"id": review.id, "name": review.name, "status": review.status,
             "progress": {"done": review.done, "total": review.total}, "problems": review.problems or [],
-            "created_by": review.created_by, "created_at": iso(review.created_at),
-            "finished_at": iso(review.finished_at)}
+            "created_by": review.created_by, "created_at": beijing_iso(review.created_at),
+            "finished_at": beijing_iso(review.finished_at)}
 
 
 def _row(p: ReviewProject) -> dict:
@@ -141,17 +131,18 @@ def _row(p: ReviewProject) -> dict:
             "budget": None if p.budget_yuan is None else round(p.budget_yuan / 1e4, 6), "score": p.score,
             "grade": p.grade, "submittable": p.submittable, "errors": p.errors, "warnings": p.warnings,
             "codes": p.codes or [], "checked": p.checked, "status": p.status, "note": p.note,
-            "decided_by": p.decided_by, "decided_at": iso(p.decided_at), "version": p.version,
+            "decided_by": p.decided_by, "decided_at": beijing_iso(p.decided_at), "version": p.version,
             "duplicate_of": p.duplicate_of, "source": p.source}
 
 
 def _detail(detail: reviews.ProjectDetail) -> dict:
     return {"project": _row(detail.project), "document": detail.document, "result": detail.result,
-            "versions": [{"number": v.number, "submitted_by": v.submitted_by, "submitted_at": iso(v.submitted_at),
+            "versions": [{"number": v.number, "submitted_by": v.submitted_by,
+                          "submitted_at": beijing_iso(v.submitted_at),
                           "score": (v.result or {}).get("score"), "grade": (v.result or {}).get("grade")}
                          for v in detail.versions],
             "decisions": [{"version": d.version, "status": d.status, "note": d.note, "decided_by": d.decided_by,
-                           "decided_at": iso(d.decided_at)} for d in detail.decisions],
+                           "decided_at": beijing_iso(d.decided_at)} for d in detail.decisions],
             "changes": detail.changes}
 
 

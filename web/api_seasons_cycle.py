@@ -8,7 +8,6 @@ Entries are kept (who, when); times are ISO 8601 in Beijing time.
 
 from __future__ import annotations
 
-from datetime import UTC, datetime, timedelta, timezone
 from typing import Annotated, Literal
 
 from fastapi import APIRouter, File, Form, Query, Request, Response, UploadFile
@@ -26,6 +25,7 @@ from kb.accounts import User
 from kb.cycle import Evaluation, MonitoringRecord
 from kb.errors import InvalidInput, NotFound
 from kb.sheets import SheetLimits
+from kb.times import beijing_iso
 from services import cycle, cycle_report, history
 from services.review_changes import describe_invalid
 from web.api_cycle import AsOf, Spent
@@ -36,16 +36,6 @@ from web.render import XLSX, attachment
 router = APIRouter(prefix="/api/v1", tags=["season monitoring and evaluation"])
 STATUSES = Literal["预警", "关注", "正常", "未填报"]
 GRADE = Literal["优", "良", "中", "差"]
-BEIJING = timezone(timedelta(hours=8))
-
-
-def iso(moment: datetime | None) -> str | None:
-    """A stored time (UTC; naive means UTC, as SQLite returns it) as ISO 8601 in Beijing time."""
-    if moment is None:
-        return None
-    if moment.tzinfo is None:
-        moment = moment.replace(tzinfo=UTC)
-    return moment.astimezone(BEIJING).isoformat(timespec="seconds")
 
 
 class MonitoringBody(BaseModel):
@@ -218,12 +208,13 @@ def _wan(project) -> float | None:
 def monitoring_entry(record: MonitoringRecord) -> dict:
     return {"id": record.id, "project_id": record.project_id, "as_of": record.as_of.isoformat(),
             "spent": record.spent, "actuals": record.actuals, "result": record.result,
-            "entered_by": record.entered_by, "entered_at": iso(record.entered_at)}
+            "entered_by": record.entered_by, "entered_at": beijing_iso(record.entered_at)}
 
 
 def evaluation_entry(record: Evaluation) -> dict:
     return {"id": record.id, "project_id": record.project_id, "spent": record.spent, "actuals": record.actuals,
-            "result": record.result, "evaluated_by": record.evaluated_by, "evaluated_at": iso(record.evaluated_at)}
+            "result": record.result, "evaluated_by": record.evaluated_by,
+            "evaluated_at": beijing_iso(record.evaluated_at)}
 
 
 def monitoring_row(row: cycle.MonitoringRow) -> dict:
@@ -233,7 +224,7 @@ def monitoring_row(row: cycle.MonitoringRow) -> dict:
             "time_progress": rec.time_progress if rec else None,
             "spend_progress": rec.spend_progress if rec else None, "warnings": rec.warnings if rec else None,
             "findings": rec.result.get("findings", []) if rec else [], "entered_by": rec.entered_by if rec else "",
-            "entered_at": iso(rec.entered_at) if rec else None}
+            "entered_at": beijing_iso(rec.entered_at) if rec else None}
 
 
 def evaluation_row(row: cycle.EvaluationRow) -> dict:
@@ -242,7 +233,7 @@ def evaluation_row(row: cycle.EvaluationRow) -> dict:
     return {"project_id": p.id, "seq": p.seq, "name": p.name, "department": p.department, "budget": _wan(p),
             "evaluated": ev is not None, "score": ev.score if ev else None, "grade": ev.grade if ev else None,
             "execution_rate": ev.execution_rate if ev else None, "reasons_missing": missing,
-            "evaluated_by": ev.evaluated_by if ev else "", "evaluated_at": iso(ev.evaluated_at) if ev else None}
+            "evaluated_by": ev.evaluated_by if ev else "", "evaluated_at": beijing_iso(ev.evaluated_at) if ev else None}
 
 
 # ---------------------------------------------------------------------------- monitoring

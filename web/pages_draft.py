@@ -25,6 +25,7 @@ from indicators.goals import MAX_INDICATORS, Project
 from kb import store
 from kb.errors import InvalidInput, NotFound, NotReady
 from kb.sheets import SheetLimits
+from kb.times import beijing_text
 from services import drafts
 from services.history import with_history
 from web.api_drafts import DraftId, read_draft_files
@@ -41,7 +42,7 @@ from web.pages_forms import (
     refresh_goal,
     to_document,
 )
-from web.render import XLSX, attachment, beijing, is_fragment, render, search_problem
+from web.render import XLSX, attachment, is_fragment, render, search_problem
 
 router = APIRouter(include_in_schema=False)
 
@@ -304,7 +305,7 @@ def draft_save(request: Request, session: SessionDep, form: FormDep, user: Optio
     session.commit()
     session.refresh(draft)
     raw["draft_id"] = draft.id
-    notice = f"已保存到“我的草稿”：『{draft.name}』，{beijing(draft.updated_at)}（北京时间）。{note}"
+    notice = f"已保存到“我的草稿”：『{draft.name}』，{beijing_text(draft.updated_at)}（北京时间）。{note}"
     return editor(request, session, raw, notice=notice)
 
 
@@ -328,7 +329,7 @@ def drafts_page(request: Request, session: SessionDep, user: CurrentUser):
 def draft_open(request: Request, session: SessionDep, user: CurrentUser, draft_id: DraftId):
     """A saved draft in the draft editor; saving it again updates it."""
     draft = drafts.get(session, owner=user, draft_id=draft_id)
-    notice = (f"已打开草稿『{draft.name}』（保存于 {beijing(draft.updated_at)}，北京时间）。"
+    notice = (f"已打开草稿『{draft.name}』（保存于 {beijing_text(draft.updated_at)}，北京时间）。"
               "修改后点“保存草稿”即更新这份草稿。")
     return editor(request, session, page_raw(draft), notice=notice)
 

@@ -20,11 +20,12 @@ from indicators.goals import BUDGET_SCALE, GoalDocument
 from kb.errors import InvalidInput
 from kb.reviews import DECISIONS
 from kb.sheets import SheetLimits
+from kb.times import BEIJING
 from services import reviews
 from services.review_jobs import worker_name
 from web.auth import CurrentUser, ReviewerUser
 from web.deps import SessionDep, upload_name
-from web.render import BEIJING, XLSX, attachment, is_fragment, render, search_problem
+from web.render import XLSX, attachment, is_fragment, render, search_problem
 from web.uploads import read_upload_items
 
 router = APIRouter(include_in_schema=False)

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import hashlib
 import re
-from datetime import UTC, datetime, timedelta, timezone
+from datetime import datetime
 from functools import lru_cache
 from pathlib import Path
 from urllib.parse import quote
@@ -18,12 +18,12 @@ from fastapi.staticfiles import StaticFiles
 from markupsafe import Markup, escape
 
 from indicators.framework import DEPARTMENT_LEVELS, LEVEL1_OF, LEVELS
+from kb.times import BEIJING, beijing_text
 from web.auth import identity_now
 
 HERE = Path(__file__).parent
 STATIC_DIR = HERE / "static"
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-BEIJING = timezone(timedelta(hours=8), "北京时间")
 
 
 @lru_cache(maxsize=64)
@@ -88,17 +88,8 @@ def configure(templates) -> None:
     env.filters["source_label"] = source_label
     env.filters["tsv_row"] = tsv_row
     env.globals["printed_at"] = printed_at
-    env.filters["beijing"] = beijing
+    env.filters["beijing"] = beijing_text
     env.filters["yuan"] = lambda v: "" if v is None else f"{v:,.2f}".rstrip("0").rstrip(".")
-
-
-def beijing(moment: datetime | None, fmt: str = "%Y-%m-%d %H:%M") -> str:
-    """A stored time (UTC; naive means UTC, as SQLite returns it) in Beijing time."""
-    if moment is None:
-        return ""
-    if moment.tzinfo is None:
-        moment = moment.replace(tzinfo=UTC)
-    return moment.astimezone(BEIJING).strftime(fmt)
 
 
 def printed_at() -> str:

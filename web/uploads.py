@@ -18,7 +18,7 @@ from web.pages_forms import describe_errors, raw_from_doc
 SUFFIXES = (".xlsx", ".json")
 
 
-def _json_items(name: str, data: bytes) -> tuple[list[tuple[str, object]], list[str]]:
+def json_items(name: str, data: bytes) -> tuple[list[tuple[str, object]], list[str]]:
     """The items of a JSON file as sent (one document, a list of them, or {"documents": [...]}), each
     with where it is, not yet validated; or why the file cannot be read."""
     try:
@@ -40,7 +40,7 @@ def _json_items(name: str, data: bytes) -> tuple[list[tuple[str, object]], list[
 
 def _json_documents(name: str, data: bytes) -> tuple[list, list[str]]:
     """Documents in a JSON file: one document, a list of them, or {"documents": [...]}."""
-    items, problems = _json_items(name, data)
+    items, problems = json_items(name, data)
     docs = []
     for where, item in items:
         if not isinstance(item, dict):
@@ -98,7 +98,7 @@ def read_upload_items(files: list[tuple[str, bytes]], *, limits: SheetLimits | N
         elif not data:
             problems.append(f"{name}：文件是空的")
         elif suffix == ".json":
-            items, trouble = _json_items(name, data)
+            items, trouble = json_items(name, data)
             found += items
             problems += trouble
         else:
