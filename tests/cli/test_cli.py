@@ -185,3 +185,45 @@ def test_restore_refuses_a_file_that_is_no_backup(tmp_path, monkeypatch):
     finally:
         get_settings.cache_clear()
     assert result.exit_code == 1 and "不是" in result.output
+
+
+def test_a_restore_brings_back_users_seasons_decisions_and_drafts(data_dir, tmp_path, monkeypatch):
+    """What a bureau would lose besides the library: accounts, review seasons with their decisions,
+    saved drafts, all in the one backup file."""
+    from sqlmodel import Session
+
+    from kb import accounts, store
+    from kb.db import get_engine
+    from services import drafts, reviews
+    from tests.cycle_documents import greening
+
+    added = runner.invoke(app, ["user", "add", "审核员甲", "--role", "reviewer", "--password", "abcdefgh1"])
+    assert added.exit_code == 0, added.output
+    engine = get_engine(get_settings())
+    with Session(engine) as session:
+        user = accounts.get_user(session, name="审核员甲")
+        review = reviews.file_review(engine, name="2027年审核", items=[("a.json", greening())], problems=[],
+                                     user=user, limit=100)
+        reviews.run_checks(engine, None, worker="test", review_id=review.id)
+        project_id = reviews.query_projects(session, review_id=review.id)[1][0].id
+        reviews.decide(session, review_id=review.id, project_id=project_id, status="退回修改", note="成本偏高", user=user)
+        drafts.create(session, None, owner=user, document=greening())
+        session.commit()
+        version = store.current_version(session).number
+    file = tmp_path / "everything.sqlite3"
+    assert runner.invoke(app, ["backup", str(file)]).exit_code == 0
+    monkeypatch.setenv("KB_DATA_DIR", str(tmp_path / "restored"))
+    get_settings.cache_clear()
+    assert runner.invoke(app, ["restore", str(file)]).exit_code == 0
+    assert "审核员甲\t审核人" in runner.invoke(app, ["user", "list"]).output
+    engine = get_engine(get_settings())
+    with Session(engine) as session:
+        assert store.current_version(session).number == version
+        user = accounts.get_user(session, name="审核员甲")
+        assert accounts.verify_login(session, name="审核员甲", password="abcdefgh1") is not None
+        [restored] = reviews.list_reviews(session)
+        detail = reviews.project_detail(session, review_id=restored.id, project_id=project_id)
+        assert restored.name == "2027年审核" and restored.status == "done"
+        assert (detail.project.status, detail.project.note, detail.decisions[-1].decided_by) == ("退回修改", "成本偏高",
+                                                                                              "审核员甲")
+        assert [d.name for d in drafts.list_for(session, owner_id=user.id)] == [greening()["project"]["name"]]
