@@ -21,6 +21,7 @@ from search.dense import DenseIndex
 from search.documents import lexical_fields, passage_text
 from search.encoders import Encoder
 from search.lexical import LexicalIndex
+from search.token_cache import TokenCache
 from search.tokenize import TOKENIZER_VERSION, Tokenizer, write_user_dict
 from search.vectors import embed_passages
 
@@ -49,17 +50,19 @@ def build_indexes(*, index_dir: Path, cache_dir: Path, indicators: list, keyword
     work = index_dir.with_name(index_dir.name + ".building")
     shutil.rmtree(work, ignore_errors=True)
     work.mkdir(parents=True)
-    write_user_dict(domain_terms(indicators, keywords), work / "userdict.txt")
-    tokenizer = Tokenizer(work / "userdict.txt")
+    terms = list(domain_terms(indicators, keywords))
+    write_user_dict(terms, work / "userdict.txt")
+    cache = TokenCache(cache_dir, Tokenizer(work / "userdict.txt"), terms)
     corpus = []
     for n, ind in enumerate(indicators, start=1):
         tokens: list[str] = []
         for text, weight in lexical_fields(ind, keywords.get(ind.direction_code, [])):
-            tokens.extend(tokenizer.tokens(text) * weight)
+            tokens.extend(cache.tokens(text) * weight)
         corpus.append(tokens)
         if n % 1000 == 0 or n == len(indicators):
             progress("tokenise", n, len(indicators))
     LexicalIndex.build(corpus).save(work / "bm25")
+    cache.save()
     t_lex = time.perf_counter()
     passages = embed_passages(encoder, [passage_text(i) for i in indicators], cache_dir=cache_dir, engine=engine,
                               progress=lambda done, total: progress("embed", done, total))
@@ -70,6 +73,7 @@ def build_indexes(*, index_dir: Path, cache_dir: Path, indicators: list, keyword
         "library_version": version, "library_fingerprint": fingerprint, "encoder": encoder.id,
         "tokenizer": TOKENIZER_VERSION, "format": INDEX_FORMAT, "count": len(indicators),
         "embedded_now": passages.embedded, "vectors_from_database": passages.from_database,
+        "tokens_reused": cache.reused,
         "seconds": {"lexical": round(t_lex - t0, 2), "dense": round(t_dense - t_lex, 2)},
     }
     (work / "manifest.json").write_text(json.dumps(manifest, ensure_ascii=False, indent=1))

@@ -83,15 +83,19 @@ class Tokenizer:
         return out
 
 
-def write_user_dict(terms: Iterable[str], path: Path) -> int:
-    """Write a jieba user dictionary of domain terms (names, directions, keywords, aliases)."""
-    seen: set[str] = set()
-    lines = []
+def dictionary_terms(terms: Iterable[str]) -> list[str]:
+    """The domain terms as the user dictionary holds them: normalised, no spaces, 2-20 characters, once."""
+    seen: dict[str, None] = {}
     for term in terms:
         term = normalize_text(term).replace(" ", "")
-        if 2 <= len(term) <= 20 and term not in seen:
-            seen.add(term)
-            lines.append(f"{term} 20")
+        if 2 <= len(term) <= 20:
+            seen.setdefault(term)
+    return list(seen)
+
+
+def write_user_dict(terms: Iterable[str], path: Path) -> int:
+    """Write a jieba user dictionary of domain terms (names, directions, keywords, aliases)."""
+    lines = [f"{term} 20" for term in dictionary_terms(terms)]
     path.parent.mkdir(parents=True, exist_ok=True)
     path.write_text("\n".join(lines) + "\n", encoding="utf-8")
     return len(lines)
