@@ -75,7 +75,18 @@ class History(Protocol):
         entered. {} when the project was never evaluated."""
 
 
+    def approved_spread(self, code: str, name: str, unit: str) -> tuple[float, float, int] | None:
+        """(lowest, highest, how many) of the targets approved goals set for a library indicator (its
+        code or a row of the same name), in `unit`; None when too few approved goals used it."""
+
+
 def last_actuals(lookup: object, doc: GoalDocument) -> dict[int, object]:
     """The history a lookup keeps of this project, or none: keeping history is optional."""
     method = getattr(lookup, "last_actuals", None)
     return method(doc) if callable(method) else {}
+
+
+def approved_spread(lookup: object, code: str, name: str, unit: str) -> tuple[float, float, int] | None:
+    """The spread of approved targets a lookup that keeps history knows for an indicator, or None."""
+    method = getattr(lookup, "approved_spread", None)
+    return method(code, name, unit) if callable(method) else None

@@ -10,8 +10,10 @@ budget year, the indicator matched by name), so IND_TARGET_BELOW_BASELINE fires 
 from __future__ import annotations
 
 import statistics
+import threading
 from dataclasses import dataclass, field
 
+from sqlalchemy import func
 from sqlalchemy.engine import Engine
 from sqlmodel import Session, col, select
 
@@ -53,8 +55,49 @@ class HistoryLookup:
         with Session(self._engine) as session:
             return project_history(session, doc)
 
+    def approved_spread(self, code: str, name: str, unit: str) -> tuple[float, float, int] | None:
+        """(lowest, highest, goals) of the targets approved goals set for an indicator, in `unit`, once
+        at least MIN_APPROVED goals used it (the 成本定额 a bureau builds from its own decisions)."""
+        with Session(self._engine) as session:
+            rows = approved_rows(session)
+        seen = {id(ind): ind for key in (f"code:{code}", f"name:{match_key(name)}") for ind in rows.get(key, [])}
+        values = [v for v in (_in_unit(ind, ind.value, unit) for ind in seen.values()) if v is not None]
+        return (min(values), max(values), len(values)) if len(values) >= MIN_APPROVED else None
+
 
 # ---------------------------------------------------------------------------- library usage
+
+MIN_APPROVED = 5  # approved goals an indicator needs before their targets stand in for a library range
+_approved: dict[str, tuple[tuple, dict[str, list[GoalIndicator]]]] = {}
+_approved_lock = threading.Lock()
+
+
+def approved_rows(session: Session) -> dict[str, list[GoalIndicator]]:
+    """Every indicator row of the approved goals (current versions), by library code ("code:…") and by
+    name ("name:…"); read once and kept until a decision or resubmission changes what is approved."""
+    approved = col(ReviewProject.status) == APPROVED
+    signature = tuple(session.exec(select(func.count(), func.max(ReviewProject.decided_at),
+                                          func.sum(ReviewProject.version)).where(approved)).one())
+    url = str(session.get_bind().url)
+    with _approved_lock:
+        cached = _approved.get(url)
+        if cached is not None and cached[0] == signature:
+            return cached[1]
+        rows: dict[str, list[GoalIndicator]] = {}
+        documents = session.exec(select(ProjectVersion.document).join(
+            ReviewProject, (col(ProjectVersion.project_id) == col(ReviewProject.id))
+            & (col(ProjectVersion.number) == col(ReviewProject.version))).where(approved))
+        for raw in documents:
+            for item in (raw or {}).get("indicators") or []:
+                try:
+                    ind = GoalIndicator.model_validate(item)
+                except ValueError:
+                    continue
+                if ind.code:
+                    rows.setdefault(f"code:{ind.code}", []).append(ind)
+                rows.setdefault(f"name:{match_key(ind.name)}", []).append(ind)
+        _approved[url] = (signature, rows)
+        return rows
 
 @dataclass
 class Usage:

@@ -12,7 +12,7 @@ import re
 
 from indicators.checks.context import COST, SATISFACTION, TIMELINESS, Context, Row
 from indicators.checks.goal_text import bigrams, name_overlap
-from indicators.lookup import LibraryHit
+from indicators.lookup import LibraryHit, approved_spread
 from indicators.values import PER_YEAR, fmt, in_base, parse_target, parse_unit
 from kb.text import match_key
 
@@ -140,6 +140,14 @@ def check_nonstandard(ctx: Context) -> None:
                 suggestion=suggestion, refs=[h.code for h in close])
 
 
+def _cost_range(lookup, hit) -> tuple[float, float, int] | None:
+    """The library's usual unit-cost range (…, 0), or where it gives none the range of the targets
+    approved goals set for it (…, how many goals), or None."""
+    if hit.cost_low is not None and hit.cost_high is not None:
+        return hit.cost_low, hit.cost_high, 0
+    return approved_spread(lookup, hit.code, hit.name, hit.unit)
+
+
 def check_unit_costs(ctx: Context) -> None:
     """Unit costs against the usual range of the closest library cost indicator."""
     lookup = ctx.lookup
@@ -149,7 +157,10 @@ def check_unit_costs(ctx: Context) -> None:
         found = None
         for hit in lookup.search(_short(row.name, 100), k=10, mode="lexical", level1=COST):
             hu = parse_unit(hit.unit)
-            if hit.cost_low is None or hit.cost_high is None or hu.per != row.unit.per or hu.kind != "unit_cost":
+            if hu.per != row.unit.per or hu.kind != "unit_cost":
+                continue
+            low_high = _cost_range(lookup, hit)
+            if low_high is None:
                 continue
             if hu.per_time != row.unit.per_time and (hu.per_time not in PER_YEAR
                                                      or row.unit.per_time not in PER_YEAR):
@@ -158,20 +169,22 @@ def check_unit_costs(ctx: Context) -> None:
             if not _in_field(ctx, hit):
                 continue  # a road's maintenance cost is not benchmarked against forest firebreaks
             if overlap >= 0.6 or (overlap >= 0.4 and hit.direction_code in ctx.directions):
-                found, unit = hit, hu
+                found, unit, (cost_low, cost_high, approved) = hit, hu, low_high
                 break
         if found is None:
             continue
         # both per year when their time bases differ (元/户·年 against 元/户·月)
         per_year = PER_YEAR.get(unit.per_time, 1.0) / PER_YEAR.get(row.unit.per_time, 1.0)
-        low, high = in_base(found.cost_low, unit) * per_year, in_base(found.cost_high, unit) * per_year
+        low, high = in_base(cost_low, unit) * per_year, in_base(cost_high, unit) * per_year
         if low * LOW_SLACK <= row.amount <= high * HIGH_SLACK:
             continue
         where = "低于" if row.amount < low * LOW_SLACK else "高于"
         far = row.amount < low / FAR or row.amount > high * FAR
+        usual = (f"的常见范围 {fmt(cost_low)}-{fmt(cost_high)}{found.unit}" if not approved else
+                 f"在 {approved} 个已通过审核的项目中的目标范围 {fmt(cost_low)}-{fmt(cost_high)}{found.unit}"
+                 "（指标库未给出范围）")
         ctx.add("BUDGET_UNIT_COST_ATYPICAL",
-                f"{row.label}『{row.value_text}』{where}指标库同类指标『{found.name}』（{found.direction}）"
-                f"的常见范围 {fmt(found.cost_low)}-{fmt(found.cost_high)}{found.unit}",
+                f"{row.label}『{row.value_text}』{where}指标库同类指标『{found.name}』（{found.direction}）{usual}",
                 severity="warning" if far else "info", indicator=row.index, refs=[found.code],
                 suggestion="核对单位成本和计量单位（元/万元）；确属特殊情况的，在取值依据中说明测算过程")
 
