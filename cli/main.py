@@ -176,7 +176,7 @@ def draft(name: Annotated[str, typer.Option("--name", help="项目名称")],
         project = Project(name=name, description=description or None, budget=budget, direction=direction or None)
     except ValidationError as exc:
         raise InvalidInput("项目信息不正确：" + describe_validation(exc.errors())[0]) from None
-    doc = draft_goal(project, _service())
+    doc = draft_goal(project, with_history(_service(), get_engine(get_settings())))
     if as_json:
         _out(doc.model_dump_json(indent=1))
         return

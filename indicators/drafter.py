@@ -18,7 +18,7 @@ from indicators.checks.goal_text import compose_goal, is_target, name_overlap, p
 from indicators.findings import spec
 from indicators.framework import DEPARTMENT_CATEGORY
 from indicators.goals import BUDGET_SCALE, Draft, Finding, GoalIndicator, Project
-from indicators.lookup import Direction, LibraryIndicator, Lookup
+from indicators.lookup import Direction, LibraryIndicator, Lookup, approved_spread
 from indicators.values import PER_YEAR, extract_quantities, fmt, in_base, parse_target, parse_unit, same_base
 from kb.text import match_key, normalize_text
 
@@ -213,8 +213,9 @@ def _stated(project: Project, rows: list[GoalIndicator], notes: dict[int, str]) 
 
 
 def _from_budget(project: Project, rows: list[GoalIndicator], chosen: list[LibraryIndicator],
-                 notes: dict[int, str]) -> None:
-    """Unit costs = middle of the library's usual range; a total cost = the budget; and, when a single
+                 notes: dict[int, str], lookup: Lookup | None = None) -> None:
+    """Unit costs = middle of the library's usual range (where it gives none, of the targets approved
+    goals set, when the lookup keeps history); a total cost = the budget; and, when a single
     unit cost carries the budget and no quantity is stated, its quantity = budget ÷ unit cost. Everything
     derived here is an estimate, and `notes` says how it was reached."""
     if not project.budget:
@@ -229,10 +230,14 @@ def _from_budget(project: Project, rows: list[GoalIndicator], chosen: list[Libra
             notes[i] = f"不超过本年度预算{shown}"
         if unit.kind != "unit_cost":
             continue
-        if not row.value and ind.cost_low is not None and ind.cost_high is not None:
-            row.value, row.basis = fmt(_nice((ind.cost_low + ind.cost_high) / 2)), "其他标准"
-            usual = f"{fmt(ind.cost_low)}-{fmt(ind.cost_high)}{ind.unit}"
-            notes[i] = f"估算：指标库常见范围 {usual} 的中值，请按本地补助标准调整"
+        known = ((ind.cost_low, ind.cost_high, 0) if ind.cost_low is not None and ind.cost_high is not None
+                 else approved_spread(lookup, ind.code, ind.name, ind.unit) if not row.value else None)
+        if not row.value and known:
+            low, high, approved = known
+            row.value, row.basis = fmt(_nice((low + high) / 2)), "历史标准" if approved else "其他标准"
+            usual = f"{fmt(low)}-{fmt(high)}{ind.unit}"
+            notes[i] = (f"估算：{approved} 个已通过审核项目的目标范围 {usual} 的中值，请按本地标准调整" if approved
+                        else f"估算：指标库常见范围 {usual} 的中值，请按本地补助标准调整")
         unit_costs.append((row, unit))
     if len(unit_costs) != 1:  # several unit costs share the budget in proportions the draft cannot know
         return
@@ -288,7 +293,7 @@ def draft_goal(project: Project, lookup: Lookup) -> Draft:
     rows = [row for row, _ in made]
     notes = {i: source for i, (_, source) in enumerate(made) if source}
     _stated(project, rows, notes)
-    _from_budget(project, rows, chosen, notes)
+    _from_budget(project, rows, chosen, notes, lookup)
     project = project.model_copy(update={"direction": project.direction or (direction.name if direction else None)})
     doc = Draft(project=project, goal="", indicators=rows)
     doc.goal = department_goal(project, rows) if department else compose_goal(project, rows)

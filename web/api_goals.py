@@ -116,10 +116,11 @@ def check_batch(request: Request, settings: SettingsDep, user: OptionalUser,
 
 
 @router.post("/draft", response_model=Draft)
-def draft(body: DraftRequest, search: SearchDep) -> Draft:
+def draft(body: DraftRequest, request: Request, search: SearchDep, user: OptionalUser) -> Draft:
     """Draft a goal document for a project from the library: ≤ 15 indicators covering every dimension,
-    a goal text, and the findings the user still has to resolve."""
-    return draft_goal(body.project, search)
+    a goal text, and the findings the user still has to resolve. With a token, unit costs the library
+    gives no range for are estimated from the targets approved goals set."""
+    return draft_goal(body.project, lookup_of(request, user) or search)
 
 
 @router.get("/template.xlsx", response_class=Response)

@@ -177,7 +177,9 @@ def draft_create(request: Request, session: SessionDep, form: FormDep):
         return project_form(request, session, raw_project, add=codes, problems=problems, status_code=422)
     if request.app.state.search is None:
         raise NotReady(f"起草需要指标库搜索，但搜索尚未就绪：{search_problem(request)}")
-    drafted = draft_goal(project, request.app.state.search)
+    user = identity_now(request)[0]
+    drafted = draft_goal(project, with_history(request.app.state.search, request.app.state.engine)
+                         if user is not None else request.app.state.search)
     raw = raw_from_doc(drafted.model_dump(mode="json"))
     raw["goal_auto"] = raw["goal"]  # composed from the table: rebuilt whenever the table changes
     raw["project"] = raw_project | {k: v for k, v in raw["project"].items() if v and not raw_project.get(k)}

@@ -79,3 +79,17 @@ def test_too_few_approved_goals_are_no_range(kb):
     engine, lookup = kb
     approve(engine, lookup, [0.6 + 0.02 * n for n in range(MIN_APPROVED - 1)])
     assert atypical(engine, lookup, 3) == []
+
+
+def test_a_draft_estimates_such_a_unit_cost_from_the_approved_targets(kb):
+    from indicators.drafter import draft_goal
+    from indicators.goals import Project
+
+    engine, lookup = kb
+    approve(engine, lookup, [0.6 + 0.02 * n for n in range(MIN_APPROVED)])
+    project = Project(name="城区路灯运行电费", direction="2120101", budget=300, description="路灯用电")
+    draft = draft_goal(project, with_history(lookup, engine))
+    [(n, row)] = [(n, i) for n, i in enumerate(draft.indicators) if i.name == NAME]
+    assert row.value == "0.64" and row.basis == "历史标准"
+    assert any(f.indicator == n and "5 个已通过审核项目的目标范围 0.6-0.68元/千瓦时" in (f.message + (f.suggestion or ""))
+               for f in draft.findings)
