@@ -11,22 +11,10 @@ import pytest
 
 from indicators import goal_sheets
 from indicators.goals import GoalDocument
-from tests.web.browser_kit import LAPTOP, NEEDS_CHROMIUM, fits_the_laptop, launch, new_page, serve, shot
+from tests.web.browser_kit import LAPTOP, NEEDS_CHROMIUM, fits_the_laptop, new_page, serve, shot
 from web.app import create_app
 
 pytestmark = NEEDS_CHROMIUM
-
-
-@pytest.fixture(scope="module")
-def base_url(kb_settings):
-    with serve(create_app(kb_settings)) as url:
-        yield url
-
-
-@pytest.fixture(scope="module")
-def browser():
-    with launch() as b:
-        yield b
 
 
 @pytest.fixture

@@ -16,22 +16,9 @@ from kb.accounts import User
 from kb.reviews import ReviewProject
 from services import reviews
 from tests.cycle_documents import greening, meals
-from tests.web.browser_kit import NEEDS_CHROMIUM, chinese, fits_the_laptop, launch, new_page, serve, shot, sign_in
-from web.app import create_app
+from tests.web.browser_kit import NEEDS_CHROMIUM, chinese, fits_the_laptop, new_page, shot, sign_in
 
 pytestmark = NEEDS_CHROMIUM
-
-
-@pytest.fixture(scope="module")
-def base_url(kb_settings, users):
-    with serve(create_app(kb_settings)) as url:
-        yield url
-
-
-@pytest.fixture(scope="module")
-def browser():
-    with launch() as b:
-        yield b
 
 
 @pytest.fixture

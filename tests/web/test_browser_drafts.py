@@ -7,27 +7,13 @@ from __future__ import annotations
 import io
 from pathlib import Path
 
-import pytest
 from openpyxl import load_workbook
 
 from indicators import goal_sheets
-from tests.web.browser_kit import NEEDS_CHROMIUM, SHOTS, launch, new_page, serve, shot
+from tests.web.browser_kit import NEEDS_CHROMIUM, SHOTS, new_page, shot
 from tests.web.browser_kit import sign_in as kit_sign_in
-from web.app import create_app
 
 pytestmark = NEEDS_CHROMIUM
-
-
-@pytest.fixture(scope="module")
-def base_url(kb_settings, users):
-    with serve(create_app(kb_settings)) as url:
-        yield url
-
-
-@pytest.fixture(scope="module")
-def browser():
-    with launch() as b:
-        yield b
 
 
 def fresh_browser(browser, base_url):

@@ -15,26 +15,13 @@ from pathlib import Path
 import pytest
 from openpyxl import load_workbook
 
-from tests.web.browser_kit import NEEDS_CHROMIUM, chinese, fits_the_laptop, launch, new_page, serve, shot
+from tests.web.browser_kit import NEEDS_CHROMIUM, chinese, fits_the_laptop, new_page, shot
 from tests.web.browser_kit import sign_in as kit_sign_in
 from tests.web.season_documents import BROKEN, many, nutrition, nutrition_revised, workbook
-from web.app import create_app
 
 pytestmark = NEEDS_CHROMIUM
 SEASON = "2027年部门预算项目绩效目标审核（浏览器）"
 PROJECTS = 400  # enough that the check runs in the background for a moment
-
-
-@pytest.fixture(scope="module")
-def base_url(kb_settings, users):
-    with serve(create_app(kb_settings)) as url:
-        yield url
-
-
-@pytest.fixture(scope="module")
-def browser():
-    with launch() as b:
-        yield b
 
 
 @pytest.fixture
