@@ -20,6 +20,9 @@ def library_rows(lib: Library) -> LibraryRows:
         rows.directions.append(Direction(code=d.code, name=d.name, summary=d.summary, keywords=list(d.keywords),
                                          function_codes=list(d.function_codes),
                                          subcategory_code=d.subcategory_code, category_code=d.category_code))
+    for r in lib.retired_subcategories:  # codes no longer in use stay, pointing at their successor
+        subs.setdefault(r.code, Subcategory(code=r.code, name=r.name, category_code=r.category_code,
+                                            superseded_by=r.superseded_by))
     rows.categories, rows.subcategories = list(cats.values()), list(subs.values())
     rows.indicators = [
         IndicatorBase(code=i.code, name=i.name, level1=i.level1, level2=i.level2, explanation=i.explanation,

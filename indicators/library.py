@@ -93,10 +93,22 @@ class FunctionCode:
     used_under: tuple[str, ...] = ()  # library categories outside the code's 类 that file projects under it
 
 
+@dataclass(frozen=True)
+class RetiredSubcategory:
+    """A subcategory code the library no longer uses; `superseded_by` is the 款 that holds most of
+    what it held. Its code stays readable and filters through it keep working."""
+
+    code: str
+    name: str
+    category_code: str
+    superseded_by: str
+
+
 @dataclass
 class Library:
     indicators: list[IndicatorRecord] = field(default_factory=list)
     directions: list[DirectionRecord] = field(default_factory=list)
+    retired_subcategories: list[RetiredSubcategory] = field(default_factory=list)
     fingerprint: str = ""
 
     @property
@@ -186,7 +198,22 @@ def check_direction_coverage(direction: str, items: list[IndicatorRecord], where
     return [f"{where} ({direction}): no {m}; every direction covers {words}" for m in needed if m not in have]
 
 
-def parse_file(path: Path, problems: list[str]) -> tuple[list[DirectionRecord], list[IndicatorRecord]]:
+def parse_retired_subcategories(path: Path, data: dict, problems: list[str]) -> list[RetiredSubcategory]:
+    """The file's `retired_subcategories`: codes it no longer uses, each with the code that supersedes it."""
+    out = []
+    for raw in data.get("retired_subcategories") or []:
+        code, name = _text((raw or {}).get("code")), _text((raw or {}).get("name"))
+        successor = _text((raw or {}).get("superseded_by"))
+        if not (code and name and successor):
+            problems.append(f"{path.name}: retired_subcategories entry {raw!r} needs code:, name: and superseded_by:")
+            continue
+        out.append(RetiredSubcategory(code, name, _text(data.get("code")), successor))
+    return out
+
+
+def parse_file(path: Path, problems: list[str], retired: list[RetiredSubcategory] | None = None
+               ) -> tuple[list[DirectionRecord], list[IndicatorRecord]]:
+    """A category file's directions and indicators (its retired subcategory codes go to `retired`)."""
     try:
         data = yaml.load(path.read_text(encoding="utf-8"), Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader))
     except yaml.YAMLError as exc:
@@ -196,6 +223,8 @@ def parse_file(path: Path, problems: list[str]) -> tuple[list[DirectionRecord], 
         problems.append(f"{path.name}: the file must start with category:, code: and subcategories:")
         return [], []
     cat, cat_code, common = _text(data["category"]), _text(data["code"]), bool(data.get("common"))
+    if retired is not None:
+        retired.extend(parse_retired_subcategories(path, data, problems))
     directions: list[DirectionRecord] = []
     indicators: list[IndicatorRecord] = []
     for si, sub in enumerate(data.get("subcategories") or []):
@@ -221,9 +250,10 @@ def parse_file(path: Path, problems: list[str]) -> tuple[list[DirectionRecord], 
                 keywords=tuple(str(k) for k in raw_dir.get("keywords") or ()), category=cat, category_code=cat_code,
                 subcategory=_text(sub["name"]), subcategory_code=_text(sub["code"]), common=common,
                 function_codes=tuple(dict.fromkeys(str(c) for c in codes)))
-            if not d.code.startswith(_text(sub["code"])):
-                problems.append(f"{dwhere} ({d.name}): code {d.code} should start with its subcategory code "
-                                f"{sub['code']}")
+            if not common and codes and not str(codes[0]).startswith(d.subcategory_code):
+                problems.append(f"{dwhere} ({d.name}): its first function code {codes[0]} is not under its "
+                                f"subcategory {d.subcategory_code}; a direction sits under the 款 of its first "
+                                "function code")
             items = []
             for ii, raw in enumerate(raw_dir.get("indicators") or []):
                 rec = _parse_indicator(raw, d, f"{dwhere} ({d.name}) indicator #{ii + 1}", problems)
@@ -330,17 +360,47 @@ def function_code_problems(directions: list[DirectionRecord], table: dict[str, F
     return problems
 
 
+def subcategory_problems(directions: list[DirectionRecord], retired: list[RetiredSubcategory],
+                         table: dict[str, FunctionCode]) -> list[str]:
+    """Subcategories follow the 支出功能分类: outside the common categories each is a 款 of its own
+    category's 类, named as the table names it. A retired code is no longer in use and points at one
+    that is."""
+    problems, active = [], {}
+    for d in directions:
+        active.setdefault(d.subcategory_code, d)
+    for code, d in active.items():
+        if d.common:
+            continue
+        entry = table.get(code)
+        if len(code) != 5 or entry is None or not code.startswith(d.category_code):
+            problems.append(f"subcategory {code} ({d.subcategory}) in category {d.category_code}: a subcategory is a "
+                            f"款 of its category's 类 listed in {FUNCTION_CODES_FILE} (5 digits starting with "
+                            f"{d.category_code})")
+        elif entry.name != d.subcategory:
+            problems.append(f"subcategory {code} is named {d.subcategory!r}; the 款 is {entry.name!r}: use the "
+                            "classification's name")
+    for r in retired:
+        if r.code in active:
+            problems.append(f"retired subcategory {r.code} ({r.name}) is still used by direction {active[r.code].code}")
+        if r.superseded_by not in active:
+            problems.append(f"retired subcategory {r.code} ({r.name}): superseded_by {r.superseded_by} is not a "
+                            "subcategory in use")
+    return problems
+
+
 def load_library(directory: Path = LIBRARY_DIR) -> Library:
     """Read and validate every category file; raise LibraryError listing all problems."""
     paths = library_files(directory)
     problems: list[str] = []
     lib = Library(fingerprint=library_fingerprint(directory))
     for path in paths:
-        dirs, inds = parse_file(path, problems)
+        dirs, inds = parse_file(path, problems, lib.retired_subcategories)
         lib.directions.extend(dirs)
         lib.indicators.extend(inds)
     try:
-        problems.extend(function_code_problems(lib.directions, load_function_codes(function_codes_file(directory))))
+        table = load_function_codes(function_codes_file(directory))
+        problems.extend(function_code_problems(lib.directions, table))
+        problems.extend(subcategory_problems(lib.directions, lib.retired_subcategories, table))
     except LibraryError as exc:
         problems.extend(exc.problems)
     for label, values in (("category code", {(d.category_code, d.category) for d in lib.directions}),):
@@ -365,8 +425,9 @@ def main(argv: list[str] | None = None) -> int:
     total_dirs = total_inds = 0
     all_inds: list[IndicatorRecord] = []
     all_dirs: list[DirectionRecord] = []
+    retired: list[RetiredSubcategory] = []
     for path in paths:
-        dirs, inds = parse_file(path, problems)
+        dirs, inds = parse_file(path, problems, retired)
         all_dirs.extend(dirs)
         subs = {d.subcategory_code for d in dirs}
         total_dirs += len(dirs)
@@ -375,7 +436,9 @@ def main(argv: list[str] | None = None) -> int:
         sys.stdout.write(f"{path.name}: {len(subs)} subcategories, {len(dirs)} directions, {len(inds)} indicators\n")
     problems.extend(skeleton_repeats(all_inds))
     try:
-        problems.extend(function_code_problems(all_dirs, load_function_codes()))
+        table = load_function_codes()
+        problems.extend(function_code_problems(all_dirs, table))
+        problems.extend(subcategory_problems(all_dirs, retired, table))
     except LibraryError as exc:
         problems.extend(exc.problems)
     sys.stdout.write(f"distinct names: {name_distinct_ratio(all_inds):.1%} (at least 75% across the library)\n")

@@ -23,9 +23,13 @@ class Category(SQLModel, table=True):
 
 
 class Subcategory(SQLModel, table=True):
+    """A 款 of the 支出功能分类 (or a group of a common category). A code no longer in use keeps its
+    row, with `superseded_by` naming the code that now holds most of what it held."""
+
     code: str = Field(primary_key=True, max_length=16)
     name: str = Field(index=True, max_length=64)
     category_code: str = Field(foreign_key="category.code", index=True, max_length=16)
+    superseded_by: str | None = Field(default=None, max_length=16)
 
 
 class DirectionBase(SQLModel):

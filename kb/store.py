@@ -264,12 +264,29 @@ def directions_under(session: Session, function_code: str) -> list[str]:
                   if any(str(c).startswith(function_code) for c in d.function_codes or ()))
 
 
+def subcategory_successors(session: Session) -> dict[str, str]:
+    """Retired subcategory code → the code that superseded it."""
+    return dict(session.exec(select(Subcategory.code, Subcategory.superseded_by)
+                             .where(col(Subcategory.superseded_by).is_not(None))).all())
+
+
+def current_subcategory(value: str, successors: dict[str, str]) -> str:
+    """A subcategory code (or name) as it stands now: a retired code leads to its successor."""
+    seen = {value}
+    while value in successors and successors[value] not in seen:
+        value = successors[value]
+        seen.add(value)
+    return value
+
+
 def _apply_filters(stmt, filters: Filters, session: Session):
     if filters.function_code:
         stmt = stmt.where(col(Indicator.direction_code).in_(directions_under(session, filters.function_code)))
     pairs = (("category", Category), ("subcategory", Subcategory), ("direction", Direction))
     for name, model in pairs:
         value = getattr(filters, name)
+        if value and name == "subcategory":
+            value = current_subcategory(value, subcategory_successors(session))
         if value:
             stmt = stmt.where((model.code == value) | (model.name == value))
     if filters.level1:
@@ -323,9 +340,14 @@ def taxonomy(session: Session) -> list[dict]:
     counts = dict(session.exec(select(Indicator.direction_code, func.count())
                                .where(Indicator.status == "active").group_by(Indicator.direction_code)).all())
     tree: dict[str, dict] = {}
+    retired: dict[str, list[dict]] = {}
+    for s in session.exec(select(Subcategory).where(col(Subcategory.superseded_by).is_not(None))
+                          .order_by(Subcategory.code)):
+        retired.setdefault(s.category_code, []).append({"code": s.code, "name": s.name,
+                                                        "superseded_by": s.superseded_by})
     for d, s, c in all_directions(session):
         cat = tree.setdefault(c.code, {"code": c.code, "name": c.name, "common": c.common, "count": 0,
-                                       "subcategories": {}})
+                                       "subcategories": {}, "retired_subcategories": retired.get(c.code, [])})
         sub = cat["subcategories"].setdefault(s.code, {"code": s.code, "name": s.name, "count": 0,
                                                        "directions": []})
         n = counts.get(d.code, 0)

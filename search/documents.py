@@ -30,9 +30,12 @@ def lexical_fields(ind: IndexedIndicator, keywords: list[str] = ()) -> list[tupl
 
 
 def passage_text(ind: IndexedIndicator) -> str:
-    """The passage the encoder embeds: name, aliases, where it sits, and what it measures."""
+    """The passage the encoder embeds: name, aliases, its category and direction, and what it
+    measures. The subcategory, a 款 of the 支出功能分类 (普通教育, 其他公共安全支出), is left out:
+    classification wording says little about what an indicator measures, and a renamed 款 would
+    otherwise change every vector under it."""
     alias = f"（{'、'.join(ind.aliases)}）" if ind.aliases else ""
-    return f"{ind.name}{alias}。{ind.category}·{ind.subcategory}·{ind.direction}。{ind.explanation}"
+    return f"{ind.name}{alias}。{ind.category}·{ind.direction}。{ind.explanation}"
 
 
 def text_key(text: str) -> str:

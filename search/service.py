@@ -107,6 +107,7 @@ class SearchService:
         self._vectors: OrderedDict[str, np.ndarray] = OrderedDict()
         self._vectors_lock = threading.Lock()
         self._pool = ThreadPoolExecutor(max_workers=4, thread_name_prefix="lexical")
+        self._successors: dict[str, str] = {}  # retired subcategory code → its successor
 
     # ---- loading -------------------------------------------------------------------------
     @classmethod
@@ -129,11 +130,14 @@ class SearchService:
             directions = [DirectionInfo(d.code, d.name, d.summary, s.name, c.name, c.common, tuple(d.keywords),
                                          tuple(d.function_codes or ()))
                           for d, s, c in store.all_directions(session)]
+            successors = store.subcategory_successors(session)
         records = json.loads((index_dir / "docs.json").read_text(encoding="utf-8"))
         docs = [IndicatorPublic.model_construct(**r) for r in records]  # written by our own build: valid
-        return cls(settings=settings, docs=docs, directions=directions,
-                   lexical=LexicalIndex.load(index_dir / "bm25"), dense=DenseIndex.load(index_dir),
-                   tokenizer=Tokenizer(index_dir / "userdict.txt"), encoder=encoder, manifest=manifest)
+        service = cls(settings=settings, docs=docs, directions=directions,
+                      lexical=LexicalIndex.load(index_dir / "bm25"), dense=DenseIndex.load(index_dir),
+                      tokenizer=Tokenizer(index_dir / "userdict.txt"), encoder=encoder, manifest=manifest)
+        service._successors = successors
+        return service
 
     def warm_up(self) -> None:
         self.tokenizer.tokens("预热")
@@ -166,6 +170,8 @@ class SearchService:
                 under = [d.code for d in self.directions.values() if any(c.startswith(value) for c in d.function_codes)]
                 mask &= np.isin(self._fields["direction_code"], under)
             elif name in ("category", "subcategory", "direction"):
+                if name == "subcategory":  # a retired code filters by the code that superseded it
+                    value = store.current_subcategory(value, self._successors)
                 code_field = f"{name}_code"
                 mask &= (self._fields[name] == value) | (self._fields[code_field] == value)
             else:

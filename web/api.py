@@ -8,7 +8,7 @@ from typing import Annotated, Literal
 
 from fastapi import APIRouter, Query
 from fastapi.responses import JSONResponse, Response
-from pydantic import BaseModel
+from pydantic import BaseModel, Field
 
 from kb import store
 from kb.models import IndicatorPublic
@@ -50,12 +50,20 @@ class SubcategoryNode(BaseModel):
     directions: list[DirectionNode]
 
 
+class RetiredSubcategoryNode(BaseModel):
+    code: str
+    name: str
+    superseded_by: str
+
+
 class CategoryNode(BaseModel):
     code: str
     name: str
     common: bool
     count: int
     subcategories: list[SubcategoryNode]
+    retired_subcategories: list[RetiredSubcategoryNode] = Field(
+        default=[], description="subcategory codes no longer in use, each with the 款 that superseded it")
 
 
 class TaxonomyResponse(BaseModel):

@@ -37,8 +37,29 @@ def test_codes_unique_and_stable_in_form():
     codes = [i.code for i in lib.indicators]
     assert len(codes) == len(set(codes))
     assert all(i.code.startswith(i.direction_code + "-") for i in lib.indicators)
-    assert all(d.code.startswith(d.subcategory_code) and d.subcategory_code.startswith(d.category_code)
-               for d in lib.directions)
+    assert all(d.subcategory_code.startswith(d.category_code) for d in lib.directions)
+
+
+def test_subcategories_are_the_kuan_of_the_classification():
+    lib, table = library(), function_codes()
+    project = [d for d in lib.directions if not d.common]
+    assert all(table[d.subcategory_code].name == d.subcategory and len(d.subcategory_code) == 5 for d in project)
+    # a direction sits under the 款 of its first function code
+    assert all(d.function_codes[0].startswith(d.subcategory_code) for d in project)
+    by_name = {d.name: d for d in lib.directions}
+    assert by_name["公办幼儿园新建改扩建"].subcategory_code == "20502"  # 普通教育 (学前教育 is its 项 2050201)
+    assert by_name["基本公共卫生服务"].subcategory_code == "21004"      # 公共卫生
+    # filed where the classification files them, not where the library used to keep them
+    assert by_name["政策性农业保险保费补贴"].category_code == "213"
+    assert by_name["老旧小区改造"].category_code == "221"
+
+
+def test_subcategory_codes_no_longer_used_point_at_their_successor():
+    lib = library()
+    active = {d.subcategory_code for d in lib.directions}
+    retired = {r.code: r for r in lib.retired_subcategories}
+    assert retired["20501"].name == "学前教育" and retired["20501"].superseded_by == "20502"
+    assert all(r.superseded_by in active and r.code not in active for r in retired.values())
 
 
 def test_no_duplicate_names_within_a_direction():
@@ -111,7 +132,7 @@ subcategories:
     directions:
       - name: 方向
         code: "9990101"
-        function_codes: ["20502"]
+        function_codes: ["99901"]
         indicators:
 """
 GOOD_ROWS = [
@@ -212,9 +233,10 @@ def test_load_library_reports_every_problem_at_once(tmp_path):
     (tmp_path / "999-test.yaml").write_text(HEAD + f"          - {GOOD_ROWS[0]}\n", encoding="utf-8")
     with pytest.raises(LibraryError) as err:
         load_library(tmp_path)
-    # 质量, 时效, 成本, 效益, 满意度 are all missing, and 20502 is outside class 999
-    assert len(err.value.problems) == 6
-    assert any("outside class 999" in p for p in err.value.problems)
+    # 质量, 时效, 成本, 效益, 满意度 are all missing, 99901 is no 款 of the table, nor is it a subcategory
+    assert len(err.value.problems) == 7
+    assert any("not in function_codes.yaml" in p for p in err.value.problems)
+    assert any("a subcategory is a 款" in p for p in err.value.problems)
 
 
 # ---- function codes: the library in the budget system's terms -----------------------------
@@ -248,9 +270,9 @@ def test_cross_class_codes_are_only_those_the_table_lists():
     ("普通高中学生资助", "2050204"),          # 高中教育
     ("公立医院新改扩建", "21002"),            # 公立医院
     ("基本公共卫生服务", "2100408"),
-    ("政策性农业保险保费补贴", "2130803"),    # under 农林水, though the library has it under 金融
+    ("政策性农业保险保费补贴", "2130803"),    # under 农林水 (普惠金融发展支出), not 金融
     ("创业担保贷款贴息", "2130804"),          # likewise
-    ("老旧小区改造", "2210108"),              # under 住房保障, though the library has it under 城乡社区
+    ("老旧小区改造", "2210108"),              # under 住房保障, not 城乡社区
     ("城乡最低生活保障", "2081901"),
     ("残疾人两项补贴", "2081107"),
     ("城乡居民基本医疗保险财政补助", "2101202"),
@@ -285,7 +307,7 @@ def test_high_level_codes_of_the_issue_are_where_the_classification_puts_them():
 ])
 def test_validator_catches_missing_or_malformed_function_codes(tmp_path, codes, expected):
     path = tmp_path / "999-test.yaml"
-    head = HEAD.replace('        function_codes: ["20502"]\n', f"        {codes}\n" if codes else "")
+    head = HEAD.replace('        function_codes: ["99901"]\n', f"        {codes}\n" if codes else "")
     path.write_text(head + "".join(f"          - {r}\n" for r in GOOD_ROWS), encoding="utf-8")
     problems: list[str] = []
     parse_file(path, problems)
@@ -294,7 +316,7 @@ def test_validator_catches_missing_or_malformed_function_codes(tmp_path, codes, 
 
 def test_common_categories_may_leave_function_codes_empty(tmp_path):
     path = tmp_path / "999-test.yaml"
-    head = HEAD.replace('code: "999"\n', 'code: "999"\ncommon: true\n').replace('        function_codes: ["20502"]\n', "")
+    head = HEAD.replace('code: "999"\n', 'code: "999"\ncommon: true\n').replace('        function_codes: ["99901"]\n', "")
     path.write_text(head + "".join(f"          - {r}\n" for r in GOOD_ROWS), encoding="utf-8")
     problems: list[str] = []
     parse_file(path, problems)
@@ -320,3 +342,27 @@ def test_a_sourced_figure_needs_its_document_and_date(tmp_path):
     assert with_fact('source_doc: 财教〔2024〕10号, effective_from: "2025-03-01"') == []
     assert any("须同时填写" in p for p in with_fact("source_doc: 财教〔2024〕10号"))
     assert any("应写成日期" in p for p in with_fact("source_doc: 财教〔2024〕10号, effective_from: 2025年春"))
+
+
+def test_validator_catches_subcategories_that_are_not_the_kuan():
+    from dataclasses import replace
+
+    from indicators.library import RetiredSubcategory, subcategory_problems
+    table = function_codes()
+    kindergarten = next(d for d in library().directions if d.name == "公办幼儿园新建改扩建")
+    invented = replace(kindergarten, subcategory_code="20501", subcategory="学前教育")  # 20501 is no such 款 here
+    misnamed = replace(kindergarten, subcategory="学前教育")                             # 20502 is 普通教育
+    retired = [RetiredSubcategory("20502", "义务教育", "205", "20599")]
+    problems = subcategory_problems([invented, misnamed], retired, table)
+    assert "a subcategory is a 款" in problems[0]
+    assert "the 款 is '普通教育'" in problems[1]
+    assert any("still used" in p for p in problems) and any("20599 is not a subcategory in use" in p for p in problems)
+
+
+def test_validator_catches_a_direction_outside_the_kuan_of_its_first_code(tmp_path):
+    path = tmp_path / "999-test.yaml"
+    head = HEAD.replace('function_codes: ["99901"]', 'function_codes: ["2050201"]')
+    path.write_text(head + "".join(f"          - {r}\n" for r in GOOD_ROWS), encoding="utf-8")
+    problems: list[str] = []
+    parse_file(path, problems)
+    assert any("is not under its subcategory 99901" in p for p in problems)

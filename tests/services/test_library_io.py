@@ -36,7 +36,7 @@ def row(**values):
     return [values.get(f, "") for f in fields]
 
 
-GOOD = {"category": "城乡社区", "subcategory": "城市管理", "direction": "公厕管理", "level1": "产出指标",
+GOOD = {"category": "城乡社区", "subcategory": "城乡社区公共设施", "direction": "公厕管理", "level1": "产出指标",
         "level2": "质量指标", "name": "公厕保洁达标率", "unit": "%", "operator": "≥", "basis": "行业标准",
         "explanation": "抽查公厕中保洁达到《城市公共厕所管理办法》要求的比例。", "source": "抽查记录",
         "aliases": "厕所干净程度"}
@@ -130,7 +130,7 @@ def test_import_adds_rows_without_codes_and_reuses_the_taxonomy(fresh_settings, 
     assert version.added == 2 and count(fresh_settings) == 23
     with Session(get_engine(fresh_settings)) as session:
         total, items = store.query_indicators(session, filters=store.Filters(direction="公厕管理"))
-    assert total == 2 and all(i.subcategory_code == "21201" for i in items)  # existing 城市管理 reused
+    assert total == 2 and all(i.subcategory_code == "21203" for i in items)  # existing 款 reused by name
     assert {i.code for i in items} == {f"{items[0].direction_code}-001", f"{items[0].direction_code}-002"}
     again = import_library(fresh_settings, write_csv(tmp_path / "again.csv", [row(**GOOD)]))
     assert again is None or again.added == 0  # same name in the same direction keeps its code

@@ -52,9 +52,21 @@ def test_unknown_indicator_is_404_with_a_hint(client):
 
 def test_taxonomy_tree_with_counts(client):
     body = client.get("/api/v1/taxonomy").json()
-    assert body["counts"] == {"categories": 2, "subcategories": 3, "directions": 3, "indicators": 21}
+    assert body["counts"] == {"categories": 2, "subcategories": 2, "directions": 3, "indicators": 21}
     edu = next(c for c in body["categories"] if c["name"] == "教育")
-    assert edu["count"] == 14 and {s["name"] for s in edu["subcategories"]} == {"学前教育", "义务教育"}
+    assert edu["count"] == 14 and [(s["code"], s["name"]) for s in edu["subcategories"]] == [("20502", "普通教育")]
+    assert edu["retired_subcategories"] == [{"code": "20501", "name": "学前教育", "superseded_by": "20502"}]
+
+
+@pytest.mark.parametrize("path", ["/api/v1/indicators?subcategory={}&limit=100", "/api/v1/search?q=幼儿&k=100&subcategory={}"])
+def test_a_retired_subcategory_code_filters_by_its_successor(client, path):
+    def codes(sub):
+        body = client.get(path.format(sub)).json()
+        return sorted(i["code"] for i in body.get("items", body.get("hits", [])))
+
+    now = codes("20502")
+    assert now and all(c.startswith("205") for c in now)
+    assert codes("20501") == now and codes("普通教育") == now
 
 
 def test_versions_listed(client):

@@ -18,7 +18,7 @@ from tests.conftest import FIXTURE_LIBRARY, bearer
 from web.app import create_app
 
 HEADER = [h for _, h in COLUMNS]
-NEW_ROW = {"category": "城乡社区", "subcategory": "城市管理", "direction": "城市道路照明", "level1": "产出指标",
+NEW_ROW = {"category": "城乡社区", "subcategory": "城乡社区公共设施", "direction": "城市道路照明", "level1": "产出指标",
            "level2": "质量指标", "name": "路灯杆体防腐刷漆完成率", "unit": "%", "operator": "≥",
            "explanation": "年度计划刷漆防腐的路灯杆中已完成的比例。", "basis": "计划标准"}
 
