@@ -50,6 +50,10 @@ _PAPERWORK = re.compile(r"(?:支出)?绩效(?:目标)?(?:自评|评价|申报)?(
 LEXICAL_AFFINITY = 0.01
 # The share of a direction's own passage (vs. its indicators' centroid) in its closeness to a project.
 PASSAGE_SHARE = 0.5
+# At most this many directions' passages are embedded when the search engine starts (a few seconds:
+# directions edited since the vectors shipped); with more to embed (a large imported library), every
+# direction is its centroid alone until `kb vectors` or a build has embedded them.
+PASSAGES_EMBEDDED_AT_START = 48
 
 
 def project_text(context: str) -> str:

@@ -30,6 +30,7 @@ from search.context import (
     DIRECTION_BOOST,
     GENERIC_BOOST,
     GENERIC_SUBCATEGORY,
+    PASSAGES_EMBEDDED_AT_START,
     direction_centroids,
     direction_passage,
     direction_terms,
@@ -144,11 +145,12 @@ class SearchService:
         # through the database and the data directory's cache like the indicators' passages
         texts = [direction_passage(d.name, d.category, d.summary, d.keywords) for d in directions]
         passages = embed_passages(encoder, texts, cache_dir=settings.data_dir / "vectors", engine=engine,
-                                  kind="directions").vectors
+                                  kind="directions", most=PASSAGES_EMBEDDED_AT_START)
+        own = {} if passages is None else dict(zip([d.code for d in directions], passages.vectors, strict=True))
         return cls(settings=settings, docs=docs, directions=directions,
                    lexical=LexicalIndex.load(index_dir / "bm25"), dense=DenseIndex.load(index_dir),
                    tokenizer=Tokenizer(index_dir / "userdict.txt"), encoder=encoder, manifest=manifest,
-                   direction_passages={d.code: v for d, v in zip(directions, passages, strict=True)})
+                   direction_passages=own)
 
     def warm_up(self) -> None:
         self.tokenizer.tokens("预热")

@@ -154,10 +154,11 @@ class _Embedder:
 
 
 def embed_passages(encoder: Encoder, texts: list[str], *, cache_dir: Path, engine: Engine | None = None,
-                   progress: Progress | None = None, kind: str = "") -> PassageVectors:
+                   progress: Progress | None = None, kind: str = "", most: int | None = None) -> PassageVectors | None:
     """Vectors for `texts` from the shipped cache, the database (`engine`), the data-dir cache and, for
     what none of them holds, the encoder; with no `engine` the database is left out. `kind` names the
-    set of passages (indicators: ""; "directions") whose shipped and file caches are used."""
+    set of passages (indicators: ""; "directions") whose shipped and file caches are used. With `most`,
+    None (and nothing embedded) when more than that many passages would have to be embedded."""
     keys = [text_key(t) for t in texts]
     wanted = dict(zip(keys, texts, strict=True))
     shipped = VectorCache(PREBUILT_DIR, encoder.id, encoder.dim, kind).rows
@@ -173,7 +174,10 @@ def embed_passages(encoder: Encoder, texts: list[str], *, cache_dir: Path, engin
         known.update(local)
         if engine is not None and local:
             _to_database(engine, encoder, local)  # a data directory from before vectors were shared
-    embedder = _Embedder(encoder, engine, {k: t for k, t in wanted.items() if k not in known}, known, progress)
+    missing = {k: t for k, t in wanted.items() if k not in known}
+    if most is not None and len(missing) > most:
+        return None
+    embedder = _Embedder(encoder, engine, missing, known, progress)
     embedder.run()
     out = np.stack([known[k] for k in keys]).astype(np.float32) if keys else np.zeros((0, encoder.dim), np.float32)
     if embedder.embedded:

