@@ -91,8 +91,8 @@ def direction_centroids(vectors: np.ndarray, doc_direction: np.ndarray, n_direct
 
 
 def direction_terms(token_lists: list[tuple[list[str], list[str]]]) -> tuple[list[dict[str, float]], dict[str, float]]:
-    """Per direction, {token: weight} from its (own words, summary words): a direction's name,
-    subcategory and keywords count 1, its summary 0.5; and each token's idf over directions."""
+    """Per direction, {token: weight} from its (own words, summary words): a direction's name
+    and keywords count 1, its summary 0.5; and each token's idf over directions."""
     terms = []
     for own, summary in token_lists:
         weights = dict.fromkeys(summary, 0.5)

@@ -235,12 +235,13 @@ class SearchService:
         return lift, np.flatnonzero(inside)
 
     def _terms(self) -> tuple[list[dict[str, float]], dict[str, float]]:
-        """Each direction's own words (name, subcategory, keywords; summary less), tokenised once."""
+        """Each direction's own words (name and keywords; summary less; not its subcategory, a
+        budget heading that may be regrouped), tokenised once."""
         if self._direction_terms is None:
             lists = []
             for code in self._direction_codes:
                 d = self.directions.get(code)
-                own = f"{d.name} {d.subcategory} {' '.join(d.keywords)}" if d else ""
+                own = f"{d.name} {' '.join(d.keywords)}" if d else ""
                 lists.append((self.tokenizer.tokens(own), self.tokenizer.tokens(d.summary if d else "")))
             self._direction_terms = direction_terms(lists)
         return self._direction_terms
