@@ -1,9 +1,11 @@
 """Searching with a project in mind: which spending directions a project's text points to,
 and how much that lifts the indicators of those directions. Pure functions over vectors.
 
-A direction is represented by the mean of its indicators' passage vectors (no extra model
-call at start-up). The project text is embedded once as a query; every direction whose
-centroid is nearly as close to it as the best one's is lifted, the best one most, and the
+A direction is represented by the mean of its indicators' passage vectors blended with the
+vector of a passage describing it (name, category, summary, keywords: `direction_passage`),
+embedded once and cached like the indicators' passages. The project text is embedded once, as a
+passage too (a description of a project is compared with descriptions of directions); every
+direction nearly as close to it as the best one is lifted, the best one most, and the
 共性指标 category (what any project of a type measures) a little. A vague project text (委托业务,
 专项经费) is about as close to many directions: the lift shrinks with how little the best
 directions stand out from the crowd.
@@ -46,6 +48,12 @@ _EMPTY_BRACKETS = re.compile(r"[（(]\s*[）)]")
 _PAPERWORK = re.compile(r"(?:支出)?绩效(?:目标)?(?:自评|评价|申报)?(?:表|报告)|部门整体(?:支出)?绩效(?:目标)?")
 # How much a direction's own words found in the project text add to its closeness (cosine).
 LEXICAL_AFFINITY = 0.01
+# The share of a direction's own passage (vs. its indicators' centroid) in its closeness to a project.
+PASSAGE_SHARE = 0.5
+# At most this many directions' passages are embedded when the search engine starts (a few seconds:
+# directions edited since the vectors shipped); with more to embed (a large imported library), every
+# direction is its centroid alone until `kb vectors` or a build has embedded them.
+PASSAGES_EMBEDDED_AT_START = 48
 
 
 def project_text(context: str) -> str:
@@ -55,6 +63,22 @@ def project_text(context: str) -> str:
         text = pattern.sub("", text)
     text = re.sub(r"\s+", " ", text).strip(" ，,。;；:：-")
     return (text or context.strip())[:MAX_CONTEXT_CHARS]
+
+
+def direction_passage(name: str, category: str, summary: str, keywords: tuple[str, ...] | list[str]) -> str:
+    """The passage the encoder embeds for a direction: what it is called, the area it belongs to,
+    what it funds and the words projects of its kind use. (Not its subcategory: those names are
+    the budget's function headings and may be regrouped.)"""
+    words = f"关键词：{'、'.join(keywords)}" if keywords else ""
+    return f"{name}。{category}。{summary}{words}"
+
+
+def direction_vectors(centroids: np.ndarray, passages: np.ndarray | None, share: float = PASSAGE_SHARE) -> np.ndarray:
+    """Each direction's representation: (1 − share) × its centroid + share × its passage vector,
+    so the cosine to a project is the same blend of the two cosines. No passages: the centroids."""
+    if passages is None or len(passages) != len(centroids):
+        return centroids
+    return ((1.0 - share) * centroids + share * np.asarray(passages, dtype=np.float32)).astype(np.float32)
 
 
 def direction_centroids(vectors: np.ndarray, doc_direction: np.ndarray, n_directions: int) -> np.ndarray:
@@ -67,8 +91,8 @@ def direction_centroids(vectors: np.ndarray, doc_direction: np.ndarray, n_direct
 
 
 def direction_terms(token_lists: list[tuple[list[str], list[str]]]) -> tuple[list[dict[str, float]], dict[str, float]]:
-    """Per direction, {token: weight} from its (own words, summary words): a direction's name,
-    subcategory and keywords count 1, its summary 0.5; and each token's idf over directions."""
+    """Per direction, {token: weight} from its (own words, summary words): a direction's name
+    and keywords count 1, its summary 0.5; and each token's idf over directions."""
     terms = []
     for own, summary in token_lists:
         weights = dict.fromkeys(summary, 0.5)

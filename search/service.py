@@ -30,8 +30,11 @@ from search.context import (
     DIRECTION_BOOST,
     GENERIC_BOOST,
     GENERIC_SUBCATEGORY,
+    PASSAGES_EMBEDDED_AT_START,
     direction_centroids,
+    direction_passage,
     direction_terms,
+    direction_vectors,
     direction_weights,
     lexical_affinity,
     normalise,
@@ -43,6 +46,7 @@ from search.fusion import fuse
 from search.lexical import LexicalIndex
 from search.measures import FORM_BOOST, KIND_BOOST, RATE_UNITS, measure_form, measure_kind
 from search.tokenize import Tokenizer
+from search.vectors import embed_passages
 
 MODES = ("hybrid", "lexical", "semantic")
 CANDIDATES = 100
@@ -79,7 +83,7 @@ class SearchResult:
 class SearchService:
     def __init__(self, *, settings: Settings, docs: list[IndicatorPublic], directions: list[DirectionInfo],
                  lexical: LexicalIndex, dense: DenseIndex, tokenizer: Tokenizer, encoder: Encoder,
-                 manifest: dict):
+                 manifest: dict, direction_passages: dict[str, np.ndarray] | None = None):
         self.settings, self.docs, self.manifest = settings, docs, manifest
         self.lexical, self.dense, self.tokenizer, self.encoder = lexical, dense, tokenizer, encoder
         self.directions = {d.code: d for d in directions}
@@ -93,11 +97,17 @@ class SearchService:
         for i, d in enumerate(docs):
             self._by_direction.setdefault(d.direction_code, []).append(i)
         # searching with a project in mind: each doc's direction row, the directions' centroids
+        # blended with their own passages' vectors (a direction without one: its centroid alone)
         self._direction_codes = sorted(self._by_direction)
         row = {code: r for r, code in enumerate(self._direction_codes)}
         self._doc_direction = np.array([row[d.direction_code] for d in docs], dtype=np.int64)
-        self._centroids = direction_centroids(np.asarray(dense.vectors), self._doc_direction,
-                                              len(self._direction_codes)) if docs else np.zeros((0, 0))
+        centroids = direction_centroids(np.asarray(dense.vectors), self._doc_direction,
+                                        len(self._direction_codes)) if docs else np.zeros((0, 0))
+        passages = None
+        if direction_passages and docs:
+            passages = np.array([direction_passages.get(code, centroids[r]) for r, code in
+                                 enumerate(self._direction_codes)], dtype=np.float32)
+        self._centroids = direction_vectors(centroids, passages)
         self._direction_terms: tuple | None = None
         self._rate = np.array([d.unit in RATE_UNITS for d in docs], dtype=bool)
         generic = np.array([d.subcategory_code == GENERIC_SUBCATEGORY for d in docs], dtype=bool)
@@ -133,9 +143,16 @@ class SearchService:
             successors = store.subcategory_successors(session)
         records = json.loads((index_dir / "docs.json").read_text(encoding="utf-8"))
         docs = [IndicatorPublic.model_construct(**r) for r in records]  # written by our own build: valid
+        # each direction's own passage, embedded once: shipped for the built-in library, else shared
+        # through the database and the data directory's cache like the indicators' passages
+        texts = [direction_passage(d.name, d.category, d.summary, d.keywords) for d in directions]
+        passages = embed_passages(encoder, texts, cache_dir=settings.data_dir / "vectors", engine=engine,
+                                  kind="directions", most=PASSAGES_EMBEDDED_AT_START)
+        own = {} if passages is None else dict(zip([d.code for d in directions], passages.vectors, strict=True))
         service = cls(settings=settings, docs=docs, directions=directions,
                       lexical=LexicalIndex.load(index_dir / "bm25"), dense=DenseIndex.load(index_dir),
-                      tokenizer=Tokenizer(index_dir / "userdict.txt"), encoder=encoder, manifest=manifest)
+                      tokenizer=Tokenizer(index_dir / "userdict.txt"), encoder=encoder, manifest=manifest,
+                      direction_passages=own)
         service._successors = successors
         return service
 
@@ -210,7 +227,9 @@ class SearchService:
                 self._contexts.move_to_end(text)
         if weights is None:
             affinity = lexical_affinity(self.tokenizer.tokens(text), *self._terms())
-            weights = direction_weights(self._centroids, self._query_vector(text), affinity=affinity)
+            # a project's description is compared with directions' descriptions: both as passages
+            vector = self.encoder.encode_passages([text])[0]
+            weights = direction_weights(self._centroids, vector, affinity=affinity)
             with self._vectors_lock:
                 self._contexts[text] = weights
                 if len(self._contexts) > 1024:
@@ -222,12 +241,13 @@ class SearchService:
         return lift, np.flatnonzero(inside)
 
     def _terms(self) -> tuple[list[dict[str, float]], dict[str, float]]:
-        """Each direction's own words (name, subcategory, keywords; summary less), tokenised once."""
+        """Each direction's own words (name and keywords; summary less; not its subcategory, a
+        budget heading that may be regrouped), tokenised once."""
         if self._direction_terms is None:
             lists = []
             for code in self._direction_codes:
                 d = self.directions.get(code)
-                own = f"{d.name} {d.subcategory} {' '.join(d.keywords)}" if d else ""
+                own = f"{d.name} {' '.join(d.keywords)}" if d else ""
                 lists.append((self.tokenizer.tokens(own), self.tokenizer.tokens(d.summary if d else "")))
             self._direction_terms = direction_terms(lists)
         return self._direction_terms

@@ -7,7 +7,11 @@ cache, and only then the encoder. What the encoder makes, or the file cache held
 did not, is written to the database. A changed indicator's text misses and is embedded again while
 the rest are reused; vectors of another encoder are never read.
 
-The file cache is a directory per encoder with `stamp.json` (encoder id, dimension, count),
+Directions' passages (`search.context.direction_passage`) are kept apart from the indicators'
+(`kind="directions"`: a directory `<encoder id>-directions` next to the encoder's own, shipped and
+in the data directory), so rewriting one set never drops the other.
+
+The file cache is a directory per encoder (and kind) with `stamp.json` (encoder id, dimension, count),
 `keys.txt` (the SHA-1 of each passage text, one a line) and `vectors.npy`; a build that embedded
 anything rewrites it with the vectors of the texts it indexed.
 """
@@ -50,8 +54,8 @@ def _count(n: int) -> None:
 
 
 class VectorCache:
-    def __init__(self, directory: Path, encoder_id: str, dim: int):
-        self.directory = directory / encoder_id
+    def __init__(self, directory: Path, encoder_id: str, dim: int, kind: str = ""):
+        self.directory = directory / (f"{encoder_id}-{kind}" if kind else encoder_id)
         self.encoder_id, self.dim = encoder_id, dim
         self.rows: dict[str, np.ndarray] = {}
         self._load()
@@ -150,12 +154,14 @@ class _Embedder:
 
 
 def embed_passages(encoder: Encoder, texts: list[str], *, cache_dir: Path, engine: Engine | None = None,
-                   progress: Progress | None = None) -> PassageVectors:
+                   progress: Progress | None = None, kind: str = "", most: int | None = None) -> PassageVectors | None:
     """Vectors for `texts` from the shipped cache, the database (`engine`), the data-dir cache and, for
-    what none of them holds, the encoder; with no `engine` the database is left out."""
+    what none of them holds, the encoder; with no `engine` the database is left out. `kind` names the
+    set of passages (indicators: ""; "directions") whose shipped and file caches are used. With `most`,
+    None (and nothing embedded) when more than that many passages would have to be embedded."""
     keys = [text_key(t) for t in texts]
     wanted = dict(zip(keys, texts, strict=True))
-    shipped = VectorCache(PREBUILT_DIR, encoder.id, encoder.dim).rows
+    shipped = VectorCache(PREBUILT_DIR, encoder.id, encoder.dim, kind).rows
     known = {k: shipped[k] for k in wanted if k in shipped}
     from_database = 0
     if engine is not None and len(known) < len(wanted):
@@ -163,23 +169,27 @@ def embed_passages(encoder: Encoder, texts: list[str], *, cache_dir: Path, engin
         known.update(stored)
         from_database = len(stored)
     if len(known) < len(wanted):
-        cached = VectorCache(cache_dir, encoder.id, encoder.dim).rows
+        cached = VectorCache(cache_dir, encoder.id, encoder.dim, kind).rows
         local = {k: cached[k] for k in wanted if k not in known and k in cached}
         known.update(local)
         if engine is not None and local:
             _to_database(engine, encoder, local)  # a data directory from before vectors were shared
-    embedder = _Embedder(encoder, engine, {k: t for k, t in wanted.items() if k not in known}, known, progress)
+    missing = {k: t for k, t in wanted.items() if k not in known}
+    if most is not None and len(missing) > most:
+        return None
+    embedder = _Embedder(encoder, engine, missing, known, progress)
     embedder.run()
     out = np.stack([known[k] for k in keys]).astype(np.float32) if keys else np.zeros((0, encoder.dim), np.float32)
     if embedder.embedded:
-        VectorCache(cache_dir, encoder.id, encoder.dim).save(keys, out)
+        VectorCache(cache_dir, encoder.id, encoder.dim, kind).save(keys, out)
     return PassageVectors(out, embedder.embedded, from_database + embedder.from_database)
 
 
-def ship_vectors(encoder: Encoder, texts: list[str], *, cache_dir: Path, engine: Engine | None = None) -> Path:
-    """Write the shipped cache for the given (built-in library) passages, embedding any that neither
-    the current shipped cache, the database nor `cache_dir` holds."""
-    vectors = embed_passages(encoder, texts, cache_dir=cache_dir, engine=engine).vectors
-    cache = VectorCache(PREBUILT_DIR, encoder.id, encoder.dim)
+def ship_vectors(encoder: Encoder, texts: list[str], *, cache_dir: Path, engine: Engine | None = None,
+                 kind: str = "") -> Path:
+    """Write the shipped cache for the given (built-in library) passages of `kind`, embedding any that
+    neither the current shipped cache, the database nor `cache_dir` holds."""
+    vectors = embed_passages(encoder, texts, cache_dir=cache_dir, engine=engine, kind=kind).vectors
+    cache = VectorCache(PREBUILT_DIR, encoder.id, encoder.dim, kind)
     cache.save([text_key(t) for t in texts], vectors, dtype="float16")
     return cache.directory

@@ -125,3 +125,23 @@ def test_builtin_common_indicators_answer_generic_names(builtin):
     for name in ("资金到位率", "项目完成及时率", "受益群众满意度"):
         top = builtin.query(name, k=3).hits
         assert any(h.category_code == "901" for h in top), name
+
+
+def lifted_directions(service: SearchService, project: str) -> list[str]:
+    """The directions a project's text lifts, most first."""
+    lift, _ = service._context(project, None)
+    best: dict[str, float] = {}
+    for i in np.flatnonzero(lift > 0.2):  # 共性指标 get at most 0.1
+        best[service.docs[i].direction] = max(best.get(service.docs[i].direction, 0.0), float(lift[i]))
+    return sorted(best, key=lambda d: -best[d])
+
+
+@pytest.mark.parametrize(("project", "direction"), [
+    ("城市道路路灯维护", "城市道路照明"),
+    ("残疾儿童康复救助", "残疾儿童康复救助"),
+    ("森林防火专项经费", "森林草原防火"),
+    ("机关办公楼物业管理费", "物业管理服务"),
+    ("因公出国考察培训", "公务接待与外事活动"),
+])
+def test_builtin_a_project_about_a_direction_lifts_it_first(builtin, project, direction):
+    assert lifted_directions(builtin, project)[0] == direction
