@@ -28,6 +28,7 @@ from kb import store
 from kb.db import get_engine
 from kb.errors import InvalidInput
 from kb.settings import Settings, get_settings
+from search.context import direction_passage
 from search.documents import passage_text
 from search.encoders import make_encoder
 from search.service import SearchService
@@ -279,19 +280,19 @@ def restore_(path: Path) -> None:
 @app.command()
 @friendly
 def vectors() -> None:
-    """重建随软件发布的内置指标库向量（只重新计算文本有变化的指标）。"""
-
-
-
+    """重建随软件发布的内置指标库向量：指标和支出方向各一份（只重新计算文本有变化的）。"""
     with tempfile.TemporaryDirectory() as tmp:
         # a bulk job on an otherwise idle machine: let the encoder use every core
         settings = Settings(data_dir=Path(tmp), database_url=None, encoder=get_settings().encoder, encoder_threads=0)
         initialise(settings, progress=_Bar())
         with Session(get_engine(settings)) as session:
             texts = [passage_text(i) for i in store.all_indicators(session)]
+            directions = [direction_passage(d.name, c.name, d.summary, tuple(d.keywords))
+                          for d, _, c in store.all_directions(session)]
         encoder = make_encoder(settings.encoder, settings.encoder_threads)
         where = ship_vectors(encoder, texts, cache_dir=settings.data_dir / "vectors")
-    _out(f"已写入 {len(texts)} 个向量到 {where}")
+        ship_vectors(encoder, directions, cache_dir=settings.data_dir / "vectors", kind="directions")
+    _out(f"已写入 {len(texts)} 个指标向量和 {len(directions)} 个支出方向向量到 {where.parent}")
 
 
 def main() -> None:  # pragma: no cover
