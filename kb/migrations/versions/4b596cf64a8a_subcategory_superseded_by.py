@@ -18,6 +18,9 @@ depends_on = None
 
 
 def upgrade() -> None:
+    columns = {c["name"] for c in sa.inspect(op.get_bind()).get_columns("subcategory")}
+    if "superseded_by" in columns:  # a schema made whole by an earlier version's own create_all
+        return
     with op.batch_alter_table('subcategory', schema=None) as batch_op:
         batch_op.add_column(sa.Column('superseded_by', sqlmodel.sql.sqltypes.AutoString(length=16), nullable=True))
 
