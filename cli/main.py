@@ -17,6 +17,7 @@ from pydantic import ValidationError
 from sqlmodel import Session
 from tqdm import tqdm
 
+from cli import help_zh
 from cli.output import friendly
 from cli.output import out as _out
 from cli.users import users
@@ -41,6 +42,7 @@ from services.library_versions import LibraryReport, import_file, restore_versio
 from web.app import create_app
 from web.errors import describe_validation
 
+help_zh.install()
 app = typer.Typer(help="绩效指标知识库：指标库、混合检索、绩效目标审核与起草。",
                   no_args_is_help=True, add_completion=False)
 app.add_typer(users, name="user")

@@ -227,3 +227,11 @@ def test_a_restore_brings_back_users_seasons_decisions_and_drafts(data_dir, tmp_
         assert (detail.project.status, detail.project.note, detail.decisions[-1].decided_by) == ("退回修改", "成本偏高",
                                                                                               "审核员甲")
         assert [d.name for d in drafts.list_for(session, owner_id=user.id)] == [greening()["project"]["name"]]
+
+
+def test_help_and_usage_errors_read_in_chinese():
+    result = runner.invoke(app, ["--help"])
+    assert result.exit_code == 0 and "选项" in result.output and "命令" in result.output
+    assert "Options" not in result.output and "Commands" not in result.output
+    wrong = runner.invoke(app, ["nosuch"])
+    assert wrong.exit_code == 2 and "没有命令 'nosuch'" in wrong.output and "查看帮助" in wrong.output
