@@ -24,14 +24,8 @@ def library_rows(lib: Library) -> LibraryRows:
         subs.setdefault(r.code, Subcategory(code=r.code, name=r.name, category_code=r.category_code,
                                             superseded_by=r.superseded_by))
     rows.categories, rows.subcategories = list(cats.values()), list(subs.values())
-    rows.indicators = [
-        IndicatorBase(code=i.code, name=i.name, level1=i.level1, level2=i.level2, explanation=i.explanation,
-                      formula=i.formula, unit=i.unit, operator=i.operator, typical=i.typical, basis=i.basis,
-                      source=i.source, aliases=list(i.aliases), common=i.common, cost_low=i.cost_low,
-                      cost_high=i.cost_high, status=i.status, superseded_by=i.superseded_by,
-                      source_doc=i.source_doc, effective_from=i.effective_from, direction_code=i.direction_code)
-        for i in lib.indicators
-    ]
+    stored = set(IndicatorBase.model_fields)
+    rows.indicators = [IndicatorBase.model_validate(i.model_dump(include=stored)) for i in lib.indicators]
     return rows
 
 

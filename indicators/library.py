@@ -19,6 +19,7 @@ import yaml
 from indicators.framework import DEPARTMENT, LEVELS, PROJECT, Framework, framework_for
 from indicators.validation import check_indicator
 from kb.errors import InvalidInput
+from kb.models import IndicatorPublic
 
 LIBRARY_DIR = Path(__file__).parent / "library"
 # The 支出功能分类 款/项 codes directions may cite, with names and sources: a data file beside the
@@ -37,35 +38,6 @@ class LibraryError(InvalidInput):
 
     def __str__(self) -> str:
         return self.message + "\n" + "\n".join(f"  - {p}" for p in self.details)
-
-
-@dataclass(frozen=True)
-class IndicatorRecord:
-    code: str
-    name: str
-    level1: str
-    level2: str
-    explanation: str
-    unit: str
-    operator: str
-    basis: str
-    source: str
-    category: str
-    category_code: str
-    subcategory: str
-    subcategory_code: str
-    direction: str
-    direction_code: str
-    formula: str = ""
-    typical: str = ""
-    aliases: tuple[str, ...] = ()
-    common: bool = False
-    cost_low: float | None = None
-    cost_high: float | None = None
-    status: str = "active"
-    superseded_by: str | None = None
-    source_doc: str = ""        # the document (文号) a concrete national figure in def/typical comes from
-    effective_from: str = ""    # when that figure takes effect: YYYY-MM-DD or YYYY-MM
 
 
 @dataclass
@@ -106,7 +78,7 @@ class RetiredSubcategory:
 
 @dataclass
 class Library:
-    indicators: list[IndicatorRecord] = field(default_factory=list)
+    indicators: list[IndicatorPublic] = field(default_factory=list)
     directions: list[DirectionRecord] = field(default_factory=list)
     retired_subcategories: list[RetiredSubcategory] = field(default_factory=list)
     fingerprint: str = ""
@@ -139,7 +111,7 @@ YAML_KEYS = {"id", "name", "l1", "l2", "op", "unit", "def", "formula", "typical"
              "cost_range", "status", "superseded_by", "source_doc", "effective_from"}
 
 
-def _parse_indicator(raw: dict, d: DirectionRecord, where: str, problems: list[str]) -> IndicatorRecord | None:
+def _parse_indicator(raw: dict, d: DirectionRecord, where: str, problems: list[str]) -> IndicatorPublic | None:
     """One indicator of a direction, checked by the rules every indicator follows
     (`indicators.validation`, at the built-in library's bar, on its category's framework) plus the
     YAML format's own."""
@@ -169,13 +141,13 @@ def _parse_indicator(raw: dict, d: DirectionRecord, where: str, problems: list[s
                              lambda _field: here, problems, strict=True, framework=framework_for(d.category_code))
     if fields is None or len(problems) > before:
         return None
-    return IndicatorRecord(
+    return IndicatorPublic(
         code=f"{d.code}-{ident:03d}", name=name, level1=fields["level1"], level2=fields["level2"],
         explanation=fields["explanation"], unit=fields["unit"], operator=fields["operator"], basis=fields["basis"],
         source=_text(raw.get("source")), category=d.category, category_code=d.category_code,
         subcategory=d.subcategory, subcategory_code=d.subcategory_code, direction=d.name, direction_code=d.code,
         formula=_text(raw.get("formula")), typical=_text(raw.get("typical")),
-        aliases=tuple(str(a).strip() for a in aliases), common=d.common, cost_low=low, cost_high=high,
+        aliases=[str(a).strip() for a in aliases], common=d.common, cost_low=low, cost_high=high,
         status=fields["status"], superseded_by=_text(raw.get("superseded_by")) or None,
         source_doc=fields["source_doc"], effective_from=fields["effective_from"],
     )
@@ -189,7 +161,7 @@ COVERAGE: dict[str, tuple[tuple[str, ...], str]] = {
 }
 
 
-def check_direction_coverage(direction: str, items: list[IndicatorRecord], where: str,
+def check_direction_coverage(direction: str, items: list[IndicatorPublic], where: str,
                              framework: Framework = PROJECT) -> list[str]:
     """Every direction covers all level-1 dimensions of its framework: a project direction the three
     产出 kinds too, a 部门整体 direction both what the department delivers and what it achieves."""
@@ -212,7 +184,7 @@ def parse_retired_subcategories(path: Path, data: dict, problems: list[str]) -> 
 
 
 def parse_file(path: Path, problems: list[str], retired: list[RetiredSubcategory] | None = None
-               ) -> tuple[list[DirectionRecord], list[IndicatorRecord]]:
+               ) -> tuple[list[DirectionRecord], list[IndicatorPublic]]:
     """A category file's directions and indicators (its retired subcategory codes go to `retired`)."""
     try:
         data = yaml.load(path.read_text(encoding="utf-8"), Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader))
@@ -226,7 +198,7 @@ def parse_file(path: Path, problems: list[str], retired: list[RetiredSubcategory
     if retired is not None:
         retired.extend(parse_retired_subcategories(path, data, problems))
     directions: list[DirectionRecord] = []
-    indicators: list[IndicatorRecord] = []
+    indicators: list[IndicatorPublic] = []
     for si, sub in enumerate(data.get("subcategories") or []):
         swhere = f"{path.name} subcategory #{si + 1}"
         if not isinstance(sub, dict) or not _text(sub.get("name")) or not _text(sub.get("code")):
@@ -269,7 +241,7 @@ def parse_file(path: Path, problems: list[str], retired: list[RetiredSubcategory
     return directions, indicators
 
 
-def explanation_skeleton(rec: IndicatorRecord) -> str:
+def explanation_skeleton(rec: IndicatorPublic) -> str:
     """A def with its own indicator and direction names and numbers taken out: what a copy-paste keeps."""
     text = rec.explanation
     for word in sorted({rec.name, rec.direction, *rec.aliases}, key=len, reverse=True):
@@ -278,7 +250,7 @@ def explanation_skeleton(rec: IndicatorRecord) -> str:
     return re.sub(r"[0-9０-９.]+", "#", text)
 
 
-def skeleton_repeats(indicators: list[IndicatorRecord], limit: int = 3) -> list[str]:
+def skeleton_repeats(indicators: list[IndicatorPublic], limit: int = 3) -> list[str]:
     """Problems for each explanation skeleton used by more than `limit` indicators."""
     groups: dict[str, list[str]] = {}
     for rec in indicators:
@@ -288,7 +260,7 @@ def skeleton_repeats(indicators: list[IndicatorRecord], limit: int = 3) -> list[
             for sk, codes in groups.items() if len(codes) > limit]
 
 
-def name_distinct_ratio(indicators: list[IndicatorRecord]) -> float:
+def name_distinct_ratio(indicators: list[IndicatorPublic]) -> float:
     return len({i.name for i in indicators}) / max(1, len(indicators))
 
 
@@ -423,7 +395,7 @@ def main(argv: list[str] | None = None) -> int:
     paths = [Path(a) for a in args] or library_files()
     problems: list[str] = []
     total_dirs = total_inds = 0
-    all_inds: list[IndicatorRecord] = []
+    all_inds: list[IndicatorPublic] = []
     all_dirs: list[DirectionRecord] = []
     retired: list[RetiredSubcategory] = []
     for path in paths:

@@ -76,15 +76,16 @@ class Indicator(IndicatorBase, table=True):
 
 
 class IndicatorPublic(IndicatorBase):
-    """The full record the API returns, with the taxonomy names filled in."""
+    """An indicator with its taxonomy names: what the API returns, and what the library files are read
+    into (`indicators.library`, versions 0 until stored)."""
 
     category: str
     category_code: str
     subcategory: str
     subcategory_code: str
     direction: str
-    version_added: int
-    version_changed: int
+    version_added: int = 0
+    version_changed: int = 0
 
 
 class LibraryVersion(SQLModel, table=True):
