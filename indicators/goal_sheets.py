@@ -36,6 +36,8 @@ from kb.sheets import Sheet, SheetCell, SheetLimits, cell_text, keep_text, read_
 from kb.text import normalize_text
 
 TITLE = "项目支出绩效目标申报表"
+DEPARTMENT_TITLE = "部门（单位）整体绩效目标申报表"
+KIND_WORDS = {"project": "项目支出", "department": "部门整体"}  # how the sheet writes Project.kind
 INSTRUCTIONS = "填表说明"
 PROJECT_FIELDS = (  # field, label written in the template, labels recognised when reading
     ("name", "项目名称", ("项目名称", "项目", "名称")),
@@ -47,6 +49,7 @@ PROJECT_FIELDS = (  # field, label written in the template, labels recognised wh
                             "年度预算金额", "全年预算数", "预算总额", "资金金额", "申请金额", "年初预算数")),
     ("budget_unit", "金额单位", ("金额单位", "预算金额单位", "资金单位")),
     ("year", "预算年度", ("预算年度", "年度", "年份")),
+    ("kind", "目标类型", ("目标类型", "绩效目标类型", "目标类别")),
     ("description", "项目概述", ("项目概述", "项目描述", "项目内容", "项目简介", "主要内容", "概述")),
     ("goal", "年度绩效目标", ("年度绩效目标", "年度目标", "绩效目标", "总体目标")),
 )
@@ -59,7 +62,9 @@ COLUMNS = (  # field, header written, headers recognised
     ("unit", "计量单位", ("计量单位", "单位", "度量单位")),
     ("basis", "取值依据", ("取值依据", "指标值依据", "依据")),
     ("baseline", "上年实际值", ("上年实际值", "上年值", "上年完成值", "基期值", "历史值")),
+    ("code", "指标库编码", ("指标库编码", "指标编码", "库编码")),
 )
+BESIDE = {"budget_unit", "kind"}  # written right of the field above them (金额单位 by 预算金额, 目标类型 by 预算年度)
 _FORMULA_ERROR = re.compile(r"^#(?:N/A|REF!|VALUE!|DIV/0!|NAME\?|NUM!|NULL!)$")
 FIRST_ROW = 11           # first indicator row in the template
 TEMPLATE_ROWS = 25       # empty indicator rows offered by the template
@@ -93,8 +98,8 @@ class GoalSheetError(InvalidInput):
 # ---------------------------------------------------------------------------- writing
 
 def _write_sheet(ws: Worksheet, doc: GoalDocument | None) -> None:
-    ws.merge_cells("A1:H1")
-    ws["A1"] = TITLE
+    ws.merge_cells("A1:I1")
+    ws["A1"] = DEPARTMENT_TITLE if doc and doc.project.kind == "department" else TITLE
     ws["A1"].font = Font(bold=True, size=14)
     ws["A1"].alignment = Alignment(horizontal="center")
     p = doc.project if doc else None
@@ -102,10 +107,11 @@ def _write_sheet(ws: Worksheet, doc: GoalDocument | None) -> None:
         "name": p.name if p else "", "department": p and p.department, "direction": p and p.direction,
         "budget": p and p.budget, "budget_unit": p.budget_unit if p else "万元", "year": p and p.year,
         "description": p and p.description, "goal": doc.goal if doc else "",
+        "kind": KIND_WORDS[p.kind if p else "project"],
     }
     row = 2
     for field, label, _ in PROJECT_FIELDS:
-        if field == "budget_unit":
+        if field in BESIDE:
             ws.cell(row=row - 1, column=3, value=label).fill = _LABEL_FILL
             ws.cell(row=row - 1, column=4, value=values[field])
             continue
@@ -113,7 +119,7 @@ def _write_sheet(ws: Worksheet, doc: GoalDocument | None) -> None:
         ws.cell(row=row, column=1).font = Font(bold=True)
         ws.cell(row=row, column=2, value=cell_text(values[field]))
         if field in ("name", "department", "direction", "description", "goal"):
-            ws.merge_cells(start_row=row, start_column=2, end_row=row, end_column=8)
+            ws.merge_cells(start_row=row, start_column=2, end_row=row, end_column=9)
             ws.cell(row=row, column=2).alignment = Alignment(wrap_text=True, vertical="top")
         row += 1
     header_row = FIRST_ROW - 1
@@ -127,7 +133,7 @@ def _write_sheet(ws: Worksheet, doc: GoalDocument | None) -> None:
             ws.cell(row=r, column=col, value=cell_text(value) if value not in ("", None) else None)
     last = FIRST_ROW + max(len(indicators), TEMPLATE_ROWS) - 1
     _validations(ws, last)
-    for col, width in zip("ABCDEFGH", (12, 16, 30, 8, 12, 12, 28, 12), strict=True):
+    for col, width in zip("ABCDEFGHI", (12, 16, 30, 8, 12, 12, 28, 12, 14), strict=True):
         ws.column_dimensions[col].width = width
     ws.row_dimensions[8].height = 60
     ws.freeze_panes = f"A{FIRST_ROW}"
@@ -147,6 +153,9 @@ def _validations(ws: Worksheet, last: int) -> None:
     unit = DataValidation(type="list", formula1='"万元,元,亿元"', allow_blank=True)
     unit.add("D5")
     ws.add_data_validation(unit)
+    kind = DataValidation(type="list", formula1='"' + ",".join(KIND_WORDS.values()) + '"', allow_blank=True)
+    kind.add("D6")
+    ws.add_data_validation(kind)
 
 
 def _instructions(wb: Workbook) -> None:
@@ -159,7 +168,9 @@ def _instructions(wb: Workbook) -> None:
         "符号填 ≥、≤、= 或 定性；指标值填数字（如 95），也可写成 ≥95%；定性指标写明分级标准（如 优/良/中/差）。",
         "计量单位与指标含义一致：比率用 %，人数用 人，金额用 元/万元；单位成本写成 元/人、万元/公里 等。",
         "取值依据填 计划标准、行业标准、历史标准 或 其他标准，并可注明文件或测算方法；上年实际值用于判断目标是否偏低。",
-        "预算金额默认以万元为单位，也可在“金额单位”中选 元 或 亿元。本说明页在读取时会被跳过。",
+        "预算金额默认以万元为单位，也可在“金额单位”中选 元 或 亿元。",
+        "目标类型选 项目支出 或 部门整体：部门整体绩效目标的一级指标为 运行成本、管理效率、履职效能、满意度。",
+        "指标库编码由起草或导出时填写，表示该指标取自指标库的哪一条；自行增加的指标可留空。本说明页在读取时会被跳过。",
     )
     ws["A1"] = INSTRUCTIONS
     ws["A1"].font = Font(bold=True, size=13)

@@ -53,8 +53,10 @@ def filled_template(**cells) -> bytes:
 def test_template_has_the_申报表_layout_and_instructions():
     wb = load_workbook(io.BytesIO(template_workbook()))
     ws = wb.worksheets[0]
-    headers = [c.value for c in ws[10]][:8]
-    assert headers == ["一级指标", "二级指标", "三级指标", "符号", "指标值", "计量单位", "取值依据", "上年实际值"]
+    headers = [c.value for c in ws[10]][:9]
+    assert headers == ["一级指标", "二级指标", "三级指标", "符号", "指标值", "计量单位", "取值依据", "上年实际值",
+                       "指标库编码"]
+    assert (ws["C6"].value, ws["D6"].value) == ("目标类型", "项目支出")
     assert [ws.cell(row=r, column=1).value for r in range(2, 9)] == [
         "项目名称", "预算部门（单位）", "支出方向", "预算金额", "预算年度", "项目概述", "年度绩效目标"]
     assert INSTRUCTIONS in wb.sheetnames
@@ -63,6 +65,33 @@ def test_template_has_the_申报表_layout_and_instructions():
 def test_documents_round_trip_through_a_workbook():
     other = DOC.model_copy(update={"project": DOC.project.model_copy(update={"name": "另一个项目", "budget_unit": "元"})})
     assert read_goal_workbook(goal_workbook([DOC, other])) == [DOC, other]
+
+
+def test_a_department_goal_and_library_codes_survive_the_round_trip():
+    dept = GoalDocument.model_validate({
+        "project": {"name": "市统计局部门整体支出", "department": "市统计局", "budget": 1860, "year": 2025,
+                    "kind": "department"},
+        "goal": "保障机关正常运转，按期完成统计调查任务。",
+        "indicators": [
+            {"level1": "运行成本", "level2": "经济成本指标", "name": "人员经费控制率", "operator": "≤", "value": "100",
+             "unit": "%", "code": "9020101-001"},
+            {"level1": "履职效能", "level2": "职责履行", "name": "统计调查任务按期完成率", "operator": "≥", "value": "95",
+             "unit": "%"},
+        ],
+    })
+    data = goal_workbook([dept])
+    assert load_workbook(io.BytesIO(data)).worksheets[0]["A1"].value == "部门（单位）整体绩效目标申报表"
+    (back,) = read_goal_workbook(data)
+    assert back == dept and back.project.kind == "department"
+    assert [i.code for i in back.indicators] == ["9020101-001", None]
+
+
+def test_an_old_template_without_the_new_columns_still_reads_as_a_project():
+    wb = load_workbook(io.BytesIO(goal_workbook([DOC])))
+    ws = wb.worksheets[0]
+    ws["C6"], ws["D6"], ws["I10"] = None, None, None
+    (doc,) = read_goal_workbook(workbook_bytes(wb))
+    assert doc == DOC and doc.project.kind == "project"
 
 
 def test_an_untouched_template_says_what_to_fill():
