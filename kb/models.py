@@ -107,3 +107,17 @@ class LibrarySnapshot(SQLModel, table=True):
 
     number: int = Field(primary_key=True, foreign_key="libraryversion.number")
     content: bytes = Field(sa_type=LargeBinary)
+
+
+class LibraryUpload(SQLModel, table=True):
+    """A library file uploaded for a preview and kept for its confirmation (an hour at most). It lives
+    in the database so that the confirmation may reach any server on it, not only the one that
+    previewed it."""
+
+    id: str = Field(primary_key=True, max_length=64)
+    name: str = Field(max_length=256, description="the file's own name, for messages and the version")
+    replace: bool = False
+    uploaded_by: str = Field(max_length=64, description="who uploaded it; only they may confirm it")
+    base_version: int | None = Field(default=None, description="the library version the preview compared with")
+    created: float = Field(index=True, description="when it was uploaded, seconds since the epoch")
+    content: bytes = Field(sa_type=LargeBinary)

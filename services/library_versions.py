@@ -5,12 +5,11 @@ between its preview and its confirmation, so that exactly the previewed file is 
 - `import_file(settings, path, replace=…, dry_run=…, imported_by=…)` → LibraryReport
 - `restore_version(settings, number, dry_run=…, imported_by=…)` → LibraryReport
 - `preview_upload` → (StagedUpload, LibraryReport); `staged_upload` / `discard_upload`: the file a
-  preview was made from, kept for an hour
+  preview was made from, kept for an hour in the database (so any server on it can confirm)
 """
 
 from __future__ import annotations
 
-import json
 import re
 import secrets
 import shutil
@@ -18,12 +17,13 @@ import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from sqlmodel import Session
+from sqlalchemy import delete
+from sqlmodel import Session, col
 
 from kb import store
 from kb.db import create_schema, get_engine, session_scope
 from kb.errors import Conflict, Forbidden, NotFound
-from kb.models import LibraryVersion
+from kb.models import LibraryUpload, LibraryVersion
 from kb.settings import Settings
 from services.library_io import fingerprint_of, rows_from_file
 
@@ -110,6 +110,9 @@ def restore_version(settings: Settings, number: int, *, dry_run: bool, imported_
 # ---- an upload kept between its preview and its confirmation ---------------------------------------
 @dataclass
 class StagedUpload:
+    """An upload as this server holds it: the database row's fields, and a local copy of the file
+    (`path`) for the import to read."""
+
     id: str
     path: Path
     name: str
@@ -123,8 +126,10 @@ def _stage_root(settings: Settings) -> Path:
     return settings.data_dir / "uploads" / "library"
 
 
-def _sweep(root: Path, now: float) -> None:
-    """Forget uploads nobody confirmed within the hour."""
+def _sweep(settings: Settings, session: Session, now: float) -> None:
+    """Forget uploads nobody confirmed within the hour: their rows and this server's local copies."""
+    session.execute(delete(LibraryUpload).where(col(LibraryUpload.created) < now - STAGE_SECONDS))
+    root = _stage_root(settings)
     if not root.is_dir():
         return
     for entry in root.iterdir():
@@ -135,26 +140,30 @@ def _sweep(root: Path, now: float) -> None:
             continue
 
 
+def _local_copy(settings: Settings, row: LibraryUpload) -> StagedUpload:
+    """The upload with its file written under this server's data directory (once)."""
+    path = _stage_root(settings) / row.id / row.name
+    if not path.is_file():
+        path.parent.mkdir(parents=True, exist_ok=True)
+        partial = path.with_name(path.name + ".part")
+        partial.write_bytes(row.content)
+        partial.replace(path)
+    return StagedUpload(id=row.id, path=path, name=row.name, replace=row.replace, user=row.uploaded_by,
+                        base_version=row.base_version, created=row.created)
+
+
 def stage_upload(settings: Settings, *, name: str, data: bytes, replace: bool, user: str) -> StagedUpload:
     """Keep an uploaded library file under a random id (its own name kept for messages and the version)."""
-    root = _stage_root(settings)
+    engine = get_engine(settings)
+    create_schema(engine)
     now = time.time()
-    _sweep(root, now)
-    upload_id = secrets.token_urlsafe(18)
-    folder = root / upload_id
-    folder.mkdir(parents=True)
-    path = folder / name
-    path.write_bytes(data)
-    staged = StagedUpload(id=upload_id, path=path, name=name, replace=replace, user=user, base_version=None,
-                          created=now)
-    _write_meta(staged)
-    return staged
-
-
-def _write_meta(staged: StagedUpload) -> None:
-    meta = {"name": staged.name, "replace": staged.replace, "user": staged.user,
-            "base_version": staged.base_version, "created": staged.created}
-    (staged.path.parent / "upload.json").write_text(json.dumps(meta, ensure_ascii=False), encoding="utf-8")
+    with session_scope(engine) as session:
+        _sweep(settings, session, now)
+        row = LibraryUpload(id=secrets.token_urlsafe(18), name=name, replace=replace, uploaded_by=user,
+                            created=now, content=data)
+        session.add(row)
+        session.flush()
+        return _local_copy(settings, row)
 
 
 def preview_upload(settings: Settings, *, name: str, data: bytes, replace: bool,
@@ -172,25 +181,38 @@ def preview_upload(settings: Settings, *, name: str, data: bytes, replace: bool,
         discard_upload(settings, staged.id)
     else:
         staged.base_version = report.base_version or 0
-        _write_meta(staged)
+        with session_scope(get_engine(settings)) as session:
+            row = session.get(LibraryUpload, staged.id)
+            row.base_version = staged.base_version
     return staged, report
 
 
 def staged_upload(settings: Settings, upload_id: str, *, user: str) -> StagedUpload:
-    """The upload previewed as `upload_id`, for the user who previewed it, within the hour."""
-    folder = _stage_root(settings) / upload_id
+    """The upload previewed as `upload_id`, for the user who previewed it, within the hour, on whichever
+    server previewed it."""
     gone = NotFound("这份预览已过期（上传的文件保留 1 小时）或已经确认导入；请重新上传文件并预览")
-    if not _STAGE_ID.match(upload_id) or not (folder / "upload.json").is_file():
+    if not _STAGE_ID.match(upload_id):
         raise gone
-    meta = json.loads((folder / "upload.json").read_text(encoding="utf-8"))
-    if time.time() - meta["created"] > STAGE_SECONDS:
-        shutil.rmtree(folder, ignore_errors=True)
-        raise gone
-    if meta["user"] != user:
-        raise Forbidden(f"这份预览是 {meta['user']} 上传的，只能由其本人确认；请自行上传文件并预览")
-    return StagedUpload(id=upload_id, path=folder / meta["name"], **meta)
+    engine = get_engine(settings)
+    create_schema(engine)
+    with session_scope(engine) as session:
+        row = session.get(LibraryUpload, upload_id)
+        if row is None:
+            raise gone
+        if time.time() - row.created > STAGE_SECONDS:
+            session.delete(row)
+            shutil.rmtree(_stage_root(settings) / upload_id, ignore_errors=True)
+            raise gone
+        if row.uploaded_by != user:
+            raise Forbidden(f"这份预览是 {row.uploaded_by} 上传的，只能由其本人确认；请自行上传文件并预览")
+        return _local_copy(settings, row)
 
 
 def discard_upload(settings: Settings, upload_id: str) -> None:
-    if _STAGE_ID.match(upload_id):
-        shutil.rmtree(_stage_root(settings) / upload_id, ignore_errors=True)
+    if not _STAGE_ID.match(upload_id):
+        return
+    with session_scope(get_engine(settings)) as session:
+        row = session.get(LibraryUpload, upload_id)
+        if row is not None:
+            session.delete(row)
+    shutil.rmtree(_stage_root(settings) / upload_id, ignore_errors=True)

@@ -1,7 +1,6 @@
 """Import and export of a bureau's library as .xlsx / .csv: validated whole, all or nothing."""
 
 import csv
-import json
 
 import pytest
 from openpyxl import load_workbook
@@ -10,14 +9,14 @@ from typer.testing import CliRunner
 
 from cli.main import app
 from kb import store
-from kb.db import create_schema, get_engine
+from kb.db import create_schema, get_engine, session_scope
 from kb.errors import Forbidden, InvalidInput, NotFound
-from kb.models import Category, Direction, Subcategory
-from kb.settings import get_settings
+from kb.models import Category, Direction, LibraryUpload, Subcategory
+from kb.settings import Settings, get_settings
 from kb.tables import read_table, write_table
 from services.bootstrap import initialise, load_builtin
 from services.library_io import COLUMNS, export_library, import_library
-from services.library_versions import import_file, preview_upload, staged_upload
+from services.library_versions import discard_upload, import_file, preview_upload, staged_upload
 from tests.conftest import FIXTURE_LIBRARY
 
 HEADER = [h for _, h in COLUMNS]
@@ -223,9 +222,8 @@ def test_a_previewed_upload_is_kept_for_its_user_for_an_hour(fresh_settings, tmp
     for bad in ("../../etc", "short", staged.id + "x"):
         with pytest.raises(NotFound, match="重新上传"):
             staged_upload(fresh_settings, bad, user="管理员甲")
-    meta = staged.path.parent / "upload.json"
-    values = json.loads(meta.read_text(encoding="utf-8"))
-    meta.write_text(json.dumps({**values, "created": values["created"] - 3601}), encoding="utf-8")
+    with session_scope(get_engine(fresh_settings)) as session:  # an hour later
+        session.get(LibraryUpload, staged.id).created -= 3601
     with pytest.raises(NotFound, match="已过期"):
         staged_upload(fresh_settings, staged.id, user="管理员甲")
     assert not staged.path.parent.exists()
@@ -234,3 +232,20 @@ def test_a_previewed_upload_is_kept_for_its_user_for_an_hour(fresh_settings, tmp
     import_file(fresh_settings, unchanged.path, replace=False, dry_run=False)
     same, report = preview_upload(fresh_settings, name="same.csv", data=data, replace=False, user="管理员甲")
     assert report.version is None and not same.path.parent.exists()  # nothing to confirm: not kept
+
+
+def test_an_upload_previewed_on_one_server_is_confirmed_on_another(fresh_settings, tmp_path):
+    """Two servers on one database, each with its own data directory, behind a load balancer."""
+    initialise(fresh_settings, library_dir=FIXTURE_LIBRARY)
+    other = Settings(data_dir=tmp_path / "other", database_url=fresh_settings.db_url)
+    data = write_csv(tmp_path / "mine.csv", [row(**GOOD)]).read_bytes()
+    staged, _ = preview_upload(fresh_settings, name="我的指标.csv", data=data, replace=False, user="管理员甲")
+    there = staged_upload(other, staged.id, user="管理员甲")
+    assert there.path.read_bytes() == data and there.path.is_relative_to(tmp_path / "other")
+    assert (there.name, there.base_version) == ("我的指标.csv", 1)
+    report = import_file(other, there.path, replace=False, dry_run=False, name=there.name,
+                         expect_version=there.base_version)
+    discard_upload(other, there.id)
+    assert report.version == 2
+    with pytest.raises(NotFound, match="重新上传"):
+        staged_upload(fresh_settings, staged.id, user="管理员甲")
