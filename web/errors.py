@@ -145,9 +145,9 @@ def install(app: FastAPI) -> None:
 
     @app.exception_handler(StarletteHTTPException)
     async def _http(request: Request, exc: StarletteHTTPException):
-        message = exc.detail if isinstance(exc.detail, str) else "request failed"
+        message = exc.detail if isinstance(exc.detail, str) else "请求未能完成"
         if exc.status_code == 404 and message == "Not Found":
-            message = f"nothing at {request.url.path}; the API lives under /api/v1 (see /docs)"
+            message = f"没有 {request.url.path} 这个地址；JSON API 在 /api/v1 下（接口说明见 /docs），网页从 / 进入"
         if exc.status_code == 400:
             message = _BODY_ERRORS.get(message.split(".")[0], message)
         if exc.status_code == 405:

@@ -126,3 +126,10 @@ def test_a_filtered_page_of_indicators_as_a_workbook(client):
     rows = _sheet_rows(client.get("/api/v1/indicators", params={**params, "format": "xlsx"}).content)
     assert [row[0] for row in rows[1:]] == [i["code"] for i in items] and items
     assert {row[rows[0].index("二级指标")] for row in rows[1:]} == {"质量指标"}
+
+
+def test_an_unknown_address_is_a_404_that_says_where_the_api_is_in_chinese(client):
+    r = client.get("/api/v1/no-such-thing")
+    message = r.json()["error"]["message"]
+    assert r.status_code == 404 and "/api/v1/no-such-thing" in message and "/docs" in message
+    assert "没有" in message and "nothing" not in message
