@@ -24,8 +24,13 @@ PG_URL = os.environ.get("KB_TEST_DATABASE_URL")
 BACKENDS = ["sqlite"] + (["postgres"] if PG_URL else [])
 
 
+RUN = f"run{os.getpid()}"  # this test run's own databases: runs by several people on one server do not meet
+
+
 def postgres_database(name: str) -> str:
-    """The URL of an empty database `name` on the test server (created if needed)."""
+    """The URL of an empty database `name` of this run on the test server (created if needed, dropped
+    when the run ends)."""
+    name = f"{name}_{RUN}"
     base = make_url(PG_URL)
     admin = create_engine(base, isolation_level="AUTOCOMMIT")
     with admin.connect() as conn:
@@ -100,3 +105,16 @@ def users(kb_settings) -> dict[str, str]:
 
 def bearer(token: str) -> dict[str, str]:
     return {"Authorization": f"Bearer {token}"}
+
+
+def pytest_sessionfinish(session, exitstatus):
+    """Drop the databases this run created (found by name: test modules import this file as
+    `tests.conftest`, a second copy of it beside the one pytest loaded)."""
+    if not PG_URL:
+        return
+    admin = create_engine(make_url(PG_URL), isolation_level="AUTOCOMMIT")
+    with admin.connect() as conn:
+        names = conn.execute(text("SELECT datname FROM pg_database WHERE datname LIKE :p"), {"p": f"%\\_{RUN}"})
+        for name in names.scalars().all():
+            conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+    admin.dispose()
