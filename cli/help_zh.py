@@ -1,17 +1,21 @@
 """Chinese for what click and typer print around the commands' own help and errors.
 
-Both libraries pass their words through gettext (`_`, `ngettext`) and ship no Chinese
-catalog, so `install()` points those names in their loaded modules at this table; a message not in
-it is printed as the library wrote it. The panel titles typer computed at import are set
-again, since it compares panel names with them when it lays out the help.
+Both libraries pass most of their words through gettext (`_`, `ngettext`) and ship no Chinese
+catalog, so `install()` points those names in their loaded modules at this table; the panel titles
+typer computed at import are set again, since it compares panel names with them when it lays out
+the help. The copy of click inside recent typer writes the usage line, the --help line and the
+usage errors without gettext: `ChineseGroup`, the class of the `kb` command groups, puts those in
+Chinese for itself and each command it runs. A message in neither is printed as the library wrote it.
 """
 
 from __future__ import annotations
 
 import gettext as _gettext
+import re
 import sys
 
 import typer.rich_utils
+from typer.core import TyperGroup
 
 ZH = {
     "Usage:": "用法：",
@@ -58,6 +62,8 @@ ZH = {
     "[required]": "[必填]",
     "default: {default}": "默认：{default}",
     "[default: {}]": "[默认：{}]",
+    "(deprecated) ": "（已弃用）",
+    "[env var: {}]": "[环境变量：{}]",
     "unknown error": "未知错误",
 }
 
@@ -84,4 +90,77 @@ def install() -> None:
     rich.ARGUMENTS_PANEL_TITLE, rich.OPTIONS_PANEL_TITLE = gettext("Arguments"), gettext("Options")
     rich.COMMANDS_PANEL_TITLE, rich.ERRORS_PANEL_TITLE = gettext("Commands"), gettext("Error")
     rich.ABORTED_TEXT = gettext("Aborted.")
+    rich.DEFAULT_STRING, rich.REQUIRED_LONG_STRING = gettext("[default: {}]"), gettext("[required]")
+    rich.DEPRECATED_STRING, rich.ENVVAR_STRING = gettext("(deprecated) "), gettext("[env var: {}]")
     rich.RICH_HELP = gettext("Try [blue]'{command_path} {help_option}'[/] for help.")
+
+
+ERRORS = (  # usage errors as the copy of click in typer words them → Chinese
+    (re.compile(r"^Missing argument (.+?)\.(.*)$", re.S), r"缺少参数 \1。\2"),
+    (re.compile(r"^Missing option (.+?)\.(.*)$", re.S), r"缺少选项 \1。\2"),
+    (re.compile(r"^No such option: (\S+) \(Possible options: (.+)\)$"), r"没有选项 \1（是不是：\2）"),
+    (re.compile(r"^No such option: (\S+)$"), r"没有选项 \1"),
+    (re.compile(r"^Option (.+?) requires an argument\.$"), r"选项 \1 需要一个值。"),
+    (re.compile(r"^Got unexpected extra arguments? \((.*)\)$"), r"多出了参数（\1）"),
+    (re.compile(r"^Invalid value for (.+?): (.*)$", re.S), r"\1 的值无效：\2"),
+)
+VALUES = (  # what typer says of a value it cannot convert
+    (re.compile(r"Input should be a valid integer[^\n]*"), "应为整数"),
+    (re.compile(r"Input should be a valid number[^\n]*"), "应为数字"),
+)
+
+
+def chinese_error(text: str) -> str:
+    for pattern, replacement in ERRORS:
+        if pattern.match(text):
+            text = pattern.sub(replacement, text, count=1)
+            break
+    for pattern, replacement in VALUES:
+        text = pattern.sub(replacement, text)
+    return text
+
+
+def _usage(get_usage):
+    return lambda ctx: get_usage(ctx).replace("Usage:", gettext("Usage:"), 1)
+
+
+def _help_option(get_help_option):
+    def chinese(ctx):
+        option = get_help_option(ctx)
+        if option is not None:
+            option.help = gettext("Show this message and exit.")
+        return option
+    return chinese
+
+
+def _in_chinese(command):
+    """A command (or group) whose usage line and --help line read in Chinese."""
+    if not getattr(command, "_chinese", False):
+        command.get_usage = _usage(command.get_usage)
+        command.get_help_option = _help_option(command.get_help_option)
+        command._chinese = True
+    return command
+
+
+class ChineseGroup(TyperGroup):
+    """A typer command group that speaks Chinese in its usage line, --help line and usage errors,
+    and makes each command it runs do the same."""
+
+    def get_usage(self, ctx) -> str:
+        return super().get_usage(ctx).replace("Usage:", gettext("Usage:"), 1)
+
+    def get_help_option(self, ctx):
+        return _help_option(super().get_help_option)(ctx)
+
+    def get_command(self, ctx, cmd_name):
+        command = super().get_command(ctx, cmd_name)
+        return _in_chinese(command) if command is not None else None
+
+    def invoke(self, ctx):
+        try:
+            return super().invoke(ctx)
+        except Exception as exc:
+            if hasattr(exc, "format_message") and hasattr(exc, "ctx"):  # a usage error, not one of ours
+                english = exc.format_message()
+                exc.format_message = lambda: chinese_error(english)
+            raise

@@ -44,7 +44,7 @@ from web.errors import describe_validation
 
 help_zh.install()
 app = typer.Typer(help="绩效指标知识库：指标库、混合检索、绩效目标审核与起草。",
-                  no_args_is_help=True, add_completion=False)
+                  no_args_is_help=True, add_completion=False, cls=help_zh.ChineseGroup)
 app.add_typer(users, name="user")
 
 

@@ -6,13 +6,14 @@ from typing import Annotated
 
 import typer
 
+from cli.help_zh import ChineseGroup
 from cli.output import friendly, out
 from kb import accounts
 from kb.db import create_schema, get_engine, session_scope
 from kb.settings import get_settings
 
 users = typer.Typer(help="用户与角色：管理员（admin）、审核人（reviewer）、填报部门（department）。",
-                    no_args_is_help=True)
+                    no_args_is_help=True, cls=ChineseGroup)
 ROLE_HELP = "角色：admin（管理员，可导入指标库）、reviewer（审核人）、department（填报部门）"
 
 

@@ -235,3 +235,20 @@ def test_help_and_usage_errors_read_in_chinese():
     assert "Options" not in result.output and "Commands" not in result.output
     wrong = runner.invoke(app, ["nosuch"])
     assert wrong.exit_code == 2 and "没有命令 'nosuch'" in wrong.output and "查看帮助" in wrong.output
+
+
+@pytest.mark.parametrize("args,expected", [
+    (["search"], "缺少参数 'query'"),
+    (["search", "路灯", "--kk", "3"], "没有选项 --kk"),
+    (["search", "路灯", "-k", "abc"], "的值无效：应为整数"),
+    (["user", "add"], "缺少参数 'name'"),
+])
+def test_usage_errors_read_in_chinese(args, expected):
+    result = runner.invoke(app, args)
+    assert result.exit_code == 2 and expected in result.output, result.output
+
+
+def test_a_command_s_help_reads_in_chinese():
+    result = runner.invoke(app, ["search", "--help"])
+    assert result.exit_code == 0 and "用法：" in result.output and "显示本帮助并退出" in result.output
+    assert "Usage:" not in result.output and "Show this message" not in result.output
