@@ -177,6 +177,9 @@ def test_browse_tree_shows_categories_subcategories_and_directions_with_counts(c
     assert cats == {"教育": 14, "城乡社区": 7}
     links = {a.get_text(): a["href"] for a in soup.select(".tree-directions a")}
     assert links["城市道路照明"] == "/browse/2120101" and len(links) == 3
+    # the tree is the 支出功能分类's: 类 and 款 codes beside their names
+    subs = [" ".join(h.get_text().split()[:2]) for h in soup.select("h2.tree-sub")]
+    assert "20502 普通教育" in subs and "21203 城乡社区公共设施" in subs
 
 
 def test_direction_page_groups_its_indicators_by_level(client):
