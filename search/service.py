@@ -83,7 +83,8 @@ class SearchResult:
 class SearchService:
     def __init__(self, *, settings: Settings, docs: list[IndicatorPublic], directions: list[DirectionInfo],
                  lexical: LexicalIndex, dense: DenseIndex, tokenizer: Tokenizer, encoder: Encoder,
-                 manifest: dict, direction_passages: dict[str, np.ndarray] | None = None):
+                 manifest: dict, direction_passages: dict[str, np.ndarray] | None = None,
+                 successors: dict[str, str] | None = None):
         self.settings, self.docs, self.manifest = settings, docs, manifest
         self.lexical, self.dense, self.tokenizer, self.encoder = lexical, dense, tokenizer, encoder
         self.directions = {d.code: d for d in directions}
@@ -117,7 +118,7 @@ class SearchService:
         self._vectors: OrderedDict[str, np.ndarray] = OrderedDict()
         self._vectors_lock = threading.Lock()
         self._pool = ThreadPoolExecutor(max_workers=4, thread_name_prefix="lexical")
-        self._successors: dict[str, str] = {}  # retired subcategory code → its successor
+        self._successors = successors or {}  # retired subcategory code → its successor
 
     # ---- loading -------------------------------------------------------------------------
     @classmethod
@@ -149,12 +150,10 @@ class SearchService:
         passages = embed_passages(encoder, texts, cache_dir=settings.data_dir / "vectors", engine=engine,
                                   kind="directions", most=PASSAGES_EMBEDDED_AT_START)
         own = {} if passages is None else dict(zip([d.code for d in directions], passages.vectors, strict=True))
-        service = cls(settings=settings, docs=docs, directions=directions,
-                      lexical=LexicalIndex.load(index_dir / "bm25"), dense=DenseIndex.load(index_dir),
-                      tokenizer=Tokenizer(index_dir / "userdict.txt"), encoder=encoder, manifest=manifest,
-                      direction_passages=own)
-        service._successors = successors
-        return service
+        return cls(settings=settings, docs=docs, directions=directions,
+                   lexical=LexicalIndex.load(index_dir / "bm25"), dense=DenseIndex.load(index_dir),
+                   tokenizer=Tokenizer(index_dir / "userdict.txt"), encoder=encoder, manifest=manifest,
+                   direction_passages=own, successors=successors)
 
     def warm_up(self) -> None:
         self.tokenizer.tokens("预热")
