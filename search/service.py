@@ -173,20 +173,21 @@ class SearchService:
         return mask
 
     def _lexical(self, query: str, mask: np.ndarray | None, n: int,
-                 extra: np.ndarray | None = None) -> tuple[dict[int, float], int]:
-        """The n best BM25 candidates (and those of `extra` that any query term hits), and how
-        many documents any term hits."""
-        scores = self.lexical.scores(self.tokenizer.tokens(query), mask)
+                 extra: np.ndarray | None = None) -> tuple[dict[int, float], int, list[str]]:
+        """The n best BM25 candidates (and those of `extra` that any query term hits), how
+        many documents any term hits, and the query's tokens."""
+        tokens = self.tokenizer.tokens(query)
+        scores = self.lexical.scores(tokens, mask)
         if scores is None:
-            return {}, 0
+            return {}, 0, tokens
         positive = int(np.count_nonzero(scores > 0))
         if positive == 0:
-            return {}, 0
+            return {}, 0, tokens
         n = min(n, positive)
         top = np.argpartition(-scores, n - 1)[:n]
         if extra is not None and len(extra):
             top = np.union1d(top, extra)
-        return {int(i): float(scores[i]) for i in top if scores[i] > 0}, positive
+        return {int(i): float(scores[i]) for i in top if scores[i] > 0}, positive, tokens
 
     def _cosines(self, vector: np.ndarray, ids) -> dict[int, float]:
         ids = np.fromiter(ids, dtype=np.int64)
@@ -231,6 +232,13 @@ class SearchService:
         text = normalize_text(f"{doc.name} {' '.join(doc.aliases)} {doc.direction} {doc.explanation}")
         return [t for t in terms if t in text]
 
+    def _hit(self, i: int, score: float, terms: list[str]) -> SearchHit:
+        """Document i as a hit. Its fields were validated when the index was built: copied, not
+        validated again (the list too, so a hit can be changed without changing the document)."""
+        doc = self.docs[i]
+        return SearchHit.model_construct(**{**vars(doc), "aliases": list(doc.aliases)}, score=round(score, 6),
+                                         matched=self._matched(terms, doc))
+
     # ---- public API ---------------------------------------------------------------------
     def query(self, query: str, *, k: int = 10, mode: str = "hybrid", filters: Filters | None = None,
               context: str | None = None) -> SearchResult:
@@ -256,9 +264,9 @@ class SearchService:
         n = max(k, CANDIDATES)
         context = normalize_text(context or "")
         lift, near = self._context(context, mask) if context else (None, None)
-        lex, lex_total, sem, others = {}, 0, {}, {}
+        lex, lex_total, sem, others, tokens = {}, 0, {}, {}, None
         if mode == "lexical":
-            lex, lex_total = self._lexical(key, mask, n, near)
+            lex, lex_total, tokens = self._lexical(key, mask, n, near)
         elif mode == "semantic":
             vector = self._query_vector(key)
             sem = self.dense.search(vector, n, ids)
@@ -269,7 +277,7 @@ class SearchService:
             pending = self._pool.submit(self._lexical, key, mask, n, near)
             vector = self._query_vector(key)
             sem = self.dense.search(vector, n, ids)
-            lex, lex_total = pending.result()
+            lex, lex_total, tokens = pending.result()
             others = set(lex) - set(sem)
             if near is not None:
                 others |= set(near.tolist()) - set(sem)
@@ -292,9 +300,8 @@ class SearchService:
             best = max(fused.values())
             fused = {i: s + best * float(lift[i]) for i, s in fused.items()}
         order = sorted(fused, key=lambda i: (-fused[i], i))[:k]
-        terms = list(dict.fromkeys(self.tokenizer.tokens(key)))
-        hits = [SearchHit(**self.docs[i].model_dump(), score=round(fused[i], 6),
-                          matched=self._matched(terms, self.docs[i])) for i in order]
+        terms = list(dict.fromkeys(self.tokenizer.tokens(key) if tokens is None else tokens))
+        hits = [self._hit(i, fused[i], terms) for i in order]
         if mode == "lexical":
             total = lex_total
         else:
