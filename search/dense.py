@@ -57,8 +57,13 @@ class DenseIndex:
 
     @classmethod
     def load(cls, directory: Path) -> DenseIndex:
-        vectors = np.load(directory / "vectors.npy", mmap_mode="r", allow_pickle=False)
-        return cls(faiss.read_index(str(directory / "dense.faiss")), vectors)
+        """The saved index. Beside an exact index the vectors are read into memory (at most
+        EXACT_LIMIT rows): a fresh server's queries then score their candidates without a page
+        fault per row, and large arrays get huge pages. Beside an IVF index they stay mapped."""
+        index = faiss.read_index(str(directory / "dense.faiss"))
+        exact = isinstance(index, faiss.IndexFlat)
+        vectors = np.load(directory / "vectors.npy", mmap_mode=None if exact else "r", allow_pickle=False)
+        return cls(index, vectors)
 
     def search(self, query: np.ndarray, k: int, ids: np.ndarray | None = None) -> dict[int, float]:
         """Top-k {doc: cosine}; with `ids`, only those documents are candidates (exact)."""

@@ -6,12 +6,13 @@ It also implements `indicators.lookup.Lookup` (by shape), which goal checking an
 
 from __future__ import annotations
 
+import heapq
 import json
 import threading
 from collections import OrderedDict
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
-from functools import lru_cache
+from functools import cached_property, lru_cache
 
 import numpy as np
 from sqlalchemy.engine import Engine
@@ -50,6 +51,8 @@ MAX_QUERY_CHARS = 200
 # Fused and dense scores give every indicator some score; a candidate below this share of the
 # best one is noise, not a match, and is not counted in `total`.
 RELATIVE_FLOOR = 0.25
+# Lexical candidates whose match texts are prepared while the encoder embeds the query.
+AHEAD = 15
 
 
 class SearchHit(IndicatorPublic):
@@ -227,17 +230,35 @@ class SearchService:
             self._direction_terms = direction_terms(lists)
         return self._direction_terms
 
-    @staticmethod
-    def _matched(terms: list[str], doc: IndicatorPublic) -> list[str]:
-        text = normalize_text(f"{doc.name} {' '.join(doc.aliases)} {doc.direction} {doc.explanation}")
-        return [t for t in terms if t in text]
+    @cached_property
+    def _match_texts(self) -> dict[int, str]:
+        return {}
+
+    def _match_text(self, i: int) -> str:
+        """The normalised text of document i that `matched` looks for the query's terms in (kept
+        here, not in normalize_text's own cache, which other texts share)."""
+        text = self._match_texts.get(i)
+        if text is None:
+            doc = self.docs[i]
+            text = normalize_text.__wrapped__(f"{doc.name} {' '.join(doc.aliases)} {doc.direction} {doc.explanation}")
+            self._match_texts[i] = text
+        return text
+
+    def _lexical_ahead(self, query: str, mask: np.ndarray | None, n: int,
+                       extra: np.ndarray | None = None) -> tuple[dict[int, float], int, list[str]]:
+        """`_lexical`, then the match texts of its best candidates (the likely hits), so that they
+        are ready when the encoder has the query's vector."""
+        found = self._lexical(query, mask, n, extra)
+        for i in heapq.nlargest(AHEAD, found[0], key=found[0].get):
+            self._match_text(i)
+        return found
 
     def _hit(self, i: int, score: float, terms: list[str]) -> SearchHit:
         """Document i as a hit. Its fields were validated when the index was built: copied, not
         validated again (the list too, so a hit can be changed without changing the document)."""
-        doc = self.docs[i]
+        doc, text = self.docs[i], self._match_text(i)
         return SearchHit.model_construct(**{**vars(doc), "aliases": list(doc.aliases)}, score=round(score, 6),
-                                         matched=self._matched(terms, doc))
+                                         matched=[t for t in terms if t in text])
 
     # ---- public API ---------------------------------------------------------------------
     def query(self, query: str, *, k: int = 10, mode: str = "hybrid", filters: Filters | None = None,
@@ -274,7 +295,7 @@ class SearchService:
                 floor = min(sem.values(), default=0.0)
                 sem = normalise({**self._cosines(vector, near), **sem}, floor)
         else:  # BM25 runs in a worker while the encoder (C code, GIL released) embeds the query
-            pending = self._pool.submit(self._lexical, key, mask, n, near)
+            pending = self._pool.submit(self._lexical_ahead, key, mask, n, near)
             vector = self._query_vector(key)
             sem = self.dense.search(vector, n, ids)
             lex, lex_total, tokens = pending.result()
