@@ -76,7 +76,7 @@ class DenseIndex:
             scores = self.vectors[ids] @ query
             k = min(k, len(ids))
             top = np.argpartition(-scores, k - 1)[:k]
-            return {int(ids[i]): float(scores[i]) for i in top}
+            return dict(zip(ids[top].tolist(), scores[top].tolist(), strict=True))
         if self.half is not None:
             found = self._half_search(query, k)
             if found is not None:
@@ -101,4 +101,4 @@ class DenseIndex:
         # a document the scan left out scores at most its m-th score + the rounding
         if m < self.half.ntotal and scores[top].min() <= approx[0][-1] + HALF_ERROR:
             return None
-        return {int(ids[i]): float(scores[i]) for i in top}
+        return dict(zip(ids[top].tolist(), scores[top].tolist(), strict=True))

@@ -190,14 +190,15 @@ class SearchService:
         top = np.argpartition(-scores, n - 1)[:n]
         if extra is not None and len(extra):
             top = np.union1d(top, extra)
-        return {int(i): float(scores[i]) for i in top if scores[i] > 0}, positive, tokens
+        top = top[scores[top] > 0]
+        return dict(zip(top.tolist(), scores[top].tolist(), strict=True)), positive, tokens
 
     def _cosines(self, vector: np.ndarray, ids) -> dict[int, float]:
         ids = np.fromiter(ids, dtype=np.int64)
         if len(ids) == 0:
             return {}
         scores = np.asarray(self.dense.vectors[ids], dtype=np.float32) @ vector
-        return {int(i): float(s) for i, s in zip(ids, scores, strict=True)}
+        return dict(zip(ids.tolist(), scores.tolist(), strict=True))
 
     def _context(self, context: str, mask: np.ndarray | None) -> tuple[np.ndarray, np.ndarray]:
         """(per-doc lift, ids of the docs in the lifted directions) for a project's text."""
