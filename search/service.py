@@ -176,22 +176,21 @@ class SearchService:
         return mask
 
     def _lexical(self, query: str, mask: np.ndarray | None, n: int,
-                 extra: np.ndarray | None = None) -> tuple[dict[int, float], int, list[str]]:
-        """The n best BM25 candidates (and those of `extra` that any query term hits), how
-        many documents any term hits, and the query's tokens."""
-        tokens = self.tokenizer.tokens(query)
-        scores = self.lexical.scores(tokens, mask)
+                 extra: np.ndarray | None = None, tokens: list[str] | None = None) -> tuple[dict[int, float], int]:
+        """The n best BM25 candidates (and those of `extra` that any query term hits), and how
+        many documents any term hits. `tokens`: the query's, when already known."""
+        scores = self.lexical.scores(self.tokenizer.tokens(query) if tokens is None else tokens, mask)
         if scores is None:
-            return {}, 0, tokens
+            return {}, 0
         positive = int(np.count_nonzero(scores > 0))
         if positive == 0:
-            return {}, 0, tokens
+            return {}, 0
         n = min(n, positive)
         top = np.argpartition(-scores, n - 1)[:n]
         if extra is not None and len(extra):
             top = np.union1d(top, extra)
         top = top[scores[top] > 0]
-        return dict(zip(top.tolist(), scores[top].tolist(), strict=True)), positive, tokens
+        return dict(zip(top.tolist(), scores[top].tolist(), strict=True)), positive
 
     def _cosines(self, vector: np.ndarray, ids) -> dict[int, float]:
         ids = np.fromiter(ids, dtype=np.int64)
@@ -247,12 +246,13 @@ class SearchService:
 
     def _lexical_ahead(self, query: str, mask: np.ndarray | None, n: int,
                        extra: np.ndarray | None = None) -> tuple[dict[int, float], int, list[str]]:
-        """`_lexical`, then the match texts of its best candidates (the likely hits), so that they
-        are ready when the encoder has the query's vector."""
-        found = self._lexical(query, mask, n, extra)
-        for i in heapq.nlargest(AHEAD, found[0], key=found[0].get):
+        """`_lexical` and the query's tokens; then the match texts of the best candidates (the
+        likely hits), so that they are ready when the encoder has the query's vector."""
+        tokens = self.tokenizer.tokens(query)
+        lex, total = self._lexical(query, mask, n, extra, tokens)
+        for i in heapq.nlargest(AHEAD, lex, key=lex.get):
             self._match_text(i)
-        return found
+        return lex, total, tokens
 
     def _hit(self, i: int, score: float, terms: list[str]) -> SearchHit:
         """Document i as a hit. Its fields were validated when the index was built: copied, not
@@ -288,7 +288,7 @@ class SearchService:
         lift, near = self._context(context, mask) if context else (None, None)
         lex, lex_total, sem, others, tokens = {}, 0, {}, {}, None
         if mode == "lexical":
-            lex, lex_total, tokens = self._lexical(key, mask, n, near)
+            lex, lex_total = self._lexical(key, mask, n, near)
         elif mode == "semantic":
             vector = self._query_vector(key)
             sem = self.dense.search(vector, n, ids)
