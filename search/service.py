@@ -6,7 +6,6 @@ It also implements `indicators.lookup.Lookup` (by shape), which goal checking an
 
 from __future__ import annotations
 
-import heapq
 import json
 import threading
 from collections import OrderedDict
@@ -51,8 +50,6 @@ MAX_QUERY_CHARS = 200
 # Fused and dense scores give every indicator some score; a candidate below this share of the
 # best one is noise, not a match, and is not counted in `total`.
 RELATIVE_FLOOR = 0.25
-# Lexical candidates whose match texts are prepared while the encoder embeds the query.
-AHEAD = 15
 
 
 class SearchHit(IndicatorPublic):
@@ -244,15 +241,11 @@ class SearchService:
             self._match_texts[i] = text
         return text
 
-    def _lexical_ahead(self, query: str, mask: np.ndarray | None, n: int,
-                       extra: np.ndarray | None = None) -> tuple[dict[int, float], int, list[str]]:
-        """`_lexical` and the query's tokens; then the match texts of the best candidates (the
-        likely hits), so that they are ready when the encoder has the query's vector."""
+    def _lexical_tokens(self, query: str, mask: np.ndarray | None, n: int,
+                        extra: np.ndarray | None = None) -> tuple[dict[int, float], int, list[str]]:
+        """`_lexical`, and the query's tokens (for the hits' matched terms)."""
         tokens = self.tokenizer.tokens(query)
-        lex, total = self._lexical(query, mask, n, extra, tokens)
-        for i in heapq.nlargest(AHEAD, lex, key=lex.get):
-            self._match_text(i)
-        return lex, total, tokens
+        return *self._lexical(query, mask, n, extra, tokens), tokens
 
     def _hit(self, i: int, score: float, terms: list[str]) -> SearchHit:
         """Document i as a hit. Its fields were validated when the index was built: copied, not
@@ -296,7 +289,7 @@ class SearchService:
                 floor = min(sem.values(), default=0.0)
                 sem = normalise({**self._cosines(vector, near), **sem}, floor)
         else:  # BM25 runs in a worker while the encoder (C code, GIL released) embeds the query
-            pending = self._pool.submit(self._lexical_ahead, key, mask, n, near)
+            pending = self._pool.submit(self._lexical_tokens, key, mask, n, near)
             vector = self._query_vector(key)
             sem = self.dense.search(vector, n, ids)
             lex, lex_total, tokens = pending.result()
