@@ -11,7 +11,7 @@ import threading
 from collections import OrderedDict
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
-from functools import lru_cache
+from functools import cached_property, lru_cache
 
 import numpy as np
 from sqlalchemy.engine import Engine
@@ -195,10 +195,10 @@ class SearchService:
         return mask
 
     def _lexical(self, query: str, mask: np.ndarray | None, n: int,
-                 extra: np.ndarray | None = None) -> tuple[dict[int, float], int]:
+                 extra: np.ndarray | None = None, tokens: list[str] | None = None) -> tuple[dict[int, float], int]:
         """The n best BM25 candidates (and those of `extra` that any query term hits), and how
-        many documents any term hits."""
-        scores = self.lexical.scores(self.tokenizer.tokens(query), mask)
+        many documents any term hits. `tokens`: the query's, when already known."""
+        scores = self.lexical.scores(self.tokenizer.tokens(query) if tokens is None else tokens, mask)
         if scores is None:
             return {}, 0
         positive = int(np.count_nonzero(scores > 0))
@@ -208,14 +208,15 @@ class SearchService:
         top = np.argpartition(-scores, n - 1)[:n]
         if extra is not None and len(extra):
             top = np.union1d(top, extra)
-        return {int(i): float(scores[i]) for i in top if scores[i] > 0}, positive
+        top = top[scores[top] > 0]
+        return dict(zip(top.tolist(), scores[top].tolist(), strict=True)), positive
 
     def _cosines(self, vector: np.ndarray, ids) -> dict[int, float]:
         ids = np.fromiter(ids, dtype=np.int64)
         if len(ids) == 0:
             return {}
         scores = np.asarray(self.dense.vectors[ids], dtype=np.float32) @ vector
-        return {int(i): float(s) for i, s in zip(ids, scores, strict=True)}
+        return dict(zip(ids.tolist(), scores.tolist(), strict=True))
 
     def _context(self, context: str, mask: np.ndarray | None) -> tuple[np.ndarray, np.ndarray]:
         """(per-doc lift, ids of the docs in the lifted directions) for a project's text."""
@@ -251,10 +252,32 @@ class SearchService:
             self._direction_terms = direction_terms(lists)
         return self._direction_terms
 
-    @staticmethod
-    def _matched(terms: list[str], doc: IndicatorPublic) -> list[str]:
-        text = normalize_text(f"{doc.name} {' '.join(doc.aliases)} {doc.direction} {doc.explanation}")
-        return [t for t in terms if t in text]
+    @cached_property
+    def _match_texts(self) -> dict[int, str]:
+        return {}
+
+    def _match_text(self, i: int) -> str:
+        """The normalised text of document i that `matched` looks for the query's terms in (kept
+        here, not in normalize_text's own cache, which other texts share)."""
+        text = self._match_texts.get(i)
+        if text is None:
+            doc = self.docs[i]
+            text = normalize_text.__wrapped__(f"{doc.name} {' '.join(doc.aliases)} {doc.direction} {doc.explanation}")
+            self._match_texts[i] = text
+        return text
+
+    def _lexical_tokens(self, query: str, mask: np.ndarray | None, n: int,
+                        extra: np.ndarray | None = None) -> tuple[dict[int, float], int, list[str]]:
+        """`_lexical`, and the query's tokens (for the hits' matched terms)."""
+        tokens = self.tokenizer.tokens(query)
+        return *self._lexical(query, mask, n, extra, tokens), tokens
+
+    def _hit(self, i: int, score: float, terms: list[str]) -> SearchHit:
+        """Document i as a hit. Its fields were validated when the index was built: copied, not
+        validated again (the list too, so a hit can be changed without changing the document)."""
+        doc, text = self.docs[i], self._match_text(i)
+        return SearchHit.model_construct(**{**vars(doc), "aliases": list(doc.aliases)}, score=round(score, 6),
+                                         matched=[t for t in terms if t in text])
 
     # ---- public API ---------------------------------------------------------------------
     def query(self, query: str, *, k: int = 10, mode: str = "hybrid", filters: Filters | None = None,
@@ -281,7 +304,7 @@ class SearchService:
         n = max(k, CANDIDATES)
         context = normalize_text(context or "")
         lift, near = self._context(context, mask) if context else (None, None)
-        lex, lex_total, sem, others = {}, 0, {}, {}
+        lex, lex_total, sem, others, tokens = {}, 0, {}, {}, None
         if mode == "lexical":
             lex, lex_total = self._lexical(key, mask, n, near)
         elif mode == "semantic":
@@ -291,10 +314,10 @@ class SearchService:
                 floor = min(sem.values(), default=0.0)
                 sem = normalise({**self._cosines(vector, near), **sem}, floor)
         else:  # BM25 runs in a worker while the encoder (C code, GIL released) embeds the query
-            pending = self._pool.submit(self._lexical, key, mask, n, near)
+            pending = self._pool.submit(self._lexical_tokens, key, mask, n, near)
             vector = self._query_vector(key)
             sem = self.dense.search(vector, n, ids)
-            lex, lex_total = pending.result()
+            lex, lex_total, tokens = pending.result()
             others = set(lex) - set(sem)
             if near is not None:
                 others |= set(near.tolist()) - set(sem)
@@ -317,9 +340,8 @@ class SearchService:
             best = max(fused.values())
             fused = {i: s + best * float(lift[i]) for i, s in fused.items()}
         order = sorted(fused, key=lambda i: (-fused[i], i))[:k]
-        terms = list(dict.fromkeys(self.tokenizer.tokens(key)))
-        hits = [SearchHit(**self.docs[i].model_dump(), score=round(fused[i], 6),
-                          matched=self._matched(terms, self.docs[i])) for i in order]
+        terms = list(dict.fromkeys(self.tokenizer.tokens(key) if tokens is None else tokens))
+        hits = [self._hit(i, fused[i], terms) for i in order]
         if mode == "lexical":
             total = lex_total
         else:

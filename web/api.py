@@ -7,7 +7,7 @@ from datetime import datetime
 from typing import Annotated, Literal
 
 from fastapi import APIRouter, Query
-from fastapi.responses import JSONResponse, Response
+from fastapi.responses import Response
 from pydantic import BaseModel, Field
 
 from kb import store
@@ -105,9 +105,9 @@ def search(
     result = service.query(q, k=k, mode=mode, filters=filters, context=context)
     if format == "xlsx":
         return workbook(f"指标检索-{result.query}", "search.xlsx", result.hits, scores=True)
-    # the hits are plain JSON values already: answer directly, without FastAPI's encoder pass
-    return JSONResponse({"query": result.query, "total": result.total, "mode": mode,
-                         "hits": [h.model_dump() for h in result.hits]})
+    # serialised by pydantic in one pass (no dicts in between, no FastAPI encoder pass): the same bytes
+    body = SearchResponse.model_construct(query=result.query, total=result.total, mode=mode, hits=result.hits)
+    return Response(body.model_dump_json(), media_type="application/json")
 
 
 def workbook(title: str, fallback: str, indicators: list, *, scores: bool = False) -> Response:
