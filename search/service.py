@@ -156,8 +156,15 @@ class SearchService:
                    direction_passages=own, successors=successors)
 
     def warm_up(self) -> None:
+        """Load what the first queries would otherwise wait for: jieba's dictionary and the encoder
+        now, and in the background each document's match text (≈80 µs each the first time)."""
         self.tokenizer.tokens("预热")
         self._query_vector("预热")
+        threading.Thread(target=self._prepare_match_texts, name="match-texts", daemon=True).start()
+
+    def _prepare_match_texts(self) -> None:
+        for i in range(len(self.docs)):
+            self._match_text(i)
 
     # ---- query building blocks ----------------------------------------------------------
     def _query_vector(self, text: str) -> np.ndarray:
