@@ -15,7 +15,7 @@ from kb.models import IndicatorPublic
 from kb.tables import workbook_bytes
 from search.service import SearchHit
 from services.library_io import COLUMNS, export_rows
-from web.deps import FiltersDep, SearchDep, SessionDep
+from web.deps import FiltersDep, SearchDep, SessionDep, in_search_thread
 from web.render import XLSX, attachment
 
 router = APIRouter(prefix="/api/v1", tags=["indicators"])
@@ -90,7 +90,7 @@ class VersionList(BaseModel):
 
 @router.get("/search", responses={200: {"model": SearchResponse, "content": {XLSX: {}},
                                         "description": "the best indicators, best first (format=xlsx: a workbook)"}})
-def search(
+async def search(
     service: SearchDep,
     filters: FiltersDep,
     q: Annotated[str, Query(max_length=200, description="what you are looking for, e.g. 学生营养午餐补助")],
@@ -102,7 +102,7 @@ def search(
                                      "of project rank first")] = None,
     format: Annotated[Literal["json", "xlsx"], Query(description="xlsx: the same hits as a workbook")] = "json",
 ) -> Response:
-    result = service.query(q, k=k, mode=mode, filters=filters, context=context)
+    result = await in_search_thread(service.query, q, k=k, mode=mode, filters=filters, context=context)
     if format == "xlsx":
         return workbook(f"指标检索-{result.query}", "search.xlsx", result.hits, scores=True)
     # serialised by pydantic in one pass (no dicts in between, no FastAPI encoder pass): the same bytes
