@@ -114,6 +114,8 @@ class _Codes:
         self.categories = {c.name: c.code for c in self.stored.values() if isinstance(c, Category)}
         self.subcategories = {(s.category_code, s.name): s.code for s in self.stored.values()
                               if isinstance(s, Subcategory)}
+        self.successors = {s.code: s.superseded_by for s in self.stored.values()
+                           if isinstance(s, Subcategory) and s.superseded_by}
         self.directions = {(d.subcategory_code, d.name): d.code for d in self.stored.values()
                            if isinstance(d, Direction)}
         pairs = session.exec(select(Indicator.direction_code, Indicator.name, Indicator.code).order_by(Indicator.code))
@@ -135,6 +137,9 @@ class _Codes:
         return code
 
     def subcategory(self, cat: str, name: str, given: str) -> str:
+        """The code a sheet's subcategory has now: a retired code (an export made before the
+        subcategories followed the 款) gives the code that superseded it."""
+        given = store.current_subcategory(given, self.successors) if given else given
         code = given or self.subcategories.get((cat, name)) or self._next(cat, 2)
         self.subcategories.setdefault((cat, name), code)
         self.used.add(code)
@@ -185,12 +190,19 @@ def rows_from_file(path: Path, session: Session) -> store.LibraryRows:
                             "每个指标须有自己的编码")
             continue
         seen[code] = row.number
-        if cat not in cats:
-            cats[cat] = _taxon(Category, codes.stored.get(cat), code=cat, name=v["category"], common=v["common"])
-        if sub not in subs:
-            subs[sub] = _taxon(Subcategory, codes.stored.get(sub), code=sub, name=v["subcategory"], category_code=cat)
+        stored_dir = codes.stored.get(dcode)
+        if stored_dir is not None:  # a direction keeps its place in the tree, whatever an older sheet says
+            sub, cat = stored_dir.subcategory_code, stored_dir.category_code
+        elif sub not in subs:  # a subcategory the library has keeps its name (the 款's): a sheet adds new ones
+            stored_sub = codes.stored.get(sub)
+            subs[sub] = _taxon(Subcategory, stored_sub, code=sub, category_code=cat,
+                               name=stored_sub.name if stored_sub else v["subcategory"])
+        if cat not in cats:  # likewise a category the library has (a 类) keeps its name
+            stored_cat = codes.stored.get(cat)
+            cats[cat] = _taxon(Category, stored_cat, code=cat, common=v["common"],
+                               name=stored_cat.name if stored_cat else v["category"])
         if dcode not in dirs:
-            dirs[dcode] = _taxon(Direction, codes.stored.get(dcode), code=dcode, name=v["direction"],
+            dirs[dcode] = _taxon(Direction, stored_dir, code=dcode, name=v["direction"],
                                  subcategory_code=sub, category_code=cat)
         out.indicators.append(IndicatorBase(
             code=code, name=v["name"], level1=v["level1"], level2=v["level2"], explanation=v["explanation"],

@@ -71,6 +71,34 @@ def test_export_then_import_changes_nothing_and_makes_no_version(fresh_settings,
         assert [v.number for v in store.list_versions(session)] == [1]
 
 
+def test_a_sheet_exported_before_subcategories_followed_the_kuan_leaves_the_tree_as_it_is(fresh_settings, tmp_path):
+    """An export from before: 普惠性幼儿园补助 under 20501 学前教育 (now retired), 学生营养改善计划 under
+    20502 义务教育 (now 普通教育), 城市道路照明 under 城市管理 in a category written 城市建设. Edited in
+    Excel and imported again, it changes the indicator edited and nothing of the tree."""
+    initialise(fresh_settings, library_dir=FIXTURE_LIBRARY)
+    taxonomy = taxonomy_rows(fresh_settings)
+    out = tmp_path / "lib.csv"
+    export_library(fresh_settings, out)
+    with out.open(encoding="utf-8-sig", newline="") as f:
+        rows = list(csv.reader(f))
+    col = {h: HEADER.index(h) for h in ("大类", "子类", "子类编码", "支出方向编码", "指标解释")}
+    old_places = {"2050101": ("学前教育", "20501"), "2050201": ("义务教育", "20502"), "2120101": ("城市管理", "21201")}
+    for r in rows[1:]:
+        if r[col["支出方向编码"]] in old_places:
+            r[col["子类"]], r[col["子类编码"]] = old_places[r[col["支出方向编码"]]]
+        if r[col["支出方向编码"]] == "2120101":
+            r[col["大类"]] = "城市建设"
+    edited = next(r for r in rows if r[0] == "2120101-002")
+    edited[col["指标解释"]] = "夜间巡查时正常亮灯的路灯占应亮路灯的比例。"
+    write_csv(tmp_path / "old.csv", rows[1:])
+    report = import_file(fresh_settings, tmp_path / "old.csv", replace=False, dry_run=False)
+    assert report.counts == (0, 1, 0) and report.taxonomy == 0
+    assert taxonomy_rows(fresh_settings) == taxonomy
+    with Session(get_engine(fresh_settings)) as session:
+        kindergarten = store.get_indicator(session, code="2050101-001")
+        assert (kindergarten.subcategory_code, kindergarten.subcategory) == ("20502", "普通教育")
+
+
 def test_a_dry_run_reports_each_change_and_writes_nothing(fresh_settings, tmp_path):
     initialise(fresh_settings, library_dir=FIXTURE_LIBRARY)
     out = tmp_path / "lib.csv"
