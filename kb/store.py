@@ -355,9 +355,9 @@ def taxonomy(session: Session) -> list[dict]:
                                   "function_codes": list(d.function_codes or ()), "count": n})
         sub["count"] += n
         cat["count"] += n
-    # in code order, as the classification lists its 款 (directions keep theirs within each)
+    # in code order, as the classification lists its 类 and 款 (directions keep theirs within each)
     return [{**c, "subcategories": [c["subcategories"][code] for code in sorted(c["subcategories"])]}
-            for c in tree.values()]
+            for _, c in sorted(tree.items())]
 
 
 def taxonomy_counts(tree: list[dict]) -> dict[str, int]:
