@@ -147,7 +147,7 @@ class ChineseGroup(TyperGroup):
     and makes each command it runs do the same."""
 
     def get_usage(self, ctx) -> str:
-        return super().get_usage(ctx).replace("Usage:", gettext("Usage:"), 1)
+        return _usage(super().get_usage)(ctx)
 
     def get_help_option(self, ctx):
         return _help_option(super().get_help_option)(ctx)

@@ -264,10 +264,15 @@ def directions_under(session: Session, function_code: str) -> list[str]:
                   if any(str(c).startswith(function_code) for c in d.function_codes or ()))
 
 
+def retired_subcategories(session: Session) -> list[Subcategory]:
+    """The subcategory codes no longer in use, in code order, each with `superseded_by`."""
+    return list(session.exec(select(Subcategory).where(col(Subcategory.superseded_by).is_not(None))
+                             .order_by(Subcategory.code)))
+
+
 def subcategory_successors(session: Session) -> dict[str, str]:
     """Retired subcategory code → the code that superseded it."""
-    return dict(session.exec(select(Subcategory.code, Subcategory.superseded_by)
-                             .where(col(Subcategory.superseded_by).is_not(None))).all())
+    return {s.code: s.superseded_by for s in retired_subcategories(session)}
 
 
 def current_subcategory(value: str, successors: dict[str, str]) -> str:
@@ -341,8 +346,7 @@ def taxonomy(session: Session) -> list[dict]:
                                .where(Indicator.status == "active").group_by(Indicator.direction_code)).all())
     tree: dict[str, dict] = {}
     retired: dict[str, list[dict]] = {}
-    for s in session.exec(select(Subcategory).where(col(Subcategory.superseded_by).is_not(None))
-                          .order_by(Subcategory.code)):
+    for s in retired_subcategories(session):
         retired.setdefault(s.category_code, []).append({"code": s.code, "name": s.name,
                                                         "superseded_by": s.superseded_by})
     for d, s, c in all_directions(session):
