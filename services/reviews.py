@@ -27,14 +27,15 @@ from kb.errors import Forbidden, InvalidInput, NotFound
 from kb.reviews import DECISIONS, Decision, ProjectVersion, Review, ReviewProject
 from services.history import with_history
 from services.review_changes import compare, describe_invalid
-from services.review_jobs import UNREADABLE, check_stored, checked_count, run_checks, summary_columns
+from services.review_jobs import UNREADABLE, check_stored, checked_count, run_checks, summary_columns, worker_name
 from services.review_report import problem_cases, report_workbook
 
-__all__ = ["DECISIONS", "SORTS", "ProjectDetail", "decide", "file_review", "get_review", "list_reviews",
-           "problem_cases", "project_detail", "query_projects", "report_workbook", "resubmit", "run_checks",
-           "summary"]
+__all__ = ["CHECK_AT_ONCE", "DECISIONS", "SORTS", "ProjectDetail", "decide", "file_and_check", "file_review",
+           "get_review", "list_reviews", "problem_cases", "project_detail", "query_projects", "report_workbook",
+           "resubmit", "run_checks", "summary"]
 
 MAX_NOTE = 2000
+CHECK_AT_ONCE = 20  # a filing this small is checked before the answer; a larger one in the background
 SORTS = ("seq", "score", "-score", "grade", "department", "budget", "-budget", "errors")
 
 
@@ -63,10 +64,11 @@ def _project_columns(doc: GoalDocument) -> dict:
 
 
 def file_review(engine: Engine, *, name: str, items: list[tuple[str, object]], problems: list[str], user: User,
-                limit: int) -> Review:
+                limit: int, worker: str | None = None) -> Review:
     """File a season: every valid item becomes a project whose version 1 is the document as sent; an
     invalid item is added to the review's problems with its source and why. Duplicates (the same
-    content, or the same project name and department) point at the first. Committed before it returns."""
+    content, or the same project name and department) point at the first. Committed before it returns.
+    With `worker`, the review is filed already claimed by it, so no background worker takes it first."""
     name = (name or "").strip()
     if not name or len(name) > 200:
         raise InvalidInput(f"审核批次名称 {name[:40]!r} 不可用：请填写 1 到 200 个字，如 “2026年预算项目绩效目标审核”")
@@ -84,7 +86,8 @@ def file_review(engine: Engine, *, name: str, items: list[tuple[str, object]], p
     if not valid:
         raise InvalidInput("没有可以归档的绩效目标；请按 details 逐条修改后重新提交", details=problems)
     with Session(engine) as session:
-        review = Review(name=name, total=len(valid), problems=problems, created_by=user.name)
+        review = Review(name=name, total=len(valid), problems=problems, created_by=user.name, worker=worker,
+                        heartbeat=_now() if worker else None)
         session.add(review)
         session.flush()
         # bulk statements, not one ORM object per row: a 2,000-document filing is written in well under a second
@@ -110,6 +113,20 @@ def file_review(engine: Engine, *, name: str, items: list[tuple[str, object]], p
         session.commit()
         session.refresh(review)
         return review
+
+
+def file_and_check(engine: Engine, lookup: Lookup | None, *, name: str, items: list[tuple[str, object]],
+                   problems: list[str], user: User, limit: int, at_once: int = CHECK_AT_ONCE) -> Review:
+    """File a season and, when it has at most `at_once` projects and a lookup is ready, check it before
+    returning. It is filed already claimed under a name of its own, so a background worker polling
+    meanwhile cannot take it and leave the answer saying 检查中. A larger one is left for the worker."""
+    worker = worker_name() if lookup is not None and len(items) <= at_once else None
+    review = file_review(engine, name=name, items=items, problems=problems, user=user, limit=limit, worker=worker)
+    if worker is not None:
+        run_checks(engine, lookup, worker=worker, review_id=review.id)
+        with Session(engine) as session:
+            review = get_review(session, review_id=review.id)
+    return review
 
 
 def list_reviews(session: Session) -> list[Review]:

@@ -12,7 +12,6 @@ from typing import Annotated, Any, Literal
 from fastapi import APIRouter, Body, Query, Request, Response
 from fastapi.concurrency import run_in_threadpool
 from pydantic import BaseModel, Field
-from sqlmodel import Session
 from starlette.datastructures import UploadFile
 
 from kb.accounts import User
@@ -21,7 +20,6 @@ from kb.reviews import Review, ReviewProject
 from kb.sheets import SheetLimits
 from kb.times import beijing_iso
 from services import reviews
-from services.review_jobs import worker_name
 from web.auth import CurrentUser, ReviewerUser
 from web.deps import SessionDep, SettingsDep, upload_name
 from web.guards import text_problem
@@ -29,7 +27,6 @@ from web.render import XLSX, attachment
 from web.uploads import read_upload_items
 
 router = APIRouter(prefix="/api/v1", tags=["reviews"])
-CHECK_AT_ONCE = 20  # a filing this small is checked before the answer (status "done" at once)
 
 
 class Progress(BaseModel):
@@ -164,15 +161,10 @@ def _file(request: Request, name: str, items: list, problems: list[str], user: U
     """File the season, then check it here when it is small, or wake the background worker."""
     app = request.app
     settings = app.state.settings
-    review = reviews.file_review(app.state.engine, name=name, items=items, problems=problems, user=user,
-                                 limit=settings.max_batch)
+    review = reviews.file_and_check(app.state.engine, app.state.search, name=name, items=items, problems=problems,
+                                    user=user, limit=settings.max_batch)
     worker = getattr(app.state, "review_worker", None)
-    if review.total <= CHECK_AT_ONCE and app.state.search is not None:
-        # a name of its own: the background worker may claim the same review meanwhile, and only one may hold it
-        reviews.run_checks(app.state.engine, app.state.search, worker=worker_name(), review_id=review.id)
-        with Session(app.state.engine) as session:
-            review = reviews.get_review(session, review_id=review.id)
-    elif worker is not None:
+    if review.status == "running" and worker is not None:
         worker.wake.set()
     return _state(review)
 

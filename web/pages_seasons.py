@@ -22,7 +22,6 @@ from kb.reviews import DECISIONS
 from kb.sheets import SheetLimits
 from kb.times import BEIJING
 from services import reviews
-from services.review_jobs import worker_name
 from web.auth import CurrentUser, ReviewerUser
 from web.deps import SessionDep, upload_name
 from web.render import XLSX, attachment, is_fragment, render, search_problem
@@ -31,7 +30,6 @@ from web.uploads import read_upload_items
 router = APIRouter(include_in_schema=False)
 
 PAGE_SIZE = 50
-CHECK_AT_ONCE = 20  # a filing this small is checked before the page answers; a larger one in the background
 GRADES = ("优", "良", "中", "差")
 CATEGORIES = ("完整性", "细化量化", "相关性", "适当性", "规范性")
 SEVERITY = {"error": "错误", "warning": "警告", "info": "提示"}
@@ -153,13 +151,10 @@ def file_season(request: Request, user: ReviewerUser,
     files = files or []
     items, problems = _items(request, files)
     app = request.app
-    review = reviews.file_review(app.state.engine, name=_season_name(name, files), items=items, problems=problems,
-                                 user=user, limit=app.state.settings.max_batch)
+    review = reviews.file_and_check(app.state.engine, app.state.search, name=_season_name(name, files), items=items,
+                                    problems=problems, user=user, limit=app.state.settings.max_batch)
     worker = getattr(app.state, "review_worker", None)
-    if review.total <= CHECK_AT_ONCE and app.state.search is not None:  # a handful: checked before the answer
-        # under a name of its own: the background worker may claim the same review meanwhile, only one may hold it
-        reviews.run_checks(app.state.engine, app.state.search, worker=worker_name(), review_id=review.id)
-    elif worker is not None:
+    if review.status == "running" and worker is not None:
         worker.wake.set()
     target = f"/reviews/{review.id}"
     if request.headers.get("hx-request"):

@@ -136,6 +136,20 @@ def test_a_crashed_workers_season_is_finished_by_another_once_its_heartbeat_is_s
     assert reviews.run_checks(db, None, worker="replica-a") == 0  # the first worker, back, finds it done
 
 
+def test_a_small_filing_is_claimed_as_it_is_filed_so_a_polling_worker_cannot_take_it_first(db, lookup):
+    items = [(f"documents[{n}]", lights(n)) for n in range(3)]
+    claimed = reviews.file_review(db, name="小批次", items=items, problems=[], user=REVIEWER, limit=50, worker="here")
+    assert claimed.worker == "here" and claimed.heartbeat is not None
+    assert reviews.run_checks(db, lookup, worker="background") == 0  # the filing's claim is live
+    assert reviews.run_checks(db, lookup, worker="here", review_id=claimed.id) == 3
+    review = reviews.file_and_check(db, lookup, name="两份", items=items[:2], problems=[], user=REVIEWER, limit=50)
+    assert (review.status, review.done, review.total) == ("done", 2, 2)
+    large = reviews.file_and_check(db, lookup, name="大批次", items=items, problems=[], user=REVIEWER, limit=50,
+                                   at_once=2)
+    assert (large.status, large.worker) == ("running", None)  # left for the background worker
+    assert reviews.run_checks(db, lookup, worker="background") == 3
+
+
 def test_filters_and_sorts_run_in_the_database(db, lookup):
     bad = lights(9)
     bad["indicators"][1]["value"] = "明显提高"
