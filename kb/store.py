@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import json
 import zlib
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 
 from sqlalchemy import func
@@ -45,7 +46,7 @@ class Filters:
     direction: str | None = None
     level1: str | None = None
     level2: str | None = None
-    function_code: str | None = None  # a 类, 款 or 项 code: matches directions with a code under it
+    function_code: str | None = None  # a 类, 款 or 项 code: see function_code_scope
 
     def active(self) -> dict[str, str]:
         return {k: v for k, v in self.__dict__.items() if v}
@@ -258,10 +259,26 @@ def _to_public(ind: Indicator, d: Direction, s: Subcategory, c: Category) -> Ind
                            subcategory_code=s.code, direction=d.name)
 
 
-def directions_under(session: Session, function_code: str) -> list[str]:
-    """Codes of the directions with a function code under `function_code` (a 类, 款 or 项 code)."""
-    return sorted(d.code for d in session.exec(select(Direction))
-                  if any(str(c).startswith(function_code) for c in d.function_codes or ()))
+def function_code_scope(directions: Iterable[tuple[str, Iterable[str]]], value: str) -> tuple[str, list[str]]:
+    """(the code matched, the codes of the directions it matched) for a 支出功能分类 code as the
+    budget system files a project: a 类 (3 digits), 款 (5) or 项 (7). A direction matches when one
+    of its codes lies under the value (205 and 20502 match 2050201) or contains it (a direction
+    budgeted by 款, 21602, matches each 项 of it, 2160299). When no direction matches, the 项's 款
+    and then its 类 are tried, so a project under a 项 no direction cites (2050299 其他普通教育支出)
+    still finds its 款's directions; the code matched then says how far it widened. Nothing
+    matched at the 类 either: (value, [])."""
+    pairs = [(code, [str(c) for c in codes or ()]) for code, codes in directions]
+    for scope in [value] + [value[:n] for n in (5, 3) if n < len(value)]:
+        matched = sorted(code for code, codes in pairs
+                         if any(c.startswith(scope) or scope.startswith(c) for c in codes))
+        if matched:
+            return scope, matched
+    return value, []
+
+
+def directions_under(session: Session, function_code: str) -> tuple[str, list[str]]:
+    """`function_code_scope` over the library's directions."""
+    return function_code_scope(((d.code, d.function_codes) for d in session.exec(select(Direction))), function_code)
 
 
 def retired_subcategories(session: Session) -> list[Subcategory]:
@@ -286,7 +303,7 @@ def current_subcategory(value: str, successors: dict[str, str]) -> str:
 
 def _apply_filters(stmt, filters: Filters, session: Session):
     if filters.function_code:
-        stmt = stmt.where(col(Indicator.direction_code).in_(directions_under(session, filters.function_code)))
+        stmt = stmt.where(col(Indicator.direction_code).in_(directions_under(session, filters.function_code)[1]))
     pairs = (("category", Category), ("subcategory", Subcategory), ("direction", Direction))
     for name, model in pairs:
         value = getattr(filters, name)

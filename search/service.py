@@ -78,6 +78,7 @@ class SearchResult:
     query: str
     total: int
     hits: list[SearchHit] = field(default_factory=list)
+    function_code_matched: str | None = None  # with a function_code filter: that code, or the 款/类 it widened to
 
 
 class SearchService:
@@ -182,6 +183,11 @@ class SearchService:
         return vec
 
     @lru_cache(maxsize=256)  # noqa: B019  (the service lives as long as the process)
+    def function_code_scope(self, value: str) -> tuple[str, list[str]]:
+        """(the code matched, its directions): `store.function_code_scope` over this library."""
+        return store.function_code_scope(((d.code, d.function_codes) for d in self.directions.values()), value)
+
+    @lru_cache(maxsize=256)  # noqa: B019  (the service lives as long as the process)
     def _mask(self, filters: Filters) -> np.ndarray | None:
         active = filters.active()
         if not active:
@@ -189,9 +195,8 @@ class SearchService:
         mask = np.ones(len(self.docs), dtype=bool)
         for name, value in active.items():
             value = normalize_text(value)
-            if name == "function_code":  # directions filed under that 类/款/项 code
-                under = [d.code for d in self.directions.values() if any(c.startswith(value) for c in d.function_codes)]
-                mask &= np.isin(self._fields["direction_code"], under)
+            if name == "function_code":  # directions filed under that 类/款/项 code, or its 款 or 类
+                mask &= np.isin(self._fields["direction_code"], self.function_code_scope(value)[1])
             elif name in ("category", "subcategory", "direction"):
                 if name == "subcategory":  # a retired code filters by the code that superseded it
                     value = store.current_subcategory(value, self._successors)
@@ -304,10 +309,12 @@ class SearchService:
         if not any(ch.isalnum() for ch in text):  # punctuation only (，。！): nothing to match
             return SearchResult(query=text, total=0)
         key = name_query(text)  # without list numbering, bracketed units, a trailing 等 …
-        mask = self._mask(filters or Filters())
+        filters = filters or Filters()
+        scope = self.function_code_scope(normalize_text(filters.function_code))[0] if filters.function_code else None
+        mask = self._mask(filters)
         ids = None if mask is None else np.flatnonzero(mask)
         if ids is not None and len(ids) == 0:
-            return SearchResult(query=text, total=0)
+            return SearchResult(query=text, total=0, function_code_matched=scope)
         n = max(k, CANDIDATES)
         context = normalize_text(context or "")
         lift, near = self._context(context, mask) if context else (None, None)
@@ -354,7 +361,7 @@ class SearchService:
         else:
             floor = fused[order[0]] * RELATIVE_FLOOR if order else 0.0
             total = max(len(order), sum(bool(score >= floor) for score in fused.values()))
-        return SearchResult(query=text, total=total, hits=hits)
+        return SearchResult(query=text, total=total, hits=hits, function_code_matched=scope)
 
     # ---- the Lookup protocol used by goal checking and drafting ------------------------
     def search(self, query: str, *, k: int = 10, mode: str = "hybrid", context: str | None = None,

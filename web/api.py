@@ -21,11 +21,16 @@ from web.render import XLSX, attachment
 router = APIRouter(prefix="/api/v1", tags=["indicators"])
 
 
+MATCHED = ("with a function_code filter, the code it matched: the one asked for, or the 款 (then 类) it was "
+           "widened to when no direction is budgeted under it")
+
+
 class SearchResponse(BaseModel):
     query: str
     total: int
     mode: str
     hits: list[SearchHit]
+    function_code_matched: str | None = Field(default=None, description=MATCHED)
 
 
 class IndicatorPage(BaseModel):
@@ -33,6 +38,7 @@ class IndicatorPage(BaseModel):
     offset: int
     limit: int
     items: list[IndicatorPublic]
+    function_code_matched: str | None = Field(default=None, description=MATCHED)
 
 
 class DirectionNode(BaseModel):
@@ -106,7 +112,8 @@ async def search(
     if format == "xlsx":
         return workbook(f"指标检索-{result.query}", "search.xlsx", result.hits, scores=True)
     # serialised by pydantic in one pass (no dicts in between, no FastAPI encoder pass): the same bytes
-    body = SearchResponse.model_construct(query=result.query, total=result.total, mode=mode, hits=result.hits)
+    body = SearchResponse.model_construct(query=result.query, total=result.total, mode=mode, hits=result.hits,
+                                          function_code_matched=result.function_code_matched)
     return Response(body.model_dump_json(), media_type="application/json")
 
 
@@ -132,7 +139,9 @@ def list_indicators(
     total, items = store.query_indicators(session, filters=filters, offset=offset, limit=limit)
     if format == "xlsx":
         return workbook("指标列表", "indicators.xlsx", items)
-    return {"total": total, "offset": offset, "limit": limit, "items": [i.model_dump() for i in items]}
+    matched = store.directions_under(session, filters.function_code)[0] if filters.function_code else None
+    return {"total": total, "offset": offset, "limit": limit, "items": [i.model_dump() for i in items],
+            "function_code_matched": matched}
 
 
 @router.get("/indicators/{code}", response_model=IndicatorPublic)

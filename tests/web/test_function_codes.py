@@ -18,18 +18,29 @@ def test_taxonomy_carries_function_codes_on_every_direction(client):
     assert codes == {EDU_PRESCHOOL: ["2050201"], EDU_MEALS: ["2050202", "2050203"], LAMPS: ["21203"]}
 
 
-@pytest.mark.parametrize("code,expected", [
-    ("2050201", {EDU_PRESCHOOL}),              # a 项: only the directions filed under it
-    ("2050203", {EDU_MEALS}),
-    ("20502", {EDU_PRESCHOOL, EDU_MEALS}),     # a 款 matches the 项 codes under it
-    ("205", {EDU_PRESCHOOL, EDU_MEALS}),       # a 类 matches everything under it
-    ("21203", {LAMPS}),
-    ("2050205", set()),                         # a real code no direction cites
+@pytest.mark.parametrize("code,expected,matched", [
+    ("2050201", {EDU_PRESCHOOL}, "2050201"),              # a 项: only the directions filed under it
+    ("2050203", {EDU_MEALS}, "2050203"),
+    ("20502", {EDU_PRESCHOOL, EDU_MEALS}, "20502"),       # a 款 matches the 项 codes under it
+    ("205", {EDU_PRESCHOOL, EDU_MEALS}, "205"),           # a 类 matches everything under it
+    ("21203", {LAMPS}, "21203"),
+    ("2120399", {LAMPS}, "2120399"),    # a 项 of the 款 a direction is budgeted by: 城市道路照明 cites 21203
+    ("2050299", {EDU_PRESCHOOL, EDU_MEALS}, "20502"),     # a 项 no direction cites: its 款's directions
+    ("2120101", {LAMPS}, "212"),                          # …or, with none under its 款 either, its 类's
+    ("2100408", set(), "2100408"),                        # nothing under its 类: nothing, not everything
 ])
-def test_indicators_filter_by_function_code(client, code, expected):
+def test_indicators_filter_by_function_code(client, code, expected, matched):
     body = client.get("/api/v1/indicators", params={"function_code": code, "limit": 100}).json()
     assert directions_of(body["items"]) == expected
-    assert body["total"] == len(body["items"])
+    assert body["total"] == len(body["items"]) and body["function_code_matched"] == matched
+    hits = client.get("/api/v1/search", params={"q": "学生 幼儿园 路灯", "function_code": code, "k": 50}).json()
+    assert directions_of(hits["hits"]) <= expected and hits["function_code_matched"] == matched
+    assert bool(hits["hits"]) == bool(expected)
+
+
+def test_without_a_function_code_nothing_says_it_matched_one(client):
+    assert client.get("/api/v1/indicators").json()["function_code_matched"] is None
+    assert client.get("/api/v1/search", params={"q": "学生"}).json()["function_code_matched"] is None
 
 
 def test_function_code_combines_with_other_filters(client):
@@ -48,7 +59,7 @@ def test_search_filters_by_function_code(client, mode):
     by_kuan = client.get("/api/v1/search", params={**params, "function_code": "20502"}).json()
     assert by_kuan["hits"] and directions_of(by_kuan["hits"]) <= {EDU_PRESCHOOL, EDU_MEALS}
     none = client.get("/api/v1/search", params={**params, "function_code": "21001"}).json()
-    assert none["total"] == 0 and none["hits"] == []
+    assert none["total"] == 0 and none["hits"] == [] and none["function_code_matched"] == "21001"
 
 
 @pytest.mark.parametrize("code", ["2050", "20502011", "学前教育", "2O502"])
