@@ -56,14 +56,19 @@ def project_text(project: Project) -> str:
 
 
 def choose_directions(project: Project, lookup: Lookup) -> tuple[list[Direction], bool]:
-    """The named direction when the library knows it; else the best fit for the project's text, plus a
+    """The named direction when the library knows it; else the best fit for the project's text (among
+    the directions budgeted under its function code, when it has one and any is), plus a
     second direction of the same category when the text clearly spans both (挥发性有机物治理和扬尘管控);
     and whether the choice is confident."""
     if project.direction:
         found = lookup.resolve_direction(project.direction)
         if found is not None:
             return [found], True
-    suggestions = lookup.suggest_directions(project_text(project), k=3)
+    text = project_text(project)
+    # the budget system's 支出功能分类 code narrows the choice to the directions budgeted under it
+    suggestions = lookup.suggest_directions(text, k=3, function_code=project.function_code) \
+        if project.function_code else []
+    suggestions = suggestions or lookup.suggest_directions(text, k=3)
     if not suggestions:
         return [], False
     (first, best), chosen = suggestions[0], [suggestions[0][0]]

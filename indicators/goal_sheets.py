@@ -50,6 +50,8 @@ PROJECT_FIELDS = (  # field, label written in the template, labels recognised wh
     ("budget_unit", "金额单位", ("金额单位", "预算金额单位", "资金单位")),
     ("year", "预算年度", ("预算年度", "年度", "年份")),
     ("kind", "目标类型", ("目标类型", "绩效目标类型", "目标类别")),
+    ("function_code", "功能分类科目", ("功能分类科目", "支出功能分类科目", "支出功能分类", "功能分类", "功能科目",
+                                       "支出功能科目", "科目编码", "预算科目", "功能分类科目编码")),
     ("description", "项目概述", ("项目概述", "项目描述", "项目内容", "项目简介", "主要内容", "概述")),
     ("goal", "年度绩效目标", ("年度绩效目标", "年度目标", "绩效目标", "总体目标")),
 )
@@ -64,7 +66,8 @@ COLUMNS = (  # field, header written, headers recognised
     ("baseline", "上年实际值", ("上年实际值", "上年值", "上年完成值", "基期值", "历史值")),
     ("code", "指标库编码", ("指标库编码", "指标编码", "库编码")),
 )
-BESIDE = {"budget_unit", "kind"}  # written right of the field above them (金额单位 by 预算金额, 目标类型 by 预算年度)
+# written right of the field above them, from this column: 金额单位 by 预算金额; 目标类型 and 功能分类科目 by 预算年度
+BESIDE = {"budget_unit": 3, "kind": 3, "function_code": 5}
 _FORMULA_ERROR = re.compile(r"^#(?:N/A|REF!|VALUE!|DIV/0!|NAME\?|NUM!|NULL!)$")
 FIRST_ROW = 11           # first indicator row in the template
 TEMPLATE_ROWS = 25       # empty indicator rows offered by the template
@@ -107,13 +110,13 @@ def _write_sheet(ws: Worksheet, doc: GoalDocument | None) -> None:
         "name": p.name if p else "", "department": p and p.department, "direction": p and p.direction,
         "budget": p and p.budget, "budget_unit": p.budget_unit if p else "万元", "year": p and p.year,
         "description": p and p.description, "goal": doc.goal if doc else "",
-        "kind": KIND_WORDS[p.kind if p else "project"],
+        "kind": KIND_WORDS[p.kind if p else "project"], "function_code": p and p.function_code,
     }
     row = 2
     for field, label, _ in PROJECT_FIELDS:
         if field in BESIDE:
-            ws.cell(row=row - 1, column=3, value=label).fill = _LABEL_FILL
-            ws.cell(row=row - 1, column=4, value=values[field])
+            ws.cell(row=row - 1, column=BESIDE[field], value=label).fill = _LABEL_FILL
+            ws.cell(row=row - 1, column=BESIDE[field] + 1, value=cell_text(values[field]))
             continue
         ws.cell(row=row, column=1, value=label).fill = _LABEL_FILL
         ws.cell(row=row, column=1).font = Font(bold=True)
@@ -349,7 +352,9 @@ def _fix(err: dict) -> str:
     names = {"name": "项目名称" if "project" in loc else "三级指标名称", "budget": "预算金额", "year": "预算年度",
              "budget_unit": "金额单位", "value": "指标值", "baseline": "上年实际值", "goal": "年度绩效目标"}
     field = names.get(str(loc[-1]), "")
-    return f"{field}{_FIXES[err['type']]}" if err.get("type") in _FIXES else f"{field}：{message}"
+    if err.get("type") in _FIXES:
+        return f"{field}{_FIXES[err['type']]}"
+    return f"{field}：{message}" if field else message
 
 
 def read_goal_workbook(data: bytes, *, source: str = "", limits: SheetLimits | None = None) -> list[GoalDocument]:

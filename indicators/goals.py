@@ -50,6 +50,15 @@ def _value(value: object) -> object:
     return value.strip() if isinstance(value, str) else value
 
 
+# a 类/款/项 code at the start, alone or followed by its name: 2050201, 2050201 学前教育, [2050201]学前教育
+FUNCTION_CODE = re.compile(r"^[\[【(（]?(\d{7}|\d{5}|\d{3})(?!\d)[\]】)）]?(?:[\s\-—–:：、]*[\u4e00-\u9fff].*)?$")
+
+
+def _bad_function_code(value: object) -> object:
+    raise ValueError(f"支出功能分类科目“{str(value)[:40]}”无法识别；请填写类（3 位）、款（5 位）或项（7 位）编码，"
+                     "如 2050201 或 “2050201 学前教育”")
+
+
 Text = Annotated[str, BeforeValidator(_text)]
 OptionalText = Annotated[str | None, BeforeValidator(_optional_text)]
 TargetValue = Annotated[str | float | int | None, BeforeValidator(_value)]
@@ -67,6 +76,9 @@ class Project(BaseModel):
     description: OptionalText = Field(default=None, max_length=4000, description="项目概述")
     kind: Literal["project", "department"] = Field(
         default="project", description="project：项目支出绩效目标；department：部门（单位）整体绩效目标")
+    function_code: OptionalText = Field(
+        default=None, max_length=7, description="支出功能分类科目编码：类（3 位）、款（5 位）或项（7 位），如 2050201；"
+                                                "写成 “2050201 学前教育” 也可")
 
     @field_validator("kind", mode="before")
     @classmethod
@@ -136,6 +148,20 @@ class Project(BaseModel):
             text = normalize_text(value).replace(" ", "").removesuffix("年度").removesuffix("年")
             return text or None
         return value
+
+    @field_validator("function_code", mode="before")
+    @classmethod
+    def _function_code(cls, value: object) -> object:
+        """The code of '2050201', 2050201, '2050201 学前教育' or '[2050201]学前教育' (full-width digits too)."""
+        if isinstance(value, float) and value.is_integer():  # a spreadsheet's number cell
+            value = int(value)
+        if value is None or isinstance(value, bool) or not isinstance(value, str | int):
+            return None if value is None else _bad_function_code(value)
+        text = normalize_text(str(value)).strip()
+        if not text:
+            return None
+        m = FUNCTION_CODE.match(text)
+        return m.group(1) if m else _bad_function_code(value)
 
     @field_validator("name", mode="before")
     @classmethod

@@ -50,10 +50,12 @@ class Direction(Protocol):
 class Lookup(Protocol):
     def search(self, query: str, *, k: int = 10, mode: str = "hybrid", context: str | None = None,
                category: str | None = None, subcategory: str | None = None, direction: str | None = None,
-               level1: str | None = None, level2: str | None = None) -> list[LibraryHit]:
+               level1: str | None = None, level2: str | None = None,
+               function_code: str | None = None) -> list[LibraryHit]:
         """Best library indicators for a query; mode is hybrid, lexical (≈1 ms) or semantic.
         `context` is the project's name (and description): indicators fitting that kind of
-        project rank first."""
+        project rank first. `function_code`: only directions budgeted under that 支出功能分类
+        code (or, when none is, its 款 or 类)."""
 
     def similarity(self, text: str, others: list[str]) -> list[float]:
         """Cosine similarity of `text` to each of `others` with the dense encoder (cached; ~13 ms per new text)."""
@@ -61,8 +63,10 @@ class Lookup(Protocol):
     def resolve_direction(self, text: str) -> Direction | None:
         """The library direction a code or name refers to (exact code or name, else None)."""
 
-    def suggest_directions(self, text: str, *, k: int = 3) -> list[tuple[Direction, float]]:
-        """Directions that best fit a project's free text (name, description), best first."""
+    def suggest_directions(self, text: str, *, k: int = 3,
+                           function_code: str | None = None) -> list[tuple[Direction, float]]:
+        """Directions that best fit a project's free text (name, description), best first; with
+        `function_code`, among those budgeted under it."""
 
     def direction_indicators(self, code: str) -> list[LibraryIndicator]:
         """All active indicators of a direction, in library order."""

@@ -9,12 +9,13 @@ from indicators.goals import GoalDocument
 from indicators.values import fmt
 
 INDICATOR_FIELDS = ("level1", "level2", "operator", "value", "unit", "basis", "baseline")
-PROJECT_FIELDS = ("name", "department", "direction", "budget", "budget_unit", "year", "kind")
+PROJECT_FIELDS = ("name", "department", "direction", "budget", "budget_unit", "year", "kind", "function_code")
 
 # a field of a goal document, in the words of the 申报表 (for a filing's problems)
 LABELS = {"project": "项目信息", "name": "名称", "department": "预算部门", "direction": "支出方向",
           "budget": "预算金额", "budget_unit": "金额单位", "year": "预算年度", "description": "项目概述",
-          "kind": "目标类型", "goal": "年度绩效目标", "indicators": "绩效指标", "level1": "一级指标",
+          "kind": "目标类型", "function_code": "功能分类科目", "goal": "年度绩效目标", "indicators": "绩效指标",
+          "level1": "一级指标",
           "level2": "二级指标", "operator": "符号", "value": "指标值", "unit": "计量单位", "basis": "取值依据",
           "baseline": "上年实际值", "code": "指标编码"}
 PROBLEMS = {"missing": "必填", "string_type": "应为文字", "float_parsing": "应为数字", "float_type": "应为数字",

@@ -17,10 +17,12 @@ from indicators.framework import DEPARTMENT, PROJECT
 from indicators.goals import MAX_INDICATORS, GoalDocument
 from kb.errors import InvalidInput
 
-PROJECT_FIELDS = ("name", "department", "direction", "budget", "budget_unit", "year", "description", "kind")
+PROJECT_FIELDS = ("name", "department", "direction", "budget", "budget_unit", "year", "description", "kind",
+                  "function_code")
 ROW_FIELDS = ("level1", "level2", "name", "operator", "value", "unit", "basis", "baseline", "code")
 PROJECT_LABELS = {"name": "项目名称", "department": "预算部门", "direction": "支出方向", "budget": "预算金额",
-                  "budget_unit": "预算单位", "year": "预算年度", "description": "项目概述"}
+                  "budget_unit": "预算单位", "year": "预算年度", "description": "项目概述",
+                  "function_code": "功能分类科目"}
 ROW_LABELS = {"level1": "一级指标", "level2": "二级指标", "name": "三级指标", "operator": "符号", "value": "指标值",
               "unit": "计量单位", "basis": "取值依据", "baseline": "上年实际值", "code": "指标编码"}
 MAX_DOC_CHARS = 500_000

@@ -41,7 +41,8 @@ SORTS = {"seq": "按序号", "score": "得分从低到高", "-score": "得分从
 FIELD_NAMES = {"level1": "一级指标", "level2": "二级指标", "name": "名称", "operator": "符号", "value": "指标值",
                "unit": "单位", "basis": "取值依据", "baseline": "上年实际值", "code": "指标编码"}
 PROJECT_FIELD_NAMES = {"name": "项目名称", "department": "预算部门", "direction": "支出方向", "budget": "预算金额",
-                       "budget_unit": "金额单位", "year": "预算年度", "kind": "目标类型", "goal": "年度绩效目标"}
+                       "budget_unit": "金额单位", "year": "预算年度", "kind": "目标类型",
+                       "function_code": "功能分类科目", "goal": "年度绩效目标"}
 OPINION_TITLE = "预算绩效目标审核意见书"
 
 Text = Annotated[str, Query(max_length=200)]

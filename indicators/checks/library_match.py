@@ -47,7 +47,11 @@ def match_library(ctx: Context) -> None:
         return
     totals: dict[str, float] = {}
     if ctx.project_text:
-        for rank, hit in enumerate(lookup.search(_short(ctx.project_text), k=PROJECT_HITS, mode="lexical")):
+        code = ctx.doc.project.function_code  # the budget's own filing narrows the directions that fit
+        hits = lookup.search(_short(ctx.project_text), k=PROJECT_HITS, mode="lexical", function_code=code) \
+            if code else []
+        hits = hits or lookup.search(_short(ctx.project_text), k=PROJECT_HITS, mode="lexical")
+        for rank, hit in enumerate(hits):
             totals[hit.direction_code] = totals.get(hit.direction_code, 0.0) + hit.score / (1 + rank * 0.1)
     best = max(totals.values(), default=0.0)
     ctx.directions = {code: s for code, s in sorted(totals.items(), key=lambda kv: -kv[1])[:3] if s >= 0.4 * best}

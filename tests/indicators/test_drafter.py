@@ -109,3 +109,16 @@ def test_a_short_name_that_is_a_direction_keyword_is_a_confident_choice(lookup):
     draft = draft_goal(Project(name="營養午餐"), lookup)
     assert draft.project.direction == "学生营养改善计划"
     assert not [f for f in draft.findings if f.code.startswith("DRAFT_DIRECTION")]
+
+
+@pytest.mark.parametrize("code,direction", [("2050202", "学生营养改善计划"), ("2050201", "普惠性幼儿园补助"),
+                                            ("2120399", "城市道路照明")])
+def test_the_budget_systems_function_code_picks_among_the_directions_filed_under_it(lookup, code, direction):
+    # a title that says only what kind of money it is; the 科目 says what it is for
+    project = Project(name="2026年县级教育补助资金", function_code=code, budget=300)
+    assert draft_goal(project, lookup).project.direction == direction
+
+
+def test_a_function_code_no_direction_is_under_leaves_the_choice_to_the_text(lookup):
+    draft = draft_goal(Project(name="营养午餐", function_code="2100408"), lookup)  # 基本公共卫生服务: none here
+    assert draft.project.direction == "学生营养改善计划"

@@ -15,6 +15,7 @@ from indicators.goal_sheets import (
     goal_workbook,
     read_goal_batch,
     read_goal_workbook,
+    read_goal_workbook_partial,
     summary_workbook,
     template_workbook,
 )
@@ -200,3 +201,22 @@ def test_real_form_labels_are_read_as_the_budget(label, amount, budget, unit):
     ws.append(["产出指标", "数量指标", "维修路灯盏数", "3200", "盏"])
     (doc,) = read_goal_workbook(workbook_bytes(wb))
     assert (doc.project.budget, doc.project.budget_unit) == (budget, unit)
+
+
+def test_the_function_code_is_written_beside_the_year_and_read_back_in_the_forms_tables_use():
+    doc = GoalDocument.model_validate({"project": {"name": "营养午餐", "function_code": "2050202 小学教育"},
+                                       "goal": "", "indicators": []})
+    assert doc.project.function_code == "2050202"
+    wb = load_workbook(io.BytesIO(goal_workbook([doc])))
+    ws = wb.active
+    assert (ws["E6"].value, ws["F6"].value) == ("功能分类科目", "2050202")
+    for written in (2050202, "【2050202】小学教育", "２０５０２０２－小学教育"):
+        ws["F6"] = written
+        out = io.BytesIO()
+        wb.save(out)
+        assert read_goal_workbook(out.getvalue())[0].project.function_code == "2050202"
+    ws["E6"], ws["F6"] = "支出功能分类科目", "小学教育"  # a name without its code
+    out = io.BytesIO()
+    wb.save(out)
+    problems = read_goal_workbook_partial(out.getvalue())[1]
+    assert len(problems) == 1 and problems[0].cell == "F6" and "2050201" in problems[0].fix
