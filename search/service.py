@@ -380,9 +380,11 @@ class SearchService:
         text = normalize_text(text)
         return self.directions.get(text) or self._direction_by_name.get(text)
 
-    def suggest_directions(self, text: str, *, k: int = 3) -> list[tuple[DirectionInfo, float]]:
-        """Directions whose indicators best answer the text: fused hit scores summed per direction."""
-        hits = self.search(text, k=50)
+    def suggest_directions(self, text: str, *, k: int = 3,
+                           function_code: str | None = None) -> list[tuple[DirectionInfo, float]]:
+        """Directions whose indicators best answer the text: fused hit scores summed per direction;
+        with `function_code`, among the directions budgeted under it."""
+        hits = self.search(text, k=50, function_code=function_code)
         totals: dict[str, float] = {}
         for rank, hit in enumerate(hits):
             totals[hit.direction_code] = totals.get(hit.direction_code, 0.0) + hit.score / (1 + rank * 0.1)
