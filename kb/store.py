@@ -261,19 +261,27 @@ def _to_public(ind: Indicator, d: Direction, s: Subcategory, c: Category) -> Ind
 
 def function_code_scope(directions: Iterable[tuple[str, Iterable[str]]], value: str) -> tuple[str, list[str]]:
     """(the code matched, the codes of the directions it matched) for a 支出功能分类 code as the
-    budget system files a project: a 类 (3 digits), 款 (5) or 项 (7). A direction matches when one
-    of its codes lies under the value (205 and 20502 match 2050201) or contains it (a direction
-    budgeted by 款, 21602, matches each 项 of it, 2160299). When no direction matches, the 项's 款
-    and then its 类 are tried, so a project under a 项 no direction cites (2050299 其他普通教育支出)
-    still finds its 款's directions; the code matched then says how far it widened. Nothing
-    matched at the 类 either: (value, [])."""
+    budget system files a project: a 类 (3 digits), 款 (5) or 项 (7). First the directions with a
+    code under the value (205 and 20502 match 2050201); none: those budgeted by a 款 that holds it
+    (电子商务进农村 cites 21602, so 2160299 finds it). Still none: the 项's 款 and then its 类, so a
+    project under a 项 no direction cites (2050299 其他普通教育支出) still finds its 款's directions;
+    the code matched then says how far it widened. Nothing at the 类 either: (value, [])."""
     pairs = [(code, [str(c) for c in codes or ()]) for code, codes in directions]
-    for scope in [value] + [value[:n] for n in (5, 3) if n < len(value)]:
-        matched = sorted(code for code, codes in pairs
-                         if any(c.startswith(scope) or scope.startswith(c) for c in codes))
-        if matched:
-            return scope, matched
+    under = _directions_where(pairs, lambda c: c.startswith(value))
+    if under:
+        return value, under
+    holding = _directions_where(pairs, lambda c: value.startswith(c))
+    if holding:
+        return value, holding
+    for scope in [value[:n] for n in (5, 3) if n < len(value)]:
+        wider = _directions_where(pairs, lambda c, scope=scope: c.startswith(scope))
+        if wider:
+            return scope, wider
     return value, []
+
+
+def _directions_where(pairs: list[tuple[str, list[str]]], test) -> list[str]:
+    return sorted(code for code, codes in pairs if any(test(c) for c in codes))
 
 
 def directions_under(session: Session, function_code: str) -> tuple[str, list[str]]:
