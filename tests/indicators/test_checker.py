@@ -350,3 +350,17 @@ def test_unit_that_contradicts_the_library_indicator(lookup):
     result = check_goal(doc(rows={4: {"name": "生均公用经费补助标准", "unit": "%", "value": "60"}}), lookup)
     f = finding(result, "IND_UNIT_MISMATCH")
     assert f.indicator == 4 and "元/人·年" in f.suggestion
+
+
+@pytest.mark.parametrize("code,unrelated", [("2120399", 0), ("2050202", 1)])
+def test_the_function_code_tells_which_rows_are_outside_the_project(lookup, code, unrelated):
+    # a title that names only the kind of money: the 科目 says the project lights streets or feeds pupils
+    doc = GoalDocument.model_validate({
+        "project": {"name": "2026年县级专项补助资金", "function_code": code, "budget": 300}, "goal": "",
+        "indicators": [
+            {"level1": "产出指标", "level2": "数量指标", "name": "受益学生人数", "operator": "≥", "value": "8600",
+             "unit": "人"},
+            {"level1": "产出指标", "level2": "数量指标", "name": "维护路灯盏数", "operator": "≥", "value": "3000",
+             "unit": "盏"}]})
+    mismatched = [f.indicator for f in check_goal(doc, lookup).findings if f.code == "DIRECTION_MISMATCH"]
+    assert mismatched == [unrelated]
