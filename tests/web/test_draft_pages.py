@@ -281,3 +281,13 @@ def test_import_on_my_drafts_creates_drafts_and_lists_what_could_not_be_read(bro
                                   headers=HX | {"X-CSRF-Token": browser.csrf})
     assert nothing.status_code == 422 and "未建立草稿" in soup_of(nothing).select_one(".notice.error").get_text()
     assert browser.count() == before + 1
+
+
+def test_the_form_takes_the_projects_function_code_and_keeps_it_in_the_draft(client):
+    data = {"p_name": "2026年县级教育补助资金", "p_budget": "300", "p_budget_unit": "万元",
+            "p_function_code": "2050202 小学教育"}
+    soup = soup_of(client.post("/draft", data=data, headers=HTML))
+    assert soup.find("input", id="p_direction")["value"] == "学生营养改善计划"
+    assert soup.find("input", id="p_function_code")["value"] == "2050202 小学教育"  # kept as written
+    bad = soup_of(client.post("/draft", data={**data, "p_function_code": "小学教育"}, headers=HTML))
+    assert "功能分类科目" in bad.get_text() and "2050201" in bad.get_text()
