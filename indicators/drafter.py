@@ -66,8 +66,8 @@ def choose_directions(project: Project, lookup: Lookup) -> tuple[list[Direction]
             return [found], True
     text = project_text(project)
     # the budget system's 支出功能分类 code narrows the choice to the directions budgeted under it
-    suggestions = lookup.suggest_directions(text, k=3, function_code=project.function_code) \
-        if project.function_code else []
+    suggestions = lookup.suggest_directions(text, k=3, function_code=project.filed_code) \
+        if project.filed_code else []
     suggestions = suggestions or lookup.suggest_directions(text, k=3)
     if not suggestions:
         return [], False

@@ -54,6 +54,10 @@ def _value(value: object) -> object:
 FUNCTION_CODE = re.compile(r"^[\[【(（]?(\d{7}|\d{5}|\d{3})(?!\d)[\]】)）]?(?:[\s\-—–:：、]*[\u4e00-\u9fff].*)?$")
 
 
+# a code a description quotes: 科目2240109, 功能分类科目：2050201, 支出功能分类 20502
+QUOTED_CODE = re.compile(r"(?:科目|功能分类)(?:编码|代码)?\s*[:：为是]?\s*[\[【(（]?(\d{7}|\d{5})(?!\d)")
+
+
 def _bad_function_code(value: object) -> object:
     raise ValueError(f"支出功能分类科目“{str(value)[:40]}”无法识别；请填写类（3 位）、款（5 位）或项（7 位）编码，"
                      "如 2050201 或 “2050201 学前教育”")
@@ -169,6 +173,15 @@ class Project(BaseModel):
         if value is None:
             raise ValueError("缺少项目名称，如 普惠性幼儿园生均公用经费补助")
         return value
+
+    @property
+    def filed_code(self) -> str | None:
+        """The 支出功能分类 code the project is budgeted under: `function_code`, else one its description
+        quotes after 科目 or 功能分类 (…当年年度预算100（财政资金100，科目2240109-应急管理）…)."""
+        if self.function_code:
+            return self.function_code
+        m = QUOTED_CODE.search(normalize_text(self.description or ""))
+        return m.group(1) if m else None
 
     @property
     def budget_yuan(self) -> float | None:

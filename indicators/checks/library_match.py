@@ -47,7 +47,7 @@ def match_library(ctx: Context) -> None:
         return
     totals: dict[str, float] = {}
     if ctx.project_text:
-        code = ctx.doc.project.function_code  # the budget's own filing narrows the directions that fit
+        code = ctx.doc.project.filed_code  # the budget's own filing narrows the directions that fit
         hits = lookup.search(_short(ctx.project_text), k=PROJECT_HITS, mode="lexical", function_code=code) \
             if code else []
         hits = hits or lookup.search(_short(ctx.project_text), k=PROJECT_HITS, mode="lexical")

@@ -122,3 +122,12 @@ def test_the_budget_systems_function_code_picks_among_the_directions_filed_under
 def test_a_function_code_no_direction_is_under_leaves_the_choice_to_the_text(lookup):
     draft = draft_goal(Project(name="营养午餐", function_code="2100408"), lookup)  # 基本公共卫生服务: none here
     assert draft.project.direction == "学生营养改善计划"
+
+
+def test_a_code_the_description_quotes_counts_when_no_function_code_is_given(lookup):
+    # as published tables write it: …当年年度预算100（财政资金100，科目2240109-应急管理）
+    project = Project(name="2026年县级专项补助资金", budget=300,
+                      description="当年年度预算300（财政资金300，科目2120399）")
+    assert project.filed_code == "2120399"
+    assert draft_goal(project, lookup).project.direction == "城市道路照明"
+    assert Project(name="x", description="预算100万元，2024年实施").filed_code is None
