@@ -29,6 +29,7 @@ from kb import store
 from kb.db import get_engine
 from kb.errors import InvalidInput
 from kb.settings import Settings, get_settings
+from kb.store import Filters
 from search.context import direction_passage
 from search.documents import passage_text
 from search.encoders import make_encoder
@@ -111,9 +112,12 @@ def search(query: str, k: Annotated[int, typer.Option("-k", help="返回条数")
            mode: str = "hybrid", as_json: Annotated[bool, typer.Option("--json")] = False,
            context: Annotated[str | None, typer.Option(
                "--context", help="指标所用于的项目（名称、概述）：适合该项目的指标排在前面")]
-           = None) -> None:
+           = None,
+           function_code: Annotated[str | None, typer.Option(
+               "--function-code", help="只列该支出功能分类科目（类、款或项编码）下支出方向的指标")] = None) -> None:
     """检索指标，列出最相关的结果。"""
-    result = _service().query(query, k=k, mode=mode, context=context)
+    filters = Filters(function_code=store.valid_function_code(function_code, name="--function-code"))
+    result = _service().query(query, k=k, mode=mode, context=context, filters=filters)
     if as_json:
         _out(json.dumps({"query": result.query, "total": result.total,
                          "hits": [h.model_dump() for h in result.hits]}, ensure_ascii=False, indent=1))
@@ -171,12 +175,16 @@ def draft(name: Annotated[str, typer.Option("--name", help="项目名称")],
           description: Annotated[str, typer.Option(help="项目概述：做什么、做多少")] = "",
           budget: Annotated[float | None, typer.Option(help="预算金额（万元）")] = None,
           direction: Annotated[str, typer.Option(help="支出方向名称或编码（不填则自动推断）")] = "",
+          function_code: Annotated[str, typer.Option(
+              "--function-code", help="支出功能分类科目编码（类、款或项，如 2050202）：只在其下的支出方向中挑选")]
+          = "",
           as_json: Annotated[bool, typer.Option("--json")] = False) -> None:
     """按项目信息从指标库起草绩效目标。"""
 
 
     try:
-        project = Project(name=name, description=description or None, budget=budget, direction=direction or None)
+        project = Project(name=name, description=description or None, budget=budget, direction=direction or None,
+                          function_code=function_code or None)
     except ValidationError as exc:
         raise InvalidInput("项目信息不正确：" + describe_validation(exc.errors())[0]) from None
     doc = draft_goal(project, with_history(_service(), get_engine(get_settings())))

@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from sqlalchemy import func
 from sqlmodel import Session, col, select
 
-from kb.errors import NotFound
+from kb.errors import InvalidInput, NotFound
 from kb.models import (
     Category,
     Direction,
@@ -257,6 +257,14 @@ def _public_select():
 def _to_public(ind: Indicator, d: Direction, s: Subcategory, c: Category) -> IndicatorPublic:
     return IndicatorPublic(**ind.model_dump(), category=c.name, category_code=c.code, subcategory=s.name,
                            subcategory_code=s.code, direction=d.name)
+
+
+def valid_function_code(value: str | None, *, name: str = "function_code") -> str | None:
+    """A 类 (3 digits), 款 (5) or 项 (7) code as given, None when empty; anything else is refused."""
+    if value and not (value.isascii() and value.isdigit() and len(value) in (3, 5, 7)):
+        raise InvalidInput(f"{name}={value!r} 不是支出功能分类科目编码；请填写类（3 位，如 205）、"
+                           "款（5 位，如 20502）或项（7 位，如 2050201）")
+    return value or None
 
 
 def function_code_scope(directions: Iterable[tuple[str, Iterable[str]]], value: str) -> tuple[str, list[str]]:

@@ -18,7 +18,7 @@ from sqlmodel import Session
 from indicators.framework import any_level1, any_level2
 from kb.errors import Conflict, InvalidInput, NotReady
 from kb.settings import Settings
-from kb.store import Filters
+from kb.store import Filters, valid_function_code
 from search.service import SearchService
 
 # Searches run on threads of their own, awaited from an `async def` route: a plain `def` route's hop
@@ -65,9 +65,7 @@ async def get_filters(
     if level1 and l1 is None:
         raise InvalidInput(f"一级指标 level1={level1!r} 不在指标框架中；请用 产出指标、成本指标、效益指标 或 "
                            "满意度指标（部门整体指标：运行成本、管理效率 或 履职效能）")
-    if function_code and not (function_code.isascii() and function_code.isdigit() and len(function_code) in (3, 5, 7)):
-        raise InvalidInput(f"function_code={function_code!r} 不是支出功能分类科目编码；请填写类（3 位，如 205）、"
-                           "款（5 位，如 20502）或项（7 位，如 2050201）")
+    function_code = valid_function_code(function_code)
     if level2 and l2 is None:
         raise InvalidInput(f"二级指标 level2={level2!r} 不在指标框架中，例如 数量指标、质量指标、社会效益指标")
     return Filters(category=category or None, subcategory=subcategory or None, direction=direction or None,

@@ -124,6 +124,17 @@ def test_draft_prints_a_goal_covering_every_dimension(data_dir):
     assert plain.exit_code == 0 and "年度绩效目标：" in plain.output
 
 
+def test_search_and_draft_take_the_budget_systems_function_code(data_dir):
+    result = runner.invoke(app, ["search", "满意度", "--json", "-k", "20", "--function-code", "2120399"])
+    assert result.exit_code == 0, result.output
+    assert {h["direction"] for h in json.loads(result.output)["hits"]} == {"城市道路照明"}
+    drafted = runner.invoke(app, ["draft", "--name", "2026年县级教育补助资金", "--function-code", "2050202", "--json"])
+    assert drafted.exit_code == 0 and json.loads(drafted.output)["project"]["direction"] == "学生营养改善计划"
+    for command in (["search", "满意度", "--function-code", "2050"], ["draft", "--name", "x", "--function-code", "小学"]):
+        bad = runner.invoke(app, command)
+        assert bad.exit_code == 1 and "支出功能分类科目" in bad.output and "Traceback" not in bad.output
+
+
 def test_draft_without_a_name_is_a_usage_error(data_dir):
     result = runner.invoke(app, ["draft", "--name", " "])
     assert result.exit_code == 1 and "项目信息不正确" in result.output and "String" not in result.output
