@@ -42,6 +42,7 @@ class ReviewProject(SQLModel, table=True):
     name: str = Field(default="", max_length=300)
     department: str = Field(default="", max_length=200, index=True)
     direction: str = Field(default="", max_length=200)
+    function_code: str = Field(default="", max_length=7, index=True, description="支出功能分类 code it is filed under")
     budget_yuan: float | None = None
     version: int = 1
     checked: bool = Field(default=False, index=True, description="the current version has been checked")

@@ -22,12 +22,13 @@ from kb.sheets import cell_text
 from kb.times import beijing_text
 
 SEVERITY_RANK = {"error": 0, "warning": 1, "info": 2}
-PROJECT_HEADERS = ("序号", "项目名称", "预算部门", "支出方向", "预算金额（万元）", "得分", "等级", "可提交",
-                   "错误", "警告", "提示", "审核状态", "审核意见", "审核人", "审核时间", "版本", "与第几号重复", "来源")
+PROJECT_HEADERS = ("序号", "项目名称", "预算部门", "支出方向", "功能分类科目", "预算金额（万元）", "得分", "等级",
+                   "可提交", "错误", "警告", "提示", "审核状态", "审核意见", "审核人", "审核时间", "版本",
+                   "与第几号重复", "来源")
 FINDING_HEADERS = ("序号", "项目名称", "预算部门", "级别", "代码", "问题类别", "指标序号", "指标名称", "问题",
                    "修改建议")
 CASE_HEADERS = ("代码", "问题", "问题类别", "级别", "涉及项目数", "出现次数", "典型案例")
-WIDTHS = {"汇总": (6, 30, 20, 16, 12, 6, 6, 6, 6, 6, 6, 8, 30, 10, 16, 6, 10, 24),
+WIDTHS = {"汇总": (6, 30, 20, 16, 12, 12, 6, 6, 6, 6, 6, 6, 8, 30, 10, 16, 6, 10, 24),
           "问题明细": (6, 30, 20, 6, 26, 10, 8, 24, 60, 60), "问题汇总": (26, 24, 10, 6, 10, 10, 90)}
 _HEADER_FILL = PatternFill("solid", fgColor="DDEBF7")
 
@@ -138,7 +139,8 @@ def report_workbook(session: Session, *, review_id: int) -> bytes:
         seqs[project.id] = project.seq
         budget = None if project.budget_yuan is None else round(project.budget_yuan / 1e4, 6)
         submittable = None if project.submittable is None else ("是" if project.submittable else "否")
-        row = [project.seq, project.name, project.department, project.direction, budget, project.score,
+        row = [project.seq, project.name, project.department, project.direction, project.function_code, budget,
+               project.score,
                project.grade, submittable, *_counts(result), project.status, project.note, project.decided_by,
                beijing_text(project.decided_at), project.version, seqs.get(project.duplicate_of), project.source]
         projects.append([_cell(projects, v) for v in row])

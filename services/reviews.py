@@ -25,6 +25,7 @@ from indicators.lookup import Lookup
 from kb.accounts import User
 from kb.errors import Forbidden, InvalidInput, NotFound
 from kb.reviews import DECISIONS, Decision, ProjectVersion, Review, ReviewProject
+from kb.store import valid_function_code
 from services.history import with_history
 from services.review_changes import compare, describe_invalid
 from services.review_jobs import UNREADABLE, check_stored, checked_count, run_checks, summary_columns, worker_name
@@ -60,7 +61,7 @@ def _validate(source: str, raw: object) -> tuple[GoalDocument | None, str | None
 def _project_columns(doc: GoalDocument) -> dict:
     p = doc.project
     return {"name": p.name, "department": p.department or "", "direction": p.direction or "",
-            "budget_yuan": p.budget_yuan, "fingerprint": _fingerprint(doc)}
+            "function_code": p.filed_code or "", "budget_yuan": p.budget_yuan, "fingerprint": _fingerprint(doc)}
 
 
 def file_review(engine: Engine, *, name: str, items: list[tuple[str, object]], problems: list[str], user: User,
@@ -156,9 +157,10 @@ def _order(sort: str) -> list:
 
 def query_projects(session: Session, *, review_id: int, grade: str | None = None, status: str | None = None,
                    department: str | None = None, direction: str | None = None, code: str | None = None,
-                   duplicates: bool = False, sort: str = "seq", offset: int = 0,
+                   function_code: str | None = None, duplicates: bool = False, sort: str = "seq", offset: int = 0,
                    limit: int = 50) -> tuple[int, list[ReviewProject]]:
-    """(how many match, the page of projects) of a review, filtered and sorted in the database."""
+    """(how many match, the page of projects) of a review, filtered and sorted in the database;
+    `function_code`, a 类, 款 or 项, lists the projects filed under it."""
     get_review(session, review_id=review_id)
     where = [col(ReviewProject.review_id) == review_id]
     if grade:
@@ -173,6 +175,8 @@ def query_projects(session: Session, *, review_id: int, grade: str | None = None
         where.append(col(ReviewProject.department) == department)
     if direction:
         where.append(col(ReviewProject.direction) == direction)
+    if valid_function_code(function_code):
+        where.append(col(ReviewProject.function_code).startswith(function_code, autoescape=True))
     if code:
         if code not in REGISTRY and code != UNREADABLE:
             raise InvalidInput(f"问题代码 code={code!r} 不存在；请用审核结果中出现的代码，如 IND_VALUE_MISSING")
@@ -199,12 +203,14 @@ def summary(session: Session, *, review_id: int) -> dict:
     codes = Counter(c for row in session.exec(select(ReviewProject.codes).where(of_review)).all() for c in row or [])
     departments = session.exec(select(ReviewProject.department).where(of_review).distinct()).all()
     directions = session.exec(select(ReviewProject.direction).where(of_review).distinct()).all()
+    filed = counts(col(ReviewProject.function_code))
     duplicates = session.exec(select(func.count()).where(of_review, col(ReviewProject.duplicate_of).is_not(None))
                               .select_from(ReviewProject)).one()
     unchecked = session.exec(select(func.count()).where(of_review, col(ReviewProject.checked).is_(False))
                              .select_from(ReviewProject)).one()
     return {"grades": {g: grades.get(g, 0) for g in GRADES}, "statuses": {s: statuses.get(s, 0) for s in DECISIONS},
             "departments": sorted(d for d in departments if d), "directions": sorted(d for d in directions if d),
+            "function_codes": {c: n for c, n in sorted(filed.items()) if c},
             "codes": [{"code": c, "label": REGISTRY[c].label if c in REGISTRY else c, "count": n}
                       for c, n in codes.most_common()],
             "duplicates": duplicates, "unchecked": unchecked}

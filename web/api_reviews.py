@@ -55,6 +55,7 @@ class ProjectRow(BaseModel):
     name: str
     department: str
     direction: str
+    function_code: str = Field(default="", description="支出功能分类科目（项目所填，或项目概述所引）")
     budget: float | None = Field(description="预算金额（万元）")
     budget_unit: str = "万元"
     score: int | None
@@ -125,6 +126,7 @@ def _state(review: Review) -> dict:
 
 def _row(p: ReviewProject) -> dict:
     return {"id": p.id, "seq": p.seq, "name": p.name, "department": p.department, "direction": p.direction,
+            "function_code": p.function_code,
             "budget": None if p.budget_yuan is None else round(p.budget_yuan / 1e4, 6), "score": p.score,
             "grade": p.grade, "submittable": p.submittable, "errors": p.errors, "warnings": p.warnings,
             "codes": p.codes or [], "checked": p.checked, "status": p.status, "note": p.note,
@@ -214,6 +216,8 @@ def season(session: SessionDep, user: CurrentUser, review_id: int,
            direction: Annotated[str | None, Query(max_length=200)] = None,
            code: Annotated[str | None, Query(max_length=40, description="a finding code, e.g. IND_VALUE_MISSING")
                            ] = None,
+           function_code: Annotated[str | None, Query(
+               max_length=7, description="支出功能分类 类, 款 or 项: the projects filed under it")] = None,
            duplicates: Annotated[bool, Query(description="only projects that repeat an earlier one")] = False,
            sort: Annotated[Literal["seq", "score", "-score", "grade", "department", "budget", "-budget", "errors"],
                            Query()] = "seq",
@@ -222,7 +226,8 @@ def season(session: SessionDep, user: CurrentUser, review_id: int,
     review = reviews.get_review(session, review_id=review_id)
     total, projects = reviews.query_projects(session, review_id=review_id, grade=grade, status=status,
                                              department=department, direction=direction, code=code,
-                                             duplicates=duplicates, sort=sort, offset=offset, limit=limit)
+                                             function_code=function_code, duplicates=duplicates, sort=sort,
+                                             offset=offset, limit=limit)
     overview = reviews.summary(session, review_id=review_id)
     return {**_state(review), "summary": overview["grades"], "overview": overview, "total": total,
             "offset": offset, "limit": limit, "projects": [_row(p) for p in projects]}

@@ -20,6 +20,8 @@ from indicators.goals import BUDGET_SCALE, GoalDocument
 from kb.errors import InvalidInput
 from kb.reviews import DECISIONS
 from kb.sheets import SheetLimits
+from kb.store import valid_function_code
+from kb.text import normalize_text
 from kb.times import BEIJING
 from services import reviews
 from web.auth import CurrentUser, ReviewerUser
@@ -57,6 +59,7 @@ class ListQuery:
     department: str = ""
     direction: str = ""
     code: str = ""
+    function_code: str = ""
     duplicates: bool = False
     sort: str = "seq"
     offset: int = 0
@@ -64,7 +67,8 @@ class ListQuery:
     def url(self, review_id: int, **change) -> str:
         q = replace(self, **change)
         params = {k: v for k, v in (("grade", q.grade), ("status", q.status), ("department", q.department),
-                                    ("direction", q.direction), ("code", q.code)) if v}
+                                    ("direction", q.direction), ("code", q.code),
+                                    ("function_code", q.function_code)) if v}
         if q.duplicates:
             params["duplicates"] = "1"
         if q.sort != "seq":
@@ -84,6 +88,7 @@ class ListQuery:
 
 
 async def list_query(grade: Text = "", status: Text = "", department: Text = "", direction: Text = "", code: Text = "",
+               function_code: Text = "",
                duplicates: Annotated[str, Query(max_length=5)] = "", sort: Annotated[str, Query(max_length=20)] = "seq",
                offset: Annotated[int, Query(ge=0, le=1_000_000)] = 0) -> ListQuery:
     if grade and grade not in GRADES:
@@ -92,8 +97,10 @@ async def list_query(grade: Text = "", status: Text = "", department: Text = "",
         raise InvalidInput(f"审核状态 status={status!r} 无效；请用 {'、'.join(DECISIONS)}")
     if sort not in SORTS:
         raise InvalidInput(f"排序 sort={sort!r} 无效；可用：{'、'.join(SORTS)}")
+    function_code = valid_function_code(normalize_text(function_code).strip()) or ""
     return ListQuery(grade=grade, status=status, department=department.strip(), direction=direction.strip(),
-                     code=code.strip(), duplicates=duplicates in ("1", "true", "on"), sort=sort, offset=offset)
+                     code=code.strip(), function_code=function_code, duplicates=duplicates in ("1", "true", "on"),
+                     sort=sort, offset=offset)
 
 
 QueryDep = Annotated[ListQuery, Depends(list_query)]
@@ -111,7 +118,8 @@ def season_body(session, review, query: ListQuery) -> dict:
     total, projects = reviews.query_projects(
         session, review_id=review.id, grade=query.grade or None, status=query.status or None,
         department=query.department or None, direction=query.direction or None, code=query.code or None,
-        duplicates=query.duplicates, sort=query.sort, offset=query.offset, limit=PAGE_SIZE)
+        function_code=query.function_code or None, duplicates=query.duplicates, sort=query.sort,
+        offset=query.offset, limit=PAGE_SIZE)
     pages = {"first": query.offset + 1 if total else 0, "last": min(query.offset + PAGE_SIZE, total),
              "prev": query.url(review.id, offset=max(query.offset - PAGE_SIZE, 0)) if query.offset else None,
              "next": query.url(review.id, offset=query.offset + PAGE_SIZE) if query.offset + PAGE_SIZE < total

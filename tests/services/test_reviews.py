@@ -290,7 +290,9 @@ def test_a_resubmission_before_the_background_check_reaches_the_project(db):
 
 
 def test_report_has_one_row_per_project_every_finding_and_the_problem_summary(db):
-    review = filed(db, [greening(), meals(), lights(1), greening(), {"goal": "x"}])
+    filed_under = greening()
+    filed_under["project"]["function_code"] = "2120399 其他城乡社区公共设施支出"
+    review = filed(db, [filed_under, meals(), lights(1), greening(), {"goal": "x"}])
     with Session(db) as session:
         reviews.decide(session, review_id=review.id, project_id=projects(db, review.id)[0].id, status="通过",
                        note="=同意", user=REVIEWER)
@@ -301,9 +303,10 @@ def test_report_has_one_row_per_project_every_finding_and_the_problem_summary(db
     assert wb.sheetnames == ["汇总", "问题明细", "问题汇总", "未归档"]
     rows = list(wb["汇总"].iter_rows(values_only=True))
     assert rows[0][:3] == ("序号", "项目名称", "预算部门") and len(rows) == 1 + 4
-    assert rows[1][1] == "城区道路绿化提升工程" and rows[1][4] == 400 and rows[1][11] == "通过"
-    assert rows[1][12] == "=同意" and wb["汇总"]["M2"].data_type == "s"  # a note is never a formula
-    assert rows[4][16] == 1 and rows[3][16] is None  # the second 绿化 is a duplicate of project 1
+    assert rows[1][1] == "城区道路绿化提升工程" and rows[1][5] == 400 and rows[1][12] == "通过"
+    assert rows[0][4] == "功能分类科目" and rows[1][4] == "2120399" and rows[2][4] is None
+    assert rows[1][13] == "=同意" and wb["汇总"]["N2"].data_type == "s"  # a note is never a formula
+    assert rows[4][17] == 1 and rows[3][17] is None  # the second 绿化 is a duplicate of project 1
     findings = list(wb["问题明细"].iter_rows(values_only=True))[1:]
     assert len(findings) == sum(len(d.result["findings"]) for d in details)
     assert list(wb["未归档"].iter_rows(values_only=True))[1][0].startswith("documents[4]：")

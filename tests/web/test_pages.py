@@ -505,7 +505,7 @@ def test_review_upload_saved_as_a_season_gives_the_report_from_the_server(kb_set
     assert r.status_code == 200
     wb = load_workbook(io.BytesIO(r.content))
     summary = [[c.value for c in row] for row in wb["汇总"].iter_rows(min_row=2)]
-    assert [row[1] for row in summary] == ["城市道路照明维护", "学生营养餐"] and summary[1][6] in "优良中差"
+    assert [row[1] for row in summary] == ["城市道路照明维护", "学生营养餐"] and summary[1][7] in "优良中差"
     assert wb["问题明细"].max_row > 2
 
 

@@ -169,6 +169,31 @@ def test_a_small_filing_is_checked_at_once_and_an_htmx_filing_is_redirected(kb_s
 
 
 # ---- the list --------------------------------------------------------------------------------
+def test_the_list_filters_by_the_function_code_a_project_is_filed_under(kb_settings, users):
+    docs = many(3)
+    docs[0]["project"]["function_code"] = "2050202"
+    docs[1]["project"]["description"] = "当年年度预算100（财政资金100，科目2050203-初中教育）"
+    docs[2]["project"]["function_code"] = "2120399"
+    with TestClient(create_app(kb_settings)) as c:
+        csrf = sign_in(c, "审核员乙")
+        files = [("files", ("三份.json", json.dumps(docs).encode(), "application/json"))]
+        season = c.post("/reviews", files=files, headers={**HX, "x-csrf-token": csrf}).headers["hx-redirect"]
+        names = [d["project"]["name"] for d in docs]
+        by_kuan = page(c, f"{season}?function_code=20502")  # a 款 lists the projects under its 项
+        assert [tr.th.a.get_text() for tr in rows(by_kuan)] == names[:2]
+        assert by_kuan.select_one("#f-function-code")["value"] == "20502"
+        assert [o["value"] for o in by_kuan.select("#f-function-codes option")] == ["2050202", "2050203", "2120399"]
+        assert [tr.th.a.get_text() for tr in rows(page(c, f"{season}?function_code=２１２"))] == names[2:]
+        assert "功能分类科目 2050202" in page(c, rows(by_kuan)[0].th.a["href"]).get_text()
+        bad = c.get(f"{season}?function_code=小学", headers={"accept": "text/html"})
+        assert bad.status_code == 422 and "支出功能分类科目" in bad.text
+        api = c.get(f"/api/v1{season}", params={"function_code": "2050203"},
+                    headers={"authorization": f"Bearer {users['reviewer']}"}).json()
+        assert [(p["name"], p["function_code"]) for p in api["projects"]] == [(names[1], "2050203")]
+        assert api["overview"]["function_codes"] == {"2050202": 1, "2050203": 1, "2120399": 1}
+
+
+
 def test_the_list_filters_by_grade_department_finding_and_duplicates(reviewer, season):
     soup = page(reviewer, f"/reviews/{season}")
     counts = {a.get_text().split()[0]: int(a.get_text().split()[1]) for a in soup.select(".season-summary a.grade-chip")}
