@@ -89,6 +89,8 @@ _CODES = (
     # relevance
     FindingCode("DIRECTION_MISMATCH", "warning", "相关性", "指标与支出方向无关",
                 "指标与项目的支出方向无关，像是从别的项目抄来的", (4, 8)),
+    FindingCode("FUNCTION_CODE_MISMATCH", "warning", "相关性", "支出方向与功能分类科目不符",
+                "所填支出方向的项目通常不列在所填的支出功能分类科目下（类、款都不同）", (2, 2)),
     # drafting
     FindingCode("DRAFT_NO_DIRECTION", "warning", "相关性", "未找到支出方向", "起草时没有找到合适的支出方向"),
     FindingCode("DRAFT_DIRECTION_UNCERTAIN", "info", "相关性", "支出方向待确认", "起草时推断的支出方向把握不大"),

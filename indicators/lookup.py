@@ -45,6 +45,7 @@ class Direction(Protocol):
     subcategory: str
     category: str
     common: bool
+    function_codes: tuple[str, ...]  # the 支出功能分类 款/项 its projects are budgeted under
 
 
 class Lookup(Protocol):

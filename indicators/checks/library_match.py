@@ -12,7 +12,7 @@ import re
 
 from indicators.checks.context import COST, SATISFACTION, TIMELINESS, Context, Row
 from indicators.checks.goal_text import bigrams, name_overlap
-from indicators.lookup import LibraryHit, approved_spread
+from indicators.lookup import Direction, LibraryHit, approved_spread
 from indicators.values import PER_YEAR, fmt, in_base, parse_target, parse_unit
 from kb.text import match_key
 
@@ -59,9 +59,24 @@ def match_library(ctx: Context) -> None:
     resolved = lookup.resolve_direction(named) if named else None
     if resolved is not None:
         ctx.directions[resolved.code] = best or 1.0
+        check_function_code(ctx, resolved)
     for row in ctx.rows:
         if row.name:
             ctx.hits[row.index] = lookup.search(_short(row.name, 100), k=ROW_HITS, mode="lexical")
+
+
+def check_function_code(ctx: Context, direction: Direction) -> None:
+    """FUNCTION_CODE_MISMATCH: the project names a direction whose projects are budgeted under another
+    类 than the function code it gives (城市道路照明, 21203, filed under 2050202 小学教育). Another 款
+    of the same 类 passes: budgets often mix those. A direction without codes (共性, 部门整体) says nothing."""
+    code = ctx.doc.project.filed_code
+    codes = tuple(getattr(direction, "function_codes", ()) or ())
+    if not code or not codes or any(c[:3] == code[:3] for c in codes):
+        return
+    listed = "、".join(codes)
+    ctx.add("FUNCTION_CODE_MISMATCH",
+            f"支出方向『{direction.name}』的项目通常列在支出功能分类 {listed} 下，与所填功能分类科目 {code} 不在同一类",
+            suggestion="核对功能分类科目和支出方向：科目填错的改科目，方向选错的改支出方向")
 
 
 def standard_hit(ctx: Context, row: Row) -> LibraryHit | None:

@@ -364,3 +364,15 @@ def test_the_function_code_tells_which_rows_are_outside_the_project(lookup, code
              "unit": "盏"}]})
     mismatched = [f.indicator for f in check_goal(doc, lookup).findings if f.code == "DIRECTION_MISMATCH"]
     assert mismatched == [unrelated]
+
+
+@pytest.mark.parametrize("code,flagged", [("2050202", True), ("205", True), ("2120399", False), ("212", False),
+                                          ("21205", False), (None, False)])
+def test_a_named_direction_budgeted_under_another_class_than_the_function_code_is_flagged(lookup, code, flagged):
+    doc = GoalDocument.model_validate({
+        "project": {"name": "城区路灯维护", "direction": "城市道路照明", "function_code": code, "budget": 300},
+        "goal": "", "indicators": []})
+    found = [f for f in check_goal(doc, lookup).findings if f.code == "FUNCTION_CODE_MISMATCH"]
+    assert bool(found) == flagged
+    if found:
+        assert "21203" in found[0].message and code in found[0].message and found[0].severity == "warning"
