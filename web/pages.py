@@ -17,6 +17,7 @@ from indicators.framework import DEPARTMENT, LEVELS, any_level1, any_level2, fra
 from kb import store
 from kb.errors import InvalidInput, NotFound
 from kb.store import Filters
+from kb.text import normalize_text
 from search.service import RELATIVE_FLOOR
 from web.deps import SessionDep
 from web.render import render, search_problem
@@ -28,7 +29,7 @@ router = APIRouter(include_in_schema=False)
 
 
 # ---- search ---------------------------------------------------------------------------------
-def _page_filters(category: str, level1: str, level2: str) -> Filters:
+def _page_filters(category: str, level1: str, level2: str, function_code: str = "") -> Filters:
     l1 = any_level1(level1) if level1 else None
     l2 = any_level2(level2) if level2 else None
     if level1 and l1 is None:
@@ -36,7 +37,8 @@ def _page_filters(category: str, level1: str, level2: str) -> Filters:
                            f"部门整体指标选择 {'、'.join(DEPARTMENT.levels)}")
     if level2 and l2 is None:
         raise InvalidInput(f"二级指标“{level2}”不在指标框架中，例如 数量指标、质量指标、社会效益指标")
-    return Filters(category=category or None, level1=l1, level2=l2)
+    code = store.valid_function_code(normalize_text(function_code).strip(), name="功能分类科目")
+    return Filters(category=category or None, level1=l1, level2=l2, function_code=code)
 
 
 def _relevant(hits: list) -> list:
@@ -53,8 +55,10 @@ def _count(hits: list, field: str) -> dict[str, int]:
     return counts
 
 
-def _matches(hit, filters: Filters) -> bool:
-    return ((not filters.category or filters.category in (hit.category, hit.category_code))
+def _matches(hit, filters: Filters, directions: frozenset[str] | None = None) -> bool:
+    """Whether a hit passes the filters; `directions`: those the function code filter allows."""
+    return ((directions is None or hit.direction_code in directions)
+            and (not filters.category or filters.category in (hit.category, hit.category_code))
             and (not filters.level1 or hit.level1 == filters.level1)
             and (not filters.level2 or hit.level2 == filters.level2))
 
@@ -62,20 +66,27 @@ def _matches(hit, filters: Filters) -> bool:
 FACETS = ("category", "level1", "level2")
 
 
-def run_search(service, q: str, filters: Filters, limit: int) -> dict:
+def run_search(service, q: str, filters: Filters, limit: int, context: str = "") -> dict:
     """Hits for the page plus facet counts. Each facet counts with every other filter applied but
     its own, so the user sees what choosing another value would give (disjunctive facets).
+    `context`, the project the indicators are for, ranks those fitting it first; a function code
+    keeps the directions budgeted under it (`function_code_matched` says when it was widened).
 
     Relevance is decided once, on the unfiltered ranking: fused scores are normalised per
     candidate set, so a filter must narrow that set rather than rescore noise as results. Only a
     broad query with more relevant hits than one ranking returns falls back to filtered rankings."""
-    pool = _relevant(service.query(q, k=MOST).hits)
+    context = context or None
+    pool = _relevant(service.query(q, k=MOST, context=context).hits)
     complete = len(pool) < MOST
+    scope = service.function_code_scope(filters.function_code) if filters.function_code else None
+    directions = frozenset(scope[1]) if scope else None
 
     def hits_for(f: Filters) -> list:
         if complete:
-            return [h for h in pool if _matches(h, f)]
-        return _relevant(service.query(q, k=MOST, filters=f).hits) if f.active() else pool
+            return [h for h in pool if _matches(h, f, directions)]
+        if f.active():
+            return _relevant(service.query(q, k=MOST, filters=f, context=context).hits)
+        return pool
 
     hits = hits_for(filters)
     facets = {}
@@ -85,7 +96,8 @@ def run_search(service, q: str, filters: Filters, limit: int) -> dict:
         if chosen and chosen not in counts:
             counts[chosen] = 0
         facets[field] = sorted(counts.items(), key=lambda kv: (-kv[1], kv[0]))
-    return {"hits": hits[:limit], "total": len(hits), "capped": len(hits) >= MOST, "facets": facets}
+    return {"hits": hits[:limit], "total": len(hits), "capped": len(hits) >= MOST, "facets": facets,
+            "function_code_matched": scope[0] if scope else None}
 
 
 @router.get("/", response_class=HTMLResponse)
@@ -95,14 +107,16 @@ def search_page(
     category: Annotated[str, Query(max_length=64)] = "",
     level1: Annotated[str, Query(max_length=16)] = "",
     level2: Annotated[str, Query(max_length=16)] = "",
+    project: Annotated[str, Query(max_length=200)] = "",
+    function_code: Annotated[str, Query(max_length=40)] = "",
     limit: Annotated[int, Query(ge=1, le=MOST)] = PAGE_SIZE,
 ):
-    filters = _page_filters(category.strip(), level1.strip(), level2.strip())
-    q = q.strip()
-    context = {"nav": "search", "q": q, "filters": filters, "limit": limit, "result": None,
+    filters = _page_filters(category.strip(), level1.strip(), level2.strip(), function_code)
+    q, project = q.strip(), project.strip()
+    context = {"nav": "search", "q": q, "project": project, "filters": filters, "limit": limit, "result": None,
                "problem": search_problem(request), "more": min(limit + PAGE_SIZE, MOST)}
     if q and context["problem"] is None:
-        context["result"] = run_search(request.app.state.search, q, filters, limit)
+        context["result"] = run_search(request.app.state.search, q, filters, limit, context=project)
     return render(request, "search.html", context, fragment="_results.html")
 
 

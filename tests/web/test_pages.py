@@ -126,6 +126,25 @@ def test_more_results_button_asks_for_a_bigger_page(client):
     assert more["type"] == "submit" and int(more["value"]) > 2
 
 
+def test_the_search_page_takes_the_project_and_its_function_code(client):
+    def directions(soup):
+        return [li.select_one(".path a").get_text() for li in soup.select("ol.hits li.hit")]
+
+    plain = page(client, "/", params={"q": "满意度"})
+    assert len(set(directions(plain))) > 1
+    for_lamps = page(client, "/", params={"q": "满意度", "project": "城区路灯维护"})
+    assert directions(for_lamps)[0] == "城市道路照明" and directions(plain)[0] != "城市道路照明"
+    assert for_lamps.find("input", id="project")["value"] == "城区路灯维护"
+    assert "context=" in for_lamps.select_one("a.export-link")["href"]
+    filed = page(client, "/", params={"q": "满意度", "function_code": "２０５０２０２"})  # full-width digits too
+    assert set(directions(filed)) == {"学生营养改善计划"} and filed.find("input", id="function_code")["value"] == "2050202"
+    widened = page(client, "/", params={"q": "满意度", "function_code": "2050299"})
+    assert set(directions(widened)) == {"学生营养改善计划", "普惠性幼儿园补助"}
+    assert "已放宽到 20502" in widened.select_one(".widened").get_text()
+    bad = page(client, "/", status=422, params={"q": "满意度", "function_code": "小学"})
+    assert "功能分类科目" in bad.select_one(".message").get_text()
+
+
 def test_an_unknown_level_filter_is_a_422_page_in_chinese(client):
     soup = page(client, "/", status=422, params={"q": "路灯", "level1": "好坏"})
     assert soup.h1.get_text(strip=True).startswith("输入有误") and "好坏" in soup.select_one(".message").get_text()
