@@ -65,17 +65,17 @@ def choose_directions(project: Project, lookup: Lookup) -> tuple[list[Direction]
         if found is not None:
             return [found], True
     text = project_text(project)
-    # the budget system's 支出功能分类 code narrows the choice to the directions budgeted under it
-    suggestions = lookup.suggest_directions(text, k=3, function_code=project.filed_code) \
-        if project.filed_code else []
-    suggestions = suggestions or lookup.suggest_directions(text, k=3)
+    # the budget system's 支出功能分类 code narrows the choice to the directions budgeted under it;
+    # when only one of them answers the project at all, the code has made the choice
+    scoped = lookup.suggest_directions(text, k=3, function_code=project.filed_code) if project.filed_code else []
+    suggestions = scoped or lookup.suggest_directions(text, k=3)
     if not suggestions:
         return [], False
     (first, best), chosen = suggestions[0], [suggestions[0][0]]
     for direction, score in suggestions[1:2]:
         if score >= SECOND_DIRECTION * best and direction.category == first.category and not direction.common:
             chosen.append(direction)
-    return chosen, _fits(project, first, lookup)
+    return chosen, len(scoped) == 1 or _fits(project, first, lookup)
 
 
 def department_direction(project: Project, lookup: Lookup) -> tuple[list[Direction], bool]:
