@@ -25,6 +25,7 @@ from kb.models import (
     LibraryVersion,
     Subcategory,
 )
+from kb.text import normalize_text
 
 COMPARED = tuple(f for f in IndicatorBase.model_fields if f != "code")
 
@@ -260,7 +261,9 @@ def _to_public(ind: Indicator, d: Direction, s: Subcategory, c: Category) -> Ind
 
 
 def valid_function_code(value: str | None, *, name: str = "function_code") -> str | None:
-    """A 类 (3 digits), 款 (5) or 项 (7) code as given, None when empty; anything else is refused."""
+    """A 类 (3 digits), 款 (5) or 项 (7) code (full-width digits and spaces around it too), None when
+    empty; anything else is refused."""
+    value = normalize_text(value).strip() if value else value
     if value and not (value.isascii() and value.isdigit() and len(value) in (3, 5, 7)):
         raise InvalidInput(f"{name}={value!r} 不是支出功能分类科目编码；请填写类（3 位，如 205）、"
                            "款（5 位，如 20502）或项（7 位，如 2050201）")

@@ -17,7 +17,6 @@ from indicators.framework import DEPARTMENT, LEVELS, any_level1, any_level2, fra
 from kb import store
 from kb.errors import InvalidInput, NotFound
 from kb.store import Filters
-from kb.text import normalize_text
 from search.service import RELATIVE_FLOOR
 from web.deps import SessionDep
 from web.render import render, search_problem
@@ -37,7 +36,7 @@ def _page_filters(category: str, level1: str, level2: str, function_code: str = 
                            f"部门整体指标选择 {'、'.join(DEPARTMENT.levels)}")
     if level2 and l2 is None:
         raise InvalidInput(f"二级指标“{level2}”不在指标框架中，例如 数量指标、质量指标、社会效益指标")
-    code = store.valid_function_code(normalize_text(function_code).strip(), name="功能分类科目")
+    code = store.valid_function_code(function_code, name="功能分类科目")
     return Filters(category=category or None, level1=l1, level2=l2, function_code=code)
 
 

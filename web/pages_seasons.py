@@ -21,7 +21,6 @@ from kb.errors import InvalidInput
 from kb.reviews import DECISIONS
 from kb.sheets import SheetLimits
 from kb.store import valid_function_code
-from kb.text import normalize_text
 from kb.times import BEIJING
 from services import reviews
 from web.auth import CurrentUser, ReviewerUser
@@ -97,7 +96,7 @@ async def list_query(grade: Text = "", status: Text = "", department: Text = "",
         raise InvalidInput(f"审核状态 status={status!r} 无效；请用 {'、'.join(DECISIONS)}")
     if sort not in SORTS:
         raise InvalidInput(f"排序 sort={sort!r} 无效；可用：{'、'.join(SORTS)}")
-    function_code = valid_function_code(normalize_text(function_code).strip()) or ""
+    function_code = valid_function_code(function_code) or ""
     return ListQuery(grade=grade, status=status, department=department.strip(), direction=direction.strip(),
                      code=code.strip(), function_code=function_code, duplicates=duplicates in ("1", "true", "on"),
                      sort=sort, offset=offset)

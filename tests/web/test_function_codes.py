@@ -62,6 +62,11 @@ def test_search_filters_by_function_code(client, mode):
     assert none["total"] == 0 and none["hits"] == [] and none["function_code_matched"] == "21001"
 
 
+def test_full_width_digits_are_a_code(client):
+    body = client.get("/api/v1/indicators", params={"function_code": "２０５０２０１"}).json()
+    assert directions_of(body["items"]) == {EDU_PRESCHOOL} and body["function_code_matched"] == "2050201"
+
+
 @pytest.mark.parametrize("code", ["2050", "20502011", "学前教育", "2O502"])
 def test_a_malformed_function_code_is_422_with_a_hint(client, code):
     for path in ("/api/v1/indicators", "/api/v1/search"):
