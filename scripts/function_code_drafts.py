@@ -1,0 +1,44 @@
+"""Drafts for projects whose title names only the kind of money (2026年专项补助资金), with and
+without the 项 code the budget system files them under: for every 项 the built-in library's
+directions cite, is the drafted direction one of the directions budgeted under that 项?
+
+usage: KB_DATA_DIR=… python scripts/function_code_drafts.py   (a data directory made by `kb init`)
+"""
+
+from __future__ import annotations
+
+import time
+
+from fastapi.testclient import TestClient
+
+from indicators.library import load_library
+from kb.settings import get_settings
+from web.app import create_app
+
+TITLES = ("2026年专项补助资金", "中央转移支付资金", "2026年部门项目经费")
+
+
+def main() -> None:
+    under: dict[str, set[str]] = {}
+    for d in load_library().directions:
+        for code in d.function_codes:
+            if len(code) == 7:
+                under.setdefault(code, set()).add(d.name)
+    with TestClient(create_app(get_settings())) as client:
+        for label, with_code in (("without the code", False), ("with the code", True)):
+            right = confident = n = 0
+            started = time.perf_counter()
+            for code, names in sorted(under.items()):
+                for title in TITLES:
+                    project = {"name": title, "budget": 300, **({"function_code": code} if with_code else {})}
+                    draft = client.post("/api/v1/goals/draft", json={"project": project}).json()
+                    n += 1
+                    right += draft["project"]["direction"] in names
+                    confident += not any(f["code"].startswith("DRAFT_DIRECTION") for f in draft["findings"])
+            ms = (time.perf_counter() - started) * 1000 / n
+            print(f"{label}: {n} drafts ({len(under)} 项 × {len(TITLES)} titles); direction under the 项 "
+                  f"{right} ({right / n:.0%}); confident {confident}; {ms:.0f} ms per draft")
+
+
+if __name__ == "__main__":
+    main()
