@@ -161,7 +161,8 @@ class Project(BaseModel):
             value = int(value)
         if value is None or isinstance(value, bool) or not isinstance(value, str | int):
             return None if value is None else _bad_function_code(value)
-        text = normalize_text(str(value)).strip()
+        # Excel habits: a leading ' that keeps digits as text, a number saved as 2050202.0
+        text = re.sub(r"^(\d+)\.0+$", r"\1", normalize_text(str(value)).strip().lstrip("'‘’"))
         if not text:
             return None
         m = FUNCTION_CODE.match(text)

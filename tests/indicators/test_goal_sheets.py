@@ -210,7 +210,7 @@ def test_the_function_code_is_written_beside_the_year_and_read_back_in_the_forms
     wb = load_workbook(io.BytesIO(goal_workbook([doc])))
     ws = wb.active
     assert (ws["E6"].value, ws["F6"].value) == ("功能分类科目", "2050202")
-    for written in (2050202, "【2050202】小学教育", "２０５０２０２－小学教育"):
+    for written in (2050202, 2050202.0, "'2050202", "2050202.0", "【2050202】小学教育", "２０５０２０２－小学教育"):
         ws["F6"] = written
         out = io.BytesIO()
         wb.save(out)
