@@ -47,10 +47,10 @@ def match_library(ctx: Context) -> None:
         return
     totals: dict[str, float] = {}
     if ctx.project_text:
-        code = ctx.doc.project.filed_code  # the budget's own filing narrows the directions that fit
-        hits = lookup.search(_short(ctx.project_text), k=PROJECT_HITS, mode="lexical", function_code=code) \
-            if code else []
-        hits = hits or lookup.search(_short(ctx.project_text), k=PROJECT_HITS, mode="lexical")
+        text, code = _short(ctx.project_text), ctx.doc.project.filed_code
+        # the budget's own filing narrows the directions that fit; none under it: the text alone
+        hits = lookup.search(text, k=PROJECT_HITS, mode="lexical", function_code=code) if code else []
+        hits = hits or lookup.search(text, k=PROJECT_HITS, mode="lexical")
         for rank, hit in enumerate(hits):
             totals[hit.direction_code] = totals.get(hit.direction_code, 0.0) + hit.score / (1 + rank * 0.1)
     best = max(totals.values(), default=0.0)
@@ -70,7 +70,7 @@ def check_function_code(ctx: Context, direction: Direction) -> None:
     类 than the function code it gives (城市道路照明, 21203, filed under 2050202 小学教育). Another 款
     of the same 类 passes: budgets often mix those. A direction without codes (共性, 部门整体) says nothing."""
     code = ctx.doc.project.filed_code
-    codes = tuple(getattr(direction, "function_codes", ()) or ())
+    codes = tuple(direction.function_codes or ())
     if not code or not codes or any(c[:3] == code[:3] for c in codes):
         return
     listed = "、".join(codes)
