@@ -44,6 +44,21 @@ def test_search_as_you_type_then_open_an_indicator(page):
     shot(page, "indicator")
 
 
+def test_the_project_and_its_function_code_reorder_and_narrow_the_results(page):
+    page.goto("/?q=满意度")
+    page.wait_for_selector("ol.hits li.hit")
+    first_direction = "document.querySelector('ol.hits li.hit .path a').textContent"
+    assert page.evaluate(first_direction) != "城市道路照明"
+    page.locator("#project").fill("城区路灯维护")
+    page.locator("#project").press("Tab")  # a change, as a person leaves the field
+    page.wait_for_function(f"{first_direction} === '城市道路照明'")
+    assert "project=" in page.url
+    page.locator("#function_code").fill("2050202")
+    page.locator("#function_code").press("Enter")
+    page.wait_for_function("[...document.querySelectorAll('ol.hits li.hit .path a')]"
+                           ".every(a => a.textContent === '学生营养改善计划')")
+
+
 def test_slash_key_jumps_to_the_search_box_and_tab_reaches_the_skip_link(page):
     page.goto("/browse")
     page.keyboard.press("Tab")
