@@ -274,16 +274,18 @@ def function_code_scope(directions: Iterable[tuple[str, Iterable[str]]], value: 
     """(the code matched, the codes of the directions it matched) for a 支出功能分类 code as the
     budget system files a project: a 类 (3 digits), 款 (5) or 项 (7). First the directions with a
     code under the value (205 and 20502 match 2050201); none: those budgeted by a 款 that holds it
-    (电子商务进农村 cites 21602, so 2160299 finds it). Still none: the 项's 款 and then its 类, so a
-    project under a 项 no direction cites (2050299 其他普通教育支出) still finds its 款's directions;
-    the code matched then says how far it widened. Nothing at the 类 either: (value, [])."""
+    (电子商务进农村 cites 21602, so 2160299 finds it). A catch-all 项 (…99, 其他…支出) takes both at
+    once: a direction citing it is one of many things filed there, not its owner. Still none: the
+    项's 款 and then its 类, so a project under a 项 no direction cites (2050299 其他普通教育支出)
+    still finds its 款's directions; the code matched then says how far it widened. Nothing at the
+    类 either: (value, [])."""
     pairs = [(code, [str(c) for c in codes or ()]) for code, codes in directions]
     under = _directions_where(pairs, lambda c: c.startswith(value))
-    if under:
-        return value, under
-    holding = _directions_where(pairs, lambda c: value.startswith(c))
-    if holding:
-        return value, holding
+    holding = _directions_where(pairs, lambda c: value.startswith(c) and c != value)
+    if len(value) == 7 and value.endswith("99"):
+        under = sorted(set(under) | set(holding))
+    if under or holding:
+        return value, under or holding
     for scope in [value[:n] for n in (5, 3) if n < len(value)]:
         wider = _directions_where(pairs, lambda c, scope=scope: c.startswith(scope))
         if wider:

@@ -11,14 +11,16 @@ DIRECTIONS = [
     ("rural-houses", ["2210105"]),
     ("any-housing", ["22101"]),            # budgeted by the whole 款
     ("public-health", ["2100408", "21003"]),
+    ("rental-housing", ["2210199"]),       # filed under the 款's catch-all 其他保障性安居工程支出
 ]
 
 
 @pytest.mark.parametrize("code,matched,directions", [
     ("2210108", "2210108", ["lifts", "old-districts"]),       # those under the 项, not every one of its 款
     ("2210110", "2210110", ["any-housing"]),                  # none under it: the one budgeted by its 款
-    ("22101", "22101", ["any-housing", "lifts", "old-districts", "rural-houses"]),
-    ("221", "221", ["any-housing", "lifts", "old-districts", "rural-houses"]),
+    ("22101", "22101", ["any-housing", "lifts", "old-districts", "rental-housing", "rural-houses"]),
+    ("221", "221", ["any-housing", "lifts", "old-districts", "rental-housing", "rural-houses"]),
+    ("2210199", "2210199", ["any-housing", "rental-housing"]),  # a catch-all 项 is no direction's own
     ("2100499", "21004", ["public-health"]),                  # widened to the 款
     ("2100101", "210", ["public-health"]),                    # …and to the 类
     ("2050201", "2050201", []),                               # nothing under its 类: nothing
