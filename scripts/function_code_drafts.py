@@ -1,6 +1,7 @@
 """Drafts for projects whose title names only the kind of money (2026年专项补助资金), with and
 without the 项 code the budget system files them under: for every 项 the built-in library's
-directions cite, is the drafted direction one of the directions budgeted under that 项?
+directions cite, is the drafted direction one of the directions budgeted under that 项 (for a
+catch-all 其他…支出 项, …99, also those budgeted by its 款: `kb.store.function_code_scope`)?
 
 usage: KB_DATA_DIR=… python scripts/function_code_drafts.py   (a data directory made by `kb init`)
 """
@@ -13,17 +14,18 @@ from fastapi.testclient import TestClient
 
 from indicators.library import load_library
 from kb.settings import get_settings
+from kb.store import function_code_scope
 from web.app import create_app
 
 TITLES = ("2026年专项补助资金", "中央转移支付资金", "2026年部门项目经费")
 
 
 def main() -> None:
-    under: dict[str, set[str]] = {}
-    for d in load_library().directions:
-        for code in d.function_codes:
-            if len(code) == 7:
-                under.setdefault(code, set()).add(d.name)
+    directions = load_library().directions
+    names = {d.code: d.name for d in directions}
+    cited = sorted({c for d in directions for c in d.function_codes if len(c) == 7})
+    pairs = [(d.code, d.function_codes) for d in directions]
+    under = {code: {names[c] for c in function_code_scope(pairs, code)[1]} for code in cited}
     with TestClient(create_app(get_settings())) as client:
         for label, with_code in (("without the code", False), ("with the code", True)):
             right = confident = n = 0
