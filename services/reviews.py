@@ -175,8 +175,9 @@ def query_projects(session: Session, *, review_id: int, grade: str | None = None
         where.append(col(ReviewProject.department) == department)
     if direction:
         where.append(col(ReviewProject.direction) == direction)
-    if valid_function_code(function_code):
-        where.append(col(ReviewProject.function_code).startswith(function_code, autoescape=True))
+    filed = valid_function_code(function_code)
+    if filed:
+        where.append(col(ReviewProject.function_code).startswith(filed, autoescape=True))
     if code:
         if code not in REGISTRY and code != UNREADABLE:
             raise InvalidInput(f"问题代码 code={code!r} 不存在；请用审核结果中出现的代码，如 IND_VALUE_MISSING")

@@ -187,7 +187,7 @@ def test_the_list_filters_by_the_function_code_a_project_is_filed_under(kb_setti
         assert "功能分类科目 2050202" in page(c, rows(by_kuan)[0].th.a["href"]).get_text()
         bad = c.get(f"{season}?function_code=小学", headers={"accept": "text/html"})
         assert bad.status_code == 422 and "支出功能分类科目" in bad.text
-        api = c.get(f"/api/v1{season}", params={"function_code": "2050203"},
+        api = c.get(f"/api/v1{season}", params={"function_code": "２０５０２０３"},
                     headers={"authorization": f"Bearer {users['reviewer']}"}).json()
         assert [(p["name"], p["function_code"]) for p in api["projects"]] == [(names[1], "2050203")]
         assert api["overview"]["function_codes"] == {"2050202": 1, "2050203": 1, "2120399": 1}
