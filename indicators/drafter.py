@@ -15,6 +15,7 @@ import re
 
 from indicators.checker import check_goal
 from indicators.checks.goal_text import compose_goal, is_target, name_overlap, phrase
+from indicators.checks.library_match import function_code_conflict
 from indicators.findings import spec
 from indicators.framework import DEPARTMENT_CATEGORY
 from indicators.goals import BUDGET_SCALE, Draft, Finding, GoalIndicator, Project
@@ -68,6 +69,12 @@ def choose_directions(project: Project, lookup: Lookup) -> tuple[list[Direction]
     # the budget system's 支出功能分类 code narrows the choice to the directions budgeted under it;
     # when only one of them answers the project at all, the code has made the choice
     scoped = lookup.suggest_directions(text, k=3, function_code=project.filed_code) if project.filed_code else []
+    if scoped and not _fits(project, scoped[0][0], lookup):
+        # …unless the project's own words name a kind of project budgeted elsewhere (a wrong 科目 is
+        # a common slip): the text wins, and the draft says the two disagree
+        free = lookup.suggest_directions(text, k=3)
+        if free and not free[0][0].common and _fits(project, free[0][0], lookup):
+            scoped = []
     suggestions = scoped or lookup.suggest_directions(text, k=3)
     if not suggestions:
         return [], False
@@ -308,6 +315,9 @@ def draft_goal(project: Project, lookup: Lookup) -> Draft:
         doc.findings.insert(0, Finding(code="DRAFT_NO_DIRECTION", severity="warning",
                                        message="指标库中没有找到与本项目相符的支出方向，草稿中的指标取自全库检索",
                                        suggestion="填写支出方向（direction），或补充项目概述后重新起草"))
+    elif conflict := function_code_conflict(project.filed_code, direction):
+        doc.findings.insert(0, Finding(code="FUNCTION_CODE_MISMATCH", severity=spec("FUNCTION_CODE_MISMATCH").severity,
+                                       message=conflict[0], suggestion=conflict[1]))
     elif not confident:
         doc.findings.insert(0, Finding(
             code="DRAFT_DIRECTION_UNCERTAIN", severity="warning",

@@ -1,7 +1,9 @@
 """Drafts for projects whose title names only the kind of money (2026年专项补助资金), with and
 without the 项 code the budget system files them under: for every 项 the built-in library's
 directions cite, is the drafted direction one of the directions budgeted under that 项 (for a
-catch-all 其他…支出 项, …99, also those budgeted by its 款: `kb.store.function_code_scope`)?
+catch-all 其他…支出 项, …99, also those budgeted by its 款: `kb.store.function_code_scope`)? And
+when a title names its kind of project (a direction's own name) but the code is of another 类 (a
+wrong 科目), is the named kind kept and the mismatch reported?
 
 usage: KB_DATA_DIR=… python scripts/function_code_drafts.py   (a data directory made by `kb init`)
 """
@@ -40,6 +42,18 @@ def main() -> None:
             ms = (time.perf_counter() - started) * 1000 / n
             print(f"{label}: {n} drafts ({len(under)} 项 × {len(TITLES)} titles); direction under the 项 "
                   f"{right} ({right / n:.0%}); confident {confident}; {ms:.0f} ms per draft")
+        # a title naming the project (a direction's own name) filed under a 项 of another 类: a wrong 科目
+        kept = flagged = n = 0
+        for code, names in sorted(under.items()):
+            wrong = next(c for c in cited if c[:3] != code[:3])
+            for name in sorted(names)[:1]:
+                draft = client.post("/api/v1/goals/draft", json={"project": {"name": name, "function_code": wrong}}
+                                    ).json()
+                n += 1
+                kept += draft["project"]["direction"] == name
+                flagged += any(f["code"] == "FUNCTION_CODE_MISMATCH" for f in draft["findings"])
+        print(f"a direction's own name under a 项 of another 类: {n} drafts; the named kind kept {kept}; "
+              f"the mismatch reported {flagged}")
 
 
 if __name__ == "__main__":

@@ -65,18 +65,24 @@ def match_library(ctx: Context) -> None:
             ctx.hits[row.index] = lookup.search(_short(row.name, 100), k=ROW_HITS, mode="lexical")
 
 
-def check_function_code(ctx: Context, direction: Direction) -> None:
-    """FUNCTION_CODE_MISMATCH: the project names a direction whose projects are budgeted under another
-    类 than the function code it gives (城市道路照明, 21203, filed under 2050202 小学教育). Another 款
-    of the same 类 passes: budgets often mix those. A direction without codes (共性, 部门整体) says nothing."""
-    code = ctx.doc.project.filed_code
+def function_code_conflict(code: str | None, direction: Direction) -> tuple[str, str] | None:
+    """(message, suggestion) when a direction's projects are budgeted under another 类 than the
+    function code a project gives (城市道路照明, 21203, filed under 2050202 小学教育); None when they
+    agree. Another 款 of the same 类 agrees: budgets often mix those. A direction without codes
+    (共性, 部门整体) says nothing."""
     codes = tuple(direction.function_codes or ())
     if not code or not codes or any(c[:3] == code[:3] for c in codes):
-        return
-    listed = "、".join(codes)
-    ctx.add("FUNCTION_CODE_MISMATCH",
-            f"支出方向『{direction.name}』的项目通常列在支出功能分类 {listed} 下，与所填功能分类科目 {code} 不在同一类",
-            suggestion="核对功能分类科目和支出方向：科目填错的改科目，方向选错的改支出方向")
+        return None
+    return (f"支出方向『{direction.name}』的项目通常列在支出功能分类 {'、'.join(codes)} 下，"
+            f"与所填功能分类科目 {code} 不在同一类",
+            "核对功能分类科目和支出方向：科目填错的改科目，方向选错的改支出方向")
+
+
+def check_function_code(ctx: Context, direction: Direction) -> None:
+    """FUNCTION_CODE_MISMATCH for the direction the project names (see `function_code_conflict`)."""
+    conflict = function_code_conflict(ctx.doc.project.filed_code, direction)
+    if conflict:
+        ctx.add("FUNCTION_CODE_MISMATCH", conflict[0], suggestion=conflict[1])
 
 
 def standard_hit(ctx: Context, row: Row) -> LibraryHit | None:

@@ -134,3 +134,14 @@ def test_a_code_the_description_quotes_counts_when_no_function_code_is_given(loo
     assert project.filed_code == "2120399"
     assert draft_goal(project, lookup).project.direction == "城市道路照明"
     assert Project(name="x", description="预算100万元，2024年实施").filed_code is None
+
+
+def test_a_title_that_names_a_project_budgeted_elsewhere_wins_over_the_code_and_says_so(lookup):
+    draft = draft_goal(Project(name="城区路灯维护", function_code="2050202", budget=300), lookup)
+    assert draft.project.direction == "城市道路照明"  # a wrong 科目 is a common slip; the words are the project
+    first = draft.findings[0]
+    assert first.code == "FUNCTION_CODE_MISMATCH" and "21203" in first.message and "2050202" in first.message
+    named = draft_goal(Project(name="城区路灯维护", direction="城市道路照明", function_code="205"), lookup)
+    assert named.findings[0].code == "FUNCTION_CODE_MISMATCH"
+    agreeing = draft_goal(Project(name="城区路灯维护", function_code="2120399"), lookup)
+    assert not [f for f in agreeing.findings if f.code == "FUNCTION_CODE_MISMATCH"]
