@@ -376,3 +376,16 @@ def test_a_named_direction_budgeted_under_another_class_than_the_function_code_i
     assert bool(found) == flagged
     if found:
         assert "21203" in found[0].message and code in found[0].message and found[0].severity == "warning"
+
+
+def test_a_wrong_function_code_does_not_make_rows_that_fit_the_project_look_foreign(lookup):
+    rows = [{"level1": "产出指标", "level2": "数量指标", "name": "维护路灯盏数", "operator": "≥", "value": "3000",
+             "unit": "盏"},
+            {"level1": "效益指标", "level2": "社会效益指标", "name": "夜间道路交通事故下降率", "operator": "≥",
+             "value": "10", "unit": "%"},
+            {"level1": "效益指标", "level2": "生态效益指标", "name": "照明节电率", "operator": "≥", "value": "8",
+             "unit": "%"}]
+    for code in ("2050202", "2120399", None):
+        doc = GoalDocument.model_validate({"project": {"name": "城区路灯维护", "function_code": code, "budget": 300},
+                                           "goal": "", "indicators": rows})
+        assert not [f for f in check_goal(doc, lookup).findings if f.code == "DIRECTION_MISMATCH"], code
