@@ -18,6 +18,7 @@ from fastapi.staticfiles import StaticFiles
 from markupsafe import Markup, escape
 
 from indicators.framework import DEPARTMENT_LEVELS, LEVEL1_OF, LEVELS
+from indicators.library import LibraryError, load_function_codes
 from kb.times import BEIJING, beijing_text
 from web.auth import identity_now
 
@@ -90,6 +91,21 @@ def configure(templates) -> None:
     env.globals["printed_at"] = printed_at
     env.filters["beijing"] = beijing_text
     env.filters["yuan"] = lambda v: "" if v is None else f"{v:,.2f}".rstrip("0").rstrip(".")
+    env.filters["kemu"] = kemu
+
+
+@lru_cache(maxsize=1)
+def _kemu_names() -> dict[str, str]:
+    try:
+        return {code: entry.name for code, entry in load_function_codes().items()}
+    except LibraryError:
+        return {}
+
+
+def kemu(code: str | None) -> str:
+    """A 支出功能分类 code with its 科目 name when the library's code table has it: 2050202 小学教育."""
+    name = _kemu_names().get(code or "")
+    return f"{code} {name}" if name else (code or "")
 
 
 def printed_at() -> str:

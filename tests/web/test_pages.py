@@ -140,7 +140,7 @@ def test_the_search_page_takes_the_project_and_its_function_code(client):
     assert set(directions(filed)) == {"学生营养改善计划"} and filed.find("input", id="function_code")["value"] == "2050202"
     widened = page(client, "/", params={"q": "满意度", "function_code": "2050299"})
     assert set(directions(widened)) == {"学生营养改善计划", "普惠性幼儿园补助"}
-    assert "已放宽到 20502" in widened.select_one(".widened").get_text()
+    assert "已放宽到 20502 普通教育" in widened.select_one(".widened").get_text()
     bad = page(client, "/", status=422, params={"q": "满意度", "function_code": "小学"})
     assert "功能分类科目" in bad.select_one(".message").get_text()
 

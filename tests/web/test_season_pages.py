@@ -184,7 +184,7 @@ def test_the_list_filters_by_the_function_code_a_project_is_filed_under(kb_setti
         assert by_kuan.select_one("#f-function-code")["value"] == "20502"
         assert [o["value"] for o in by_kuan.select("#f-function-codes option")] == ["2050202", "2050203", "2120399"]
         assert [tr.th.a.get_text() for tr in rows(page(c, f"{season}?function_code=２１２"))] == names[2:]
-        assert "功能分类科目 2050202" in page(c, rows(by_kuan)[0].th.a["href"]).get_text()
+        assert "功能分类科目 2050202 小学教育" in page(c, rows(by_kuan)[0].th.a["href"]).get_text()  # with its 科目 name
         bad = c.get(f"{season}?function_code=小学", headers={"accept": "text/html"})
         assert bad.status_code == 422 and "支出功能分类科目" in bad.text
         api = c.get(f"/api/v1{season}", params={"function_code": "２０５０２０３"},
