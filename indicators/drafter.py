@@ -69,13 +69,14 @@ def choose_directions(project: Project, lookup: Lookup) -> tuple[list[Direction]
     # the budget system's 支出功能分类 code narrows the choice to the directions budgeted under it;
     # when only one of them answers the project at all, the code has made the choice
     scoped = lookup.suggest_directions(text, k=3, function_code=project.filed_code) if project.filed_code else []
+    free = None
     if scoped and not _fits(project, scoped[0][0], lookup):
         # …unless the project's own words name a kind of project budgeted elsewhere (a wrong 科目 is
         # a common slip): the text wins, and the draft says the two disagree
         free = lookup.suggest_directions(text, k=3)
         if free and not free[0][0].common and _fits(project, free[0][0], lookup):
             scoped = []
-    suggestions = scoped or lookup.suggest_directions(text, k=3)
+    suggestions = scoped or (free if free is not None else lookup.suggest_directions(text, k=3))
     if not suggestions:
         return [], False
     (first, best), chosen = suggestions[0], [suggestions[0][0]]
