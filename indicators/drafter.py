@@ -184,7 +184,7 @@ def _nice(x: float) -> float:
     return round(x, digits)
 
 
-def _row(ind: LibraryIndicator) -> tuple[GoalIndicator, str | None]:
+def draft_row(ind: LibraryIndicator) -> tuple[GoalIndicator, str | None]:
     """A draft row from a library indicator, and where its value came from when the draft filled one in."""
     t = parse_target(ind.typical, "", ind.unit)
     unit = parse_unit(ind.unit)
@@ -193,6 +193,8 @@ def _row(ind: LibraryIndicator) -> tuple[GoalIndicator, str | None]:
     source = None
     if t.deadline:
         value, op = re.sub(r"^[≥≤<>=\s]+", "", t.text), "≤"
+        if ind.unit and value.endswith(ind.unit) and value != ind.unit:  # '≤3月' in a 月 row is 3, not 3月月
+            value = value.removesuffix(ind.unit)
         source = f"指标库常见值 {ind.typical}"
     elif t.value is not None and not t.relative and (not t.unit or same_base(parse_unit(t.unit), unit)):
         # a typical value written in another scale of the unit ('2万元/人·年' for 元/人·年) is converted
@@ -302,7 +304,7 @@ def draft_goal(project: Project, lookup: Lookup) -> Draft:
             picked = _fallback(project, lookup, level2s, 1, taken)
         chosen.extend(picked)
     chosen = chosen[:MAX_ROWS]
-    made = [_row(ind) for ind in chosen]
+    made = [draft_row(ind) for ind in chosen]
     rows = [row for row, _ in made]
     notes = {i: source for i, (_, source) in enumerate(made) if source}
     _stated(project, rows, notes)

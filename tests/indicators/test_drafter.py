@@ -7,7 +7,7 @@ import re
 import pytest
 
 from indicators.checker import check_goal
-from indicators.drafter import MAX_ROWS, draft_goal
+from indicators.drafter import MAX_ROWS, draft_goal, draft_row
 from indicators.framework import BASES, LEVELS
 from indicators.goals import GoalDocument, Project
 
@@ -145,3 +145,14 @@ def test_a_title_that_names_a_project_budgeted_elsewhere_wins_over_the_code_and_
     assert named.findings[0].code == "FUNCTION_CODE_MISMATCH"
     agreeing = draft_goal(Project(name="城区路灯维护", function_code="2120399"), lookup)
     assert not [f for f in agreeing.findings if f.code == "FUNCTION_CODE_MISMATCH"]
+
+
+def test_no_drafted_row_of_the_builtin_library_writes_its_unit_twice():
+    """A typical deadline '≤3月' in a row whose unit is 月 drafts as 3 (月), never as '3月' + 月."""
+    from indicators.library import load_library
+
+    rows = [(ind, draft_row(ind)[0]) for ind in load_library().indicators]
+    doubled = [(ind.code, r.value, r.unit) for ind, r in rows if r.value and r.unit and r.value.endswith(r.unit)]
+    assert not doubled
+    months = [r for ind, r in rows if ind.unit == "月" and re.fullmatch(r"≤\d+月", ind.typical or "")]
+    assert months and all(re.fullmatch(r"\d+", r.value or "") for r in months), months[:3]
