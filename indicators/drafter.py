@@ -20,7 +20,16 @@ from indicators.findings import spec
 from indicators.framework import DEPARTMENT_CATEGORY
 from indicators.goals import BUDGET_SCALE, Draft, Finding, GoalIndicator, Project
 from indicators.lookup import Direction, LibraryIndicator, Lookup, approved_spread
-from indicators.values import PER_YEAR, extract_quantities, fmt, in_base, parse_target, parse_unit, same_base
+from indicators.values import (
+    AMOUNT_KINDS,
+    PER_YEAR,
+    extract_quantities,
+    fmt,
+    in_base,
+    parse_target,
+    parse_unit,
+    same_base,
+)
 from kb.text import match_key, normalize_text
 
 # level 2 (or a group of them) → how many rows at most, in the order of the 申报表
@@ -191,7 +200,9 @@ def draft_row(ind: LibraryIndicator) -> tuple[GoalIndicator, str | None]:
     op = ind.operator if ind.operator in ("≥", "≤", "=", "定性") else (t.operator or "≥")
     value: str | None = None
     source = None
-    if t.deadline:
+    if t.deadline and ind.level2 != "时效指标" and unit.kind in AMOUNT_KINDS:
+        pass  # 『按年度建设计划』 in a row counted in 个 says when, not how much: left for the department to fill
+    elif t.deadline:
         value, op = re.sub(r"^[≥≤<>=\s]+", "", t.text), "≤"
         if ind.unit and value.endswith(ind.unit) and value != ind.unit:  # '≤3月' in a 月 row is 3, not 3月月
             value = value.removesuffix(ind.unit)

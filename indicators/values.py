@@ -176,6 +176,9 @@ def parse_unit(text: str | None) -> Unit:
     return Unit(text=t, base=base, scale=scale, per=per, per_scale=per_scale, per_time=per_time, kind=kind)
 
 
+AMOUNT_KINDS = ("quantity", "ratio", "money", "unit_cost", "rate")  # units that count how much, not when
+
+
 # How many times a year a cost per period recurs (元/人·月 → 12): the one table for every per-year sum.
 PER_YEAR: dict[str, float] = {"": 1.0, "年": 1.0, "月": 12.0, "季度": 4.0, "学期": 2.0, "周": 52.0}
 

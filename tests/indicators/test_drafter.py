@@ -156,3 +156,14 @@ def test_no_drafted_row_of_the_builtin_library_writes_its_unit_twice():
     assert not doubled
     months = [r for ind, r in rows if ind.unit == "月" and re.fullmatch(r"≤\d+月", ind.typical or "")]
     assert months and all(re.fullmatch(r"\d+", r.value or "") for r in months), months[:3]
+
+
+def test_a_library_plan_in_a_count_row_is_left_for_the_department_to_fill():
+    """『按年度计划』 as a typical value of a 套 or 户 row says when, not how many: the draft leaves it empty."""
+    from indicators.library import load_library
+    from indicators.values import parse_target
+
+    planned = [ind for ind in load_library().indicators
+               if ind.level2 == "数量指标" and parse_target(ind.typical, "", ind.unit).deadline]
+    assert planned
+    assert all(draft_row(ind)[0].value is None for ind in planned)

@@ -262,3 +262,18 @@ def test_an_economic_cost_in_percent(name, mismatch):
     rows = SICHUAN_2020[:3] + [("成本指标", "经济成本指标", name, "", "100", "%")] + SICHUAN_2020[4:]
     got = codes(check_goal(table(rows), None))
     assert ("IND_UNIT_MISMATCH" in got) is mismatch
+
+
+def test_a_plan_or_a_period_where_a_count_or_a_rate_belongs_is_no_target():
+    rows = [
+        ("产出指标", "数量指标", "维修路灯数量", "", "按年度维修计划", "盏"),
+        ("产出指标", "质量指标", "维修合格率", "", "2026年底前", "%"),
+        ("产出指标", "时效指标", "维修完成时间", "", "年底前", ""),
+        ("产出指标", "时效指标", "故障修复时限", "≤", "12月底前", "月"),
+        ("成本指标", "经济成本指标", "单灯维修成本", "≤", "312", "元/盏"),
+        ("效益指标", "社会效益指标", "亮灯率", "≥", "98", "%"),
+    ]
+    result = check_goal(table(rows), None)
+    vague = {f.indicator for f in result.findings if f.code == "IND_VALUE_VAGUE"}
+    assert vague == {0, 1}, result.findings
+    assert "没有给出数值" in messages(result, "IND_VALUE_VAGUE")[0]
