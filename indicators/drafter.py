@@ -17,7 +17,7 @@ from indicators.checker import check_goal
 from indicators.checks.goal_text import compose_goal, is_target, name_overlap, phrase
 from indicators.checks.library_match import function_code_conflict
 from indicators.findings import spec
-from indicators.framework import DEPARTMENT_CATEGORY
+from indicators.framework import DEPARTMENT_CATEGORY, GENERIC_DIRECTION
 from indicators.goals import BUDGET_SCALE, Draft, Finding, GoalIndicator, Project
 from indicators.lookup import Direction, LibraryIndicator, Lookup, approved_spread
 from indicators.values import (
@@ -57,6 +57,10 @@ MAX_ROWS = 15
 # guess (the library has no direction for this kind of project) and the draft says so.
 DIRECTION_FIT_FLOOR = 0.91
 SECOND_DIRECTION = 0.25   # a second suggested direction scoring this share of the first is drafted from too
+# Below both, the closest direction is not a guess but a stranger (扫黑除恶专项经费 → 村级组织运转): the draft
+# takes the project-general indicators instead. Summed fused scores of its hits; e5 cosine as above.
+STRANGER_SCORE = 3.0
+STRANGER_FIT = 0.88
 _WORKS = re.compile(r"建设|新建|改建|扩建|改造|工程|(?<!实)施工|修缮|维修|整治|铺设|修建")
 
 
@@ -77,22 +81,33 @@ def choose_directions(project: Project, lookup: Lookup) -> tuple[list[Direction]
     text = project_text(project)
     # the budget system's 支出功能分类 code narrows the choice to the directions budgeted under it;
     # when only one of them answers the project at all, the code has made the choice
-    scoped = lookup.suggest_directions(text, k=3, function_code=project.filed_code) if project.filed_code else []
+    scoped = _project_directions(lookup, text, project.filed_code) if project.filed_code else []
     free = None
     if scoped and not _fits(project, scoped[0][0], lookup):
         # …unless the project's own words name a kind of project budgeted elsewhere (a wrong 科目 is
         # a common slip): the text wins, and the draft says the two disagree
-        free = lookup.suggest_directions(text, k=3)
+        free = _project_directions(lookup, text)
         if free and not free[0][0].common and _fits(project, free[0][0], lookup):
             scoped = []
-    suggestions = scoped or (free if free is not None else lookup.suggest_directions(text, k=3))
+    suggestions = scoped or (free if free is not None else _project_directions(lookup, text))
     if not suggestions:
         return [], False
     (first, best), chosen = suggestions[0], [suggestions[0][0]]
+    confident = len(scoped) == 1 or _fits(project, first, lookup)
+    if not confident and best < STRANGER_SCORE and _closeness(project, first, lookup) < STRANGER_FIT:
+        generic = lookup.resolve_direction(GENERIC_DIRECTION)
+        return ([generic] if generic is not None else []), False
     for direction, score in suggestions[1:2]:
         if score >= SECOND_DIRECTION * best and direction.category == first.category and not direction.common:
             chosen.append(direction)
-    return chosen, len(scoped) == 1 or _fits(project, first, lookup)
+    return chosen, confident
+
+
+def _project_directions(lookup: Lookup, text: str, function_code: str | None = None) -> list[tuple[Direction, float]]:
+    """The three directions that best answer a project's text, leaving out the 部门整体 ones: a project's
+    goal is drafted on the project framework, never on a department's 履职效能 and 运行成本."""
+    found = lookup.suggest_directions(text, k=6, function_code=function_code)
+    return [(d, score) for d, score in found if not d.code.startswith(DEPARTMENT_CATEGORY)][:3]
 
 
 def department_direction(project: Project, lookup: Lookup) -> tuple[list[Direction], bool]:
@@ -136,7 +151,11 @@ def _fits(project: Project, direction: Direction, lookup: Lookup) -> bool:
     words = [direction.name, *getattr(direction, "keywords", ())]
     if any(len(w) >= 2 and normalize_text(w) in text for w in words):
         return True
-    return lookup.similarity(text, [f"{direction.name}：{direction.summary}"])[0] >= DIRECTION_FIT_FLOOR
+    return _closeness(project, direction, lookup) >= DIRECTION_FIT_FLOOR
+
+
+def _closeness(project: Project, direction: Direction, lookup: Lookup) -> float:
+    return lookup.similarity(project_text(project), [f"{direction.name}：{direction.summary}"])[0]
 
 
 def _relevance(project: Project, lookup: Lookup, directions: list[Direction]) -> dict[str, float]:
@@ -332,6 +351,11 @@ def draft_goal(project: Project, lookup: Lookup) -> Draft:
     elif conflict := function_code_conflict(project.filed_code, direction):
         doc.findings.insert(0, Finding(code="FUNCTION_CODE_MISMATCH", severity=spec("FUNCTION_CODE_MISMATCH").severity,
                                        message=conflict[0], suggestion=conflict[1]))
+    elif direction.code == GENERIC_DIRECTION and not confident:
+        doc.findings.insert(0, Finding(
+            code="DRAFT_NO_DIRECTION", severity="warning",
+            message=f"指标库中没有与『{project.name}』对应的支出方向，草稿先取项目通用指标（{direction.name}）",
+            suggestion="补充反映本项目具体产出和效果的个性指标；也可填写支出方向（direction）后重新起草"))
     elif not confident:
         doc.findings.insert(0, Finding(
             code="DRAFT_DIRECTION_UNCERTAIN", severity="warning",

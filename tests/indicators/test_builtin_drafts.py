@@ -1,0 +1,44 @@
+"""Drafting over the built-in library: projects it has a direction for, projects it has none for, and the
+部门整体 directions that a project's draft never takes."""
+
+from __future__ import annotations
+
+import pytest
+
+from indicators.drafter import draft_goal
+from indicators.framework import DEPARTMENT_CATEGORY, GENERIC_DIRECTION, LEVELS
+from indicators.goals import Project
+from kb.settings import Settings
+from search.service import SearchService
+
+
+@pytest.fixture(scope="module")
+def builtin(tmp_path_factory) -> SearchService:
+    from kb.db import get_engine
+    from services.bootstrap import initialise
+
+    settings = Settings(data_dir=tmp_path_factory.mktemp("kb-builtin-drafts"))
+    initialise(settings)
+    return SearchService.open(settings, get_engine(settings))
+
+
+@pytest.mark.parametrize("name", ["航天器发射测控", "统战工作经费"])
+def test_a_project_no_direction_fits_is_drafted_from_the_project_general_indicators(builtin, name):
+    draft = draft_goal(Project(name=name, budget=30), builtin)
+    assert draft.findings[0].code == "DRAFT_NO_DIRECTION" and "项目通用指标" in draft.findings[0].message
+    assert {i.code[:7] for i in draft.indicators if i.code} == {GENERIC_DIRECTION}
+
+
+def test_a_project_draft_never_takes_a_department_direction(builtin):
+    # 机关 words pull towards 综合管理类机关 (部门整体), whose framework is not a project's
+    draft = draft_goal(Project(name="2026年度机关食堂运行经费", budget=60), builtin)
+    assert not [i.code for i in draft.indicators if (i.code or "").startswith(DEPARTMENT_CATEGORY)]
+    assert all(i.level1 in LEVELS for i in draft.indicators)
+
+
+@pytest.mark.parametrize(("name", "direction"), [("农村公路养护", "农村公路养护"), ("档案馆库房维修", "档案数字化与馆藏保护"),
+                                                 ("机关党校培训经费", "干部教育培训")])
+def test_a_project_the_library_knows_keeps_its_direction(builtin, name, direction):
+    draft = draft_goal(Project(name=name, budget=100), builtin)
+    assert draft.project.direction == direction
+    assert not [f for f in draft.findings if f.code == "DRAFT_NO_DIRECTION"]
