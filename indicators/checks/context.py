@@ -12,7 +12,7 @@ from indicators.findings import spec
 from indicators.framework import LEVEL1_OF, LEVELS, canonical_level1, canonical_level2
 from indicators.goals import BUDGET_SCALE, Finding, GoalDocument, GoalIndicator
 from indicators.lookup import LibraryHit, Lookup
-from indicators.values import Target, Unit, base_amount, fmt, parse_target
+from indicators.values import NUMBER_SCALES, Target, Unit, base_amount, fmt, in_base, parse_target, parse_unit
 from kb.text import match_key, normalize_text
 
 SEVERITY_RANK = {"error": 0, "warning": 1, "info": 2}
@@ -20,6 +20,7 @@ OUTPUT, COST, BENEFIT, SATISFACTION = "产出指标", "成本指标", "效益指
 QUANTITY, QUALITY, TIMELINESS = LEVELS[OUTPUT]
 
 
+_TRAILING_ETC = re.compile(r"(?:等|…+|\.{2,})$")
 _MARKS = re.compile(r"[(（][^()（）]*[)）]|[(（\[【]?\d+(?:\.\d+)?(?:[-~至]\d+)?[)）\]】]?分$|分$|[*★※]")
 # Layouts of earlier templates and provinces, mapped onto the current framework (CONTRACT.md,
 # "Real tables come in more than one layout").
@@ -45,11 +46,12 @@ _LEVEL2_LEGACY = {"成本指标": "经济成本指标", "成本": "经济成本�
 
 
 def clean_level(text: str) -> str:
-    """A level name without scores, notes and marks: 产出指标(50分) → 产出指标, 数量指标(或建筑规模指标) → 数量指标."""
+    """A level name without scores, notes and marks: 产出指标(50分) → 产出指标, 数量指标(或建筑规模指标) → 数量指标,
+    服务对象满意度指标等 → 服务对象满意度指标 (the self-evaluation template's own wording)."""
     t = normalize_text(text).replace(" ", "")
     for _ in range(2):
         t = _MARKS.sub("", t)
-    return t
+    return _TRAILING_ETC.sub("", t) if len(t) > 3 else t
 
 
 def level1_of(text: str) -> str | None:
@@ -77,6 +79,7 @@ _EXECUTION = re.compile(r"执行率|支出率|到位率|拨付率|支付率|下�
 _BUDGET_BOUND = re.compile(r"(?:预算|概算|批复|计划|标准)[^，,。；;]{0,6}(?:以内|之内|内|范围)"
                            r"|不超(?:过)?(?:预算|概算|批复)|"
                            r"控制在(?:预算|概算|批复)")
+_COST_WORD = re.compile(r"成本|造价")
 
 
 def cost_statement(row: Row) -> str | None:
@@ -89,9 +92,24 @@ def cost_statement(row: Row) -> str | None:
     if _EXECUTION.search(row.name):
         return None
     t = row.target
-    if t.kind == "vague" and not (_BUDGET_BOUND.search(t.text) or _BUDGET_BOUND.search(row.name)):
+    if t.kind == "vague" and not any(p.search(x) for p in (_BUDGET_BOUND, _COST_WORD) for x in (t.text, row.name)):
         return None
     return "no_amount"
+
+
+_BARE_SCALE = re.compile(r"\d\s*(?:千万|百万|十万|万|亿)$")
+
+
+def cost_money(target: Target, amount: float | None, unit: Unit) -> tuple[float | None, Unit]:
+    """A cost written without its currency is money: 『250万』, or 250 with 万 in the unit cell, is 250万元."""
+    if target.value is None or unit.is_money:
+        return amount, unit
+    if not unit and _BARE_SCALE.search(target.text):
+        return target.value, parse_unit("元")   # parse_target has already scaled 250万 to 2,500,000
+    if unit.kind == "quantity" and unit.base in NUMBER_SCALES and not unit.per:
+        money = parse_unit(f"{unit.base}元")
+        return in_base(target.value, money), money
+    return amount, unit
 
 
 _TIMELY_NAME = re.compile(r"及时|时限|时间|按期|按时|期限|进度|周期|工期|时效|日前|月底|年底|完成时")
@@ -169,7 +187,10 @@ def _levels(l1_text: str, l2_text: str) -> tuple[str | None, str | None, bool, b
             l2, legacy = old, legacy or l1 != LEVEL1_OF[old]
     if l2 is not None and l1 in (OUTPUT, BENEFIT) and LEVEL1_OF[l2] in (COST, SATISFACTION) and l1 != LEVEL1_OF[l2]:
         legacy, l1 = True, LEVEL1_OF[l2]   # 成本 under 产出 (before 2021), 满意度 under 效益 (2015 template)
-    unknown = l1 is None and bool(l1_text)
+    shifted = l1 is None and l2 is None and not l2_text and level2_of(t1) is not None
+    if shifted:  # no level-1 column: 数量指标/质量指标 written where level 1 goes
+        l2, legacy = level2_of(t1), True
+    unknown = l1 is None and bool(l1_text) and not shifted
     if l1 is None and l2 is not None:
         l1 = LEVEL1_OF[l2]
     return l1, l2, legacy, unknown
@@ -180,6 +201,8 @@ def prepare_row(index: int, ind: GoalIndicator) -> Row:
     l1, l2, legacy, unknown = _levels(l1_text, l2_text)
     target = parse_target(ind.value, ind.operator, ind.unit)
     amount, unit = base_amount(target, ind.unit)
+    if l1 == COST:
+        amount, unit = cost_money(target, amount, unit)
     name = _ROW_NUMBER.sub("", normalize_text(ind.name).strip())
     inferred = False
     if l1 == OUTPUT and l2 is None and not l2_text:

@@ -1,0 +1,113 @@
+"""More layouts and notations of published tables: symbols some provinces' systems print, template
+wording in level names, costs written without their currency, pass/fail acceptance targets, tables
+without a level-1 column.
+
+Each document is small and copies the layout and notation of a real published table, not its content."""
+
+from __future__ import annotations
+
+import pytest
+
+from indicators.checker import check_goal
+from indicators.goals import GoalDocument
+
+ROW_FIELDS = ("level1", "level2", "name", "operator", "value", "unit")
+
+
+def table(rows, *, goal="维修路灯3200盏，亮灯率不低于98%。", budget=100, name="城区路灯维护"):
+    return GoalDocument.model_validate({
+        "project": {"name": name, "budget": budget}, "goal": goal,
+        "indicators": [dict(zip(ROW_FIELDS, r, strict=True)) for r in rows]})
+
+
+def codes(result, indicator=None) -> set[str]:
+    return {f.code for f in result.findings if indicator is None or f.indicator == indicator}
+
+
+FULL = [  # every dimension present, with money
+    ("产出指标", "数量指标", "维修路灯数量", "≥", "3200", "盏"),
+    ("产出指标", "质量指标", "维修合格率", "≥", "95", "%"),
+    ("产出指标", "时效指标", "维修完成时间", "", "2026年10月底前", ""),
+    ("成本指标", "经济成本指标", "维修总成本", "≤", "100", "万元"),
+    ("效益指标", "社会效益指标", "亮灯率", "≥", "98", "%"),
+    ("满意度指标", "服务对象满意度指标", "市民满意度", "≥", "90", "%"),
+]
+
+
+# A self-evaluation table exported by a province's system: operator in its own column as ≧ / ═, level 2
+# wrapped across two lines, the template's own 『服务对象满意度指标等』.
+SELF_EVALUATION = [
+    ("产出指标", "数量指标", "维修路灯数量", "≧", "3200", "盏"),
+    ("产出指标", "质量指标", "维修合格率", "═", "100", "%"),
+    ("产出指标", "时效指标", "维修及时率", "⩾", "95", "%"),
+    ("成本指标", "经济成本指标", "维修总成本", "≦", "100", "万元"),
+    ("效益指标", "社会效益 指标", "亮灯率", "═", "98", "%"),
+    ("满意度指标", "服务对象满意度指标等", "市民满意度", "≧", "90", "%"),
+]
+
+
+def test_operators_and_level_names_of_an_exported_self_evaluation_table():
+    result = check_goal(table(SELF_EVALUATION), None)
+    assert not codes(result) & {"IND_OPERATOR_MISSING", "IND_LEVEL_INVALID", "DIM_MISSING_SATISFACTION",
+                                "DIM_MISSING_BENEFIT"}, result.findings
+
+
+@pytest.mark.parametrize("operator", ["═", "⩾", "⩽"])
+def test_operator_symbols_some_systems_print(operator):
+    rows = [("产出指标", "质量指标", "维修合格率", operator, "95", "%")]
+    assert "IND_OPERATOR_MISSING" not in codes(check_goal(table(rows), None), 0)
+
+
+@pytest.mark.parametrize("level2", ["服务对象满意度指标等", "服务对象满意度指标……"])
+def test_template_wording_after_a_level_name(level2):
+    rows = [*FULL[:5], ("满意度指标", level2, "市民满意度", "≥", "90", "%")]
+    assert "IND_LEVEL_INVALID" not in codes(check_goal(table(rows), None), 5)
+
+
+@pytest.mark.parametrize("value", ["参照市场询价控制", "按政府采购价格执行"])
+def test_a_cost_row_that_names_a_cost_but_states_no_money(value):
+    rows = [*FULL[:3], ("产出指标", "成本指标", "维修项目成本", "", value, ""), *FULL[4:]]
+    got = codes(check_goal(table(rows), None))
+    assert "COST_NOT_AMOUNT" in got and "DIM_MISSING_COST" not in got
+
+
+def test_a_description_under_cost_is_still_no_cost_indicator():
+    rows = [*FULL[:3], ("产出指标", "成本指标", "补助标准", "", "对困难家庭给予适当补助", ""), *FULL[4:]]
+    assert "DIM_MISSING_COST" in codes(check_goal(table(rows), None))
+
+
+@pytest.mark.parametrize(("value", "measurable"), [
+    ("一次性通过市住建局验收", True), ("通过竣工验收", True), ("一次性验收合格", True), ("按质按量完成", False),
+    ("通过加强管理提升考核", False),
+])
+def test_acceptance_targets_are_pass_or_fail(value, measurable):
+    rows = [*FULL[:1], ("产出指标", "质量指标", "工程实施总体质量", "", value, ""), *FULL[2:]]
+    assert ("IND_VALUE_VAGUE" in codes(check_goal(table(rows), None), 1)) is not measurable
+
+
+@pytest.mark.parametrize(("value", "unit", "budget", "exceeds"), [
+    ("100万", "", 100, False), ("120万", "", 100, True), ("100", "万", 100, False), ("120", "万", 100, True),
+])
+def test_a_cost_written_without_its_currency_is_money(value, unit, budget, exceeds):
+    rows = [*FULL[:3], ("产出指标", "成本指标", "控制在预算成本内", "", value, unit), *FULL[4:]]
+    got = codes(check_goal(table(rows, budget=budget), None))
+    assert not got & {"COST_NOT_AMOUNT", "IND_UNIT_MISSING", "DIM_MISSING_COST"}
+    assert ("BUDGET_COST_EXCEEDS" in got) is exceeds
+
+
+# A city's template with no level-1 column: 数量指标/质量指标/成本指标 in the first column, the indicator next.
+NO_LEVEL1_COLUMN = [
+    ("数量指标", "", "维修路灯数量", "", "3200盏", ""),
+    ("质量指标", "", "维修合格率", "", ">95%", ""),
+    ("时效指标", "", "维修完成时间", "", "2026年10月底前", ""),
+    ("成本指标", "", "维修总成本", "", "≤100万元", ""),
+]
+
+
+def test_level_two_names_in_the_level_one_column():
+    result = check_goal(table(NO_LEVEL1_COLUMN), None)
+    got = codes(result)
+    assert not got & {"DIM_MISSING_QUANTITY", "DIM_MISSING_QUALITY", "DIM_MISSING_TIMELINESS", "DIM_MISSING_COST"}
+    assert not any(codes(result, i) & {"IND_LEVEL_INVALID"} for i in range(3))
+    assert "IND_LEVEL_LEGACY" in got
+    assert "DIM_MISSING_BENEFIT" in got  # the table really has no effect row
