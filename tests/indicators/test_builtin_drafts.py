@@ -22,7 +22,7 @@ def builtin(tmp_path_factory) -> SearchService:
     return SearchService.open(settings, get_engine(settings))
 
 
-@pytest.mark.parametrize("name", ["航天器发射测控", "统战工作经费"])
+@pytest.mark.parametrize("name", ["航天器发射测控", "机要保密工作经费"])
 def test_a_project_no_direction_fits_is_drafted_from_the_project_general_indicators(builtin, name):
     draft = draft_goal(Project(name=name, budget=30), builtin)
     assert draft.findings[0].code == "DRAFT_NO_DIRECTION" and "项目通用指标" in draft.findings[0].message
@@ -37,7 +37,13 @@ def test_a_project_draft_never_takes_a_department_direction(builtin):
 
 
 @pytest.mark.parametrize(("name", "direction"), [("农村公路养护", "农村公路养护"), ("档案馆库房维修", "档案数字化与馆藏保护"),
-                                                 ("机关党校培训经费", "干部教育培训")])
+                                                 ("机关党校培训经费", "干部教育培训"),
+                                                 # county-level titles that once drew a stranger's direction
+                                                 ("统战工作经费", "统一战线工作"), ("扫黑除恶专项斗争工作经费", "扫黑除恶常态化斗争"),
+                                                 ("2026年度机关食堂运行经费", "机关食堂与后勤服务保障"),
+                                                 ("第七次全国人口普查", "人口普查与人口抽样调查"),
+                                                 ("县总工会困难职工帮扶资金", "工会职工帮扶与服务"),
+                                                 ("巡察工作经费", "纪检监察监督执纪与巡察")])
 def test_a_project_the_library_knows_keeps_its_direction(builtin, name, direction):
     draft = draft_goal(Project(name=name, budget=100), builtin)
     assert draft.project.direction == direction
