@@ -40,8 +40,45 @@ def check_budget(ctx: Context) -> None:
                     f"{row.label}的金额『{row.value_text}』（{yuan(row.amount)}）超过项目预算{shown}",
                     indicator=row.index,
                     suggestion=f"成本指标不应超过本年度预算{shown}；核对金额和单位（元/万元/亿元），多年期金额请换算为本年度")
+    check_periodic(ctx, budget, shown)
     if p.kind != "department":  # a department's budget funds all its duties, not one quantity × unit cost
         check_scale(ctx, budget, shown)
+
+
+_SPAN = re.compile(r"(?:(?P<y1>(?:19|20)\d{2})\s*[年./-])?\s*(?P<m1>1[0-2]|0?[1-9])\s*月?\s*(?:份)?\s*[-—~～至到]\s*"
+                   r"(?:(?P<y2>(?:19|20)\d{2})\s*[年./-])?\s*(?P<m2>1[0-2]|0?[1-9])\s*月")
+
+
+def _service_months(ctx: Context) -> int | None:
+    """How many months the project runs when a timeliness row or the goal states it (2020年2月-12月 → 11)."""
+    texts = [r.value_text for r in ctx.rows if r.level2 == "时效指标"] + [ctx.goal]
+    for text in texts:
+        m = _SPAN.search(text or "")
+        if m:
+            y1, y2 = int(m["y1"] or 0), int(m["y2"] or m["y1"] or 0)
+            months = (y2 - y1) * 12 + int(m["m2"]) - int(m["m1"]) + 1
+            if 1 <= months <= 12:
+                return months
+    return None
+
+
+def check_periodic(ctx: Context, budget: float, shown: str) -> None:
+    """A cost per month or quarter (保洁服务费 ≤ 620万元/月) over the months the project runs, against the
+    budget: over it where the table states the months; beyond a quarter over it where a whole year is assumed."""
+    months = _service_months(ctx)
+    for row in ctx.rows:
+        per = row.unit.per
+        if (row.unit.kind != "unit_cost" or row.unit.per_time or not per or per not in PER_YEAR or per == "年"
+                or row.amount is None or not is_cost_row(row) or _MULTI_YEAR_MONEY.search(row.name)):
+            continue
+        times = months * PER_YEAR[per] / 12 if months else PER_YEAR[per]
+        total = row.amount * times
+        if total > budget * (1.0001 if months else TOO_HIGH):
+            span = f"按{months}个月计" if months else "按全年计"
+            ctx.add("BUDGET_COST_EXCEEDS",
+                    f"{row.label}『{row.value_text}』{span}约{yuan(total)}，超过项目预算{shown}",
+                    indicator=row.index,
+                    suggestion="核对按月（季）计的金额、服务期限和预算是否一致；金额单位（元/万元）是否写错")
 
 
 PEOPLE = frozenset({"人", "人次", "生", "学生", "名", "户", "户次", "位", "人/次", "户/次"})

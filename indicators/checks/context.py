@@ -12,7 +12,7 @@ from indicators.findings import spec
 from indicators.framework import LEVEL1_OF, LEVELS, canonical_level1, canonical_level2
 from indicators.goals import BUDGET_SCALE, Finding, GoalDocument, GoalIndicator
 from indicators.lookup import LibraryHit, Lookup
-from indicators.values import NUMBER_SCALES, Target, Unit, base_amount, fmt, in_base, parse_target, parse_unit
+from indicators.values import NUMBER_SCALES, PER_YEAR, Target, Unit, base_amount, fmt, in_base, parse_target, parse_unit
 from kb.text import match_key, normalize_text
 
 SEVERITY_RANK = {"error": 0, "warning": 1, "info": 2}
@@ -108,6 +108,9 @@ def cost_money(target: Target, amount: float | None, unit: Unit) -> tuple[float 
         return target.value, parse_unit("元")   # parse_target has already scaled 250万 to 2,500,000
     if unit.kind == "quantity" and unit.base in NUMBER_SCALES and not unit.per:
         money = parse_unit(f"{unit.base}元")
+        return in_base(target.value, money), money
+    if unit.kind == "rate" and unit.base in NUMBER_SCALES and unit.per in PER_YEAR:  # 620万/月
+        money = parse_unit(f"{unit.base}元/{unit.per}")
         return in_base(target.value, money), money
     return amount, unit
 

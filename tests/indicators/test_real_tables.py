@@ -277,3 +277,27 @@ def test_a_plan_or_a_period_where_a_count_or_a_rate_belongs_is_no_target():
     vague = {f.indicator for f in result.findings if f.code == "IND_VALUE_VAGUE"}
     assert vague == {0, 1}, result.findings
     assert "没有给出数值" in messages(result, "IND_VALUE_VAGUE")[0]
+
+
+def test_a_monthly_cost_over_the_months_the_project_runs_is_held_against_the_budget():
+    rows = [
+        ("产出指标", "数量指标", "清扫保洁面积", "≥", "300", "万平方米"),
+        ("产出指标", "质量指标", "道路保洁达标率", "≥", "95", "%"),
+        ("产出指标", "时效指标", "服务期限", "", "2020年2月-12月", ""),
+        ("成本指标", "经济成本指标", "月度保洁服务费", "≤", "620万/月", ""),  # 元 left off, as published
+        ("效益指标", "社会效益指标", "道路机扫率", "≥", "80", "%"),
+    ]
+    over = table(rows, name="城区道路清扫保洁", budget=5652,
+                 goal="完成城区道路清扫保洁面积300万平方米，道路保洁达标率不低于95%。")
+    found = messages(check_goal(over, None), "BUDGET_COST_EXCEEDS")
+    assert len(found) == 1 and "按11个月计" in found[0] and "6820万元" in found[0]
+    # 11 × 500万元 is within the budget; without a stated period a year is assumed, with a quarter's margin
+    within = table([*rows[:3], ("成本指标", "经济成本指标", "月度保洁服务费", "≤", "500", "万元/月"), rows[4]],
+                   name="城区道路清扫保洁", budget=5652, goal="完成城区道路清扫保洁面积300万平方米，道路保洁达标率不低于95%。")
+    assert "BUDGET_COST_EXCEEDS" not in codes(check_goal(within, None))
+    no_period = [r for r in within.indicators if r.level2 != "时效指标"]
+    yearly = within.model_copy(update={"indicators": no_period})
+    assert "BUDGET_COST_EXCEEDS" not in codes(check_goal(yearly, None))  # 12 × 500 = 6000 < 1.25 × 5652
+    dearer = yearly.model_copy(update={"indicators": [r.model_copy(update={"value": "620"}) if "服务费" in r.name else r
+                                                      for r in no_period]})
+    assert "按全年计" in messages(check_goal(dearer, None), "BUDGET_COST_EXCEEDS")[0]  # 7440 > 7065
