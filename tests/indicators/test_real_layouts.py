@@ -9,20 +9,7 @@ from __future__ import annotations
 import pytest
 
 from indicators.checker import check_goal
-from indicators.goals import GoalDocument
-
-ROW_FIELDS = ("level1", "level2", "name", "operator", "value", "unit")
-
-
-def table(rows, *, goal="维修路灯3200盏，亮灯率不低于98%。", budget=100, name="城区路灯维护"):
-    return GoalDocument.model_validate({
-        "project": {"name": name, "budget": budget}, "goal": goal,
-        "indicators": [dict(zip(ROW_FIELDS, r, strict=True)) for r in rows]})
-
-
-def codes(result, indicator=None) -> set[str]:
-    return {f.code for f in result.findings if indicator is None or f.indicator == indicator}
-
+from tests.street_tables import codes, table
 
 FULL = [  # every dimension present, with money
     ("产出指标", "数量指标", "维修路灯数量", "≥", "3200", "盏"),

@@ -10,25 +10,10 @@ import pytest
 
 from indicators.checker import check_goal
 from indicators.findings import REGISTRY
-from indicators.goals import GoalDocument
+from tests.street_tables import codes, messages, table
 
 DIMS = {"DIM_MISSING_QUANTITY", "DIM_MISSING_QUALITY", "DIM_MISSING_TIMELINESS", "DIM_MISSING_COST",
         "DIM_MISSING_BENEFIT", "DIM_MISSING_SATISFACTION"}
-
-
-def table(rows, *, goal="完成路灯维修3200盏，亮灯率不低于98%。", budget=100, name="城区路灯维护", **project):
-    return GoalDocument.model_validate({
-        "project": {"name": name, "budget": budget, **project}, "goal": goal,
-        "indicators": [dict(zip(("level1", "level2", "name", "operator", "value", "unit"), r, strict=True))
-                       for r in rows]})
-
-
-def codes(result) -> set[str]:
-    return {f.code for f in result.findings}
-
-
-def messages(result, code) -> list[str]:
-    return [f.message for f in result.findings if f.code == code]
 
 
 SICHUAN_2020 = [  # 项目完成指标 / 项目效益指标, 成本 under 产出, satisfaction as its own level 2 name
