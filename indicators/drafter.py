@@ -21,7 +21,6 @@ from indicators.framework import DEPARTMENT_CATEGORY, GENERIC_DIRECTION
 from indicators.goals import BUDGET_SCALE, Draft, Finding, GoalIndicator, Project
 from indicators.lookup import Direction, LibraryIndicator, Lookup, approved_spread
 from indicators.values import (
-    AMOUNT_KINDS,
     PER_YEAR,
     extract_quantities,
     fmt,
@@ -29,6 +28,7 @@ from indicators.values import (
     parse_target,
     parse_unit,
     same_base,
+    when_for_how_much,
 )
 from kb.text import match_key, normalize_text
 
@@ -219,8 +219,8 @@ def draft_row(ind: LibraryIndicator) -> tuple[GoalIndicator, str | None]:
     op = ind.operator if ind.operator in ("≥", "≤", "=", "定性") else (t.operator or "≥")
     value: str | None = None
     source = None
-    if t.deadline and ind.level2 != "时效指标" and unit.kind in AMOUNT_KINDS:
-        pass  # 『按年度建设计划』 in a row counted in 个 says when, not how much: left for the department to fill
+    if when_for_how_much(t, ind.level2, unit):
+        pass  # left for the department to fill: the library's 『按年度计划』 is no number of 套 or 户
     elif t.deadline:
         value, op = re.sub(r"^[≥≤<>=\s]+", "", t.text), "≤"
         if ind.unit and value.endswith(ind.unit) and value != ind.unit:  # '≤3月' in a 月 row is 3, not 3月月

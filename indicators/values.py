@@ -176,7 +176,13 @@ def parse_unit(text: str | None) -> Unit:
     return Unit(text=t, base=base, scale=scale, per=per, per_scale=per_scale, per_time=per_time, kind=kind)
 
 
-AMOUNT_KINDS = ("quantity", "ratio", "money", "unit_cost", "rate")  # units that count how much, not when
+_AMOUNT_KINDS = ("quantity", "ratio", "money", "unit_cost", "rate")  # units that count how much, not when
+
+
+def when_for_how_much(target: Target, level2: str | None, unit: Unit) -> bool:
+    """A time or a plan (『按年度建设计划』『年底前』) as the target of a row counted in 个, % or 元: it says
+    when, not how much. A 时效 row's dates are its targets."""
+    return target.deadline and level2 != "时效指标" and unit.kind in _AMOUNT_KINDS
 
 
 # How many times a year a cost per period recurs (元/人·月 → 12): the one table for every per-year sum.

@@ -7,7 +7,7 @@ import re
 from indicators.checks.context import COST, OUTPUT, SATISFACTION, Context, Row, cost_statement
 from indicators.checks.department import dept_dimension
 from indicators.framework import LEVEL1_OF, LEVELS, expected_unit_kind
-from indicators.values import AMOUNT_KINDS, Unit, find_placeholder, fmt, in_base, parse_unit, resolve_unit
+from indicators.values import Unit, find_placeholder, fmt, in_base, parse_unit, resolve_unit, when_for_how_much
 from kb.text import normalize_text
 
 PEOPLE_BASES = frozenset({"人", "人次", "户", "户次"})
@@ -132,8 +132,7 @@ def check_value(ctx: Context, row: Row, typical: str | None) -> None:
                 severity="warning", indicator=row.index,
                 suggestion="写出具体数值（如上年实际值或近三年平均值），并在取值依据中注明『历史标准』")
         return
-    if t.kind == "deadline" and row.level2 != "时效指标" and row.unit.kind in AMOUNT_KINDS:
-        # 『按年度建设计划』『年底前』 in a row counted in 个 or %: a time or a plan, not how much
+    if t.kind == "deadline" and when_for_how_much(t, row.level2, row.unit):
         ctx.add("IND_VALUE_VAGUE", f"{row.label}以『{row.unit.text}』计量，指标值『{_clip(t.text)}』却只是时间或计划，"
                 "没有给出数值", indicator=row.index,
                 suggestion=f"写出计划完成的具体数值，如『{example}』；完成时间另设时效指标")
