@@ -16,8 +16,9 @@ import re
 from indicators.checker import check_goal
 from indicators.checks.goal_text import compose_goal, is_target, name_overlap, phrase
 from indicators.checks.library_match import function_code_conflict
+from indicators.directions import choose_directions, department_direction, project_text
 from indicators.findings import spec
-from indicators.framework import DEPARTMENT_CATEGORY, GENERIC_DIRECTION
+from indicators.framework import GENERIC_DIRECTION
 from indicators.goals import BUDGET_SCALE, Draft, Finding, GoalIndicator, Project
 from indicators.lookup import Direction, LibraryIndicator, Lookup, approved_spread
 from indicators.values import (
@@ -53,78 +54,7 @@ DEPARTMENT_SLOTS: tuple[tuple[tuple[str, ...], int], ...] = (
     (("服务对象满意度指标",), 1),
 )
 MAX_ROWS = 15
-# e5 cosine between the project text and a direction's "name：summary"; below it the direction is only a
-# guess (the library has no direction for this kind of project) and the draft says so.
-DIRECTION_FIT_FLOOR = 0.91
-SECOND_DIRECTION = 0.25   # a second suggested direction scoring this share of the first is drafted from too
-# Below both, the closest direction is not a guess but a stranger (扫黑除恶专项经费 → 村级组织运转): the draft
-# takes the project-general indicators instead. Summed fused scores of its hits; e5 cosine as above.
-STRANGER_SCORE = 3.0
-STRANGER_FIT = 0.88
 _WORKS = re.compile(r"建设|新建|改建|扩建|改造|工程|(?<!实)施工|修缮|维修|整治|铺设|修建")
-
-
-def project_text(project: Project) -> str:
-    parts = (project.name, project.direction or "", project.description or "")
-    return " ".join(normalize_text(p) for p in parts if p)[:200]
-
-
-def choose_directions(project: Project, lookup: Lookup) -> tuple[list[Direction], bool]:
-    """The named direction when the library knows it; else the best fit for the project's text (among
-    the directions budgeted under its function code, when it has one and any is), plus a
-    second direction of the same category when the text clearly spans both (挥发性有机物治理和扬尘管控);
-    and whether the choice is confident."""
-    if project.direction:
-        found = lookup.resolve_direction(project.direction)
-        if found is not None:
-            return [found], True
-    text = project_text(project)
-    # the budget system's 支出功能分类 code narrows the choice to the directions budgeted under it;
-    # when only one of them answers the project at all, the code has made the choice
-    scoped = _project_directions(lookup, text, project.filed_code) if project.filed_code else []
-    free = None
-    if scoped and not _fits(project, scoped[0][0], lookup):
-        # …unless the project's own words name a kind of project budgeted elsewhere (a wrong 科目 is
-        # a common slip): the text wins, and the draft says the two disagree
-        free = _project_directions(lookup, text)
-        if free and not free[0][0].common and _fits(project, free[0][0], lookup):
-            scoped = []
-    suggestions = scoped or (free if free is not None else _project_directions(lookup, text))
-    if not suggestions:
-        return [], False
-    (first, best), chosen = suggestions[0], [suggestions[0][0]]
-    confident = len(scoped) == 1 or _fits(project, first, lookup)
-    if not confident and best < STRANGER_SCORE and _closeness(project, first, lookup) < STRANGER_FIT:
-        generic = lookup.resolve_direction(GENERIC_DIRECTION)
-        return ([generic] if generic is not None else []), False
-    for direction, score in suggestions[1:2]:
-        if score >= SECOND_DIRECTION * best and direction.category == first.category and not direction.common:
-            chosen.append(direction)
-    return chosen, confident
-
-
-def _project_directions(lookup: Lookup, text: str, function_code: str | None = None) -> list[tuple[Direction, float]]:
-    """The three directions that best answer a project's text, leaving out the 部门整体 ones: a project's
-    goal is drafted on the project framework, never on a department's 履职效能 and 运行成本."""
-    found = lookup.suggest_directions(text, k=6, function_code=function_code)
-    return [(d, score) for d, score in found if not d.code.startswith(DEPARTMENT_CATEGORY)][:3]
-
-
-def department_direction(project: Project, lookup: Lookup) -> tuple[list[Direction], bool]:
-    """The 部门整体 direction for a department's overall goal: the one named when it is a 部门整体 direction,
-    else the one whose indicators best answer the department's name and duties."""
-    if project.direction:
-        found = lookup.resolve_direction(project.direction)
-        if found is not None and found.code.startswith(DEPARTMENT_CATEGORY):
-            return [found], True
-    totals: dict[str, float] = {}
-    for rank, hit in enumerate(lookup.search(project_text(project), k=50, category=DEPARTMENT_CATEGORY)):
-        totals[hit.direction_code] = totals.get(hit.direction_code, 0.0) + hit.score / (1 + rank * 0.1)
-    for code, _ in sorted(totals.items(), key=lambda kv: -kv[1]):
-        found = lookup.resolve_direction(code)
-        if found is not None:
-            return [found], _fits(project, found, lookup)
-    return [], False
 
 
 def department_goal(project: Project, rows: list[GoalIndicator]) -> str:
@@ -142,20 +72,6 @@ def department_goal(project: Project, rows: list[GoalIndicator]) -> str:
         if groups[key]:
             parts.append(lead + "，".join(groups[key][:most]))
     return "，".join(parts) + "。"
-
-
-def _fits(project: Project, direction: Direction, lookup: Lookup) -> bool:
-    """The project names the direction or one of its keywords (路灯 → 城市道路照明), or its text is close
-    in meaning to the direction's summary."""
-    text = project_text(project)
-    words = [direction.name, *getattr(direction, "keywords", ())]
-    if any(len(w) >= 2 and normalize_text(w) in text for w in words):
-        return True
-    return _closeness(project, direction, lookup) >= DIRECTION_FIT_FLOOR
-
-
-def _closeness(project: Project, direction: Direction, lookup: Lookup) -> float:
-    return lookup.similarity(project_text(project), [f"{direction.name}：{direction.summary}"])[0]
 
 
 def _relevance(project: Project, lookup: Lookup, directions: list[Direction]) -> dict[str, float]:

@@ -14,7 +14,7 @@ import sys
 from collections import Counter
 from pathlib import Path
 
-from indicators.drafter import choose_directions
+from indicators.directions import choose_directions
 from indicators.framework import GENERIC_DIRECTION
 from indicators.goals import Project
 from kb.db import get_engine

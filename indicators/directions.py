@@ -1,0 +1,113 @@
+"""Which library direction a project belongs to: the one it names, else the best fit for its name and
+description (among those budgeted under its function code, when it gives one), and how sure that
+choice is. The drafter drafts from it; the checker points rows the library does not know at the
+indicators of the same kind there.
+"""
+
+from __future__ import annotations
+
+import re
+
+from indicators.framework import DEPARTMENT_CATEGORY, GENERIC_DIRECTION
+from indicators.goals import Project
+from indicators.lookup import Direction, Lookup
+from kb.text import normalize_text
+
+# e5 cosine between the project text and a direction's "name：summary"; below it the direction is only a
+# guess (the library has no direction for this kind of project) and the draft says so.
+DIRECTION_FIT_FLOOR = 0.91
+SECOND_DIRECTION = 0.25   # a second suggested direction scoring this share of the first is drafted from too
+# Below both, the closest direction is not a guess but a stranger (扫黑除恶专项经费 → 村级组织运转): the draft
+# takes the project-general indicators instead. Summed fused scores of its hits; e5 cosine as above.
+STRANGER_SCORE = 3.0
+STRANGER_FIT = 0.88
+
+
+# Clauses of a description that speak of the paperwork rather than the project (项目支出绩效目标申报表,
+# 全年预算数8.4、执行数8.4, 金额单位：万元): their words would draw the 预算绩效管理 direction.
+_PAPERWORK = re.compile(r"绩效目标|绩效自评|自评表|申报表|审批表|批复表|目标表|指标表|评价表|公示|通知|附件"
+                        r"|表头|表列|表尾|金额单位|预算数|执行数|资金总额|财政拨款|年度资金|上级资金|本级资金"
+                        r"|其他资金|自筹资金|小计|合计")
+_CLAUSE = re.compile(r"[，,；;。：:（）()《》【】“”\n]+")
+
+
+def about_project(description: str) -> str:
+    """The clauses of a description that say what the project is."""
+    return "，".join(c for c in _CLAUSE.split(description) if c.strip() and not _PAPERWORK.search(c))
+
+
+def project_text(project: Project) -> str:
+    parts = (project.name, project.direction or "", about_project(project.description or ""))
+    return " ".join(normalize_text(p) for p in parts if p)[:200]
+
+
+def choose_directions(project: Project, lookup: Lookup) -> tuple[list[Direction], bool]:
+    """The named direction when the library knows it; else the best fit for the project's text (among
+    the directions budgeted under its function code, when it has one and any is), plus a
+    second direction of the same category when the text clearly spans both (挥发性有机物治理和扬尘管控);
+    and whether the choice is confident."""
+    if project.direction:
+        found = lookup.resolve_direction(project.direction)
+        if found is not None:
+            return [found], True
+    text = project_text(project)
+    # the budget system's 支出功能分类 code narrows the choice to the directions budgeted under it;
+    # when only one of them answers the project at all, the code has made the choice
+    scoped = _project_directions(lookup, text, project.filed_code) if project.filed_code else []
+    free = None
+    if scoped and not direction_fits(project, scoped[0][0], lookup):
+        # …unless the project's own words name a kind of project budgeted elsewhere (a wrong 科目 is
+        # a common slip): the text wins, and the draft says the two disagree
+        free = _project_directions(lookup, text)
+        if free and not free[0][0].common and direction_fits(project, free[0][0], lookup):
+            scoped = []
+    suggestions = scoped or (free if free is not None else _project_directions(lookup, text))
+    if not suggestions:
+        return [], False
+    (first, best), chosen = suggestions[0], [suggestions[0][0]]
+    confident = len(scoped) == 1 or direction_fits(project, first, lookup)
+    if not confident and best < STRANGER_SCORE and closeness(project, first, lookup) < STRANGER_FIT:
+        generic = lookup.resolve_direction(GENERIC_DIRECTION)
+        return ([generic] if generic is not None else []), False
+    for direction, score in suggestions[1:2]:
+        if score >= SECOND_DIRECTION * best and direction.category == first.category and not direction.common:
+            chosen.append(direction)
+    return chosen, confident
+
+
+def _project_directions(lookup: Lookup, text: str, function_code: str | None = None) -> list[tuple[Direction, float]]:
+    """The three directions that best answer a project's text, leaving out the 部门整体 ones: a project's
+    goal is drafted on the project framework, never on a department's 履职效能 and 运行成本."""
+    found = lookup.suggest_directions(text, k=6, function_code=function_code)
+    return [(d, score) for d, score in found if not d.code.startswith(DEPARTMENT_CATEGORY)][:3]
+
+
+def department_direction(project: Project, lookup: Lookup) -> tuple[list[Direction], bool]:
+    """The 部门整体 direction for a department's overall goal: the one named when it is a 部门整体 direction,
+    else the one whose indicators best answer the department's name and duties."""
+    if project.direction:
+        found = lookup.resolve_direction(project.direction)
+        if found is not None and found.code.startswith(DEPARTMENT_CATEGORY):
+            return [found], True
+    totals: dict[str, float] = {}
+    for rank, hit in enumerate(lookup.search(project_text(project), k=50, category=DEPARTMENT_CATEGORY)):
+        totals[hit.direction_code] = totals.get(hit.direction_code, 0.0) + hit.score / (1 + rank * 0.1)
+    for code, _ in sorted(totals.items(), key=lambda kv: -kv[1]):
+        found = lookup.resolve_direction(code)
+        if found is not None:
+            return [found], direction_fits(project, found, lookup)
+    return [], False
+
+
+def direction_fits(project: Project, direction: Direction, lookup: Lookup) -> bool:
+    """The project names the direction or one of its keywords (路灯 → 城市道路照明), or its text is close
+    in meaning to the direction's summary."""
+    text = project_text(project)
+    words = [direction.name, *getattr(direction, "keywords", ())]
+    if any(len(w) >= 2 and normalize_text(w) in text for w in words):
+        return True
+    return closeness(project, direction, lookup) >= DIRECTION_FIT_FLOOR
+
+
+def closeness(project: Project, direction: Direction, lookup: Lookup) -> float:
+    return lookup.similarity(project_text(project), [f"{direction.name}：{direction.summary}"])[0]
