@@ -76,6 +76,14 @@ def lookup(service) -> SearchService:
 
 
 @pytest.fixture(scope="session")
+def builtin(tmp_path_factory) -> SearchService:
+    """The built-in library, initialised once in a data directory of its own (SQLite)."""
+    settings = Settings(data_dir=tmp_path_factory.mktemp("kb-builtin"))
+    initialise(settings)
+    return SearchService.open(settings, get_engine(settings))
+
+
+@pytest.fixture(scope="session")
 def client(kb_settings):
     with TestClient(create_app(kb_settings)) as c:
         yield c

@@ -12,7 +12,8 @@ import re
 
 from indicators.checks.context import COST, SATISFACTION, TIMELINESS, Context, Row
 from indicators.checks.goal_text import bigrams, name_overlap
-from indicators.lookup import Direction, LibraryHit, approved_spread
+from indicators.directions import choose_directions, department_direction
+from indicators.lookup import Direction, LibraryHit, LibraryIndicator, approved_spread
 from indicators.values import PER_YEAR, fmt, in_base, parse_target, parse_unit
 from kb.text import match_key
 
@@ -151,18 +152,50 @@ def check_library_units(ctx: Context) -> None:
                     indicator=row.index, suggestion=f"按指标含义更正计量单位，如『{hit.unit}』", refs=[hit.code])
 
 
+def home_direction(ctx: Context) -> tuple[str, bool] | None:
+    """The direction the project belongs to, chosen as the drafter chooses it (the one it names, else
+    the best fit for its name and description, the project-general one when nothing fits), and
+    whether that choice is sure."""
+    project = ctx.doc.project
+    choose = department_direction if project.kind == "department" else choose_directions
+    found, sure = choose(project, ctx.lookup)
+    return (found[0].code, sure) if found else None
+
+
+def same_kind(ctx: Context, home: str, row: Row, n: int = 3) -> list[LibraryIndicator]:
+    """Where no library name is close to a row: the indicators of the same kind (level 1, then
+    level 2) in the project's own direction, those sharing words with the row first. A reviewer
+    points 成本控制 at the direction's unit costs and 社会满意度 at its recipients' satisfaction."""
+    if row.level1 is None:
+        return []
+    kind = [i for i in ctx.lookup.direction_indicators(home) if i.level1 == row.level1]
+    if row.level2:
+        kind.sort(key=lambda i: i.level2 != row.level2)
+    worded = {h.code for h in ctx.lookup.search(_short(row.name, 100), k=n, mode="lexical",
+                                                 direction=home, level1=row.level1)}
+    kind.sort(key=lambda i: i.code not in worded)
+    return kind[:n]
+
+
 def check_nonstandard(ctx: Context) -> None:
-    for row in ctx.rows:
-        if not row.name or row.index not in ctx.hits or standard_hit(ctx, row):
-            continue
-        close = _close_hits(ctx, row)[:3]
-        if close:
-            names = "、".join(f"『{h.name}』（{h.unit or '定性'}，{h.direction}）" for h in close)
+    unknown = [row for row in ctx.rows if row.name and row.index in ctx.hits and not standard_hit(ctx, row)]
+    close: dict[int, list[LibraryIndicator]] = {row.index: _close_hits(ctx, row)[:3] for row in unknown}
+    # the project's direction is looked for only when some row has no close library name
+    home = home_direction(ctx) if any(row.level1 and not close[row.index] for row in unknown) else None
+    for row in unknown:
+        found = close[row.index]
+        if found:
+            names = "、".join(f"『{h.name}』（{h.unit or '定性'}，{h.direction}）" for h in found)
             suggestion = f"可改用指标库中的规范指标：{names}"
+        elif home and (found := same_kind(ctx, home[0], row)):
+            names = "、".join(f"『{h.name}』（{h.unit or '定性'}）" for h in found)
+            whose = "本项目所属方向" if home[1] else "与本项目最接近的方向"
+            suggestion = (f"指标库中没有与之相近的名称；{whose}『{found[0].direction}』的同类指标有{names}，"
+                          "可选用，或在取值依据中说明本指标的口径和数据来源")
         else:
             suggestion = "本项目所属方向的指标库中没有相近指标；请核对名称，或在取值依据中说明指标口径和数据来源"
         ctx.add("IND_NONSTANDARD", f"{row.label}不是指标库中的标准指标", indicator=row.index,
-                suggestion=suggestion, refs=[h.code for h in close])
+                suggestion=suggestion, refs=[h.code for h in found])
 
 
 def _cost_range(lookup, hit) -> tuple[float, float, int] | None:

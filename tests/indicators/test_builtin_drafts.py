@@ -8,18 +8,6 @@ import pytest
 from indicators.drafter import draft_goal
 from indicators.framework import DEPARTMENT_CATEGORY, GENERIC_DIRECTION, LEVELS
 from indicators.goals import Project
-from kb.settings import Settings
-from search.service import SearchService
-
-
-@pytest.fixture(scope="module")
-def builtin(tmp_path_factory) -> SearchService:
-    from kb.db import get_engine
-    from services.bootstrap import initialise
-
-    settings = Settings(data_dir=tmp_path_factory.mktemp("kb-builtin-drafts"))
-    initialise(settings)
-    return SearchService.open(settings, get_engine(settings))
 
 
 @pytest.mark.parametrize("name", ["航天器发射测控", "机要保密工作经费"])

@@ -4,7 +4,6 @@ library for what real tables do (a generic name, a project of a known kind)."""
 import numpy as np
 import pytest
 
-from kb.settings import Settings
 from search.context import direction_terms, direction_weights, lexical_affinity, project_text
 from search.service import SearchService
 
@@ -80,16 +79,6 @@ def test_api_takes_context(client):
 
 
 # ---- the built-in library -------------------------------------------------------------------
-@pytest.fixture(scope="module")
-def builtin(tmp_path_factory) -> SearchService:
-    from kb.db import get_engine
-    from services.bootstrap import initialise
-
-    settings = Settings(data_dir=tmp_path_factory.mktemp("kb-builtin"))
-    initialise(settings)
-    return SearchService.open(settings, get_engine(settings))
-
-
 def first_rank(hits, direction: str) -> int | None:
     return next((n for n, h in enumerate(hits, start=1) if h.direction == direction), None)
 

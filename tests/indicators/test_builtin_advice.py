@@ -1,0 +1,42 @@
+"""Advice the checker gives over the built-in library on rows it does not know, and the direction a
+project's paperwork must not decide: tables as departments publish them, with a description that is
+mostly about the form (申报表, 全年预算数、执行数)."""
+
+from __future__ import annotations
+
+import pytest
+
+from indicators.checker import check_goal
+from indicators.directions import choose_directions
+from indicators.goals import Project
+from tests.street_tables import table
+
+FORM = "项目支出绩效自评表（2026年度）；全年预算数80、执行数78；金额单位：万元"
+
+
+def advice(result, index):
+    return next(f for f in result.findings if f.code == "IND_NONSTANDARD" and f.indicator == index)
+
+
+def test_rows_the_library_does_not_know_are_pointed_at_their_own_kind_in_the_projects_direction(builtin):
+    rows = [("产出指标", "数量指标", "扶助对象人数", "≥", "60", "人"),
+            ("产出指标", "成本指标", "成本控制", "", "严格按标准兑付", ""),
+            ("效益指标", "社会效益指标", "实现社会和谐稳定", "", "长期", ""),
+            ("满意度指标", "满意度指标", "社会满意度", "", "100", "%")]
+    doc = table(rows, name="2026年农村独生子女伤残家庭特别扶助", budget=6.3, goal="对60名扶助对象按标准发放特别扶助金。",
+                description=FORM)
+    direction = builtin.resolve_direction("计划生育家庭扶助")
+    result = check_goal(doc, builtin)
+    for index, level1 in ((1, "成本指标"), (2, "效益指标"), (3, "满意度指标")):
+        found = advice(result, index)
+        assert found.refs and "计划生育家庭扶助" in found.suggestion, found
+        kinds = {i.code: i.level1 for i in builtin.direction_indicators(direction.code)}
+        assert all(kinds.get(code) == level1 for code in found.refs), (index, found.refs)
+
+
+@pytest.mark.parametrize(("name", "category"), [("城区道路清扫保洁服务", "212"), ("市级文物保护专项经费", "207")])
+def test_the_forms_words_in_a_description_do_not_choose_the_direction(builtin, name, category):
+    description = "部门预算项目支出绩效目标申报表（2026年度）；绩效目标审核通过；年度资金总额10万元（其他资金0）"
+    directions, _ = choose_directions(Project(name=name, description=description), builtin)
+    assert directions and directions[0].name != "预算绩效管理"
+    assert directions[0].code.startswith(category), directions[0]
