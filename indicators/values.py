@@ -291,6 +291,9 @@ _VAGUE_ADJ = ("较好", "较高", "较大", "较强", "较快", "较多", "良�
 _VAGUE_VERBS = ("提高", "提升", "改善", "增加", "增强", "加强", "扩大", "优化", "完善", "降低", "减少", "下降", "缓解",
                 "好转", "上升", "增长", "发展", "推进", "推动", "促进", "保障", "巩固", "落实", "实现", "完成", "满足",
                 "解决", "遏制", "控制", "规范", "健全", "改进", "加快", "加大", "普及", "覆盖")
+# A value that is only a verb of intent (保障, 促进, 有效提升): it says what the project means to do
+_INTENT_ONLY = re.compile(r"^(?:有效|持续|不断|进一步|全面)?(?:提高|提升|改善|增加|增强|加强|扩大|优化|完善|降低|减少"
+                          r"|下降|缓解|推进|推动|促进|保障|巩固|发展|加快|加大|维护|确保)[。.!！]?$")
 _VAGUE_RE = re.compile(
     "(?<!可)(?:(?:" + "|".join(_VAGUE_ADVERBS) + ")(?:得到)?(?:" + "|".join(_VAGUE_VERBS) + ")?"
     "|(?:有效|基本|得到)(?:" + "|".join(_VAGUE_VERBS) + ")"
@@ -470,6 +473,8 @@ def parse_target(value: str | float | int | None, operator: str | None = "", uni
         cn = _CN_NUMBER_RE.search(t)
         number = chinese_number(cn.group(1)) if cn else None
         if number is None or _qualitative(t, qualitative_op):
+            if _INTENT_ONLY.match(t):
+                vague = vague or (t,)   # 定性『保障』: what the project means to do, not a grade it reaches
             qualitative = (qualitative_op and not vague and not relative) or _qualitative(t, qualitative_op)
             return Target(text=t, operator=op_field, vague=vague, qualitative=qualitative, relative=relative)
         start, end = cn.start(1), cn.end(1)
@@ -529,6 +534,21 @@ _TEXT_QTY = re.compile(
     rf"\s*(?:余|多|来)?\s*(?P<unit>(?:{_UNIT_ALT}){_PER}?)?"   # 2000余人, 3000多人, 1.2万余米
 )
 _LEADING_UNIT = re.compile(rf"(?:{_SCALED_UNIT}){_PER}?")
+# A unit in brackets at the end of a name, where many templates put it: 受益人数(人), 开展率(%), and the
+# template's own hint left in place, 项目总投入(≥**万元)
+_NAME_UNIT = re.compile(rf"[(（]\s*(?:[≥≤=><]|不低于|不高于|不少于|不超过)?\s*(?P<hint>[*＊xX×]+|…+)?\s*"
+                        rf"(?P<unit>{_SCALED_UNIT}{_PER}?|{'|'.join(DURATION_UNITS)})\s*[)）]\s*$")
+
+
+def unit_in_name(name: str) -> tuple[str, str, bool] | None:
+    """(the name without it, the unit, whether it is the template's hint rather than the department's
+    own unit) for a name that ends in a bracketed unit; None otherwise."""
+    m = _NAME_UNIT.search(name)
+    if m is None or not name[:m.start()].strip():
+        return None
+    return name[:m.start()].rstrip(), m.group("unit"), bool(m.group("hint"))
+
+
 _DATE_AT = re.compile(r"(?:19|20)\d{2}\s*年(?!以上|以内|内|期|一遇)|(?:1[0-2]|0?[1-9])\s*月(?!份?以)"
                       r"|(?:[12]\d|3[01]|0?[1-9])\s*日(?:前|之前|以前|止|起)")
 _CLAUSE_SPLIT = re.compile(r"[，,；;。!！?？\n]")

@@ -12,7 +12,18 @@ from indicators.findings import spec
 from indicators.framework import LEVEL1_OF, LEVELS, canonical_level1, canonical_level2
 from indicators.goals import BUDGET_SCALE, Finding, GoalDocument, GoalIndicator
 from indicators.lookup import LibraryHit, Lookup
-from indicators.values import NUMBER_SCALES, PER_YEAR, Target, Unit, base_amount, fmt, in_base, parse_target, parse_unit
+from indicators.values import (
+    NUMBER_SCALES,
+    PER_YEAR,
+    Target,
+    Unit,
+    base_amount,
+    fmt,
+    in_base,
+    parse_target,
+    parse_unit,
+    unit_in_name,
+)
 from kb.text import match_key, normalize_text
 
 SEVERITY_RANK = {"error": 0, "warning": 1, "info": 2}
@@ -148,6 +159,8 @@ class Row:
     legacy: bool = False            # an older layout's levels, mapped onto the current framework
     level1_unknown: bool = False    # level 1 written but not in the framework (its level 2 still counts)
     level2_inferred: bool = False   # level 2 left blank; the 产出 kind inferred from name and value
+    level1_inferred: bool = False   # both levels left blank; a cost by its name and money (项目成本概算 ≤3584万元)
+    unit_hinted: bool = False       # the unit only in the template's hint in the name (成活率(≥**%) 85)
 
     @property
     def satisfaction(self) -> bool:
@@ -199,14 +212,35 @@ def _levels(l1_text: str, l2_text: str) -> tuple[str | None, str | None, bool, b
     return l1, l2, legacy, unknown
 
 
+_COST_NAME = re.compile(r"成本|概算|预算|造价|单价|费用")
+_NOT_COST_NAME = re.compile(r"节约|节省|降低|下降|减少|带动|撬动|收入|收益|效益|执行率|到位率")
+
+
+def _unlevelled_cost(name: str, target: Target, amount: float | None, unit: Unit) -> tuple[float | None, Unit] | None:
+    """A row of a table with no level columns that is a cost by its name and its money (项目成本概算
+    ≤3584万元): its amount and unit as money; None for any other row."""
+    if not _COST_NAME.search(name) or _NOT_COST_NAME.search(name):
+        return None
+    amount, unit = cost_money(target, amount, unit)
+    return (amount, unit) if unit.kind in ("money", "unit_cost") else None
+
+
 def prepare_row(index: int, ind: GoalIndicator) -> Row:
     l1_text, l2_text = normalize_text(ind.level1), normalize_text(ind.level2)
     l1, l2, legacy, unknown = _levels(l1_text, l2_text)
-    target = parse_target(ind.value, ind.operator, ind.unit)
-    amount, unit = base_amount(target, ind.unit)
+    name = _ROW_NUMBER.sub("", normalize_text(ind.name).strip())
+    unit_cell, hinted = ind.unit, False
+    if not normalize_text(ind.unit).strip() and (named := unit_in_name(name)):
+        # 受益人数(人): the unit column of a template that has none; 成活率(≥**%): the template's hint,
+        # which says what the number means but leaves the unit unwritten
+        name, unit_cell, hinted = named
+    target = parse_target(ind.value, ind.operator, unit_cell)
+    amount, unit = base_amount(target, unit_cell)
     if l1 == COST:
         amount, unit = cost_money(target, amount, unit)
-    name = _ROW_NUMBER.sub("", normalize_text(ind.name).strip())
+    level1_inferred = False
+    if l1 is None and not l1_text and not l2_text and (cost := _unlevelled_cost(name, target, amount, unit)):
+        (amount, unit), l1, l2, level1_inferred = cost, COST, "经济成本指标", True
     inferred = False
     if l1 == OUTPUT and l2 is None and not l2_text:
         l2, inferred = infer_output_kind(name, target, unit), True
@@ -215,7 +249,8 @@ def prepare_row(index: int, ind: GoalIndicator) -> Row:
     return Row(index=index, raw=ind, name=name, key=match_key(name),
                level1_text=l1_text, level2_text=l2_text, level1=l1, level2=l2, levels_valid=valid,
                target=target, amount=amount, unit=unit, baseline=baseline, legacy=legacy,
-               level1_unknown=unknown, level2_inferred=inferred)
+               level1_unknown=unknown, level2_inferred=inferred, level1_inferred=level1_inferred,
+               unit_hinted=hinted)
 
 
 @dataclass

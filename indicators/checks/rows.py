@@ -59,6 +59,10 @@ def check_levels(ctx: Context, row: Row) -> None:
     if ctx.doc.project.kind == "department" and row.level1_text and dept_dimension(row):
         return  # 运行成本 / 管理效率 / 履职效能: the department framework's own levels
     valid1 = "/".join(LEVELS)
+    if row.level1_inferred:
+        ctx.add("IND_LEVEL_INVALID", f"{row.label}没有填写一级、二级指标，按名称和金额暂按{row.level1}/{row.level2}计",
+                indicator=row.index, suggestion=f"一级指标应为 {valid1} 之一，并填写对应的二级指标")
+        return
     if row.level1_unknown or row.level1 is None:
         where = f"的一级指标『{row.raw.level1}』不在指标框架内" if row.level1_text else "没有填写一级指标"
         ctx.add("IND_LEVEL_INVALID", f"{row.label}{where}", indicator=row.index,
@@ -86,7 +90,13 @@ def check_levels(ctx: Context, row: Row) -> None:
 
 _COST_RATIO_NAME = re.compile(r"率$|比例$|占比$|比重$")
 # 成本控制 100%, 成本节约 5%: a rate with its 率 left off (COST_NOT_AMOUNT says what is missing), not a unit slip
-_RATE_LIKE_COST = re.compile(r"控制|节约|节省|降低|下降|合规|执行|完成|达标|合格|偏差|误差|超支|变动|增减")
+_RATE_LIKE_COST = re.compile(r"控制|节约|节省|降低|下降|合规|执行|完成|达标|合格|偏差|误差|超支|变动|增减"
+                             r"|按照|依照|依据|遵照")  # 按照物价部门定价标准采购 100%: compliance, not an amount
+
+
+def _rate_like(name: str) -> bool:
+    """A cost row named as a rate (成本控制率) or as one with its 率 left off (成本控制, 按标准采购)."""
+    return bool(_COST_RATIO_NAME.search(name) or _RATE_LIKE_COST.search(name))
 
 
 def check_cost_amount(ctx: Context, row: Row) -> bool:
@@ -96,11 +106,11 @@ def check_cost_amount(ctx: Context, row: Row) -> bool:
     if ctx.doc.project.kind == "department":
         return False  # running cost is stated as control and change rates (三公经费变动率)
     t = row.target
-    if t.kind == "numeric" and row.unit.kind not in ("ratio", "") and not _COST_RATIO_NAME.search(row.name):
+    if t.kind == "numeric" and row.unit.kind not in ("ratio", "") and not _rate_like(row.name):
         return False  # a quantity under cost (人天, 吨): not this finding
-    if t.kind == "numeric" and row.unit.kind == "ratio" and not _COST_RATIO_NAME.search(row.name):
+    if t.kind == "numeric" and row.unit.kind == "ratio" and not _rate_like(row.name):
         return False  # a money measure written in %: the unit check reports it
-    shown = f"『{t.text}』" if t.text else "没有数值"
+    shown = f"『{row.value_text}』" if t.text else "没有数值"
     ctx.add("COST_NOT_AMOUNT", f"{row.label}是成本指标，但{shown}没有写明金额", indicator=row.index,
             suggestion="成本指标写总成本、单位成本或分项成本的金额，如『≤ 860万元』『≤ 1000元/人·年』"
                        "『设备购置费 ≤ 120万元』；『成本控制率100%』『控制在预算内』不能说明花多少钱办多少事")
@@ -140,7 +150,7 @@ def check_value(ctx: Context, row: Row, typical: str | None) -> None:
     if t.kind != "numeric":
         return
     folded, cell = parse_unit(t.unit), parse_unit(row.raw.unit)
-    if not row.unit:
+    if not row.unit or (row.unit_hinted and not t.unit):
         ctx.add("IND_UNIT_MISSING", f"{row.label}的指标值『{t.text}』没有计量单位", indicator=row.index,
                 suggestion=f"补充计量单位，如『{example}』")
     elif folded and cell and (folded.kind == "ratio") != (cell.kind == "ratio"):
@@ -164,8 +174,7 @@ def check_cost_units(ctx: Context) -> None:
     """An economic cost stated in % under a name that is no rate (after the library had its say on units)."""
     for row in ctx.rows:
         if (row.level1 == COST and row.level2 in (None, "经济成本指标") and row.unit.kind == "ratio"
-                and row.target.kind == "numeric" and not _COST_RATIO_NAME.search(row.name)
-                and not _RATE_LIKE_COST.search(row.name)
+                and row.target.kind == "numeric" and not _rate_like(row.name)
                 and ctx.doc.project.kind != "department" and not ctx.has("IND_UNIT_MISMATCH", row.index)):
             ctx.add("IND_UNIT_MISMATCH", f"{row.label}是经济成本指标，应以金额计，但填写的单位是『{row.unit.text}』",
                     indicator=row.index, suggestion="改为 万元、元 或 元/人·年 等金额单位，写明总成本或单位成本")

@@ -98,3 +98,56 @@ def test_level_two_names_in_the_level_one_column():
     assert not any(codes(result, i) & {"IND_LEVEL_INVALID"} for i in range(3))
     assert "IND_LEVEL_LEGACY" in got
     assert "DIM_MISSING_BENEFIT" in got  # the table really has no effect row
+
+
+@pytest.mark.parametrize(("name", "code"), [
+    ("成本控制", "COST_NOT_AMOUNT"),                   # a 成本控制率 with its 率 left off
+    ("按照物价部门定价标准采购", "COST_NOT_AMOUNT"),     # compliance with a price standard, not an amount
+    ("维修材料采购经费", "IND_UNIT_MISMATCH"),          # a sum of money written in %
+])
+def test_a_cost_row_in_percent_says_what_is_missing(name, code):
+    rows = [*FULL[:3], ("产出指标", "成本指标(必填硬性指标)", name, "", "100%", ""), *FULL[4:]]
+    got = codes(check_goal(table(rows), None), 3)
+    assert code in got and not got & {"COST_NOT_AMOUNT", "IND_UNIT_MISMATCH"} - {code}, got
+
+
+# Templates with no unit column: the unit in brackets after the name, or the template's own hint left there.
+@pytest.mark.parametrize(("name", "value", "unit_missing"), [
+    ("维修路灯数量(盏)", "3200", False), ("维修路灯数量（盏）", "≥3200", False),
+    ("维修合格率(≥**%)", "≥95", True), ("维修合格率(≥**%)", "≥95%", False), ("维修路灯数量", "3200", True),
+])
+def test_a_unit_in_brackets_after_the_name(name, value, unit_missing):
+    rows = [(*FULL[0][:2], name, "", value, ""), *FULL[1:]]
+    assert ("IND_UNIT_MISSING" in codes(check_goal(table(rows), None), 0)) is unit_missing
+
+
+@pytest.mark.parametrize(("value", "exceeds"), [("90", False), ("120", True)])
+def test_a_cost_whose_money_is_only_in_the_templates_hint(value, exceeds):
+    rows = [*FULL[:3], ("产出指标", "成本指标 (必填硬性指标)", "维修总投入(≥**万元)", "", value, ""), *FULL[4:]]
+    got = codes(check_goal(table(rows), None))
+    assert "COST_NOT_AMOUNT" not in got and ("BUDGET_COST_EXCEEDS" in got) is exceeds
+
+
+# A self-evaluation report's table: name, unit, 指标性质 and value, no level columns at all.
+NO_LEVELS = [
+    ("", "", "维修路灯", "=", "3200", "盏"),
+    ("", "", "项目成本概算", "≤", "150", "万元"),
+    ("", "", "节约财政资金支出", "≥", "20", "万元"),
+    ("", "", "市民满意度", "≥", "90", "%"),
+]
+
+
+def test_a_table_without_levels_still_has_its_cost_row():
+    result = check_goal(table(NO_LEVELS), None)
+    got = codes(result)
+    assert "DIM_MISSING_COST" not in got and "DIM_MISSING_SATISFACTION" not in got
+    assert "IND_LEVEL_INVALID" in codes(result, 1)           # the table still lacks its levels
+    assert all("IND_LEVEL_INVALID" in codes(result, i) for i in range(4))
+    savings = [*NO_LEVELS[:1], *NO_LEVELS[2:]]                # money saved is no cost
+    assert "DIM_MISSING_COST" in codes(check_goal(table(savings), None))
+
+
+@pytest.mark.parametrize(("value", "vague"), [("保障", True), ("有效促进", True), ("好", False), ("合格", False)])
+def test_a_qualitative_target_is_a_grade_not_an_intention(value, vague):
+    rows = [*FULL[:4], ("效益指标", "社会效益指标", "保障城区夜间出行安全", "定性", value, ""), *FULL[5:]]
+    assert ("IND_VALUE_VAGUE" in codes(check_goal(table(rows), None), 4)) is vague
