@@ -21,6 +21,7 @@ SECOND_DIRECTION = 0.25   # a second suggested direction scoring this share of t
 # takes the project-general indicators instead. Summed fused scores of its hits; e5 cosine as above.
 STRANGER_SCORE = 3.0
 STRANGER_FIT = 0.88
+PROJECT_CHARS = 100
 
 
 # Clauses of a description that speak of the paperwork rather than the project (项目支出绩效目标申报表,
@@ -38,7 +39,7 @@ def about_project(description: str) -> str:
 
 def project_text(project: Project) -> str:
     parts = (project.name, project.direction or "", about_project(project.description or ""))
-    return " ".join(normalize_text(p) for p in parts if p)[:200]
+    return " ".join(normalize_text(p) for p in parts if p)[:PROJECT_CHARS]
 
 
 def choose_directions(project: Project, lookup: Lookup) -> tuple[list[Direction], bool]:
@@ -99,14 +100,17 @@ def department_direction(project: Project, lookup: Lookup) -> tuple[list[Directi
     return [], False
 
 
-def direction_fits(project: Project, direction: Direction, lookup: Lookup) -> bool:
-    """The project names the direction or one of its keywords (路灯 → 城市道路照明), or its text is close
-    in meaning to the direction's summary."""
+def names_direction(project: Project, direction: Direction) -> bool:
+    """The project's text names the direction or one of its keywords (路灯 → 城市道路照明)."""
     text = project_text(project)
     words = [direction.name, *getattr(direction, "keywords", ())]
-    if any(len(w) >= 2 and normalize_text(w) in text for w in words):
-        return True
-    return closeness(project, direction, lookup) >= DIRECTION_FIT_FLOOR
+    return any(len(w) >= 2 and normalize_text(w) in text for w in words)
+
+
+def direction_fits(project: Project, direction: Direction, lookup: Lookup) -> bool:
+    """The project names the direction or one of its keywords, or its text is close in meaning to the
+    direction's summary."""
+    return names_direction(project, direction) or closeness(project, direction, lookup) >= DIRECTION_FIT_FLOOR
 
 
 def closeness(project: Project, direction: Direction, lookup: Lookup) -> float:

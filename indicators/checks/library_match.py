@@ -12,7 +12,8 @@ import re
 
 from indicators.checks.context import COST, SATISFACTION, TIMELINESS, Context, Row
 from indicators.checks.goal_text import bigrams, name_overlap
-from indicators.directions import choose_directions, department_direction
+from indicators.directions import STRANGER_SCORE, names_direction
+from indicators.framework import GENERIC_DIRECTION
 from indicators.lookup import Direction, LibraryHit, LibraryIndicator, approved_spread
 from indicators.values import PER_YEAR, fmt, in_base, parse_target, parse_unit
 from kb.text import match_key
@@ -153,13 +154,26 @@ def check_library_units(ctx: Context) -> None:
 
 
 def home_direction(ctx: Context) -> tuple[str, bool] | None:
-    """The direction the project belongs to, chosen as the drafter chooses it (the one it names, else
-    the best fit for its name and description, the project-general one when nothing fits), and
-    whether that choice is sure."""
-    project = ctx.doc.project
-    choose = department_direction if project.kind == "department" else choose_directions
-    found, sure = choose(project, ctx.lookup)
-    return (found[0].code, sure) if found else None
+    """The direction the project belongs to, and whether that is sure: the one it names; else one of
+    the directions its words found whose name or keyword it uses (雨露计划, 路灯 → 城市道路照明); else
+    the best fit in meaning for the start of its text, the text `check_relevance` encodes too (one
+    encoding per document), or the project-general direction when even that fits poorly."""
+    project, lookup = ctx.doc.project, ctx.lookup
+    named = lookup.resolve_direction(project.direction) if project.direction else None
+    if named is not None:
+        return named.code, True
+    department = project.kind == "department"
+    for code in [c for c in ctx.directions if c.startswith(DEPARTMENT_CATEGORY) == department][:3]:
+        direction = lookup.resolve_direction(code)
+        if direction is not None and not direction.common and names_direction(project, direction):
+            return code, True
+    text = _short(ctx.project_text, RELEVANCE_CHARS)
+    found = [(d, score) for d, score in lookup.suggest_directions(text, k=6)
+             if d.code.startswith(DEPARTMENT_CATEGORY) == department]
+    if not found:
+        return None
+    best, score = found[0]
+    return (best.code, False) if score >= STRANGER_SCORE or department else (GENERIC_DIRECTION, False)
 
 
 def same_kind(ctx: Context, home: str, row: Row, n: int = 3) -> list[LibraryIndicator]:
