@@ -24,11 +24,13 @@ STRANGER_FIT = 0.88
 PROJECT_CHARS = 100
 
 
-# Clauses of a description that speak of the paperwork rather than the project (项目支出绩效目标申报表,
-# 全年预算数8.4、执行数8.4, 金额单位：万元): their words would draw the 预算绩效管理 direction.
-_PAPERWORK = re.compile(r"绩效目标|绩效自评|自评表|申报表|审批表|批复表|目标表|指标表|评价表|公示|通知|附件"
-                        r"|表头|表列|表尾|金额单位|预算数|执行数|资金总额|财政拨款|年度资金|上级资金|本级资金"
-                        r"|其他资金|自筹资金|小计|合计")
+# Clauses of a description that speak of the paperwork rather than the project: the form (项目支出绩效目标
+# 申报表, 一级/二级/三级指标, 评分), the money (全年预算数8.4、执行数8.4, 金额单位：万元) and the document it came
+# in (发文日期, 索引号, 转载, 第3页). Their words drew 预算绩效管理 for a third of real tables' projects.
+_PAPERWORK = re.compile(r"绩效|指标|评价|评分|自评|申报|审批|批复|填报|填表|报表|表头|表列|表尾|表中|栏|公示|通知|附件"
+                        r"|预算|决算|执行数|执行率|金额单位|资金总额|财政拨款|年度资金|上级资金|本级资金|其他资金"
+                        r"|自筹资金|小计|合计|目标|得分|项目属性|项目决策|格式|索引号|发文|文号|转载|转存|转录|合集"
+                        r"|页|pdf|文本")
 _CLAUSE = re.compile(r"[，,；;。：:（）()《》【】“”\n]+")
 
 
@@ -37,9 +39,19 @@ def about_project(description: str) -> str:
     return "，".join(c for c in _CLAUSE.split(description) if c.strip() and not _PAPERWORK.search(c))
 
 
+# The allocation notice's words in a transfer payment's name (邯财社〔2018〕126号提前下达…补助预算指标的通知)
+_ALLOCATION = re.compile(r"[\u4e00-\u9fff]{1,6}[〔\[(（]?(?:19|20)\d{2}[〕\])）]?\d{1,4}号"
+                         r"|关于|提前下达|下达|预算指标|的通知")
+
+
+def project_words(project: Project) -> str:
+    """What a project's name, direction and description say about the work, without the paperwork."""
+    parts = (_ALLOCATION.sub(" ", project.name), project.direction or "", about_project(project.description or ""))
+    return re.sub(r"\s+", " ", " ".join(normalize_text(p) for p in parts if p)).strip()
+
+
 def project_text(project: Project) -> str:
-    parts = (project.name, project.direction or "", about_project(project.description or ""))
-    return " ".join(normalize_text(p) for p in parts if p)[:PROJECT_CHARS]
+    return project_words(project)[:PROJECT_CHARS]
 
 
 def choose_directions(project: Project, lookup: Lookup) -> tuple[list[Direction], bool]:

@@ -8,7 +8,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-from indicators.directions import about_project
+from indicators.directions import project_words
 from indicators.findings import spec
 from indicators.framework import LEVEL1_OF, LEVELS, canonical_level1, canonical_level2
 from indicators.goals import BUDGET_SCALE, Finding, GoalDocument, GoalIndicator
@@ -296,9 +296,8 @@ class Context:
 def prepare(doc: GoalDocument, lookup: Lookup | None) -> Context:
     p = doc.project
     budget = None if p.budget in (None, 0) else p.budget * BUDGET_SCALE[p.budget_unit]
-    text = " ".join(normalize_text(x) for x in (p.name, p.direction or "", about_project(p.description or "")) if x)
     return Context(doc=doc, lookup=lookup, rows=[prepare_row(i, ind) for i, ind in enumerate(doc.indicators)],
-                   goal=normalize_text(doc.goal), budget_yuan=budget, project_text=re.sub(r"\s+", " ", text))
+                   goal=normalize_text(doc.goal), budget_yuan=budget, project_text=project_words(p))
 
 
 def yuan(amount: float) -> str:

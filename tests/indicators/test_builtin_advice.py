@@ -7,7 +7,7 @@ from __future__ import annotations
 import pytest
 
 from indicators.checker import check_goal
-from indicators.directions import choose_directions
+from indicators.directions import choose_directions, project_words
 from indicators.goals import Project
 from tests.street_tables import table
 
@@ -40,3 +40,13 @@ def test_the_forms_words_in_a_description_do_not_choose_the_direction(builtin, n
     directions, _ = choose_directions(Project(name=name, description=description), builtin)
     assert directions and directions[0].name != "预算绩效管理"
     assert directions[0].code.startswith(category), directions[0]
+
+
+def test_a_transfer_payments_name_is_read_without_its_allocation_notice(builtin):
+    # the notice's number and wording (提前下达…预算指标) say nothing about the work the money pays for
+    project = Project(name="某财社〔2026〕12号提前下达2026年中央财政困难群众救助补助预算指标",
+                      description="格式：绩效指标分类/绩效指标名称/指标值；优、良、中、差各档以“优：…|良：…”形式转录")
+    words = project_words(project)
+    assert "困难群众救助补助" in words and not any(w in words for w in ("财社", "下达", "预算", "指标", "格式"))
+    directions, _ = choose_directions(project, builtin)
+    assert directions and directions[0].name == "城乡最低生活保障", directions
