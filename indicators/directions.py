@@ -11,7 +11,7 @@ import re
 from indicators.framework import DEPARTMENT_CATEGORY, GENERIC_DIRECTION
 from indicators.goals import Project
 from indicators.lookup import Direction, Lookup
-from kb.text import normalize_text
+from kb.text import normalize_text, without_allocation
 
 # e5 cosine between the project text and a direction's "name：summary"; below it the direction is only a
 # guess (the library has no direction for this kind of project) and the draft says so.
@@ -39,14 +39,9 @@ def about_project(description: str) -> str:
     return "，".join(c for c in _CLAUSE.split(description) if c.strip() and not _PAPERWORK.search(c))
 
 
-# The allocation notice's words in a transfer payment's name (邯财社〔2018〕126号提前下达…补助预算指标的通知)
-_ALLOCATION = re.compile(r"[\u4e00-\u9fff]{1,6}[〔\[(（]?(?:19|20)\d{2}[〕\])）]?\d{1,4}号"
-                         r"|关于|提前下达|下达|预算指标|的通知")
-
-
 def project_words(project: Project) -> str:
     """What a project's name, direction and description say about the work, without the paperwork."""
-    parts = (_ALLOCATION.sub(" ", project.name), project.direction or "", about_project(project.description or ""))
+    parts = (without_allocation(project.name), project.direction or "", about_project(project.description or ""))
     return re.sub(r"\s+", " ", " ".join(normalize_text(p) for p in parts if p)).strip()
 
 

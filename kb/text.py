@@ -135,3 +135,15 @@ def name_query(text: str | None) -> str:
     if len(key) > 6:  # …知晓率显著提升 → …知晓率; but 能力提升 stays a name
         key = _SLOGAN_END.sub("", key)
     return key or normalize_text(text)
+
+
+# The wording of an allocation notice in a project's or fund's title: its number (邯财社〔2018〕126号)
+# and 关于/提前下达/下达/预算指标/的通知. It says how the money was sent, not what it pays for.
+_ALLOCATION = re.compile(r"[\u4e00-\u9fff]{1,6}[〔\[(（]?(?:19|20)\d{2}[〕\])）]?\d{1,4}号"
+                         r"|关于|提前下达|下达|预算指标|的通知")
+
+
+def without_allocation(text: str) -> str:
+    """A title without its allocation notice's number and wording (see `_ALLOCATION`)."""
+    return _ALLOCATION.sub(" ", text)
+

@@ -17,6 +17,8 @@ import re
 
 import numpy as np
 
+from kb.text import without_allocation
+
 # How much a fitting direction adds to a fused score (fused scores lie in 0-1).
 DIRECTION_BOOST = 0.6
 # A direction this much (cosine) behind the best one gets no lift; in between, a linear share.
@@ -36,9 +38,8 @@ GENERIC_SUBCATEGORY = "90106"
 GENERIC_BOOST = -0.1
 MAX_CONTEXT_CHARS = 256
 
-# Parts of a project title that say nothing about its kind: years, amounts, document numbers
-# (邯财社〔2018〕126号), bare digits.
-_DOC_NUMBER = re.compile(r"[\u4e00-\u9fff]{1,6}[〔\[(（]?\d{4}[〕\])）]?\d+号")
+# Parts of a project title that say nothing about its kind: years, amounts, bare digits (and an
+# allocation notice's number and wording, `kb.text.without_allocation`).
 _AMOUNT = re.compile(r"\d+(?:\.\d+)?\s*(?:亿元|万元|元|万)")
 _YEAR = re.compile(r"\d{4}\s*(?:年度|年)?(?:\s*[-至~]\s*\d{4}\s*(?:年度|年)?)?")
 _DIGITS = re.compile(r"\d+")
@@ -58,8 +59,8 @@ PASSAGES_EMBEDDED_AT_START = 48
 
 def project_text(context: str) -> str:
     """The words of a project's name and description that tell what kind of project it is."""
-    text = context
-    for pattern in (_DOC_NUMBER, _AMOUNT, _YEAR, _DIGITS, _PAPERWORK, _EMPTY_BRACKETS):
+    text = without_allocation(context)
+    for pattern in (_AMOUNT, _YEAR, _DIGITS, _PAPERWORK, _EMPTY_BRACKETS):
         text = pattern.sub("", text)
     text = re.sub(r"\s+", " ", text).strip(" ，,。;；:：-")
     return (text or context.strip())[:MAX_CONTEXT_CHARS]
