@@ -150,3 +150,13 @@ def test_a_table_without_levels_still_has_its_cost_row():
 def test_a_qualitative_target_is_a_grade_not_an_intention(value, vague):
     rows = [*FULL[:4], ("效益指标", "社会效益指标", "保障城区夜间出行安全", "定性", value, ""), *FULL[5:]]
     assert ("IND_VALUE_VAGUE" in codes(check_goal(table(rows), None), 4)) is vague
+
+
+@pytest.mark.parametrize(("name", "operator"), [
+    ("对伤残、死亡家庭进行扶助", "≥"),     # counts the families helped
+    ("交通事故死亡人数", "≤"), ("路灯故障投诉件数", "≤"), ("维修路灯数量", "≥"),
+])
+def test_the_operator_suggested_follows_what_the_name_measures(name, operator):
+    rows = [("产出指标", "数量指标", name, "", "63", "人"), *FULL[1:]]
+    found = next(f for f in check_goal(table(rows), None).findings if f.code == "IND_OPERATOR_MISSING")
+    assert f"『{operator}63" in found.suggestion, found.suggestion
