@@ -20,7 +20,7 @@ _BOUNDED_RATIO = re.compile(r"(?:合格|达标|覆盖|完成|及时|准确|知�
 _LOWER_BETTER = re.compile(r"投诉|事故|死亡|发病|发生|浓度|排放|能耗|成本|费用|单价|时间|时限|天数|用时|时长|差错|"
                            r"错误|不合格|超标|逾期|案件|起数|损失|空置|流失|辍学|返贫|故障|拥堵|延误|积压|纠纷|"
                            r"上访|信访|违规|违法|隐患|次品|退票|误报")
-MEASURE_TAIL = 8   # characters at the end of a name that say what it measures
+MEASURE_TAIL = 6   # characters at the end of a name that say what it measures
 _HOUSEHOLDS = re.compile(r"(?<![用客账住商])户数$")
 _UNBOUNDED_RATE = re.compile(r"增长|增幅|增速|增加|提高|提升|上升|下降|降低|减少|比上年|同比|环比|变化|变动|超|倍|"
                              r"病床使用|床位使用|周转|回报|收益|投入产出|产投|带动|放大|杠杆|弹性|溢价|负债|"
