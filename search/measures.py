@@ -11,7 +11,7 @@ import re
 # (pattern, indicator field, value), first match wins
 KINDS: tuple[tuple[re.Pattern[str], str, str], ...] = (
     (re.compile(r"满意(?:度|率|程度)?$|满意度"), "level1", "满意度指标"),
-    (re.compile(r"(?:成本|费用|单价|造价|经费|投资|费)$"), "level1", "成本指标"),
+    (re.compile(r"(?:成本|费用|单价|造价|经费|投资|费)$|^成本|成本(?:控制|节约|核算)"), "level1", "成本指标"),
     (re.compile(r"及时率|及时性|时限|时间$|周期$|天数$|按时|按期"), "level2", "时效指标"),
     (re.compile(r"(?:人数|人次|户数|个数|数量|面积|长度|里程|次数|场次|件数|份数|台数)$"), "level2", "数量指标"),
 )

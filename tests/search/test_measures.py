@@ -8,6 +8,8 @@ from search.measures import measure_kind
 @pytest.mark.parametrize(("name", "kind"), [
     ("受益群众满意度", ("level1", "满意度指标")),
     ("人工成本", ("level1", "成本指标")),
+    ("成本控制", ("level1", "成本指标")),       # the cost row of a table that states no amount
+    ("成本节约率", ("level1", "成本指标")),
     ("资金拨付及时率", ("level2", "时效指标")),
     ("受益人数", ("level2", "数量指标")),
     ("验收合格率", None),
