@@ -39,6 +39,10 @@ def about_project(description: str) -> str:
     return "，".join(c for c in _CLAUSE.split(description) if c.strip() and not _PAPERWORK.search(c))
 
 
+# Works and building projects (建设, 改造, 维修…): they carry side costs, and their 概算 is a multi-year total.
+WORKS = re.compile(r"建设|新建|改建|扩建|改造|工程|(?<!实)施工|修缮|维修|整治|铺设|修建")
+
+
 def project_words(project: Project) -> str:
     """What a project's name, direction and description say about the work, without the paperwork."""
     parts = (without_allocation(project.name), project.direction or "", about_project(project.description or ""))

@@ -16,7 +16,7 @@ import re
 from indicators.checker import check_goal
 from indicators.checks.goal_text import compose_goal, is_target, name_overlap, phrase
 from indicators.checks.library_match import function_code_conflict
-from indicators.directions import choose_directions, department_direction, project_text
+from indicators.directions import WORKS, choose_directions, department_direction, project_text
 from indicators.findings import spec
 from indicators.framework import GENERIC_DIRECTION
 from indicators.goals import BUDGET_SCALE, Draft, Finding, GoalIndicator, Project
@@ -54,7 +54,6 @@ DEPARTMENT_SLOTS: tuple[tuple[tuple[str, ...], int], ...] = (
     (("服务对象满意度指标",), 1),
 )
 MAX_ROWS = 15
-_WORKS = re.compile(r"建设|新建|改建|扩建|改造|工程|(?<!实)施工|修缮|维修|整治|铺设|修建")
 
 
 def department_goal(project: Project, rows: list[GoalIndicator]) -> str:
@@ -238,7 +237,7 @@ def draft_goal(project: Project, lookup: Lookup) -> Draft:
     direction = directions[0] if directions else None
     candidates = [ind for d in directions for ind in lookup.direction_indicators(d.code)]
     relevance = _relevance(project, lookup, directions)
-    works = bool(_WORKS.search(project_text(project))) and not department
+    works = bool(WORKS.search(project_text(project))) and not department
     taken: set[str] = set()
     chosen: list[LibraryIndicator] = []
     for level2s, n in DEPARTMENT_SLOTS if department else SLOTS:

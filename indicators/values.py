@@ -154,6 +154,9 @@ def parse_unit(text: str | None) -> Unit:
     t = re.sub(r"^[(（](.+)[)）]$", r"\1", t)
     if not t:
         return Unit()
+    glossed = re.fullmatch(r"(.+?)\s*[(（](.+)[)）]", t)   # %(百分比): a unit with its name in brackets
+    if glossed and glossed.group(1) in RATIO_UNITS and glossed.group(2) in RATIO_UNITS:
+        t = glossed.group(1)
     if t in RATIO_UNITS:
         return Unit(text=t, base="%" if t in ("百分比", "百分率") else t, kind="ratio")
     if t == "日期":
@@ -464,6 +467,8 @@ def parse_target(value: str | float | int | None, operator: str | None = "", uni
     if len(_TIER_LABEL.findall(t.lower())) >= 2 or _GRADE_RUN.match(t):
         return Target(text=t, operator=op_field, qualitative=True)
     if _DATE_RE.search(t) and not _NUMBER_RE.search(_DATE_RE.sub("", t)):
+        if vague or relative:  # 同比2022年销量显著提高: a year to compare with, not a date to meet
+            return Target(text=t, operator=op_field, vague=vague, relative=relative)
         op = op_field or ("≥" if re.search(r"之后|以后", t) else "≤")
         return Target(text=t, operator=op, deadline=True, vague=vague)
     m = _NUMBER_RE.search(t)

@@ -7,6 +7,7 @@ import re
 from dataclasses import dataclass
 
 from indicators.checks.context import COST, OUTPUT, QUANTITY, Context, Row, yuan
+from indicators.directions import WORKS
 from indicators.values import PER_YEAR, canonical_base, fmt
 
 TOO_HIGH, TOO_LOW = 1.25, 0.2   # quantity × unit cost against the budget
@@ -22,6 +23,14 @@ def is_cost_row(row: Row) -> bool:
     return row.level1 is None and bool(_COST_NAME.search(row.name))
 
 
+def multi_year(ctx: Context, row: Row) -> bool:
+    """A sum over more than this year (总投资, 累计, 三年): not held against the year's budget. A 概算 is
+    one only for works, where it is the whole project's estimate; for running costs (辅警人员经费) it
+    is this year's."""
+    found = _MULTI_YEAR_MONEY.findall(row.name)
+    return bool(found) and (set(found) != {"概算"} or bool(WORKS.search(ctx.project_text)))
+
+
 def check_budget(ctx: Context) -> None:
     p = ctx.doc.project
     if ctx.budget_yuan is None:
@@ -35,7 +44,7 @@ def check_budget(ctx: Context) -> None:
             continue
         if row.level1 is None and not _COST_NAME.search(row.name):
             continue
-        if row.amount > budget * 1.0001 and not _MULTI_YEAR_MONEY.search(row.name):
+        if row.amount > budget * 1.0001 and not multi_year(ctx, row):
             ctx.add("BUDGET_COST_EXCEEDS",
                     f"{row.label}的金额『{row.value_text}』（{yuan(row.amount)}）超过项目预算{shown}",
                     indicator=row.index,
@@ -69,7 +78,7 @@ def check_periodic(ctx: Context, budget: float, shown: str) -> None:
     for row in ctx.rows:
         per = row.unit.per
         if (row.unit.kind != "unit_cost" or row.unit.per_time or not per or per not in PER_YEAR or per == "年"
-                or row.amount is None or not is_cost_row(row) or _MULTI_YEAR_MONEY.search(row.name)):
+                or row.amount is None or not is_cost_row(row) or multi_year(ctx, row)):
             continue
         times = months * PER_YEAR[per] / 12 if months else PER_YEAR[per]
         total = row.amount * times

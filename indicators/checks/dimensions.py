@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import re
-
 from indicators.checks.context import (
     BENEFIT,
     COST,
@@ -16,6 +14,7 @@ from indicators.checks.context import (
     cost_statement,
 )
 from indicators.checks.department import check_department
+from indicators.directions import WORKS
 
 # code, what is missing, what to add
 DIMENSIONS = (
@@ -26,7 +25,6 @@ DIMENSIONS = (
     ("DIM_MISSING_BENEFIT", "效益指标", "写明项目带来的经济、社会、生态或可持续影响，如 覆盖率、带动就业人数"),
     ("DIM_MISSING_SATISFACTION", "满意度指标", "有服务对象的项目宜设 服务对象满意度（如 ≥ 90%）"),
 )
-_WORKS = re.compile(r"建设|新建|改建|扩建|改造|工程|(?<!实)施工|修缮|维修|整治|铺设|修建")
 SIDE_COSTS = ("社会成本指标", "生态环境成本指标")
 
 
@@ -67,6 +65,6 @@ def check_dimensions(ctx: Context) -> None:
                 if others:
                     message += f"（{'、'.join(others[:3])}不是成本指标：成本指标写总成本、单位成本或分项成本）"
             ctx.add(code, message, suggestion=f"补充{what.removeprefix('产出指标中的')}，{example}")
-    if COST in have and "side_cost" not in have and _WORKS.search(ctx.project_text):
+    if COST in have and "side_cost" not in have and WORKS.search(ctx.project_text):
         ctx.add("DIM_MISSING_SIDE_COST", "工程建设类项目没有社会成本或生态环境成本指标",
                 suggestion="补充施工对群众和环境的影响，如 施工扰民投诉件数（≤ 件）、施工扬尘超标次数、临时占地复垦率")

@@ -99,9 +99,14 @@ _SLOGAN = re.compile(r"改善|提高|提升|增强|加强|加大|推进|推动|�
 
 def is_target(q: Quantity, text: str) -> bool:
     """A number the goal sets as a target: it has a unit and qualifies nothing ('超出3个月的部分' does not)."""
-    if not q.unit:
+    if not q.unit or _in_title(q, text):
         return False
     return not re.match(r"\s*(?:以上|以下|及以上|及以下)?的", text[q.end:q.end + 4])
+
+
+def _in_title(q: Quantity, text: str) -> bool:
+    """A number inside a cited document's title (《…2020年度…实施方案》) belongs to the title."""
+    return text.rfind("《", 0, q.start) > text.rfind("》", 0, q.start)
 
 
 def check_consistency(ctx: Context, quantities: list[Quantity]) -> None:

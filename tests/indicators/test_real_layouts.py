@@ -160,3 +160,29 @@ def test_the_operator_suggested_follows_what_the_name_measures(name, operator):
     rows = [("产出指标", "数量指标", name, "", "63", "人"), *FULL[1:]]
     found = next(f for f in check_goal(table(rows), None).findings if f.code == "IND_OPERATOR_MISSING")
     assert f"『{operator}63" in found.suggestion, found.suggestion
+
+
+@pytest.mark.parametrize(("name", "exceeds"), [("城区路灯维护", True), ("城区路灯改造工程", False)])
+def test_an_estimate_over_the_budget_is_this_years_cost_unless_the_project_is_works(name, exceeds):
+    # 项目成本概算 of a running cost is the year's; of works, the whole project's estimate over several years
+    rows = [*FULL[:3], ("成本指标", "经济成本指标", "项目成本概算", "≤", "150", "万元"), *FULL[4:]]
+    assert ("BUDGET_COST_EXCEEDS" in codes(check_goal(table(rows, name=name), None), 3)) is exceeds
+
+
+def test_a_year_to_compare_with_is_no_date_to_meet():
+    rows = [*FULL[:4], ("效益指标", "社会效益指标", "亮灯率", "", "同比2025年显著提高", ""), *FULL[5:]]
+    assert "IND_VALUE_VAGUE" in codes(check_goal(table(rows), None), 4)
+
+
+@pytest.mark.parametrize("unit", ["%(百分比)", "百分比（%）"])
+def test_a_percent_unit_glossed_in_brackets(unit):
+    rows = [FULL[0], ("产出指标", "质量指标", "维修合格率", "≥", "95", unit), *FULL[2:]]
+    assert not codes(check_goal(table(rows), None), 1) & {"IND_UNIT_MISMATCH", "IND_UNIT_MISSING"}
+
+
+@pytest.mark.parametrize(("goal", "quantified"), [
+    ("根据《某县202年度路灯维护实施方案》《2026年度城市照明工作要点》等文件要求完成绩效目标。", False),
+    ("按《2026年度城市照明工作要点》完成路灯维修3200盏。", True),
+])
+def test_numbers_in_a_cited_documents_title_set_no_target(goal, quantified):
+    assert ("GOAL_NOT_QUANTIFIED" in codes(check_goal(table(FULL, goal=goal), None))) is not quantified
