@@ -78,9 +78,11 @@ def check_goal_text(ctx: Context) -> None:
                 suggestion="写明主要产出和效果的数量，并与指标表一致，例如：" + compose_goal(
                     ctx.doc.project, [r.raw for r in ctx.rows], with_project=False)[:300])
     vague = []
+    # beside numbers, a plain verb names the work (APP优化升级改版); only slogan words are vague there
+    slogan = _SLOGAN_WORDS if quantities else _SLOGAN
     for clause in re.split(r"[，,；;。！!？?、]|\s\d[、.]", goal):
         if clause and not re.search(r"\d", clause):
-            vague += find_vague(clause) or _SLOGAN.findall(clause)
+            vague += find_vague(clause) or slogan.findall(clause)
     if vague:
         phrases = "、".join(f"『{v}』" for v in dict.fromkeys(vague))
         ctx.add("GOAL_VAGUE_WORDING", f"年度绩效目标中的{phrases}没有对应的目标值",
@@ -93,8 +95,10 @@ def check_goal_text(ctx: Context) -> None:
 
 
 # Words of a slogan: an aim with no measure (保障…顺利开展, 加大…力度, 推进…高质量发展)
-_SLOGAN = re.compile(r"改善|提高|提升|增强|加强|加大|推进|推动|促进|夯实|发挥|扶持|减轻|优化|完善|稳定|做好|确保|"
-                     r"保证|保障|改进|激发|助力|巩固|打造|营造|科学合理|高质量|有序|顺利|极大|全力以赴|焕然一新")
+_SLOGAN_ONLY = r"夯实|激发|助力|打造|营造|科学合理|高质量|有序|顺利|极大|全力以赴|焕然一新"
+_SLOGAN = re.compile(r"改善|提高|提升|增强|加强|加大|推进|推动|促进|发挥|扶持|减轻|优化|完善|稳定|做好|确保|"
+                     r"保证|保障|改进|巩固|" + _SLOGAN_ONLY)
+_SLOGAN_WORDS = re.compile(_SLOGAN_ONLY)   # slogan words that name no work, even beside numbers
 
 
 def is_target(q: Quantity, text: str) -> bool:

@@ -186,3 +186,12 @@ def test_a_percent_unit_glossed_in_brackets(unit):
 ])
 def test_numbers_in_a_cited_documents_title_set_no_target(goal, quantified):
     assert ("GOAL_NOT_QUANTIFIED" in codes(check_goal(table(FULL, goal=goal), None))) is not quantified
+
+
+@pytest.mark.parametrize(("goal", "vague"), [
+    ("对路灯控制系统优化升级，完成路灯维修3200盏，亮灯率不低于98%。", False),   # the work, beside its numbers
+    ("完成路灯维修3200盏，极大改善群众夜间出行条件。", True),                  # a slogan, numbers or not
+    ("优化路灯维护服务，保障夜间出行。", True),                              # no number anywhere
+])
+def test_a_plain_verb_beside_numbers_names_the_work(goal, vague):
+    assert ("GOAL_VAGUE_WORDING" in codes(check_goal(table(FULL, goal=goal), None))) is vague
