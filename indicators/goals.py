@@ -68,6 +68,8 @@ OptionalText = Annotated[str | None, BeforeValidator(_optional_text)]
 TargetValue = Annotated[str | float | int | None, BeforeValidator(_value)]
 
 
+_OVERALL = re.compile(r"部门整体|单位整体|整体支出|整体绩效")
+
 class Project(BaseModel):
     model_config = ConfigDict(extra="ignore", str_strip_whitespace=True)
 
@@ -90,6 +92,16 @@ class Project(BaseModel):
         words = {"项目": "project", "项目支出": "project", "部门": "department", "部门整体": "department",
                  "单位整体": "department", "整体": "department"}
         return words.get(value.strip(), value.strip()) if isinstance(value, str) else value
+
+    @model_validator(mode="before")
+    @classmethod
+    def _kind_from_name(cls, data: object) -> object:
+        """A goal titled as a department's or unit's overall one (…部门整体支出绩效目标, …整体绩效目标) is
+        one, when the kind is not given."""
+        if isinstance(data, dict) and data.get("kind") in (None, "") and isinstance(data.get("name"), str) \
+                and _OVERALL.search(normalize_text(data["name"])):
+            data = {**data, "kind": "department"}
+        return data
 
     @model_validator(mode="before")
     @classmethod

@@ -389,3 +389,14 @@ def test_a_wrong_function_code_does_not_make_rows_that_fit_the_project_look_fore
         doc = GoalDocument.model_validate({"project": {"name": "城区路灯维护", "function_code": code, "budget": 300},
                                            "goal": "", "indicators": rows})
         assert not [f for f in check_goal(doc, lookup).findings if f.code == "DIRECTION_MISMATCH"], code
+
+
+@pytest.mark.parametrize(("name", "kind", "expected"), [
+    ("县科学技术局2026年度部门整体支出绩效目标", None, "department"),
+    ("某价格认证中心2026年度整体绩效目标", None, "department"),
+    ("县科学技术局2026年度部门整体支出绩效目标", "project", "project"),   # what the sender says wins
+    ("易地扶贫搬迁整体推进项目", None, "project"),
+])
+def test_a_goal_titled_as_a_departments_overall_one_is_one(name, kind, expected):
+    project = {"name": name} if kind is None else {"name": name, "kind": kind}
+    assert GoalDocument.model_validate({"project": project, "goal": "", "indicators": []}).project.kind == expected
