@@ -34,7 +34,8 @@ def multi_year(ctx: Context, row: Row) -> bool:
 def check_budget(ctx: Context) -> None:
     p = ctx.doc.project
     if ctx.budget_yuan is None:
-        ctx.add("BUDGET_MISSING", "没有填写项目预算金额",
+        whose = "部门（单位）" if p.kind == "department" else "项目"
+        ctx.add("BUDGET_MISSING", f"没有填写{whose}预算金额",
                 suggestion="填写本年度预算金额（budget，单位默认万元，也可用 元/亿元），以便核对成本与目标是否匹配")
         return
     budget = ctx.budget_yuan

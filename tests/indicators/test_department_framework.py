@@ -109,3 +109,10 @@ def test_asset_work_filed_as_duties_counts_as_duties():
     rows = [*DEPARTMENT_TABLE[:2], ("履职效能", "职责履行", "资产卡片信息准确率", "≥", "98", "%"),
             *DEPARTMENT_TABLE[4:]]
     assert "DEPT_MISSING_PERFORMANCE" not in {f.code for f in check_goal(department_doc(rows), None).findings}
+
+
+def test_a_departments_missing_budget_is_the_departments():
+    doc = GoalDocument.model_validate({"project": {"name": "县科学技术局2026年度部门整体支出绩效目标"},
+                                       "goal": "", "indicators": []})
+    found = next(f for f in check_goal(doc, None).findings if f.code == "BUDGET_MISSING")
+    assert "部门（单位）预算" in found.message
