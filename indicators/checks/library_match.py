@@ -154,26 +154,27 @@ def check_library_units(ctx: Context) -> None:
 
 
 def home_direction(ctx: Context) -> tuple[str, bool] | None:
-    """The direction the project belongs to, and whether that is sure: the one it names; else one of
-    the directions its words found whose name or keyword it uses (雨露计划, 路灯 → 城市道路照明); else
-    the best fit in meaning for the start of its text, the text `check_relevance` encodes too (one
-    encoding per document), or the project-general direction when even that fits poorly."""
+    """The project direction the goal's rows belong to, and whether that is sure: the one it names;
+    else one of the directions its words found whose name or keyword it uses (雨露计划, 路灯 → 城市道路照明);
+    else the best fit in meaning for the start of its text, the text `check_relevance` encodes too (one
+    encoding per document), or the project-general direction when even that fits poorly. A department's
+    overall goal written on the project framework (产出/效益 rows) gets the direction of its duties
+    (县科学技术局 → 科技 directions), not a 部门整体 one, whose indicators are of other levels."""
     project, lookup = ctx.doc.project, ctx.lookup
     named = lookup.resolve_direction(project.direction) if project.direction else None
-    if named is not None:
+    if named is not None and not named.code.startswith(DEPARTMENT_CATEGORY):
         return named.code, True
-    department = project.kind == "department"
-    for code in [c for c in ctx.directions if c.startswith(DEPARTMENT_CATEGORY) == department][:3]:
+    for code in [c for c in ctx.directions if not c.startswith(DEPARTMENT_CATEGORY)][:3]:
         direction = lookup.resolve_direction(code)
         if direction is not None and not direction.common and names_direction(project, direction):
             return code, True
     text = _short(ctx.project_text, RELEVANCE_CHARS)
     found = [(d, score) for d, score in lookup.suggest_directions(text, k=6)
-             if d.code.startswith(DEPARTMENT_CATEGORY) == department]
+             if not d.code.startswith(DEPARTMENT_CATEGORY)]
     if not found:
         return None
     best, score = found[0]
-    return (best.code, False) if score >= STRANGER_SCORE or department else (GENERIC_DIRECTION, False)
+    return (best.code, False) if score >= STRANGER_SCORE else (GENERIC_DIRECTION, False)
 
 
 def same_kind(ctx: Context, home: str, row: Row, n: int = 3) -> list[LibraryIndicator]:
@@ -203,7 +204,8 @@ def check_nonstandard(ctx: Context) -> None:
             suggestion = f"可改用指标库中的规范指标：{names}"
         elif home and (found := same_kind(ctx, home[0], row)):
             names = "、".join(f"『{h.name}』（{h.unit or '定性'}）" for h in found)
-            whose = "本项目所属方向" if home[1] else "与本项目最接近的方向"
+            subject = "本单位职责" if ctx.doc.project.kind == "department" else "本项目"
+            whose = f"{subject}所属方向" if home[1] else f"与{subject}最接近的方向"
             suggestion = (f"指标库中没有与之相近的名称；{whose}『{found[0].direction}』的同类指标有{names}，"
                           "可选用，或在取值依据中说明本指标的口径和数据来源")
         else:

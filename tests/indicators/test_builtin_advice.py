@@ -50,3 +50,13 @@ def test_a_transfer_payments_name_is_read_without_its_allocation_notice(builtin)
     assert "困难群众救助补助" in words and not any(w in words for w in ("财社", "下达", "预算", "指标", "格式"))
     directions, _ = choose_directions(project, builtin)
     assert directions and directions[0].name == "城乡最低生活保障", directions
+
+
+def test_a_departments_overall_goal_on_the_project_framework_is_pointed_at_its_duties(builtin):
+    rows = [("产出指标", "数量指标", "培育指导高新技术企业数量", "", "15家以上", ""),
+            ("产出指标", "数量指标", "组建科技特派员团队数量", "", "1个", "")]
+    doc = table(rows, name="某县科学技术局2026年度部门整体支出", budget=300, goal="完成年度科技工作任务。")
+    assert doc.project.kind == "department"
+    found = advice(check_goal(doc, builtin), 0)
+    assert found.refs and "本单位职责" in found.suggestion, found
+    assert not any(code.startswith("902") for code in found.refs)   # no 部门整体 indicator for a 产出 row
