@@ -30,6 +30,7 @@ DIMENSIONS = (
 
 _DIMENSION_OF_LEVEL1 = {RUNNING_COST: RUNNING_COST, MANAGEMENT: MANAGEMENT, PERFORMANCE: PERFORMANCE,
                         "满意度指标": SATISFACTION}
+DEPARTMENT_LEVEL1 = {dimension: level1 for level1, dimension in _DIMENSION_OF_LEVEL1.items()}
 
 
 def framework_dimension(row: Row) -> str | None:

@@ -10,15 +10,17 @@ from __future__ import annotations
 
 import re
 
-from indicators.checks.context import COST, SATISFACTION, TIMELINESS, Context, Row
+from indicators.checks.context import COST, SATISFACTION, TIMELINESS, Context, Row, clean_level
+from indicators.checks.department import DEPARTMENT_LEVEL1, dept_dimension
 from indicators.checks.goal_text import bigrams, name_overlap
 from indicators.directions import STRANGER_SCORE, names_direction
-from indicators.framework import GENERIC_DIRECTION
+from indicators.framework import DEPARTMENT, GENERIC_DIRECTION
 from indicators.lookup import Direction, LibraryHit, LibraryIndicator, approved_spread
 from indicators.values import PER_YEAR, fmt, in_base, parse_target, parse_unit
 from kb.text import match_key
 
 DEPARTMENT_CATEGORY = "902"   # the library's 部门整体绩效 category
+GENERAL_DEPARTMENT = "9020101"  # 综合管理类机关: the 部门整体 direction when a department's words find none
 PROJECT_HITS = 20
 ROW_HITS = 8
 GENERIC_SPREAD = 3                 # close library matches in this many categories: a generic indicator
@@ -177,19 +179,31 @@ def home_direction(ctx: Context) -> tuple[str, bool] | None:
     return (best.code, False) if score >= STRANGER_SCORE else (GENERIC_DIRECTION, False)
 
 
-def same_kind(ctx: Context, home: str, row: Row, n: int = 3) -> list[LibraryIndicator]:
+def same_kind(ctx: Context, home: str, row: Row, n: int = 3, *, level1: str | None = None,
+              level2: str | None = None) -> list[LibraryIndicator]:
     """Where no library name is close to a row: the indicators of the same kind (level 1, then
-    level 2) in the project's own direction, those sharing words with the row first. A reviewer
-    points 成本控制 at the direction's unit costs and 社会满意度 at its recipients' satisfaction."""
-    if row.level1 is None:
+    level 2; the row's own unless given) in the project's own direction, those sharing words with
+    the row first. A reviewer points 成本控制 at the direction's unit costs and 社会满意度 at its
+    recipients' satisfaction."""
+    level1, level2 = level1 or row.level1, level2 or row.level2
+    if level1 is None:
         return []
-    kind = [i for i in ctx.lookup.direction_indicators(home) if i.level1 == row.level1]
-    if row.level2:
-        kind.sort(key=lambda i: i.level2 != row.level2)
+    kind = [i for i in ctx.lookup.direction_indicators(home) if i.level1 == level1]
+    if level2:
+        kind.sort(key=lambda i: i.level2 != level2)
     worded = {h.code for h in ctx.lookup.search(_short(row.name, 100), k=n, mode="lexical",
-                                                 direction=home, level1=row.level1)}
+                                                 direction=home, level1=level1)}
     kind.sort(key=lambda i: i.code not in worded)
     return kind[:n]
+
+
+def department_kind(row: Row) -> tuple[str, str | None] | None:
+    """(level 1, level 2) in the 部门整体 library's terms for a department goal's row written on that
+    framework (运行成本/三公经费, 管理效率/预算执行, 履职效能…), None for a row of no dimension."""
+    dimension = dept_dimension(row)
+    if dimension is None:
+        return None
+    return DEPARTMENT_LEVEL1[dimension], DEPARTMENT.canonical_level2(clean_level(row.level2_text))
 
 
 def check_nonstandard(ctx: Context) -> None:
@@ -197,17 +211,25 @@ def check_nonstandard(ctx: Context) -> None:
     close: dict[int, list[LibraryIndicator]] = {row.index: _close_hits(ctx, row)[:3] for row in unknown}
     # the project's direction is looked for only when some row has no close library name
     home = home_direction(ctx) if any(row.level1 and not close[row.index] for row in unknown) else None
+    department = ctx.doc.project.kind == "department"
+    # a department's own framework rows: the 部门整体 direction its words found, else the general one
+    overall = next((c for c in ctx.directions if c.startswith(DEPARTMENT_CATEGORY)), GENERAL_DEPARTMENT)
     for row in unknown:
         found = close[row.index]
         if found:
             names = "、".join(f"『{h.name}』（{h.unit or '定性'}，{h.direction}）" for h in found)
             suggestion = f"可改用指标库中的规范指标：{names}"
-        elif home and (found := same_kind(ctx, home[0], row)):
+        elif home and row.level1 and (found := same_kind(ctx, home[0], row)):
             names = "、".join(f"『{h.name}』（{h.unit or '定性'}）" for h in found)
-            subject = "本单位职责" if ctx.doc.project.kind == "department" else "本项目"
+            subject = "本单位职责" if department else "本项目"
             whose = f"{subject}所属方向" if home[1] else f"与{subject}最接近的方向"
             suggestion = (f"指标库中没有与之相近的名称；{whose}『{found[0].direction}』的同类指标有{names}，"
                           "可选用，或在取值依据中说明本指标的口径和数据来源")
+        elif department and not row.level1 and (kind := department_kind(row)) \
+                and (found := same_kind(ctx, overall, row, level1=kind[0], level2=kind[1])):
+            names = "、".join(f"『{h.name}』（{h.unit or '定性'}）" for h in found)
+            suggestion = (f"指标库中没有与之相近的名称；部门整体指标『{found[0].direction}』中的{kind[0]}指标有"
+                          f"{names}，可选用，或在取值依据中说明本指标的口径和数据来源")
         else:
             suggestion = "本项目所属方向的指标库中没有相近指标；请核对名称，或在取值依据中说明指标口径和数据来源"
         ctx.add("IND_NONSTANDARD", f"{row.label}不是指标库中的标准指标", indicator=row.index,

@@ -60,3 +60,15 @@ def test_a_departments_overall_goal_on_the_project_framework_is_pointed_at_its_d
     found = advice(check_goal(doc, builtin), 0)
     assert found.refs and "本单位职责" in found.suggestion, found
     assert not any(code.startswith("902") for code in found.refs)   # no 部门整体 indicator for a 产出 row
+
+
+def test_a_departments_own_framework_rows_are_pointed_at_the_overall_indicators_of_that_kind(builtin):
+    rows = [("管理效率", "预算执行", "资金执行进度", "≥", "90", "%"),
+            ("履职效能", "职责履行", "完成统计调查项目", "≥", "12", "项")]
+    doc = table(rows, name="某县统计局2026年度部门整体支出", budget=500, goal="完成统计调查项目12项。")
+    result = check_goal(doc, builtin)
+    kinds = {i.code: (i.level1, i.level2) for d in ("9020101",) for i in builtin.direction_indicators(d)}
+    for index, level1 in ((0, "管理效率"), (1, "履职效能")):
+        found = advice(result, index)
+        assert found.refs and all(kinds.get(code, ("",))[0] == level1 for code in found.refs), found
+    assert kinds[advice(result, 0).refs[0]] == ("管理效率", "预算执行")   # the same level 2 first
