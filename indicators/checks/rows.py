@@ -21,6 +21,8 @@ _LOWER_BETTER = re.compile(r"投诉|事故|死亡|发病|发生|浓度|排放|�
                            r"错误|不合格|超标|逾期|案件|起数|损失|空置|流失|辍学|返贫|故障|拥堵|延误|积压|纠纷|"
                            r"上访|信访|违规|违法|隐患|次品|退票|误报")
 MEASURE_TAIL = 6   # characters at the end of a name that say what it measures
+# A name that ends in the people it counts (资助学生, 村组干部230人): counted in 个 is a slip
+_PERSON_NOUN = re.compile(r"(?:干部|教师|学生|儿童|老人|群众|职工|医生|农民|村民|居民|人员|患者|幼儿)(?:\d+人)?$")
 _HOUSEHOLDS = re.compile(r"(?<![用客账住商])户数$")
 _UNBOUNDED_RATE = re.compile(r"增长|增幅|增速|增加|提高|提升|上升|下降|降低|减少|比上年|同比|环比|变化|变动|超|倍|"
                              r"病床使用|床位使用|周转|回报|收益|投入产出|产投|带动|放大|杠杆|弹性|溢价|负债|"
@@ -37,6 +39,8 @@ def unit_problem(name: str, unit: Unit) -> str | None:
         return "是比率，单位应为 % 或 ‰"
     if kind == "people" and unit.base not in PEOPLE_BASES:
         return "是人数，单位应为 人、人次 或 户"
+    if _PERSON_NOUN.search(name) and unit.base == "个":
+        return "数的是人，单位应为 人（或 人次、户）"
     if _HOUSEHOLDS.search(name) and unit.base in PEOPLE_BASES - {"户", "户次"}:
         return "是户数，单位应为 户"
     if _COUNT_NAME.search(name) and unit.kind == "ratio":

@@ -195,3 +195,12 @@ def test_numbers_in_a_cited_documents_title_set_no_target(goal, quantified):
 ])
 def test_a_plain_verb_beside_numbers_names_the_work(goal, vague):
     assert ("GOAL_VAGUE_WORDING" in codes(check_goal(table(FULL, goal=goal), None))) is vague
+
+
+@pytest.mark.parametrize(("name", "unit", "mismatch"), [
+    ("村组干部230人", "个", True), ("资助家庭困难学生", "个", True), ("资助家庭困难学生", "人", False),
+    ("维修路灯数量", "个", False),
+])
+def test_people_counted_in_ge_is_a_unit_slip(name, unit, mismatch):
+    rows = [("产出指标", "数量指标", name, "≥", "230", unit), *FULL[1:]]
+    assert ("IND_UNIT_MISMATCH" in codes(check_goal(table(rows), None), 0)) is mismatch
