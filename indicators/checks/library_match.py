@@ -14,12 +14,11 @@ from indicators.checks.context import COST, SATISFACTION, TIMELINESS, Context, R
 from indicators.checks.department import DEPARTMENT_LEVEL1, dept_dimension
 from indicators.checks.goal_text import bigrams, name_overlap
 from indicators.directions import STRANGER_SCORE, names_direction
-from indicators.framework import DEPARTMENT, GENERIC_DIRECTION
+from indicators.framework import DEPARTMENT, DEPARTMENT_CATEGORY, GENERIC_DIRECTION
 from indicators.lookup import Direction, LibraryHit, LibraryIndicator, approved_spread
 from indicators.values import PER_YEAR, fmt, in_base, parse_target, parse_unit
 from kb.text import match_key
 
-DEPARTMENT_CATEGORY = "902"   # the library's 部门整体绩效 category
 GENERAL_DEPARTMENT = "9020101"  # 综合管理类机关: the 部门整体 direction when a department's words find none
 PROJECT_HITS = 20
 ROW_HITS = 8
