@@ -42,7 +42,7 @@ _CODES = (
     FindingCode("IND_VALUE_IMPLAUSIBLE", "error", "细化量化", "指标值不可能达到",
                 "完成率、覆盖率、合格率、达标率等比率超过 100%"),
     FindingCode("TEMPLATE_PLACEHOLDER", "error", "完整性", "模板占位符未替换",
-                "年度目标或指标值中留有模板占位符（【待填】、XX、**、（≥**人））"),
+                "年度目标或指标值中留有模板占位符（【待填】、XX、**、（≥**人））；指标值已填、只有名称里留着填写提示的，为警告"),
     FindingCode("IND_UNIT_MISSING", "warning", "细化量化", "缺少计量单位", "数值型指标值没有计量单位"),
     FindingCode("IND_UNIT_MISMATCH", "error", "细化量化", "计量单位与指标不符",
                 "单位与指标含义不符（率用了 人，数量用了 %，金额用了 %）"),

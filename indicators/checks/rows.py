@@ -248,9 +248,25 @@ def check_rows(ctx: Context, typical: dict[int, str] | None = None) -> None:
         pairs = "、".join(dict.fromkeys(f"{r.raw.level1}/{r.raw.level2}" for r in legacy[:4]))
         ctx.add("IND_LEVEL_LEGACY", f"{len(legacy)}个指标用的是旧版模板的层级写法（{pairs}），已按现行框架识别",
                 suggestion="按财预〔2021〕101号的框架填写：成本指标单列为一级指标，满意度指标单列为一级指标")
+    check_name_hints(ctx)
     check_duplicates(ctx)
     check_basis(ctx)
     check_ceiling(ctx)
+
+
+def check_name_hints(ctx: Context) -> None:
+    """The template's own hint left in a name (受益人数(≥**人)) when the row's value is filled in: the
+    table was not finished, though the target is there. One finding for the table, a warning."""
+    hinted = [(r, residue) for r in ctx.rows if (residue := find_placeholder(r.raw.name))
+              and not ctx.has("TEMPLATE_PLACEHOLDER", r.index)]
+    if not hinted:
+        return
+    first = hinted[0][1]
+    names = "、".join(r.label for r, _ in hinted[:3]) + ("等" if len(hinted) > 3 else "")
+    counted = f"{len(hinted)}个指标名称" if len(hinted) > 1 else "指标名称"
+    ctx.add("TEMPLATE_PLACEHOLDER", f"{counted}里还留着模板的填写提示『{first}』：{names}", severity="warning",
+            indicator=hinted[0][0].index if len(hinted) == 1 else None,
+            suggestion="删去名称中的『(≥**人)』这类提示，目标值和单位写在指标值、计量单位栏")
 
 
 def check_duplicates(ctx: Context) -> None:

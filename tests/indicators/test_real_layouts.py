@@ -204,3 +204,28 @@ def test_a_plain_verb_beside_numbers_names_the_work(goal, vague):
 def test_people_counted_in_ge_is_a_unit_slip(name, unit, mismatch):
     rows = [("产出指标", "数量指标", name, "≥", "230", unit), *FULL[1:]]
     assert ("IND_UNIT_MISMATCH" in codes(check_goal(table(rows), None), 0)) is mismatch
+
+
+# A 衔接资金 table whose names keep the template's hints while the values are filled in beside them
+HINTED = [
+    ("产出指标", "数量指标", "葡萄种植数量(≥**株)", "", ">=17600株", ""),
+    ("产出指标", "质量指标", "种植作物成活率(≥**%)", "", ">=85%", ""),
+    ("产出指标", "时效指标", "完成及时率(≥**%)", "", ">=100%", ""),
+    ("产出指标", "成本指标", "葡萄补助成本(≤**元/株)", "", "≤28.40元/株", ""),
+    ("效益指标", "经济效益指标", "特色产业产值(≥**万元)", "", "≥80万元", ""),
+    ("满意度指标", "服务对象满意度指标", "受益脱贫户满意度(≥**%)", "", "≥95%", ""),
+]
+
+
+def test_hints_left_in_names_are_one_warning_for_the_table():
+    result = check_goal(table(HINTED, budget=50), None)
+    hints = [f for f in result.findings if f.code == "TEMPLATE_PLACEHOLDER"]
+    assert len(hints) == 1 and hints[0].severity == "warning" and hints[0].indicator is None, hints
+    assert "6个指标名称" in hints[0].message and "(≥**株)" in hints[0].message
+
+
+def test_one_hinted_name_points_at_its_row_and_a_placeholder_value_stays_an_error():
+    rows = [*FULL[:4], ("效益指标", "社会效益指标", "受益户数(≥**户)", "", "≥10户", ""),
+            ("满意度指标", "服务对象满意度指标", "满意度(≥**%)", "", "**", "")]
+    found = [f for f in check_goal(table(rows), None).findings if f.code == "TEMPLATE_PLACEHOLDER"]
+    assert sorted((f.indicator, f.severity) for f in found) == [(4, "warning"), (5, "error")], found
