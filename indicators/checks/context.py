@@ -33,6 +33,7 @@ QUANTITY, QUALITY, TIMELINESS = LEVELS[OUTPUT]
 
 
 _TRAILING_ETC = re.compile(r"(?:等|…+|\.{2,})$")
+_VALUE_FOR_INDICATOR = re.compile(r"(?<=[\u4e00-\u9fff]{2})值$")
 _MARKS = re.compile(r"[(（][^()（）]*[)）]|[(（\[【]?\d+(?:\.\d+)?(?:[-~至]\d+)?[)）\]】]?分$|分$|[*★※]")
 # Layouts of earlier templates and provinces, mapped onto the current framework (CONTRACT.md,
 # "Real tables come in more than one layout").
@@ -59,10 +60,12 @@ _LEVEL2_LEGACY = {"成本指标": "经济成本指标", "成本": "经济成本�
 
 def clean_level(text: str) -> str:
     """A level name without scores, notes and marks: 产出指标(50分) → 产出指标, 数量指标(或建筑规模指标) → 数量指标,
-    服务对象满意度指标等 → 服务对象满意度指标 (the self-evaluation template's own wording)."""
+    服务对象满意度指标等 → 服务对象满意度指标 (the self-evaluation template's own wording), and without the 值
+    some forms put where 指标 goes (产出值 / 数量值 / 经济效益值)."""
     t = normalize_text(text).replace(" ", "")
     for _ in range(2):
         t = _MARKS.sub("", t)
+    t = _VALUE_FOR_INDICATOR.sub("", t)
     return _TRAILING_ETC.sub("", t) if len(t) > 3 else t
 
 

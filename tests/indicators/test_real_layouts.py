@@ -229,3 +229,16 @@ def test_one_hinted_name_points_at_its_row_and_a_placeholder_value_stays_an_erro
             ("满意度指标", "服务对象满意度指标", "满意度(≥**%)", "", "**", "")]
     found = [f for f in check_goal(table(rows), None).findings if f.code == "TEMPLATE_PLACEHOLDER"]
     assert sorted((f.indicator, f.severity) for f in found) == [(4, "warning"), (5, "error")], found
+
+
+def test_level_names_written_with_zhi_for_zhibiao():
+    """A county's 项目支出目标申报表: 产出值 / 数量值 / 成本值 / 效益值 where the framework says …指标."""
+    rows = [("产出值", "数量值", "维修路灯数量", "≥", "3200", "盏"),
+            ("产出值", "质量值", "维修合格率", "≥", "95", "%"),
+            ("产出值", "时效值", "维修完成时间", "", "2026年10月底前", ""),
+            ("产出值", "成本值", "维修总成本", "≤", "100", "万元"),
+            ("效益值", "社会效益值", "亮灯率", "≥", "98", "%"),
+            ("满意度值", "服务对象满意度值", "市民满意度", "≥", "90", "%")]
+    got = codes(check_goal(table(rows), None))
+    assert not got & {"IND_LEVEL_INVALID", "DIM_MISSING_QUANTITY", "DIM_MISSING_QUALITY", "DIM_MISSING_TIMELINESS",
+                      "DIM_MISSING_COST", "DIM_MISSING_BENEFIT", "DIM_MISSING_SATISFACTION"}, got
