@@ -172,6 +172,11 @@ class Row:
         return self.level1 == SATISFACTION or bool(re.search(r"满意(?:度|率)", self.name))
 
     @property
+    def blank(self) -> bool:
+        """A row left unfilled (empty, or the template's 指标1: with no value): no indicator at all."""
+        return not self.name and not normalize_text(self.raw.value_text).strip()
+
+    @property
     def label(self) -> str:
         """How messages name the row: 『name』 as the user wrote it, or its position."""
         return f"『{self.raw.name.strip()}』" if self.raw.name.strip() else f"第{self.index + 1}个指标"

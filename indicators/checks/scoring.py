@@ -49,6 +49,8 @@ def score(ctx: Context) -> tuple[int, Grade, list[str]]:
     department = ctx.doc.project.kind == "department"
     parts, satisfaction = (DEPARTMENT_PARTS, DEPT_SATISFACTION) if department else (PARTS, SATISFACTION)
     for row in ctx.rows:
+        if row.blank:
+            continue
         dim = dept_dimension(row) if department else _dimension_of(ctx, row.index)
         if dim:
             members.setdefault(dim, []).append(row.index)

@@ -39,7 +39,7 @@ def test_operators_and_level_names_of_an_exported_self_evaluation_table():
                                 "DIM_MISSING_BENEFIT"}, result.findings
 
 
-@pytest.mark.parametrize("operator", ["═", "⩾", "⩽"])
+@pytest.mark.parametrize("operator", ["═", "⩾", "⩽", "﹦", "﹥"])
 def test_operator_symbols_some_systems_print(operator):
     rows = [("产出指标", "质量指标", "维修合格率", operator, "95", "%")]
     assert "IND_OPERATOR_MISSING" not in codes(check_goal(table(rows), None), 0)
@@ -242,3 +242,23 @@ def test_level_names_written_with_zhi_for_zhibiao():
     got = codes(check_goal(table(rows), None))
     assert not got & {"IND_LEVEL_INVALID", "DIM_MISSING_QUANTITY", "DIM_MISSING_QUALITY", "DIM_MISSING_TIMELINESS",
                       "DIM_MISSING_COST", "DIM_MISSING_BENEFIT", "DIM_MISSING_SATISFACTION"}, got
+
+
+def test_unfilled_template_rows_are_one_warning_and_no_indicators():
+    """A self-evaluation table keeps the template's 指标1: / 指标2: rows where nothing was filled in."""
+    rows = [*FULL[:4], ("效益指标", "经济效益指标", "指标1:", "", "", ""),
+            ("效益指标", "社会效益指标", "指标1:", "", "", ""), ("效益指标", "社会效益指标", "指标2:", "", "", ""),
+            FULL[5]]
+    result = check_goal(table(rows), None)
+    blank = [f for f in result.findings if f.code == "TEMPLATE_PLACEHOLDER"]
+    assert len(blank) == 1 and blank[0].severity == "warning" and "3行" in blank[0].message, blank
+    got = codes(result)
+    assert "DIM_MISSING_BENEFIT" in got and not got & {"IND_NAME_MISSING", "IND_VALUE_MISSING"}, got
+    full = check_goal(table(FULL), None)
+    assert result.score < full.score
+
+
+def test_a_wholly_empty_row_is_no_indicator_and_no_finding():
+    rows = [*FULL[:5], ("效益指标", "经济效益指标", "", "", "", ""), FULL[5]]
+    result = check_goal(table(rows), None)
+    assert not codes(result, 5) and "TEMPLATE_PLACEHOLDER" not in codes(result), result.findings
