@@ -294,9 +294,11 @@ _VAGUE_ADJ = ("较好", "较高", "较大", "较强", "较快", "较多", "良�
 _VAGUE_VERBS = ("提高", "提升", "改善", "增加", "增强", "加强", "扩大", "优化", "完善", "降低", "减少", "下降", "缓解",
                 "好转", "上升", "增长", "发展", "推进", "推动", "促进", "保障", "巩固", "落实", "实现", "完成", "满足",
                 "解决", "遏制", "控制", "规范", "健全", "改进", "加快", "加大", "普及", "覆盖")
-# A value that is only a verb of intent (保障, 促进, 有效提升): it says what the project means to do
+# A value that is only a verb of intent (保障, 有效提升) or a list of aims: what the project means to do
 _INTENT_ONLY = re.compile(r"^(?:有效|持续|不断|进一步|全面)?(?:提高|提升|改善|增加|增强|加强|扩大|优化|完善|降低|减少"
                           r"|下降|缓解|推进|推动|促进|保障|巩固|发展|加快|加大|维护|确保)[。.!！]?$")
+_PURPOSE = r"(?:解决|保障|服务|保持|改善|提高|提升|促进|推动|加强|增强|满足|确保|维护|巩固|丰富)[^,，、;；。]{1,10}"
+_PURPOSES = re.compile(rf"^(?:{_PURPOSE}[,，、;；]\s*)+{_PURPOSE}[。.]?$")
 _VAGUE_RE = re.compile(
     "(?<!可)(?:(?:" + "|".join(_VAGUE_ADVERBS) + ")(?:得到)?(?:" + "|".join(_VAGUE_VERBS) + ")?"
     "|(?:有效|基本|得到)(?:" + "|".join(_VAGUE_VERBS) + ")"
@@ -478,9 +480,10 @@ def parse_target(value: str | float | int | None, operator: str | None = "", uni
         cn = _CN_NUMBER_RE.search(t)
         number = chinese_number(cn.group(1)) if cn else None
         if number is None or _qualitative(t, qualitative_op):
-            if _INTENT_ONLY.match(t):
-                vague = vague or (t,)   # 定性『保障』: what the project means to do, not a grade it reaches
-            qualitative = (qualitative_op and not vague and not relative) or _qualitative(t, qualitative_op)
+            aims = bool(_INTENT_ONLY.match(t) or _PURPOSES.match(t))
+            vague = vague or ((t,) if aims else ())  # 定性『保障』, 『解决旱情,保障粮食安全』: what it means to do
+            qualitative = not aims and (qualitative_op and not vague and not relative
+                                        or _qualitative(t, qualitative_op))
             return Target(text=t, operator=op_field, vague=vague, qualitative=qualitative, relative=relative)
         start, end = cn.start(1), cn.end(1)
     prefix, suffix = t[:start], t[end:]

@@ -81,6 +81,7 @@ def check_goal_text(ctx: Context) -> None:
     # beside numbers, a plain verb names the work (APP优化升级改版); only slogan words are vague there
     slogan = _SLOGAN_WORDS if quantities else _SLOGAN
     for clause in re.split(r"[，,；;。！!？?、]|\s\d[、.]", goal):
+        clause = _ENUMERATION.sub("", clause)   # 目标1: / (2) numbers a clause, sets no target
         if clause and not re.search(r"\d", clause):
             vague += find_vague(clause) or slogan.findall(clause)
     if vague:
@@ -94,6 +95,7 @@ def check_goal_text(ctx: Context) -> None:
     check_consistency(ctx, quantities)
 
 
+_ENUMERATION = re.compile(r"^\s*(?:目标|任务)?\s*[(（]?\d{1,2}\s*[:：.、)）]")
 # Words of a slogan: an aim with no measure (保障…顺利开展, 加大…力度, 推进…高质量发展)
 _SLOGAN_ONLY = r"夯实|激发|助力|打造|营造|科学合理|高质量|有序|顺利|极大|全力以赴|焕然一新"
 _SLOGAN = re.compile(r"改善|提高|提升|增强|加强|加大|推进|推动|促进|发挥|扶持|减轻|优化|完善|稳定|做好|确保|"

@@ -262,3 +262,14 @@ def test_a_wholly_empty_row_is_no_indicator_and_no_finding():
     rows = [*FULL[:5], ("效益指标", "经济效益指标", "", "", "", ""), FULL[5]]
     result = check_goal(table(rows), None)
     assert not codes(result, 5) and "TEMPLATE_PLACEHOLDER" not in codes(result), result.findings
+
+
+def test_a_list_of_purposes_as_a_value_is_vague():
+    rows = [*FULL[:1], ("产出指标", "质量指标", "增雨作业服务需求", "", "解决旱情,保障粮食安全,服务农业生产,改善空气质量", ""),
+            *FULL[2:]]
+    assert "IND_VALUE_VAGUE" in codes(check_goal(table(rows), None), 1)
+
+
+def test_numbered_slogans_in_the_goal_are_vague_wording():
+    goal = "目标1:深入开展路灯隐患排查整治。目标2:加大路灯巡查力度。目标3:加强维修人员业务培训。"
+    assert "GOAL_VAGUE_WORDING" in codes(check_goal(table(FULL, goal=goal), None))
