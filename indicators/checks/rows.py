@@ -27,6 +27,8 @@ _HOUSEHOLDS = re.compile(r"(?<![用客账住商])户数$")
 _UNBOUNDED_RATE = re.compile(r"增长|增幅|增速|增加|提高|提升|上升|下降|降低|减少|比上年|同比|环比|变化|变动|超|倍|"
                              r"病床使用|床位使用|周转|回报|收益|投入产出|产投|带动|放大|杠杆|弹性|溢价|负债|"
                              r"利润|产值|贡献|发病|患病|死亡|出生|流动|容积|负荷")
+# A sentence stating terms with several numbers (第一年按总投资额返本20%,分红按8%分红): no single target to sign
+_NUMBERS = re.compile(r"\d+(?:\.\d+)?")
 _HIGHER_BETTER_SUFFIX = re.compile(r"(?:下降|减少|降低|削减|节约|节电|节水|节能|压减)(?:率|幅度|量)$")
 
 
@@ -169,7 +171,7 @@ def check_value(ctx: Context, row: Row, typical: str | None) -> None:
         if problem:
             ctx.add("IND_UNIT_MISMATCH", f"{row.label}{problem}，但填写的单位是『{row.unit.text}』",
                     indicator=row.index, suggestion=f"改为『{example}』" if example else "按指标含义更正计量单位")
-    if not t.has_operator:
+    if not t.has_operator and not (len(t.text) >= 12 and len(_NUMBERS.findall(t.text)) >= 2):
         op = "≤" if lower_is_better(row) else "≥"
         ctx.add("IND_OPERATOR_MISSING", f"{row.label}的指标值『{t.text}』没有 ≥ / ≤ / = 符号",
                 indicator=row.index, suggestion=f"补充符号，如『{op}{fmt(t.value)}{row.unit.text}』")

@@ -273,3 +273,13 @@ def test_a_list_of_purposes_as_a_value_is_vague():
 def test_numbered_slogans_in_the_goal_are_vague_wording():
     goal = "目标1:深入开展路灯隐患排查整治。目标2:加大路灯巡查力度。目标3:加强维修人员业务培训。"
     assert "GOAL_VAGUE_WORDING" in codes(check_goal(table(FULL, goal=goal), None))
+
+
+def test_a_value_stating_terms_with_several_numbers_needs_no_operator():
+    rows = [*FULL[:1], ("产出指标", "质量指标", "返本分红比例", "", "第一年按总投资额返本20%,分红按8%分红", ""),
+            *FULL[2:]]
+    assert "IND_OPERATOR_MISSING" not in codes(check_goal(table(rows), None), 1)
+    rows[1] = ("产出指标", "质量指标", "返本分红比例", "", "60000人次以上的服务对象", "")
+    assert "IND_OPERATOR_MISSING" not in codes(check_goal(table(rows), None), 1)  # 以上 is its operator
+    rows[1] = ("产出指标", "质量指标", "服务对象人次", "", "60000人次", "")
+    assert "IND_OPERATOR_MISSING" in codes(check_goal(table(rows), None), 1)
