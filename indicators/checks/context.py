@@ -33,13 +33,14 @@ QUANTITY, QUALITY, TIMELINESS = LEVELS[OUTPUT]
 
 
 _TRAILING_ETC = re.compile(r"(?:等|…+|\.{2,})$")
-_VALUE_FOR_INDICATOR = re.compile(r"(?<=[\u4e00-\u9fff]{2})值$")
+_VALUE_FOR_INDICATOR = re.compile(r"(?<=[\u4e00-\u9fff]{2})(?:值|目标)$")
 _MARKS = re.compile(r"[(（][^()（）]*[)）]|[(（\[【]?\d+(?:\.\d+)?(?:[-~至]\d+)?[)）\]】]?分$|分$|[*★※]")
 # Layouts of earlier templates and provinces, mapped onto the current framework (CONTRACT.md,
 # "Real tables come in more than one layout").
 _LEVEL1_LEGACY = {"项目完成指标": OUTPUT, "预期产出指标": OUTPUT, "预期产出": OUTPUT, "产出目标": OUTPUT,
                   "项目效益指标": BENEFIT, "效果指标": BENEFIT, "预期效果指标": BENEFIT, "预期效果": BENEFIT,
-                  "效果": BENEFIT, "效益目标": BENEFIT, "社会效益指标": BENEFIT, "满意度目标": SATISFACTION,
+                  "效果": BENEFIT, "效益目标": BENEFIT, "成效指标": BENEFIT, "成效": BENEFIT,
+                  "社会效益指标": BENEFIT, "满意度目标": SATISFACTION,
                   "服务对象满意度指标": SATISFACTION, "社会公众或服务对象满意度指标": SATISFACTION,
                   "成本目标": COST, "项目产出指标": OUTPUT, "项目产出": OUTPUT, "项目成本指标": COST,
                   "项目成本": COST, "项目满意度指标": SATISFACTION, "满意度": SATISFACTION,
@@ -61,7 +62,7 @@ _LEVEL2_LEGACY = {"成本指标": "经济成本指标", "成本": "经济成本�
 def clean_level(text: str) -> str:
     """A level name without scores, notes and marks: 产出指标(50分) → 产出指标, 数量指标(或建筑规模指标) → 数量指标,
     服务对象满意度指标等 → 服务对象满意度指标 (the self-evaluation template's own wording), and without the 值
-    some forms put where 指标 goes (产出值 / 数量值 / 经济效益值)."""
+    or 目标 some forms put where 指标 goes (产出值 / 数量值 / 经济效益值, 数量目标 / 质量目标)."""
     t = normalize_text(text).replace(" ", "")
     for _ in range(2):
         t = _MARKS.sub("", t)

@@ -231,14 +231,16 @@ def test_one_hinted_name_points_at_its_row_and_a_placeholder_value_stays_an_erro
     assert sorted((f.indicator, f.severity) for f in found) == [(4, "warning"), (5, "error")], found
 
 
-def test_level_names_written_with_zhi_for_zhibiao():
-    """A county's 项目支出目标申报表: 产出值 / 数量值 / 成本值 / 效益值 where the framework says …指标."""
-    rows = [("产出值", "数量值", "维修路灯数量", "≥", "3200", "盏"),
-            ("产出值", "质量值", "维修合格率", "≥", "95", "%"),
-            ("产出值", "时效值", "维修完成时间", "", "2026年10月底前", ""),
-            ("产出值", "成本值", "维修总成本", "≤", "100", "万元"),
-            ("效益值", "社会效益值", "亮灯率", "≥", "98", "%"),
-            ("满意度值", "服务对象满意度值", "市民满意度", "≥", "90", "%")]
+@pytest.mark.parametrize("tail", ["值", "目标"])
+def test_level_names_written_with_zhi_or_mubiao_for_zhibiao(tail):
+    """A county's 项目支出目标申报表 (产出值 / 数量值 / 成本值) and a self-evaluation (产出目标 / 数量目标)
+    where the framework says …指标."""
+    rows = [(f"产出{tail}", f"数量{tail}", "维修路灯数量", "≥", "3200", "盏"),
+            (f"产出{tail}", f"质量{tail}", "维修合格率", "≥", "95", "%"),
+            (f"产出{tail}", f"时效{tail}", "维修完成时间", "", "2026年10月底前", ""),
+            (f"产出{tail}", f"成本{tail}", "维修总成本", "≤", "100", "万元"),
+            (f"效益{tail}", f"社会效益{tail}", "亮灯率", "≥", "98", "%"),
+            (f"满意度{tail}", f"服务对象满意度{tail}", "市民满意度", "≥", "90", "%")]
     got = codes(check_goal(table(rows), None))
     assert not got & {"IND_LEVEL_INVALID", "DIM_MISSING_QUANTITY", "DIM_MISSING_QUALITY", "DIM_MISSING_TIMELINESS",
                       "DIM_MISSING_COST", "DIM_MISSING_BENEFIT", "DIM_MISSING_SATISFACTION"}, got
@@ -283,3 +285,11 @@ def test_a_value_stating_terms_with_several_numbers_needs_no_operator():
     assert "IND_OPERATOR_MISSING" not in codes(check_goal(table(rows), None), 1)  # 以上 is its operator
     rows[1] = ("产出指标", "质量指标", "服务对象人次", "", "60000人次", "")
     assert "IND_OPERATOR_MISSING" in codes(check_goal(table(rows), None), 1)
+
+
+def test_chengxiao_is_the_benefit_level():
+    """An exhibition hall's 2018 table: 产出指标 / 成效指标, no level-2 column."""
+    rows = [*FULL[:4], ("成效指标", "", "亮灯率", "≥", "98", "%"), FULL[5]]
+    result = check_goal(table(rows), None)
+    assert "DIM_MISSING_BENEFIT" not in codes(result)
+    assert not [f for f in result.findings if "不在指标框架内" in f.message], result.findings
