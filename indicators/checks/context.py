@@ -294,6 +294,11 @@ class Context:
     def codes(self) -> set[str]:
         return {f.code for f in self.findings}
 
+    @property
+    def filled(self) -> list[Row]:
+        """The rows that are indicators: all but those left unfilled (`Row.blank`)."""
+        return [r for r in self.rows if not r.blank]
+
     def row_findings(self, index: int) -> list[Finding]:
         return [f for f in self.findings if f.indicator == index]
 

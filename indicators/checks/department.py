@@ -66,7 +66,7 @@ def dept_dimension(row: Row) -> str | None:
 
 
 def check_department(ctx: Context) -> None:
-    have = {dept_dimension(row) for row in ctx.rows if not row.blank}
+    have = {dept_dimension(row) for row in ctx.filled}
     for code, what, example in DIMENSIONS:
         if what not in have:
             ctx.add(code, f"部门整体绩效目标缺少{what}指标", suggestion=f"补充{what}指标，{example}")

@@ -31,9 +31,7 @@ SIDE_COSTS = ("社会成本指标", "生态环境成本指标")
 def present_dimensions(ctx: Context) -> set[str]:
     """Which dimensions the rows cover: level-1 names, plus 数量/质量/时效 of valid 产出 rows."""
     have: set[str] = set()
-    for row in ctx.rows:
-        if row.blank:
-            continue
+    for row in ctx.filled:
         if row.satisfaction:  # wherever the table put it, it measures satisfaction, not output or effect
             have.add(SATISFACTION)
             continue

@@ -244,7 +244,7 @@ def check_rows(ctx: Context, typical: dict[int, str] | None = None) -> None:
         ctx.add("TEMPLATE_PLACEHOLDER", f"{len(blank)}行是模板留下的空行（{shown}），既没有指标名称也没有指标值，"
                 "不计为指标", severity="warning", indicator=blank[0].index if len(blank) == 1 else None,
                 suggestion="删去这些空行，或填写指标名称和目标值")
-    for row in (r for r in ctx.rows if not r.blank):
+    for row in ctx.filled:
         if not row.name:
             ctx.add("IND_NAME_MISSING", f"第{row.index + 1}个指标没有名称", indicator=row.index,
                     suggestion="填写三级指标名称，如 受益学生人数")

@@ -48,9 +48,7 @@ def score(ctx: Context) -> tuple[int, Grade, list[str]]:
     members: dict[str, list[int]] = {}
     department = ctx.doc.project.kind == "department"
     parts, satisfaction = (DEPARTMENT_PARTS, DEPT_SATISFACTION) if department else (PARTS, SATISFACTION)
-    for row in ctx.rows:
-        if row.blank:
-            continue
+    for row in ctx.filled:
         dim = dept_dimension(row) if department else _dimension_of(ctx, row.index)
         if dim:
             members.setdefault(dim, []).append(row.index)
