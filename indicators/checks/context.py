@@ -98,6 +98,11 @@ _BUDGET_BOUND = re.compile(r"(?:预算|概算|批复|计划|标准)[^，,。；;
 _COST_WORD = re.compile(r"成本|造价")
 
 
+def budget_bound(text: str) -> bool:
+    """The text bounds a cost by the budget instead of stating one: 控制在预算内, 不超概算, 在预算范围内."""
+    return bool(_BUDGET_BOUND.search(text))
+
+
 def cost_statement(row: Row) -> str | None:
     """What a 成本 row states: 'amount' (money), 'no_amount' (成本控制率 100%, 控制在预算内, 是), or None when
     it is no cost measure at all (预算执行率, a description of the subsidy)."""
@@ -216,7 +221,8 @@ def _levels(l1_text: str, l2_text: str) -> tuple[str | None, str | None, bool, b
     shifted = l1 is None and l2 is None and not l2_text and level2_of(t1) is not None
     if shifted:  # no level-1 column: 数量指标/质量指标 written where level 1 goes
         l2, legacy = level2_of(t1), True
-    unknown = l1 is None and bool(l1_text) and not shifted
+    # a level-1 cell that holds only its score, (50分), says no more than an empty one: level 2 decides
+    unknown = l1 is None and bool(t1) and not shifted
     if l1 is None and l2 is not None:
         l1 = LEVEL1_OF[l2]
     return l1, l2, legacy, unknown

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 
-from indicators.checks.context import COST, OUTPUT, SATISFACTION, Context, Row, cost_statement
+from indicators.checks.context import COST, OUTPUT, SATISFACTION, Context, Row, budget_bound, cost_statement
 from indicators.checks.department import dept_dimension
 from indicators.framework import LEVEL1_OF, LEVELS, expected_unit_kind
 from indicators.values import Unit, find_placeholder, fmt, in_base, parse_unit, resolve_unit, when_for_how_much
@@ -111,8 +111,10 @@ def _rate_like(name: str) -> bool:
 
 def check_cost_amount(ctx: Context, row: Row) -> bool:
     """COST_NOT_AMOUNT for an economic-cost row that states no money; True when reported."""
-    if row.level2 not in (None, "经济成本指标") or cost_statement(row) != "no_amount" or row.target.kind == "empty":
+    if row.level2 not in (None, "经济成本指标") or cost_statement(row) != "no_amount":
         return False
+    if row.target.kind == "empty" and not budget_bound(row.name):
+        return False  # 项目总成本 with no value: IND_VALUE_MISSING says it; 控制在预算内 stays no amount once filled
     if ctx.doc.project.kind == "department":
         return False  # running cost is stated as control and change rates (三公经费变动率)
     t = row.target
@@ -120,7 +122,7 @@ def check_cost_amount(ctx: Context, row: Row) -> bool:
         return False  # a quantity under cost (人天, 吨): not this finding
     if t.kind == "numeric" and row.unit.kind == "ratio" and not _rate_like(row.name):
         return False  # a money measure written in %: the unit check reports it
-    shown = f"『{row.value_text}』" if t.text else "没有数值"
+    shown = f"『{row.value_text}』" if t.text else "只说不超预算，"
     ctx.add("COST_NOT_AMOUNT", f"{row.label}是成本指标，但{shown}没有写明金额", indicator=row.index,
             suggestion="成本指标写总成本、单位成本或分项成本的金额，如『≤ 860万元』『≤ 1000元/人·年』"
                        "『设备购置费 ≤ 120万元』；『成本控制率100%』『控制在预算内』不能说明花多少钱办多少事")
@@ -135,9 +137,9 @@ def check_value(ctx: Context, row: Row, typical: str | None) -> None:
         ctx.add("TEMPLATE_PLACEHOLDER", f"{row.label}的指标值还是模板占位符『{residue}』", indicator=row.index,
                 suggestion=f"填写实际的目标值，如『{example}』")
         return
-    if check_cost_amount(ctx, row):
+    if check_cost_amount(ctx, row) and t.kind != "empty":
         return
-    if t.kind == "empty":
+    if t.kind == "empty":  # an unfilled 控制在预算内 row is both: no value, and none that would be an amount
         ctx.add("IND_VALUE_MISSING", f"{row.label}没有填写指标值", indicator=row.index,
                 suggestion=f"填写可衡量的目标值，如『{example}』，并注明取值依据")
         return

@@ -293,3 +293,35 @@ def test_chengxiao_is_the_benefit_level():
     result = check_goal(table(rows), None)
     assert "DIM_MISSING_BENEFIT" not in codes(result)
     assert not [f for f in result.findings if "不在指标框架内" in f.message], result.findings
+
+
+def test_a_level_one_cell_holding_only_its_score_takes_level_two_s_level():
+    """A self-evaluation table whose level-1 cells kept only their scores: (50分) / (30分) / (10分)."""
+    scores = {"产出指标": "(50分)", "成本指标": "(50分)", "效益指标": "(30分)", "满意度指标": "(10分)"}
+    rows = [(scores[r[0]], *r[1:]) for r in FULL]
+    got = codes(check_goal(table(rows), None))
+    assert not got & {"IND_LEVEL_INVALID", "DIM_MISSING_QUANTITY", "DIM_MISSING_COST", "DIM_MISSING_BENEFIT",
+                      "DIM_MISSING_SATISFACTION"}, got
+    rows[0] = ("(50分)", "", "维修路灯数量", "≥", "3200", "盏")
+    assert "IND_LEVEL_INVALID" in codes(check_goal(table(rows), None), 0)  # no level the row can be read at
+
+
+@pytest.mark.parametrize("name, not_amount", [("资金执行在预算范围内", True), ("成本控制在预算以内", True),
+                                               ("维修总成本", False)])
+def test_an_unfilled_cost_row_that_only_bounds_the_budget_states_no_amount(name, not_amount):
+    rows = [*FULL[:3], ("成本指标", "经济成本指标", name, "", "", ""), *FULL[4:]]
+    got = codes(check_goal(table(rows), None), 3)
+    assert "IND_VALUE_MISSING" in got
+    assert ("COST_NOT_AMOUNT" in got) == not_amount, got
+
+
+@pytest.mark.parametrize("name, value, exceeds", [
+    ("全年实现会展业综合收入", "280亿元", False),   # what the fair earns, not what the budget pays
+    ("带动社会投资", "3000万元", False),
+    ("创业担保贷款发放额", "5000万元", False),
+    ("发放会展奖励资金", "3000万元", True),        # money paid out: over a 2,430万 budget is a slip
+])
+def test_money_an_output_row_counts_is_held_against_the_budget_only_when_the_budget_pays_it(name, value, exceeds):
+    rows = [("产出指标", "数量指标", name, "≥", value, ""), *FULL[1:]]
+    got = codes(check_goal(table(rows, budget=2430.3), None), 0)
+    assert ("BUDGET_COST_EXCEEDS" in got) is exceeds, got
