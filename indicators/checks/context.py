@@ -171,6 +171,7 @@ class Row:
     level2_inferred: bool = False   # level 2 left blank; the 产出 kind inferred from name and value
     level1_inferred: bool = False   # both levels left blank; a cost by its name and money (项目成本概算 ≤3584万元)
     unit_hinted: bool = False       # the unit only in the template's hint in the name (成活率(≥**%) 85)
+    named_target: str = ""          # the target written at the end of the name, the value cell left empty
 
     @property
     def satisfaction(self) -> bool:
@@ -199,6 +200,22 @@ class Row:
         if self.target.high is not None:
             number += f"-{fmt(self.target.high)}"
         return f"{op}{number}{self.unit.text}" if number else self.target.text
+
+
+# A target written into the name instead of the value cell (年度资金支付完成率100%, 优秀比例不超过20%): an
+# operator and a number, or a number and its unit, after the name's last character.
+_TARGET_OP = r"(?:[≥≤>＞<＜=＝]|不低于|不少于|不高于|不超过|达到|达)"
+_TARGET_UNIT = r"(?:%|％|个|人次|人|户|家|所|座|项|次|天|万元|元|公里|米|亩|平方米|吨|台|套|件|场|处|条|株)"
+_NAMED_TARGET = re.compile(rf"(?<=[\u4e00-\u9fff）)])\s*(?P<target>{_TARGET_OP}\s*\d+(?:\.\d+)?\s*{_TARGET_UNIT}?"
+                           rf"|\d+(?:\.\d+)?\s*{_TARGET_UNIT})\s*$")
+
+
+def target_in_name(name: str) -> tuple[str, str] | None:
+    """(the name without it, the target) for a name that ends in its own target; None otherwise."""
+    m = _NAMED_TARGET.search(name)
+    if m is None or len(name[:m.start()].strip()) < 2:
+        return None
+    return name[:m.start()].rstrip(), m.group("target").strip()
 
 
 _ROW_NUMBER = re.compile(r"^(?:指标\s*\d+\s*[:：.、]?|\d+\s*[.、:：)）]|[(（]\d+[)）])\s*")
@@ -250,6 +267,9 @@ def prepare_row(index: int, ind: GoalIndicator) -> Row:
         # 受益人数(人): the unit column of a template that has none; 成活率(≥**%): the template's hint,
         # which says what the number means but leaves the unit unwritten
         name, unit_cell, hinted = named
+    named_target = ""
+    if not normalize_text(ind.value_text).strip() and (found := target_in_name(name)):
+        name, named_target = found   # the name alone is matched against the library
     target = parse_target(ind.value, ind.operator, unit_cell)
     amount, unit = base_amount(target, unit_cell)
     if l1 == COST:
@@ -266,7 +286,7 @@ def prepare_row(index: int, ind: GoalIndicator) -> Row:
                level1_text=l1_text, level2_text=l2_text, level1=l1, level2=l2, levels_valid=valid,
                target=target, amount=amount, unit=unit, baseline=baseline, legacy=legacy,
                level1_unknown=unknown, level2_inferred=inferred, level1_inferred=level1_inferred,
-               unit_hinted=hinted)
+               unit_hinted=hinted, named_target=named_target)
 
 
 @dataclass

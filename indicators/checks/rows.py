@@ -139,6 +139,11 @@ def check_value(ctx: Context, row: Row, typical: str | None) -> None:
         return
     if check_cost_amount(ctx, row) and t.kind != "empty":
         return
+    if t.kind == "empty" and row.named_target:
+        ctx.add("IND_VALUE_MISSING", f"{row.label}的目标『{row.named_target}』写在了指标名称里，指标值栏是空的",
+                indicator=row.index,
+                suggestion=f"把『{row.named_target}』移到指标值栏（写明 ≥ / ≤ / =），指标名称只写『{row.name}』")
+        return
     if t.kind == "empty":  # an unfilled 控制在预算内 row is both: no value, and none that would be an amount
         ctx.add("IND_VALUE_MISSING", f"{row.label}没有填写指标值", indicator=row.index,
                 suggestion=f"填写可衡量的目标值，如『{example}』，并注明取值依据")

@@ -325,3 +325,23 @@ def test_money_an_output_row_counts_is_held_against_the_budget_only_when_the_bud
     rows = [("产出指标", "数量指标", name, "≥", value, ""), *FULL[1:]]
     got = codes(check_goal(table(rows, budget=2430.3), None), 0)
     assert ("BUDGET_COST_EXCEEDS" in got) is exceeds, got
+
+
+@pytest.mark.parametrize("written, name, target", [
+    ("年度资金支付完成率100%", "年度资金支付完成率", "100%"),
+    ("指标1:窗口考核全覆盖,优秀比例不超过20%", "窗口考核全覆盖,优秀比例", "不超过20%"),
+    ("培训人数500人", "培训人数", "500人"),
+    ("PM2.5年均浓度", None, None),
+    ("细颗粒物PM2.5", None, None),
+    ("安全等级1", None, None),   # a bare number with no unit or operator is part of the name
+])
+def test_a_target_written_into_the_name_is_told_and_the_name_is_matched_alone(written, name, target):
+    """Self-evaluation tables that leave the 年度指标值 cell empty and write the target into the name."""
+    rows = [*FULL[:2], ("产出指标", "时效指标", written, "", "", ""), *FULL[3:]]
+    result = check_goal(table(rows), None)
+    [missing] = [f for f in result.findings if f.code == "IND_VALUE_MISSING"]
+    if target is None:
+        assert missing.message.endswith("没有填写指标值"), missing
+    else:
+        assert f"『{target}』写在了指标名称里" in missing.message, missing
+        assert f"指标名称只写『{name}』" in missing.suggestion, missing
