@@ -58,14 +58,17 @@ PROJECT_FIELDS = (  # field, label written in the template, labels recognised wh
 COLUMNS = (  # field, header written, headers recognised
     ("level1", "一级指标", ("一级指标",)),
     ("level2", "二级指标", ("二级指标",)),
-    ("name", "三级指标", ("三级指标", "指标名称", "绩效指标")),
-    ("operator", "符号", ("符号", "指标方向", "运算符", "比较符")),
-    ("value", "指标值", ("指标值", "目标值", "指标值(目标值)", "年度指标值")),
+    ("name", "三级指标", ("三级指标", "指标名称", "绩效指标", "三级指标名称", "绩效指标名称", "指标内容", "指标")),
+    # 指标性质 is where the 一体化 system's export writes ≥ / ≤ / = / 定性
+    ("operator", "符号", ("符号", "指标方向", "运算符", "比较符", "计算符号", "指标性质")),
+    ("value", "指标值", ("指标值", "目标值", "指标值(目标值)", "年度指标值", "年度目标值", "指标目标值", "预期目标值")),
     ("unit", "计量单位", ("计量单位", "单位", "度量单位")),
     ("basis", "取值依据", ("取值依据", "指标值依据", "依据")),
     ("baseline", "上年实际值", ("上年实际值", "上年值", "上年完成值", "基期值", "历史值")),
     ("code", "指标库编码", ("指标库编码", "指标编码", "库编码")),
 )
+# read, never written: the export's 正向 / 反向, the operator of a row whose 符号 / 指标性质 cell is empty
+SENSE = ("sense", "", ("指标方向性", "正反向", "指标正反向"))
 # written right of the field above them, from this column: 金额单位 by 预算金额; 目标类型 and 功能分类科目 by 预算年度
 BESIDE = {"budget_unit": 3, "kind": 3, "function_code": 5}
 _FORMULA_ERROR = re.compile(r"^#(?:N/A|REF!|VALUE!|DIV/0!|NAME\?|NUM!|NULL!)$")
@@ -236,6 +239,17 @@ def _find_label(text: str, table: tuple) -> str | None:
     return None
 
 
+def _header_columns(row: Iterable[SheetCell]) -> dict[str, int]:
+    """Field → column for a header row; of two headers for one field the one listed first wins."""
+    ranked: dict[str, tuple[int, int]] = {}
+    for c in row:
+        text = _label(c.value) if c.value is not None else ""
+        for field, _, labels in (*COLUMNS, SENSE):
+            if text in labels and (field not in ranked or labels.index(text) < ranked[field][0]):
+                ranked[field] = (labels.index(text), c.column)
+    return {field: column for field, (_, column) in ranked.items()}
+
+
 def _next_value(ws: Sheet, cell: SheetCell) -> SheetCell | None:
     """The value written right of a label: the next non-empty cell in the row, unless it is another label."""
     for col in range(cell.column + 1, min(ws.max_column, cell.column + 8) + 1):
@@ -250,7 +264,7 @@ def _next_value(ws: Sheet, cell: SheetCell) -> SheetCell | None:
 def _read_sheet(ws: Sheet, problems: list[CellProblem]) -> GoalDocument | None:
     header_row, columns = None, {}
     for row in ws.iter_rows(min_row=1, max_row=min(ws.max_row, 60)):
-        found = {f: c.column for c in row if c.value is not None and (f := _find_label(_label(c.value), COLUMNS))}
+        found = _header_columns(row)
         if "name" in found and len(found) >= 3:
             header_row, columns = row[0].row, found
             break
@@ -299,6 +313,9 @@ def _read_sheet(ws: Sheet, problems: list[CellProblem]) -> GoalDocument | None:
             record[field] = value
         if record.pop("unit_from_format", None):
             record["unit"] = "%"
+        sense = record.pop("sense", None)
+        if sense and not record.get("operator"):
+            record["operator"] = sense
         for level in ("level1", "level2"):  # merged cells: the level carries down until a new one appears
             if record.get(level):
                 carry[level] = record[level]

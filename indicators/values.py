@@ -240,6 +240,7 @@ _SUFFIX_WORDS: dict[str, str] = {
 _PREFIX_RE = re.compile("|".join(sorted(map(re.escape, _PREFIX_WORDS), key=len, reverse=True)))
 _SUFFIX_RE = re.compile("(" + "|".join(sorted(map(re.escape, _SUFFIX_WORDS), key=len, reverse=True)) + ")")
 QUALITATIVE = "定性"
+_DIRECTION_WORDS = {"正向": "≥", "正向指标": "≥", "反向": "≤", "反向指标": "≤"}
 
 
 def canonical_operator(text: str | None) -> str | None:
@@ -249,6 +250,8 @@ def canonical_operator(text: str | None) -> str | None:
         return None
     if t in (QUALITATIVE, "定性指标"):
         return QUALITATIVE
+    if t in _DIRECTION_WORDS:  # the 一体化 system's 指标方向: 正向 is higher-is-better
+        return _DIRECTION_WORDS[t]
     for sym, op in OP_SYMBOLS:
         if t == sym:
             return op

@@ -117,6 +117,25 @@ def test_traditional_fullwidth_merged_levels_and_percent_cells_are_read():
     assert not {f.code for f in result.findings} & {"IND_LEVEL_INVALID", "IND_UNIT_MISSING"}
 
 
+def test_an_export_of_the_budget_system_with_its_own_column_names_is_read():
+    """一体化 exports: 一级/二级/三级指标, 指标性质 (≥ / = / 定性), 指标值, 计量单位, 权重 and 指标方向性
+    (正向 / 反向); a 定性 row has no value."""
+    wb = Workbook()
+    ws = wb.active
+    ws.append(["项目名称", "村干部报酬补助"])
+    ws.append(["年度资金总额", 120])
+    ws.append(["一级指标", "二级指标", "三级指标", "指标性质", "指标值", "计量单位", "权重", "指标方向性"])
+    ws.append(["产出指标", "数量指标", "补助在职村干部人数", "≥", 36, "人", 20, "正向"])
+    ws.append(["", "时效指标", "报酬按月发放率", "=", 100, "%", 10, "正向"])
+    ws.append(["", "质量指标", "发放对象准确", "定性", None, "", 20, "正向"])
+    ws.append(["成本指标", "经济成本指标", "人均年补助标准", "", 3.3, "万元/人", 10, "反向"])
+    (doc,) = read_goal_workbook(workbook_bytes(wb))
+    assert [i.operator for i in doc.indicators] == ["≥", "=", "定性", "反向"]   # 方向性 only where 性质 is empty
+    assert doc.indicators[1].level1 == "产出指标" and doc.project.budget == 120
+    got = {f.code for f in check_goal(doc, None).findings if f.indicator in (0, 1, 3)}
+    assert "IND_OPERATOR_MISSING" not in got and "IND_LEVEL_INVALID" not in got, got
+
+
 def test_every_bad_cell_is_reported_together():
     data = filled_template(B2="某项目", B5="很多", B6="明年", C11="受益人数", E12="95")
     with pytest.raises(GoalSheetError) as exc:
