@@ -547,7 +547,7 @@ _TEXT_QTY = re.compile(
 _LEADING_UNIT = re.compile(rf"(?:{_SCALED_UNIT}){_PER}?")
 # A unit in brackets at the end of a name, where many templates put it: 受益人数(人), 开展率(%), and the
 # template's own hint left in place, 项目总投入(≥**万元)
-_NAME_UNIT = re.compile(rf"[(（]\s*(?:[≥≤=><]|不低于|不高于|不少于|不超过)?\s*(?P<hint>[*＊xX×]+|…+)?\s*"
+_NAME_UNIT = re.compile(rf"[(（]\s*(?:>=|<=|[≥≤=><]|不低于|不高于|不少于|不超过)?\s*(?P<hint>[*＊xX×]+|…+)?\s*"
                         rf"(?P<unit>{_SCALED_UNIT}{_PER}?|{'|'.join(DURATION_UNITS)})\s*[)）]\s*$")
 
 

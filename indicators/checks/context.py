@@ -258,8 +258,12 @@ def _unlevelled_cost(name: str, target: Target, amount: float | None, unit: Unit
     return (amount, unit) if unit.kind in ("money", "unit_cost") else None
 
 
-def prepare_row(index: int, ind: GoalIndicator) -> Row:
+def prepare_row(index: int, ind: GoalIndicator, above: str = "") -> Row:
+    """A row as the checker reads it; `above` is the last level-1 cell written above it, which a row with
+    both level cells empty sits under (a merged cell, transcribed once)."""
     l1_text, l2_text = normalize_text(ind.level1), normalize_text(ind.level2)
+    if not l1_text.strip() and not l2_text.strip():
+        l1_text = normalize_text(above)
     l1, l2, legacy, unknown = _levels(l1_text, l2_text)
     name = _ROW_NUMBER.sub("", normalize_text(ind.name).strip())
     unit_cell, hinted = ind.unit, False
@@ -336,8 +340,12 @@ class Context:
 def prepare(doc: GoalDocument, lookup: Lookup | None) -> Context:
     p = doc.project
     budget = None if p.budget in (None, 0) else p.budget * BUDGET_SCALE[p.budget_unit]
-    return Context(doc=doc, lookup=lookup, rows=[prepare_row(i, ind) for i, ind in enumerate(doc.indicators)],
-                   goal=normalize_text(doc.goal), budget_yuan=budget, project_text=project_words(p))
+    rows, above = [], ""
+    for i, ind in enumerate(doc.indicators):
+        rows.append(prepare_row(i, ind, above))
+        above = ind.level1 if normalize_text(ind.level1).strip() else above
+    return Context(doc=doc, lookup=lookup, rows=rows, goal=normalize_text(doc.goal), budget_yuan=budget,
+                   project_text=project_words(p))
 
 
 def yuan(amount: float) -> str:

@@ -224,6 +224,13 @@ def test_hints_left_in_names_are_one_warning_for_the_table():
     assert "6个指标名称" in hints[0].message and "(≥**株)" in hints[0].message
 
 
+@pytest.mark.parametrize("hint", ["(≥**万元)", "(>=**万元)", "（<=**万元）"])
+def test_a_cost_hint_in_the_name_gives_the_unit_however_its_operator_is_typed(hint):
+    rows = [*FULL[:3], ("成本指标", "经济成本指标", f"项目总投入{hint}", "", "95", ""), *FULL[4:]]
+    got = codes(check_goal(table(rows), None), 3)
+    assert "COST_NOT_AMOUNT" not in got, got
+
+
 def test_one_hinted_name_points_at_its_row_and_a_placeholder_value_stays_an_error():
     rows = [*FULL[:4], ("效益指标", "社会效益指标", "受益户数(≥**户)", "", "≥10户", ""),
             ("满意度指标", "服务对象满意度指标", "满意度(≥**%)", "", "**", "")]
@@ -345,3 +352,13 @@ def test_a_target_written_into_the_name_is_told_and_the_name_is_matched_alone(wr
     else:
         assert f"『{target}』写在了指标名称里" in missing.message, missing
         assert f"指标名称只写『{name}』" in missing.suggestion, missing
+
+
+def test_a_row_with_both_level_cells_empty_sits_under_the_level_one_above_it():
+    """A 2021 table without level-2 names, its 产出指标 cell merged over four rows and transcribed once."""
+    rows = [("产出指标", "", "新建养殖场数量", "", "≥1个", ""), ("", "", "养殖动物成活率", "", "≥95%", ""),
+            ("", "", "项目验收合格率", "", "100%", ""), *FULL[2:]]
+    result = check_goal(table(rows), None)
+    assert "DIM_MISSING_QUALITY" not in codes(result)
+    levels = {f.indicator: f.message for f in result.findings if f.code == "IND_LEVEL_INVALID"}
+    assert all("暂按质量指标计" in levels[i] for i in (1, 2)), levels   # read as the first row is: 产出, no level 2
