@@ -84,12 +84,21 @@ def _relevance(project: Project, lookup: Lookup, directions: list[Direction]) ->
     return scores
 
 
+_COST_PART = re.compile(r"分项|人工|单项|单个|单位|其中|每")
+
+
+def _total_cost(ind: LibraryIndicator) -> bool:
+    """A cost indicator in money that is the whole cost (项目总成本, 医院建设年度完成投资额), not a part of it."""
+    return parse_unit(ind.unit).kind == "money" and not _COST_PART.search(ind.name)
+
+
 def _pick(candidates: list[LibraryIndicator], relevance: dict[str, float], level2s: tuple[str, ...], n: int,
           taken: set[str]) -> list[LibraryIndicator]:
     pool = [c for c in candidates if c.level2 in level2s and match_key(c.name) not in taken]
     order = {c.code: i for i, c in enumerate(candidates)}
     pool.sort(key=lambda c: (-relevance.get(c.code, 0.0), order[c.code]))
-    if level2s == ("经济成本指标",):  # two unit costs of the same thing (元/台 twice) cannot both hold
+    if level2s == ("经济成本指标",):  # two unit costs of the same thing (元/台 twice) cannot both hold;
+        pool.sort(key=lambda c: not _total_cost(c))   # the whole cost, which the budget bounds, first
         pers: set[str] = set()
         distinct = []
         for c in pool:
@@ -185,7 +194,7 @@ def _from_budget(project: Project, rows: list[GoalIndicator], chosen: list[Libra
     unit_costs = []
     for i, (row, ind) in enumerate(zip(rows, chosen, strict=True)):
         unit = parse_unit(ind.unit)
-        if unit.kind == "money" and row.level1 == "成本指标" and row.operator in ("≤", "=") and not row.value:
+        if _total_cost(ind) and row.level1 == "成本指标" and row.operator in ("≤", "=") and not row.value:
             row.value, row.operator = fmt(_nice(budget / unit.scale)), "≤"
             notes[i] = f"不超过本年度预算{shown}"
         if unit.kind != "unit_cost":

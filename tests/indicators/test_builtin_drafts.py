@@ -36,3 +36,15 @@ def test_a_project_the_library_knows_keeps_its_direction(builtin, name, directio
     draft = draft_goal(Project(name=name, budget=100), builtin)
     assert draft.project.direction == direction
     assert not [f for f in draft.findings if f.code == "DRAFT_NO_DIRECTION"]
+
+
+@pytest.mark.parametrize("name", ["航天器发射测控", "再生资源回收市场管理经费", "普陀体育中心与委托运营方结算费用"])
+def test_the_budget_bounds_the_whole_cost_and_no_part_of_it(builtin, name):
+    """The budget is what the whole project may cost: a draft writes it as the total (项目总成本 ≤ 30万元),
+    never as one item's or the labour cost's ceiling."""
+    draft = draft_goal(Project(name=name, budget=30), builtin)
+    costs = {i.name: i for i in draft.indicators if i.level2 == "经济成本指标"}
+    assert "项目总成本" in costs and (costs["项目总成本"].operator, costs["项目总成本"].value) == ("≤", "30")
+    for name, row in costs.items():
+        if name != "项目总成本" and row.unit in ("万元", "元"):
+            assert not row.value, (name, row.value)
