@@ -8,6 +8,7 @@ as the baselines a document left blank.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import TYPE_CHECKING, Protocol
 
 if TYPE_CHECKING:
@@ -49,6 +50,8 @@ class Direction(Protocol):
 
 
 class Lookup(Protocol):
+    directions: Mapping[str, Direction]   # every active direction, by code
+
     def search(self, query: str, *, k: int = 10, mode: str = "hybrid", context: str | None = None,
                category: str | None = None, subcategory: str | None = None, direction: str | None = None,
                level1: str | None = None, level2: str | None = None,

@@ -32,6 +32,11 @@ RELEVANCE_FLOOR = 0.03
 # The encoder's cost grows with text length: the project's name, direction and the start of its
 # description say what it is about; at most this many suspect rows are confirmed per document.
 RELEVANCE_CHARS, MAX_SUSPECTS = 60, 4
+# …and the direction a suspect row belongs to is no kin of the project: not among the directions that best
+# answer the project's text (this share of the library: 20 of 390), nor in the category (类) of its
+# closest few (5 of 390). Real tables keep rows of a sibling direction (道路清扫保洁 in 病媒防治, 化妆品抽检
+# in 药品监管, 免疫规划 in 基本公卫); a pasted-in row comes from another area altogether.
+NEAR_SHARE, KIN_SHARE = 0.05, 0.0125
 GENERIC_REFERENCES = ("年度工作任务完成率", "资金使用合规率", "项目验收合格率")
 # Words every kind of project uses; sharing only these with the project text says nothing about relevance.
 _GENERIC = frozenset(bigrams("资金补贴补助服务项目建设管理工作发放完成人数数量比例覆盖合格及时满意年度"
@@ -309,6 +314,15 @@ def _fits_project_direction(ctx: Context, row: Row) -> bool:
     return False
 
 
+def _near_directions(ctx: Context) -> list[str]:
+    """The directions that best answer the project's text, best first (among those budgeted under its
+    function code, when any is)."""
+    lookup, text, code = ctx.lookup, _short(ctx.project_text), ctx.doc.project.filed_code
+    k = max(1, round(len(lookup.directions) * NEAR_SHARE))
+    found = lookup.suggest_directions(text, k=k, function_code=code) if code else []
+    return [d.code for d, _ in found or lookup.suggest_directions(text, k=k)]
+
+
 def check_relevance(ctx: Context) -> None:
     """DIRECTION_MISMATCH: a row whose library neighbours and meaning lie outside the project's area.
 
@@ -317,8 +331,8 @@ def check_relevance(ctx: Context) -> None:
     when it is no closer to the project text than generic indicators are, once the pull of the
     direction it does match is taken off."""
     lookup = ctx.lookup
-    if not ctx.project_text:
-        return
+    if not ctx.project_text or ctx.doc.project.kind == "department":
+        return  # a department's overall goal spans all its duties, not one spending direction
     project_grams = bigrams(ctx.project_text)
     suspects = []
     for row in ctx.rows:
@@ -332,6 +346,11 @@ def check_relevance(ctx: Context) -> None:
         if foreign is None or len(bigrams(row.name) - _GENERIC) < 2 or _fits_project_direction(ctx, row):
             continue
         suspects.append((row, foreign))
+    if suspects:
+        near = _near_directions(ctx)
+        kin = {code[:3] for code in near[:max(1, round(len(lookup.directions) * KIN_SHARE))]}
+        suspects = [(row, hit) for row, hit in suspects
+                    if hit.direction_code not in near and hit.direction_code[:3] not in kin]
     if not suspects:
         return
     project = _short(ctx.project_text, RELEVANCE_CHARS)

@@ -72,3 +72,31 @@ def test_a_departments_own_framework_rows_are_pointed_at_the_overall_indicators_
         found = advice(result, index)
         assert found.refs and all(kinds.get(code, ("",))[0] == level1 for code in found.refs), found
     assert kinds[advice(result, 0).refs[0]] == ("管理效率", "预算执行")   # the same level 2 first
+
+
+@pytest.mark.parametrize(("name", "rows"), [
+    ("疫情期间区域病媒防治环境卫生清洁等费用", [("产出指标", "数量指标", "清扫保洁道路面积", "≥", "120", "万平方米"),
+                                   ("效益指标", "社会效益指标", "垃圾无害化处理率", "=", "100", "%")]),
+    ("2021年中央对地方专项转移支付(药品监管/两品一械)", [("产出指标", "数量指标", "化妆品抽验批次", "≥", "20", "批次"),
+                                          ("产出指标", "数量指标", "医疗器械抽验批次", "≥", "15", "批次")]),
+    ("国家基本公共卫生服务", [("产出指标", "质量指标", "适龄儿童疫苗接种率", "≥", "90", "%")]),
+    ("主体班", [("产出指标", "质量指标", "理论教育和党性教育课时比例", "≥", "70", "%")]),
+])
+def test_rows_of_a_sibling_direction_are_not_foreign_to_the_project(builtin, name, rows):
+    """Real tables keep rows that the library files under a neighbouring direction of the same work."""
+    assert "DIRECTION_MISMATCH" not in {f.code for f in check_goal(table(rows, name=name), builtin).findings}
+
+
+def test_a_row_pasted_in_from_another_area_is_still_foreign(builtin):
+    rows = [("产出指标", "数量指标", "挥发性有机物治理企业数", "≥", "40", "家"),
+            ("产出指标", "数量指标", "发放租赁补贴户数", "≥", "1200", "户")]
+    found = [f for f in check_goal(table(rows, name="大气污染防治专项"), builtin).findings
+             if f.code == "DIRECTION_MISMATCH"]
+    assert [f.indicator for f in found] == [1], found
+
+
+def test_a_departments_overall_goal_spans_all_its_duties(builtin):
+    rows = [("履职效能", "职责履行", "湿地保有量", "≥", "1200", "公顷"),
+            ("履职效能", "职责履行", "签订野生动物致害保险", "≥", "300", "单")]
+    result = check_goal(table(rows, name="浮梁县林业局部门整体支出", kind="department"), builtin)
+    assert "DIRECTION_MISMATCH" not in {f.code for f in result.findings}
