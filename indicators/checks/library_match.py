@@ -240,6 +240,10 @@ def check_nonstandard(ctx: Context) -> None:
                 suggestion=suggestion, refs=[h.code for h in found])
 
 
+_COST_WORDS = re.compile(r"建设|成本|费用|费|单价|造价|价格|平均|单位|单个|每|补助|补贴|标准|经费|投资|支出|金额"
+                         r"|年均|人均|户均")
+
+
 def _cost_range(lookup, hit) -> tuple[float, float, int] | None:
     """The library's usual unit-cost range (…, 0), or where it gives none the range of the targets
     approved goals set for it (…, how many goals), or None."""
@@ -266,6 +270,8 @@ def check_unit_costs(ctx: Context) -> None:
                                                      or row.unit.per_time not in PER_YEAR):
                 continue
             overlap = max(name_overlap(hit.name, row.name), name_overlap(row.name, hit.name))
+            if not bigrams(_COST_WORDS.sub("", row.name)) & bigrams(_COST_WORDS.sub("", hit.name)):
+                continue  # 景观建设成本 and 单机柜建设成本 share only the words every cost name has
             if not _in_field(ctx, hit):
                 continue  # a road's maintenance cost is not benchmarked against forest firebreaks
             if overlap >= 0.6 or (overlap >= 0.4 and hit.direction_code in ctx.directions):

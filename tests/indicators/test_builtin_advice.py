@@ -100,3 +100,11 @@ def test_a_departments_overall_goal_spans_all_its_duties(builtin):
             ("履职效能", "职责履行", "签订野生动物致害保险", "≥", "300", "单")]
     result = check_goal(table(rows, name="浮梁县林业局部门整体支出", kind="department"), builtin)
     assert "DIRECTION_MISMATCH" not in {f.code for f in result.findings}
+
+
+def test_a_unit_cost_is_not_benchmarked_against_another_objects_cost_of_the_same_shape(builtin):
+    """景观建设成本 ≤2875元/个 was held against 单机柜建设成本 (5-20万元/个): the two share only 建设成本."""
+    rows = [("产出指标", "数量指标", "建设景观节点数量", "≥", "8", "个"),
+            ("成本指标", "经济成本指标", "景观建设成本", "≤", "2875", "元/个")]
+    result = check_goal(table(rows, name="2018年市级专项扶贫资金基础设施(人大代表扶贫基地)"), builtin)
+    assert "BUDGET_UNIT_COST_ATYPICAL" not in {f.code for f in result.findings}
