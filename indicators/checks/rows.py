@@ -255,6 +255,10 @@ def check_rows(ctx: Context, typical: dict[int, str] | None = None) -> None:
         if not row.name:
             ctx.add("IND_NAME_MISSING", f"第{row.index + 1}个指标没有名称", indicator=row.index,
                     suggestion="填写三级指标名称，如 受益学生人数")
+        elif not _WORDED.search(row.name):  # 88, 0, 20: a weight or a value in the name cell
+            written = row.raw.name.strip()
+            ctx.add("IND_NAME_MISSING", f"第{row.index + 1}个指标的名称『{written}』只是数字，不是指标名称",
+                    indicator=row.index, suggestion="填写三级指标名称（如 受益学生人数），数字写在指标值或权重栏")
         check_levels(ctx, row)
         check_value(ctx, row, typical.get(row.index))
         check_baseline(ctx, row)
@@ -284,11 +288,14 @@ def check_name_hints(ctx: Context) -> None:
             suggestion="删去名称中的『(≥**人)』这类提示，目标值和单位写在指标值、计量单位栏")
 
 
+_WORDED = re.compile(r"[A-Za-z\u3400-\u9fff]")
+
+
 def check_duplicates(ctx: Context) -> None:
     first: dict[str, int] = {}
     for row in ctx.rows:
-        if not row.key:
-            continue
+        if not row.key or not _WORDED.search(row.name):
+            continue  # numbers in the name cells are no names to repeat
         if row.key in first:
             ctx.add("IND_DUPLICATE", f"{row.label}与第{first[row.key] + 1}个指标重复", indicator=row.index,
                     suggestion="删除重复的指标，或改为衡量不同内容的指标")

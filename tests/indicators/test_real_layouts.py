@@ -362,3 +362,12 @@ def test_a_row_with_both_level_cells_empty_sits_under_the_level_one_above_it():
     assert "DIM_MISSING_QUALITY" not in codes(result)
     levels = {f.indicator: f.message for f in result.findings if f.code == "IND_LEVEL_INVALID"}
     assert all("暂按质量指标计" in levels[i] for i in (1, 2)), levels   # read as the first row is: 产出, no level 2
+
+
+def test_numbers_in_the_name_cells_are_no_names_and_no_duplicates():
+    """A table whose name cells hold weights (88, 20) or zeros, as some exports and scans show them."""
+    rows = [*FULL[:4], ("效益指标", "社会效益指标", "88", "", "100", "%"), ("效益指标", "可持续影响指标", "88", "", "100", "%"),
+            FULL[5]]
+    result = check_goal(table(rows), None)
+    assert "IND_DUPLICATE" not in codes(result)
+    assert {f.indicator for f in result.findings if f.code == "IND_NAME_MISSING"} == {4, 5}
