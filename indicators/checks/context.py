@@ -176,6 +176,8 @@ class Row:
     @property
     def satisfaction(self) -> bool:
         """A satisfaction measure, wherever the table put it."""
+        if "能力验证" in self.name:   # 能力验证结果满意率: a laboratory's proficiency-test results rated 满意
+            return False
         return self.level1 == SATISFACTION or bool(re.search(r"满意(?:度|率)", self.name))
 
     @property

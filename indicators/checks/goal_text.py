@@ -120,7 +120,7 @@ def check_consistency(ctx: Context, quantities: list[Quantity]) -> None:
     rows = [r for r in ctx.rows if r.target.value is not None and r.unit]
     reported: set[int] = set()
     for q in quantities:
-        if not q.unit or _SUBSET.search(q.context):
+        if not q.unit or _SUBSET.search(q.context) or _is_budget(ctx, q):
             continue
         _unit_against_goal(ctx, q, rows)
         candidates = [r for r in rows if _comparable(q, r)]
@@ -138,6 +138,15 @@ def check_consistency(ctx: Context, quantities: list[Quantity]) -> None:
         ctx.add("GOAL_INDICATOR_INCONSISTENT",
                 f"年度绩效目标写的是『{_clip(q.clause, 40)}』，而指标{row.label}的指标值是『{row.value_text}』",
                 indicator=row.index, suggestion="核实后统一年度绩效目标和指标表中的数字")
+
+
+def _is_budget(ctx: Context, q: Quantity) -> bool:
+    """The goal restating the project's own money (实施…项目（预算300万元）, 投入资金300万元): no target."""
+    if q.unit.kind != "money":
+        return False
+    if ctx.budget_yuan is not None and abs(in_base(q.value, q.unit) - ctx.budget_yuan) <= 0.005 * ctx.budget_yuan:
+        return True
+    return bool(re.search(r"预算|投入|投资|安排", ctx.goal[max(0, q.start - 6):q.start]))
 
 
 def _unit_against_goal(ctx: Context, q: Quantity, rows: list[Row]) -> None:

@@ -48,3 +48,14 @@ def test_the_budget_bounds_the_whole_cost_and_no_part_of_it(builtin, name):
     for name, row in costs.items():
         if name != "项目总成本" and row.unit in ("万元", "元"):
             assert not row.value, (name, row.value)
+
+
+@pytest.mark.parametrize("name", ["大型普查经费(经普和人普)", "县医院设备购置", "中小学教师培训",
+                                  "市场监管综合检验检测中心能力建设"])
+def test_a_draft_raises_no_warning_of_the_checker_about_its_own_rows(builtin, name):
+    """What the drafter writes the checker accepts: no name twice (two directions sharing one), no cost as a
+    share with no money, no proficiency-test rate taken for satisfaction."""
+    draft = draft_goal(Project(name=name, budget=300), builtin)
+    names = [i.name for i in draft.indicators]
+    assert len(names) == len(set(names)), names
+    assert not {f.code for f in draft.findings} & {"IND_DUPLICATE", "COST_NOT_AMOUNT", "IND_LEVEL_MISPLACED"}

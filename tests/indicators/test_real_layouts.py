@@ -371,3 +371,14 @@ def test_numbers_in_the_name_cells_are_no_names_and_no_duplicates():
     result = check_goal(table(rows), None)
     assert "IND_DUPLICATE" not in codes(result)
     assert {f.indicator for f in result.findings if f.code == "IND_NAME_MISSING"} == {4, 5}
+
+
+@pytest.mark.parametrize("goal", ["实施基本公共卫生服务项目（预算300万元），建立居民健康档案12万份。",
+                                  "投入基本公共卫生服务资金300万元，建立居民健康档案12万份。",
+                                  "基本公共卫生服务项目预算280万元，建立居民健康档案12万份。"])
+def test_the_goal_restating_the_projects_money_sets_no_target_to_contradict(goal):
+    """A drafted goal opens with 实施…项目（预算300万元）; the per-head standard is no total to compare it with."""
+    rows = [("产出指标", "数量指标", "建立居民健康档案份数", "≥", "12", "万份"), *FULL[1:3],
+            ("成本指标", "经济成本指标", "人均基本公共卫生服务经费补助标准", "=", "99", "元/人·年"), *FULL[4:]]
+    doc = table(rows, goal=goal, name="基本公共卫生服务项目", budget=300)
+    assert "GOAL_INDICATOR_INCONSISTENT" not in codes(check_goal(doc, None))
