@@ -154,7 +154,8 @@ def _days(ctx: Context) -> float | None:
 
 
 def _pair(ctx: Context, cost: UnitCost) -> tuple[Row, float] | None:
-    """The quantity row this unit cost multiplies (元/人 with 人), and the annual product in 元."""
+    """The quantity row this unit cost multiplies (元/人 with 人), and the annual product in 元. A cost per
+    person and year or month (9万元/人·年: staff) multiplies people, not the visits they serve (5000人次)."""
     per_year = PER_YEAR.get(cost.per_time)
     if cost.per_time == "天":
         per_year = _days(ctx)
@@ -163,6 +164,7 @@ def _pair(ctx: Context, cost: UnitCost) -> tuple[Row, float] | None:
     candidates = [r for r in ctx.rows
                   if r.index != cost.index and r.amount is not None and r.amount > 0
                   and r.unit.kind in ("quantity", "rate") and _per_compatible(cost.per, r.unit.base)
+                  and not (r.unit.base == "人次" and cost.per != "人次" and cost.per_time in ("年", "月"))
                   and not r.name.endswith(("率", "比例")) and r.level1 in (OUTPUT, None)]
     if not candidates:
         return None  # effects (带动就业人数) are not what the unit cost pays for

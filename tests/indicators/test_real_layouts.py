@@ -382,3 +382,12 @@ def test_the_goal_restating_the_projects_money_sets_no_target_to_contradict(goal
             ("成本指标", "经济成本指标", "人均基本公共卫生服务经费补助标准", "=", "99", "元/人·年"), *FULL[4:]]
     doc = table(rows, goal=goal, name="基本公共卫生服务项目", budget=300)
     assert "GOAL_INDICATOR_INCONSISTENT" not in codes(check_goal(doc, None))
+
+
+def test_a_cost_per_person_and_year_does_not_multiply_visits():
+    """政务服务: 帮办代办服务 ≥5000人次 beside 窗口购买服务人员人均成本 ≤9万元/人·年 is no 4.5亿 project."""
+    rows = [("产出指标", "数量指标", "帮办代办服务人次", "≥", "5000", "人次"), *FULL[1:3],
+            ("成本指标", "经济成本指标", "窗口购买服务人员人均成本", "≤", "9", "万元/人·年"), *FULL[4:]]
+    assert "BUDGET_SCALE_MISMATCH" not in codes(check_goal(table(rows, budget=300), None))
+    rows[0] = ("产出指标", "数量指标", "窗口购买服务人员数", "=", "500", "人")
+    assert "BUDGET_SCALE_MISMATCH" in codes(check_goal(table(rows, budget=300), None))  # 500 × 9万 = 4500万
