@@ -80,7 +80,8 @@ def check_goal_text(ctx: Context) -> None:
     vague = []
     # beside numbers, a plain verb names the work (APP优化升级改版); only slogan words are vague there
     slogan = _SLOGAN_WORDS if quantities else _SLOGAN
-    for clause in re.split(r"[，,；;。！!？?、]|\s\d[、.]", goal):
+    cited = re.sub(r"《[^》]*》", "", goal)   # 《关于印发大力发展…的通知》: a title, not the department's words
+    for clause in re.split(r"[，,；;。！!？?、]|\s\d[、.]", cited):
         clause = _ENUMERATION.sub("", clause)   # 目标1: / (2) numbers a clause, sets no target
         if clause and not re.search(r"\d", clause):
             vague += find_vague(clause) or slogan.findall(clause)

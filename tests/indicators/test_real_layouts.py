@@ -391,3 +391,10 @@ def test_a_cost_per_person_and_year_does_not_multiply_visits():
     assert "BUDGET_SCALE_MISMATCH" not in codes(check_goal(table(rows, budget=300), None))
     rows[0] = ("产出指标", "数量指标", "窗口购买服务人员数", "=", "500", "人")
     assert "BUDGET_SCALE_MISMATCH" in codes(check_goal(table(rows, budget=300), None))  # 500 × 9万 = 4500万
+
+
+def test_words_of_a_cited_documents_title_are_not_the_goals_slogans():
+    goal = "根据《关于印发大力发展学前教育两年行动方案的通知》要求，维修路灯3200盏，亮灯率不低于98%。"
+    assert "GOAL_VAGUE_WORDING" not in codes(check_goal(table(FULL, goal=goal), None))
+    goal = "大力发展路灯事业，维修路灯3200盏，亮灯率不低于98%。"
+    assert "GOAL_VAGUE_WORDING" in codes(check_goal(table(FULL, goal=goal), None))
