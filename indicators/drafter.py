@@ -14,6 +14,7 @@ import math
 import re
 
 from indicators.checker import check_goal
+from indicators.checks.budget import TOO_HIGH, TOO_LOW
 from indicators.checks.goal_text import compose_goal, is_target, name_overlap, phrase
 from indicators.checks.library_match import function_code_conflict
 from indicators.directions import WORKS, choose_directions, department_direction, project_text
@@ -23,6 +24,7 @@ from indicators.goals import BUDGET_SCALE, Draft, Finding, GoalIndicator, Projec
 from indicators.lookup import Direction, LibraryIndicator, Lookup, approved_spread
 from indicators.values import (
     PER_YEAR,
+    Unit,
     extract_quantities,
     fmt,
     in_base,
@@ -54,6 +56,7 @@ DEPARTMENT_SLOTS: tuple[tuple[tuple[str, ...], int], ...] = (
     (("服务对象满意度指标",), 1),
 )
 MAX_ROWS = 15
+REFERENCE = "指标库常见值"   # how a draft's note names a value taken from the library's typical one
 
 
 def department_goal(project: Project, rows: list[GoalIndicator]) -> str:
@@ -153,14 +156,14 @@ def draft_row(ind: LibraryIndicator) -> tuple[GoalIndicator, str | None]:
         value, op = re.sub(r"^[≥≤<>=\s]+", "", t.text), "≤"
         if ind.unit and value.endswith(ind.unit) and value != ind.unit:  # '≤3月' in a 月 row is 3, not 3月月
             value = value.removesuffix(ind.unit)
-        source = f"指标库常见值 {ind.typical}"
+        source = f"{REFERENCE} {ind.typical}"
     elif t.value is not None and not t.relative and (not t.unit or same_base(parse_unit(t.unit), unit)):
         # a typical value written in another scale of the unit ('2万元/人·年' for 元/人·年) is converted
         factor = in_base(1.0, parse_unit(t.unit)) / in_base(1.0, unit) if t.unit else 1.0
         value = fmt(_nice(t.value * factor)) + (f"-{fmt(_nice(t.high * factor))}" if t.high is not None else "")
         if t.operator in ("≥", "≤", "=") and ind.operator != "定性":
             op = t.operator
-        source = f"指标库常见值 {ind.typical}"
+        source = f"{REFERENCE} {ind.typical}"
     row = GoalIndicator(level1=ind.level1, level2=ind.level2, name=ind.name, operator=op, value=value,
                         unit=ind.unit, basis=ind.basis or "计划标准", code=ind.code)
     return row, source
@@ -212,6 +215,7 @@ def _from_budget(project: Project, rows: list[GoalIndicator], chosen: list[Libra
             notes[i] = (f"估算：{approved} 个已通过审核项目的目标范围 {usual} 的中值，请按本地标准调整" if approved
                         else f"估算：指标库常见范围 {usual} 的中值，请按本地补助标准调整")
         unit_costs.append((row, unit))
+    _withdraw_references(rows, unit_costs, notes, budget)
     if len(unit_costs) != 1:  # several unit costs share the budget in proportions the draft cannot know
         return
     row, unit = unit_costs[0]
@@ -229,6 +233,31 @@ def _from_budget(project: Project, rows: list[GoalIndicator], chosen: list[Libra
     # left for the department to fill: an estimate is advice, never the department's figure
     basis = f"预算{shown} ÷ {row.name}{row.value}{row.unit}"
     notes[rows.index(qrow)] = f"估算：{basis} ≈ {guess}{qrow.unit}，请按实际名单填写"
+
+
+def _withdraw_references(rows: list[GoalIndicator], unit_costs: list[tuple[GoalIndicator, Unit]],
+                         notes: dict[int, str], budget: float) -> None:
+    """The library's reference quantities (≥100场) that, times the drafted unit costs, do not add up to the
+    budget are withdrawn for the department to fill: they are no figure of its own, and the checker would
+    question them. Nothing is withdrawn beside a quantity the department stated."""
+    products = []
+    for cost_row, unit in unit_costs:
+        t, per_year = parse_target(cost_row.value, cost_row.operator, cost_row.unit), PER_YEAR.get(unit.per_time)
+        if t.value is None or per_year is None:
+            continue
+        for i, q in enumerate(rows):
+            q_unit = parse_unit(q.unit)
+            if q.level2 != "数量指标" or q_unit.kind != "quantity" or q_unit.base != unit.per or not q.value:
+                continue
+            amount = parse_target(q.value, q.operator, q.unit).value
+            if not notes.get(i, "").startswith(REFERENCE) or amount is None:
+                return
+            products.append((i, in_base(amount, q_unit) * in_base(t.value, unit) * per_year))
+    total = sum(p for _, p in products)
+    if products and not TOO_LOW * budget <= total <= TOO_HIGH * budget:
+        for i, _ in products:
+            rows[i].value = None
+            notes.pop(i, None)
 
 
 def _estimate(index: int, row: GoalIndicator, note: str) -> Finding:

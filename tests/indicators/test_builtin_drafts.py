@@ -59,3 +59,14 @@ def test_a_draft_raises_no_warning_of_the_checker_about_its_own_rows(builtin, na
     names = [i.name for i in draft.indicators]
     assert len(names) == len(set(names)), names
     assert not {f.code for f in draft.findings} & {"IND_DUPLICATE", "COST_NOT_AMOUNT", "IND_LEVEL_MISPLACED"}
+
+
+@pytest.mark.parametrize("name", ["妇联妇女儿童维权与家庭建设经费", "人民调解以奖代补"])
+@pytest.mark.parametrize("budget", [300, 2000])
+def test_a_reference_quantity_that_does_not_add_up_to_the_budget_is_left_to_fill(builtin, name, budget):
+    """The library's typical quantity (≥100场) times the drafted unit cost (1800元/场) is 18万: beside a
+    300万 budget the draft leaves the quantity to the department instead of proposing numbers that do not
+    add up."""
+    draft = draft_goal(Project(name=name, budget=budget), builtin)
+    assert "BUDGET_SCALE_MISMATCH" not in {f.code for f in draft.findings}
+    assert [i for i in draft.indicators if i.level2 == "数量指标" and i.value is None]
