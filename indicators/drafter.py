@@ -100,12 +100,15 @@ def _pick(candidates: list[LibraryIndicator], relevance: dict[str, float], level
     pool = [c for c in candidates if c.level2 in level2s and match_key(c.name) not in taken]
     order = {c.code: i for i, c in enumerate(candidates)}
     pool.sort(key=lambda c: (-relevance.get(c.code, 0.0), order[c.code]))
-    names: set[str] = set()   # of a name two directions share, the better-placed one
-    pool = [c for c in pool if not (match_key(c.name) in names or names.add(match_key(c.name)))]
-    if level2s == ("经济成本指标",):  # two unit costs of the same thing (元/台 twice) cannot both hold;
+    by_name: dict[str, LibraryIndicator] = {}
+    for c in pool:   # of a name two directions share, the better-placed one
+        by_name.setdefault(match_key(c.name), c)
+    pool = list(by_name.values())
+    if level2s == ("经济成本指标",):
         pool.sort(key=lambda c: not _total_cost(c))   # the whole cost, which the budget bounds, first
         # a share (维保费用占设备原值比例 ≤8%) states no money: the checker's COST_NOT_AMOUNT; amounts when any
         pool = [c for c in pool if parse_unit(c.unit).kind != "ratio"] or pool
+        # two unit costs of the same thing (元/台 twice) cannot both hold
         pers: set[str] = set()
         distinct = []
         for c in pool:
