@@ -108,3 +108,23 @@ def test_a_unit_cost_is_not_benchmarked_against_another_objects_cost_of_the_same
             ("成本指标", "经济成本指标", "景观建设成本", "≤", "2875", "元/个")]
     result = check_goal(table(rows, name="2018年市级专项扶贫资金基础设施(人大代表扶贫基地)"), builtin)
     assert "BUDGET_UNIT_COST_ATYPICAL" not in {f.code for f in result.findings}
+
+
+@pytest.mark.parametrize(("description", "both"), [
+    ("开展高龄津贴发放和老年助餐", ("高龄津贴", "老年助餐服务")),
+    ("开展家庭医生签约和免疫规划", ("家庭医生签约服务", "免疫规划")),
+])
+def test_a_description_naming_two_kinds_of_work_drafts_from_both(builtin, description, both):
+    # the second kind answers the whole text less than a quarter as well as the first, but its own
+    # clause is answered by it and not by the first direction at all
+    directions, _ = choose_directions(Project(name="民生专项", description=description), builtin)
+    assert [d.name for d in directions] == list(both)
+
+
+@pytest.mark.parametrize(("name", "description"), [
+    ("第七次全国人口普查", "开展人口普查摸底、普查登记、比对复查和数据汇总"),   # 普查登记 also reads as 人口普查
+    ("古树名木保护", "古树名木普查建档、挂牌保护和复壮抢救"),                # 挂牌保护 is no second kind of project
+])
+def test_a_clause_the_first_direction_also_answers_or_a_stranger_brings_no_second(builtin, name, description):
+    directions, _ = choose_directions(Project(name=name, description=description), builtin)
+    assert len(directions) == 1, [d.name for d in directions]
