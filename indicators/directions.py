@@ -86,17 +86,18 @@ def choose_directions(project: Project, lookup: Lookup) -> tuple[list[Direction]
         if score >= SECOND_DIRECTION * best and direction.category == first.category and not direction.common:
             chosen.append(direction)
         elif project.description:
-            chosen.extend(_clause_direction(lookup, project, first, best, suggestions[1:3], scoped))
+            chosen.extend(_clause_direction(lookup, project, first, best, suggestions[1:3], bool(scoped)))
     return chosen, confident
 
 
-_PARTS = re.compile(r"和|及|与|、|[，,；;。]")
+# where a description lists its kinds of work; not inside 及时, 和美, 和谐, 参与, 给与
+_PARTS = re.compile(r"以及|和(?![美谐])|及(?!时)|(?<![参给])与|、|[，,；;。]")
 MOST_CLAUSES = 4
 CLAUSE_SHARE = 0.1   # a clause's direction must still answer the whole text this share as well as the first
 
 
 def _clause_direction(lookup: Lookup, project: Project, first: Direction, best: float,
-                      others: list[tuple[Direction, float]], scoped: list) -> list[Direction]:
+                      others: list[tuple[Direction, float]], scoped: bool) -> list[Direction]:
     """A second direction brought in by one part of the description (开展挥发性有机物治理和扬尘管控: 扬尘管控 →
     扬尘污染防治): one of the next closest directions, of the first one's category, that best answers a
     part the first direction does not answer at all (not among that part's two closest)."""
@@ -104,7 +105,7 @@ def _clause_direction(lookup: Lookup, project: Project, first: Direction, best: 
                   if d.category == first.category and not d.common and score >= CLAUSE_SHARE * best}
     if not candidates:
         return []
-    parts = [p for p in _PARTS.split(about_project(project.description or "")) if len(p.strip()) >= 4]
+    parts = [p for p in _PARTS.split(about_project(project.description)) if len(p.strip()) >= 4]
     if len(parts) < 2:
         return []
     code = project.filed_code if scoped else None
