@@ -85,8 +85,9 @@ def choose_directions(project: Project, lookup: Lookup) -> tuple[list[Direction]
         direction, score = suggestions[1]
         if score >= SECOND_DIRECTION * best and direction.category == first.category and not direction.common:
             chosen.append(direction)
-        elif project.description:
-            chosen.extend(_clause_direction(lookup, project, first, best, suggestions[1:3], bool(scoped)))
+        elif project.description and (second := _clause_direction(lookup, project, first, best, suggestions[1:3],
+                                                                  bool(scoped))):
+            chosen.append(second)
     return chosen, confident
 
 
@@ -97,23 +98,23 @@ CLAUSE_SHARE = 0.1   # a clause's direction must still answer the whole text thi
 
 
 def _clause_direction(lookup: Lookup, project: Project, first: Direction, best: float,
-                      others: list[tuple[Direction, float]], scoped: bool) -> list[Direction]:
+                      others: list[tuple[Direction, float]], scoped: bool) -> Direction | None:
     """A second direction brought in by one part of the description (开展挥发性有机物治理和扬尘管控: 扬尘管控 →
     扬尘污染防治): one of the next closest directions, of the first one's category, that best answers a
     part the first direction does not answer at all (not among that part's two closest)."""
     candidates = {d.code: d for d, score in others
                   if d.category == first.category and not d.common and score >= CLAUSE_SHARE * best}
     if not candidates:
-        return []
+        return None
     parts = [p for p in _PARTS.split(about_project(project.description)) if len(p.strip()) >= 4]
     if len(parts) < 2:
-        return []
+        return None
     code = project.filed_code if scoped else None
     for part in parts[:MOST_CLAUSES]:
         closest = [d.code for d, _ in _project_directions(lookup, normalize_text(part), code)[:2]]
         if closest and closest[0] in candidates and first.code not in closest:
-            return [candidates[closest[0]]]
-    return []
+            return candidates[closest[0]]
+    return None
 
 
 def _project_directions(lookup: Lookup, text: str, function_code: str | None = None) -> list[tuple[Direction, float]]:

@@ -29,6 +29,7 @@ _UNBOUNDED_RATE = re.compile(r"增长|增幅|增速|增加|提高|提升|上升|
                              r"利润|产值|贡献|发病|患病|死亡|出生|流动|容积|负荷")
 # A sentence stating terms with several numbers (第一年按总投资额返本20%,分红按8%分红): no single target to sign
 _NUMBERS = re.compile(r"\d+(?:\.\d+)?")
+_WORDED = re.compile(r"[A-Za-z\u3400-\u9fff]")   # a name has letters or characters, not only digits
 _HIGHER_BETTER_SUFFIX = re.compile(r"(?:下降|减少|降低|削减|节约|节电|节水|节能|压减)(?:率|幅度|量)$")
 
 
@@ -286,9 +287,6 @@ def check_name_hints(ctx: Context) -> None:
     ctx.add("TEMPLATE_PLACEHOLDER", f"{counted}里还留着模板的填写提示『{first}』：{names}", severity="warning",
             indicator=hinted[0][0].index if len(hinted) == 1 else None,
             suggestion="删去名称中的『(≥**人)』这类提示，目标值和单位写在指标值、计量单位栏")
-
-
-_WORDED = re.compile(r"[A-Za-z\u3400-\u9fff]")
 
 
 def check_duplicates(ctx: Context) -> None:
