@@ -73,8 +73,9 @@ def check_goal_text(ctx: Context) -> None:
         ctx.add("TEMPLATE_PLACEHOLDER", f"年度绩效目标中还留有模板占位符『{residue}』",
                 suggestion="把占位符换成本项目的实际内容和数字")
     quantities = [q for q in extract_quantities(goal) if is_target(q, goal)]
-    if not quantities:
-        ctx.add("GOAL_NOT_QUANTIFIED", f"年度绩效目标『{_clip(goal)}』没有可衡量的数量目标",
+    if not quantities or all(_is_budget(ctx, q) for q in quantities):   # 申请372万元，用于…: money, no target
+        what = "只写了资金数额，没有产出或效果的数量目标" if quantities else "没有可衡量的数量目标"
+        ctx.add("GOAL_NOT_QUANTIFIED", f"年度绩效目标『{_clip(goal)}』{what}",
                 suggestion="写明主要产出和效果的数量，并与指标表一致，例如：" + compose_goal(
                     ctx.doc.project, [r.raw for r in ctx.rows], with_project=False)[:300])
     vague = []

@@ -9,7 +9,7 @@ from __future__ import annotations
 import pytest
 
 from indicators.checker import check_goal
-from tests.street_tables import codes, table
+from tests.street_tables import codes, messages, table
 
 FULL = [  # every dimension present, with money
     ("产出指标", "数量指标", "维修路灯数量", "≥", "3200", "盏"),
@@ -398,3 +398,17 @@ def test_words_of_a_cited_documents_title_are_not_the_goals_slogans():
     assert "GOAL_VAGUE_WORDING" not in codes(check_goal(table(FULL, goal=goal), None))
     goal = "大力发展路灯事业，维修路灯3200盏，亮灯率不低于98%。"
     assert "GOAL_VAGUE_WORDING" in codes(check_goal(table(FULL, goal=goal), None))
+
+
+# A goal that only says what the money is for: the year's request and its uses, no output or effect.
+@pytest.mark.parametrize("goal", ["本年申请100万元,用于弥补路灯维护经费不足。主要用于电费、配件和维修人员工资。",
+                                  "安排资金100万元，保障城区路灯正常运行。"])
+def test_a_goal_that_restates_the_budget_is_not_quantified(goal):
+    result = check_goal(table(FULL, goal=goal), None)
+    assert "GOAL_NOT_QUANTIFIED" in codes(result)
+    assert any("只写了资金数额" in m for m in messages(result, "GOAL_NOT_QUANTIFIED"))
+
+
+def test_a_goal_with_money_and_a_count_is_quantified():
+    goal = "安排资金100万元，维修路灯3200盏，亮灯率不低于98%。"
+    assert "GOAL_NOT_QUANTIFIED" not in codes(check_goal(table(FULL, goal=goal), None))
