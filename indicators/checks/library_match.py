@@ -299,6 +299,11 @@ def _close(a: str, b: str, minimum: float) -> bool:
     return max(name_overlap(a, b), name_overlap(b, a)) >= minimum
 
 
+def _shared_words(a: str, b: str) -> int:
+    """How many distinctive bigrams two names share: one (保育 of 保育栏 and 保育员) is a homonym's chance."""
+    return len((bigrams(a) & bigrams(b)) - _GENERIC)
+
+
 def _is_common(row: Row, hits: list[LibraryHit]) -> bool:
     """Indicators any project may carry: satisfaction, payment timeliness, and rows whose close library
     matches are 共性 indicators or spread over several categories (验收合格率, 资金使用合规率…)."""
@@ -348,7 +353,8 @@ def check_relevance(ctx: Context) -> None:
         if any(h.direction_code in ctx.directions for h in hits[:3]):
             continue
         # positive evidence only: the row is (nearly) a specific indicator of another direction
-        foreign = next((h for h in hits[:3] if not h.common and _close(h.name, row.name, 0.5)), None)
+        foreign = next((h for h in hits[:3] if not h.common and _close(h.name, row.name, 0.5)
+                        and _shared_words(h.name, row.name) >= 2), None)
         if foreign is None or len(bigrams(row.name) - _GENERIC) < 2 or _fits_project_direction(ctx, row):
             continue
         suspects.append((row, foreign))

@@ -87,6 +87,18 @@ def test_rows_of_a_sibling_direction_are_not_foreign_to_the_project(builtin, nam
     assert "DIRECTION_MISMATCH" not in {f.code for f in check_goal(table(rows, name=name), builtin).findings}
 
 
+@pytest.mark.parametrize(("name", "rows"), [
+    ("某县某畜牧专业合作社生猪养殖场建设项目", [("产出指标", "数量指标", "保育栏(≥套)", "", "4", ""),
+                                   ("产出指标", "数量指标", "冲洗机(≥台)", "", "1", ""),
+                                   ("产出指标", "数量指标", "排污沟(≥米)", "", "50", "")]),
+    ("2020年非营利性民办园房租补贴", [("产出指标", "时效指标", "补贴期限", "", "12个月", "")]),
+])
+def test_a_row_sharing_one_word_with_another_areas_indicator_is_not_foreign(builtin, name, rows):
+    """保育栏 (a pig pen) shares 保育 with 托育 indicators, 冲洗机 shares 冲洗 with street washing: one shared
+    word in a short name is a homonym's chance, not a row pasted in from that area."""
+    assert "DIRECTION_MISMATCH" not in {f.code for f in check_goal(table(rows, name=name), builtin).findings}
+
+
 def test_a_row_pasted_in_from_another_area_is_still_foreign(builtin):
     rows = [("产出指标", "数量指标", "挥发性有机物治理企业数", "≥", "40", "家"),
             ("产出指标", "数量指标", "发放租赁补贴户数", "≥", "1200", "户")]
