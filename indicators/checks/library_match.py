@@ -37,6 +37,9 @@ RELEVANCE_CHARS, MAX_SUSPECTS = 60, 4
 # closest few (5 of 390). Real tables keep rows of a sibling direction (道路清扫保洁 in 病媒防治, 化妆品抽检
 # in 药品监管, 免疫规划 in 基本公卫); a pasted-in row comes from another area altogether.
 NEAR_SHARE, KIN_SHARE = 0.05, 0.0125
+# …nor close to an indicator of the directions that best answer the project's whole text (苗木成活率 in a
+# 水源涵养林 project: 国土绿化与造林 has 造林成活率, though the project's words alone find 水源地保护 first)
+NEAREST_OWN = 2
 GENERIC_REFERENCES = ("年度工作任务完成率", "资金使用合规率", "项目验收合格率")
 # Words every kind of project uses; sharing only these with the project text says nothing about relevance.
 _GENERIC = frozenset(bigrams("资金补贴补助服务项目建设管理工作发放完成人数数量比例覆盖合格及时满意年度"
@@ -315,10 +318,10 @@ def _is_common(row: Row, hits: list[LibraryHit]) -> bool:
     return any(h.common for h in close) or len({h.category for h in close}) >= GENERIC_SPREAD
 
 
-def _fits_project_direction(ctx: Context, row: Row) -> bool:
-    """Whether one of the project's own directions has an indicator close to this row (建后管护机制 in
-    高标准农田建设 has 建后管护主体落实率)."""
-    for code in list(ctx.directions)[:3]:
+def _fits_project_direction(ctx: Context, row: Row, codes: list[str] | None = None) -> bool:
+    """Whether one of the project's own directions (or of `codes`) has an indicator close to this row
+    (建后管护机制 in 高标准农田建设 has 建后管护主体落实率)."""
+    for code in list(ctx.directions)[:3] if codes is None else codes:
         for hit in ctx.lookup.search(_short(row.name, 100), k=3, mode="lexical", direction=code):
             if max(name_overlap(hit.name, row.name), name_overlap(row.name, hit.name)) >= 0.4:
                 return True
@@ -362,7 +365,8 @@ def check_relevance(ctx: Context) -> None:
         near = _near_directions(ctx)
         kin = {code[:3] for code in near[:max(1, round(len(lookup.directions) * KIN_SHARE))]}
         suspects = [(row, hit) for row, hit in suspects
-                    if hit.direction_code not in near and hit.direction_code[:3] not in kin]
+                    if hit.direction_code not in near and hit.direction_code[:3] not in kin
+                    and not _fits_project_direction(ctx, row, near[:NEAREST_OWN])]
     if not suspects:
         return
     project = _short(ctx.project_text, RELEVANCE_CHARS)

@@ -99,6 +99,15 @@ def test_a_row_sharing_one_word_with_another_areas_indicator_is_not_foreign(buil
     assert "DIRECTION_MISMATCH" not in {f.code for f in check_goal(table(rows, name=name), builtin).findings}
 
 
+def test_a_row_close_to_an_indicator_of_the_projects_own_direction_is_not_foreign(builtin):
+    """不合格产品处置率 in a 药品监管 transfer: the library's nearest name sits under 农产品质量安全监管, but
+    the direction the whole project text points at (药品医疗器械化妆品抽检) holds 抽检不合格产品核查处置率."""
+    rows = [("产出指标", "数量指标", "化妆品抽验批次", "≥", "20", "批次"),
+            ("产出指标", "质量指标", "不合格产品处置率", "=", "100", "%")]
+    result = check_goal(table(rows, name="2022年中央对地方专项转移支付(药品监管/两品一械)"), builtin)
+    assert "DIRECTION_MISMATCH" not in {f.code for f in result.findings}
+
+
 def test_a_row_pasted_in_from_another_area_is_still_foreign(builtin):
     rows = [("产出指标", "数量指标", "挥发性有机物治理企业数", "≥", "40", "家"),
             ("产出指标", "数量指标", "发放租赁补贴户数", "≥", "1200", "户")]
