@@ -37,8 +37,9 @@ RELEVANCE_CHARS, MAX_SUSPECTS = 60, 4
 # closest few (5 of 390). Real tables keep rows of a sibling direction (道路清扫保洁 in 病媒防治, 化妆品抽检
 # in 药品监管, 免疫规划 in 基本公卫); a pasted-in row comes from another area altogether.
 NEAR_SHARE, KIN_SHARE = 0.05, 0.0125
-# …nor close to an indicator of the directions that best answer the project's whole text (苗木成活率 in a
-# 水源涵养林 project: 国土绿化与造林 has 造林成活率, though the project's words alone find 水源地保护 first)
+# …nor close to an indicator of the two directions that best answer the project's whole text (不合格产品处置率
+# in a 药品监管 transfer: 药品医疗器械化妆品抽检 has 抽检不合格产品核查处置率, though the project's words,
+# searched lexically, do not find that direction)
 NEAREST_OWN = 2
 GENERIC_REFERENCES = ("年度工作任务完成率", "资金使用合规率", "项目验收合格率")
 # Words every kind of project uses; sharing only these with the project text says nothing about relevance.
@@ -303,7 +304,8 @@ def _close(a: str, b: str, minimum: float) -> bool:
 
 
 def _shared_words(a: str, b: str) -> int:
-    """How many distinctive bigrams two names share: one (保育 of 保育栏 and 保育员) is a homonym's chance."""
+    """How many distinctive bigrams two names share: one (保育 of a pig farm's 保育栏 and of 托育) is a
+    homonym's chance."""
     return len((bigrams(a) & bigrams(b)) - _GENERIC)
 
 
