@@ -28,16 +28,27 @@ VERDICTS = ("达成", "部分达成", "未达成")
 _VERDICT_WORDS: dict[str, str] = {
     **dict.fromkeys(("达成", "已达成", "全部达成", "完成", "已完成", "全部完成", "按时完成", "按期完成", "如期完成",
                      "是", "达标", "已达标", "合格", "通过", "已通过", "通过验收", "符合", "符合要求", "实现", "已实现",
-                     "有", "满足", "优", "优秀", "好"), "达成"),
+                     "有", "满足", "优", "优秀", "好", "达到", "已达到", "达到预期", "达到预期目标", "达到目标",
+                     "达到要求", "完成目标", "完成任务", "已完成任务", "按计划完成", "全面完成", "圆满完成", "超额完成",
+                     "到位", "已到位", "落实", "已落实"), "达成"),
     **dict.fromkeys(("部分达成", "基本达成", "部分完成", "基本完成", "基本达标", "基本合格", "基本实现", "部分实现",
-                     "基本符合", "基本满足", "良", "良好", "较好", "中", "一般"), "部分达成"),
+                     "基本符合", "基本满足", "良", "良好", "较好", "中", "一般", "基本达到", "基本达到预期",
+                     "部分达到"), "部分达成"),
     **dict.fromkeys(("未达成", "没有达成", "未完成", "没有完成", "否", "未达标", "不达标", "不合格", "未通过",
-                     "不符合", "未实现", "无", "未满足", "差", "较差", "进行中", "未开始"), "未达成"),
+                     "不符合", "未实现", "无", "未满足", "差", "较差", "进行中", "未开始", "未达到", "没有达到",
+                     "未达到预期", "未到位", "未落实"), "未达成"),
 }
 # Kept as floors although their names look like limits: days and hours of a service delivered.
 _SERVICE_TIME = re.compile(r"(?:供餐|培训|服务|开放|运行|授课|演出|活动|教学|供水|供电|供暖|在线)"
                            r"(?:天数|时间|时长|时数|小时数)")
 _ZERO = re.compile(r"无|零|没有|未发生|不发生|杜绝")
+# 无安全事故, 未发生火灾, 零投诉: none of what a limit counts (only for ≤ targets: for a share to reach,
+# 无火灾 says nothing about the share)
+_NONE_OF = re.compile(r"(?:无(?!法|需|从)|零|没有|未发生|未出现|不发生|杜绝)[^，,。；;\d]{0,8}"
+                      r"(?:事故|火灾|案件|投诉|事件|伤亡|违规|违纪|问题|现象|纠纷|上访|损失|超支)(?:发生)?")
+# 未超预算, 不超支, 控制在预算内: a cost kept within its budget meets its ceiling
+_WITHIN_BUDGET = re.compile(r"(?:未|没有|不|无)超(?:过|出)?(?:预算|概算|批复|计划|标准|支)"
+                            r"|(?:控制在|在)(?:预算|概算|批复)[^，,。；;]{0,4}(?:以内|之内|内|范围)")
 _TIER_SPLIT = re.compile(r"[；;|/、，,\s]+")
 _TIER_LABEL = re.compile(r"^(优秀?|良好?|中等?|合格|一般|较差|差|[A-Da-d]|[一二三四]档)")
 
@@ -228,8 +239,11 @@ def read_actual(row: Row, actual: Actual, year: int, *, tolerance: float = 0.01,
     # a bare number is in the target's unit, whether the table put it in the unit cell or in the value
     parsed = parse_target(actual.value, "", row.unit.text)
     amount, unit = base_amount(parsed, row.unit.text)
-    if amount is None and _ZERO.fullmatch(normalize_text(text).strip()):
+    plain = normalize_text(text).strip()
+    if amount is None and (_ZERO.fullmatch(plain) or (how == LIMIT and _NONE_OF.fullmatch(plain))):
         amount, unit = 0.0, row.unit   # 无, 零, 未发生: none of what is counted
+    if amount is None and how == LIMIT and row.level1 == COST and _WITHIN_BUDGET.fullmatch(plain):
+        return Reading(how, 1.0, True, verdict="达成")
     if amount is None:
         if said is not None:
             return Reading(how, shares[said], said == "达成", verdict=said)

@@ -191,3 +191,36 @@ def test_actual_for_an_indicator_the_document_lacks_is_refused():
                                                (59.99, "差")])
 def test_grade_bands(score, grade):
     assert grade_by_bands(score) == grade
+
+
+# A 森林防火 self-evaluation as counties publish it: a share with 不低于, a rate with 小于 in ‰, a cost
+# with no operator, a yes/no question; the 实际完成值 column in words.
+FIRE = {
+    "project": {"name": "区级森林防火专项经费", "budget": 63, "budget_unit": "万元", "year": 2025},
+    "goal": "森林火灾受害率控制在0.9‰以内，火因查明率不低于95%。",
+    "indicators": [
+        {"level1": "产出指标", "level2": "质量指标", "name": "森林火灾火因查明率", "value": "不低于95%", "unit": ""},
+        {"level1": "成本指标", "level2": "经济成本指标", "name": "森林防火经费", "value": "63", "unit": "万元"},
+        {"level1": "效益指标", "level2": "社会效益指标", "name": "防火宣传是否覆盖全部行政村", "value": "是", "unit": ""},
+        {"level1": "效益指标", "level2": "生态效益指标", "name": "森林火灾受害率", "value": "小于0.9‰", "unit": ""},
+    ],
+}
+
+
+def test_what_a_self_evaluation_table_writes_in_words_is_read():
+    """达到预期 for 是, 未超预算 for a cost ceiling, 无森林火灾 for a rate to stay under: each is met."""
+    result = evaluate(GoalDocument.model_validate(FIRE), 63, actuals("达到", "未超预算", "达到预期", "无森林火灾"))
+    assert all(i.achieved for i in result.items), result.items
+    assert not codes(result, "ACTUAL_UNREADABLE")
+
+
+@pytest.mark.parametrize(("index", "said"), [
+    (0, "无森林火灾"),   # no fire says nothing about the share of fires whose cause was found
+    (3, "无法统计问题"),   # 无法 is no "none of"
+    (0, "未超预算"),      # a budget phrase meets a cost ceiling, not a share
+])
+def test_words_that_meet_one_kind_of_target_do_not_meet_another(index, said):
+    values = ["96%", "62", "是", "0.3‰"]
+    values[index] = said
+    result = evaluate(GoalDocument.model_validate(FIRE), 63, actuals(*values))
+    assert codes(result, "ACTUAL_UNREADABLE") == [index]
