@@ -211,6 +211,8 @@ def test_what_a_self_evaluation_table_writes_in_words_is_read():
     """达到预期 for 是, 未超预算 for a cost ceiling, 无森林火灾 for a rate to stay under: each is met."""
     result = evaluate(GoalDocument.model_validate(FIRE), 63, actuals("达到", "未超预算", "达到预期", "无森林火灾"))
     assert all(i.achieved for i in result.items), result.items
+    result = evaluate(GoalDocument.model_validate(FIRE), 63, actuals("验收合格", "控制在预算以内", "已落实", "未发生火灾"))
+    assert all(i.achieved for i in result.items), result.items
     assert not codes(result, "ACTUAL_UNREADABLE")
 
 
