@@ -136,6 +136,21 @@ def test_an_export_of_the_budget_system_with_its_own_column_names_is_read():
     assert "IND_OPERATOR_MISSING" not in got and "IND_LEVEL_INVALID" not in got, got
 
 
+@pytest.mark.parametrize("target_header", ["年初目标值(A)", "全年指标值", "年度指标值（A）"])
+def test_a_self_evaluation_table_is_read_by_its_target_column(target_header):
+    """自评表: the target column beside 实际完成值(B), 分值 and 得分; the actuals are not the targets."""
+    wb = Workbook()
+    ws = wb.active
+    ws.append(["项目名称", "生猪养殖场建设项目"])
+    ws.append(["年度资金总额", 50])
+    ws.append(["一级指标", "二级指标", "三级指标", target_header, "实际完成值(B)", "分值", "得分", "偏差原因分析及改进措施"])
+    ws.append(["产出指标", "数量指标", "公猪舍(≥**平方米)", 22.8, 22.8, 10, 10, ""])
+    ws.append(["", "质量指标", "验收合格率", "≥95%", "100%", 10, 10, ""])
+    (doc,) = read_goal_workbook(workbook_bytes(wb))
+    assert [i.value_text for i in doc.indicators] == ["22.8", "≥95%"]
+    assert doc.indicators[1].level1 == "产出指标"
+
+
 def test_every_bad_cell_is_reported_together():
     data = filled_template(B2="某项目", B5="很多", B6="明年", C11="受益人数", E12="95")
     with pytest.raises(GoalSheetError) as exc:
