@@ -30,13 +30,17 @@ PROJECT_CHARS = 100
 _PAPERWORK = re.compile(r"绩效|指标|评价|评分|自评|申报|审批|批复|填报|填表|报表|表头|表列|表尾|表中|栏|公示|通知|附件"
                         r"|预算|决算|执行数|执行率|金额单位|资金总额|财政拨款|年度资金|上级资金|本级资金|其他资金"
                         r"|自筹资金|小计|合计|目标|得分|项目属性|项目决策|格式|索引号|发文|文号|转载|转存|转录|合集"
-                        r"|页|pdf|文本")
+                        r"|页|pdf|文本|持续性|延续性|常年性|经常性|一次性项目|新增项目|新设项目")
+# …and a clause that only counts money: 项目金额164万元, 其中当年市级财政资金132万元, 中央资金50万元
+_MONEY_ONLY = re.compile(r"(?:项目|金额|其中|当年|本年|年度|中央|省级|市级|县级|区级|本级|上级|财政|专项|资金|补助"
+                         r"|共计|合计|计|安排|下达|拨付|总投资|投资|万元|亿元|元|其他|[\d.,、\s])+")
 _CLAUSE = re.compile(r"[，,；;。：:（）()《》【】“”\n]+")
 
 
 def about_project(description: str) -> str:
     """The clauses of a description that say what the project is."""
-    return "，".join(c for c in _CLAUSE.split(description) if c.strip() and not _PAPERWORK.search(c))
+    return "，".join(c for c in _CLAUSE.split(description)
+                    if c.strip() and not _PAPERWORK.search(c) and not _MONEY_ONLY.fullmatch(c.strip()))
 
 
 # Works and building projects (建设, 改造, 维修…): they carry side costs, and their 概算 is a multi-year total.

@@ -108,6 +108,29 @@ def test_a_row_close_to_an_indicator_of_the_projects_own_direction_is_not_foreig
     assert "DIRECTION_MISMATCH" not in {f.code for f in result.findings}
 
 
+@pytest.mark.parametrize(("name", "description", "direction"), [
+    ("2026年科级干部进修班", "项目金额80万元，其中当年县级财政资金60万元；持续性项目", "干部教育培训"),
+    ("某县革命旧址陈列布展项目", "全年预算数127，全年执行数28（中央财政资金127）；自评表", "革命文物保护利用"),
+])
+def test_clauses_that_only_count_money_do_not_choose_the_direction(builtin, name, description, direction):
+    """项目金额…, 其中当年市级财政资金…, 持续性项目 say nothing of the work; with them the text fell to the
+    general direction."""
+    directions, _ = choose_directions(Project(name=name, description=description), builtin)
+    assert directions[0].name == direction
+
+
+def test_a_completion_period_is_any_projects_row(builtin):
+    rows = [("产出指标", "数量指标", "布展面积", "", "300㎡", ""),
+            ("产出指标", "质量指标", "指标1:工程实施总体质量", "", "一次性通过省文物局验收", ""),
+            ("产出指标", "质量指标", "指标2:安全事故发生率", "", "<=0%", ""),
+            ("产出指标", "时效指标", "指标1:招投标程序需要的时间", "", "1个月", ""),
+            ("产出指标", "时效指标", "指标2:项目完成周期周期", "", "4个月", "")]
+    result = check_goal(table(rows, name="休宁县中共皖浙赣省委驻地旧址陈列布展项目", goal="对旧址进行陈列布展，完成布展面积300平方米。",
+                              description="自评表；全年预算数127，全年执行数27.9996，预算执行率22%（中央财政资金127）"),
+                        builtin)
+    assert "DIRECTION_MISMATCH" not in {f.code for f in result.findings}
+
+
 def test_a_row_pasted_in_from_another_area_is_still_foreign(builtin):
     rows = [("产出指标", "数量指标", "挥发性有机物治理企业数", "≥", "40", "家"),
             ("产出指标", "数量指标", "发放租赁补贴户数", "≥", "1200", "户")]
