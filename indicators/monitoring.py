@@ -182,6 +182,8 @@ def _indicator(row: Row, actual: Actual, as_of: date, year: int, elapsed: float,
                          indicator=row.index, suggestion="说明延误原因并制定整改措施；确需延期的，申请调整目标")
             return entry(None, "预警")
         return entry(None, "正常")
+    if reading.amount is None:   # a word for a number (已完成, 合格, 未超预算, 进行中): no progress to compute
+        return entry(None, "正常" if reading.met else "关注")
     target_amount = row.amount or 0.0
     progress = reading.amount / target_amount * 100 if target_amount > 0 else None
     if reading.direction == LIMIT:

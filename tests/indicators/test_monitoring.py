@@ -133,6 +133,19 @@ def test_unreadable_actual_is_a_finding_and_attention():
     assert finding(result, "ACTUAL_UNREADABLE")[0].indicator == 0
 
 
+@pytest.mark.parametrize(("index", "said", "status"), [
+    (0, "已完成", "正常"),        # a count target answered in words
+    (3, "未超预算", "正常"),      # a cost ceiling kept
+    (3, "合格", "正常"),
+    (4, "进行中", "关注"),        # under way, no share to compare: attention, not a crash
+])
+def test_a_word_for_a_numeric_target_has_a_status_and_no_progress(index, said, status):
+    result = monitor(GREENING, AUG_7, 240, [Actual(indicator=index, value=said)])
+    assert status_of(result, index).progress is None
+    assert status_of(result, index).status == status
+    assert not finding(result, "ACTUAL_UNREADABLE")
+
+
 def test_no_budget_means_no_spending_progress():
     doc = greening()
     doc["project"]["budget"] = None

@@ -26,6 +26,15 @@ def test_monitor_contract_shape_and_warning(client):
         assert set(f) >= {"code", "severity", "message", "indicator", "suggestion", "refs"}
 
 
+def test_monitor_answers_words_for_numbers_instead_of_failing(client):
+    """已完成 for 2,000 trees and 进行中 for a coverage rate: each row gets a status, the request a 200."""
+    body = {"document": greening(), "as_of": "2025-08-07", "spent": 240,
+            "actuals": [{"indicator": 0, "value": "已完成"}, {"indicator": 4, "value": "进行中"}]}
+    r = client.post("/api/v1/goals/monitor", json=body)
+    assert r.status_code == 200, r.text
+    assert [(e["indicator"], e["status"]) for e in r.json()["indicators"]] == [(0, "正常"), (4, "关注")]
+
+
 def test_monitor_accepts_a_chinese_date(client):
     body = {"document": greening(), "as_of": "2025年8月7日", "spent": "180", "actuals": []}
     out = client.post("/api/v1/goals/monitor", json=body).json()
