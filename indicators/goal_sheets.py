@@ -32,7 +32,7 @@ from pydantic import ValidationError
 from indicators.framework import BASES, DEPARTMENT_LEVELS, LEVELS, OPERATORS
 from indicators.goals import CheckResult, GoalDocument
 from kb.errors import InvalidInput
-from kb.sheets import Sheet, SheetCell, SheetLimits, cell_text, keep_text, read_workbook
+from kb.sheets import Sheet, SheetCell, SheetLimits, cell_text, keep_text, read_csv, read_workbook
 from kb.text import normalize_text
 
 TITLE = "项目支出绩效目标申报表"
@@ -379,11 +379,12 @@ def _fix(err: dict) -> str:
 
 
 def read_goal_workbook(data: bytes, *, source: str = "", limits: SheetLimits | None = None) -> list[GoalDocument]:
-    """Every project sheet of a goal workbook (the instructions sheet and blank sheets are skipped).
+    """Every project sheet of a goal workbook (the instructions sheet and blank sheets are skipped), or
+    of a goal table in CSV when `source` ends in .csv.
 
     The workbook is read within `limits` (`kb.sheets`): a file that unpacks to too much, or a sheet with
     a value past the last row or column read, is refused with a `TooLarge` (413) naming the limit."""
-    docs, problems = read_goal_workbook_partial(data, source=source, limits=limits)
+    docs, problems = read_goal_file_partial(data, source=source, limits=limits)
     if problems:
         raise GoalSheetError(problems)
     return docs
@@ -399,6 +400,30 @@ def read_goal_workbook_partial(data: bytes, *, source: str = "", limits: SheetLi
         if exc.status != 422:
             raise
         return [], [CellProblem(source or "文件", "", "", exc.message.split("：", 1)[-1])]
+    return _sheet_documents(sheets, source)
+
+
+def read_goal_csv_partial(data: bytes, *, source: str = "", limits: SheetLimits | None = None
+                          ) -> tuple[list[GoalDocument], list[CellProblem]]:
+    """A goal table saved as CSV (UTF-8 or GBK), laid out like one sheet of the template or of a
+    system's export: the project's labels above the indicator table's header row."""
+    try:
+        sheet = read_csv(data, name=source or "CSV", limits=limits)
+    except InvalidInput as exc:
+        if exc.status != 422:
+            raise
+        return [], [CellProblem(source or "文件", "", "", exc.message.split("：", 1)[-1])]
+    return _sheet_documents([sheet], source)
+
+
+def read_goal_file_partial(data: bytes, *, source: str = "", limits: SheetLimits | None = None
+                           ) -> tuple[list[GoalDocument], list[CellProblem]]:
+    """A goal workbook (.xlsx) or, when `source` ends in .csv, a goal table in CSV."""
+    read = read_goal_csv_partial if source.lower().endswith(".csv") else read_goal_workbook_partial
+    return read(data, source=source, limits=limits)
+
+
+def _sheet_documents(sheets: list[Sheet], source: str) -> tuple[list[GoalDocument], list[CellProblem]]:
     problems: list[CellProblem] = []
     docs = []
     for ws in sheets:
@@ -410,8 +435,9 @@ def read_goal_workbook_partial(data: bytes, *, source: str = "", limits: SheetLi
             docs.append(doc)
     if not docs and not problems:
         problems.append(CellProblem(source or "工作簿", "", "", "没有填写任何项目；请在模板中填写项目信息和指标"))
-    if source:
-        problems = [CellProblem(f"{source} › {p.sheet}", p.cell, p.value, p.fix) for p in problems]
+    if source:   # a CSV's one sheet has no name of its own: the file's is enough
+        problems = [CellProblem(f"{source} › {p.sheet}" if p.sheet else source, p.cell, p.value, p.fix)
+                    for p in problems]
     return docs, problems
 
 
@@ -443,20 +469,20 @@ def read_goal_batch(path: str | Path) -> list[GoalDocument]:
 
 def read_goal_batch_partial(path: str | Path) -> tuple[list[GoalDocument], list[CellProblem]]:
     """Goal documents from a .json file (one document, a list, or {"documents": […]}), a .jsonl file
-    (one per line), an .xlsx workbook, or a folder holding such files (read in name order), and the
+    (one per line), an .xlsx workbook, a .csv goal table, or a folder holding such files (read in name order), and the
     problems of the files, lines and sheets that could not be read: one bad item never hides the rest."""
     path = Path(path)
     if not path.exists():
         raise GoalSheetError([CellProblem(str(path), "", "", "文件或文件夹不存在")])
-    files = sorted(p for p in path.iterdir() if p.suffix.lower() in (".json", ".jsonl", ".xlsx")
+    files = sorted(p for p in path.iterdir() if p.suffix.lower() in (".json", ".jsonl", ".xlsx", ".csv")
                    and not p.name.startswith((".", "~$"))) if path.is_dir() else [path]
     if path.is_dir() and not files:
-        raise GoalSheetError([CellProblem(str(path), "", "", "文件夹中没有 .json、.jsonl 或 .xlsx 文件")])
+        raise GoalSheetError([CellProblem(str(path), "", "", "文件夹中没有 .json、.jsonl、.xlsx 或 .csv 文件")])
     problems: list[CellProblem] = []
     docs: list[GoalDocument] = []
     for f in files:
         suffix = f.suffix.lower()
-        if suffix == ".xlsx":
+        if suffix in (".xlsx", ".csv"):
             try:
                 docs += read_goal_workbook(f.read_bytes(), source=f.name)
             except GoalSheetError as exc:
@@ -474,7 +500,7 @@ def read_goal_batch_partial(path: str | Path) -> tuple[list[GoalDocument], list[
         elif suffix == ".json":
             _parse_json(text, f.name, problems, docs)
         else:
-            problems.append(CellProblem(f.name, "", "", "只能读取 .json、.jsonl 或 .xlsx 文件"))
+            problems.append(CellProblem(f.name, "", "", "只能读取 .json、.jsonl、.xlsx 或 .csv 文件"))
     return docs, problems
 
 

@@ -9,10 +9,12 @@ read-only mode and only within that range. Every refusal is a `TooLarge` (413) o
 `InvalidInput` (422) whose message names the sheet, the limit and the fix.
 
 - `read_workbook(source, limits=…, formats=False)` → list[Sheet]
+- `read_csv(data, name=…, limits=…)` → one Sheet of text cells, from UTF-8 or GBK (GB18030) CSV
 """
 
 from __future__ import annotations
 
+import csv
 import io
 import posixpath
 import re
@@ -150,6 +152,37 @@ def read_workbook(source: bytes | Path, *, name: str = "", limits: SheetLimits |
         raise _unreadable(name, type(exc).__name__) from None
     finally:
         wb.close()
+
+
+def read_csv(data: bytes, *, name: str = "CSV", limits: SheetLimits | None = None) -> Sheet:
+    """A CSV file as one sheet of text cells ("" where empty): UTF-8 (with or without BOM) or, failing
+    that, GB18030, which reads the GBK files Excel and WPS save on Chinese Windows. Rows past
+    `limits.max_rows` and columns past `limits.max_columns` are refused when they hold anything."""
+    limits = limits or SheetLimits()
+    for encoding in ("utf-8-sig", "gb18030"):
+        try:
+            text = data.decode(encoding)
+            break
+        except UnicodeDecodeError:
+            continue
+    else:  # pragma: no cover - gb18030 decodes any byte string
+        raise InvalidInput(f"{name}：CSV 既不是 UTF-8 也不是 GB18030 编码")
+    rows, n = [], 1
+    try:
+        for n, row in enumerate(csv.reader(io.StringIO(text)), start=1):
+            if n > limits.max_rows:
+                if any(c.strip() for c in row):
+                    raise TooLarge(f"{name}：第 {n:,} 行有内容，超过 {limits.max_rows:,} 行的上限；"
+                                   "请拆分为多个文件后再导入")
+                continue  # blank rows past the limit (millions of empty lines) are not kept
+            if len(row) > limits.max_columns and any(c.strip() for c in row[limits.max_columns:]):
+                raise TooLarge(f"{name}：第 {n:,} 行有 {len(row):,} 列，超过 {limits.max_columns} 列的上限；"
+                               "请删除多余的列后再导入")
+            rows.append(tuple(row[:limits.max_columns]))
+    except csv.Error as exc:
+        raise InvalidInput(f"{name}：第 {n:,} 行不是有效的 CSV（{exc}）；请用 Excel 或 WPS 另存为"
+                           " CSV UTF-8 后再导入") from None
+    return Sheet(title="", values=rows)
 
 
 def _unreadable(name: str, why: str) -> InvalidInput:

@@ -6,9 +6,9 @@ import csv
 import io
 from pathlib import Path
 
-from kb.errors import InvalidInput, TooLarge
+from kb.errors import InvalidInput
 from kb.settings import get_settings
-from kb.sheets import SheetLimits, cell_text, keep_text, read_workbook
+from kb.sheets import SheetLimits, cell_text, keep_text, read_csv, read_workbook
 
 SUFFIXES = (".xlsx", ".csv")
 
@@ -46,31 +46,8 @@ def _read_xlsx(path: Path, limits: SheetLimits) -> list[list[str]]:
 
 
 def _read_csv(path: Path, limits: SheetLimits) -> list[list[str]]:
-    raw = path.read_bytes()
-    for encoding in ("utf-8-sig", "gb18030"):
-        try:
-            text = raw.decode(encoding)
-            break
-        except UnicodeDecodeError:
-            continue
-    else:  # pragma: no cover - gb18030 decodes any byte string
-        raise InvalidInput(f"{path.name}：CSV 既不是 UTF-8 也不是 GB18030 编码")
-    rows, n = [], 1
-    try:
-        for n, row in enumerate(csv.reader(io.StringIO(text)), start=1):
-            if n > limits.max_rows:
-                if any(c.strip() for c in row):
-                    raise TooLarge(f"{path.name}：第 {n:,} 行有内容，超过 {limits.max_rows:,} 行的上限；"
-                                   "请拆分为多个文件后再导入")
-                continue  # blank rows past the limit (millions of empty lines) are not kept
-            if len(row) > limits.max_columns and any(c.strip() for c in row[limits.max_columns:]):
-                raise TooLarge(f"{path.name}：第 {n:,} 行有 {len(row):,} 列，超过 {limits.max_columns} 列的上限；"
-                               "请删除多余的列后再导入")
-            rows.append([_cell(unescape_formula(c)) for c in row[:limits.max_columns]])
-    except csv.Error as exc:
-        raise InvalidInput(f"{path.name}：第 {n:,} 行不是有效的 CSV（{exc}）；请用 Excel 或 WPS 另存为"
-                           " CSV UTF-8 后再导入") from None
-    return rows
+    sheet = read_csv(path.read_bytes(), name=path.name, limits=limits)
+    return [[_cell(unescape_formula(c)) for c in row] for row in sheet.values]
 
 
 _RISKY = ("=", "+", "-", "@", "\t", "\r")

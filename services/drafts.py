@@ -112,7 +112,7 @@ def sheet_documents(name: str, data: bytes, *, limits: SheetLimits | None = None
                     ) -> tuple[list[tuple[str, dict]], list[str]]:
     """(source, document) for every project sheet of a filled template that reads cleanly, and what
     to fix in the others, cell by cell."""
-    docs, problems = goal_sheets.read_goal_workbook_partial(data, source=name, limits=limits)
+    docs, problems = goal_sheets.read_goal_file_partial(data, source=name, limits=limits)
     found = [(f"{name} 第 {n} 个项目" if len(docs) > 1 else name, doc.model_dump(mode="json", exclude_none=True))
              for n, doc in enumerate(docs, start=1)]
     return found, [str(p) for p in problems]

@@ -133,7 +133,7 @@ def template() -> Response:
 @router.post("/check/workbook", response_model=BatchResult,
              responses={200: {"content": {XLSX: {}}, "description": "JSON, or the summary workbook with format=xlsx"}})
 def check_workbook(request: Request, settings: SettingsDep, user: OptionalUser,
-                   files: Annotated[list[UploadFile], File(description="filled templates (.xlsx) or JSON")],
+                   files: Annotated[list[UploadFile], File(description="filled templates (.xlsx), CSV tables, JSON")],
                    format: Literal["json", "xlsx"] = "json"):
     """Check every project in uploaded templates or JSON files. A file with problems is reported
     cell by cell (`problems`) while the others are still checked; `format=xlsx` returns the

@@ -15,7 +15,8 @@ from kb.sheets import SheetLimits
 from web.guards import text_problem
 from web.pages_forms import describe_errors, raw_from_doc
 
-SUFFIXES = (".xlsx", ".json")
+SUFFIXES = (".xlsx", ".csv", ".json")
+WRONG_KIND = "只能上传填好的模板（.xlsx）、CSV 目标表（.csv）或 JSON 文档（.json）"
 
 
 def json_items(name: str, data: bytes) -> tuple[list[tuple[str, object]], list[str]]:
@@ -71,12 +72,12 @@ def read_uploads(files: list[tuple[str, bytes]], *, limits: SheetLimits | None =
     for name, data in files:
         suffix = Path(name).suffix.lower()
         if suffix not in SUFFIXES:
-            problems.append(f"{name or '未命名文件'}：只能上传填好的模板（.xlsx）或 JSON 文档（.json）")
+            problems.append(f"{name or '未命名文件'}：{WRONG_KIND}")
             continue
         if not data:
             problems.append(f"{name}：文件是空的")
             continue
-        if suffix == ".xlsx":
+        if suffix in (".xlsx", ".csv"):
             docs, trouble = _sheet_documents(name, data, limits)
         else:
             docs, trouble = _json_documents(name, data)
@@ -94,7 +95,7 @@ def read_upload_items(files: list[tuple[str, bytes]], *, limits: SheetLimits | N
     for name, data in files:
         suffix = Path(name).suffix.lower()
         if suffix not in SUFFIXES:
-            problems.append(f"{name or '未命名文件'}：只能上传填好的模板（.xlsx）或 JSON 文档（.json）")
+            problems.append(f"{name or '未命名文件'}：{WRONG_KIND}")
         elif not data:
             problems.append(f"{name}：文件是空的")
         elif suffix == ".json":

@@ -151,6 +151,35 @@ def test_a_self_evaluation_table_is_read_by_its_target_column(target_header):
     assert doc.indicators[1].level1 == "产出指标"
 
 
+# A goal table as a budget system exports it to CSV on Chinese Windows: GBK, the project's labels above
+# the indicator table, 指标性质 for the operator, a 定性 row, a blank line between the parts.
+EXPORT_CSV = "\r\n".join([
+    "项目名称,村干部报酬补助,,,,",
+    "年度资金总额,120,,,,",
+    "年度绩效目标,按月足额发放36名在职村干部报酬。,,,,",
+    ",,,,,",
+    "一级指标,二级指标,三级指标,指标性质,指标值,计量单位",
+    "产出指标,数量指标,补助在职村干部人数,≥,36,人",
+    ",时效指标,报酬按月发放率,=,100,%",
+    ",质量指标,发放对象准确,定性,,",
+]) + "\r\n"
+
+
+@pytest.mark.parametrize("encoding", ["gbk", "utf-8-sig", "utf-8"])
+def test_a_goal_table_saved_as_csv_is_read_like_a_sheet(encoding):
+    (doc,) = read_goal_workbook(EXPORT_CSV.encode(encoding), source="村干部报酬.csv")
+    assert doc.project.name == "村干部报酬补助" and doc.project.budget == 120
+    assert [(i.level1, i.name, i.operator) for i in doc.indicators] == [
+        ("产出指标", "补助在职村干部人数", "≥"), ("产出指标", "报酬按月发放率", "="), ("产出指标", "发放对象准确", "定性")]
+
+
+def test_a_csv_that_is_not_a_goal_table_says_so_with_the_file_name():
+    with pytest.raises(GoalSheetError) as caught:
+        read_goal_workbook("姓名,电话\n张三,123\n".encode("gbk"), source="通讯录.csv")
+    assert str(caught.value.problems[0]).startswith("通讯录.csv ")
+    assert "表头" in str(caught.value.problems[0])
+
+
 def test_every_bad_cell_is_reported_together():
     data = filled_template(B2="某项目", B5="很多", B6="明年", C11="受益人数", E12="95")
     with pytest.raises(GoalSheetError) as exc:
@@ -190,10 +219,11 @@ def test_read_goal_batch_reads_json_lines_folders_and_workbooks(tmp_path):
     (tmp_path / "lines.jsonl").write_text("\n".join(json.dumps(raw, ensure_ascii=False) for _ in range(2)) + "\n\n",
                                           encoding="utf-8")
     (tmp_path / "sheet.xlsx").write_bytes(goal_workbook([DOC]))
+    (tmp_path / "export.csv").write_bytes(EXPORT_CSV.encode("gbk"))
     (tmp_path / "notes.txt").write_text("ignored", encoding="utf-8")
     assert len(read_goal_batch(tmp_path / "one.json")) == 1
     assert len(read_goal_batch(tmp_path / "lines.jsonl")) == 2
-    assert len(read_goal_batch(tmp_path)) == 6
+    assert len(read_goal_batch(tmp_path)) == 7
     assert read_goal_batch(tmp_path / "sheet.xlsx") == [DOC]
 
 

@@ -136,6 +136,16 @@ def test_filled_workbooks_are_checked_and_bad_files_reported(client):
     assert len(body["problems"]) == 1 and "notes.txt" in body["problems"][0]
 
 
+def test_a_gbk_csv_goal_table_is_checked_like_a_workbook(client):
+    rows = ["项目名称,城区路灯维护", "年度资金总额,100", "年度绩效目标,维修路灯3200盏，亮灯率不低于98%。",
+            "一级指标,二级指标,三级指标,符号,指标值,计量单位", "产出指标,数量指标,维修路灯数量,≥,3200,盏",
+            "效益指标,社会效益指标,亮灯率,≥,98,%"]
+    files = [("files", ("路灯.csv", "\n".join(rows).encode("gbk")))]
+    body = client.post("/api/v1/goals/check/workbook", files=files).json()
+    assert body["summary"]["checked"] == 1 and body["results"][0]["source"] == "路灯.csv"
+    assert body["results"][0]["project"] == "城区路灯维护" and body["problems"] == []
+
+
 def test_workbook_check_can_return_the_summary_workbook(client):
     from indicators.goal_sheets import goal_workbook
     from indicators.goals import GoalDocument
