@@ -90,6 +90,8 @@ class CellProblem:
     fix: str
 
     def __str__(self) -> str:
+        if not self.cell and not self.value:   # the file as a whole (不是 zip 格式, 编码): no cell to show
+            return f"{self.sheet}：{self.fix}"
         shown = f"『{self.value}』" if self.value else "（空）"
         return f"{self.sheet} {self.cell}：{shown} {self.fix}"
 

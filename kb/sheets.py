@@ -165,8 +165,8 @@ def read_csv(data: bytes, *, name: str = "CSV", limits: SheetLimits | None = Non
             break
         except UnicodeDecodeError:
             continue
-    else:  # pragma: no cover - gb18030 decodes any byte string
-        raise InvalidInput(f"{name}：CSV 既不是 UTF-8 也不是 GB18030 编码")
+    else:  # random bytes, or a binary file renamed .csv
+        raise InvalidInput(f"{name}：不是 UTF-8 或 GBK 编码的 CSV 文本；请用 Excel 或 WPS 另存为“CSV UTF-8”后再上传")
     rows, n = [], 1
     try:
         for n, row in enumerate(csv.reader(io.StringIO(text)), start=1):

@@ -27,7 +27,7 @@ from web.auth import CurrentUser
 from web.deps import SessionDep, upload_name
 from web.pages_forms import describe_errors, raw_from_doc
 from web.render import XLSX, attachment
-from web.uploads import json_items
+from web.uploads import json_items, named
 
 router = APIRouter(prefix="/api/v1", tags=["drafts"])
 DraftId = Annotated[int, PathParam(ge=1, le=2**31 - 1, description="草稿编号")]
@@ -123,7 +123,7 @@ def read_draft_files(files: list[tuple[str, bytes]], *, limits: SheetLimits | No
             try:
                 docs, trouble = drafts.sheet_documents(name, data, limits=limits)
             except KBError as exc:  # past a limit (TooLarge): this file is reported, the others still read
-                docs, trouble = [], [f"{name}：{exc.message}"]
+                docs, trouble = [], [named(name, exc.message)]
             found += docs
             problems += trouble
             continue

@@ -19,6 +19,11 @@ SUFFIXES = (".xlsx", ".csv", ".json")
 WRONG_KIND = "只能上传填好的模板（.xlsx）、CSV 目标表（.csv）或 JSON 文档（.json）"
 
 
+def named(name: str, message: str) -> str:
+    """A problem of one file, led by the file's name (once: the readers' own messages often start with it)."""
+    return message if message.startswith(f"{name}：") else f"{name}：{message}"
+
+
 def json_items(name: str, data: bytes) -> tuple[list[tuple[str, object]], list[str]]:
     """The items of a JSON file as sent (one document, a list of them, or {"documents": [...]}), each
     with where it is, not yet validated; or why the file cannot be read."""
@@ -61,7 +66,7 @@ def _sheet_documents(name: str, data: bytes, limits: SheetLimits | None) -> tupl
     except goal_sheets.GoalSheetError as exc:
         return [], [str(p) for p in exc.problems]
     except KBError as exc:
-        return [], [f"{name}：{exc.message}"]
+        return [], [named(name, exc.message)]
 
 
 def read_uploads(files: list[tuple[str, bytes]], *, limits: SheetLimits | None = None

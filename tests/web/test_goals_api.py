@@ -146,6 +146,16 @@ def test_a_gbk_csv_goal_table_is_checked_like_a_workbook(client):
     assert body["results"][0]["project"] == "城区路灯维护" and body["problems"] == []
 
 
+def test_a_csv_that_cannot_be_read_is_named_once_with_what_to_do(client):
+    wide = (",".join(["x"] * 500) + "\n").encode()
+    binary = bytes(range(128, 256)) * 40   # no UTF-8, nor GB18030 either
+    r = client.post("/api/v1/goals/check/workbook", files=[("files", ("宽.csv", wide)), ("files", ("图片.csv", binary))])
+    details = r.json()["error"]["details"]
+    assert r.status_code == 422 and len(details) == 2
+    assert details[0].startswith("宽.csv：第 1 行有 500 列") and details[0].count("宽.csv") == 1
+    assert details[1].startswith("图片.csv：不是 UTF-8 或 GBK 编码") and "另存为" in details[1]
+
+
 def test_workbook_check_can_return_the_summary_workbook(client):
     from indicators.goal_sheets import goal_workbook
     from indicators.goals import GoalDocument
