@@ -336,15 +336,16 @@ def test_a_second_row_with_a_name_already_there_counts_as_added():
     assert compare(again, doc, None, None)["indicators"]["removed"] == ["受益学生及家长满意度"]
 
 
-def test_check_processes_give_the_same_results_as_the_server_process(kb_settings, engine, lookup):
-    review = reviews.file_review(engine, name="并行审核", items=[(f"d{n}", lights(n)) for n in range(6)], problems=[],
+def test_check_processes_give_the_same_results_as_the_server_process(kb_settings, db, lookup):
+    # filed in a database of its own: the session's shared one is polled by the test client's own worker
+    review = reviews.file_review(db, name="并行审核", items=[(f"d{n}", lights(n)) for n in range(6)], problems=[],
                                  user=REVIEWER, limit=50)
     pool = CheckPool(kb_settings, 2, smallest=1)
     try:
-        assert reviews.run_checks(engine, lookup, worker="pooled", review_id=review.id, pool=pool, chunk=2) == 6
+        assert reviews.run_checks(db, lookup, worker="pooled", review_id=review.id, pool=pool, chunk=2) == 6
     finally:
         pool.close()
-    with Session(engine) as session:
+    with Session(db) as session:
         for project in reviews.query_projects(session, review_id=review.id)[1]:
             detail = reviews.project_detail(session, review_id=review.id, project_id=project.id)
             assert detail.result == check_stored(detail.document, lookup)
