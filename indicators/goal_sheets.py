@@ -18,7 +18,7 @@ from __future__ import annotations
 import io
 import json
 import re
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -396,26 +396,14 @@ def read_goal_workbook_partial(data: bytes, *, source: str = "", limits: SheetLi
                                ) -> tuple[list[GoalDocument], list[CellProblem]]:
     """The project sheets that read cleanly, and the problems of the others: a sheet with any problem
     gives no document, and one bad sheet never hides the rest (see `read_goal_workbook`)."""
-    try:
-        sheets = read_workbook(data, name=source or "工作簿", limits=limits, formats=True)
-    except InvalidInput as exc:
-        if exc.status != 422:
-            raise
-        return [], [CellProblem(source or "文件", "", "", exc.message.split("：", 1)[-1])]
-    return _sheet_documents(sheets, source)
+    return _read_partial(lambda: read_workbook(data, name=source or "工作簿", limits=limits, formats=True), source)
 
 
 def read_goal_csv_partial(data: bytes, *, source: str = "", limits: SheetLimits | None = None
                           ) -> tuple[list[GoalDocument], list[CellProblem]]:
     """A goal table saved as CSV (UTF-8 or GBK), laid out like one sheet of the template or of a
     system's export: the project's labels above the indicator table's header row."""
-    try:
-        sheet = read_csv(data, name=source or "CSV", limits=limits)
-    except InvalidInput as exc:
-        if exc.status != 422:
-            raise
-        return [], [CellProblem(source or "文件", "", "", exc.message.split("：", 1)[-1])]
-    return _sheet_documents([sheet], source)
+    return _read_partial(lambda: [read_csv(data, name=source or "CSV", limits=limits)], source)
 
 
 def read_goal_file_partial(data: bytes, *, source: str = "", limits: SheetLimits | None = None
@@ -423,6 +411,18 @@ def read_goal_file_partial(data: bytes, *, source: str = "", limits: SheetLimits
     """A goal workbook (.xlsx) or, when `source` ends in .csv, a goal table in CSV."""
     read = read_goal_csv_partial if source.lower().endswith(".csv") else read_goal_workbook_partial
     return read(data, source=source, limits=limits)
+
+
+def _read_partial(read: Callable[[], list[Sheet]], source: str) -> tuple[list[GoalDocument], list[CellProblem]]:
+    """The documents of the sheets `read` returns; a file that cannot be read at all (422) is one problem,
+    a file past a limit (413) is raised."""
+    try:
+        sheets = read()
+    except InvalidInput as exc:
+        if exc.status != 422:
+            raise
+        return [], [CellProblem(source or "文件", "", "", exc.message.split("：", 1)[-1])]
+    return _sheet_documents(sheets, source)
 
 
 def _sheet_documents(sheets: list[Sheet], source: str) -> tuple[list[GoalDocument], list[CellProblem]]:
