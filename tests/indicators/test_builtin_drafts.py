@@ -31,7 +31,10 @@ def test_a_project_draft_never_takes_a_department_direction(builtin):
                                                  ("2026年度机关食堂运行经费", "机关食堂与后勤服务保障"),
                                                  ("第七次全国人口普查", "人口普查与人口抽样调查"),
                                                  ("县总工会困难职工帮扶资金", "工会职工帮扶与服务"),
-                                                 ("巡察工作经费", "纪检监察监督执纪与巡察")])
+                                                 ("巡察工作经费", "纪检监察监督执纪与巡察"),
+                                                 # every county's 人大 and 政协 budget these
+                                                 ("人大代表履职经费", "人大代表工作与履职服务"),
+                                                 ("政协委员视察调研经费", "政协委员履职与参政议政")])
 def test_a_project_the_library_knows_keeps_its_direction(builtin, name, direction):
     draft = draft_goal(Project(name=name, budget=100), builtin)
     assert draft.project.direction == direction

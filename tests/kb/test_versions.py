@@ -5,10 +5,11 @@ import shutil
 import pytest
 from sqlmodel import Session, select
 
+from indicators.library import FUNCTION_CODES_FILE, function_codes_file
 from kb import store
 from kb.db import get_engine, session_scope
 from kb.errors import Conflict, NotFound
-from kb.models import Direction, Indicator, LibrarySnapshot
+from kb.models import Direction, Indicator, LibrarySnapshot, Subcategory
 from services.bootstrap import initialise
 from services.library_io import export_library, import_library
 from services.library_versions import import_file, restore_version
@@ -160,3 +161,38 @@ def test_a_stale_preview_is_refused(fresh_settings, tmp_path):
     with pytest.raises(Conflict, match="已变为第 1 版"):
         import_file(fresh_settings, out, replace=False, dry_run=False, expect_version=0)
     assert import_file(fresh_settings, out, replace=False, dry_run=False, expect_version=1).version == 2
+
+
+def test_a_retired_code_the_classification_uses_becomes_that_kuan_and_a_restore_brings_the_old_one_back(
+        fresh_settings, tmp_path):
+    """20501 was the library's 学前教育 (retired, now under 20502); in the 科目 it is 教育管理事务. When the
+    library takes up that 款 the code names it, and restoring the old version brings the old meaning back."""
+    initialise(fresh_settings, library_dir=FIXTURE_LIBRARY)
+    lib = tmp_path / "lib"
+    shutil.copytree(FIXTURE_LIBRARY, lib)
+    table = function_codes_file().read_text(encoding="utf-8")
+    (lib / FUNCTION_CODES_FILE).write_text(
+        table.replace("\ncodes:\n", '\ncodes:\n  "20501": {name: 教育管理事务, source: kemu-2024}\n', 1), encoding="utf-8")
+    path = lib / "205-jiaoyu.yaml"
+    lines = path.read_text(encoding="utf-8").splitlines(keepends=True)
+    start = lines.index("      - name: 学生营养改善计划\n")
+    direction = "".join(lines[start:lines.index("retired_subcategories:\n")])
+    direction = (direction.replace("学生营养改善计划", "教育管理信息化").replace('"2050201"', '"2050901"')
+                 .replace('["2050202", "2050203"]', '["20501"]'))
+    text = "".join(lines[:lines.index("retired_subcategories:\n")])
+    text = text.replace("subcategories:\n", "subcategories:\n  - name: 教育管理事务\n    code: \"20501\"\n    directions:\n"
+                        + direction, 1)
+    path.write_text(text, encoding="utf-8")
+    assert initialise(fresh_settings, library_dir=lib).version == 2
+
+    def subcategory(code):
+        with Session(get_engine(fresh_settings)) as session:
+            row = session.get(Subcategory, code)
+            return row.name, row.superseded_by
+
+    assert subcategory("20501") == ("教育管理事务", None)
+    with Session(get_engine(fresh_settings)) as session:
+        assert store.retired_subcategories(session) == []
+        assert {d.code: d.subcategory_code for d, _, _ in store.all_directions(session)}["2050901"] == "20501"
+    restore_version(fresh_settings, 1, dry_run=False)
+    assert subcategory("20501") == ("学前教育", "20502")
