@@ -10,7 +10,7 @@ from indicators.framework import DEPARTMENT_CATEGORY, GENERIC_DIRECTION, LEVELS
 from indicators.goals import Project
 
 
-@pytest.mark.parametrize("name", ["航天器发射测控", "机要保密工作经费"])
+@pytest.mark.parametrize("name", ["航天器发射测控", "驻外办事处运行经费"])
 def test_a_project_no_direction_fits_is_drafted_from_the_project_general_indicators(builtin, name):
     draft = draft_goal(Project(name=name, budget=30), builtin)
     assert draft.findings[0].code == "DRAFT_NO_DIRECTION" and "项目通用指标" in draft.findings[0].message
@@ -34,14 +34,16 @@ def test_a_project_draft_never_takes_a_department_direction(builtin):
                                                  ("巡察工作经费", "纪检监察监督执纪与巡察"),
                                                  # every county's 人大 and 政协 budget these
                                                  ("人大代表履职经费", "人大代表工作与履职服务"),
-                                                 ("政协委员视察调研经费", "政协委员履职与参政议政")])
+                                                 ("政协委员视察调研经费", "政协委员履职与参政议政"),
+                                                 ("机要保密工作经费", "保密与机要工作"),
+                                                 ("网络舆情监测服务费", "网络舆情监测与网络生态治理")])
 def test_a_project_the_library_knows_keeps_its_direction(builtin, name, direction):
     draft = draft_goal(Project(name=name, budget=100), builtin)
     assert draft.project.direction == direction
     assert not [f for f in draft.findings if f.code == "DRAFT_NO_DIRECTION"]
 
 
-@pytest.mark.parametrize("name", ["航天器发射测控", "再生资源回收市场管理经费", "机要保密工作经费"])
+@pytest.mark.parametrize("name", ["航天器发射测控", "再生资源回收市场管理经费", "驻外办事处运行经费"])
 def test_the_budget_bounds_the_whole_cost_and_no_part_of_it(builtin, name):
     """The budget is what the whole project may cost: a draft writes it as the total (项目总成本 ≤ 30万元),
     never as one item's or the labour cost's ceiling."""
