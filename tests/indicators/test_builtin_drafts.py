@@ -36,7 +36,10 @@ def test_a_project_draft_never_takes_a_department_direction(builtin):
                                                  ("人大代表履职经费", "人大代表工作与履职服务"),
                                                  ("政协委员视察调研经费", "政协委员履职与参政议政"),
                                                  ("机要保密工作经费", "保密与机要工作"),
-                                                 ("网络舆情监测服务费", "网络舆情监测与网络生态治理")])
+                                                 ("网络舆情监测服务费", "网络舆情监测与网络生态治理"),
+                                                 # 共性 projects written the way real tables title them
+                                                 ("办公局域网维护费", "信息系统运行维护"),
+                                                 ("2023年全县安可替代补助资金项目", "货物采购与设备购置")])
 def test_a_project_the_library_knows_keeps_its_direction(builtin, name, direction):
     draft = draft_goal(Project(name=name, budget=100), builtin)
     assert draft.project.direction == direction
