@@ -25,9 +25,12 @@ DIRECTION_BOOST = 0.6
 DIRECTION_MARGIN = 0.03
 # At most this many directions are lifted.
 MAX_DIRECTIONS = 5
-# Full lift only when the best direction is this much (cosine) closer than the CROWD-th best.
+# Full lift only when the best direction is this much (cosine) closer than the CROWD-th best…
 DISTINCT = 0.03
 CROWD = 20
+# …or, in a library of more than CROWD / CROWD_SHARE directions, than the closest CROWD_SHARE of them:
+# a growing library has more near neighbours, and a fixed count would lift its projects less and less.
+CROWD_SHARE = 0.05
 # What the 共性指标 category adds when a project is given.
 COMMON_BOOST = 0.1
 COMMON_CATEGORY = "901"
@@ -122,11 +125,12 @@ def lexical_affinity(project_tokens: list[str], terms: list[dict[str, float]], i
 
 
 def direction_weights(centroids: np.ndarray, project_vector: np.ndarray, *, margin: float = DIRECTION_MARGIN,
-                      limit: int = MAX_DIRECTIONS, distinct: float = DISTINCT, crowd: int = CROWD,
+                      limit: int = MAX_DIRECTIONS, distinct: float = DISTINCT, crowd: int | None = None,
                       affinity: np.ndarray | None = None, lexical: float = LEXICAL_AFFINITY) -> np.ndarray:
     """Per direction, 0-1: 1 for the direction closest to the project, falling linearly to 0
     at `margin` behind it; only the `limit` closest directions get more than 0. All of it is
-    scaled down when the closest direction is less than `distinct` closer than the `crowd`-th.
+    scaled down when the closest direction is less than `distinct` closer than the `crowd`-th
+    (by default `crowd_size` of the library's directions).
     Closeness is the cosine to the direction's centroid plus `lexical` × its `affinity` (the
     share of the project's words that are the direction's own: 县级储备粮, 外事出国)."""
     if len(centroids) == 0:
@@ -135,11 +139,17 @@ def direction_weights(centroids: np.ndarray, project_vector: np.ndarray, *, marg
     if affinity is not None:
         cos = cos + lexical * affinity
     order = np.argsort(-cos)
+    crowd = crowd_size(len(cos)) if crowd is None else crowd
     weights = np.clip(1.0 - (cos.max() - cos) / margin, 0.0, 1.0).astype(np.float32)
     weights[order[limit:]] = 0.0
     if len(cos) > crowd:
         weights *= min(1.0, float(cos[order[0]] - cos[order[crowd]]) / distinct)
     return weights
+
+
+def crowd_size(directions: int) -> int:
+    """How many of the closest directions a project's best one must stand out from."""
+    return max(CROWD, round(CROWD_SHARE * directions))
 
 
 def normalise(scores: dict[int, float], floor: float | None = None) -> dict[int, float]:

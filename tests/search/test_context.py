@@ -134,3 +134,24 @@ def lifted_directions(service: SearchService, project: str) -> list[str]:
 ])
 def test_builtin_a_project_about_a_direction_lifts_it_first(builtin, project, direction):
     assert lifted_directions(builtin, project)[0] == direction
+
+
+def test_a_larger_library_compares_the_best_direction_with_a_share_of_its_directions():
+    """The lift is full only when the project's best direction stands out from its nearest rivals:
+    the 20 nearest in a library of up to 400 directions, the nearest 5 % in a larger one, so that a
+    library growing by directions of other kinds does not lift its projects less and less."""
+    rng = np.random.default_rng(7)
+    project = np.zeros(8, dtype=np.float32)
+    project[0] = 1.0
+
+    def library(n):
+        centroids = rng.normal(0, 0.01, (n, 8)).astype(np.float32)
+        centroids[:, 0] = np.linspace(0.50, 0.40, n)  # evenly spread closeness, the best first
+        return centroids
+
+    small, large = library(300), library(600)
+    # 0.10 of closeness spread over the directions: the 20th nearest of 300 is 0.0067 behind the best,
+    # the 30th of 600 (5 %) 0.0050 behind; a fixed 20th of 600 would be only 0.0033 behind
+    assert direction_weights(small, project)[0] == pytest.approx(0.0067 / 0.03, abs=0.02)
+    assert direction_weights(large, project)[0] == pytest.approx(0.0050 / 0.03, abs=0.02)
+    assert direction_weights(large, project, crowd=20)[0] == pytest.approx(0.0033 / 0.03, abs=0.02)
