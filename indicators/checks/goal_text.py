@@ -106,8 +106,9 @@ _SLOGAN_WORDS = re.compile(_SLOGAN_ONLY)   # slogan words that name no work, eve
 
 
 def is_target(q: Quantity, text: str) -> bool:
-    """A number the goal sets as a target: it has a unit and qualifies nothing ('超出3个月的部分' does not)."""
-    if not q.unit or _in_title(q, text):
+    """A number the goal sets as a target: it has a unit and qualifies nothing ('超出3个月的部分' does not,
+    nor '每10万人口', what a rate is per)."""
+    if not q.unit or _in_title(q, text) or text[max(0, q.start - 1):q.start] == "每":
         return False
     return not re.match(r"\s*(?:以上|以下|及以上|及以下)?的", text[q.end:q.end + 4])
 
@@ -152,7 +153,10 @@ def _is_budget(ctx: Context, q: Quantity) -> bool:
 
 
 def _unit_against_goal(ctx: Context, q: Quantity, rows: list[Row]) -> None:
-    """The goal says '运营线路210条' and the indicator of that name says 210 %: the unit is wrong."""
+    """The goal says '运营线路210条' and the indicator of that name says 210 %: the unit is wrong — unless
+    another indicator in the goal's unit states that number (代偿率 3% beside 放大倍数 3倍)."""
+    if any(_comparable(q, r) and _states(q, r) and name_overlap(r.name, q.context) >= 0.5 for r in rows):
+        return
     ratio = q.unit.kind == "ratio"
     for row in rows:
         if (row.unit.kind == "ratio") == ratio or _comparable(q, row) or ctx.has("IND_UNIT_MISMATCH", row.index):

@@ -105,6 +105,17 @@ def test_goal_numbers_in_other_scales_agree_with_indicators():
     assert "GOAL_INDICATOR_INCONSISTENT" not in codes(result)
 
 
+def test_a_per_capita_base_in_the_goal_is_no_target():
+    """每10万人口…不少于3.8人: the 10万 is what the rate is per, not a number of people to reach."""
+    row = {"level1": "效益指标", "level2": "社会效益指标", "name": "每10万人口精神科执业（助理）医师数",
+           "operator": "≥", "value": "3.8", "unit": "人"}
+    goal = "在册严重精神障碍患者规范管理率达到85%，每10万人口精神科执业（助理）医师数不少于3.8人。"
+    result = check_goal(doc(goal=goal, rows={5: row}), None)
+    assert "GOAL_INDICATOR_INCONSISTENT" not in codes(result)
+    result = check_goal(doc(goal=goal.replace("3.8人", "3人"), rows={5: row}), None)
+    assert "3.8" in finding(result, "GOAL_INDICATOR_INCONSISTENT").message  # the number that is a target still counts
+
+
 @pytest.mark.parametrize(("row", "code", "severity"), [
     ({"value": ""}, "IND_VALUE_MISSING", "error"),
     ({"value": "明显提高", "operator": ""}, "IND_VALUE_VAGUE", "error"),
@@ -338,6 +349,18 @@ def test_goal_stating_a_count_for_an_indicator_in_percent_is_a_unit_mismatch():
     result = check_goal(doc(rows={0: {"name": "普惠性幼儿园", "unit": "%"}}), None)
     f = finding(result, "IND_UNIT_MISMATCH")
     assert f.indicator == 0 and "45所" in f.message
+
+
+def test_a_goal_number_another_indicator_states_is_no_unit_mismatch_of_its_neighbour():
+    """融资担保代偿率不超过3% is the 代偿率 row's target, not a wrong unit of 融资担保放大倍数 ≥3倍 beside it."""
+    rows = [{"level1": "产出指标", "level2": "质量指标", "name": "融资担保代偿率", "operator": "≤", "value": "3", "unit": "%"},
+            {"level1": "效益指标", "level2": "经济效益指标", "name": "融资担保放大倍数", "operator": "≥", "value": "3",
+             "unit": "倍"}]
+    result = check_goal(doc(goal="完成融资担保代偿率不超过3%，实现融资担保放大倍数不少于3倍。", rows={5: rows[1]},
+                            add=[rows[0]]), None)
+    assert "IND_UNIT_MISMATCH" not in codes(result)
+    result = check_goal(doc(goal="实现融资担保放大倍数不少于3%。", rows={5: rows[1]}), None)
+    assert finding(result, "IND_UNIT_MISMATCH").indicator == 5  # with no row of its own, the number is the 倍's
 
 
 def test_multi_year_wording_in_an_annual_goal():
