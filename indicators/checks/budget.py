@@ -168,11 +168,38 @@ def _pair(ctx: Context, cost: UnitCost) -> tuple[Row, float] | None:
                   and not r.name.endswith(("率", "比例")) and r.level1 in (OUTPUT, None)]
     if not candidates:
         return None  # effects (带动就业人数) are not what the unit cost pays for
+    own = _own_counts(ctx, cost)
+    if own:   # 人均救助金额 pays for 救助人数, not the 培训人次 beside it
+        candidates = [r for r in candidates if r.index in own]
+        if not candidates:
+            return None  # the count of what it pays for is left blank: nothing to multiply
     exact = [r for r in candidates if r.unit.base == cost.per] or candidates
     preferred = [r for r in exact if r.output_kind == QUANTITY] or exact
     budget = ctx.budget_yuan or 1.0
     products = [(r, r.amount * cost.amount * per_year) for r in preferred]
     return min(products, key=lambda rp: abs(math.log(max(rp[1], 1e-9) / budget)))
+
+
+# Words of a cost's or a count's name that say how it is measured, not what it is about
+_MEASURE_WORDS = re.compile(r"人均|户均|生均|平均|单位|单个|单项|每个|金额|标准|成本|费用|经费|补助|补贴|资金|"
+                            r"数量|人数|户数|人次|个数|次数|总额|年度|项目")
+
+
+def _topic(name: str) -> set[str]:
+    """The two-character words a name is about (救助, 妇女, 儿童 of 困难妇女儿童人均救助金额)."""
+    text = _MEASURE_WORDS.sub(" ", name)
+    return {text[i:i + 2] for i in range(len(text) - 1) if " " not in text[i:i + 2]}
+
+
+def _own_counts(ctx: Context, cost: UnitCost) -> set[int]:
+    """The output counts, filled in or not, that share a word of what a cost row is about."""
+    if cost.index is None:
+        return set()
+    name = next((r.name for r in ctx.rows if r.index == cost.index), "")
+    topic = _topic(name)
+    return {r.index for r in ctx.rows
+            if r.index != cost.index and r.level1 in (OUTPUT, None) and _per_compatible(cost.per, r.unit.base)
+            and not r.name.endswith(("率", "比例")) and topic & _topic(r.name)}
 
 
 def check_scale(ctx: Context, budget: float, shown: str) -> None:

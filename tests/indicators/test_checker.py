@@ -227,6 +227,21 @@ def test_scaled_quantities_pair_with_unit_costs():
     assert finding(result, "BUDGET_SCALE_MISMATCH").indicator == 4
 
 
+def test_a_unit_cost_multiplies_the_count_of_what_it_pays_for():
+    """人均救助金额 pays for the people helped, not the trainees beside them: with the count of the people
+    helped left blank there is nothing to multiply; with it filled in, that is the count taken."""
+    rows = {0: {"name": "巾帼技能培训人次", "operator": "≥", "value": "500", "unit": "人次"},
+            1: {"name": "困难妇女儿童救助人数", "operator": "≥", "value": "", "unit": "人"},
+            4: {"name": "困难妇女儿童人均救助金额", "operator": "≤", "value": "1800", "unit": "元/人"}}
+    project = {"name": "妇女儿童发展规划实施", "budget": 30, "direction": None}
+    blank = check_goal(doc(project=project, goal="救助困难妇女儿童，开展巾帼技能培训500人次。", rows=rows), None)
+    assert "BUDGET_SCALE_MISMATCH" not in codes(blank)
+    rows[1]["value"] = "1000"   # 1000 × 1800元 = 180万元 against 30万元
+    filled = check_goal(doc(project=project, goal="救助困难妇女儿童1000人，开展巾帼技能培训500人次。", rows=rows), None)
+    f = finding(filled, "BUDGET_SCALE_MISMATCH")
+    assert "困难妇女儿童救助人数" in f.message and "巾帼" not in f.message
+
+
 def test_score_orders_documents_by_their_problems():
     clean = check_goal(doc(), None)
     weak = check_goal(doc(goal="", rows={5: None, 3: None}), None)
