@@ -161,18 +161,17 @@ def _pair(ctx: Context, cost: UnitCost) -> tuple[Row, float] | None:
         per_year = _days(ctx)
     if per_year is None:
         return None
-    candidates = [r for r in ctx.rows
-                  if r.index != cost.index and r.amount is not None and r.amount > 0
-                  and r.unit.kind in ("quantity", "rate") and _per_compatible(cost.per, r.unit.base)
-                  and not (r.unit.base == "人次" and cost.per != "人次" and cost.per_time in ("年", "月"))
-                  and not r.name.endswith(("率", "比例")) and r.level1 in (OUTPUT, None)]
+    counts = [r for r in ctx.rows
+              if r.index != cost.index and r.unit.kind in ("quantity", "rate")
+              and _per_compatible(cost.per, r.unit.base)
+              and not (r.unit.base == "人次" and cost.per != "人次" and cost.per_time in ("年", "月"))
+              and not r.name.endswith(("率", "比例")) and r.level1 in (OUTPUT, None)]
+    topic = _topic(next((r.name for r in ctx.rows if r.index == cost.index), ""))
+    own = [r for r in counts if topic & _topic(r.name)]
+    # 人均救助金额 pays for 救助人数, not the 培训人次 beside it; with that count blank, nothing to multiply
+    candidates = [r for r in own or counts if r.amount is not None and r.amount > 0]
     if not candidates:
         return None  # effects (带动就业人数) are not what the unit cost pays for
-    own = _own_counts(ctx, cost)
-    if own:   # 人均救助金额 pays for 救助人数, not the 培训人次 beside it
-        candidates = [r for r in candidates if r.index in own]
-        if not candidates:
-            return None  # the count of what it pays for is left blank: nothing to multiply
     exact = [r for r in candidates if r.unit.base == cost.per] or candidates
     preferred = [r for r in exact if r.output_kind == QUANTITY] or exact
     budget = ctx.budget_yuan or 1.0
@@ -189,17 +188,6 @@ def _topic(name: str) -> set[str]:
     """The two-character words a name is about (救助, 妇女, 儿童 of 困难妇女儿童人均救助金额)."""
     text = _MEASURE_WORDS.sub(" ", name)
     return {text[i:i + 2] for i in range(len(text) - 1) if " " not in text[i:i + 2]}
-
-
-def _own_counts(ctx: Context, cost: UnitCost) -> set[int]:
-    """The output counts, filled in or not, that share a word of what a cost row is about."""
-    if cost.index is None:
-        return set()
-    name = next((r.name for r in ctx.rows if r.index == cost.index), "")
-    topic = _topic(name)
-    return {r.index for r in ctx.rows
-            if r.index != cost.index and r.level1 in (OUTPUT, None) and _per_compatible(cost.per, r.unit.base)
-            and not r.name.endswith(("率", "比例")) and topic & _topic(r.name)}
 
 
 def check_scale(ctx: Context, budget: float, shown: str) -> None:
