@@ -51,6 +51,7 @@ def test_a_project_draft_never_takes_a_department_direction(builtin):
                                                  ("市场主体登记", "市场主体登记与信用监管"),
                                                  ("网络交易监管", "广告监测与网络交易监管"),
                                                  ("公共停车场建设", "城市停车设施建设与管理"),
+                                                 ("宅基地改革试点", "农村承包地宅基地管理与产权流转交易"),
                                                  # 共性 projects written the way real tables title them
                                                  ("办公局域网维护费", "信息系统运行维护"),
                                                  ("2023年全县安可替代补助资金项目", "货物采购与设备购置")])
