@@ -540,9 +540,12 @@ class Quantity:
 _UNIT_ALT = "|".join(re.escape(u) for u in sorted({*KNOWN_UNITS, "台（套）", "件（套）"}, key=len, reverse=True))
 _SCALED_UNIT = rf"(?:(?:{_SCALE_WORDS}|千)?(?:{_UNIT_ALT}))"
 _PER = rf"(?:/(?:{_SCALED_UNIT})(?:·(?:年|月|天|日|次))?)"
+# After money, what the cost is per may be any short noun (800元/生·年, 4万元/学位, 5000元/万字)
+_PER_MONEY = rf"(?:/(?:{_SCALE_WORDS}|千)?(?:{_UNIT_ALT}|[\u4e00-\u9fff]{{1,2}})(?:·(?:年|月|天|日|次|期|学期))?)"
 _TEXT_QTY = re.compile(
     rf"(?<![A-Za-z0-9.〔\[])(?P<num>{_NUM})(?![A-Za-z\d])\s*(?P<scale>{_SCALE_WORDS})?"
-    rf"\s*(?:余|多|来)?\s*(?P<unit>(?:{_UNIT_ALT}){_PER}?)?"   # 2000余人, 3000多人, 1.2万余米
+    rf"\s*(?:余|多|来)?\s*(?P<unit>(?:{'|'.join(sorted(MONEY_SCALES, key=len, reverse=True))}){_PER_MONEY}"
+    rf"|(?:{_UNIT_ALT}){_PER}?)?"   # 2000余人, 3000多人, 1.2万余米
 )
 _LEADING_UNIT = re.compile(rf"(?:{_SCALED_UNIT}){_PER}?")
 # A unit in brackets at the end of a name, where many templates put it: 受益人数(人), 开展率(%), and the

@@ -116,6 +116,18 @@ def test_a_per_capita_base_in_the_goal_is_no_target():
     assert "3.8" in finding(result, "GOAL_INDICATOR_INCONSISTENT").message  # the number that is a target still counts
 
 
+@pytest.mark.parametrize(("cost", "unit"), [("5000", "元/万字"), ("800", "元/生·年"), ("4", "万元/学位")])
+def test_a_unit_cost_in_the_goal_is_read_per_what_it_is_per(cost, unit):
+    """5000元/万字 in the goal is the indicator's ≤5000元/万字, not 5000 元 against 0.5 元 a character;
+    what a cost is per may be any noun (生, 学位), not only the units a count is written in."""
+    row = {"level1": "成本指标", "level2": "经济成本指标", "name": "志书每万字编纂成本", "operator": "≤",
+           "value": cost, "unit": unit}
+    goal = f"完成县志初审稿80万字，志书每万字编纂成本不超过{cost}{unit}。"
+    assert "GOAL_INDICATOR_INCONSISTENT" not in codes(check_goal(doc(goal=goal, rows={5: row}), None))
+    other = goal.replace(f"{cost}{unit}", f"{float(cost) * 2:g}{unit}")
+    assert "GOAL_INDICATOR_INCONSISTENT" in codes(check_goal(doc(goal=other, rows={5: row}), None))
+
+
 @pytest.mark.parametrize(("row", "code", "severity"), [
     ({"value": ""}, "IND_VALUE_MISSING", "error"),
     ({"value": "明显提高", "operator": ""}, "IND_VALUE_VAGUE", "error"),
