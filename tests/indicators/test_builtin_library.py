@@ -58,7 +58,7 @@ def test_subcategory_codes_no_longer_used_point_at_their_successor():
     lib = library()
     active = {d.subcategory_code for d in lib.directions}
     retired = {r.code: r for r in lib.retired_subcategories}
-    assert retired["20501"].name == "学前教育" and retired["20501"].superseded_by == "20502"
+    assert retired["21001"].name == "公立医院" and retired["21001"].superseded_by == "21002"
     assert all(r.superseded_by in active and r.code not in active for r in retired.values())
 
 
@@ -345,7 +345,7 @@ def test_validator_catches_subcategories_that_are_not_the_kuan():
     from indicators.library import RetiredSubcategory, subcategory_problems
     table = function_codes()
     kindergarten = next(d for d in library().directions if d.name == "公办幼儿园新建改扩建")
-    invented = replace(kindergarten, subcategory_code="20501", subcategory="学前教育")  # 20501 is no such 款 here
+    invented = replace(kindergarten, subcategory_code="20510", subcategory="学前教育")  # 20510 is no such 款 here
     misnamed = replace(kindergarten, subcategory="学前教育")                             # 20502 is 普通教育
     retired = [RetiredSubcategory("20502", "义务教育", "205", "20599")]
     problems = subcategory_problems([invented, misnamed], retired, table)

@@ -171,8 +171,8 @@ def test_a_retired_code_the_classification_uses_becomes_that_kuan_and_a_restore_
     lib = tmp_path / "lib"
     shutil.copytree(FIXTURE_LIBRARY, lib)
     table = function_codes_file().read_text(encoding="utf-8")
-    (lib / FUNCTION_CODES_FILE).write_text(
-        table.replace("\ncodes:\n", '\ncodes:\n  "20501": {name: 教育管理事务, source: kemu-2024}\n', 1), encoding="utf-8")
+    assert '"20501": {name: 教育管理事务' in table  # the built-in library took the 款 up the same way
+    (lib / FUNCTION_CODES_FILE).write_text(table, encoding="utf-8")
     path = lib / "205-jiaoyu.yaml"
     lines = path.read_text(encoding="utf-8").splitlines(keepends=True)
     start = lines.index("      - name: 学生营养改善计划\n")
