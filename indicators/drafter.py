@@ -30,6 +30,7 @@ from indicators.values import (
     in_base,
     parse_target,
     parse_unit,
+    per_item,
     same_base,
     when_for_how_much,
 )
@@ -155,6 +156,8 @@ def draft_row(ind: LibraryIndicator) -> tuple[GoalIndicator, str | None]:
     source = None
     if when_for_how_much(t, ind.level2, unit):
         pass  # left for the department to fill: the library's 『按年度计划』 is no number of 套 or 户
+    elif per_item(ind.typical) and unit.kind == "quantity" and ind.level2 != "时效指标":
+        source = f"{REFERENCE} {ind.typical}，按本项目的对象数折算"  # 每处每季度≥1次: a rate, not the count
     elif t.deadline:
         value, op = re.sub(r"^[≥≤<>=\s]+", "", t.text), "≤"
         if ind.unit and value.endswith(ind.unit) and value != ind.unit:  # '≤3月' in a 月 row is 3, not 3月月

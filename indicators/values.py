@@ -182,6 +182,15 @@ def parse_unit(text: str | None) -> Unit:
 _AMOUNT_KINDS = ("quantity", "ratio", "money", "unit_cost", "rate")  # units that count how much, not when
 
 
+_PER_ITEM = re.compile(r"每(?!年)[^\d≥≤=<>]{0,10}[≥≤=<>]?\s*\d")
+
+
+def per_item(text: str | None) -> bool:
+    """A value set per object or per period shorter than the year (每处每季度≥1次, 每村≥2人, ≥每周2次): what
+    each one gets, not the year's total of a count row. 每年≥2次 is the year's own number."""
+    return bool(text) and bool(_PER_ITEM.search(text))
+
+
 def when_for_how_much(target: Target, level2: str | None, unit: Unit) -> bool:
     """A time or a plan (『按年度建设计划』『年底前』) as the target of a row counted in 个, % or 元: it says
     when, not how much. A 时效 row's dates are its targets."""

@@ -167,3 +167,19 @@ def test_a_library_plan_in_a_count_row_is_left_for_the_department_to_fill():
                if ind.level2 == "数量指标" and parse_target(ind.typical, "", ind.unit).deadline]
     assert planned
     assert all(draft_row(ind)[0].value is None for ind in planned)
+
+
+def test_a_library_value_per_object_is_not_the_years_count():
+    """『每处每季度≥1次』 in a 处次 row is what each 场所 gets, not the year's total: the draft leaves the
+    count for the department and says what the library suggests; 『每年≥2次』 is the year's own number."""
+    from indicators.library import load_library
+    from indicators.values import parse_unit
+
+    per_object = [ind for ind in load_library().indicators if ind.level2 == "数量指标"
+                  and parse_unit(ind.unit).kind == "quantity" and re.search(r"每(?!年)\S{0,6}[≥≤]\d", ind.typical or "")]
+    assert len(per_object) >= 10
+    for ind in per_object:
+        row, source = draft_row(ind)
+        assert row.value is None and ind.typical in source, (ind.code, row.value)
+    yearly = per_object[0].model_copy(update={"typical": "每年≥4" + per_object[0].unit})
+    assert draft_row(yearly)[0].value == "4"
