@@ -68,6 +68,7 @@ def test_a_project_draft_never_takes_a_department_direction(builtin):
                                                  ("基层应急能力建设", "应急救援队伍建设"),
                                                  ("乡村文化振兴", "基层综合性文化服务中心建设"),
                                                  ("办公用房维修", "维修改造工程"), ("安保服务费", "物业管理服务"),
+                                                 ("跨境电商发展", "跨境电商发展"),
                                                  # 共性 projects written the way real tables title them
                                                  ("办公局域网维护费", "信息系统运行维护"),
                                                  ("2023年全县安可替代补助资金项目", "货物采购与设备购置")])
