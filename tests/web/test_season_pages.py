@@ -20,7 +20,7 @@ from openpyxl import load_workbook
 from sqlmodel import Session
 
 from kb.reviews import Review
-from services import reviews
+from services import review_jobs, reviews
 from tests.conftest import PASSWORD
 from tests.web.season_documents import BROKEN, many, nutrition, nutrition_revised, workbook
 from web.app import create_app
@@ -39,6 +39,17 @@ def sign_in(c: TestClient, name: str) -> str:
     r = c.post("/login", data={"name": name, "password": PASSWORD}, follow_redirects=False)
     assert r.status_code == 303, r.text[:300]
     return re.search(r'name="csrf_token" value="([^"]+)"', c.get("/", headers=HTML).text).group(1)
+
+
+@pytest.fixture(scope="module", autouse=True)
+def checks_run_here(client):
+    """The session's app (its lifespan started) has a background worker that claims any running review in
+    the shared database within seconds; this module runs the checks itself, so that worker sits out."""
+    state = client.app.state
+    state.review_worker.close()
+    yield
+    state.review_worker = review_jobs.CheckWorker(state.engine, lambda: state.search)
+    state.review_worker.start()
 
 
 @pytest.fixture(scope="module")
