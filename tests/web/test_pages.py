@@ -16,6 +16,7 @@ from indicators.goals import GoalDocument
 from services import reviews
 from tests.conftest import PASSWORD, bearer
 from tests.web.html_kit import HTML, HX, csrf_of, fragment, page, soup_of, unlabelled
+from tests.web.test_reviews_api import wait_done
 from web.app import create_app
 from web.render import highlight, static_url
 
@@ -520,6 +521,8 @@ def test_review_upload_saved_as_a_season_gives_the_report_from_the_server(kb_set
     assert r.status_code == 303
     review_id = int(r.headers["location"].rsplit("/", 1)[1])
     reviews.run_checks(engine, lookup, worker="test-pages", review_id=review_id)
+    # the session app's background worker may have claimed the season first: it finishes it
+    assert wait_done(c, bearer(users["reviewer"]), review_id)["status"] == "done"
     r = c.get(f"/reviews/{review_id}/report.xlsx")
     assert r.status_code == 200
     wb = load_workbook(io.BytesIO(r.content))
