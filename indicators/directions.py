@@ -78,6 +78,8 @@ def choose_directions(project: Project, lookup: Lookup) -> tuple[list[Direction]
         if free and not free[0][0].common and direction_fits(project, free[0][0], lookup):
             scoped = []
     suggestions = scoped or (free if free is not None else _project_directions(lookup, text))
+    if not scoped and not (suggestions and names_direction(project, suggestions[0][0])):
+        suggestions = _named_first(lookup, text, suggestions)
     if not suggestions:
         return [], False
     (first, best), chosen = suggestions[0], [suggestions[0][0]]
@@ -93,6 +95,18 @@ def choose_directions(project: Project, lookup: Lookup) -> tuple[list[Direction]
                                                                   bool(scoped))):
             chosen.append(second)
     return chosen, confident
+
+
+def _named_first(lookup: Lookup, text: str,
+                 suggestions: list[tuple[Direction, float]]) -> list[tuple[Direction, float]]:
+    """A direction the text names by a word only it uses (少先队工作经费 → 青少年关爱与青年发展) comes first,
+    scored as the best suggestion, when the best suggestion is not named by the text itself."""
+    named = [d for d in lookup.named_directions(text) if not d.code.startswith(DEPARTMENT_CATEGORY)]
+    if not named:
+        return suggestions
+    best = suggestions[0][1] if suggestions else 1.0
+    codes = {d.code for d in named}
+    return [(d, best) for d in named] + [(d, score) for d, score in suggestions if d.code not in codes]
 
 
 # where a description lists its kinds of work; not inside 及时, 和美, 和谐, 参与, 给与

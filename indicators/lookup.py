@@ -72,6 +72,9 @@ class Lookup(Protocol):
         """Directions that best fit a project's free text (name, description), best first; with
         `function_code`, among those budgeted under it."""
 
+    def named_directions(self, text: str) -> list[Direction]:
+        """Directions the text names by a word of theirs that no other direction uses."""
+
     def direction_indicators(self, code: str) -> list[LibraryIndicator]:
         """All active indicators of a direction, in library order."""
 

@@ -17,7 +17,7 @@ import re
 
 import numpy as np
 
-from kb.text import without_allocation
+from kb.text import normalize_text, without_allocation
 
 # How much a fitting direction adds to a fused score (fused scores lie in 0-1).
 DIRECTION_BOOST = 0.6
@@ -162,3 +162,28 @@ def normalise(scores: dict[int, float], floor: float | None = None) -> dict[int,
     if span <= 1e-9:
         return dict.fromkeys(scores, 1.0)
     return {d: min(max((s - lo) / span, 0.0), 1.0) for d, s in scores.items()}
+
+
+# A keyword shorter than this (路灯, 公安) is too common a stretch of text to name one kind of project.
+NAMING_CHARS = 3
+
+
+def keyword_owners(directions, texts: dict[str, str]) -> dict[str, str]:
+    """Each direction name and keyword of NAMING_CHARS or more characters that no other direction's
+    name, keywords, summary or indicators (`texts`, by direction code) use → that direction's code. A
+    word several directions share (城市更新, 监督检查, 无害化处理) names none of them."""
+    candidates: dict[str, str] = {}
+    for d in directions:
+        for word in {d.name, *d.keywords}:
+            word = normalize_text(word)
+            if len(word) >= NAMING_CHARS:
+                candidates[word] = d.code if candidates.get(word, d.code) == d.code else ""
+    return {word: code for word, code in candidates.items()
+            if code and not any(word in text for other, text in texts.items() if other != code)}
+
+
+def named_directions(owners: dict[str, str], text: str) -> set[str]:
+    """The directions a text names by one of their own words; a word inside a longer one the text also
+    holds (青少年 in 青少年体育训练) does not count."""
+    found = [word for word in owners if word in text]
+    return {owners[w] for w in found if not any(w != longer and w in longer for longer in found)}

@@ -36,7 +36,9 @@ from search.context import (
     direction_terms,
     direction_vectors,
     direction_weights,
+    keyword_owners,
     lexical_affinity,
+    named_directions,
     normalise,
     project_text,
 )
@@ -390,6 +392,17 @@ class SearchService:
             totals[hit.direction_code] = totals.get(hit.direction_code, 0.0) + hit.score / (1 + rank * 0.1)
         best = sorted(totals.items(), key=lambda kv: -kv[1])[:k]
         return [(self.directions[code], score) for code, score in best if code in self.directions]
+
+    def named_directions(self, text: str) -> list[DirectionInfo]:
+        """The directions a text names by a word no other direction uses (少先队 → 青少年关爱与青年发展)."""
+        return [self.directions[code] for code in sorted(named_directions(self._keyword_owners, normalize_text(text)))]
+
+    @cached_property
+    def _keyword_owners(self) -> dict[str, str]:
+        texts = {code: normalize_text(" ".join([d.name, d.summary, *d.keywords,
+                                                *(self.docs[i].name for i in self._by_direction.get(code, []))]))
+                 for code, d in self.directions.items()}
+        return keyword_owners(self.directions.values(), texts)
 
     def direction_indicators(self, code: str) -> list[IndicatorPublic]:
         return [self.docs[i] for i in self._by_direction.get(code, [])]

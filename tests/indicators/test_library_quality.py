@@ -32,6 +32,19 @@ def test_satisfaction_is_never_asked_of_regulated_or_audited_parties():
     assert offenders(lambda i: i.level2 == "服务对象满意度指标" and REGULATED.search(i.name)) == []
 
 
+# who a satisfaction survey asks, as its definition says (对被审计单位开展廉政回访, 被检查定点医药机构对…);
+# a definition that names them only to leave them out (不调查被监管单位) passes
+SURVEYED_PARTY = re.compile(r"被审计|被检查|被监管|被执法|被处罚|被督查|被巡查|监管对象|执法对象|检查对象")
+LEFT_OUT = re.compile(r"不(?:调查|作为调查对象|含|包括|回访)|不作为")
+
+
+def test_a_satisfaction_survey_does_not_ask_the_regulated_in_its_definition():
+    def asks_them(i) -> bool:
+        clauses = re.split(r"[，。；]", i.explanation or "")
+        return any(SURVEYED_PARTY.search(c) and not LEFT_OUT.search(c) for c in clauses)
+    assert offenders(lambda i: i.level2 == "服务对象满意度指标" and asks_them(i)) == []
+
+
 def test_social_and_ecological_costs_are_side_effects_not_compliance_rates():
     assert offenders(lambda i: i.level2 in ("社会成本指标", "生态环境成本指标") and POSITIVE_RATE.search(i.name)) == []
 

@@ -4,7 +4,14 @@ library for what real tables do (a generic name, a project of a known kind)."""
 import numpy as np
 import pytest
 
-from search.context import direction_terms, direction_weights, lexical_affinity, project_text
+from search.context import (
+    direction_terms,
+    direction_weights,
+    keyword_owners,
+    lexical_affinity,
+    named_directions,
+    project_text,
+)
 from search.service import SearchService
 
 
@@ -155,3 +162,30 @@ def test_a_larger_library_compares_the_best_direction_with_a_share_of_its_direct
     assert direction_weights(small, project)[0] == pytest.approx(0.0067 / 0.03, abs=0.02)
     assert direction_weights(large, project)[0] == pytest.approx(0.0050 / 0.03, abs=0.02)
     assert direction_weights(large, project, crowd=20)[0] == pytest.approx(0.0033 / 0.03, abs=0.02)
+
+
+class _Direction:
+    def __init__(self, code, name, keywords):
+        self.code, self.name, self.keywords = code, name, keywords
+
+
+def test_a_word_names_a_direction_only_when_no_other_direction_uses_it():
+    directions = [_Direction("1", "青少年关爱与青年发展", ["少先队", "团委", "监督检查"]),
+                  _Direction("2", "安全生产监管执法", ["安全生产", "执法检查", "监督检查"]),
+                  _Direction("3", "食品安全日常监管", ["食品安全"])]
+    texts = {"1": "青少年关爱与青年发展 少先队 团委 监督检查 少先队员人数",
+             "2": "安全生产监管执法 安全生产 执法检查 监督检查 企业安全生产检查户次",
+             "3": "食品安全日常监管 食品安全 食品生产经营者安全生产监督检查"}
+    owners = keyword_owners(directions, texts)
+    assert owners["少先队"] == "1"
+    assert "团委" not in owners                          # two characters: too common a stretch of text
+    assert "监督检查" not in owners                      # a keyword of two directions names neither
+    assert "安全生产" not in owners                      # used in another direction's indicators
+    assert named_directions(owners, "2026年少先队工作经费") == {"1"}
+    assert named_directions(owners, "安全生产监督检查经费") == set()
+
+
+def test_a_word_inside_a_longer_naming_word_does_not_count():
+    owners = {"青少年": "a", "青少年体育训练": "b"}
+    assert named_directions(owners, "青少年体育训练补助") == {"b"}
+    assert named_directions(owners, "青少年关爱行动") == {"a"}
