@@ -107,6 +107,8 @@ def _range(value, where: str, problems: list[str]) -> tuple[float | None, float 
     return None, None
 
 
+# what separates aliases in one spreadsheet cell (export joins them with 、)
+ALIAS_SEPARATORS = r"[、;；,，/]"
 YAML_KEYS = {"id", "name", "l1", "l2", "op", "unit", "def", "formula", "typical", "basis", "source", "aliases",
              "cost_range", "status", "superseded_by", "source_doc", "effective_from"}
 
@@ -128,6 +130,8 @@ def _parse_indicator(raw: dict, d: DirectionRecord, where: str, problems: list[s
     if not isinstance(aliases, list) or not all(isinstance(a, str | int) for a in aliases):
         problems.append(f"{here}：aliases 应为词语列表，如 [受助学生数, 补助人数]")
         aliases = []
+    if any(re.search(ALIAS_SEPARATORS, str(a)) for a in aliases):
+        problems.append(f"{here}：别名不能含 、;；,，/（表格导出再导入时按这些符号拆分别名）；请拆成几个别名")
     low, high = _range(raw.get("cost_range"), here, problems)
     unknown = set(raw) - YAML_KEYS
     if unknown:

@@ -14,6 +14,7 @@ from pathlib import Path
 
 from sqlmodel import Session, select
 
+from indicators.library import ALIAS_SEPARATORS
 from indicators.validation import check_indicator
 from kb import store
 from kb.db import create_schema, get_engine, session_scope
@@ -100,7 +101,7 @@ def _validate(row: _Row, problems: list[str]) -> dict | None:
     fields = check_indicator({**v, "cost_low": low, "cost_high": high}, where, problems, strict=False)
     if fields is None or len(problems) > before:
         return None
-    aliases = [a for a in re.split(r"[、;；,，/]", v.get("aliases", "")) if a.strip()]
+    aliases = [a for a in re.split(ALIAS_SEPARATORS, v.get("aliases", "")) if a.strip()]
     return {**v, "level1": fields["level1"], "level2": fields["level2"], "operator": fields["operator"],
             "status": fields["status"], "aliases": aliases, "cost_low": low, "cost_high": high,
             "common": v.get("common", "").lower() in TRUE_WORDS}

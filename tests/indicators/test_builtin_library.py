@@ -165,6 +165,8 @@ def test_a_good_direction_passes(tmp_path):
     (lambda r: [r[0].replace("def: 年度内实际受益的人数按名单去重统计", "def: 人数"), *r[1:]], "指标解释缺失或过短"),
     (lambda r: [r[0].replace('op: "≥"', 'op: "约"'), *r[1:]], "『约』不是指标方向"),
     (lambda r: [*r[:3], r[3].replace("[100, 300]", "[300, 100]"), *r[4:]], "下限 300.0 大于上限 100.0"),
+    # a spreadsheet cell holds aliases split at these marks: DRG/DIP付费机构数 would come back as two
+    (lambda r: [r[0].replace("source: 台账}", "source: 台账, aliases: [DRG/DIP付费人数]}"), *r[1:]], "别名不能含"),
 ])
 def test_validator_catches(tmp_path, change, expected):
     assert any(expected in p for p in problems_for(tmp_path, change(list(GOOD_ROWS))))
