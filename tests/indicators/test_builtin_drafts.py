@@ -75,6 +75,8 @@ def test_a_project_draft_never_takes_a_department_direction(builtin):
                                                  ("DRG/DIP支付方式改革专项经费", "医保支付方式改革与集中带量采购"),
                                                  ("人事考试及职称评审经费", "人事考试与职称评审"),
                                                  ("退耕还林政策补助", "退耕还林还草"), ("文艺精品创作扶持资金", "文艺精品创作扶持"),
+                                                 ("二次供水设施改造项目", "城市供水安全保障与二次供水改造"),
+                                                 ("油茶产业发展补助资金", "油茶等木本油料和林下经济发展"),
                                                  # a word only one direction uses names it, whatever else the title says
                                                  ("少先队工作经费", "青少年关爱与青年发展"),
                                                  ("统计基层基础规范化建设经费", "统计调查"),
