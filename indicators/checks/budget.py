@@ -168,6 +168,9 @@ def _pair(ctx: Context, cost: UnitCost) -> tuple[Row, float] | None:
               and not r.name.endswith(("率", "比例")) and r.level1 in (OUTPUT, None)]
     topic = _topic(next((r.name for r in ctx.rows if r.index == cost.index), ""))
     own = [r for r in counts if topic & _topic(r.name)]
+    if not own:  # a cost per person pays for people; attendances of something else are not what it buys
+        # (单警装备人均配备成本 × 反恐宣传培训人次); 培训人均成本 × 培训人次 still pairs, by their shared 培训
+        counts = [r for r in counts if not (r.unit.base == "人次" and cost.per != "人次")]
     # 人均救助金额 pays for 救助人数, not the 培训人次 beside it; with that count blank, nothing to multiply
     candidates = [r for r in own or counts if r.amount is not None and r.amount > 0]
     if not candidates:

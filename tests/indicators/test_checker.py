@@ -254,6 +254,27 @@ def test_a_unit_cost_multiplies_the_count_of_what_it_pays_for():
     assert "困难妇女儿童救助人数" in f.message and "巾帼" not in f.message
 
 
+def test_a_unit_cost_does_not_multiply_a_count_of_something_else():
+    """单警装备人均配备成本 pays for officers equipped, not for the 反恐宣传培训人次 beside it: with no count of
+    the people it equips, nothing is multiplied. A cost and a count about the same people still pair."""
+    rows = {0: {"name": "反恐宣传培训人次", "operator": "≥", "value": "5000", "unit": "人次"},
+            1: {"name": "反恐应急演练场次", "operator": "≥", "value": "4", "unit": "场次"},
+            4: {"name": "单警装备人均配备成本", "operator": "≤", "value": "6500", "unit": "元/人"}}
+    project = {"name": "特警反恐处突装备购置", "budget": 30, "direction": None}
+    apart = check_goal(doc(project=project, goal="为特警配备单警装备，开展反恐宣传培训。", rows=rows), None)
+    assert "BUDGET_SCALE_MISMATCH" not in codes(apart)
+    rows = {0: {"name": "参训民警人数", "operator": "≥", "value": "5000", "unit": "人"},
+            4: {"name": "民警培训人均成本", "operator": "≤", "value": "6500", "unit": "元/人"}}
+    paired = check_goal(doc(project=project, goal="开展民警培训。", rows=rows), None)
+    assert "参训民警人数" in finding(paired, "BUDGET_SCALE_MISMATCH").message
+
+
+def test_a_rate_per_ten_thousand_is_a_rate():
+    row = {"level1": "产出指标", "level2": "质量指标", "name": "出版物编校差错率", "operator": "≤", "value": "1",
+           "unit": "‱"}
+    assert "IND_UNIT_MISMATCH" not in codes(check_goal(doc(add=[row]), None))
+
+
 def test_score_orders_documents_by_their_problems():
     clean = check_goal(doc(), None)
     weak = check_goal(doc(goal="", rows={5: None, 3: None}), None)
