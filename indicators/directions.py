@@ -79,7 +79,7 @@ def choose_directions(project: Project, lookup: Lookup) -> tuple[list[Direction]
             scoped = []
     suggestions = scoped or (free if free is not None else _project_directions(lookup, text))
     if not scoped and not (suggestions and names_direction(project, suggestions[0][0])):
-        suggestions = _named_first(lookup, text, suggestions)
+        suggestions = _named_first(lookup, project, text, suggestions)
     if not suggestions:
         return [], False
     (first, best), chosen = suggestions[0], [suggestions[0][0]]
@@ -97,11 +97,16 @@ def choose_directions(project: Project, lookup: Lookup) -> tuple[list[Direction]
     return chosen, confident
 
 
-def _named_first(lookup: Lookup, text: str,
+def _named_first(lookup: Lookup, project: Project, text: str,
                  suggestions: list[tuple[Direction, float]]) -> list[tuple[Direction, float]]:
-    """A direction the text names by a word only it uses (少先队工作经费 → 青少年关爱与青年发展) comes first,
-    scored as the best suggestion, when the best suggestion is not named by the text itself."""
+    """When the best suggestion is not named by the text itself, a direction that is comes first, scored as
+    the best: one named by a word only it uses (少先队工作经费 → 青少年关爱与青年发展), else a suggestion one of
+    whose keywords is the whole title (城市更新 → 城中村改造, not the direction that plans 城市更新)."""
     named = [d for d in lookup.named_directions(text) if not d.code.startswith(DEPARTMENT_CATEGORY)]
+    if not named:
+        title = normalize_text(without_allocation(project.name))
+        named = [d for d, _ in suggestions
+                 if title in {normalize_text(w) for w in (d.name, *getattr(d, "keywords", ()))}][:1]
     if not named:
         return suggestions
     best = suggestions[0][1] if suggestions else 1.0

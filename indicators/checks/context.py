@@ -149,6 +149,10 @@ def infer_output_kind(name: str, target: Target, unit: Unit) -> str:
     return QUALITY
 
 
+# a count of a satisfaction survey's answers or rounds, not a satisfaction measure
+_SURVEY_COUNT = re.compile(r"满意(?:度|率)(?:调查|测评|问卷)\S*(?:样本数|样本量|份数|次数|人次|户数|人数)$")
+
+
 @dataclass
 class Row:
     """One indicator row, normalised and parsed."""
@@ -177,6 +181,8 @@ class Row:
     def satisfaction(self) -> bool:
         """A satisfaction measure, wherever the table put it."""
         if "能力验证" in self.name:   # 能力验证结果满意率: a laboratory's proficiency-test results rated 满意
+            return False
+        if _SURVEY_COUNT.search(self.name):   # 满意度调查有效样本数: how many answered, an output
             return False
         return self.level1 == SATISFACTION or bool(re.search(r"满意(?:度|率)", self.name))
 

@@ -269,6 +269,14 @@ def test_a_unit_cost_does_not_multiply_a_count_of_something_else():
     assert "参训民警人数" in finding(paired, "BUDGET_SCALE_MISMATCH").message
 
 
+def test_a_count_of_survey_answers_is_an_output_not_a_satisfaction():
+    count = {"level1": "产出指标", "level2": "数量指标", "name": "城市体检社会满意度调查有效样本数", "operator": "≥",
+             "value": "1200", "unit": "份"}
+    assert "IND_LEVEL_MISPLACED" not in codes(check_goal(doc(add=[count]), None))
+    rating = dict(count, name="社会满意度", value="90", unit="%")
+    assert "IND_LEVEL_MISPLACED" in codes(check_goal(doc(add=[rating]), None))
+
+
 def test_a_rate_per_ten_thousand_is_a_rate():
     row = {"level1": "产出指标", "level2": "质量指标", "name": "出版物编校差错率", "operator": "≤", "value": "1",
            "unit": "‱"}
