@@ -169,8 +169,10 @@ def _pair(ctx: Context, cost: UnitCost) -> tuple[Row, float] | None:
     topic = _topic(next((r.name for r in ctx.rows if r.index == cost.index), ""))
     own = [r for r in counts if topic & _topic(r.name)]
     if not own:  # a cost per person pays for people; attendances of something else are not what it buys
-        # (单警装备人均配备成本 × 反恐宣传培训人次); 培训人均成本 × 培训人次 still pairs, by their shared 培训
-        counts = [r for r in counts if not (r.unit.base == "人次" and cost.per != "人次")]
+        # (单警装备人均配备成本 × 反恐宣传培训人次); 培训人均成本 × 培训人次 still pairs, by their shared 培训.
+        # Nor does a cost about one thing multiply how often another is done (搜救演练单次费用 × 渡口检查 1次/月)
+        counts = [r for r in counts if not (r.unit.base == "人次" and cost.per != "人次")
+                  and not (topic and r.unit.kind == "rate")]
     # 人均救助金额 pays for 救助人数, not the 培训人次 beside it; with that count blank, nothing to multiply
     candidates = [r for r in own or counts if r.amount is not None and r.amount > 0]
     if not candidates:

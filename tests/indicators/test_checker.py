@@ -277,6 +277,18 @@ def test_a_count_of_survey_answers_is_an_output_not_a_satisfaction():
     assert "IND_LEVEL_MISPLACED" in codes(check_goal(doc(add=[rating]), None))
 
 
+def test_a_cost_per_time_does_not_multiply_how_often_something_else_is_done():
+    rows = {0: {"name": "渡口安全检查频次", "operator": "≥", "value": "1", "unit": "次/月"},
+            1: {"name": "渡口渡船数量", "operator": "≥", "value": "12", "unit": "处"},
+            4: {"name": "水上搜救演练单次费用", "operator": "≤", "value": "8", "unit": "万元/次"}}
+    project = {"name": "水路交通安全", "budget": 300, "direction": None}
+    apart = check_goal(doc(project=project, goal="开展渡口安全检查和水上搜救演练。", rows=rows), None)
+    assert "BUDGET_SCALE_MISMATCH" not in codes(apart)
+    rows[0] = {"name": "水上搜救演练频次", "operator": "≥", "value": "1", "unit": "次/月"}
+    paired = check_goal(doc(project=project, goal="开展水上搜救演练。", rows=rows), None)
+    assert "水上搜救演练频次" in finding(paired, "BUDGET_SCALE_MISMATCH").message
+
+
 def test_a_rate_per_ten_thousand_is_a_rate():
     row = {"level1": "产出指标", "level2": "质量指标", "name": "出版物编校差错率", "operator": "≤", "value": "1",
            "unit": "‱"}
