@@ -254,19 +254,27 @@ def test_a_unit_cost_multiplies_the_count_of_what_it_pays_for():
     assert "困难妇女儿童救助人数" in f.message and "巾帼" not in f.message
 
 
-def test_a_unit_cost_does_not_multiply_a_count_of_something_else():
-    """单警装备人均配备成本 pays for officers equipped, not for the 反恐宣传培训人次 beside it: with no count of
-    the people it equips, nothing is multiplied. A cost and a count about the same people still pair."""
-    rows = {0: {"name": "反恐宣传培训人次", "operator": "≥", "value": "5000", "unit": "人次"},
-            1: {"name": "反恐应急演练场次", "operator": "≥", "value": "4", "unit": "场次"},
-            4: {"name": "单警装备人均配备成本", "operator": "≤", "value": "6500", "unit": "元/人"}}
-    project = {"name": "特警反恐处突装备购置", "budget": 30, "direction": None}
-    apart = check_goal(doc(project=project, goal="为特警配备单警装备，开展反恐宣传培训。", rows=rows), None)
-    assert "BUDGET_SCALE_MISMATCH" not in codes(apart)
-    rows = {0: {"name": "参训民警人数", "operator": "≥", "value": "5000", "unit": "人"},
-            4: {"name": "民警培训人均成本", "operator": "≤", "value": "6500", "unit": "元/人"}}
-    paired = check_goal(doc(project=project, goal="开展民警培训。", rows=rows), None)
-    assert "参训民警人数" in finding(paired, "BUDGET_SCALE_MISMATCH").message
+def _cost_rows(count: tuple[str, str, str], cost: tuple[str, str, str]) -> dict:
+    return {0: {"name": count[0], "operator": "≥", "value": count[1], "unit": count[2]},
+            1: {"name": "专项工作方案制定数", "operator": "≥", "value": "1", "unit": "项"},
+            4: {"name": cost[0], "operator": "≤", "value": cost[1], "unit": cost[2]}}
+
+
+@pytest.mark.parametrize(("budget", "apart", "paired"), [
+    # 单警装备人均配备成本 pays for officers equipped, not for the 反恐宣传培训人次 beside it
+    (30, (("反恐宣传培训人次", "5000", "人次"), ("单警装备人均配备成本", "6500", "元/人")),
+     (("参训民警人数", "5000", "人"), ("民警培训人均成本", "6500", "元/人"))),
+    # a drill's cost per time does not multiply how often ferries are checked
+    (300, (("渡口安全检查频次", "1", "次/月"), ("水上搜救演练单次费用", "8", "万元/次")),
+     (("水上搜救演练频次", "1", "次/月"), ("水上搜救演练单次费用", "8", "万元/次"))),
+])
+def test_a_unit_cost_does_not_multiply_a_count_of_something_else(budget, apart, paired):
+    """With no count of what the cost pays for, nothing is multiplied; a count of the same thing still is."""
+    project = {"name": "专项工作经费", "budget": budget, "direction": None}
+    result = check_goal(doc(project=project, goal="开展专项工作。", rows=_cost_rows(*apart)), None)
+    assert "BUDGET_SCALE_MISMATCH" not in codes(result)
+    result = check_goal(doc(project=project, goal="开展专项工作。", rows=_cost_rows(*paired)), None)
+    assert paired[0][0] in finding(result, "BUDGET_SCALE_MISMATCH").message
 
 
 def test_a_count_of_survey_answers_is_an_output_not_a_satisfaction():
@@ -275,18 +283,6 @@ def test_a_count_of_survey_answers_is_an_output_not_a_satisfaction():
     assert "IND_LEVEL_MISPLACED" not in codes(check_goal(doc(add=[count]), None))
     rating = dict(count, name="社会满意度", value="90", unit="%")
     assert "IND_LEVEL_MISPLACED" in codes(check_goal(doc(add=[rating]), None))
-
-
-def test_a_cost_per_time_does_not_multiply_how_often_something_else_is_done():
-    rows = {0: {"name": "渡口安全检查频次", "operator": "≥", "value": "1", "unit": "次/月"},
-            1: {"name": "渡口渡船数量", "operator": "≥", "value": "12", "unit": "处"},
-            4: {"name": "水上搜救演练单次费用", "operator": "≤", "value": "8", "unit": "万元/次"}}
-    project = {"name": "水路交通安全", "budget": 300, "direction": None}
-    apart = check_goal(doc(project=project, goal="开展渡口安全检查和水上搜救演练。", rows=rows), None)
-    assert "BUDGET_SCALE_MISMATCH" not in codes(apart)
-    rows[0] = {"name": "水上搜救演练频次", "operator": "≥", "value": "1", "unit": "次/月"}
-    paired = check_goal(doc(project=project, goal="开展水上搜救演练。", rows=rows), None)
-    assert "水上搜救演练频次" in finding(paired, "BUDGET_SCALE_MISMATCH").message
 
 
 def test_a_rate_per_ten_thousand_is_a_rate():
