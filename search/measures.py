@@ -30,9 +30,18 @@ def measure_kind(name: str) -> tuple[str, str] | None:
 
 _RATE = re.compile(r"(?:率|比例|比重|占比|比率|覆盖面|达标度|满意度|知晓度)$")
 _COUNT = re.compile(r"(?:数|数量|人次|面积|长度|里程|总量|规模|金额|次数|场次|个数|户数|人数|天数)$")
-RATE_UNITS = frozenset({"%", "‰"})
+RATE_UNITS = frozenset({"%", "‰", "‱"})
 # What a matching form (a rate for a name ending in 率, an amount for one ending in 数) adds.
 FORM_BOOST = 0.1
+
+
+# 是否存在违规行为, 有无安全事故: whether any occurred is answered by how many did (起数, 金额, target 0)
+_ANY = re.compile(r"^(?:是否(?:存在|发生|出现|有(?!效))|有无)")
+
+
+def asks_whether_any(name: str) -> bool:
+    """Whether a name asks if anything of a kind occurred (是否存在违规行为, 有无安全事故)."""
+    return bool(_ANY.search(name.strip()))
 
 
 def measure_form(name: str) -> str | None:
@@ -44,3 +53,9 @@ def measure_form(name: str) -> str | None:
     if _COUNT.search(name):
         return "amount"
     return None
+
+
+def query_form(key: str, text: str) -> str | None:
+    """The form a search asks for: from its name key (`measure_form`), else 'amount' when the whole
+    text asks whether anything occurred — a key drops that question (是否存在违规行为 → 违规行为)."""
+    return measure_form(key) or ("amount" if asks_whether_any(text) else None)

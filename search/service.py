@@ -46,7 +46,7 @@ from search.dense import DenseIndex
 from search.encoders import Encoder, make_encoder
 from search.fusion import fuse
 from search.lexical import LexicalIndex
-from search.measures import FORM_BOOST, KIND_BOOST, RATE_UNITS, measure_form, measure_kind
+from search.measures import FORM_BOOST, KIND_BOOST, RATE_UNITS, measure_kind, query_form
 from search.tokenize import Tokenizer
 from search.vectors import embed_passages
 
@@ -348,7 +348,7 @@ class SearchService:
         if kind:  # the kind of measure the name asks for (满意度, 成本, 及时率, 人数…)
             best, values = max(fused.values()), self._fields[kind[0]]
             fused = {i: s + KIND_BOOST * best * (values[i] == kind[1]) for i, s in fused.items()}
-        form = measure_form(key) if mode == "hybrid" and fused else None
+        form = query_form(key, text) if mode == "hybrid" and fused else None
         if form:  # a share for …率, an amount for …人数: the unit says which an indicator is
             best, rate = max(fused.values()), form == "rate"
             fused = {i: s + FORM_BOOST * best * float(self._rate[i] == rate) for i, s in fused.items()}

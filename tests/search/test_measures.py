@@ -2,7 +2,7 @@
 
 import pytest
 
-from search.measures import measure_kind
+from search.measures import asks_whether_any, measure_kind, query_form
 
 
 @pytest.mark.parametrize(("name", "kind"), [
@@ -21,3 +21,20 @@ def test_measure_kind_reads_the_end_of_a_name(name, kind):
 def test_hybrid_prefers_the_kind_a_name_asks_for(service):
     hits = service.query("家长满意度", k=3).hits
     assert hits[0].level1 == "满意度指标"
+
+
+@pytest.mark.parametrize(("name", "asks"), [
+    ("是否存在违规行为", True), ("是否发生安全生产事故", True), ("有无重大质量问题", True),
+    ("是否有违反外事纪律事件发生", True),
+    ("是否有效预防疾病传播", False),   # 是否有效: how well, not whether any
+    ("是否按时完成", False), ("违规行为依法处置率", False),
+])
+def test_a_name_asking_whether_any_occurred(name, asks):
+    assert asks_whether_any(name) is asks
+
+
+def test_a_search_asking_whether_any_occurred_asks_for_an_amount():
+    """The name key drops the question (是否存在违规行为 → 违规行为), so the whole text decides."""
+    assert query_form("违规行为", "是否存在违规行为") == "amount"
+    assert query_form("违规行为", "违规行为") is None
+    assert query_form("违规行为依法处置率", "违规行为依法处置率") == "rate"
