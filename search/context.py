@@ -178,8 +178,9 @@ def keyword_owners(directions, texts: dict[str, str]) -> dict[str, str]:
             word = normalize_text(word)
             if len(word) >= NAMING_CHARS:
                 candidates[word] = d.code if candidates.get(word, d.code) == d.code else ""
+    everything = "\n".join(texts.values())   # a word no other text holds occurs there only as often as in its own
     return {word: code for word, code in candidates.items()
-            if code and not any(word in text for other, text in texts.items() if other != code)}
+            if code and everything.count(word) == texts.get(code, "").count(word)}
 
 
 def named_directions(owners: dict[str, str], text: str) -> set[str]:
