@@ -87,6 +87,8 @@ def test_a_project_draft_never_takes_a_department_direction(builtin):
                                                  ("外国人管理服务工作经费", "出入境管理与外国人服务管理"),
                                                  ("标准化战略专项资助资金", "标准化战略与质量强市"),
                                                  ("司法所规范化建设", "公共法律服务体系"),
+                                                 ("财政预算管理一体化系统运维", "预算管理一体化与财政电子票据"),
+                                                 ("无线电监测站运行维护", "无线电频谱管理与电磁环境监测"),
                                                  # a word only one direction uses names it, whatever else the title says
                                                  ("少先队工作经费", "青少年关爱与青年发展"),
                                                  ("统计基层基础规范化建设经费", "统计调查"),
