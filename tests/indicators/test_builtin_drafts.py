@@ -107,6 +107,15 @@ def test_a_project_the_library_knows_keeps_its_direction(builtin, name, directio
     assert not [f for f in draft.findings if f.code == "DRAFT_NO_DIRECTION"]
 
 
+# a direction's words inside another kind of title (标准化建设 of a facility, 看守所 run by the police,
+# 因公护照 of the 外事 office) do not draw its indicators
+@pytest.mark.parametrize(("name", "foreign"), [("救助管理站标准化建设", "2010510"), ("医疗质量提升", "2010510"),
+                                               ("看守所运行经费", "2040205"), ("因公护照管理经费", "2040108")])
+def test_a_new_direction_does_not_take_titles_of_another_kind(builtin, name, foreign):
+    draft = draft_goal(Project(name=name, budget=50), builtin)
+    assert not [i.code for i in draft.indicators if (i.code or "").startswith(foreign)]
+
+
 @pytest.mark.parametrize("name", ["航天器发射测控", "再生资源回收市场管理经费", "驻外办事处运行经费"])
 def test_the_budget_bounds_the_whole_cost_and_no_part_of_it(builtin, name):
     """The budget is what the whole project may cost: a draft writes it as the total (项目总成本 ≤ 30万元),
