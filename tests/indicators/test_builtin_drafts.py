@@ -95,6 +95,7 @@ def test_a_project_draft_never_takes_a_department_direction(builtin):
                                                  ("海外华文教育交流经费", "侨务工作"),
                                                  ("工业经济运行监测分析经费", "工业经济运行监测与重点产业链培育"),
                                                  ("排污权有偿使用和交易管理经费", "环评审批、排污许可与损害赔偿管理"),
+                                                 ("老年人意外伤害保险补助", "老龄工作与老年人优待"),
                                                  # a word only one direction uses names it, whatever else the title says
                                                  ("少先队工作经费", "青少年关爱与青年发展"),
                                                  ("统计基层基础规范化建设经费", "统计调查"),
