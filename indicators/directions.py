@@ -21,6 +21,9 @@ SECOND_DIRECTION = 0.25   # a second suggested direction scoring this share of t
 # takes the project-general indicators instead. Summed fused scores of its hits; e5 cosine as above.
 STRANGER_SCORE = 3.0
 STRANGER_FIT = 0.88
+# Farther than this, no count of shared words makes the closest direction a fit: one word in common
+# (航天器发射测控 and the 发射台 of broadcasting) is not a kind of project in common.
+STRANGER_FLOOR = 0.85
 PROJECT_CHARS = 100
 
 
@@ -84,7 +87,8 @@ def choose_directions(project: Project, lookup: Lookup) -> tuple[list[Direction]
         return [], False
     (first, best), chosen = suggestions[0], [suggestions[0][0]]
     confident = len(scoped) == 1 or direction_fits(project, first, lookup)
-    if not confident and best < STRANGER_SCORE and closeness(project, first, lookup) < STRANGER_FIT:
+    fit = None if confident else closeness(project, first, lookup)
+    if fit is not None and (fit < STRANGER_FLOOR or (best < STRANGER_SCORE and fit < STRANGER_FIT)):
         generic = lookup.resolve_direction(GENERIC_DIRECTION)
         return ([generic] if generic is not None else []), False
     if len(suggestions) > 1:

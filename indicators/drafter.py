@@ -154,8 +154,10 @@ def draft_row(ind: LibraryIndicator) -> tuple[GoalIndicator, str | None]:
     op = ind.operator if ind.operator in ("≥", "≤", "=", "定性") else (t.operator or "≥")
     value: str | None = None
     source = None
-    if when_for_how_much(t, ind.level2, unit):
-        pass  # left for the department to fill: the library's 『按年度计划』 is no number of 套 or 户
+    if when_for_how_much(t, ind.level2, unit) or (t.deadline and ind.level2 == "数量指标"):
+        # left for the department to fill: the library's 『按年度计划』 is no number of 套 or 户, nor the
+        # 分钟 of a 数量 row (节目译制时长 按年度译制计划), which are an amount, not a time limit
+        pass
     elif per_item(ind.typical) and unit.kind == "quantity" and ind.level2 != "时效指标":
         source = f"{REFERENCE} {ind.typical}，按本项目的对象数折算"  # 每处每季度≥1次: a rate, not the count
     elif t.deadline:
