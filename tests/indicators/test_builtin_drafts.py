@@ -10,7 +10,7 @@ from indicators.framework import DEPARTMENT_CATEGORY, GENERIC_DIRECTION, LEVELS
 from indicators.goals import Project
 
 
-@pytest.mark.parametrize("name", ["航天器发射测控", "驻外办事处运行经费"])
+@pytest.mark.parametrize("name", ["航天器发射测控", "极地考察站补给"])
 def test_a_project_no_direction_fits_is_drafted_from_the_project_general_indicators(builtin, name):
     draft = draft_goal(Project(name=name, budget=30), builtin)
     assert draft.findings[0].code == "DRAFT_NO_DIRECTION" and "项目通用指标" in draft.findings[0].message
@@ -96,6 +96,13 @@ def test_a_project_draft_never_takes_a_department_direction(builtin):
                                                  ("工业经济运行监测分析经费", "工业经济运行监测与重点产业链培育"),
                                                  ("排污权有偿使用和交易管理经费", "环评审批、排污许可与损害赔偿管理"),
                                                  ("老年人意外伤害保险补助", "老龄工作与老年人优待"),
+                                                 ("驻外办事处运行经费", "驻外办事机构运行与联络服务"),
+                                                 ("广播电视户户通", "广播电视公共服务覆盖与户户通运维"),
+                                                 ("市直机关幼儿园运行补助", "公办园生均公用经费与保教运行"),
+                                                 ("外派国有企业财务总监工作经费", "企业国有资产监管与国企改革"),
+                                                 ("市级会议中心运行维护经费", "会议中心和接待中心运行保障"),
+                                                 ("督查督办专项工作经费", "政府督查督办"),
+                                                 ("干部人事档案专项审核经费", "干部人事档案与机构编制管理"),
                                                  # a word only one direction uses names it, whatever else the title says
                                                  ("少先队工作经费", "青少年关爱与青年发展"),
                                                  ("统计基层基础规范化建设经费", "统计调查"),
@@ -117,7 +124,7 @@ def test_a_new_direction_does_not_take_titles_of_another_kind(builtin, name, for
     assert not [i.code for i in draft.indicators if (i.code or "").startswith(foreign)]
 
 
-@pytest.mark.parametrize("name", ["航天器发射测控", "再生资源回收市场管理经费", "驻外办事处运行经费"])
+@pytest.mark.parametrize("name", ["航天器发射测控", "再生资源回收市场管理经费", "极地考察站补给"])
 def test_the_budget_bounds_the_whole_cost_and_no_part_of_it(builtin, name):
     """The budget is what the whole project may cost: a draft writes it as the total (项目总成本 ≤ 30万元),
     never as one item's or the labour cost's ceiling."""
