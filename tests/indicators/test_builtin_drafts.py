@@ -103,6 +103,9 @@ def test_a_project_draft_never_takes_a_department_direction(builtin):
                                                  ("市级会议中心运行维护经费", "会议中心和接待中心运行保障"),
                                                  ("督查督办专项工作经费", "政府督查督办"),
                                                  ("干部人事档案专项审核经费", "干部人事档案与机构编制管理"),
+                                                 ("港澳交流合作经费", "港澳交流合作"),
+                                                 ("水利工程运行维护", "水利工程维修养护与运行管护"),
+                                                 ("生态环境监测站运行", "生态环境监测站运行与水环境质量监测"),
                                                  # a word only one direction uses names it, whatever else the title says
                                                  ("少先队工作经费", "青少年关爱与青年发展"),
                                                  ("统计基层基础规范化建设经费", "统计调查"),
