@@ -87,10 +87,11 @@ def choose_directions(project: Project, lookup: Lookup) -> tuple[list[Direction]
         return [], False
     (first, best), chosen = suggestions[0], [suggestions[0][0]]
     confident = len(scoped) == 1 or direction_fits(project, first, lookup)
-    fit = None if confident else closeness(project, first, lookup)
-    if fit is not None and (fit < STRANGER_FLOOR or (best < STRANGER_SCORE and fit < STRANGER_FIT)):
-        generic = lookup.resolve_direction(GENERIC_DIRECTION)
-        return ([generic] if generic is not None else []), False
+    if not confident:
+        fit = closeness(project, first, lookup)
+        if fit < STRANGER_FLOOR or (best < STRANGER_SCORE and fit < STRANGER_FIT):
+            generic = lookup.resolve_direction(GENERIC_DIRECTION)
+            return ([generic] if generic is not None else []), False
     if len(suggestions) > 1:
         direction, score = suggestions[1]
         if score >= SECOND_DIRECTION * best and direction.category == first.category and not direction.common:

@@ -154,7 +154,7 @@ def draft_row(ind: LibraryIndicator) -> tuple[GoalIndicator, str | None]:
     op = ind.operator if ind.operator in ("≥", "≤", "=", "定性") else (t.operator or "≥")
     value: str | None = None
     source = None
-    if when_for_how_much(t, ind.level2, unit) or (t.deadline and ind.level2 == "数量指标"):
+    if t.deadline and (ind.level2 == "数量指标" or when_for_how_much(t, ind.level2, unit)):
         # left for the department to fill: the library's 『按年度计划』 is no number of 套 or 户, nor the
         # 分钟 of a 数量 row (节目译制时长 按年度译制计划), which are an amount, not a time limit
         pass
