@@ -11,7 +11,7 @@ import re
 from indicators.framework import DEPARTMENT_CATEGORY, GENERIC_DIRECTION
 from indicators.goals import Project
 from indicators.lookup import Direction, Lookup
-from kb.text import normalize_text, without_allocation
+from kb.text import normalize_text, without_paperwork
 
 # e5 cosine between the project text and a direction's "name：summary"; below it the direction is only a
 # guess (the library has no direction for this kind of project) and the draft says so.
@@ -52,7 +52,7 @@ WORKS = re.compile(r"建设|新建|改建|扩建|改造|工程|(?<!实)施工|�
 
 def project_words(project: Project) -> str:
     """What a project's name, direction and description say about the work, without the paperwork."""
-    parts = (without_allocation(project.name), project.direction or "", about_project(project.description or ""))
+    parts = (without_paperwork(project.name), project.direction or "", about_project(project.description or ""))
     return re.sub(r"\s+", " ", " ".join(normalize_text(p) for p in parts if p)).strip()
 
 
@@ -109,7 +109,7 @@ def _named_first(lookup: Lookup, project: Project, text: str,
     whose keywords is the whole title (城市更新 → 城中村改造, not the direction that plans 城市更新)."""
     named = [d for d in lookup.named_directions(text) if not d.code.startswith(DEPARTMENT_CATEGORY)]
     if not named:
-        title = normalize_text(without_allocation(project.name))
+        title = normalize_text(without_paperwork(project.name))
         named = [d for d, _ in suggestions
                  if title in {normalize_text(w) for w in (d.name, *getattr(d, "keywords", ()))}][:1]
     if not named:

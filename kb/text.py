@@ -148,3 +148,14 @@ def without_allocation(text: str) -> str:
     """A title without its allocation notice's number and wording (see `_ALLOCATION`)."""
     return _ALLOCATION.sub(" ", text)
 
+
+# Words of a project's title that name the form it was published on, not the kind of project:
+# 绩效评价表, 绩效目标自评表, 项目支出绩效目标申报表, 部门整体绩效目标
+_FORM = re.compile(r"(?:支出)?绩效(?:目标)?(?:自评|评价|申报)?(?:表|报告)|部门整体(?:支出)?绩效(?:目标)?")
+
+
+def without_paperwork(text: str) -> str:
+    """A title without the allocation notice it came in and the form it was published on: what is
+    left says what the money pays for (学生资助项目绩效目标自评表 → 学生资助项目)."""
+    return _FORM.sub(" ", without_allocation(text))
+

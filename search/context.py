@@ -17,7 +17,7 @@ import re
 
 import numpy as np
 
-from kb.text import normalize_text, without_allocation
+from kb.text import normalize_text, without_paperwork
 
 # How much a fitting direction adds to a fused score (fused scores lie in 0-1).
 DIRECTION_BOOST = 0.6
@@ -41,15 +41,12 @@ GENERIC_SUBCATEGORY = "90106"
 GENERIC_BOOST = -0.1
 MAX_CONTEXT_CHARS = 256
 
-# Parts of a project title that say nothing about its kind: years, amounts, bare digits (and an
-# allocation notice's number and wording, `kb.text.without_allocation`).
+# Parts of a project title that say nothing about its kind: years, amounts, bare digits (and the
+# allocation notice and the form it came on, `kb.text.without_paperwork`).
 _AMOUNT = re.compile(r"\d+(?:\.\d+)?\s*(?:亿元|万元|元|万)")
 _YEAR = re.compile(r"\d{4}\s*(?:年度|年)?(?:\s*[-至~]\s*\d{4}\s*(?:年度|年)?)?")
 _DIGITS = re.compile(r"\d+")
 _EMPTY_BRACKETS = re.compile(r"[（(]\s*[）)]")
-# Words of a project's title that name the form it was published on, not the kind of project:
-# 绩效评价表, 绩效目标自评表, 部门整体绩效目标
-_PAPERWORK = re.compile(r"(?:支出)?绩效(?:目标)?(?:自评|评价|申报)?(?:表|报告)|部门整体(?:支出)?绩效(?:目标)?")
 # How much a direction's own words found in the project text add to its closeness (cosine).
 LEXICAL_AFFINITY = 0.01
 # The share of a direction's own passage (vs. its indicators' centroid) in its closeness to a project.
@@ -62,8 +59,8 @@ PASSAGES_EMBEDDED_AT_START = 48
 
 def project_text(context: str) -> str:
     """The words of a project's name and description that tell what kind of project it is."""
-    text = without_allocation(context)
-    for pattern in (_AMOUNT, _YEAR, _DIGITS, _PAPERWORK, _EMPTY_BRACKETS):
+    text = without_paperwork(context)
+    for pattern in (_AMOUNT, _YEAR, _DIGITS, _EMPTY_BRACKETS):
         text = pattern.sub("", text)
     text = re.sub(r"\s+", " ", text).strip(" ，,。;；:：-")
     return (text or context.strip())[:MAX_CONTEXT_CHARS]

@@ -52,6 +52,16 @@ def test_a_transfer_payments_name_is_read_without_its_allocation_notice(builtin)
     assert directions and directions[0].name == "城乡最低生活保障", directions
 
 
+@pytest.mark.parametrize(("name", "direction"), [("某县第一中学普通高中国家助学金项目支出绩效目标申报表", "普通高中学生资助"),
+                                               ("城区道路清扫保洁项目绩效评价报告", "道路清扫保洁")])
+def test_a_title_that_carries_its_forms_name_is_read_without_it(builtin, name, direction):
+    # a title copied from the sheet's header names the form too (…绩效目标申报表, …绩效评价报告)
+    words = project_words(Project(name=name))
+    assert "绩效" not in words and "申报表" not in words and "报告" not in words, words
+    directions, _ = choose_directions(Project(name=name), builtin)
+    assert directions and directions[0].name == direction, directions
+
+
 def test_a_departments_overall_goal_on_the_project_framework_is_pointed_at_its_duties(builtin):
     rows = [("产出指标", "数量指标", "培育指导高新技术企业数量", "", "15家以上", ""),
             ("产出指标", "数量指标", "组建科技特派员团队数量", "", "1个", "")]
