@@ -107,9 +107,13 @@ def _named_first(lookup: Lookup, project: Project, text: str,
     """When the best suggestion is not named by the text itself, a direction that is comes first, scored as
     the best: one named by a word only it uses (少先队工作经费 → 青少年关爱与青年发展), else a suggestion one of
     whose keywords is the whole title (城市更新 → 城中村改造, not the direction that plans 城市更新)."""
+    title = normalize_text(without_paperwork(project.name))
     named = [d for d in lookup.named_directions(text) if not d.code.startswith(DEPARTMENT_CATEGORY)]
+    if len(named) > 1:  # the title's own words before the description's, then the closer fit
+        in_title = {d.code for d in lookup.named_directions(title)}
+        scores = {d.code: s for d, s in suggestions}
+        named.sort(key=lambda d: (d.code not in in_title, -scores.get(d.code, 0.0)))
     if not named:
-        title = normalize_text(without_paperwork(project.name))
         named = [d for d, _ in suggestions
                  if title in {normalize_text(w) for w in (d.name, *getattr(d, "keywords", ()))}][:1]
     if not named:

@@ -14,7 +14,7 @@ import math
 import re
 
 from indicators.checker import check_goal
-from indicators.checks.budget import TOO_HIGH, TOO_LOW
+from indicators.checks.budget import TOO_HIGH, TOO_LOW, per_compatible
 from indicators.checks.goal_text import compose_goal, is_target, name_overlap, phrase
 from indicators.checks.library_match import function_code_conflict
 from indicators.directions import WORKS, choose_directions, department_direction, project_text
@@ -268,6 +268,25 @@ def _withdraw_references(rows: list[GoalIndicator], unit_costs: list[tuple[GoalI
             notes.pop(i, None)
 
 
+def _withdraw_mismatched(rows: list[GoalIndicator], notes: dict[int, str], findings: list[Finding]) -> bool:
+    """The library's reference quantities that the checker itself finds out of scale with the budget
+    (BUDGET_SCALE_MISMATCH on a unit cost the draft put beside them) are withdrawn for the department to fill,
+    whatever pairing `_withdraw_references` missed (培训人均成本 元/人 × 培训人次). True when any was."""
+    withdrawn = False
+    for f in findings:
+        if f.code != "BUDGET_SCALE_MISMATCH" or f.indicator is None or f.indicator >= len(rows):
+            continue
+        cost = parse_unit(rows[f.indicator].unit)
+        per = cost.per if cost.kind == "unit_cost" else None
+        for i, q in enumerate(rows):
+            counted = i == f.indicator or (per is not None and per_compatible(per, parse_unit(q.unit).base))
+            if q.level2 == "数量指标" and q.value and notes.get(i, "").startswith(REFERENCE) and counted:
+                q.value = None
+                notes.pop(i, None)
+                withdrawn = True
+    return withdrawn
+
+
 def _estimate(index: int, row: GoalIndicator, note: str) -> Finding:
     """DRAFT_ESTIMATE: a reference value the draft filled in (info), or an estimate it only suggests (warning)."""
     if row.value is None:
@@ -307,7 +326,11 @@ def draft_goal(project: Project, lookup: Lookup) -> Draft:
     project = project.model_copy(update={"direction": project.direction or (direction.name if direction else None)})
     doc = Draft(project=project, goal="", indicators=rows)
     doc.goal = department_goal(project, rows) if department else compose_goal(project, rows)
-    doc.findings = [f for f in check_goal(doc, None).findings if f.severity != "info"]
+    checked = check_goal(doc, None).findings
+    if _withdraw_mismatched(rows, notes, checked):
+        doc.goal = department_goal(project, rows) if department else compose_goal(project, rows)
+        checked = check_goal(doc, None).findings
+    doc.findings = [f for f in checked if f.severity != "info"]
     doc.findings += [_estimate(i, rows[i], note) for i, note in sorted(notes.items())]
     if direction is None:
         doc.findings.insert(0, Finding(code="DRAFT_NO_DIRECTION", severity="warning",

@@ -100,7 +100,7 @@ def check_periodic(ctx: Context, budget: float, shown: str) -> None:
 PEOPLE = frozenset({"人", "人次", "生", "学生", "名", "户", "户次", "位", "人/次", "户/次"})
 
 
-def _per_compatible(per: str, base: str) -> bool:
+def per_compatible(per: str, base: str) -> bool:
     """Whether a unit cost's denominator counts what the quantity row counts (元/人 with 人; 元/生 with 人次)."""
     return per == base or (per in PEOPLE and base.split("/")[0] in PEOPLE)
 
@@ -163,7 +163,7 @@ def _pair(ctx: Context, cost: UnitCost) -> tuple[Row, float] | None:
         return None
     counts = [r for r in ctx.rows
               if r.index != cost.index and r.unit.kind in ("quantity", "rate")
-              and _per_compatible(cost.per, r.unit.base)
+              and per_compatible(cost.per, r.unit.base)
               and not (r.unit.base == "人次" and cost.per != "人次" and cost.per_time in ("年", "月"))
               and not r.name.endswith(("率", "比例")) and r.level1 in (OUTPUT, None)]
     topic = _topic(next((r.name for r in ctx.rows if r.index == cost.index), ""))

@@ -111,6 +111,18 @@ def test_a_project_draft_never_takes_a_department_direction(builtin):
                                                  ("公共数据授权运营试点经费", "公共数据资源开发利用与授权运营"),
                                                  ("首台（套）重大技术装备保险补偿资金", "首台（套）首批次首版次推广应用"),
                                                  ("政务公开及政务新媒体运维经费", "政务公开与政府网站、政务新媒体运维"),
+                                                 ("省级文化产业发展专项资金", "文化产业发展专项资金扶持"),
+                                                 ("乡镇秸秆禁烧与综合利用经费", "秸秆综合利用与禁烧管控"),
+                                                 ("农产品产地冷藏保鲜设施补助", "农产品产地冷藏保鲜设施建设"),
+                                                 ("乡镇野生动物致害补偿资金", "野生动物保护与致害补偿"),
+                                                 ("水生野生动物保护经费", "渔业资源养护与渔业发展"),
+                                                 ("街道燃气安全入户排查经费", "城镇燃气安全监管与隐患整治"),
+                                                 ("城区集中供热运行补贴", "城镇集中供热保障"),
+                                                 ("供销社综合改革专项经费", "供销合作社综合改革与为农服务"),
+                                                 ("街道就业和社会保障服务站经费", "就业创业促进"),
+                                                 ("乡镇农业综合服务中心运行经费", "科技特派员与农业科技推广"),
+                                                 ("公证机构公益性公证补贴", "公共法律服务体系"),
+                                                 ("省级养老服务体系建设补助资金", "居家社区养老服务"),
                                                  # a word only one direction uses names it, whatever else the title says
                                                  ("少先队工作经费", "青少年关爱与青年发展"),
                                                  ("统计基层基础规范化建设经费", "统计调查"),
@@ -123,13 +135,21 @@ def test_a_project_the_library_knows_keeps_its_direction(builtin, name, directio
     assert not [f for f in draft.findings if f.code == "DRAFT_NO_DIRECTION"]
 
 
+def test_the_titles_own_words_choose_before_the_descriptions(builtin):
+    # both name a direction by a word only it uses: 养老服务体系建设 in the title, 养老护理员培训 in the description
+    project = Project(name="省级养老服务体系建设补助资金", description="支持区域养老服务中心建设和养老护理员培训", budget=500)
+    assert draft_goal(project, builtin).project.direction == "居家社区养老服务"
+
+
 # a direction's words inside another kind of title (标准化建设 of a facility, 看守所 run by the police,
 # 因公护照 of the 外事 office) do not draw its indicators
 @pytest.mark.parametrize(("name", "foreign"), [("救助管理站标准化建设", "2010510"), ("医疗质量提升", "2010510"),
                                                ("看守所运行经费", "2040205"), ("因公护照管理经费", "2040108"),
                                                # 网格员 are paid from 平安建设's money, not as 社区工作者
                                                ("2026年镇（街道）网格员工作补贴", "2080207"),
-                                               ("政务数据共享交换平台运维", "2010315")])
+                                               ("政务数据共享交换平台运维", "2010315"),
+                                               # gas pipes renewed under the pipe works are that direction's
+                                               ("城镇燃气管道老化更新改造", "2120309")])
 def test_a_new_direction_does_not_take_titles_of_another_kind(builtin, name, foreign):
     draft = draft_goal(Project(name=name, budget=50), builtin)
     assert not [i.code for i in draft.indicators if (i.code or "").startswith(foreign)]
@@ -158,7 +178,10 @@ def test_a_draft_raises_no_warning_of_the_checker_about_its_own_rows(builtin, na
     assert not {f.code for f in draft.findings} & {"IND_DUPLICATE", "COST_NOT_AMOUNT", "IND_LEVEL_MISPLACED"}
 
 
-@pytest.mark.parametrize("name", ["妇联妇女儿童维权与家庭建设经费", "人民调解以奖代补"])
+# the last two pair a cost per person (元/人) with attendances (人次), and a 补助标准 with its count, as the
+# checker pairs them
+@pytest.mark.parametrize("name", ["妇联妇女儿童维权与家庭建设经费", "人民调解以奖代补", "街道妇女儿童之家活动经费",
+                                  "民族团结进步创建"])
 @pytest.mark.parametrize("budget", [300, 2000])
 def test_a_reference_quantity_that_does_not_add_up_to_the_budget_is_left_to_fill(builtin, name, budget):
     """The library's typical quantity (≥100场) times the drafted unit cost (1800元/场) is 18万: beside a
