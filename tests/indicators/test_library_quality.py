@@ -98,3 +98,8 @@ def test_running_cost_indicators_are_money_or_control_rates():
     """A 运行成本 row states money (总额, 人均, 单位成本) or a rate of control or change, never a count."""
     assert offenders(lambda i: i.level1 == "运行成本" and parse_unit(i.unit).kind in ("quantity", "duration")
                      and not parse_unit(i.unit).per) == []
+
+
+def test_an_explanation_names_the_rows_it_refers_to_not_their_numbers():
+    # users never see a row's id: "与#14相乘" tells them nothing, "与“生均公用经费标准”相乘" does
+    assert offenders(lambda i: re.search(r"#\d", " ".join([i.explanation or "", i.formula or ""]))) == []
