@@ -94,7 +94,8 @@ def choose_directions(project: Project, lookup: Lookup) -> tuple[list[Direction]
             return ([generic] if generic is not None else []), False
     if len(suggestions) > 1:
         direction, score = suggestions[1]
-        if score >= SECOND_DIRECTION * best and direction.category == first.category and not direction.common:
+        if (score >= SECOND_DIRECTION * best and direction.category == first.category and not direction.common
+                and not _named_alone(lookup, project, first, direction)):
             chosen.append(direction)
         elif project.description and (second := _clause_direction(lookup, project, first, best, suggestions[1:3],
                                                                   bool(scoped))):
@@ -121,6 +122,14 @@ def _named_first(lookup: Lookup, project: Project, text: str,
     best = suggestions[0][1] if suggestions else 1.0
     codes = {d.code for d in named}
     return [(d, best) for d in named] + [(d, score) for d, score in suggestions if d.code not in codes]
+
+
+def _named_alone(lookup: Lookup, project: Project, first: Direction, other: Direction) -> bool:
+    """The title names the first direction by a word only it uses and the project's text does not name
+    the other one: 生猪调出大县奖励资金 is not also 产粮大县奖励 for the words the two rewards share."""
+    named = {d.code for d in lookup.named_directions(project_text(project))}
+    title = {d.code for d in lookup.named_directions(normalize_text(without_paperwork(project.name)))}
+    return first.code in title and other.code not in named and not names_direction(project, other)
 
 
 # where a description lists its kinds of work; not inside 及时, 和美, 和谐, 参与, 给与

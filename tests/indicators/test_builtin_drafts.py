@@ -123,6 +123,11 @@ def test_a_project_draft_never_takes_a_department_direction(builtin):
                                                  ("乡镇农业综合服务中心运行经费", "科技特派员与农业科技推广"),
                                                  ("公证机构公益性公证补贴", "公共法律服务体系"),
                                                  ("省级养老服务体系建设补助资金", "居家社区养老服务"),
+                                                 ("城建档案管理", "档案数字化与馆藏保护"),
+                                                 ("产粮大县奖励资金", "产粮（油）大县奖励资金"),
+                                                 ("国防动员潜力调查经费", "国防动员潜力调查与经济交通动员"),
+                                                 ("既有居住建筑节能改造", "建筑节能与绿色建筑发展"),
+                                                 ("县人民医院节能改造", "公共机构节能改造"),
                                                  # a word only one direction uses names it, whatever else the title says
                                                  ("少先队工作经费", "青少年关爱与青年发展"),
                                                  ("统计基层基础规范化建设经费", "统计调查"),
@@ -147,9 +152,13 @@ def test_the_titles_own_words_choose_before_the_descriptions(builtin):
                                                ("看守所运行经费", "2040205"), ("因公护照管理经费", "2040108"),
                                                # 网格员 are paid from 平安建设's money, not as 社区工作者
                                                ("2026年镇（街道）网格员工作补贴", "2080207"),
-                                               ("政务数据共享交换平台运维", "2010315"),
                                                # gas pipes renewed under the pipe works are that direction's
-                                               ("城镇燃气管道老化更新改造", "2120309")])
+                                               ("城镇燃气管道老化更新改造", "2120309"),
+                                               # a title that names its own direction by a word only it uses
+                                               # does not take a neighbour for the words the two share
+                                               ("省级生猪调出大县奖励资金", "2130145"),
+                                               ("海峡两岸交流活动经费", "2012502"),
+                                               ("政务数据共享交换平台运维", "2010315")])
 def test_a_new_direction_does_not_take_titles_of_another_kind(builtin, name, foreign):
     draft = draft_goal(Project(name=name, budget=50), builtin)
     assert not [i.code for i in draft.indicators if (i.code or "").startswith(foreign)]
