@@ -103,3 +103,15 @@ def test_running_cost_indicators_are_money_or_control_rates():
 def test_an_explanation_names_the_rows_it_refers_to_not_their_numbers():
     # users never see a row's id: "与#14相乘" tells them nothing, "与“生均公用经费标准”相乘" does
     assert offenders(lambda i: re.search(r"#\d", " ".join([i.explanation or "", i.formula or ""]))) == []
+
+
+# words every kind of project's title holds: as a direction's keyword one would make any title that
+# contains it (县级基本财力保障机制奖补资金) a confident match for that direction
+TITLE_WORDS = {"奖补资金", "补助资金", "专项资金", "工作经费", "专项经费", "补助经费", "运行经费", "资金", "经费",
+               "项目", "建设", "管理", "服务", "补贴", "补助", "奖补", "运行维护", "运维"}
+
+
+def test_a_project_directions_keywords_are_not_words_every_title_holds():
+    offenders = [f"{d.code} {d.name}: {k}" for d in load_library().directions if not d.common
+                 for k in d.keywords if k in TITLE_WORDS]
+    assert offenders == []
