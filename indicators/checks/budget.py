@@ -153,6 +153,11 @@ def _days(ctx: Context) -> float | None:
     return None
 
 
+# a density (每百名学生拥有网络多媒体教室数, 每千人口床位数) says how many per so many people, not how many
+# the money buys: it multiplies no unit cost
+_DENSITY = re.compile(r"^(?:每[十百千万]|[百千万]人(?:口)?(?:均|拥有))")
+
+
 def _pair(ctx: Context, cost: UnitCost) -> tuple[Row, float] | None:
     """The quantity row this unit cost multiplies (元/人 with 人), and the annual product in 元. A cost per
     person and year or month (9万元/人·年: staff) multiplies people, not the visits they serve (5000人次)."""
@@ -165,7 +170,7 @@ def _pair(ctx: Context, cost: UnitCost) -> tuple[Row, float] | None:
               if r.index != cost.index and r.unit.kind in ("quantity", "rate")
               and per_compatible(cost.per, r.unit.base)
               and not (r.unit.base == "人次" and cost.per != "人次" and cost.per_time in ("年", "月"))
-              and not r.name.endswith(("率", "比例")) and r.level1 in (OUTPUT, None)]
+              and not r.name.endswith(("率", "比例")) and not _DENSITY.match(r.name) and r.level1 in (OUTPUT, None)]
     topic = _topic(next((r.name for r in ctx.rows if r.index == cost.index), ""))
     own = [r for r in counts if topic & _topic(r.name)]
     if not own:  # a cost per person pays for people; attendances of something else are not what it buys

@@ -267,6 +267,9 @@ def _cost_rows(count: tuple[str, str, str], cost: tuple[str, str, str]) -> dict:
     # a drill's cost per time does not multiply how often ferries are checked
     (300, (("渡口安全检查频次", "1", "次/月"), ("水上搜救演练单次费用", "8", "万元/次")),
      (("水上搜救演练频次", "1", "次/月"), ("水上搜救演练单次费用", "8", "万元/次"))),
+    # a density (so many per hundred pupils) is not how many rooms the money equips
+    (300, (("每百名学生拥有网络多媒体教室数", "2.3", "间"), ("多媒体教室单间配置成本", "2.8", "万元/间")),
+     (("新建网络多媒体教室数", "2.3", "间"), ("多媒体教室单间配置成本", "2.8", "万元/间"))),
 ])
 def test_a_unit_cost_does_not_multiply_a_count_of_something_else(budget, apart, paired):
     """With no count of what the cost pays for, nothing is multiplied; a count of the same thing still is."""
