@@ -60,6 +60,11 @@ def project_text(project: Project) -> str:
     return project_words(project)[:PROJECT_CHARS]
 
 
+def project_title(project: Project) -> str:
+    """The project's name alone, without the notice and the form it came in."""
+    return normalize_text(without_paperwork(project.name))
+
+
 def choose_directions(project: Project, lookup: Lookup) -> tuple[list[Direction], bool]:
     """The named direction when the library knows it; else the best fit for the project's text (among
     the directions budgeted under its function code, when it has one and any is), plus a
@@ -108,7 +113,7 @@ def _named_first(lookup: Lookup, project: Project, text: str,
     """When the best suggestion is not named by the text itself, a direction that is comes first, scored as
     the best: one named by a word only it uses (少先队工作经费 → 青少年关爱与青年发展), else a suggestion one of
     whose keywords is the whole title (城市更新 → 城中村改造, not the direction that plans 城市更新)."""
-    title = normalize_text(without_paperwork(project.name))
+    title = project_title(project)
     named = [d for d in lookup.named_directions(text) if not d.code.startswith(DEPARTMENT_CATEGORY)]
     if len(named) > 1:  # the title's own words before the description's, then the closer fit
         in_title = {d.code for d in lookup.named_directions(title)}
@@ -128,7 +133,7 @@ def _named_alone(lookup: Lookup, project: Project, first: Direction, other: Dire
     """The title names the first direction by a word only it uses and the project's text does not name
     the other one: 生猪调出大县奖励资金 is not also 产粮大县奖励 for the words the two rewards share."""
     named = {d.code for d in lookup.named_directions(project_text(project))}
-    title = {d.code for d in lookup.named_directions(normalize_text(without_paperwork(project.name)))}
+    title = {d.code for d in lookup.named_directions(project_title(project))}
     return first.code in title and other.code not in named and not names_direction(project, other)
 
 

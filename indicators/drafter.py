@@ -325,11 +325,11 @@ def draft_goal(project: Project, lookup: Lookup) -> Draft:
     _from_budget(project, rows, chosen, notes, lookup)
     project = project.model_copy(update={"direction": project.direction or (direction.name if direction else None)})
     doc = Draft(project=project, goal="", indicators=rows)
-    doc.goal = department_goal(project, rows) if department else compose_goal(project, rows)
-    checked = check_goal(doc, None).findings
-    if _withdraw_mismatched(rows, notes, checked):
+    while True:  # each pass that withdraws a quantity empties at least one row: it ends
         doc.goal = department_goal(project, rows) if department else compose_goal(project, rows)
         checked = check_goal(doc, None).findings
+        if not _withdraw_mismatched(rows, notes, checked):
+            break
     doc.findings = [f for f in checked if f.severity != "info"]
     doc.findings += [_estimate(i, rows[i], note) for i, note in sorted(notes.items())]
     if direction is None:
