@@ -139,6 +139,8 @@ def _named_alone(lookup: Lookup, project: Project, first: Direction, other: Dire
 
 # where a description lists its kinds of work; not inside 及时, 和美, 和谐, 参与, 给与
 _PARTS = re.compile(r"以及|和(?![美谐])|及(?!时)|(?<![参给])与|、|[，,；;。]")
+# who a project selects from (从脱贫人口和监测对象中选聘): the pool's parts are people, not kinds of work
+_POOL = re.compile(r"从[^，,；;。从]{2,24}?中")
 MOST_CLAUSES = 4
 CLAUSE_SHARE = 0.1   # a clause's direction must still answer the whole text this share as well as the first
 
@@ -152,7 +154,7 @@ def _clause_direction(lookup: Lookup, project: Project, first: Direction, best: 
                   if d.category == first.category and not d.common and score >= CLAUSE_SHARE * best}
     if not candidates:
         return None
-    parts = [p for p in _PARTS.split(about_project(project.description)) if len(p.strip()) >= 4]
+    parts = description_parts(project.description)
     if len(parts) < 2:
         return None
     code = project.filed_code if scoped else None
@@ -161,6 +163,13 @@ def _clause_direction(lookup: Lookup, project: Project, first: Direction, best: 
         if closest and closest[0] in candidates and first.code not in closest:
             return candidates[closest[0]]
     return None
+
+
+def description_parts(description: str) -> list[str]:
+    """The kinds of work a description lists, split at 和/及/与/、 and punctuation; a pool the project
+    selects people from stays whole (从脱贫人口和监测对象中选聘生态护林员 is one part, not 从脱贫人口 and …)."""
+    text = _POOL.sub(lambda m: _PARTS.sub("", m.group()), about_project(description))
+    return [p for p in _PARTS.split(text) if len(p.strip()) >= 4]
 
 
 def _project_directions(lookup: Lookup, text: str, function_code: str | None = None) -> list[tuple[Direction, float]]:

@@ -7,7 +7,7 @@ from __future__ import annotations
 import pytest
 
 from indicators.checker import check_goal
-from indicators.directions import choose_directions, project_words
+from indicators.directions import choose_directions, description_parts, project_words
 from indicators.goals import Project
 from tests.street_tables import table
 
@@ -182,3 +182,12 @@ def test_a_description_naming_two_kinds_of_work_drafts_from_both(builtin, descri
 def test_a_clause_the_first_direction_also_answers_or_a_stranger_brings_no_second(builtin, name, description):
     directions, _ = choose_directions(Project(name=name, description=description), builtin)
     assert len(directions) == 1, [d.name for d in directions]
+
+
+def test_the_pool_a_project_selects_people_from_is_no_kind_of_work(builtin):
+    # 从脱贫人口和监测对象中选聘: the people the rangers are chosen among, not a second programme (小额信贷)
+    description = "从脱贫人口和监测对象中选聘生态护林员，开展森林巡护并发放劳务补助"
+    assert description_parts(description) == ["从脱贫人口监测对象中选聘生态护林员", "开展森林巡护并发放劳务补助"]
+    assert description_parts("开展挥发性有机物治理和扬尘管控") == ["开展挥发性有机物治理", "扬尘管控"]
+    directions, _ = choose_directions(Project(name="2026年生态护林员补助资金", description=description), builtin)
+    assert [d.name for d in directions] == ["公益林及天然林保护"], directions
