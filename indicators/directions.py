@@ -141,6 +141,8 @@ def _named_alone(lookup: Lookup, project: Project, first: Direction, other: Dire
 _PARTS = re.compile(r"以及|和(?![美谐])|及(?!时)|(?<![参给])与|、|[，,；;。]")
 # who a project selects from (从脱贫人口和监测对象中选聘): the pool's parts are people, not kinds of work
 _POOL = re.compile(r"从[^，,；;。从]{2,24}?中")
+# a part's closing money word (等级评估支出, 调研经费) says it costs money, not what kind of work it is
+_SPENDING = re.compile(r"(?:的)?(?:支出|经费|费用|开支|资金)$")
 MOST_CLAUSES = 4
 CLAUSE_SHARE = 0.1   # a clause's direction must still answer the whole text this share as well as the first
 
@@ -166,10 +168,12 @@ def _clause_direction(lookup: Lookup, project: Project, first: Direction, best: 
 
 
 def description_parts(description: str) -> list[str]:
-    """The kinds of work a description lists, split at 和/及/与/、 and punctuation; a pool the project
-    selects people from stays whole (从脱贫人口和监测对象中选聘生态护林员 is one part, not 从脱贫人口 and …)."""
+    """The kinds of work a description lists, split at 和/及/与/、 and punctuation, each without a closing
+    支出/经费; a pool the project selects people from stays whole (从脱贫人口和监测对象中选聘生态护林员 is
+    one part, not 从脱贫人口 and …)."""
     text = _POOL.sub(lambda m: _PARTS.sub("", m.group()), about_project(description))
-    return [p for p in _PARTS.split(text) if len(p.strip()) >= 4]
+    parts = (_SPENDING.sub("", p.strip()) for p in _PARTS.split(text))
+    return [p for p in parts if len(p) >= 4]
 
 
 def _project_directions(lookup: Lookup, text: str, function_code: str | None = None) -> list[tuple[Direction, float]]:

@@ -191,3 +191,12 @@ def test_the_pool_a_project_selects_people_from_is_no_kind_of_work(builtin):
     assert description_parts("开展挥发性有机物治理和扬尘管控") == ["开展挥发性有机物治理", "扬尘管控"]
     directions, _ = choose_directions(Project(name="2026年生态护林员补助资金", description=description), builtin)
     assert [d.name for d in directions] == ["公益林及天然林保护"], directions
+
+
+def test_a_parts_money_word_does_not_choose_a_second_direction(builtin):
+    # 等级评估支出: 支出 drew the debt-interest direction near the part, which let 长期护理保险 (失能等级评估)
+    # pass as a kind of work the first direction does not answer
+    description = "社会组织登记、年报检查及等级评估支出"
+    assert description_parts(description) == ["社会组织登记", "年报检查", "等级评估"]
+    directions, _ = choose_directions(Project(name="社会组织管理经费", description=description), builtin)
+    assert [d.name for d in directions] == ["社会组织培育与慈善事业发展"], directions
