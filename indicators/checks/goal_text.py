@@ -191,6 +191,16 @@ def phrase(ind: GoalIndicator) -> str:
     return f"{name}{op}{number}{unit}"
 
 
+# the money word a title closes with (…查处经费, …补助资金): a goal carries out the work, not the money
+_MONEY_WORD = re.compile(r"(?:专项|工作|业务|项目)?(?:经费|资金)$")
+
+
+def the_work(name: str) -> str:
+    """A project's name as the work a goal carries out: 林业行政案件查处经费 → 林业行政案件查处."""
+    work = _MONEY_WORD.sub("", name.strip())
+    return work if len(work) >= 4 else name.strip()
+
+
 def compose_goal(project: Project, indicators: Iterable[GoalIndicator], *, with_project: bool = True) -> str:
     """A goal text that states the main outputs, cost and effects with the indicators' own numbers."""
     groups: dict[str, list[str]] = {OUTPUT: [], COST: [], BENEFIT: [], SATISFACTION: []}
@@ -206,7 +216,7 @@ def compose_goal(project: Project, indicators: Iterable[GoalIndicator], *, with_
     if with_project:
         budget = f"（预算{fmt(project.budget)}{project.budget_unit}）" if project.budget else ""
         year = f"{project.year}年，" if project.year and str(project.year) not in project.name else ""
-        parts.append(f"{year}实施{project.name}{budget}")
+        parts.append(f"{year}实施{the_work(project.name)}{budget}")
     if groups[OUTPUT]:
         outputs = "，".join(groups[OUTPUT][:5])
         parts.append(outputs if outputs.startswith("完成") else "完成" + outputs)

@@ -70,6 +70,14 @@ def test_the_goal_text_does_not_repeat_the_year_or_state_empty_rows(lookup):
     assert "【待填】" not in draft.goal
 
 
+@pytest.mark.parametrize(("name", "opening"), [("城区路灯维护经费", "实施城区路灯维护（预算"),
+                                              ("城区路灯维护专项资金", "实施城区路灯维护（预算"),
+                                              ("路灯经费", "实施路灯经费（预算")])
+def test_the_goal_carries_out_the_work_not_the_money_its_title_closes_with(lookup, name, opening):
+    draft = draft_goal(Project(name=name, direction="城市道路照明", budget=300), lookup)
+    assert draft.goal.startswith(opening), draft.goal
+
+
 def test_draft_is_a_valid_goal_document_with_a_quantified_goal_text(kindergarten):
     again = GoalDocument.model_validate(kindergarten.model_dump(exclude={"findings"}))
     assert again.indicators == kindergarten.indicators
