@@ -158,6 +158,16 @@ def _days(ctx: Context) -> float | None:
 _DENSITY = re.compile(r"^(?:每[十百千万]|[百千万]人(?:口)?(?:均|拥有))")
 
 
+# what an amount can be per that makes it a standard each one gets rather than a total
+_HEADS = frozenset({"人", "生", "名", "户", "家", "亩", "公顷", "平方米", "床", "村", "校", "所"})
+
+
+def _per_head(row: Row) -> bool:
+    """An amount per pupil, person or 亩 (户外活动场地生均面积 4平方米/生): a standard each one gets, not what
+    the money buys in all. A count per month (检查 2次/月) or a 人/次 written for 人次 still multiplies."""
+    return row.unit.kind == "rate" and row.unit.per in _HEADS
+
+
 def _pair(ctx: Context, cost: UnitCost) -> tuple[Row, float] | None:
     """The quantity row this unit cost multiplies (元/人 with 人), and the annual product in 元. A cost per
     person and year or month (9万元/人·年: staff) multiplies people, not the visits they serve (5000人次)."""
@@ -170,7 +180,8 @@ def _pair(ctx: Context, cost: UnitCost) -> tuple[Row, float] | None:
               if r.index != cost.index and r.unit.kind in ("quantity", "rate")
               and per_compatible(cost.per, r.unit.base)
               and not (r.unit.base == "人次" and cost.per != "人次" and cost.per_time in ("年", "月"))
-              and not r.name.endswith(("率", "比例")) and not _DENSITY.match(r.name) and r.level1 in (OUTPUT, None)]
+              and not r.name.endswith(("率", "比例")) and not _DENSITY.match(r.name) and not _per_head(r)
+              and r.level1 in (OUTPUT, None)]
     topic = _topic(next((r.name for r in ctx.rows if r.index == cost.index), ""))
     own = [r for r in counts if topic & _topic(r.name)]
     if not own:  # a cost per person pays for people; attendances of something else are not what it buys

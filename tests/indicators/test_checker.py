@@ -270,6 +270,9 @@ def _cost_rows(count: tuple[str, str, str], cost: tuple[str, str, str]) -> dict:
     # a density (so many per hundred pupils) is not how many rooms the money equips
     (300, (("每百名学生拥有网络多媒体教室数", "2.3", "间"), ("多媒体教室单间配置成本", "2.8", "万元/间")),
      (("新建网络多媒体教室数", "2.3", "间"), ("多媒体教室单间配置成本", "2.8", "万元/间"))),
+    # an area each pupil gets is a standard, not the area the money builds
+    (300, (("户外活动场地生均面积", "4", "平方米/生"), ("园舍单位面积造价", "3500", "元/平方米")),
+     (("新建户外活动场地面积", "4", "平方米"), ("园舍单位面积造价", "3500", "元/平方米"))),
 ])
 def test_a_unit_cost_does_not_multiply_a_count_of_something_else(budget, apart, paired):
     """With no count of what the cost pays for, nothing is multiplied; a count of the same thing still is."""
