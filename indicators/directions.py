@@ -88,6 +88,8 @@ def choose_directions(project: Project, lookup: Lookup) -> tuple[list[Direction]
     suggestions = scoped or (free if free is not None else _project_directions(lookup, text))
     if not scoped and not (suggestions and names_direction(project, suggestions[0][0])):
         suggestions = _named_first(lookup, project, text, suggestions)
+    elif not scoped and not names_direction(project, suggestions[0][0], project_title(project)):
+        suggestions = _title_named_first(lookup, project, suggestions)
     if not suggestions:
         return [], False
     (first, best), chosen = suggestions[0], [suggestions[0][0]]
@@ -127,6 +129,19 @@ def _named_first(lookup: Lookup, project: Project, text: str,
     best = suggestions[0][1] if suggestions else 1.0
     codes = {d.code for d in named}
     return [(d, best) for d in named] + [(d, score) for d, score in suggestions if d.code not in codes]
+
+
+def _title_named_first(lookup: Lookup, project: Project,
+                       suggestions: list[tuple[Direction, float]]) -> list[tuple[Direction, float]]:
+    """The title's own words before the description's: when only the description names the best suggestion
+    (补齐社区养老…设施短板 → 居家社区养老服务) and the title names another direction by a word only it uses
+    (完整社区建设试点资金 → 老旧小区改造), that one comes first, scored as the best."""
+    named = [d for d in lookup.named_directions(project_title(project))
+             if not d.common and not d.code.startswith(DEPARTMENT_CATEGORY)]
+    if len(named) != 1:
+        return suggestions
+    best = suggestions[0][1]
+    return [(named[0], best)] + [(d, score) for d, score in suggestions if d.code != named[0].code]
 
 
 def _named_alone(lookup: Lookup, project: Project, first: Direction, other: Direction) -> bool:
@@ -200,9 +215,9 @@ def department_direction(project: Project, lookup: Lookup) -> tuple[list[Directi
     return [], False
 
 
-def names_direction(project: Project, direction: Direction) -> bool:
-    """The project's text names the direction or one of its keywords (路灯 → 城市道路照明)."""
-    text = project_text(project)
+def names_direction(project: Project, direction: Direction, text: str | None = None) -> bool:
+    """The project's text (or the given part of it) names the direction or one of its keywords (路灯 → 城市道路照明)."""
+    text = project_text(project) if text is None else text
     words = [direction.name, *getattr(direction, "keywords", ())]
     return any(len(w) >= 2 and normalize_text(w) in text for w in words)
 

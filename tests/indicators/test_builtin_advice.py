@@ -200,3 +200,15 @@ def test_a_parts_money_word_does_not_choose_a_second_direction(builtin):
     assert description_parts(description) == ["社会组织登记", "年报检查", "等级评估"]
     directions, _ = choose_directions(Project(name="社会组织管理经费", description=description), builtin)
     assert [d.name for d in directions] == ["社会组织培育与慈善事业发展"], directions
+
+
+def test_the_titles_own_word_outranks_a_word_the_description_shares(builtin):
+    # 完整社区 is 老旧小区改造's word alone; 社区养老, which the description also says, is a keyword of
+    # 居家社区养老服务: the title says what the project is, the description lists what it fills in
+    project = Project(name="完整社区建设试点资金", description="补齐社区养老、托育、停车等设施短板，开展完整社区建设")
+    directions, _ = choose_directions(project, builtin)
+    assert directions[0].name == "老旧小区改造", directions
+    # a word of the 共性指标 (转移支付) names no kind of project: the area the project is about still decides
+    directions, _ = choose_directions(Project(name="计划生育转移支付资金", description="支持计划生育家庭奖励扶助和特别扶助"),
+                                      builtin)
+    assert [d.name for d in directions] == ["计划生育家庭扶助"], directions
