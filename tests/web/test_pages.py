@@ -18,6 +18,7 @@ from tests.conftest import PASSWORD, bearer
 from tests.web.html_kit import HTML, HX, csrf_of, fragment, page, soup_of, unlabelled
 from tests.web.test_reviews_api import wait_done
 from web.app import create_app
+from web.deps import library_import_guard
 from web.render import highlight, static_url
 
 PAGES = ["/", "/?q=路灯", "/browse", "/browse/2120101", "/indicators/2120101-002", "/library", "/draft", "/review"]
@@ -539,11 +540,14 @@ def test_the_old_page_export_is_gone(client):
 # ---- while the search indexes are not loaded ----------------------------------------------
 @pytest.fixture
 def no_search(client):
+    # the library watch reloads search when the served version is not the current one (here: none);
+    # holding the import guard keeps it from doing so mid-test, as it does during an import
     app = client.app
-    saved = app.state.search, app.state.search_problem
-    app.state.search, app.state.search_problem = None, "the search indexes are stale: run `kb init`"
-    yield client
-    app.state.search, app.state.search_problem = saved
+    with library_import_guard():
+        saved = app.state.search, app.state.search_problem
+        app.state.search, app.state.search_problem = None, "the search indexes are stale: run `kb init`"
+        yield client
+        app.state.search, app.state.search_problem = saved
 
 
 def test_pages_keep_working_without_search(no_search):
