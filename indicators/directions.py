@@ -124,11 +124,7 @@ def _named_first(lookup: Lookup, project: Project, text: str,
     if not named:
         named = [d for d, _ in suggestions
                  if title in {normalize_text(w) for w in (d.name, *getattr(d, "keywords", ()))}][:1]
-    if not named:
-        return suggestions
-    best = suggestions[0][1] if suggestions else 1.0
-    codes = {d.code for d in named}
-    return [(d, best) for d in named] + [(d, score) for d, score in suggestions if d.code not in codes]
+    return _first(named, suggestions)
 
 
 def _title_named_first(lookup: Lookup, project: Project,
@@ -138,10 +134,16 @@ def _title_named_first(lookup: Lookup, project: Project,
     (完整社区建设试点资金 → 老旧小区改造), that one comes first, scored as the best."""
     named = [d for d in lookup.named_directions(project_title(project))
              if not d.common and not d.code.startswith(DEPARTMENT_CATEGORY)]
-    if len(named) != 1:
+    return _first(named, suggestions) if len(named) == 1 else suggestions
+
+
+def _first(named: list[Direction], suggestions: list[tuple[Direction, float]]) -> list[tuple[Direction, float]]:
+    """The named directions first, each scored as the best suggestion, then the other suggestions."""
+    if not named:
         return suggestions
-    best = suggestions[0][1]
-    return [(named[0], best)] + [(d, score) for d, score in suggestions if d.code != named[0].code]
+    best = suggestions[0][1] if suggestions else 1.0
+    codes = {d.code for d in named}
+    return [(d, best) for d in named] + [(d, score) for d, score in suggestions if d.code not in codes]
 
 
 def _named_alone(lookup: Lookup, project: Project, first: Direction, other: Direction) -> bool:
