@@ -147,6 +147,11 @@ def test_a_project_draft_never_takes_a_department_direction(builtin):
                                                  ("餐饮“互联网+明厨亮灶”建设", "食品安全日常监管"),
                                                  # 保费补贴 is every premium subsidy's word; 农房保险 names one
                                                  ("政策性农房保险保费补贴", "政策性农房保险"),
+                                                 ("巨灾保险保费补贴", "巨灾保险与自然灾害民生综合保险"),
+                                                 # a unit's own pay and running costs, budgeted as projects
+                                                 ("单位职工社会保险缴费", "人员类项目"), ("工资性支出", "人员类项目"),
+                                                 ("机关日常运转经费", "运转类项目"),
+                                                 ("留置场所运行保障经费", "纪检监察监督执纪与巡察"),
                                                  # a word only one direction uses names it, whatever else the title says
                                                  ("少先队工作经费", "青少年关爱与青年发展"),
                                                  ("统计基层基础规范化建设经费", "统计调查"),
@@ -179,7 +184,9 @@ def test_the_titles_own_words_choose_before_the_descriptions(builtin):
                                                ("海峡两岸交流活动经费", "2012502"),
                                                ("政务数据共享交换平台运维", "2010315"),
                                                # recycling markets are commerce's, not farm-film recovery
-                                               ("再生资源回收市场管理经费", "2130147")])
+                                               ("再生资源回收市场管理经费", "2130147"),
+                                               # pay subsidised to others is no unit's own 人员类项目
+                                               ("烈士遗属生活补助", "9010701"), ("基层医疗卫生机构绩效工资补助", "9010701")])
 def test_a_new_direction_does_not_take_titles_of_another_kind(builtin, name, foreign):
     draft = draft_goal(Project(name=name, budget=50), builtin)
     assert not [i.code for i in draft.indicators if (i.code or "").startswith(foreign)]
