@@ -120,6 +120,7 @@ class SearchService:
         self._contexts: OrderedDict[str, np.ndarray] = OrderedDict()
         self._vectors: OrderedDict[str, np.ndarray] = OrderedDict()
         self._vectors_lock = threading.Lock()
+        self._match_texts: dict[int, str] = {}  # doc → its normalised text, made when a hit first needs it
         self._pool = ThreadPoolExecutor(max_workers=4, thread_name_prefix="lexical")
         self._successors = successors or {}  # retired subcategory code → its successor
 
@@ -266,10 +267,6 @@ class SearchService:
                 lists.append((self.tokenizer.tokens(own), self.tokenizer.tokens(d.summary if d else "")))
             self._direction_terms = direction_terms(lists)
         return self._direction_terms
-
-    @cached_property
-    def _match_texts(self) -> dict[int, str]:
-        return {}
 
     def _match_text(self, i: int) -> str:
         """The normalised text of document i that `matched` looks for the query's terms in (kept
