@@ -58,6 +58,14 @@ def test_a_cost_indicator_is_a_cost_not_the_budget_restated():
                      and not parse_unit(i.unit).per) == []
 
 
+# how money was managed (saved, cut, carried over, paid out on time), not what the work cost
+MONEY_MANAGED = re.compile(r"节约率|压减率|结转|结余|执行率|执行偏差|支出进度|拨付率|到位率")
+
+
+def test_a_cost_indicator_is_not_a_rate_of_money_management():
+    assert offenders(lambda i: i.level2 == "经济成本指标" and MONEY_MANAGED.search(i.name)) == []
+
+
 def test_lasting_effects_are_not_satisfaction():
     assert offenders(lambda i: i.level2 == "可持续影响指标" and "满意" in i.name) == []
 
