@@ -25,6 +25,9 @@ STRANGER_FIT = 0.88
 # (航天器发射测控 and the 发射台 of broadcasting) is not a kind of project in common.
 STRANGER_FLOOR = 0.85
 PROJECT_CHARS = 100
+# A suggestion the title names by one of its keywords (运维费), scoring this share of a first suggestion the
+# title does not name at all, comes first: near-equal scores are noise, a word of the title is not.
+NAMED_NEAR = 0.9
 
 
 # Clauses of a description that speak of the paperwork rather than the project: the form (项目支出绩效目标
@@ -114,7 +117,9 @@ def _named_first(lookup: Lookup, project: Project, text: str,
                  suggestions: list[tuple[Direction, float]]) -> list[tuple[Direction, float]]:
     """When the best suggestion is not named by the text itself, a direction that is comes first, scored as
     the best: one named by a word only it uses (少先队工作经费 → 青少年关爱与青年发展), else a suggestion one of
-    whose keywords is the whole title (城市更新 → 城中村改造, not the direction that plans 城市更新)."""
+    whose keywords is the whole title (城市更新 → 城中村改造, not the direction that plans 城市更新), else one of
+    the next two suggestions that the text names by a keyword, when it scores nearly as well
+    (工程建设项目审批管理系统运维费 → 信息系统运行维护 by 运维费, not 施工图审查 by closeness alone)."""
     title = project_title(project)
     named = [d for d in lookup.named_directions(text) if not d.code.startswith(DEPARTMENT_CATEGORY)]
     if len(named) > 1:  # the title's own words before the description's, then the closer fit
@@ -124,6 +129,9 @@ def _named_first(lookup: Lookup, project: Project, text: str,
     if not named:
         named = [d for d, _ in suggestions
                  if title in {normalize_text(w) for w in (d.name, *getattr(d, "keywords", ()))}][:1]
+    if not named and suggestions:
+        best = suggestions[0][1]
+        named = [d for d, score in suggestions[1:3] if score >= NAMED_NEAR * best and names_direction(project, d)][:1]
     return _first(named, suggestions)
 
 

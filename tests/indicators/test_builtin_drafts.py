@@ -163,6 +163,10 @@ def test_a_project_draft_never_takes_a_department_direction(builtin):
                                                  ("统计基层基础规范化建设经费", "统计调查"),
                                                  # 共性 projects written the way real tables title them
                                                  ("办公局域网维护费", "信息系统运行维护"),
+                                                 # a close second the title names by a keyword (运维费, 宣传报道)
+                                                 # before a first it does not name at all
+                                                 ("工程建设项目审批管理系统运维费", "信息系统运行维护"),
+                                                 ("重大主题宣传报道专项", "新闻宣传与对外宣传"),
                                                  ("2023年全县安可替代补助资金项目", "货物采购与设备购置")])
 def test_a_project_the_library_knows_keeps_its_direction(builtin, name, direction):
     draft = draft_goal(Project(name=name, budget=100), builtin)

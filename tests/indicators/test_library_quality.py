@@ -66,6 +66,21 @@ def test_a_cost_indicator_is_not_a_rate_of_money_management():
     assert offenders(lambda i: i.level2 == "经济成本指标" and MONEY_MANAGED.search(i.name)) == []
 
 
+# cases found, offences punished (查处, 立案, 破获…, not 检查处次): a "≥" target is a quota that rewards padding
+ENFORCEMENT_COUNT = re.compile(r"(?<!检)查处|立案|破获|查获|抓获|移送")
+NO_GROWTH = re.compile(r"不设(?:增长|数量)目标")
+
+
+def test_an_enforcement_count_has_no_quota():
+    assert offenders(lambda i: i.operator == "≥" and ENFORCEMENT_COUNT.search(i.name)
+                     and not parse_unit(i.unit).kind == "money" and i.unit not in ("%", "‰")
+                     and not re.search(r"率|占比|面积|货值", i.name)) == []
+
+
+def test_a_target_that_sets_no_growth_is_not_a_floor_or_a_ceiling():
+    assert offenders(lambda i: i.operator in ("≥", "≤") and NO_GROWTH.search(i.typical)) == []
+
+
 def test_lasting_effects_are_not_satisfaction():
     assert offenders(lambda i: i.level2 == "可持续影响指标" and "满意" in i.name) == []
 
