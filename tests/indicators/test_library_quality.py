@@ -81,6 +81,12 @@ def test_a_target_that_sets_no_growth_is_not_a_floor_or_a_ceiling():
     assert offenders(lambda i: i.operator in ("≥", "≤") and NO_GROWTH.search(i.typical)) == []
 
 
+def test_a_value_that_is_whatever_happens_is_not_a_floor():
+    # 按实际受理 under "≥": demand, detection or disasters set the number, and a floor makes it a quota
+    assert offenders(lambda i: i.operator == "≥" and i.typical.startswith("按实际")
+                     and i.unit not in ("%", "‰")) == []
+
+
 def test_lasting_effects_are_not_satisfaction():
     assert offenders(lambda i: i.level2 == "可持续影响指标" and "满意" in i.name) == []
 
