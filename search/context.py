@@ -27,6 +27,10 @@ DIRECTION_MARGIN = 0.03
 # project belongs to is as often the sixth or seventh closest (a grape-growing project behind 粮油单产提升,
 # 产业强镇, 和美乡村… before 帮扶产业发展), and the margin still keeps the far ones out.
 MAX_DIRECTIONS = 7
+# …but the limit does not cut between near-ties: a direction within this (cosine) of the last one lifted is
+# lifted too. Closeness this near is noise (a grape project: 畜牧业发展 0.8910 against 帮扶产业发展 0.8909, the
+# order flipped by one edited row of 畜牧业发展, and 帮扶产业发展's indicators lost their whole lift).
+TIE = 0.001
 # Full lift only when the best direction is this much (cosine) closer than the CROWD-th best…
 DISTINCT = 0.03
 CROWD = 20
@@ -127,7 +131,8 @@ def direction_weights(centroids: np.ndarray, project_vector: np.ndarray, *, marg
                       limit: int = MAX_DIRECTIONS, distinct: float = DISTINCT, crowd: int | None = None,
                       affinity: np.ndarray | None = None, lexical: float = LEXICAL_AFFINITY) -> np.ndarray:
     """Per direction, 0-1: 1 for the direction closest to the project, falling linearly to 0
-    at `margin` behind it; only the `limit` closest directions get more than 0. All of it is
+    at `margin` behind it; only the `limit` closest directions (and any within `TIE` of the last of
+    them) get more than 0. All of it is
     scaled down when the closest direction is less than `distinct` closer than the `crowd`-th
     (by default `crowd_size` of the library's directions).
     Closeness is the cosine to the direction's centroid plus `lexical` × its `affinity` (the
@@ -140,7 +145,9 @@ def direction_weights(centroids: np.ndarray, project_vector: np.ndarray, *, marg
     order = np.argsort(-cos)
     crowd = crowd_size(len(cos)) if crowd is None else crowd
     weights = np.clip(1.0 - (cos.max() - cos) / margin, 0.0, 1.0).astype(np.float32)
-    weights[order[limit:]] = 0.0
+    if len(cos) > limit:  # beyond the limit, except directions as close as the last one within (near-)ties
+        beyond = order[limit:]
+        weights[beyond[cos[beyond] < cos[order[limit - 1]] - TIE]] = 0.0
     if len(cos) > crowd:
         weights *= min(1.0, float(cos[order[0]] - cos[order[crowd]]) / distinct)
     return weights

@@ -49,7 +49,16 @@ def test_direction_weights_lift_the_closest_directions_only():
     centroids = np.eye(3, dtype=np.float32)
     weights = direction_weights(centroids, np.array([1.0, 0.99, 0.0], dtype=np.float32), margin=0.02)
     assert weights[0] == 1.0 and 0.0 < weights[1] < 1.0 and weights[2] == 0.0
-    assert direction_weights(centroids, np.array([1.0, 1.0, 1.0], dtype=np.float32), limit=1).sum() == 1.0
+    assert np.count_nonzero(direction_weights(centroids, np.array([1.0, 0.99, 0.98], dtype=np.float32),
+                                              margin=0.03, limit=1)) == 1
+
+
+def test_the_limit_does_not_cut_between_near_ties():
+    centroids = np.eye(3, dtype=np.float32)
+    tied = direction_weights(centroids, np.array([1.0, 0.9905, 0.99], dtype=np.float32), margin=0.03, limit=2)
+    assert np.all(tied > 0.0)  # the third is 0.0005 behind the second, the last one the limit counts
+    apart = direction_weights(centroids, np.array([1.0, 0.9905, 0.985], dtype=np.float32), margin=0.03, limit=2)
+    assert apart[0] > 0.0 and apart[1] > 0.0 and apart[2] == 0.0
 
 
 @pytest.mark.parametrize("mode", ["hybrid", "lexical", "semantic"])
