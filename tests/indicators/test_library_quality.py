@@ -16,7 +16,7 @@ REGULATED = re.compile(r"被审计|被检查|被监管|被执法|被处罚|被�
                        # a business or body asked about the supervision it is under (…企业对监管服务满意度)
                        r"|(?:企业|主体|经营者|排放单位|使用单位)对(?:监管|核查|检查|执法|审计|稽查)")
 POSITIVE_RATE = re.compile(r"(?:达标|合格|合规|执行|覆盖|完成|利用|处理|处置|落实|规范|到位|及时|知晓|使用|回收)率$")
-BUDGET_ONLY = re.compile(r"^[≤<]?\s*(?:年度|本年度|项目)?(?:预算|预算批复|批复预算|预算安排|下达资金|下达资金额度)数?$")
+BUDGET_ONLY = re.compile(r"^[≤<]?\s*(?:年度|本年度|项目)?(?:预算|预算批复|批复预算|预算安排|下达资金(?:额度)?)数?$")
 
 
 @lru_cache(maxsize=1)
@@ -73,7 +73,7 @@ NO_GROWTH = re.compile(r"不设(?:增长|数量)目标")
 
 def test_an_enforcement_count_has_no_quota():
     assert offenders(lambda i: i.operator == "≥" and ENFORCEMENT_COUNT.search(i.name)
-                     and not parse_unit(i.unit).kind == "money" and i.unit not in ("%", "‰")
+                     and parse_unit(i.unit).kind not in ("money", "ratio")
                      and not re.search(r"率|占比|面积|货值", i.name)) == []
 
 
@@ -84,7 +84,7 @@ def test_a_target_that_sets_no_growth_is_not_a_floor_or_a_ceiling():
 def test_a_value_that_is_whatever_happens_is_not_a_floor():
     # 按实际受理 under "≥": demand, detection or disasters set the number, and a floor makes it a quota
     assert offenders(lambda i: i.operator == "≥" and i.typical.startswith("按实际")
-                     and i.unit not in ("%", "‰")) == []
+                     and parse_unit(i.unit).kind != "ratio") == []
 
 
 def test_lasting_effects_are_not_satisfaction():
