@@ -154,6 +154,16 @@ def without_allocation(text: str) -> str:
 _FORM = re.compile(r"(?:支出)?绩效(?:目标)?(?:自评|评价|申报)?(?:表|报告)|部门整体(?:支出)?绩效(?:目标)?")
 
 
+# A short aside in brackets that widens a term: 村（社区）干部, 乡镇（街道）, 县（市、区）, 中小学（幼儿园）.
+_ASIDE = re.compile(r"[（(][\u4e00-\u9fff、]{1,6}[）)]")
+
+
+def without_asides(text: str) -> str:
+    """The text without short bracketed asides, so that the words around one meet again:
+    村（社区）干部养老保险 → 村干部养老保险."""
+    return _ASIDE.sub("", text)
+
+
 def without_paperwork(text: str) -> str:
     """A title without the allocation notice it came in and the form it was published on: what is
     left says what the money pays for (学生资助项目绩效目标自评表 → 学生资助项目)."""

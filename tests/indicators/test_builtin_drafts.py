@@ -167,7 +167,9 @@ def test_a_project_draft_never_takes_a_department_direction(builtin):
                                                  # before a first it does not name at all
                                                  ("工程建设项目审批管理系统运维费", "信息系统运行维护"),
                                                  ("重大主题宣传报道专项", "新闻宣传与对外宣传"),
-                                                 ("2023年全县安可替代补助资金项目", "货物采购与设备购置")])
+                                                 ("2023年全县安可替代补助资金项目", "货物采购与设备购置"),
+                                                 # a short aside in brackets does not hide the keyword around it
+                                                 ("村（社区）干部养老保险补贴", "村级组织运转经费保障")])
 def test_a_project_the_library_knows_keeps_its_direction(builtin, name, direction):
     draft = draft_goal(Project(name=name, budget=100), builtin)
     assert draft.project.direction == direction

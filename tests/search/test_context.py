@@ -198,3 +198,11 @@ def test_a_word_inside_a_longer_naming_word_does_not_count():
     owners = {"青少年": "a", "青少年体育训练": "b"}
     assert named_directions(owners, "青少年体育训练补助") == {"b"}
     assert named_directions(owners, "青少年关爱行动") == {"a"}
+
+
+def test_a_short_aside_in_brackets_does_not_hide_a_naming_word():
+    owners = {"村干部养老保险": "a", "乡镇街道": "b"}
+    assert named_directions(owners, "村（社区）干部养老保险补贴") == {"a"}
+    assert named_directions(owners, "村(社区)干部养老保险补贴") == {"a"}
+    # a long bracketed clause is the project's content, not an aside
+    assert named_directions(owners, "村（社区两委成员及后备干部）干部养老保险补贴") == set()
