@@ -119,7 +119,7 @@ def _named_first(lookup: Lookup, project: Project, text: str,
     the best: one named by a word only it uses (少先队工作经费 → 青少年关爱与青年发展), else a suggestion one of
     whose keywords is the whole title (城市更新 → 城中村改造, not the direction that plans 城市更新), else one of
     the next two suggestions that the text names by a keyword, when it scores nearly as well
-    (工程建设项目审批管理系统运维费 → 信息系统运行维护 by 运维费, not 施工图审查 by closeness alone)."""
+    (重大主题宣传报道专项 → 新闻宣传与对外宣传 by 宣传报道, not 县级融媒体中心建设 by closeness alone)."""
     title = project_title(project)
     named = [d for d in lookup.named_directions(text) if not d.code.startswith(DEPARTMENT_CATEGORY)]
     if len(named) > 1:  # the title's own words before the description's, then the closer fit

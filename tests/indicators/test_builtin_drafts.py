@@ -163,10 +163,11 @@ def test_a_project_draft_never_takes_a_department_direction(builtin):
                                                  ("统计基层基础规范化建设经费", "统计调查"),
                                                  # 共性 projects written the way real tables title them
                                                  ("办公局域网维护费", "信息系统运行维护"),
-                                                 # a close second the title names by a keyword (运维费, 宣传报道)
+                                                 # a close second the title names by a keyword (宣传报道)
                                                  # before a first it does not name at all
-                                                 ("工程建设项目审批管理系统运维费", "信息系统运行维护"),
                                                  ("重大主题宣传报道专项", "新闻宣传与对外宣传"),
+                                                 # a usual title of the work is one of its keywords
+                                                 ("会议经费", "会议类项目"), ("社区居委会办公经费", "社区党群服务中心运行"),
                                                  ("2023年全县安可替代补助资金项目", "货物采购与设备购置"),
                                                  # a short aside in brackets does not hide the keyword around it
                                                  ("村（社区）干部养老保险补贴", "村级组织运转经费保障")])
