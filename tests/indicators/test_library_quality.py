@@ -87,6 +87,29 @@ def test_a_value_that_is_whatever_happens_is_not_a_floor():
                      and parse_unit(i.unit).kind != "ratio") == []
 
 
+# who qualifies sets an aid roll (按审核认定, 应保尽保, 按申请): a "≥" floor on it pushes padding the roll
+ROLL_SET_BY_ELIGIBILITY = re.compile(r"按.{0,8}(?:审核|认定|审批|核定|核准)|应(.)尽\1|按.{0,4}(?:申请|申报)")
+
+
+def test_an_aid_roll_set_by_who_qualifies_is_not_a_floor():
+    assert offenders(lambda i: i.level2 == "数量指标" and i.operator == "≥"
+                     and i.unit in ("人", "名", "户", "人次", "户次")
+                     and ROLL_SET_BY_ELIGIBILITY.search(i.typical)) == []
+
+
+# misuse and fraud are compliance that outside bodies find (质量), not a side effect of the work
+MISUSE = re.compile(r"挤占|挪用|截留|套取|冒领|骗取|骗补|虚报")
+
+
+def test_misuse_of_funds_is_not_filed_as_a_side_effect():
+    assert offenders(lambda i: i.level2 in ("社会成本指标", "生态成本指标") and MISUSE.search(i.name)) == []
+
+
+def test_a_cost_indicator_is_what_was_paid_not_the_policy_cap():
+    # 补助上限, 抵扣限额: the rule's ceiling; the cost is the average actually paid, with the cap as its target
+    assert offenders(lambda i: i.level2 == "经济成本指标" and re.search(r"上限|封顶|限额|最高", i.name)) == []
+
+
 def test_lasting_effects_are_not_satisfaction():
     assert offenders(lambda i: i.level2 == "可持续影响指标" and "满意" in i.name) == []
 
