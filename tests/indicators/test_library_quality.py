@@ -87,8 +87,8 @@ def test_a_value_that_is_whatever_happens_is_not_a_floor():
                      and parse_unit(i.unit).kind != "ratio") == []
 
 
-# who qualifies sets an aid roll (按审核认定, 应保尽保, 按申请): a "≥" floor on it pushes padding the roll
-ROLL_SET_BY_ELIGIBILITY = re.compile(r"按.{0,8}(?:审核|认定|审批|核定|核准)|应(.)尽\1|按.{0,4}(?:申请|申报)")
+# who qualifies sets an aid roll (按审核认定, 按名册, 应保尽保, 按申请): a "≥" floor on it pushes padding the roll
+ROLL_SET_BY_ELIGIBILITY = re.compile(r"按.{0,8}(?:审核|认定|审批|核定|核准)|按.{0,10}(?:名册|名单)|应(.)尽\1|按.{0,4}(?:申请|申报)")
 
 
 def test_an_aid_roll_set_by_who_qualifies_is_not_a_floor():
