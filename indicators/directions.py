@@ -11,7 +11,7 @@ import re
 from indicators.framework import DEPARTMENT_CATEGORY, GENERIC_DIRECTION
 from indicators.goals import Project
 from indicators.lookup import Direction, Lookup
-from kb.text import normalize_text, without_asides, without_paperwork
+from kb.text import keyword_text, normalize_text, without_paperwork
 
 # e5 cosine between the project text and a direction's "name：summary"; below it the direction is only a
 # guess (the library has no direction for this kind of project) and the draft says so.
@@ -227,10 +227,9 @@ def department_direction(project: Project, lookup: Lookup) -> tuple[list[Directi
 
 def names_direction(project: Project, direction: Direction, text: str | None = None) -> bool:
     """The project's text (or the given part of it) names the direction or one of its keywords (路灯 → 城市道路照明)."""
-    text = project_text(project) if text is None else text
-    texts = {text, without_asides(text)}   # 村（社区）干部养老保险 names 村干部养老保险
+    text = keyword_text(project_text(project) if text is None else text)
     words = [direction.name, *getattr(direction, "keywords", ())]
-    return any(len(w) >= 2 and any(normalize_text(w) in t for t in texts) for w in words)
+    return any(len(w) >= 2 and normalize_text(w) in text for w in words)
 
 
 def direction_fits(project: Project, direction: Direction, lookup: Lookup) -> bool:

@@ -158,10 +158,12 @@ _FORM = re.compile(r"(?:支出)?绩效(?:目标)?(?:自评|评价|申报)?(?:表
 _ASIDE = re.compile(r"[（(][\u4e00-\u9fff、]{1,6}[）)]")
 
 
-def without_asides(text: str) -> str:
-    """The text without short bracketed asides, so that the words around one meet again:
-    村（社区）干部养老保险 → 村干部养老保险."""
-    return _ASIDE.sub("", text)
+def keyword_text(text: str) -> str:
+    """The text keywords are looked for in: the text itself and, when it has short bracketed asides, the
+    text once more without them, so that the words around one meet again (村（社区）干部养老保险 holds
+    村干部养老保险). A keyword holds no line break, so it never spans the two."""
+    plain = _ASIDE.sub("", text)
+    return text if plain == text else f"{text}\n{plain}"
 
 
 def without_paperwork(text: str) -> str:

@@ -17,7 +17,7 @@ import re
 
 import numpy as np
 
-from kb.text import normalize_text, without_asides, without_paperwork
+from kb.text import keyword_text, normalize_text, without_paperwork
 
 # How much a fitting direction adds to a fused score (fused scores lie in 0-1).
 DIRECTION_BOOST = 0.6
@@ -193,8 +193,6 @@ def named_directions(owners: dict[str, str], text: str) -> set[str]:
     """The directions a text names by one of their own words; a word inside a longer one the text also
     holds (青少年 in 青少年体育训练) does not count; nor does a short aside in brackets (村（社区）干部养老保险
     names 村干部养老保险)."""
-    plain = without_asides(text)
-    if plain != text:
-        text = f"{text}\n{plain}"
+    text = keyword_text(text)
     found = [word for word in owners if word in text]
     return {owners[w] for w in found if not any(w != longer and w in longer for longer in found)}
