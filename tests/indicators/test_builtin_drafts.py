@@ -168,6 +168,7 @@ def test_a_project_draft_never_takes_a_department_direction(builtin):
                                                  ("重大主题宣传报道专项", "新闻宣传与对外宣传"),
                                                  # a usual title of the work is one of its keywords
                                                  ("会议经费", "会议类项目"), ("社区居委会办公经费", "社区党群服务中心运行"),
+                                                 ("乡镇农村互助幸福院运行补助", "居家社区养老服务"),
                                                  ("2023年全县安可替代补助资金项目", "货物采购与设备购置"),
                                                  # a short aside in brackets does not hide the keyword around it
                                                  ("村（社区）干部养老保险补贴", "村级组织运转经费保障")])
