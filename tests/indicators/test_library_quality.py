@@ -87,6 +87,16 @@ def test_a_value_that_is_whatever_happens_is_not_a_floor():
                      and parse_unit(i.unit).kind != "ratio") == []
 
 
+def test_the_operator_agrees_with_the_usual_target():
+    # "≥" with "=实施学校在校生数" or "=100%": the row says one thing and its target another, and a drafted goal
+    # takes the operator; "≤" with "=0起" (none at most) is the one way the two may differ
+    def disagree(i) -> bool:
+        target = i.typical.strip()[:1]
+        return (target in ("≥", "≤", "=") and target != i.operator
+                and not (i.operator == "≤" and re.match(r"=\s*0(?![.\d])", i.typical.strip())))
+    assert offenders(lambda i: i.operator in ("≥", "≤", "=") and disagree(i)) == []
+
+
 # who qualifies sets an aid roll (按审核认定, 按名册, 应保尽保, 按申请): a "≥" floor on it pushes padding the roll
 ROLL_SET_BY_ELIGIBILITY = re.compile(r"按.{0,8}(?:审核|认定|审批|核定|核准)|按.{0,10}(?:名册|名单)|应(.)尽\1|按.{0,4}(?:申请|申报)")
 
