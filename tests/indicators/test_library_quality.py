@@ -97,6 +97,16 @@ def test_the_operator_agrees_with_the_usual_target():
     assert offenders(lambda i: i.operator in ("≥", "≤", "=") and disagree(i)) == []
 
 
+# a share of a whole (及时率, 覆盖率, 合格率) cannot pass 100%: "≥ 100%" means "= 100%"; a completion or balance
+# rate (计划投资完成率, 资金平衡率) can, and keeps its floor
+CAN_PASS_100 = re.compile(r"完成|保值|平衡|实现|增长|达成|约定量|纳入预算")
+
+
+def test_a_share_that_cannot_pass_100_percent_has_no_floor_at_100():
+    assert offenders(lambda i: i.operator == "≥" and i.unit == "%" and not CAN_PASS_100.search(i.name)
+                     and re.fullmatch(r"[≥=]?\s*100(?:\.0+)?\s*%", i.typical.strip())) == []
+
+
 # who qualifies sets an aid roll (按审核认定, 按名册, 应保尽保, 按申请): a "≥" floor on it pushes padding the roll
 ROLL_SET_BY_ELIGIBILITY = re.compile(r"按.{0,8}(?:审核|认定|审批|核定|核准)|按.{0,10}(?:名册|名单)|应(.)尽\1|按.{0,4}(?:申请|申报)")
 
