@@ -99,7 +99,7 @@ def test_the_operator_agrees_with_the_usual_target():
 
 # a share of a whole (及时率, 覆盖率, 合格率) cannot pass 100%: "≥ 100%" means "= 100%"; a completion or balance
 # rate (计划投资完成率, 资金平衡率) can, and keeps its floor
-CAN_PASS_100 = re.compile(r"完成|保值|平衡|实现|增长|达成|约定量|纳入预算|能力满足")
+CAN_PASS_100 = re.compile(r"完成|保值|平衡|实现|增长|达成|约定量|纳入预算|能力满足|保全")
 
 
 def test_a_share_that_cannot_pass_100_percent_has_no_floor_at_100():
