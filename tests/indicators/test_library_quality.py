@@ -33,7 +33,7 @@ def test_satisfaction_is_never_asked_of_regulated_or_audited_parties():
 
 
 # who a satisfaction survey asks, as its definition says (对被审计单位开展廉政回访, 被检查定点医药机构对…);
-# a definition that names them only to leave them out (不调查被监管单位, 被审计人员除外) passes
+# a definition that names them only to leave them out (不调查被监管单位, 被审计人员除外, 被检查单位不参与发放) passes
 SURVEYED_PARTY = re.compile(r"被审计|被检查|被监管|被执法|被处罚|被督查|被巡查|监管对象|执法对象|检查对象")
 LEFT_OUT = re.compile(r"不(?:调查|作为?调查对象|含|包括|回访|纳入|列入)|不作为|不参与|除外")
 
@@ -98,7 +98,8 @@ def test_the_operator_agrees_with_the_usual_target():
 
 
 # a share of a whole (及时率, 覆盖率, 合格率) cannot pass 100%: "≥ 100%" means "= 100%"; a completion or balance
-# rate (计划投资完成率, 资金平衡率) can, and keeps its floor
+# rate (计划投资完成率, 资金平衡率), a capacity against need (处置能力满足率) or a fund against its input
+# (本金保全率) can, and keeps its floor
 CAN_PASS_100 = re.compile(r"完成|保值|平衡|实现|增长|达成|约定量|纳入预算|能力满足|保全")
 
 
