@@ -91,9 +91,9 @@ def test_the_operator_agrees_with_the_usual_target():
     # "≥" with "=实施学校在校生数" or "=100%": the row says one thing and its target another, and a drafted goal
     # takes the operator; "≤" with "=0起" (none at most) is the one way the two may differ
     def disagree(i) -> bool:
-        target = i.typical.strip()[:1]
-        return (target in ("≥", "≤", "=") and target != i.operator
-                and not (i.operator == "≤" and re.match(r"=\s*0(?![.\d])", i.typical.strip())))
+        target = i.typical.strip()
+        return (target[:1] in ("≥", "≤", "=") and target[:1] != i.operator
+                and not (i.operator == "≤" and re.match(r"=\s*0(?![.\d])", target)))
     assert offenders(lambda i: i.operator in ("≥", "≤", "=") and disagree(i)) == []
 
 
