@@ -12,7 +12,7 @@ from search.context import (
     named_directions,
     project_text,
 )
-from search.service import SearchService
+from search.service import SearchService, keep_in_view
 
 
 def test_project_text_drops_years_amounts_and_document_numbers():
@@ -206,3 +206,23 @@ def test_a_short_aside_in_brackets_does_not_hide_a_naming_word():
     assert named_directions(owners, "村(社区)干部养老保险补贴") == {"a"}
     # a long bracketed clause is the project's content, not an aside
     assert named_directions(owners, "村（社区两委成员及后备干部）干部养老保险补贴") == set()
+
+
+def test_keep_in_view_moves_a_lost_hit_before_the_cut_and_keeps_scores_in_order():
+    scores = {1: 0.9, 2: 0.8, 3: 0.7, 4: 0.6, 5: 0.5, 6: 0.4, 7: 0.1}
+    order = [1, 2, 3, 4, 5, 6, 7]
+    assert keep_in_view(order, [7], scores, within=3) == [1, 2, 7, 3, 4, 5, 6]
+    assert scores[7] == scores[3]  # raised to the score of the hit it now precedes
+    assert keep_in_view(order, [2], dict(scores), within=3) == order  # already in view: nothing moves
+    assert keep_in_view([1, 2], [9], {1: 0.9, 2: 0.8, 9: 0.1}, within=3) == [1, 2, 9]  # fewer hits than the cut
+
+
+def test_builtin_with_a_project_the_names_own_best_match_stays_in_view(builtin):
+    # a project whose directions measure nothing like the name: their indicators fill the first hits,
+    # and the name's own best match by name (a common indicator) is still among the first five
+    name, project = "带动就业人数", "烈士纪念设施维护"
+    own = builtin.query(name, k=1).hits[0]
+    hits = builtin.query(name, k=10, context=project).hits
+    assert own.code in [h.code for h in hits[:5]]
+    assert [h.score for h in hits] == sorted((h.score for h in hits), reverse=True)
+    assert [h.code for h in builtin.query(name, k=3, context=project).hits] == [h.code for h in hits[:3]]
