@@ -6,6 +6,7 @@ It also implements `indicators.lookup.Lookup` (by shape), which goal checking an
 
 from __future__ import annotations
 
+import heapq
 import json
 import threading
 from collections import OrderedDict
@@ -372,7 +373,8 @@ class SearchService:
         if form:  # a share for …率, an amount for …人数: the unit says which an indicator is
             best, rate = max(fused.values()), form == "rate"
             fused = {i: s + FORM_BOOST * best * float(self._rate[i] == rate) for i, s in fused.items()}
-        plain = sorted(fused, key=lambda i: (-fused[i], i))[:KEEP_PLAIN]  # the name's own best matches
+        # with a project in mind: the name's own best matches, before the project lifts its directions
+        plain = heapq.nsmallest(KEEP_PLAIN, fused, key=lambda i: (-fused[i], i)) if lift is not None else []
         if lift is not None and fused:
             if mode == "lexical":
                 fused = normalise(fused, 0.0)
