@@ -83,8 +83,15 @@ def test_a_target_that_sets_no_growth_is_not_a_floor_or_a_ceiling():
 
 def test_a_value_that_is_whatever_happens_is_not_a_floor():
     # 按实际受理 under "≥": demand, detection or disasters set the number, and a floor makes it a quota
-    assert offenders(lambda i: i.operator == "≥" and i.typical.startswith("按实际")
+    assert offenders(lambda i: i.operator == "≥" and re.match(r"[≥≤=]?\s*按实际", i.typical.strip())
                      and parse_unit(i.unit).kind != "ratio") == []
+
+
+def test_a_written_usual_target_says_which_way_it_points():
+    # 『按年度培训计划』 under "≥" leaves a reader to guess whether the plan is a floor, a ceiling or the figure
+    # itself; a figure (95%, 0起) carries the row's operator, and a written target begins with it
+    assert offenders(lambda i: i.operator in ("≥", "≤", "=") and i.typical.strip()
+                     and not re.match(r"[≥≤=\d]", i.typical.strip())) == []
 
 
 def test_the_operator_agrees_with_the_usual_target():
