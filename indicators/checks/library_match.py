@@ -13,6 +13,7 @@ import re
 from indicators.checks.context import COST, SATISFACTION, TIMELINESS, Context, Row, clean_level
 from indicators.checks.department import DEPARTMENT_LEVEL1, dept_dimension
 from indicators.checks.goal_text import bigrams, name_overlap
+from indicators.checks.rows import name_fits_unit
 from indicators.directions import STRANGER_SCORE, names_direction
 from indicators.framework import DEPARTMENT, DEPARTMENT_CATEGORY, GENERIC_DIRECTION
 from indicators.lookup import Direction, LibraryHit, LibraryIndicator, approved_spread
@@ -147,9 +148,13 @@ def _same_measure(a: str, b: str) -> bool:
 
 def check_library_units(ctx: Context) -> None:
     """IND_UNIT_MISMATCH the name rules cannot see: the same library indicator counts in % and the row
-    in 条, or the other way round."""
+    in 条, or the other way round. A row whose name's own ending says what it counts, in a unit that
+    fits (婚检人数 in 人), is left alone: the library may file that name under the rate it feeds
+    (婚前医学检查率), but the row measures what its name says."""
     for row in ctx.rows:
         if row.target.kind != "numeric" or not row.unit or ctx.has("IND_UNIT_MISMATCH", row.index):
+            continue
+        if name_fits_unit(row.name, row.unit):
             continue
         same = (h for h in ctx.hits.get(row.index, []) if _same_measure(h.name, row.name))
         hit = standard_hit(ctx, row) or next(same, None)

@@ -33,6 +33,32 @@ _WORDED = re.compile(r"[A-Za-z\u3400-\u9fff]")   # a name has letters or charact
 _HIGHER_BETTER_SUFFIX = re.compile(r"(?:下降|减少|降低|削减|节约|节电|节水|节能|压减)(?:率|幅度|量)$")
 
 
+def stated_kind(name: str) -> str | None:
+    """What an indicator name's own ending says it measures: 'ratio', 'people', 'count', 'money',
+    'duration', or None when the ending says nothing (电子通关, 成本控制)."""
+    kind = expected_unit_kind(name)
+    if kind:
+        return kind
+    if _COUNT_NAME.search(name):
+        return "count"
+    if _MONEY_NAME.search(name) and not name.endswith(("率", "比例")):
+        return "money"
+    if _DURATION_NAME.search(name):
+        return "duration"
+    return None
+
+
+_FITTING_UNITS = {"ratio": ("ratio",), "people": ("quantity",), "count": ("quantity",),
+                  "money": ("money", "unit_cost"), "duration": ("duration",)}
+
+
+def name_fits_unit(name: str, unit: Unit) -> bool:
+    """Whether the name's own ending says what it measures and the unit is of that kind (婚检人数 in 人,
+    覆盖率 in %): the row then measures what its name says, whatever the library files the name under."""
+    kind = stated_kind(name)
+    return kind is not None and unit.kind in _FITTING_UNITS[kind] and unit_problem(name, unit) is None
+
+
 def unit_problem(name: str, unit: Unit) -> str | None:
     """Why a unit does not fit an indicator name (a 率 in 人, a count in %), None when it fits."""
     kind = expected_unit_kind(name)

@@ -212,3 +212,40 @@ def test_the_titles_own_word_outranks_a_word_the_description_shares(builtin):
     directions, _ = choose_directions(Project(name="计划生育转移支付资金", description="支持计划生育家庭奖励扶助和特别扶助"),
                                       builtin)
     assert [d.name for d in directions] == ["计划生育家庭扶助"], directions
+
+
+def _measure_aliases():
+    """(alias, unit that fits it, the indicator's own name and unit) for every alias the built-in library
+    files under an indicator that counts in another kind of unit (婚检人数 under 婚前医学检查率 in %)."""
+    from indicators.checks.rows import stated_kind
+    from indicators.library import load_library
+    from indicators.values import parse_unit
+
+    fitting = {"ratio": "%", "people": "人", "count": "个", "money": "万元", "duration": "天"}
+    out = []
+    for ind in load_library().indicators:
+        own = parse_unit(ind.unit).kind
+        for alias in ind.aliases if ind.status == "active" else ():
+            kind = stated_kind(alias)
+            if kind and own and parse_unit(fitting[kind]).kind != own:
+                out.append((alias, fitting[kind], ind.name, ind.unit))
+    return out
+
+
+def test_a_row_counted_as_its_name_says_is_no_unit_mismatch_of_the_rate_the_library_files_it_under(builtin):
+    # old template, '>=' and a department's own short names, as a county's 婚前保健 table writes them
+    rows = [("项目完成指标", "数量指标", "婚检人数", ">=", "800", "人"),
+            ("项目完成指标", "数量指标", "孕检人数", ">=", "760", "人"),
+            ("项目完成指标", "质量指标", "婚前医学检查率", ">=", "85", "人"),
+            ("项目完成指标", "成本指标", "婚检人均补助标准", "=", "240", "%")]
+    result = check_goal(table(rows, name="2026年免费婚前医学检查和孕前优生健康检查项目", budget=38.4,
+                              goal="为800对新婚夫妇免费婚检，婚前医学检查率达到85%。"), builtin)
+    wrong = {f.indicator for f in result.findings if f.code == "IND_UNIT_MISMATCH"}
+    assert wrong == {2, 3}, [(f.indicator, f.message) for f in result.findings if f.code == "IND_UNIT_MISMATCH"]
+
+    aliases = _measure_aliases()
+    assert aliases  # the library does file counts under rates; each written as counted must pass
+    for alias, unit, name, lib_unit in aliases:
+        doc = table([("产出指标", "数量指标", alias, "≥", "30", unit)], name=f"{name}相关工作", goal=f"全年完成{alias}30。")
+        got = [f.message for f in check_goal(doc, builtin).findings if f.code == "IND_UNIT_MISMATCH"]
+        assert not got, (alias, unit, name, lib_unit, got)
