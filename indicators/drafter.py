@@ -107,7 +107,7 @@ def _pick(candidates: list[LibraryIndicator], relevance: dict[str, float], level
     pool = list(by_name.values())
     if level2s == ("经济成本指标",):
         pool.sort(key=lambda c: not _total_cost(c))   # the whole cost, which the budget bounds, first
-        # a share (维保费用占设备原值比例 ≤8%) states no money: the checker's COST_NOT_AMOUNT; amounts when any
+        # amounts say best what the money buys; a share (维保费用占设备原值比例 ≤8%) only where there is none
         pool = [c for c in pool if parse_unit(c.unit).kind != "ratio"] or pool
         # two unit costs of the same thing (元/台 twice) cannot both hold
         pers: set[str] = set()

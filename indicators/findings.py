@@ -72,7 +72,8 @@ _CODES = (
     FindingCode("DIM_MISSING_SIDE_COST", "info", "完整性", "缺少社会或生态成本",
                 "工程建设类项目没有社会成本或生态环境成本指标"),
     FindingCode("COST_NOT_AMOUNT", "warning", "细化量化", "成本指标未写金额",
-                "成本指标没有金额（成本控制率 100%、控制在预算内），应写总成本、单位成本或分项成本"),
+                "成本指标没有金额（成本控制率 100%、控制在预算内），应写总成本、单位成本或分项成本；"
+                "分项费用占总额的比例（管理费占比、设计费率）说明了钱的构成，不在此列"),
     FindingCode("DEPT_MISSING_RUNNING_COST", "warning", "完整性", "缺少运行成本指标",
                 "部门整体绩效目标没有运行成本指标（人员经费、公用经费、“三公”经费）"),
     FindingCode("DEPT_MISSING_MANAGEMENT", "warning", "完整性", "缺少管理效率指标",

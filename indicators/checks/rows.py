@@ -131,6 +131,13 @@ _RATE_LIKE_COST = re.compile(r"控制|节约|节省|降低|下降|合规|执行|
                              r"|按照|依照|依据|遵照")  # 按照物价部门定价标准采购 100%: compliance, not an amount
 
 
+# 管理费占比, 勘察设计费占工程费比例, 财政资助占项目总投入比例, 工程设计费率: one item of money against
+# the money it is part of. It says how the cost is made up, unlike 成本控制率 100%, which says nothing.
+_COST_SHARE = re.compile(r"(?:费|费用|成本|投资|资金|资助|补助|补贴|奖补|出资|保费|造价|价款)[^，,；;]*占(?!年度预算|预算)"
+                         r"[^，,；;]*(?:比例|比重|占比)$|(?:费|费用|成本)占比$|(?:费|费用)率$|利率$"
+                         r"|(?:补助|补贴|奖励|奖补|资助|分担)比例$|资金用于[^，,；;]+比例$")
+
+
 def _rate_like(name: str) -> bool:
     """A cost row named as a rate (成本控制率) or as one with its 率 left off (成本控制, 按标准采购)."""
     return bool(_COST_RATIO_NAME.search(name) or _RATE_LIKE_COST.search(name))
@@ -145,6 +152,8 @@ def check_cost_amount(ctx: Context, row: Row) -> bool:
     if ctx.doc.project.kind == "department":
         return False  # running cost is stated as control and change rates (三公经费变动率)
     t = row.target
+    if t.kind == "numeric" and row.unit.kind in ("ratio", "") and _COST_SHARE.search(row.name):
+        return False  # a share of one cost in another: a measure of what the money buys
     if t.kind == "numeric" and row.unit.kind not in ("ratio", "") and not _rate_like(row.name):
         return False  # a quantity under cost (人天, 吨): not this finding
     if t.kind == "numeric" and row.unit.kind == "ratio" and not _rate_like(row.name):

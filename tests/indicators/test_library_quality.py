@@ -7,8 +7,10 @@ import re
 from collections import Counter
 from functools import lru_cache
 
+from indicators.checker import check_goal
 from indicators.library import load_library
 from indicators.values import parse_unit
+from tests.street_tables import codes, table
 
 # the audited, inspected and regulated are not a programme's service recipients (screened patients are)
 REGULATED = re.compile(r"被审计|被检查|被监管|被执法|被处罚|被督查|被巡查|监管对象|执法对象|检查对象|受审"
@@ -131,6 +133,17 @@ MISUSE = re.compile(r"挤占|挪用|截留|套取|冒领|骗取|骗补|虚报")
 
 def test_misuse_of_funds_is_not_filed_as_a_side_effect():
     assert offenders(lambda i: i.level2 in ("社会成本指标", "生态成本指标") and MISUSE.search(i.name)) == []
+
+
+def test_the_checker_takes_the_librarys_own_cost_indicators_as_costs():
+    # a cost the library drafts must not draw COST_NOT_AMOUNT from the checker beside it
+    def warned(i) -> bool:
+        row = ("成本指标", "经济成本指标", i.name, "", (i.typical or "").split("（")[0], i.unit)
+        if not re.search(r"\d", row[4]):
+            row = (*row[:4], "1" if parse_unit(i.unit).kind != "ratio" else "5", i.unit)
+        doc = table([row], name=f"{i.name}相关项目")
+        return "COST_NOT_AMOUNT" in codes(check_goal(doc, None), 0)
+    assert offenders(lambda i: i.level2 == "经济成本指标" and warned(i)) == []
 
 
 def test_a_cost_indicator_is_what_was_paid_not_the_policy_cap():

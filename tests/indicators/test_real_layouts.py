@@ -111,6 +111,21 @@ def test_a_cost_row_in_percent_says_what_is_missing(name, code):
     assert code in got and not got & {"COST_NOT_AMOUNT", "IND_UNIT_MISMATCH"} - {code}, got
 
 
+@pytest.mark.parametrize(("name", "value", "not_amount"), [
+    ("维修材料费占总成本比例", "≤40%", False),     # how the cost is made up: one item against the whole
+    ("管理费用占比", "≤3%", False),
+    ("工程设计费率", "≤2.5%", False),
+    ("财政补助占设施建设总造价比例", "≤50%", False),
+    ("成本控制率", "=100%", True),              # says nothing of what the money buys
+    ("维修成本占预算比例", "≤100%", True),        # the budget restated
+])
+def test_a_cost_share_in_percent_states_what_the_money_buys(name, value, not_amount):
+    rows = [*FULL[:3], ("成本指标", "经济成本指标", name, "", value, ""), *FULL[4:]]
+    got = codes(check_goal(table(rows), None), 3)
+    assert ("COST_NOT_AMOUNT" in got) is not_amount, got
+    assert "IND_UNIT_MISMATCH" not in got, got
+
+
 # Templates with no unit column: the unit in brackets after the name, or the template's own hint left there.
 @pytest.mark.parametrize(("name", "value", "unit_missing"), [
     ("维修路灯数量(盏)", "3200", False), ("维修路灯数量（盏）", "≥3200", False),
