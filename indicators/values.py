@@ -83,6 +83,8 @@ _UNIT_SYNONYMS = {
 _THOUSANDABLE = frozenset({"人", "人次", "户", "次", "个", "元", "册", "件"})
 
 # Units recognised right after a number in free text (longest first when compiled).
+# export credit, foreign investment and aid tables count in the currency the money moved in
+FOREIGN_CURRENCIES = frozenset({"美元", "欧元", "港元", "港币", "日元", "英镑", "澳门元"})
 KNOWN_UNITS = (
     "元", "人", "人次", "名", "位", "户", "户次", "家", "个", "所", "座", "处", "台", "套", "台(套)", "件(套)",
     "台套", "辆", "艘", "架", "件", "项", "项次", "条", "场", "场次", "次", "期", "批", "班", "门", "册", "本",
@@ -111,6 +113,11 @@ class Unit:
     @property
     def is_money(self) -> bool:
         return self.kind in ("money", "unit_cost")
+
+    @property
+    def foreign_money(self) -> bool:
+        """万美元, 亿欧元: money, but not in 元, so never set against a budget in 万元."""
+        return self.base in FOREIGN_CURRENCIES
 
     def __bool__(self) -> bool:
         return bool(self.text)

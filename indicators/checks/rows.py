@@ -6,7 +6,7 @@ import re
 
 from indicators.checks.context import COST, OUTPUT, SATISFACTION, Context, Row, budget_bound, cost_statement
 from indicators.checks.department import dept_dimension
-from indicators.framework import LEVEL1_OF, LEVELS, expected_unit_kind
+from indicators.framework import LEVEL1_OF, LEVELS, PER_POPULATION_UNIT, expected_unit_kind
 from indicators.values import Unit, find_placeholder, fmt, in_base, parse_unit, resolve_unit, when_for_how_much
 from kb.text import normalize_text
 
@@ -56,13 +56,16 @@ def name_fits_unit(name: str, unit: Unit) -> bool:
     """Whether the name's own ending says what it measures and the unit is of that kind (婚检人数 in 人,
     覆盖率 in %): the row then measures what its name says, whatever the library files the name under."""
     kind = stated_kind(name)
-    return kind is not None and unit.kind in _FITTING_UNITS[kind] and unit_problem(name, unit) is None
+    if kind is None:
+        return False
+    fits = unit.kind in _FITTING_UNITS[kind] or (kind == "money" and unit.foreign_money)
+    return fits and unit_problem(name, unit) is None
 
 
 def unit_problem(name: str, unit: Unit) -> str | None:
     """Why a unit does not fit an indicator name (a 率 in 人, a count in %), None when it fits."""
     kind = expected_unit_kind(name)
-    if kind == "ratio" and unit.kind != "ratio":
+    if kind == "ratio" and unit.kind != "ratio" and not PER_POPULATION_UNIT.match(unit.text):  # 1/10万 is a rate
         if "满意" in name and unit.base == "分":
             return None
         return "是比率，单位应为 % 或 ‰"
@@ -74,7 +77,8 @@ def unit_problem(name: str, unit: Unit) -> str | None:
         return "是户数，单位应为 户"
     if _COUNT_NAME.search(name) and unit.kind == "ratio":
         return "是数量，单位应为 个、家、人 等计数单位，而不是 %"
-    if _MONEY_NAME.search(name) and not name.endswith(("率", "比例")) and unit.kind in ("quantity", "duration"):
+    if (_MONEY_NAME.search(name) and not name.endswith(("率", "比例")) and unit.kind in ("quantity", "duration")
+            and not unit.foreign_money):
         return "是金额，单位应为 元、万元 或 元/人 等"
     if _DURATION_NAME.search(name) and unit.kind in ("ratio", "money", "unit_cost"):
         return "是时间，单位应为 天、个工作日、个月 等"

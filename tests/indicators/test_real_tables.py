@@ -286,3 +286,17 @@ def test_a_monthly_cost_over_the_months_the_project_runs_is_held_against_the_bud
     dearer = yearly.model_copy(update={"indicators": [r.model_copy(update={"value": "620"}) if "服务费" in r.name else r
                                                       for r in no_period]})
     assert "按全年计" in messages(check_goal(dearer, None), "BUDGET_COST_EXCEEDS")[0]  # 7440 > 7065
+
+
+@pytest.mark.parametrize(("row", "code", "wrong"), [
+    (("效益指标", "社会效益指标", "孕产妇死亡率", "≤", "10", "1/10万"), "IND_UNIT_MISMATCH", False),  # per 100,000 births
+    (("效益指标", "社会效益指标", "孕产妇死亡率", "≤", "10", "人"), "IND_UNIT_MISMATCH", True),
+    (("产出指标", "数量指标", "短期险承保金额", "≥", "10", "亿美元"), "IND_UNIT_MISMATCH", False),  # export credit
+    (("产出指标", "数量指标", "实际使用外资金额", ">=", "2.5", "万美元"), "IND_UNIT_MISMATCH", False),
+    (("产出指标", "数量指标", "实际使用外资金额", ">=", "2.5", "万人"), "IND_UNIT_MISMATCH", True),
+    (("成本指标", "经济成本指标", "满意度调查单份有效问卷费用", "≤", "12", "元/份"), "IND_LEVEL_MISPLACED", False),
+    (("成本指标", "经济成本指标", "群众满意度", "≥", "90", "%"), "IND_LEVEL_MISPLACED", True),
+])
+def test_units_and_levels_that_fit_what_the_row_measures(row, code, wrong):
+    rows = [*SICHUAN_2020[:3], row, *SICHUAN_2020[3:]]
+    assert (code in codes(check_goal(table(rows), None), 3)) is wrong
