@@ -328,9 +328,12 @@ def _is_common(row: Row, hits: list[LibraryHit]) -> bool:
 
 def _fits_project_direction(ctx: Context, row: Row, codes: list[str] | None = None) -> bool:
     """Whether one of the project's own directions (or of `codes`) has an indicator close to this row
-    (建后管护机制 in 高标准农田建设 has 建后管护主体落实率)."""
+    (建后管护机制 in 高标准农田建设 has 建后管护主体落实率), or one the row names by an alias (精准率 for
+    低保对象认定准确率)."""
     for code in list(ctx.directions)[:3] if codes is None else codes:
         for hit in ctx.lookup.search(_short(row.name, 100), k=3, mode="lexical", direction=code):
+            if row.key in {match_key(n) for n in (hit.name, *getattr(hit, "aliases", ()))}:
+                return True
             if max(name_overlap(hit.name, row.name), name_overlap(row.name, hit.name)) >= 0.4:
                 return True
     return False

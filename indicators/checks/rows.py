@@ -62,10 +62,16 @@ def name_fits_unit(name: str, unit: Unit) -> bool:
     return fits and unit_problem(name, unit) is None
 
 
+def _per_many(unit: Unit) -> bool:
+    """A rate per so many of something: 1/10万, 人/万车, 件/万平方米, 秒/百小时 (万车死亡率, 停播率)."""
+    return bool(PER_POPULATION_UNIT.match(unit.text)) or (
+        unit.kind == "rate" and (unit.per_scale >= 100 or bool(re.match(r"\d|[十百千万亿]", unit.per))))
+
+
 def unit_problem(name: str, unit: Unit) -> str | None:
     """Why a unit does not fit an indicator name (a 率 in 人, a count in %), None when it fits."""
     kind = expected_unit_kind(name)
-    if kind == "ratio" and unit.kind != "ratio" and not PER_POPULATION_UNIT.match(unit.text):  # 1/10万 is a rate
+    if kind == "ratio" and unit.kind != "ratio" and not _per_many(unit):
         if "满意" in name and unit.base == "分":
             return None
         return "是比率，单位应为 % 或 ‰"

@@ -249,3 +249,13 @@ def test_a_row_counted_as_its_name_says_is_no_unit_mismatch_of_the_rate_the_libr
         doc = table([("产出指标", "数量指标", alias, "≥", "30", unit)], name=f"{name}相关工作", goal=f"全年完成{alias}30。")
         got = [f.message for f in check_goal(doc, builtin).findings if f.code == "IND_UNIT_MISMATCH"]
         assert not got, (alias, unit, name, lib_unit, got)
+
+
+def test_a_row_named_by_an_alias_of_its_own_directions_indicator_is_related(builtin):
+    # 精准率 is how 低保 tables write 低保对象认定准确率; a forest's cover stays foreign to them
+    rows = [("产出指标", "数量指标", "保障对象人数", "≥", "1200", "人"),
+            ("产出指标", "质量指标", "精准率", "≥", "98", "%"),
+            ("产出指标", "时效指标", "低保金按月发放及时率", "=", "100", "%"),
+            ("产出指标", "质量指标", "森林覆盖率", "≥", "40", "%")]
+    result = check_goal(table(rows, name="2026年城乡最低生活保障资金", goal="保障1200名困难群众基本生活。"), builtin)
+    assert {f.indicator for f in result.findings if f.code == "DIRECTION_MISMATCH"} == {3}

@@ -291,6 +291,9 @@ def test_a_monthly_cost_over_the_months_the_project_runs_is_held_against_the_bud
 @pytest.mark.parametrize(("row", "code", "wrong"), [
     (("效益指标", "社会效益指标", "孕产妇死亡率", "≤", "10", "1/10万"), "IND_UNIT_MISMATCH", False),  # per 100,000 births
     (("效益指标", "社会效益指标", "孕产妇死亡率", "≤", "10", "人"), "IND_UNIT_MISMATCH", True),
+    (("效益指标", "社会效益指标", "万车死亡率", "≤", "1.5", "人/万车"), "IND_UNIT_MISMATCH", False),
+    (("产出指标", "质量指标", "安全播出停播率", "≤", "10", "秒/百小时"), "IND_UNIT_MISMATCH", False),
+    (("产出指标", "质量指标", "农村公路养护资金到位率", "≥", "10", "元/公里·年"), "IND_UNIT_MISMATCH", True),
     (("产出指标", "数量指标", "短期险承保金额", "≥", "10", "亿美元"), "IND_UNIT_MISMATCH", False),  # export credit
     (("产出指标", "数量指标", "实际使用外资金额", ">=", "2.5", "万美元"), "IND_UNIT_MISMATCH", False),
     (("产出指标", "数量指标", "实际使用外资金额", ">=", "2.5", "万人"), "IND_UNIT_MISMATCH", True),
