@@ -154,3 +154,38 @@ def unit_fits(name: str, unit: str) -> bool:
     if kind == "people":
         return unit in PEOPLE_UNITS
     return True
+
+
+# what a name's ending says it counts (数, 金额, 时限…), for the unit rules and for telling an alias that names
+# the same measure from one that names a measure the indicator feeds (婚检人数 under 婚前医学检查率)
+COUNT_NAME = re.compile(r"(?<![指系倍分])(?:数|数量|个数|户数|家数|台数|次数|场次|件数|项数|处数|座数|所数|人次)$"
+                        r"|(?<![含质能流])量$")
+MONEY_NAME = re.compile(r"(?:金额|总额|费用|经费|成本|投资额|总投资|投入|补助标准|补贴标准|单价|资金)$")
+DURATION_NAME = re.compile(r"(?:时间|时限|周期|天数|时长|用时|工期)$")
+
+
+def stated_kind(name: str) -> str | None:
+    """What an indicator name's own ending says it measures: 'ratio', 'people', 'count', 'money',
+    'duration', or None when the ending says nothing (电子通关, 成本控制)."""
+    kind = expected_unit_kind(name)
+    if kind:
+        return kind
+    if COUNT_NAME.search(name):
+        return "count"
+    if MONEY_NAME.search(name) and not name.endswith(("率", "比例")):
+        return "money"
+    if DURATION_NAME.search(name):
+        return "duration"
+    return None
+
+
+# the unit kinds (indicators.values.Unit.kind) that fit each stated kind
+FITTING_UNIT_KINDS = {"ratio": ("ratio", "rate"), "people": ("quantity",), "count": ("quantity",),
+                      "money": ("money", "unit_cost"), "duration": ("duration",)}
+
+
+def alias_names_the_same_measure(alias: str, unit_kind: str) -> bool:
+    """Whether an alias says nothing of its kind or the kind an indicator in a unit of `unit_kind` counts in:
+    婚前医学检查率 (%) is also 婚检率, but 婚检人数 is the count the rate is made from."""
+    kind = stated_kind(alias)
+    return kind is None or not unit_kind or unit_kind in FITTING_UNIT_KINDS[kind]

@@ -13,7 +13,8 @@ from typing import Annotated
 from fastapi import APIRouter, Query, Request
 from fastapi.responses import HTMLResponse
 
-from indicators.framework import DEPARTMENT, LEVELS, any_level1, any_level2, framework_for
+from indicators.framework import DEPARTMENT, LEVELS, alias_names_the_same_measure, any_level1, any_level2, framework_for
+from indicators.values import parse_unit
 from kb import store
 from kb.errors import InvalidInput, NotFound
 from kb.store import Filters
@@ -171,6 +172,9 @@ def indicator_page(request: Request, code: str, session: SessionDep):
             successor = store.get_indicator(session, code=indicator.superseded_by)
         except NotFound:
             successor = None
+    kind = parse_unit(indicator.unit).kind
+    aliases = [a for a in indicator.aliases or () if alias_names_the_same_measure(a, kind)]
+    related = [a for a in indicator.aliases or () if a not in aliases]   # 婚检人数 under 婚前医学检查率
     return render(request, "indicator.html", {
-        "nav": "search", "ind": indicator, "successor": successor,
+        "nav": "search", "ind": indicator, "successor": successor, "aliases": aliases, "related": related,
         "similar": similar_to(request.app.state.search, indicator), "problem": search_problem(request)})

@@ -151,7 +151,8 @@ def infer_output_kind(name: str, target: Target, unit: Unit) -> str:
 
 # a count of a satisfaction survey's answers or rounds, or what it costs: an output or a cost, not a
 # satisfaction measure (满意度调查单份有效问卷费用)
-_SURVEY_COUNT = re.compile(r"满意(?:度|率)(?:调查|测评|问卷)\S*(?:样本数|样本量|份数|次数|人次|户数|人数|费用|成本|经费)$")
+_SURVEY_COUNT = re.compile(r"满意(?:度|率)(?:调查|测评|问卷)\S*"
+                           r"(?:样本数|样本量|份数|次数|人次|户数|人数|费用|成本|经费)$")
 
 
 @dataclass

@@ -6,15 +6,21 @@ import re
 
 from indicators.checks.context import COST, OUTPUT, SATISFACTION, Context, Row, budget_bound, cost_statement
 from indicators.checks.department import dept_dimension
-from indicators.framework import LEVEL1_OF, LEVELS, PER_POPULATION_UNIT, expected_unit_kind
+from indicators.framework import (
+    COUNT_NAME,
+    DURATION_NAME,
+    FITTING_UNIT_KINDS,
+    LEVEL1_OF,
+    LEVELS,
+    MONEY_NAME,
+    PER_POPULATION_UNIT,
+    expected_unit_kind,
+    stated_kind,
+)
 from indicators.values import Unit, find_placeholder, fmt, in_base, parse_unit, resolve_unit, when_for_how_much
 from kb.text import normalize_text
 
 PEOPLE_BASES = frozenset({"人", "人次", "户", "户次"})
-_COUNT_NAME = re.compile(r"(?<![指系倍分])(?:数|数量|个数|户数|家数|台数|次数|场次|件数|项数|处数|座数|所数|人次)$"
-                         r"|(?<![含质能流])量$")
-_MONEY_NAME = re.compile(r"(?:金额|总额|费用|经费|成本|投资额|总投资|投入|补助标准|补贴标准|单价|资金)$")
-_DURATION_NAME = re.compile(r"(?:时间|时限|周期|天数|时长|用时|工期)$")
 _BOUNDED_RATIO = re.compile(r"(?:合格|达标|覆盖|完成|及时|准确|知晓|普及|签约|满意|到位|执行|拨付|兑付|验收|完好|"
                             r"完整|建档|参保|入学|巩固|落实|使用|受理|办结|响应|出勤|在线)率$|满意度$|比例$|占比$")
 _LOWER_BETTER = re.compile(r"投诉|事故|死亡|发病|发生|浓度|排放|能耗|成本|费用|单价|时间|时限|天数|用时|时长|差错|"
@@ -33,32 +39,13 @@ _WORDED = re.compile(r"[A-Za-z\u3400-\u9fff]")   # a name has letters or charact
 _HIGHER_BETTER_SUFFIX = re.compile(r"(?:下降|减少|降低|削减|节约|节电|节水|节能|压减)(?:率|幅度|量)$")
 
 
-def stated_kind(name: str) -> str | None:
-    """What an indicator name's own ending says it measures: 'ratio', 'people', 'count', 'money',
-    'duration', or None when the ending says nothing (电子通关, 成本控制)."""
-    kind = expected_unit_kind(name)
-    if kind:
-        return kind
-    if _COUNT_NAME.search(name):
-        return "count"
-    if _MONEY_NAME.search(name) and not name.endswith(("率", "比例")):
-        return "money"
-    if _DURATION_NAME.search(name):
-        return "duration"
-    return None
-
-
-_FITTING_UNITS = {"ratio": ("ratio",), "people": ("quantity",), "count": ("quantity",),
-                  "money": ("money", "unit_cost"), "duration": ("duration",)}
-
-
 def name_fits_unit(name: str, unit: Unit) -> bool:
     """Whether the name's own ending says what it measures and the unit is of that kind (婚检人数 in 人,
     覆盖率 in %): the row then measures what its name says, whatever the library files the name under."""
     kind = stated_kind(name)
     if kind is None:
         return False
-    fits = unit.kind in _FITTING_UNITS[kind] or (kind == "money" and unit.foreign_money)
+    fits = unit.kind in FITTING_UNIT_KINDS[kind] or (kind == "money" and unit.foreign_money)
     return fits and unit_problem(name, unit) is None
 
 
@@ -81,12 +68,12 @@ def unit_problem(name: str, unit: Unit) -> str | None:
         return "数的是人，单位应为 人（或 人次、户）"
     if _HOUSEHOLDS.search(name) and unit.base in PEOPLE_BASES - {"户", "户次"}:
         return "是户数，单位应为 户"
-    if _COUNT_NAME.search(name) and unit.kind == "ratio":
+    if COUNT_NAME.search(name) and unit.kind == "ratio":
         return "是数量，单位应为 个、家、人 等计数单位，而不是 %"
-    if (_MONEY_NAME.search(name) and not name.endswith(("率", "比例")) and unit.kind in ("quantity", "duration")
+    if (MONEY_NAME.search(name) and not name.endswith(("率", "比例")) and unit.kind in ("quantity", "duration")
             and not unit.foreign_money):
         return "是金额，单位应为 元、万元 或 元/人 等"
-    if _DURATION_NAME.search(name) and unit.kind in ("ratio", "money", "unit_cost"):
+    if DURATION_NAME.search(name) and unit.kind in ("ratio", "money", "unit_cost"):
         return "是时间，单位应为 天、个工作日、个月 等"
     return None
 
@@ -143,8 +130,8 @@ _RATE_LIKE_COST = re.compile(r"控制|节约|节省|降低|下降|合规|执行|
 
 # 管理费占比, 勘察设计费占工程费比例, 财政资助占项目总投入比例, 工程设计费率: one item of money against
 # the money it is part of. It says how the cost is made up, unlike 成本控制率 100%, which says nothing.
-_COST_SHARE = re.compile(r"(?:费|费用|成本|投资|资金|资助|补助|补贴|奖补|出资|保费|造价|价款)[^，,；;]*占(?!年度预算|预算)"
-                         r"[^，,；;]*(?:比例|比重|占比)$|(?:费|费用|成本)占比$|(?:费|费用)率$|利率$"
+_COST_SHARE = re.compile(r"(?:费|费用|成本|投资|资金|资助|补助|补贴|奖补|出资|保费|造价|价款)[^，,；;]*"
+                         r"占(?!年度预算|预算)[^，,；;]*(?:比例|比重|占比)$|(?:费|费用|成本)占比$|(?:费|费用)率$|利率$"
                          r"|(?:补助|补贴|奖励|奖补|资助|分担)比例$|资金用于[^，,；;]+比例$")
 
 

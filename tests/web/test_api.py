@@ -42,7 +42,7 @@ def test_indicators_filter_by_direction(client):
 
 def test_indicator_by_code(client):
     body = client.get("/api/v1/indicators/2120101-002").json()
-    assert body["name"] == "路灯亮灯率" and body["formula"] and body["aliases"] == ["路灯完好率"]
+    assert body["name"] == "路灯亮灯率" and body["formula"] and body["aliases"] == ["路灯完好率", "亮灯盏数"]
 
 
 def test_unknown_indicator_is_404_with_a_hint(client):

@@ -194,6 +194,8 @@ def test_indicator_page_shows_every_field(client):
     assert fields["数据来源"] == "夜间巡查记录" and fields["状态"] == "在用" and "2120101" in fields["所属分类"]
     for name in ("指标解释", "指标方向", "单位成本范围", "一级指标", "二级指标", "版本"):
         assert name in fields
+    # 亮灯盏数 is how tables also write it, but it counts lamps: not another name of a rate in %
+    assert fields["相关写法"].startswith("亮灯盏数") and "亮灯盏数" not in fields["别名"]
 
 
 def test_indicator_page_lists_similar_indicators_but_not_itself(client):
