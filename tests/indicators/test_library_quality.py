@@ -10,6 +10,7 @@ from functools import lru_cache
 from indicators.checker import check_goal
 from indicators.library import load_library
 from indicators.values import parse_unit
+from kb.text import match_key
 from tests.street_tables import codes, table
 
 # the audited, inspected and regulated are not a programme's service recipients (screened patients are)
@@ -153,6 +154,15 @@ def test_a_cost_indicator_is_what_was_paid_not_the_policy_cap():
 
 def test_lasting_effects_are_not_satisfaction():
     assert offenders(lambda i: i.level2 == "可持续影响指标" and "满意" in i.name) == []
+
+
+def test_a_name_tables_write_belongs_to_one_indicator_of_a_direction():
+    # 婚检人数 is 婚前医学检查人数's, not also 婚前医学检查率's: one name, one row to find and check against
+    owners: dict[tuple[str, str], set[str]] = {}
+    for i in active():
+        for name in {match_key(n) for n in (i.name, *i.aliases)}:
+            owners.setdefault((i.direction_code, name), set()).add(i.code)
+    assert {key: codes for key, codes in owners.items() if len(codes) > 1} == {}
 
 
 def test_directions_carry_between_10_and_30_indicators():
