@@ -44,7 +44,10 @@ _LEVEL1_LEGACY = {"项目完成指标": OUTPUT, "预期产出指标": OUTPUT, "�
                   "服务对象满意度指标": SATISFACTION, "社会公众或服务对象满意度指标": SATISFACTION,
                   "成本目标": COST, "项目产出指标": OUTPUT, "项目产出": OUTPUT, "项目成本指标": COST,
                   "项目成本": COST, "项目满意度指标": SATISFACTION, "满意度": SATISFACTION,
-                  "社会效益": BENEFIT, "经济效益": BENEFIT, "生态效益": BENEFIT, "效益": BENEFIT}
+                  "社会效益": BENEFIT, "经济效益": BENEFIT, "生态效益": BENEFIT, "效益": BENEFIT,
+                  # 项目产出 / 项目效果 (central departments' tables), 产出目标 / 结果目标, 实施效果指标
+                  "项目效果": BENEFIT, "项目效果指标": BENEFIT, "实施效果": BENEFIT, "实施效果指标": BENEFIT,
+                  "结果": BENEFIT}   # 结果目标, once its 目标 is read as 指标
 _LEVEL2_LEGACY = {"成本指标": "经济成本指标", "成本": "经济成本指标", "产出成本": "经济成本指标",
                   "产出成本指标": "经济成本指标", "预算控制指标": "经济成本指标", "投资规模控制指标": "经济成本指标",
                   "预算控制": "经济成本指标", "满意度指标": "服务对象满意度指标",

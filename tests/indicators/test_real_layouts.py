@@ -82,6 +82,18 @@ def test_a_cost_written_without_its_currency_is_money(value, unit, budget, excee
     assert ("BUDGET_COST_EXCEEDS" in got) is exceeds
 
 
+@pytest.mark.parametrize(("output", "effect"), [("项目产出", "项目效果"), ("产出目标", "结果目标"),
+                                               ("产出指标", "实施效果指标")])
+def test_other_names_of_output_and_effect_are_the_same_framework(output, effect):
+    # a central department's 项目产出 / 项目效果, a county's 产出目标 / 结果目标
+    names = {"产出指标": output, "效益指标": effect}
+    rows = [(names.get(r[0], r[0]), *r[1:]) for r in FULL]
+    got = codes(check_goal(table(rows), None))
+    assert not got & {"IND_LEVEL_INVALID", "DIM_MISSING_BENEFIT", "DIM_MISSING_QUANTITY"}, got
+    rows[4] = ("项目预算绩效", *FULL[4][1:])   # a level 1 no layout has: still reported
+    assert "IND_LEVEL_INVALID" in codes(check_goal(table(rows), None), 4)
+
+
 # A city's template with no level-1 column: 数量指标/质量指标/成本指标 in the first column, the indicator next.
 NO_LEVEL1_COLUMN = [
     ("数量指标", "", "维修路灯数量", "", "3200盏", ""),
