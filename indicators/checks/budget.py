@@ -121,7 +121,7 @@ class UnitCost:
 _GOAL_UNIT_COST = re.compile(
     r"每(?P<per1>人|生|名|户|亩|学生|公里|平方米|个|所|村)(?:每(?P<t1>年|月|学期|天))?\s*(?:补助|补贴|资助|发放)?"
     r"\s*(?P<n1>\d+(?:\.\d+)?)\s*(?P<m1>万元|元)(?:/(?P<t2>年|月|学期|天))?"
-    r"|(?P<n2>\d+(?:\.\d+)?)\s*(?P<m2>万元|元)\s*/\s*(?P<per2>人|生|名|户|亩|公里|平方米|个|所)"
+    r"|(?P<n2>\d+(?:\.\d+)?)\s*(?P<m2>万元|元)\s*/\s*(?P<per2>人|生|名|户|亩|公里|平方米|个|所|村)"
     r"(?:[·.]?(?P<t3>年|月|学期|天))?")
 
 
@@ -197,7 +197,7 @@ def _pair(ctx: Context, cost: UnitCost) -> tuple[Row, float] | None:
     preferred = [r for r in exact if r.output_kind == QUANTITY] or exact
     budget = ctx.budget_yuan or 1.0
     products = [(r, r.amount * cost.amount * per_year) for r in preferred]
-    return min(products, key=lambda rp: abs(math.log(max(rp[1], 1e-9) / budget)))
+    return min(products, key=lambda rp: _distance(rp[1], budget))
 
 
 # Words of a cost's or a count's name that say how it is measured, not what it is about
@@ -211,6 +211,27 @@ def _topic(name: str) -> set[str]:
     return {text[i:i + 2] for i in range(len(text) - 1) if " " not in text[i:i + 2]}
 
 
+def _distance(product: float, budget: float) -> float:
+    return abs(math.log(max(product, 1e-9) / budget))
+
+
+def _closest_of_each_goal_rate(pairs: list, budget: float) -> list:
+    """Of several amounts the goal text states for the same thing (每村4400元, 市级需配套704元/村), the one
+    whose product with the quantity comes closest to the budget: the others are the whole standard or
+    another level's share, which this budget does not pay."""
+    best: dict[tuple, tuple] = {}
+    out = []
+    for pair in pairs:
+        cost, qty, product = pair
+        if cost.index is not None:
+            out.append(pair)
+            continue
+        key = (qty.index, cost.per, cost.per_time)
+        if key not in best or _distance(product, budget) < _distance(best[key][2], budget):
+            best[key] = pair
+    return out + list(best.values())
+
+
 def check_scale(ctx: Context, budget: float, shown: str) -> None:
     """Quantity × unit cost against the budget: more than 25 % above it is a mismatch; so is far below it,
     or more than 25 % below it where a subsidy standard times the people it pays for is the whole budget."""
@@ -221,6 +242,7 @@ def check_scale(ctx: Context, budget: float, shown: str) -> None:
             pairs.append((cost, *paired))
     if not pairs:
         return
+    pairs = _closest_of_each_goal_rate(pairs, budget)
     for cost, qty, product in pairs:
         if product > budget * TOO_HIGH:
             ctx.add("BUDGET_SCALE_MISMATCH",

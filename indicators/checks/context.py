@@ -147,7 +147,8 @@ def infer_output_kind(name: str, target: Target, unit: Unit) -> str:
     """数量/质量/时效 for a 产出 row whose level 2 was left blank, from its name and value."""
     if target.deadline or _TIMELY_NAME.search(name) or unit.kind == "duration":
         return TIMELINESS
-    if unit.kind in ("quantity", "money") or _COUNT_TAIL.search(name):
+    bare = re.sub(r"[(（][^()（）]*[)）]$", "", name)   # 建设项目个数(含续建)
+    if unit.kind in ("quantity", "money") or _COUNT_TAIL.search(bare):
         return QUANTITY
     return QUALITY
 
@@ -179,7 +180,6 @@ class Row:
     level1_unknown: bool = False    # level 1 written but not in the framework (its level 2 still counts)
     level2_inferred: bool = False   # level 2 left blank; the 产出 kind inferred from name and value
     level1_inferred: bool = False   # both levels left blank; a cost by its name and money (项目成本概算 ≤3584万元)
-    unit_hinted: bool = False       # the unit only in the template's hint in the name (成活率(≥**%) 85)
     named_target: str = ""          # the target written at the end of the name, the value cell left empty
 
     @property
@@ -238,10 +238,16 @@ def _levels(l1_text: str, l2_text: str) -> tuple[str | None, str | None, bool, b
     """(level 1, level 2, legacy layout, level 1 unknown) for the two level cells as written."""
     t1 = clean_level(l1_text)
     l1 = canonical_level1(t1) or canonical_level1(t1.removesuffix("指标"))
-    legacy = l1 is None and t1 in _LEVEL1_LEGACY
+    old_name = next((t for t in (t1, t1 + "指标") if t in _LEVEL1_LEGACY), None)   # 项目完成(指标)
+    legacy = l1 is None and old_name is not None
     if legacy:
-        l1 = _LEVEL1_LEGACY[t1]
+        l1 = _LEVEL1_LEGACY[old_name]
     l2 = level2_of(l2_text)
+    t2 = clean_level(l2_text)
+    if l2 is None and t2 and legacy_level2(t2) is None and (canonical_level1(t2) or t2 in _LEVEL1_LEGACY):
+        # 实施效果指标 › 产出指标 / 效益指标 (the investment plans' template): level 1 sits in the level-2 cell,
+        # and the name says which kind of output it is
+        return canonical_level1(t2) or _LEVEL1_LEGACY[t2], None, True, False
     if l2 is None and l2_text:
         old = legacy_level2(l2_text)
         if old is not None and (l1 is None or l1 in (OUTPUT, BENEFIT, LEVEL1_OF[old])):
@@ -271,6 +277,26 @@ def _unlevelled_cost(name: str, target: Target, amount: float | None, unit: Unit
     return (amount, unit) if unit.kind in ("money", "unit_cost") else None
 
 
+# what a row of a table with no level columns says it brings about, not what it produces
+_EFFECT_NAME = re.compile(r"促进|带动|节约|节省|增收|收入|提高|提升|改善|稳定|和谐|效益|影响|长效|可持续")
+_SATISFACTION_NAME = re.compile(r"满意(?:度|率)$")
+
+
+def _unlevelled_kind(name: str, target: Target, unit: Unit) -> tuple[str, str] | None:
+    """(level 1, level 2) a row of a table with no level columns plainly is by its name and value:
+    受益对象满意度 a satisfaction, 节约…资金支出 or 促进社会和谐稳定 an effect, 辅警人员 512人 an output;
+    None when it is not plain."""
+    if _SATISFACTION_NAME.search(name):
+        return SATISFACTION, "服务对象满意度指标"
+    if _EFFECT_NAME.search(name):
+        if re.search(r"可持续|长效", name):
+            return BENEFIT, "可持续影响指标"
+        return BENEFIT, ("经济效益指标" if re.search(r"节约|节省|增收|收入|资金", name) else "社会效益指标")
+    if target.value is not None and unit.kind == "quantity":
+        return OUTPUT, infer_output_kind(name, target, unit)
+    return None
+
+
 def prepare_row(index: int, ind: GoalIndicator, above: str = "") -> Row:
     """A row as the checker reads it; `above` is the last level-1 cell written above it, which a row with
     both level cells empty sits under (a merged cell, transcribed once)."""
@@ -279,11 +305,11 @@ def prepare_row(index: int, ind: GoalIndicator, above: str = "") -> Row:
         l1_text = normalize_text(above)
     l1, l2, legacy, unknown = _levels(l1_text, l2_text)
     name = _ROW_NUMBER.sub("", normalize_text(ind.name).strip())
-    unit_cell, hinted = ind.unit, False
+    unit_cell = ind.unit
     if not normalize_text(ind.unit).strip() and (named := unit_in_name(name)):
         # 受益人数(人): the unit column of a template that has none; 成活率(≥**%): the template's hint,
-        # which says what the number means but leaves the unit unwritten
-        name, unit_cell, hinted = named
+        # which says what the number means (TEMPLATE_PLACEHOLDER tells the table to clear it)
+        name, unit_cell, _ = named
     named_target = ""
     if not normalize_text(ind.value_text).strip() and (found := target_in_name(name)):
         name, named_target = found   # the name alone is matched against the library
@@ -294,8 +320,11 @@ def prepare_row(index: int, ind: GoalIndicator, above: str = "") -> Row:
     level1_inferred = False
     if l1 is None and not l1_text and not l2_text and (cost := _unlevelled_cost(name, target, amount, unit)):
         (amount, unit), l1, l2, level1_inferred = cost, COST, "经济成本指标", True
+    elif l1 is None and not l1_text and not l2_text and (kind := _unlevelled_kind(name, target, unit)):
+        (l1, l2), level1_inferred = kind, True
     inferred = False
-    if l1 == OUTPUT and l2 is None and not l2_text:
+    holds_level1 = _LEVEL1_LEGACY.get(clean_level(l2_text), level1_of(l2_text)) == OUTPUT   # 实施效果指标 › 产出指标
+    if l1 == OUTPUT and l2 is None and (not l2_text or holds_level1):
         l2, inferred = infer_output_kind(name, target, unit), True
     valid = l1 is not None and l2 is not None and LEVEL1_OF[l2] == l1
     baseline = parse_target(ind.baseline, "", ind.unit)
@@ -303,7 +332,7 @@ def prepare_row(index: int, ind: GoalIndicator, above: str = "") -> Row:
                level1_text=l1_text, level2_text=l2_text, level1=l1, level2=l2, levels_valid=valid,
                target=target, amount=amount, unit=unit, baseline=baseline, legacy=legacy,
                level1_unknown=unknown, level2_inferred=inferred, level1_inferred=level1_inferred,
-               unit_hinted=hinted, named_target=named_target)
+               named_target=named_target)
 
 
 @dataclass

@@ -94,7 +94,7 @@ def check_levels(ctx: Context, row: Row) -> None:
         return  # 运行成本 / 管理效率 / 履职效能: the department framework's own levels
     valid1 = "/".join(LEVELS)
     if row.level1_inferred:
-        ctx.add("IND_LEVEL_INVALID", f"{row.label}没有填写一级、二级指标，按名称和金额暂按{row.level1}/{row.level2}计",
+        ctx.add("IND_LEVEL_INVALID", f"{row.label}没有填写一级、二级指标，按名称和指标值暂按{row.level1}/{row.level2}计",
                 indicator=row.index, suggestion=f"一级指标应为 {valid1} 之一，并填写对应的二级指标")
         return
     if row.level1_unknown or row.level1 is None:
@@ -105,11 +105,14 @@ def check_levels(ctx: Context, row: Row) -> None:
             return
     options = "/".join(LEVELS[row.level1])
     if row.level2 is None or row.level2_inferred:
-        if row.level2_text:
+        guessed = f"，暂按{row.level2}计" if row.level2_inferred else ""
+        if row.level2_text and not row.level2_inferred:
             ctx.add("IND_LEVEL_INVALID", f"{row.label}的二级指标『{row.raw.level2}』不在指标框架内",
                     indicator=row.index, suggestion=f"{row.level1}下的二级指标应为 {options} 之一")
+        elif row.level2_text:   # 实施效果指标 › 产出指标: the level-2 cell holds level 1
+            ctx.add("IND_LEVEL_INVALID", f"{row.label}的二级指标栏写的是一级指标『{row.raw.level2}』{guessed}",
+                    severity="warning", indicator=row.index, suggestion=f"{row.level1}下的二级指标应为 {options} 之一")
         else:
-            guessed = f"，暂按{row.level2}计" if row.level2_inferred else ""
             ctx.add("IND_LEVEL_INVALID", f"{row.label}没有填写二级指标{guessed}", severity="warning",
                     indicator=row.index, suggestion=f"{row.level1}下的二级指标应为 {options} 之一")
     elif not row.levels_valid:
@@ -200,7 +203,7 @@ def check_value(ctx: Context, row: Row, typical: str | None) -> None:
     if t.kind != "numeric":
         return
     folded, cell = parse_unit(t.unit), parse_unit(row.raw.unit)
-    if not row.unit or (row.unit_hinted and not t.unit):
+    if not row.unit:   # the template's hint left in the name (成活率(≥**%) 85) does give the unit
         ctx.add("IND_UNIT_MISSING", f"{row.label}的指标值『{t.text}』没有计量单位", indicator=row.index,
                 suggestion=f"补充计量单位，如『{example}』")
     elif folded and cell and (folded.kind == "ratio") != (cell.kind == "ratio"):

@@ -141,7 +141,7 @@ def test_a_cost_share_in_percent_states_what_the_money_buys(name, value, not_amo
 # Templates with no unit column: the unit in brackets after the name, or the template's own hint left there.
 @pytest.mark.parametrize(("name", "value", "unit_missing"), [
     ("维修路灯数量(盏)", "3200", False), ("维修路灯数量（盏）", "≥3200", False),
-    ("维修合格率(≥**%)", "≥95", True), ("维修合格率(≥**%)", "≥95%", False), ("维修路灯数量", "3200", True),
+    ("维修合格率(≥**%)", "≥95", False), ("维修合格率(≥**%)", "≥95%", False), ("维修路灯数量", "3200", True),
 ])
 def test_a_unit_in_brackets_after_the_name(name, value, unit_missing):
     rows = [(*FULL[0][:2], name, "", value, ""), *FULL[1:]]
@@ -171,6 +171,15 @@ def test_a_table_without_levels_still_has_its_cost_row():
     assert all("IND_LEVEL_INVALID" in codes(result, i) for i in range(4))   # the table still lacks its levels
     savings = [*NO_LEVELS[:1], *NO_LEVELS[2:]]                # money saved is no cost
     assert "DIM_MISSING_COST" in codes(check_goal(table(savings), None))
+
+
+def test_a_table_without_levels_has_the_outputs_and_effects_its_rows_plainly_are():
+    # 维修路灯 3200盏 is an output count, 节约财政资金支出 an effect; nothing says how well or how fast
+    got = codes(check_goal(table(NO_LEVELS), None))
+    assert not got & {"DIM_MISSING_QUANTITY", "DIM_MISSING_BENEFIT"}, got
+    assert {"DIM_MISSING_QUALITY", "DIM_MISSING_TIMELINESS"} <= got
+    unclear = [("", "", "项目持续期", "", "基本建立", ""), *NO_LEVELS[1:]]   # says neither: still no output
+    assert "DIM_MISSING_QUANTITY" in codes(check_goal(table(unclear), None))
 
 
 @pytest.mark.parametrize(("value", "vague"), [("保障", True), ("有效促进", True), ("好", False), ("合格", False)])
@@ -439,3 +448,29 @@ def test_a_goal_that_restates_the_budget_is_not_quantified(goal):
 def test_a_goal_with_money_and_a_count_is_quantified():
     goal = "安排资金100万元，维修路灯3200盏，亮灯率不低于98%。"
     assert "GOAL_NOT_QUANTIFIED" not in codes(check_goal(table(FULL, goal=goal), None))
+
+
+def test_level_one_written_without_its_zhibiao_and_in_the_level_two_cell():
+    # 项目完成 for 项目完成指标; the investment plans' 实施效果指标 › 产出指标 / 效益指标, kinds left to the names
+    rows = [("项目完成", *r[1:]) if r[0] == "产出指标" else r for r in FULL]
+    assert not codes(check_goal(table(rows), None)) & {"IND_LEVEL_INVALID", "DIM_MISSING_QUANTITY"}
+    rows = [("实施效果指标", "产出指标", "维修路灯数量(含续建)", "", "3200", ""),
+            ("实施效果指标", "产出指标", "维修合格率", "", "100%", ""),
+            ("实施效果指标", "产出指标", "维修完成时间", "", "2026年10月底前", ""),
+            ("实施效果指标", "效益指标", "亮灯率", "≥", "≥98%", "")]
+    result = check_goal(table(rows), None)
+    assert not codes(result) & {"DIM_MISSING_QUANTITY", "DIM_MISSING_QUALITY", "DIM_MISSING_TIMELINESS",
+                                "DIM_MISSING_BENEFIT"}, codes(result)
+    # the missing 数量/质量/时效 is told, as for a blank level-2 cell, and blocks nothing
+    levels = [f for f in result.findings if f.code == "IND_LEVEL_INVALID"]
+    assert {f.indicator for f in levels} == {0, 1, 2} and {f.severity for f in levels} == {"warning"}
+
+
+@pytest.mark.parametrize(("goal", "mismatch"), [
+    ("送戏进万村70个行政村，每村4400元，市级需配套704元/村。", False),  # this budget pays the city's share
+    ("送戏进万村70个行政村，每村4400元。", True),
+])
+def test_of_two_amounts_the_goal_states_for_one_thing_the_budget_pays_one(goal, mismatch):
+    rows = [("产出指标", "数量指标", "开展送戏进万村", "≥", "≥70村", ""), *FULL[1:]]
+    got = codes(check_goal(table(rows, goal=goal, budget=5), None))
+    assert ("BUDGET_SCALE_MISMATCH" in got) is mismatch, got
