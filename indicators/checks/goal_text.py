@@ -110,6 +110,8 @@ def is_target(q: Quantity, text: str) -> bool:
     nor '每10万人口', what a rate is per)."""
     if not q.unit or _in_title(q, text) or text[max(0, q.start - 1):q.start] == "每":
         return False
+    if text[q.end:q.end + 1] == "岁":   # 年满18周岁: who qualifies, read as 18 weeks
+        return False
     return not re.match(r"\s*(?:以上|以下|及以上|及以下)?的", text[q.end:q.end + 4])
 
 

@@ -93,6 +93,14 @@ def test_goal_without_numbers_is_not_quantified_and_vague_words_are_named():
     assert result.score < check_goal(doc(), None).score
 
 
+@pytest.mark.parametrize(("goal", "quantified"), [
+    ("对年满18周岁后在全日制高校就读的孤儿发放助学金，确保顺利完成学业。", False),   # who qualifies, not a target
+    ("为年满18周岁后在全日制高校就读的36名孤儿发放助学金。", True),
+])
+def test_an_age_that_says_who_qualifies_is_no_target(goal, quantified):
+    assert ("GOAL_NOT_QUANTIFIED" in codes(check_goal(doc(goal=goal), None))) is not quantified
+
+
 def test_goal_number_contradicting_an_indicator_is_reported_on_that_indicator():
     result = check_goal(doc(rows={1: {"value": "10000"}}), None)
     f = finding(result, "GOAL_INDICATOR_INCONSISTENT")
