@@ -139,7 +139,7 @@ def cost_money(target: Target, amount: float | None, unit: Unit) -> tuple[float 
     return amount, unit
 
 
-_TIMELY_NAME = re.compile(r"及时|时限|时间|按期|按时|期限|进度|周期|工期|时效|日前|月底|年底|完成时")
+_TIMELY_NAME = re.compile(r"及时|时限|时间|按期|按时|按月|按季|期限|进度|周期|工期|时效|日前|月底|年底|完成时")
 _COUNT_TAIL = re.compile(r"(?:数|数量|人次|面积|长度|里程|规模|台套|批次)$")
 
 

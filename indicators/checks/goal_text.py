@@ -112,6 +112,8 @@ def is_target(q: Quantity, text: str) -> bool:
         return False
     if text[q.end:q.end + 1] == "岁":   # 年满18周岁: who qualifies, read as 18 weeks
         return False
+    if re.search(r"(?:不低于|不少于|不高于|不超过|达到|[≥≤])[^，,；;。]{0,8}$", text[max(0, q.start - 12):q.start]):
+        return True   # 按照不低于中央投资30%的比例发放: a floor the goal sets, whatever follows
     return not re.match(r"\s*(?:以上|以下|及以上|及以下)?的", text[q.end:q.end + 4])
 
 

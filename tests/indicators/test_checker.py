@@ -96,6 +96,8 @@ def test_goal_without_numbers_is_not_quantified_and_vague_words_are_named():
 @pytest.mark.parametrize(("goal", "quantified"), [
     ("对年满18周岁后在全日制高校就读的孤儿发放助学金，确保顺利完成学业。", False),   # who qualifies, not a target
     ("为年满18周岁后在全日制高校就读的36名孤儿发放助学金。", True),
+    ("严格按照不低于中央投资30%的比例发放劳务报酬，吸纳群众就近就业。", True),   # a floor, then 的比例
+    ("对延期超出3个月的部分予以补助，保障企业稳定经营。", False),               # which part, not a target
 ])
 def test_an_age_that_says_who_qualifies_is_no_target(goal, quantified):
     assert ("GOAL_NOT_QUANTIFIED" in codes(check_goal(doc(goal=goal), None))) is not quantified
