@@ -61,6 +61,34 @@ def _states(q: Quantity, row: Row) -> bool:
     return lo - 1e-6 * max(1.0, abs(lo)) <= amount <= hi + 1e-6 * max(1.0, abs(hi))
 
 
+_FLOOR_WORDS = re.compile(r"(?:不低于|不少于|达到|[≥])[^，,；;。]{0,8}$")
+_CEILING_WORDS = re.compile(r"(?:不高于|不超过|[≤])[^，,；;。]{0,8}$")
+
+
+def _bound(q: Quantity, goal: str) -> str | None:
+    """'≥' or '≤' when the goal sets the number as a floor or a ceiling (不低于中央投资30%)."""
+    if q.operator in ("≥", ">", "≤", "<"):
+        return "≥" if q.operator in ("≥", ">") else "≤"
+    before = goal[max(0, q.start - 12):q.start]
+    return "≥" if _FLOOR_WORDS.search(before) else "≤" if _CEILING_WORDS.search(before) else None
+
+
+_BY_RULE = re.compile(r"(?:按照|依照|按|根据)[^，,；;。]{0,4}(?:不低于|不少于|不高于|不超过)[^，,；;。]{0,8}$")
+
+
+def _within(q: Quantity, row: Row, goal: str) -> bool:
+    """A row whose own floor (ceiling) is no looser than the rule's floor (ceiling) the goal cites: 按照不低于
+    中央投资30%的比例 in the goal and ≥32.68% in the table agree. A floor the goal sets itself (不少于3人) is
+    the target, and the table should say the same."""
+    bound, t = _bound(q, goal), row.target
+    if not _BY_RULE.search(goal[max(0, q.start - 20):q.start]):
+        return False
+    if bound is None or t.value is None or t.operator != bound:
+        return False
+    amount, value = in_base(q.value, q.unit), in_base(t.value, row.unit)
+    return value >= amount if bound == "≥" else value <= amount
+
+
 def check_goal_text(ctx: Context) -> None:
     goal = ctx.goal
     if not goal.strip():
@@ -112,7 +140,7 @@ def is_target(q: Quantity, text: str) -> bool:
         return False
     if text[q.end:q.end + 1] == "岁":   # 年满18周岁: who qualifies, read as 18 weeks
         return False
-    if re.search(r"(?:不低于|不少于|不高于|不超过|达到|[≥≤])[^，,；;。]{0,8}$", text[max(0, q.start - 12):q.start]):
+    if _bound(q, text):
         return True   # 按照不低于中央投资30%的比例发放: a floor the goal sets, whatever follows
     return not re.match(r"\s*(?:以上|以下|及以上|及以下)?的", text[q.end:q.end + 4])
 
@@ -137,7 +165,7 @@ def check_consistency(ctx: Context, quantities: list[Quantity]) -> None:
         best, row = scored[0]
         second = scored[1][0] if len(scored) > 1 else 0.0
         need = 0.5 if q.unit.kind in ("ratio", "money") else 0.4
-        if best < need or best - second < 0.2 or row.index in reported or _states(q, row):
+        if best < need or best - second < 0.2 or row.index in reported or _states(q, row) or _within(q, row, ctx.goal):
             continue  # no indicator is clearly about this number, or the one that is agrees
         if any(_states(q, r) and overlap >= 0.3 for overlap, r in scored[1:]):
             continue  # the number belongs to another indicator the words also fit

@@ -303,3 +303,12 @@ def test_a_monthly_cost_over_the_months_the_project_runs_is_held_against_the_bud
 def test_units_and_levels_that_fit_what_the_row_measures(row, code, wrong):
     rows = [*SICHUAN_2020[:3], row, *SICHUAN_2020[3:]]
     assert (code in codes(check_goal(table(rows), None), 3)) is wrong
+
+
+@pytest.mark.parametrize(("value", "inconsistent"), [("≥32.68%", False), ("≥20%", True)])
+def test_a_floor_in_the_goal_and_a_stricter_floor_in_the_table_agree(value, inconsistent):
+    # a 2023 以工代赈 plan: the goal sets 不低于中央投资30%, the table commits to ≥32.68%
+    rows = [("实施效果指标", "产出指标", "劳务报酬占中央投资比例", "≥", value, ""), *SICHUAN_2020[1:]]
+    goal = "严格按照不低于中央投资30%的比例发放劳务报酬，维修路灯3200盏。"
+    got = codes(check_goal(table(rows, goal=goal), None))
+    assert ("GOAL_INDICATOR_INCONSISTENT" in got) is inconsistent, got
