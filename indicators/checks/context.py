@@ -288,6 +288,10 @@ def _unlevelled_kind(name: str, target: Target, unit: Unit) -> tuple[str, str] |
     None when it is not plain."""
     if _SATISFACTION_NAME.search(name):
         return SATISFACTION, "服务对象满意度指标"
+    if re.search(r"受益\S*人口", name):   # 受益建档立卡贫困人口数: whom the work reached, an effect
+        return BENEFIT, "社会效益指标"
+    if unit.kind == "ratio" and re.search(r"合格|达标|验收|完好|准确|合规", name):
+        return OUTPUT, QUALITY   # 项目(工程)验收合格率 ≥100%
     if _EFFECT_NAME.search(name):
         if re.search(r"可持续|长效", name):
             return BENEFIT, "可持续影响指标"

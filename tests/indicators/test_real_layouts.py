@@ -178,6 +178,10 @@ def test_a_table_without_levels_has_the_outputs_and_effects_its_rows_plainly_are
     got = codes(check_goal(table(NO_LEVELS), None))
     assert not got & {"DIM_MISSING_QUANTITY", "DIM_MISSING_BENEFIT"}, got
     assert {"DIM_MISSING_QUALITY", "DIM_MISSING_TIMELINESS"} <= got
+    road = [("", "", "道路硬化", "≥", "≥0.565km", ""), ("", "", "项目(工程)验收合格率", "≥", "≥100%", ""),
+            ("", "", "受益建档立卡贫困人口数", "≥", "≥23人", ""), ("", "", "受益贫困人口满意度", "≥", "≥96%", "")]
+    got = codes(check_goal(table(road, goal="道路硬化0.565公里，受益建档立卡贫困人口23人。"), None))
+    assert not got & {"DIM_MISSING_QUANTITY", "DIM_MISSING_QUALITY", "DIM_MISSING_BENEFIT"}, got
     paid_monthly = [("", "", "按月发放", "=", "1", "次"), *NO_LEVELS]          # how often: 时效
     assert "DIM_MISSING_TIMELINESS" not in codes(check_goal(table(paid_monthly), None))
     unclear = [("", "", "项目持续期", "", "基本建立", ""), *NO_LEVELS[1:]]   # says neither: still no output
