@@ -570,13 +570,13 @@ _NAME_UNIT = re.compile(rf"[(（]\s*(?:>=|<=|[≥≤=><]|不低于|不高于|不
                         rf"(?P<unit>{_SCALED_UNIT}{_PER}?|{'|'.join(DURATION_UNITS)})\s*[)）]\s*$")
 
 
-def unit_in_name(name: str) -> tuple[str, str, bool] | None:
-    """(the name without it, the unit, whether it is the template's hint rather than the department's
-    own unit) for a name that ends in a bracketed unit; None otherwise."""
+def unit_in_name(name: str) -> tuple[str, str] | None:
+    """(the name without it, the unit) for a name that ends in a bracketed unit, the department's own
+    (受益人数(人)) or the template's hint (成活率(≥**%)); None otherwise."""
     m = _NAME_UNIT.search(name)
     if m is None or not name[:m.start()].strip():
         return None
-    return name[:m.start()].rstrip(), m.group("unit"), bool(m.group("hint"))
+    return name[:m.start()].rstrip(), m.group("unit")
 
 
 _DATE_AT = re.compile(r"(?:19|20)\d{2}\s*年(?!以上|以内|内|期|一遇)|(?:1[0-2]|0?[1-9])\s*月(?!份?以)"

@@ -313,7 +313,7 @@ def prepare_row(index: int, ind: GoalIndicator, above: str = "") -> Row:
     if not normalize_text(ind.unit).strip() and (named := unit_in_name(name)):
         # 受益人数(人): the unit column of a template that has none; 成活率(≥**%): the template's hint,
         # which says what the number means (TEMPLATE_PLACEHOLDER tells the table to clear it)
-        name, unit_cell, _ = named
+        name, unit_cell = named
     named_target = ""
     if not normalize_text(ind.value_text).strip() and (found := target_in_name(name)):
         name, named_target = found   # the name alone is matched against the library
