@@ -98,13 +98,14 @@ def check_function_code(ctx: Context, direction: Direction) -> None:
         ctx.add("FUNCTION_CODE_MISMATCH", conflict[0], suggestion=conflict[1])
 
 
+def _named_by(row: Row, hit: LibraryHit) -> bool:
+    """Whether the row is written with the library indicator's name or one of its aliases."""
+    return row.key in {match_key(n) for n in (hit.name, *getattr(hit, "aliases", ()))}
+
+
 def standard_hit(ctx: Context, row: Row) -> LibraryHit | None:
     """The library indicator this row is, by name or alias."""
-    for hit in ctx.hits.get(row.index, []):
-        names = [hit.name, *getattr(hit, "aliases", ())]
-        if row.key in {match_key(n) for n in names}:
-            return hit
-    return None
+    return next((hit for hit in ctx.hits.get(row.index, []) if _named_by(row, hit)), None)
 
 
 def _close_hits(ctx: Context, row: Row, minimum: float = 0.3) -> list[LibraryHit]:
@@ -332,9 +333,7 @@ def _fits_project_direction(ctx: Context, row: Row, codes: list[str] | None = No
     低保对象认定准确率)."""
     for code in list(ctx.directions)[:3] if codes is None else codes:
         for hit in ctx.lookup.search(_short(row.name, 100), k=3, mode="lexical", direction=code):
-            if row.key in {match_key(n) for n in (hit.name, *getattr(hit, "aliases", ()))}:
-                return True
-            if max(name_overlap(hit.name, row.name), name_overlap(row.name, hit.name)) >= 0.4:
+            if _named_by(row, hit) or max(name_overlap(hit.name, row.name), name_overlap(row.name, hit.name)) >= 0.4:
                 return True
     return False
 
