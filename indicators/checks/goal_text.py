@@ -113,7 +113,8 @@ def check_goal_text(ctx: Context) -> None:
     for clause in re.split(r"[，,；;。！!？?、]|\s\d[、.]", cited):
         clause = _ENUMERATION.sub("", clause)   # 目标1: / (2) numbers a clause, sets no target
         if clause and not re.search(r"\d", clause):
-            vague += find_vague(clause) or slogan.findall(clause)
+            aim = _ABSTRACT_AIM.search(clause)
+            vague += find_vague(clause) or slogan.findall(clause) or ([aim.group(0)] if aim else [])
     if vague:
         phrases = "、".join(f"『{v}』" for v in dict.fromkeys(vague))
         ctx.add("GOAL_VAGUE_WORDING", f"年度绩效目标中的{phrases}没有对应的目标值",
@@ -131,6 +132,10 @@ _SLOGAN_ONLY = r"夯实|激发|助力|打造|营造|科学合理|高质量|有�
 _SLOGAN = re.compile(r"改善|提高|提升|增强|加强|加大|推进|推动|促进|发挥|扶持|减轻|优化|完善|稳定|做好|确保|"
                      r"保证|保障|改进|巩固|" + _SLOGAN_ONLY)
 _SLOGAN_WORDS = re.compile(_SLOGAN_ONLY)   # slogan words that name no work, even beside numbers
+# An aim at an abstract good (提高教学质量, 提升师生整体素质, 美化教学环境): no work named and nothing to count,
+# so vague even beside numbers, unlike 优化升级APP, which names the work
+_ABSTRACT_AIM = re.compile(r"(?:改善|提高|提升|增强|优化|美化)[^，,；;。、\d]{0,8}?"
+                           r"(?:质量|水平|素质|能力|环境|意识|效率|效能|形象|获得感|幸福感|安全感|面貌)$")
 
 
 def is_target(q: Quantity, text: str) -> bool:

@@ -234,6 +234,9 @@ def test_numbers_in_a_cited_documents_title_set_no_target(goal, quantified):
     ("对路灯控制系统优化升级，完成路灯维修3200盏，亮灯率不低于98%。", False),   # the work, beside its numbers
     ("完成路灯维修3200盏，极大改善群众夜间出行条件。", True),                  # a slogan, numbers or not
     ("优化路灯维护服务，保障夜间出行。", True),                              # no number anywhere
+    ("完成路灯维修3200盏，提高城市照明质量。", True),                         # an abstract good, nothing to count
+    ("保障在职人员89人正常办公，美化教学环境，提升师生整体素质。", True),
+    ("完成路灯维修3200盏，优化路灯控制系统。", False),                         # names the work
 ])
 def test_a_plain_verb_beside_numbers_names_the_work(goal, vague):
     assert ("GOAL_VAGUE_WORDING" in codes(check_goal(table(FULL, goal=goal), None))) is vague
