@@ -160,7 +160,9 @@ def unit_fits(name: str, unit: str) -> bool:
 # the same measure from one that names a measure the indicator feeds (婚检人数 under 婚前医学检查率)
 COUNT_NAME = re.compile(r"(?<![指系倍分])(?:数|数量|个数|户数|家数|台数|次数|场次|件数|项数|处数|座数|所数|人次)$"
                         r"|(?<![含质能流])量$")
-MONEY_NAME = re.compile(r"(?:金额|总额|费用|经费|成本|投资额|总投资|投入|补助标准|补贴标准|单价|资金)$")
+# …费 is money (培训费, 差旅费, 物业费), unless the name is about paying or waiving it (减税降费, 免费, 按时缴纳税费)
+MONEY_NAME = re.compile(r"(?:金额|总额|费用|经费|成本|投资额|总投资|投入|补助标准|补贴标准|单价|资金"
+                        r"|(?<![免收缴交降减消浪付税])费)$")
 DURATION_NAME = re.compile(r"(?:时间|时限|周期|天数|时长|用时|工期)$")
 
 

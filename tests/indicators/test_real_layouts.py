@@ -251,6 +251,18 @@ def test_people_counted_in_ge_is_a_unit_slip(name, unit, mismatch):
     assert ("IND_UNIT_MISMATCH" in codes(check_goal(table(rows), None), 0)) is mismatch
 
 
+@pytest.mark.parametrize(("name", "value", "unit", "mismatch"), [
+    ("检查差旅费", "470", "人/天", True),      # a system-exported table: a fee counted in people a day
+    ("安置小区物业费", "8", "个", True),
+    ("培训费", "320", "元/人·天", False),
+    ("按时缴纳税费", "1", "年", False),        # paying on time, not an amount
+    ("葡萄补助成本(≤**元/株)", "28.4", "/株", False),   # the hint in the name gives 元
+])
+def test_a_fee_is_money(name, value, unit, mismatch):
+    rows = [*FULL[:3], ("成本指标", "经济成本指标", name, "", value, unit), *FULL[4:]]
+    assert ("IND_UNIT_MISMATCH" in codes(check_goal(table(rows), None), 3)) is mismatch
+
+
 # A 衔接资金 table whose names keep the template's hints while the values are filled in beside them
 HINTED = [
     ("产出指标", "数量指标", "葡萄种植数量(≥**株)", "", ">=17600株", ""),
