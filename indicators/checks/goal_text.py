@@ -110,7 +110,7 @@ def check_goal_text(ctx: Context) -> None:
     # beside numbers, a plain verb names the work (APP优化升级改版); only slogan words are vague there
     slogan = _SLOGAN_WORDS if quantities else _SLOGAN
     cited = re.sub(r"《[^》]*》", "", goal)   # 《关于印发大力发展…的通知》: a title, not the department's words
-    for clause in re.split(r"[，,；;。！!？?、]|\s\d[、.]", cited):
+    for clause in _CLAUSES.split(cited):
         clause = _ENUMERATION.sub("", clause)   # 目标1: / (2) numbers a clause, sets no target
         if clause and not re.search(r"\d", clause):
             aim = _ABSTRACT_AIM.search(clause)
@@ -126,16 +126,19 @@ def check_goal_text(ctx: Context) -> None:
     check_consistency(ctx, quantities)
 
 
+# where a goal's clauses part: punctuation, a list number (1、), or a numbered aim run on after the last
+# (目标1:完成抽检工作 目标2:加强监管力度)
+_CLAUSES = re.compile(r"[，,；;。！!？?、]|\s\d[、.]|(?:目标|任务)\s*\d{1,2}\s*[:：]")
 _ENUMERATION = re.compile(r"^\s*(?:目标|任务)?\s*[(（]?\d{1,2}\s*[:：.、)）]")
 # Words of a slogan: an aim with no measure (保障…顺利开展, 加大…力度, 推进…高质量发展)
 _SLOGAN_ONLY = r"夯实|激发|助力|打造|营造|科学合理|高质量|有序|顺利|极大|全力以赴|焕然一新"
 _SLOGAN = re.compile(r"改善|提高|提升|增强|加强|加大|推进|推动|促进|发挥|扶持|减轻|优化|完善|稳定|做好|确保|"
                      r"保证|保障|改进|巩固|" + _SLOGAN_ONLY)
 _SLOGAN_WORDS = re.compile(_SLOGAN_ONLY)   # slogan words that name no work, even beside numbers
-# An aim at an abstract good (提高教学质量, 提升师生整体素质, 美化教学环境): no work named and nothing to count,
+# An aim at an abstract good (提高教学质量, 美化教学环境, 加强巡查力度): no work named and nothing to count,
 # so vague even beside numbers, unlike 优化升级APP, which names the work
-_ABSTRACT_AIM = re.compile(r"(?:改善|提高|提升|增强|优化|美化)[^，,；;。、\d]{0,8}?"
-                           r"(?:质量|水平|素质|能力|环境|意识|效率|效能|形象|获得感|幸福感|安全感|面貌)$")
+_ABSTRACT_AIM = re.compile(r"(?:改善|提高|提升|增强|优化|美化|加强|加大)[^，,；;。、\d]{0,8}?"
+                           r"(?:质量|水平|素质|能力|环境|意识|效率|效能|形象|获得感|幸福感|安全感|面貌|力度)$")
 
 
 def is_target(q: Quantity, text: str) -> bool:

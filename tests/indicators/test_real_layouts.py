@@ -237,6 +237,8 @@ def test_numbers_in_a_cited_documents_title_set_no_target(goal, quantified):
     ("完成路灯维修3200盏，提高城市照明质量。", True),                         # an abstract good, nothing to count
     ("保障在职人员89人正常办公，美化教学环境，提升师生整体素质。", True),
     ("完成路灯维修3200盏，优化路灯控制系统。", False),                         # names the work
+    ("目标1:完成路灯维修3200盏 目标2:加强路灯巡查力度", True),                   # numbered aims run on
+    ("目标1:完成路灯维修3200盏 目标2:路灯亮灯率不低于98%", False),
 ])
 def test_a_plain_verb_beside_numbers_names_the_work(goal, vague):
     assert ("GOAL_VAGUE_WORDING" in codes(check_goal(table(FULL, goal=goal), None))) is vague
