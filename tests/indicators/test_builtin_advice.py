@@ -149,6 +149,16 @@ def test_a_row_pasted_in_from_another_area_is_still_foreign(builtin):
     assert [f.indicator for f in found] == [1], found
 
 
+@pytest.mark.parametrize(("project", "row"), [
+    ("科学技术研究与开发资金", ("效益指标", "可持续影响指标", "长效管理机制健全性", "", "健全", "")),  # any project's
+    ("急救运营专项", ("产出指标", "数量指标", "医疗保障次数", "", "30", "次")),   # an emergency centre's own duty
+])
+def test_rows_a_project_of_that_kind_writes_are_not_foreign(builtin, project, row):
+    rows = [("产出指标", "质量指标", "项目验收合格率", "=", "100", "%"), row]
+    found = [f for f in check_goal(table(rows, name=project), builtin).findings if f.code == "DIRECTION_MISMATCH"]
+    assert not found, found
+
+
 def test_a_departments_overall_goal_spans_all_its_duties(builtin):
     rows = [("履职效能", "职责履行", "湿地保有量", "≥", "1200", "公顷"),
             ("履职效能", "职责履行", "签订野生动物致害保险", "≥", "300", "单")]
