@@ -129,6 +129,16 @@ def test_clauses_that_only_count_money_do_not_choose_the_direction(builtin, name
     assert directions[0].name == direction
 
 
+@pytest.mark.parametrize(("name", "direction"), [
+    ("2020年忠烈祠免费开放经费", "烈士纪念设施保护管理"),        # not a 文化站's 免费开放
+    ("河西村特色种养补贴到户项目", "帮扶产业发展"),
+    ("2024年旅游发展基金补助地方项目资金", "A级景区提质升级"),     # not 文化产业发展专项资金扶持
+])
+def test_titles_of_published_tables_find_their_direction(builtin, name, direction):
+    directions, _ = choose_directions(Project(name=name), builtin)
+    assert directions[0].name == direction
+
+
 def test_a_completion_period_is_any_projects_row(builtin):
     rows = [("产出指标", "数量指标", "布展面积", "", "300㎡", ""),
             ("产出指标", "质量指标", "指标1:工程实施总体质量", "", "一次性通过省文物局验收", ""),
