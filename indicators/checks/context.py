@@ -280,6 +280,7 @@ def _unlevelled_cost(name: str, target: Target, amount: float | None, unit: Unit
 # what a row of a table with no level columns says it brings about, not what it produces
 _EFFECT_NAME = re.compile(r"促进|带动|节约|节省|增收|收入|提高|提升|改善|稳定|和谐|效益|影响|长效|可持续")
 _SATISFACTION_NAME = re.compile(r"满意(?:度|率)$")
+_STARTED_OR_DONE = re.compile(_TIMELY_NAME.pattern + r"|开工|完工|竣工")
 
 
 def _unlevelled_kind(name: str, target: Target, unit: Unit) -> tuple[str, str] | None:
@@ -292,6 +293,8 @@ def _unlevelled_kind(name: str, target: Target, unit: Unit) -> tuple[str, str] |
         return BENEFIT, "社会效益指标"
     if unit.kind == "ratio" and re.search(r"合格|达标|验收|完好|准确|合规", name):
         return OUTPUT, QUALITY   # 项目(工程)验收合格率 ≥100%
+    if target.deadline or unit.kind == "duration" or (unit.kind == "ratio" and _STARTED_OR_DONE.search(name)):
+        return OUTPUT, TIMELINESS   # 完工日期 2021年4月15日, 项目按计划开工率 100%
     if _EFFECT_NAME.search(name):
         if re.search(r"可持续|长效", name):
             return BENEFIT, "可持续影响指标"

@@ -188,6 +188,12 @@ def test_a_table_without_levels_has_the_outputs_and_effects_its_rows_plainly_are
     assert "DIM_MISSING_QUANTITY" in codes(check_goal(table(unclear), None))
 
 
+@pytest.mark.parametrize("row", [("", "", "完工日期", "", "2026年4月15日", ""), ("", "", "项目按计划开工率", "", "100%", ""),
+                                 ("", "", "项目计划完工率", "", "100%", "")])
+def test_a_date_or_a_start_and_finish_rate_is_timeliness_in_a_table_without_levels(row):
+    assert "DIM_MISSING_TIMELINESS" not in codes(check_goal(table([row, *NO_LEVELS]), None))
+
+
 @pytest.mark.parametrize(("value", "vague"), [("保障", True), ("有效促进", True), ("好", False), ("合格", False)])
 def test_a_qualitative_target_is_a_grade_not_an_intention(value, vague):
     rows = [*FULL[:4], ("效益指标", "社会效益指标", "保障城区夜间出行安全", "定性", value, ""), *FULL[5:]]
