@@ -317,13 +317,14 @@ def _shared_words(a: str, b: str) -> int:
 
 def _is_common(row: Row, hits: list[LibraryHit]) -> bool:
     """Indicators any project may carry: satisfaction, the timeliness of payment or completion (及时, 完成周期),
-    and rows whose close library
-    matches are 共性 indicators or spread over several categories (验收合格率, 资金使用合规率…)."""
+    and rows whose close library matches (or the indicator whose alias they are: 建设占地面积) are 共性
+    indicators or spread over several categories (验收合格率, 资金使用合规率…)."""
     if row.level1 == SATISFACTION or "满意" in row.name:
         return True
     if row.output_kind == TIMELINESS and re.search(r"及时|按时|按期|时限|拨付|兑付|发放|完成|周期", row.name):
         return True
-    close = [h for h in hits if max(name_overlap(h.name, row.name), name_overlap(row.name, h.name)) >= 0.4]
+    close = [h for h in hits
+             if _named_by(row, h) or max(name_overlap(h.name, row.name), name_overlap(row.name, h.name)) >= 0.4]
     return any(h.common for h in close) or len({h.category for h in close}) >= GENERIC_SPREAD
 
 
