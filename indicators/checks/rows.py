@@ -70,7 +70,7 @@ def unit_problem(name: str, unit: Unit) -> str | None:
         return "是户数，单位应为 户"
     if COUNT_NAME.search(name) and unit.kind == "ratio":
         return "是数量，单位应为 个、家、人 等计数单位，而不是 %"
-    counted = unit.kind in ("quantity", "duration") or (unit.kind == "rate" and unit.base)  # 人/天, not a bare /株
+    counted = unit.kind in ("quantity", "duration") or (unit.kind == "rate" and bool(unit.base))  # 人/天, not /株
     if MONEY_NAME.search(name) and not name.endswith(("率", "比例")) and counted and not unit.foreign_money:
         return "是金额，单位应为 元、万元 或 元/人 等"
     if DURATION_NAME.search(name) and unit.kind in ("ratio", "money", "unit_cost"):
