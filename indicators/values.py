@@ -512,8 +512,9 @@ def parse_target(value: str | float | int | None, operator: str | None = "", uni
         high = float(_NUMBER_RE.search(rm.group(0)).group(0).replace(",", ""))
         suffix = suffix[rm.end():]
     suffix_op, suffix = _operator_after(suffix)
-    if len(t) >= 12 and re.match(rf"\s*(?:{_UNIT_ALT})?(?:以上|以下)?的", suffix):
-        # '…超出3个月的部分予以适当补助': the number qualifies a description; it is not the target
+    if (len(t) >= 12 and re.match(rf"\s*(?:{_UNIT_ALT})?(?:以上|以下)?的", suffix)) or re.match(r"\s*周[年岁]", suffix):
+        # '…超出3个月的部分予以适当补助', '宣传建党95周年来的成就': the number qualifies a description (an
+        # anniversary or an age is no week count); it is not the target
         return Target(text=t, operator=op_field, vague=vague or ("文字描述",), relative=relative)
     sm = re.match(rf"\s*({_SCALE_WORDS})\s*$", suffix)
     if sm:  # '6万' with the unit in its own cell: the scale belongs to the number

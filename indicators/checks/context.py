@@ -141,6 +141,7 @@ def cost_money(target: Target, amount: float | None, unit: Unit) -> tuple[float 
 
 _TIMELY_NAME = re.compile(r"及时|时限|时间|按期|按时|按月|按季|期限|进度|周期|工期|时效|日前|月底|年底|完成时")
 _COUNT_TAIL = re.compile(r"(?:数|数量|人次|面积|长度|里程|规模|台套|批次)$")
+_HOW_WELL = re.compile(r"质量|合格|达标|规范|标准|安全|准确|完好|完整|合规")
 
 
 def infer_output_kind(name: str, target: Target, unit: Unit) -> str:
@@ -150,6 +151,8 @@ def infer_output_kind(name: str, target: Target, unit: Unit) -> str:
     bare = re.sub(r"[(（][^()（）]*[)）]$", "", name)   # 建设项目个数(含续建)
     if unit.kind in ("quantity", "money") or _COUNT_TAIL.search(bare):
         return QUANTITY
+    if target.kind == "vague" and not _HOW_WELL.search(name):
+        return QUANTITY   # 开展档案征集工作: 征集有关…资料 describes the work done, says nothing of how well
     return QUALITY
 
 

@@ -64,6 +64,21 @@ def test_blank_level2_under_output_is_inferred_and_satisfaction_counts_wherever_
     assert "IND_VALUE_VAGUE" not in got  # graded tiers with thresholds are measurable
 
 
+def test_work_described_under_a_blank_level2_is_no_quality_row():
+    # an old template with 产出指标 and no level 2: rows that describe the work say nothing of how well it is done
+    rows = [("产出指标", "", "编印工作简报", "", "编印工作简报每月300本", ""),
+            ("产出指标", "", "开展民间档案资料征集工作", "", "征集有关解放的资料，如军功通知书、烈士证明书等", "")]
+    assert "DIM_MISSING_QUALITY" in codes(check_goal(table(rows), None))
+    rows.append(("产出指标", "", "档案整理规范", "", "符合档案整理规范", ""))
+    assert "DIM_MISSING_QUALITY" not in codes(check_goal(table(rows), None))
+
+
+def test_an_anniversary_in_a_description_is_no_target():
+    rows = [("产出指标", "数量指标", "举办建党95周年档案图片展", "", "向社会宣传建党95周年来取得的成就", "")]
+    result = check_goal(table(rows), None)
+    assert "IND_VALUE_VAGUE" in codes(result, 0) and "IND_OPERATOR_MISSING" not in codes(result, 0)
+
+
 @pytest.mark.parametrize(("value", "operator", "unit"), [
     ("95", ">=", "%"), ("95", "≧", "%"), ("95%以上", "", ""), ("95", "", "百分比"), ("0.95", "≥", "比例"),
 ])
