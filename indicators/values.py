@@ -375,8 +375,8 @@ _DATE_RE = re.compile(
 _NUMBER_RE = re.compile(rf"(?<![A-Za-z0-9.])(?:{_NUM})")
 _CN_TAIL = "[零〇一二两三四五六七八九十百千万]*"
 _CN_NUMERAL = rf"[零〇两三四五六七八九十百千]{_CN_TAIL}|一[十百千万]{_CN_TAIL}"
-_CN_NUMBER_RE = re.compile(rf"^[≥≤<>=\s]*(?:[\u4e00-\u9fff]{{0,4}}?)({_CN_NUMERAL})"
-                           r"(?=[个所人户家项次场条台套座名天年月件期批]|$)")
+_CN_NUMBER_RE = re.compile(rf"^[≥≤<>=\s]*(?:[\u4e00-\u9fff]{{0,6}}?)({_CN_NUMERAL}|一(?=周))"
+                           r"(?=[个所人户家项次场条台套座名天年月件期批周]|$)")   # 故障发生后一周内
 _RANGE_RE = re.compile(rf"^\s*(?:%|‰)?\s*(?:-|~|至|到|—|－)\s*(?:{_NUM})")
 
 

@@ -71,6 +71,8 @@ def test_canonical_operator(text, op):
     (0.25, "≤", "元/人次", "≤", 0.25, ""),
     ("不少于两个", "", "", "≥", 2, "个"),
     ("=0起", "", "", "=", 0, "起"),
+    ("故障发生后一周内", "", "", "≤", 1, "周"),      # a response time in words
+    ("发现问题后两周内完成", "", "", "≤", 2, "周"),
 ])
 def test_parse_target_numeric(value, operator, unit, op, number, folded_unit):
     t = parse_target(value, operator, unit)
@@ -108,6 +110,8 @@ def test_parse_target_operator_cell_wins_over_words_in_value():
     ("不低于上年", "", "relative"),
     ("12月底前", "", "deadline"),
     ("2025年6月30日前", "", "deadline"),
+    ("向社会宣传建党95周年来取得的成就", "", "vague"),   # an anniversary, not 95 weeks
+    ("统一规范", "", "vague"),
 ])
 def test_parse_target_words(value, operator, kind):
     assert parse_target(value, operator, "").kind == kind
