@@ -375,8 +375,10 @@ _DATE_RE = re.compile(
 _NUMBER_RE = re.compile(rf"(?<![A-Za-z0-9.])(?:{_NUM})")
 _CN_TAIL = "[零〇一二两三四五六七八九十百千万]*"
 _CN_NUMERAL = rf"[零〇两三四五六七八九十百千]{_CN_TAIL}|一[十百千万]{_CN_TAIL}"
-_CN_NUMBER_RE = re.compile(rf"^[≥≤<>=\s]*(?:[\u4e00-\u9fff]{{0,6}}?)({_CN_NUMERAL}|一(?=周))"
-                           r"(?=[个所人户家项次场条台套座名天年月件期批周]|$)")   # 故障发生后一周内
+_CN_NUMBER_RE = re.compile(rf"^[≥≤<>=\s]*(?:[\u4e00-\u9fff]{{0,4}}?)({_CN_NUMERAL}|一(?=周))"
+                           r"(?=[个所人户家项次场条台套座名天年月件期批周]|$)")
+# a time limit after an event, in words: 故障发生后一周内, 发现问题后两周内完成
+_CN_WITHIN_RE = re.compile(rf"后({_CN_NUMERAL}|一)(?=个?(?:周|天|日|月|工作日|小时)[^，,；;。]{{0,4}}内)")
 _RANGE_RE = re.compile(rf"^\s*(?:%|‰)?\s*(?:-|~|至|到|—|－)\s*(?:{_NUM})")
 
 
@@ -496,7 +498,7 @@ def parse_target(value: str | float | int | None, operator: str | None = "", uni
     if m is not None:
         number, start, end = float(m.group(0).replace(",", "")), m.start(), m.end()
     else:
-        cn = _CN_NUMBER_RE.search(t)
+        cn = _CN_NUMBER_RE.search(t) or _CN_WITHIN_RE.search(t)
         number = chinese_number(cn.group(1)) if cn else None
         if number is None or _qualitative(t, qualitative_op):
             aims = bool(_INTENT_ONLY.match(t) or _PURPOSES.match(t))
