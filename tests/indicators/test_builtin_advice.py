@@ -135,6 +135,8 @@ def test_clauses_that_only_count_money_do_not_choose_the_direction(builtin, name
     ("2024年旅游发展基金补助地方项目资金", "A级景区提质升级"),     # not 文化产业发展专项资金扶持
     ("2020年市级服务贸易发展资金", "服务贸易和服务外包发展"),       # was 社区发展治理保障资金
     ("边民互市贸易区运行补助", "口岸通关便利化与国际贸易单一窗口"),  # goods at the border, not services
+    ("青少年学生校外活动教学相关补助费", "青少年校外活动中心与乡村学校少年宫运行"),   # was the 共青团 direction
+    ("土地确权业务系统服务器托管服务", "信息系统运行维护"),                 # hosting, not building a machine room
 ])
 def test_titles_of_published_tables_find_their_direction(builtin, name, direction):
     directions, _ = choose_directions(Project(name=name), builtin)
