@@ -379,6 +379,8 @@ _CN_NUMBER_RE = re.compile(rf"^[≥≤<>=\s]*(?:[\u4e00-\u9fff]{{0,4}}?)({_CN_NU
                            r"(?=[个所人户家项次场条台套座名天年月件期批周]|$)")
 # a time limit after an event, in words: 故障发生后一周内, 发现问题后两周内完成
 _CN_WITHIN_RE = re.compile(rf"后({_CN_NUMERAL}|一)(?=个?(?:周|天|日|月|工作日|小时)[^，,；;。]{{0,4}}内)")
+# what follows a number that is an anniversary or an age (建党95周年, 年满18周岁), not a count of weeks
+AGE_OR_ANNIVERSARY = re.compile(r"\s*周[年岁]")
 _RANGE_RE = re.compile(rf"^\s*(?:%|‰)?\s*(?:-|~|至|到|—|－)\s*(?:{_NUM})")
 
 
@@ -514,7 +516,7 @@ def parse_target(value: str | float | int | None, operator: str | None = "", uni
         high = float(_NUMBER_RE.search(rm.group(0)).group(0).replace(",", ""))
         suffix = suffix[rm.end():]
     suffix_op, suffix = _operator_after(suffix)
-    if (len(t) >= 12 and re.match(rf"\s*(?:{_UNIT_ALT})?(?:以上|以下)?的", suffix)) or re.match(r"\s*周[年岁]", suffix):
+    if (len(t) >= 12 and re.match(rf"\s*(?:{_UNIT_ALT})?(?:以上|以下)?的", suffix)) or AGE_OR_ANNIVERSARY.match(suffix):
         # '…超出3个月的部分予以适当补助', '宣传建党95周年来的成就': the number qualifies a description (an
         # anniversary or an age is no week count); it is not the target
         return Target(text=t, operator=op_field, vague=vague or ("文字描述",), relative=relative)

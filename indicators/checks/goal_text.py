@@ -9,6 +9,7 @@ from functools import lru_cache
 from indicators.checks.context import BENEFIT, COST, OUTPUT, SATISFACTION, Context, Row
 from indicators.goals import GoalIndicator, Project
 from indicators.values import (
+    AGE_OR_ANNIVERSARY,
     Quantity,
     extract_quantities,
     find_placeholder,
@@ -146,7 +147,7 @@ def is_target(q: Quantity, text: str) -> bool:
     nor '每10万人口', what a rate is per)."""
     if not q.unit or _in_title(q, text) or text[max(0, q.start - 1):q.start] == "每":
         return False
-    if text[q.end:q.end + 1] == "岁":   # 年满18周岁: who qualifies, read as 18 weeks
+    if AGE_OR_ANNIVERSARY.match(text, q.end - 1) and q.unit.base == "周":   # 年满18周岁, 建党100周年
         return False
     if _bound(q, text):
         return True   # 按照不低于中央投资30%的比例发放: a floor the goal sets, whatever follows

@@ -96,6 +96,7 @@ def test_goal_without_numbers_is_not_quantified_and_vague_words_are_named():
 @pytest.mark.parametrize(("goal", "quantified"), [
     ("对年满18周岁后在全日制高校就读的孤儿发放助学金，确保顺利完成学业。", False),   # who qualifies, not a target
     ("为年满18周岁后在全日制高校就读的36名孤儿发放助学金。", True),
+    ("举办庆祝建党100周年档案图片展，宣传党的光辉历程。", False),             # an anniversary, not 100 weeks
     ("严格按照不低于中央投资30%的比例发放劳务报酬，吸纳群众就近就业。", True),   # a floor, then 的比例
     ("对延期超出3个月的部分予以补助，保障企业稳定经营。", False),               # which part, not a target
 ])
