@@ -17,6 +17,22 @@ KINDS: tuple[tuple[re.Pattern[str], str, str], ...] = (
 )
 # What a matching kind adds, as a share of the best fused score.
 KIND_BOOST = 0.2
+# A name that says nothing but its kind (成本控制, 项目成本, 受益群众满意度): with a project in mind, the money
+# cost or the survey of that project's own directions is meant, so the project's lift on indicators of that
+# kind counts this many times over.
+_BARE: tuple[tuple[re.Pattern[str], str, str], ...] = (
+    (re.compile(r"^(?:项目|业务|单项|单个|工作|总|综合|实施)*(?:成本|费用|经费)(?:控制|节约|核算|预算)*(?:率|情况)?$"),
+     "level2", "经济成本指标"),
+    (re.compile(r"^(?:受益(?:群众|人群|人员|对象)?|服务对象|项目)?满意(?:度|率|程度)$"), "level1", "满意度指标"),
+)
+BARE_LIFT = 2.0
+
+
+def bare_kind(name: str) -> tuple[str, str] | None:
+    """(field, value) of the kind `name` asks for when it is that kind and nothing more (成本控制,
+    项目成本, 受益群众满意度), else None."""
+    name = name.strip().rstrip("%％")
+    return next(((field_name, value) for pattern, field_name, value in _BARE if pattern.search(name)), None)
 
 
 def measure_kind(name: str) -> tuple[str, str] | None:

@@ -47,7 +47,7 @@ from search.dense import DenseIndex
 from search.encoders import Encoder, make_encoder
 from search.fusion import fuse
 from search.lexical import LexicalIndex
-from search.measures import FORM_BOOST, KIND_BOOST, RATE_UNITS, measure_kind, query_form
+from search.measures import BARE_LIFT, FORM_BOOST, KIND_BOOST, RATE_UNITS, bare_kind, measure_kind, query_form
 from search.tokenize import Tokenizer
 from search.vectors import embed_passages
 
@@ -379,7 +379,13 @@ class SearchService:
             if mode == "lexical":
                 fused = normalise(fused, 0.0)
             best = max(fused.values())
-            fused = {i: s + best * float(lift[i]) for i, s in fused.items()}
+            bare = bare_kind(key) if kind else None
+            if bare:  # the project's own cost or survey is meant: its lift counts more
+                values = self._fields[bare[0]]
+                fused = {i: s + best * float(lift[i]) * (BARE_LIFT if values[i] == bare[1] else 1.0)
+                         for i, s in fused.items()}
+            else:
+                fused = {i: s + best * float(lift[i]) for i, s in fused.items()}
         order = sorted(fused, key=lambda i: (-fused[i], i))[:max(k, KEEP_IN)]
         if lift is not None:
             order = keep_in_view(order, plain, fused)

@@ -132,6 +132,20 @@ def test_builtin_common_indicators_answer_generic_names(builtin):
         assert any(h.category_code == "901" for h in top), name
 
 
+@pytest.mark.parametrize(("name", "project", "direction"), [
+    ("成本控制", "城市燃气管道老化更新改造", "地下管网更新改造"),
+    ("成本控制", "耕地保护补偿", "耕地保护监督"),
+    ("项目成本", "乡镇新时代文明实践所活动经费", "新时代文明实践中心（所、站）建设与志愿服务"),
+    ("项目成本", "养老机构等级评定经费", "养老机构建设与运营补贴"),
+])
+def test_builtin_a_bare_cost_name_finds_the_projects_own_cost(builtin, name, project, direction):
+    # a name that is only 成本 says nothing but "the cost of this project": the project's own cost rows
+    # come first, before cost rows of other directions that share the name's words (成本控制 → 成本监审)
+    hits = builtin.query(name, k=3, context=project).hits
+    assert hits[0].direction == direction and hits[0].level2 == "经济成本指标"
+    assert all(h.level1 == "成本指标" for h in hits)
+
+
 def lifted_directions(service: SearchService, project: str) -> list[str]:
     """The directions a project's text lifts, most first."""
     lift, _ = service._context(project, None)

@@ -2,7 +2,7 @@
 
 import pytest
 
-from search.measures import asks_whether_any, measure_kind, query_form
+from search.measures import asks_whether_any, bare_kind, measure_kind, query_form
 
 
 @pytest.mark.parametrize(("name", "kind"), [
@@ -38,3 +38,18 @@ def test_a_search_asking_whether_any_occurred_asks_for_an_amount():
     assert query_form("违规行为", "是否存在违规行为") == "amount"
     assert query_form("违规行为", "违规行为") is None
     assert query_form("违规行为依法处置率", "违规行为依法处置率") == "rate"
+
+
+@pytest.mark.parametrize(("name", "bare"), [
+    ("成本控制", ("level2", "经济成本指标")),
+    ("项目成本", ("level2", "经济成本指标")),
+    ("单项业务成本", ("level2", "经济成本指标")),
+    ("受益群众满意度", ("level1", "满意度指标")),
+    ("服务对象满意度%", ("level1", "满意度指标")),
+    ("人工成本", None),            # labour: a kind of cost, not any cost
+    ("群众满意度", None),          # 群众 may be anyone near the project, not its recipients
+    ("社会公众满意度", None),
+    ("绿道每公里建设造价", None),
+])
+def test_a_bare_kind_is_the_kind_and_nothing_more(name, bare):
+    assert bare_kind(name) == bare
