@@ -21,7 +21,7 @@ KIND_BOOST = 0.2
 # cost or the survey of that project's own directions is meant, so the project's lift on indicators of that
 # kind counts this many times over.
 _BARE: tuple[tuple[re.Pattern[str], str, str], ...] = (
-    (re.compile(r"^(?:项目|业务|单项|单个|工作|总|综合|实施)*(?:成本|费用|经费)(?:控制|节约|核算|预算)*(?:率|情况)?$"),
+    (re.compile(r"^(?:项目|业务|单项|单个|工作|实施)*(?:成本|费用|经费)(?:控制|节约|核算|预算)*(?:率|情况)?$"),
      "level2", "经济成本指标"),
     (re.compile(r"^(?:受益(?:群众|人群|人员|对象)?|服务对象|项目)?满意(?:度|率|程度)$"), "level1", "满意度指标"),
 )

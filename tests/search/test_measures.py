@@ -47,6 +47,7 @@ def test_a_search_asking_whether_any_occurred_asks_for_an_amount():
     ("受益群众满意度", ("level1", "满意度指标")),
     ("服务对象满意度%", ("level1", "满意度指标")),
     ("人工成本", None),            # labour: a kind of cost, not any cost
+    ("项目总成本", None),          # the total, which the common 项目总成本 answers
     ("群众满意度", None),          # 群众 may be anyone near the project, not its recipients
     ("社会公众满意度", None),
     ("绿道每公里建设造价", None),
