@@ -96,6 +96,13 @@ _NUMBERING = re.compile(
     r"^(?:[（(]\s*[0-9一二三四五六七八九十]{1,3}\s*[)）]|[0-9]{1,3}(?:\.[0-9]{1,2})*\s*[.、)）](?!\d)"
     r"|[一二三四五六七八九十]{1,3}\s*[、.]|第[一二三四五六七八九十0-9]{1,3}[项条个])\s*")
 _CIRCLED = re.compile(r"^\s*[\u2460-\u2473\u2776-\u277f\u3251-\u325f]\s*")  # ① before NFKC makes it 1
+# Marks a template puts in front of a name (★★★ key indicator, * required row) and an item label
+# (指标1:, 任务2., 目标3、).
+_MARKS = re.compile(r"^[★☆*※▲△●○■□◆◇#]+\s*")
+_ITEM_LABEL = re.compile(r"^(?:指标|任务|目标|内容|子项)\s*[0-9一二三四五六七八九十]{1,3}\s*[:：.、]\s*")
+# A template's target left in the name, unfilled: (≥**人), ≥**元/人·月, (≥台).
+_PLACEHOLDER = re.compile(r"^[≥≤<>=]+\s*\**")
+_PLACEHOLDER_TAIL = re.compile(r"[≥≤<>=]+\s*\*+[^,，;；]{0,12}$")
 # A table's level label in front of a name: 【产出指标】, 数量指标：
 _LEVEL_LABEL = re.compile(r"^(?:【[^】]{0,12}】(?=.)|[\u4e00-\u9fff]{2,8}指标[:：])")
 _BRACKETED = re.compile(r"[（(\[【〔]([^（）()\[\]【】〔〕]{0,24})[）)\]】〕]")
@@ -115,20 +122,23 @@ _PERIOD = re.compile(r"^[\u4e00-\u9fff]{0,6}(?:周期|期间|期|年度|年)内?
 
 def _bracket(match: re.Match[str]) -> str:
     inner = match.group(1).strip()
-    if _UNIT_ONLY.match(inner) or _SCOPE_NOTE.match(inner):
+    if _UNIT_ONLY.match(_PLACEHOLDER.sub("", inner)) or _SCOPE_NOTE.match(inner):
         return ""
     return inner  # an alternative or qualifying word: 项目(工程)完成及时率, 受益脱贫(监测)人口数
 
 
 def name_query(text: str | None) -> str:
-    """The words of an indicator name as a search key: normalised, without list numbering, a
-    level label, bracketed units and scope notes, a period in front, the 是否/有无 of a yes/no
+    """The words of an indicator name as a search key: normalised, without a template's marks,
+    list numbering, an item or level label, bracketed units and scope notes, an unfilled target, a period in front, the 是否/有无 of a yes/no
     question, slogan words (广大…显著提升) or a trailing 等 or %; other bracketed words are kept
     without their brackets. Search keys only: stored text stays as written."""
     key = normalize_text(_CIRCLED.sub("", str(text or ""), count=1))
+    key = _MARKS.sub("", key, count=1)
     key = _NUMBERING.sub("", key, count=1)
+    key = _ITEM_LABEL.sub("", key, count=1)
     key = _LEVEL_LABEL.sub("", key, count=1)
     key = _BRACKETED.sub(_bracket, key)
+    key = _PLACEHOLDER_TAIL.sub("", key)
     key = _PERIOD.sub("", key, count=1)
     key = _QUESTION.sub("", key)
     key = _SLOGAN_START.sub("", key, count=1)
