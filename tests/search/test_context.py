@@ -146,6 +146,17 @@ def test_builtin_a_bare_cost_name_finds_the_projects_own_cost(builtin, name, pro
     assert all(h.level1 == "成本指标" for h in hits)
 
 
+@pytest.mark.parametrize(("written", "project", "indicator"), [
+    ("公猪舍(≥**平方米)", "某合作社生猪养殖场建设项目", "新建改扩建猪舍面积"),
+    ("产床(全复合双体产床)(≥套)", "生猪养殖场建设项目", "猪场养殖设备购置台套数"),
+    ("牛舍建设面积", "肉牛养殖基地建设", "新建改扩建牛羊圈舍面积"),
+    ("★发放健康教育资料", "国家基本公共卫生服务", "健康教育印刷资料发放份数"),
+])
+def test_builtin_a_template_row_finds_what_it_counts(builtin, written, project, indicator):
+    # rows of a real building or service table: the object with a template's marks and unfilled target
+    assert builtin.query(written, k=1, context=project).hits[0].name == indicator
+
+
 def lifted_directions(service: SearchService, project: str) -> list[str]:
     """The directions a project's text lifts, most first."""
     lift, _ = service._context(project, None)
