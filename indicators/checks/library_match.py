@@ -18,7 +18,7 @@ from indicators.directions import STRANGER_SCORE, names_direction
 from indicators.framework import DEPARTMENT, DEPARTMENT_CATEGORY, GENERIC_DIRECTION
 from indicators.lookup import Direction, LibraryHit, LibraryIndicator, approved_spread
 from indicators.values import PER_YEAR, fmt, in_base, parse_target, parse_unit
-from kb.text import match_key
+from kb.text import match_key, name_query
 
 GENERAL_DEPARTMENT = "9020101"  # 综合管理类机关: the 部门整体 direction when a department's words find none
 PROJECT_HITS = 20
@@ -99,8 +99,10 @@ def check_function_code(ctx: Context, direction: Direction) -> None:
 
 
 def _named_by(row: Row, hit: LibraryHit) -> bool:
-    """Whether the row is written with the library indicator's name or one of its aliases."""
-    return row.key in {match_key(n) for n in (hit.name, *getattr(hit, "aliases", ()))}
+    """Whether the row is written with the library indicator's name or one of its aliases (its unit in
+    brackets, 租车次数(次), or a template's marks, left aside)."""
+    names = {match_key(n) for n in (hit.name, *getattr(hit, "aliases", ()))}
+    return row.key in names or match_key(name_query(row.name)) in names
 
 
 def standard_hit(ctx: Context, row: Row) -> LibraryHit | None:

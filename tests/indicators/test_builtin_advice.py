@@ -172,6 +172,9 @@ ACCEPTED = ("产出指标", "质量指标", "项目验收合格率", "=", "100",
     # a 共性 indicator's alias, in a self-evaluation report's rows with no level columns
     ("东疆东部沿海岸线基础设施环境提升生态修复及配套设施建设",
      [("", "", "建设占地面积", "", "约12000平方米", ""), ("", "", "建设三座服务中心等配套设施面积", "", "约120平方米", "")]),
+    # hiring a car for field work, any unit's running cost, written with its unit in brackets
+    ("自然资源局口岸分局自然资源业务支出项目",
+     [("", "数量指标", "指标1:租车次数(次)", "大于等于", "1", "次"), ("", "质量指标", "指标1:租车达标率", "等于", "100", "%")]),
 ])
 def test_rows_a_project_of_that_kind_writes_are_not_foreign(builtin, project, rows):
     found = [f for f in check_goal(table(rows, name=project), builtin).findings if f.code == "DIRECTION_MISMATCH"]
