@@ -327,7 +327,10 @@ def _is_common(row: Row, hits: list[LibraryHit]) -> bool:
         return True
     close = [h for h in hits
              if _named_by(row, h) or max(name_overlap(h.name, row.name), name_overlap(row.name, h.name)) >= 0.4]
-    return any(h.common for h in close) or len({h.category for h in close}) >= GENERIC_SPREAD
+    # a 共性 indicator whose alias holds the row's words (宣传教育 in 宣传活动场次's 宣传教育活动次数)
+    common = any(h.common and any(name_overlap(row.name, alias) >= 0.8 for alias in getattr(h, "aliases", ()))
+                 for h in hits)
+    return common or any(h.common for h in close) or len({h.category for h in close}) >= GENERIC_SPREAD
 
 
 def _fits_project_direction(ctx: Context, row: Row, codes: list[str] | None = None) -> bool:

@@ -172,6 +172,9 @@ ACCEPTED = ("产出指标", "质量指标", "项目验收合格率", "=", "100",
     # a 共性 indicator's alias, in a self-evaluation report's rows with no level columns
     ("东疆东部沿海岸线基础设施环境提升生态修复及配套设施建设",
      [("", "", "建设占地面积", "", "约12000平方米", ""), ("", "", "建设三座服务中心等配套设施面积", "", "约120平方米", "")]),
+    # publicity and education, which any programme runs; a planting's survival rate, a template's hint in the name
+    ("麻风病防治", [("产出指标", "数量指标", "宣传教育", "≥", "6", "次")]),
+    ("2022年南部水源涵养林建设项目", [("产出指标", "质量指标", "苗木成活率(≥**%)", "", "85", "")]),
     # hiring a car for field work, any unit's running cost, written with its unit in brackets
     ("自然资源局口岸分局自然资源业务支出项目",
      [("", "数量指标", "指标1:租车次数(次)", "大于等于", "1", "次"), ("", "质量指标", "指标1:租车达标率", "等于", "100", "%")]),
