@@ -377,6 +377,9 @@ def check_relevance(ctx: Context) -> None:
         if foreign is None or len(bigrams(row.name) - _GENERIC) < 2 or _fits_project_direction(ctx, row):
             continue
         suspects.append((row, foreign))
+    if suspects:  # a direction the project's text names by one of its own words is the project's too
+        named = {d.code for d in lookup.named_directions(ctx.project_text)}
+        suspects = [(row, hit) for row, hit in suspects if hit.direction_code not in named]
     if suspects:
         near = _near_directions(ctx)
         kin = {code[:3] for code in near[:max(1, round(len(lookup.directions) * KIN_SHARE))]}

@@ -184,6 +184,18 @@ def test_rows_a_project_of_that_kind_writes_are_not_foreign(builtin, project, ro
     assert not found, found
 
 
+def test_a_second_purpose_the_project_names_is_the_projects_too(builtin):
+    # 病媒防治 leads the title; 环境卫生清洁, a word of 道路清扫保洁's own, names the second purpose
+    rows = [("产出指标", "数量指标", "清扫保洁道路面积", "", "1346.0088万平方米", ""),
+            ("产出指标", "数量指标", "清扫保洁道路条数", "", "485条", ""),
+            ("产出指标", "质量指标", "垃圾无害化处理率", "", "100%", "")]
+    doc = table(rows, name="疫情期间区域病媒防治环境卫生清洁等费用", budget=5652,
+                goal="为提升我区环境卫生质量、坚决杜绝病媒传播的需要，搞好环境卫生保洁消杀工作。",
+                description="抗疫特别国债项目绩效目标表（打捆项目）")
+    found = [f for f in check_goal(doc, builtin).findings if f.code == "DIRECTION_MISMATCH"]
+    assert not found, found
+
+
 def test_a_departments_overall_goal_spans_all_its_duties(builtin):
     rows = [("履职效能", "职责履行", "湿地保有量", "≥", "1200", "公顷"),
             ("履职效能", "职责履行", "签订野生动物致害保险", "≥", "300", "单")]
