@@ -15,7 +15,7 @@ from indicators.checks.department import DEPARTMENT_LEVEL1, dept_dimension
 from indicators.checks.goal_text import bigrams, name_overlap
 from indicators.checks.rows import name_fits_unit
 from indicators.directions import STRANGER_SCORE, names_direction
-from indicators.framework import DEPARTMENT, DEPARTMENT_CATEGORY, GENERIC_DIRECTION
+from indicators.framework import DEPARTMENT, DEPARTMENT_CATEGORY, GENERIC_DIRECTION, stated_kind
 from indicators.lookup import Direction, LibraryHit, LibraryIndicator, approved_spread
 from indicators.values import PER_YEAR, fmt, in_base, parse_target, parse_unit
 from kb.text import match_key, name_query
@@ -153,7 +153,8 @@ def check_library_units(ctx: Context) -> None:
     """IND_UNIT_MISMATCH the name rules cannot see: the same library indicator counts in % and the row
     in 条, or the other way round. A row whose name's own ending says what it counts, in a unit that
     fits (婚检人数 in 人), is left alone: the library may file that name under the rate it feeds
-    (婚前医学检查率), but the row measures what its name says."""
+    (婚前医学检查率), but the row measures what its name says. Nor is a row written with an alias whose
+    ending says nothing of its form (风险分级 may be counted in 家 or as a share)."""
     for row in ctx.rows:
         if row.target.kind != "numeric" or not row.unit or ctx.has("IND_UNIT_MISMATCH", row.index):
             continue
@@ -163,6 +164,8 @@ def check_library_units(ctx: Context) -> None:
         hit = standard_hit(ctx, row) or next(same, None)
         if hit is None or not hit.unit:
             continue
+        if stated_kind(row.name) is None and match_key(row.name) != match_key(hit.name):
+            continue  # an alias that names the work, not its form (食品经营环节风险分级: 家 or %)
         lib = parse_unit(hit.unit)
         kinds = {lib.kind, row.unit.kind}
         if "ratio" in kinds and kinds & {"quantity", "money", "unit_cost", "duration"}:

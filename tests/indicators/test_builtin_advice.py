@@ -306,3 +306,14 @@ def test_a_row_named_by_an_alias_of_its_own_directions_indicator_is_related(buil
             ("产出指标", "质量指标", "森林覆盖率", "≥", "40", "%")]
     result = check_goal(table(rows, name="2026年城乡最低生活保障资金", goal="保障1200名困难群众基本生活。"), builtin)
     assert {f.indicator for f in result.findings if f.code == "DIRECTION_MISMATCH"} == {3}
+
+
+def test_an_alias_that_names_the_work_and_not_its_form_takes_either_unit(builtin):
+    # a market regulator's table: 风险分级 as a share of food businesses graded, where the library files the
+    # words under the count of businesses graded; a name whose ending says it is a count is still held to it
+    rows = [("产出指标", "质量指标", "指标3:食品经营环节风险分级", "", "100%", ""),
+            ("产出指标", "数量指标", "开展风险等级评定的食品生产经营者数", "≥", "95", "%")]
+    result = check_goal(table(rows, name="食品监管补助资金", budget=20,
+                              goal="完成食品经营环节风险分级，开展食品安全抽检。"), builtin)
+    wrong = {f.indicator for f in result.findings if f.code == "IND_UNIT_MISMATCH"}
+    assert wrong == {1}, [(f.indicator, f.message) for f in result.findings if f.code == "IND_UNIT_MISMATCH"]
