@@ -142,7 +142,8 @@ def _goal_unit_costs(ctx: Context) -> list[UnitCost]:
 def _row_unit_costs(ctx: Context) -> list[UnitCost]:
     return [UnitCost(label=row.label, value_text=row.value_text, amount=row.amount, per=row.unit.per,
                      per_time=row.unit.per_time, index=row.index, subsidy=bool(_SUBSIDY.search(row.name)))
-            for row in ctx.rows if row.unit.kind == "unit_cost" and row.amount is not None and is_cost_row(row)]
+            # a cost of 0 (0万元/人, a few hundred 元 rounded away) multiplies to nothing: no measure of scale
+            for row in ctx.rows if row.unit.kind == "unit_cost" and row.amount and is_cost_row(row)]
 
 
 def _days(ctx: Context) -> float | None:

@@ -243,6 +243,19 @@ def test_quantity_times_unit_cost_against_the_budget(budget, mismatch):
     assert ("BUDGET_SCALE_MISMATCH" in codes(result)) is mismatch
 
 
+def test_a_unit_cost_of_nothing_says_nothing_of_scale():
+    # a system export rounds 400元 per trip to 0万元/人: 24 trips × 0 is no measure against the budget
+    rows = {0: {"name": "出差人次", "operator": "=", "value": "24", "unit": "人次"},
+            4: {"name": "出差单位成本", "operator": "=", "value": "0", "unit": "万元/人"}}
+    result = check_goal(doc(project={"name": "再生资源回收市场管理经费", "budget": 3, "direction": None},
+                            goal="出差24人次，年度预算3万元。", rows=rows), None)
+    assert "BUDGET_SCALE_MISMATCH" not in codes(result)
+    rows[4]["value"] = "0.5"   # 24 × 5000元 = 12万元 against 3万元
+    result = check_goal(doc(project={"name": "再生资源回收市场管理经费", "budget": 3, "direction": None},
+                            goal="出差24人次，年度预算3万元。", rows=rows), None)
+    assert "BUDGET_SCALE_MISMATCH" in codes(result)
+
+
 def test_scaled_quantities_pair_with_unit_costs():
     result = check_goal(doc(rows={1: {"value": "1.2", "unit": "万人"}}, goal="补助1.2万名在园幼儿。"), None)
     assert "BUDGET_SCALE_MISMATCH" not in codes(result)
