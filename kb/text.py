@@ -129,9 +129,10 @@ def _bracket(match: re.Match[str]) -> str:
 
 def name_query(text: str | None) -> str:
     """The words of an indicator name as a search key: normalised, without a template's marks,
-    list numbering, an item or level label, bracketed units and scope notes, an unfilled target, a period in front, the 是否/有无 of a yes/no
-    question, slogan words (广大…显著提升) or a trailing 等 or %; other bracketed words are kept
-    without their brackets. Search keys only: stored text stays as written."""
+    list numbering, an item or level label, bracketed units and scope notes, an unfilled target,
+    a period in front, the 是否/有无 of a yes/no question, slogan words (广大…显著提升) or a trailing
+    等 or %; other bracketed words are kept without their brackets. Search keys only: stored text
+    stays as written."""
     key = normalize_text(_CIRCLED.sub("", str(text or ""), count=1))
     key = _MARKS.sub("", key, count=1)
     key = _NUMBERING.sub("", key, count=1)

@@ -51,6 +51,16 @@ def test_template_wording_after_a_level_name(level2):
     assert "IND_LEVEL_INVALID" not in codes(check_goal(table(rows), None), 5)
 
 
+@pytest.mark.parametrize(("level1", "level2", "name"), [
+    ("效益指标", "可持续性", "院区建成后可持续为周边群众提供医疗服务"),
+    ("效益指标", "可持续性发展影响指标", "绿化成果长效管护"),
+    ("满意度指标", "服务对象或受益者满意度指标", "市民满意度"),
+])
+def test_provinces_own_wordings_of_a_level_two_name(level1, level2, name):
+    rows = [*FULL[:5], (level1, level2, name, "≥", "90", "%")]
+    assert "IND_LEVEL_INVALID" not in codes(check_goal(table(rows), None), 5)
+
+
 @pytest.mark.parametrize("value", ["参照市场询价控制", "按政府采购价格执行"])
 def test_a_cost_row_that_names_a_cost_but_states_no_money(value):
     rows = [*FULL[:3], ("产出指标", "成本指标", "维修项目成本", "", value, ""), *FULL[4:]]
