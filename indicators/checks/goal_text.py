@@ -7,6 +7,7 @@ from collections.abc import Iterable
 from functools import lru_cache
 
 from indicators.checks.context import BENEFIT, COST, OUTPUT, SATISFACTION, Context, Row
+from indicators.framework import FITTING_UNIT_KINDS, stated_kind
 from indicators.goals import GoalIndicator, Project
 from indicators.values import (
     AGE_OR_ANNIVERSARY,
@@ -202,6 +203,8 @@ def _unit_against_goal(ctx: Context, q: Quantity, rows: list[Row]) -> None:
     for row in rows:
         if (row.unit.kind == "ratio") == ratio or _comparable(q, row) or ctx.has("IND_UNIT_MISMATCH", row.index):
             continue
+        if (kind := stated_kind(row.name)) and row.unit.kind in FITTING_UNIT_KINDS[kind]:
+            continue  # 结算误差率 in %: the name says what it counts, whatever number the goal shares with it
         same_number = row.target.value in (q.value, q.value / q.unit.scale)
         if same_number and name_overlap(row.name, q.context) >= 0.5:
             ctx.add("IND_UNIT_MISMATCH",

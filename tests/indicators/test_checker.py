@@ -457,6 +457,14 @@ def test_a_goal_number_another_indicator_states_is_no_unit_mismatch_of_its_neigh
     assert finding(result, "IND_UNIT_MISMATCH").indicator == 5  # with no row of its own, the number is the 倍's
 
 
+def test_a_rate_in_percent_is_no_unit_mismatch_of_a_count_the_goal_shares_its_number_with():
+    # a works table: ±3% for 补助款结算误差率, and "3个项目" in the goal, are not one number in two units
+    row = {"level1": "预期产出指标", "level2": "质量指标", "name": "补助款结算误差率", "operator": "", "value": "±3%以内",
+           "unit": "%"}
+    result = check_goal(doc(goal="完成3个项目补助尾款结算387万元。", add=[row]), None)
+    assert "IND_UNIT_MISMATCH" not in codes(result)
+
+
 def test_multi_year_wording_in_an_annual_goal():
     f = finding(check_goal(doc(goal=KINDERGARTEN["goal"] + "到2027年普惠性幼儿园覆盖率达到90%。"), None),
                 "GOAL_MULTI_YEAR")
