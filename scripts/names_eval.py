@@ -2,7 +2,7 @@
 the project as `context`, plus the search dev set, through the HTTP API.
 
 usage: python scripts/names_eval.py [BASE_URL] [--eval ../shared/eval] [--modes hybrid,lexical,semantic] [--true-only]
-                                    [--half tune|held-out]
+                                    [--half tune|held-out] [--names scripts/names_fresh.jsonl]
 
 With a BASE_URL (e.g. http://127.0.0.1:8103) it asks that server; without one it serves the
 data directory of KB_DATA_DIR in process (FastAPI's TestClient, the same routes). The scoring
@@ -10,7 +10,11 @@ is the evaluation script's own (`evaluate.names`, `evaluate.search`); only the `
 is added to every search request. `--true-only` scores only the names that have a true
 equivalent (rel2), against those alone. `--half` scores one half of the names that have an
 acceptable equivalent, in file order: `tune` the 1st, 3rd, 5th… (where settings are chosen),
-`held-out` the 2nd, 4th… (where they are checked). Prints one JSON object, for BENCHMARKS.md.
+`held-out` the 2nd, 4th… (where they are checked). `--names` scores another file of judged names
+in the same format instead: `scripts/names_fresh.jsonl` holds 838 names from 103 published tables
+outside the dev set, each judged against the library by the dev set's rules (true equivalent, acceptable
+substitute, none; rows added to the library later judged again by the same rules), with the page it came
+from. Prints one JSON object, for BENCHMARKS.md.
 """
 
 from __future__ import annotations
@@ -61,14 +65,16 @@ def main() -> None:
     parser.add_argument("--verbose", action="store_true")
     parser.add_argument("--true-only", action="store_true", help="only true equivalents (rel2) count")
     parser.add_argument("--half", choices=("tune", "held-out"), help="one half of the names (file order, alternating)")
+    parser.add_argument("--names", type=Path, help="another file of judged names, in the dev set's format")
     args = parser.parse_args()
     evaluate = load_evaluate(args.eval)
     plain_load = evaluate.load
 
     def load(name):
-        rows = plain_load(name)
         if name != "names_real_dev.jsonl":
-            return rows
+            return plain_load(name)
+        rows = ([json.loads(line) for line in args.names.read_text(encoding="utf-8").splitlines() if line.strip()]
+                if args.names else plain_load(name))
         if args.half:
             judged = [q for q in rows if q["rel1"] or q["rel2"]]
             rows = judged[0 if args.half == "tune" else 1::2]
