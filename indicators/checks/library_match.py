@@ -9,6 +9,7 @@ confirms rows that lexical evidence already marks as suspects.
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 
 from indicators.checks.context import COST, SATISFACTION, TIMELINESS, Context, Row, clean_level
 from indicators.checks.department import DEPARTMENT_LEVEL1, dept_dimension
@@ -102,7 +103,12 @@ def _named_by(row: Row, hit: LibraryHit) -> bool:
     """Whether the row is written with the library indicator's name or one of its aliases (its unit in
     brackets, 租车次数(次), or a template's marks, left aside)."""
     names = {match_key(n) for n in (hit.name, *getattr(hit, "aliases", ()))}
-    return row.key in names or match_key(name_query(row.name)) in names
+    return row.key in names or _search_key(row.name) in names
+
+
+@lru_cache(maxsize=4096)
+def _search_key(name: str) -> str:
+    return match_key(name_query(name))
 
 
 def standard_hit(ctx: Context, row: Row) -> LibraryHit | None:
