@@ -175,6 +175,9 @@ ACCEPTED = ("产出指标", "质量指标", "项目验收合格率", "=", "100",
     # publicity and education, which any programme runs; a planting's survival rate, a template's hint in the name
     ("麻风病防治", [("产出指标", "数量指标", "宣传教育", "≥", "6", "次")]),
     ("2022年南部水源涵养林建设项目", [("产出指标", "质量指标", "苗木成活率(≥**%)", "", "85", "")]),
+    # the quality of the works any restoration carries out, not a building regulator's business
+    ("县级文物保护单位维修经费", [("产出指标", "质量指标", "工程质量管理", "", "符合规范", ""),
+                            ("产出指标", "质量指标", "施工质量管理", "", "合格", "")]),
     # hiring a car for field work, any unit's running cost, written with its unit in brackets
     ("自然资源局口岸分局自然资源业务支出项目",
      [("", "数量指标", "指标1:租车次数(次)", "大于等于", "1", "次"), ("", "质量指标", "指标1:租车达标率", "等于", "100", "%")]),
