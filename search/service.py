@@ -379,13 +379,10 @@ class SearchService:
             if mode == "lexical":
                 fused = normalise(fused, 0.0)
             best = max(fused.values())
-            bare = bare_kind(key) if kind else None
-            if bare:  # the project's own cost or survey is meant: its lift counts more
-                values = self._fields[bare[0]]
-                fused = {i: s + best * float(lift[i]) * (BARE_LIFT if values[i] == bare[1] else 1.0)
-                         for i, s in fused.items()}
-            else:
-                fused = {i: s + best * float(lift[i]) for i, s in fused.items()}
+            bare = bare_kind(key) if kind else None  # the project's own cost or survey: its lift counts more
+            field_values = self._fields[bare[0]] if bare else None
+            fused = {i: s + best * float(lift[i]) * (BARE_LIFT if bare and field_values[i] == bare[1] else 1.0)
+                     for i, s in fused.items()}
         order = sorted(fused, key=lambda i: (-fused[i], i))[:max(k, KEEP_IN)]
         if lift is not None:
             order = keep_in_view(order, plain, fused)
