@@ -21,6 +21,7 @@ from indicators.values import (
     parse_unit,
 )
 
+_RANK = re.compile(r"(?:第|前)[一二三四五六七八九十\d]{1,3}(?:名|位)")
 _GENERIC_TAIL = re.compile(r"(?:人数|个数|户数|数量|次数|场次|总额|金额|标准|面积|长度|比例|占比|人次|数|率)$")
 _SUBSET = re.compile(r"其中|包括|包含|含|累计|合计|以往|上年|去年|近三年")
 _MULTI_YEAR = re.compile(r"(?:19|20)\d{2}\s*[-~至到—]\s*(?:19|20)\d{2}\s*年|十[三四五六]五(?:期间|时期|末)|"
@@ -103,7 +104,8 @@ def check_goal_text(ctx: Context) -> None:
         ctx.add("TEMPLATE_PLACEHOLDER", f"年度绩效目标中还留有模板占位符『{residue}』",
                 suggestion="把占位符换成本项目的实际内容和数字")
     quantities = [q for q in extract_quantities(goal) if is_target(q, goal)]
-    if not quantities or all(_is_budget(ctx, q) for q in quantities):   # 申请372万元，用于…: money, no target
+    ranked = bool(_RANK.search(goal))   # 考核第一名, 进入全省前三名: a place to reach, checked at the year's end
+    if not ranked and (not quantities or all(_is_budget(ctx, q) for q in quantities)):   # 申请372万元: money only
         what = "只写了资金数额，没有产出或效果的数量目标" if quantities else "没有可衡量的数量目标"
         ctx.add("GOAL_NOT_QUANTIFIED", f"年度绩效目标『{_clip(goal)}』{what}",
                 suggestion="写明主要产出和效果的数量，并与指标表一致，例如：" + compose_goal(

@@ -99,8 +99,11 @@ def test_goal_without_numbers_is_not_quantified_and_vague_words_are_named():
     ("举办庆祝建党100周年档案图片展，宣传党的光辉历程。", False),             # an anniversary, not 100 weeks
     ("严格按照不低于中央投资30%的比例发放劳务报酬，吸纳群众就近就业。", True),   # a floor, then 的比例
     ("对延期超出3个月的部分予以补助，保障企业稳定经营。", False),               # which part, not a target
+    ("目标1:省政府对市政府防震减灾目标管理绩效考核第一名。", True),              # a place to reach
+    ("综合考核进入全省前三名，争创先进单位。", True),
+    ("第一时间响应群众诉求，提升服务质量。", False),                             # 第一时间: at once, no rank
 ])
-def test_an_age_that_says_who_qualifies_is_no_target(goal, quantified):
+def test_a_goal_is_quantified_by_targets_not_by_ages_parts_or_anniversaries(goal, quantified):
     assert ("GOAL_NOT_QUANTIFIED" in codes(check_goal(doc(goal=goal), None))) is not quantified
 
 
