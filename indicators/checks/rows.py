@@ -39,6 +39,10 @@ _WORDED = re.compile(r"[A-Za-z\u3400-\u9fff]")   # a name has letters or charact
 _HIGHER_BETTER_SUFFIX = re.compile(r"(?:下降|减少|降低|削减|节约|节电|节水|节能|压减)(?:率|幅度|量)$")
 
 
+# a row kept only to say the template's kind does not apply (该指标不适用本项目 / 不涉及)
+_NOT_APPLICABLE = re.compile(r"不适用|不涉及")
+
+
 def name_fits_unit(name: str, unit: Unit) -> bool:
     """Whether the name's own ending says what it measures and the unit is of that kind (婚检人数 in 人,
     覆盖率 in %): the row then measures what its name says, whatever the library files the name under."""
@@ -184,6 +188,10 @@ def check_value(ctx: Context, row: Row, typical: str | None) -> None:
     if t.kind == "empty":  # an unfilled 控制在预算内 row is both: no value, and none that would be an amount
         ctx.add("IND_VALUE_MISSING", f"{row.label}没有填写指标值", indicator=row.index,
                 suggestion=f"填写可衡量的目标值，如『{example}』，并注明取值依据")
+        return
+    if t.kind == "vague" and (_NOT_APPLICABLE.search(row.name) or _NOT_APPLICABLE.search(t.text)):
+        ctx.add("IND_VALUE_VAGUE", f"{row.label}的指标值『{_clip(t.text)}』表示本项目不适用，不是目标值",
+                severity="info", indicator=row.index, suggestion="删除不适用的指标行：本项目没有的那类效益，不必填写")
         return
     if t.kind == "vague":
         what = "是一段文字描述，不是目标值" if "文字描述" in t.vague or len(t.text) > 20 else "不可衡量"

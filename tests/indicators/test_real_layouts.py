@@ -210,6 +210,16 @@ def test_a_qualitative_target_is_a_grade_not_an_intention(value, vague):
     assert ("IND_VALUE_VAGUE" in codes(check_goal(table(rows), None), 4)) is vague
 
 
+def test_a_row_kept_to_say_it_does_not_apply_is_a_note_to_delete_it():
+    # 经济效益 left in a hosting contract's table as 该指标不适用本项目 / 不涉及
+    rows = [*FULL[:4], ("效益指标", "经济效益指标", "该指标不适用本项目", "", "不涉及", ""), *FULL[5:]]
+    found = [f for f in check_goal(table(rows), None).findings if f.code == "IND_VALUE_VAGUE" and f.indicator == 4]
+    assert [f.severity for f in found] == ["info"] and "删除" in found[0].suggestion
+    rows[4] = ("效益指标", "社会效益指标", "保障城区夜间出行安全", "", "有效促进", "")
+    found = [f for f in check_goal(table(rows), None).findings if f.code == "IND_VALUE_VAGUE" and f.indicator == 4]
+    assert [f.severity for f in found] == ["error"]
+
+
 @pytest.mark.parametrize(("name", "operator"), [
     ("对伤残、死亡家庭进行扶助", "≥"),     # counts the families helped
     ("交通事故死亡人数", "≤"), ("路灯故障投诉件数", "≤"), ("维修路灯数量", "≥"),
