@@ -132,6 +132,19 @@ def test_builtin_common_indicators_answer_generic_names(builtin):
         assert any(h.category_code == "901" for h in top), name
 
 
+@pytest.mark.parametrize("name", ["工作任务完成时间", "补贴资金按时到位率", "年度工作任务完成时限"])
+def test_builtin_by_name_a_common_measure_goes_before_one_directions_variant(builtin, name):
+    # a name no closer to one direction's variant than to the 共性指标 means the common measure
+    assert builtin.query(name, k=3).hits[0].category_code == "901"
+    assert builtin.query(name, k=3, shared=False).hits[0].category_code != "901"
+
+
+def test_builtin_a_library_name_written_as_it_is_finds_its_indicator_first(builtin):
+    for doc in builtin.docs[::97]:  # ~150 indicators from every category
+        first = builtin.query(doc.name, k=1).hits[0]
+        assert doc.name == first.name or doc.name in first.aliases, (doc.name, first.name)
+
+
 @pytest.mark.parametrize(("name", "project", "direction"), [
     ("成本控制", "城市燃气管道老化更新改造", "地下管网更新改造"),
     ("成本控制", "耕地保护补偿", "耕地保护监督"),
