@@ -364,6 +364,28 @@ def subcategory_problems(directions: list[DirectionRecord], retired: list[Retire
     return problems
 
 
+def successor_problems(indicators: list[IndicatorPublic]) -> list[str]:
+    """A retired indicator's `superseded_by` leads, directly or through other retired ones, to an active
+    indicator: the code a goal written with the old one can use instead. Only retired indicators have one."""
+    by_code = {i.code: i for i in indicators}
+    problems = []
+    for ind in indicators:
+        if not ind.superseded_by:
+            continue
+        if ind.status != "retired":
+            problems.append(f"indicator {ind.code} ({ind.name}) is active but names superseded_by {ind.superseded_by}")
+            continue
+        seen, current = {ind.code}, by_code.get(ind.superseded_by)
+        while current is not None and current.status == "retired" and current.superseded_by \
+                and current.code not in seen:
+            seen.add(current.code)
+            current = by_code.get(current.superseded_by)
+        if current is None or current.status == "retired":
+            problems.append(f"indicator {ind.code} ({ind.name}): superseded_by {ind.superseded_by} does not lead to an "
+                            "active indicator")
+    return problems
+
+
 def load_library(directory: Path = LIBRARY_DIR) -> Library:
     """Read and validate every category file; raise LibraryError listing all problems."""
     paths = library_files(directory)
@@ -379,6 +401,7 @@ def load_library(directory: Path = LIBRARY_DIR) -> Library:
         problems.extend(subcategory_problems(lib.directions, lib.retired_subcategories, table))
     except LibraryError as exc:
         problems.extend(exc.problems)
+    problems.extend(successor_problems(lib.indicators))
     for label, values in (("category code", {(d.category_code, d.category) for d in lib.directions}),):
         codes = Counter(code for code, _ in values)
         problems.extend(f"{label} {c} is used by more than one category" for c, n in codes.items() if n > 1)
@@ -411,6 +434,7 @@ def main(argv: list[str] | None = None) -> int:
         all_inds.extend(inds)
         sys.stdout.write(f"{path.name}: {len(subs)} subcategories, {len(dirs)} directions, {len(inds)} indicators\n")
     problems.extend(skeleton_repeats(all_inds))
+    problems.extend(successor_problems(all_inds))
     try:
         table = load_function_codes()
         problems.extend(function_code_problems(all_dirs, table))

@@ -16,6 +16,7 @@ from indicators.library import (
     name_distinct_ratio,
     parse_file,
     skeleton_repeats,
+    successor_problems,
 )
 
 
@@ -62,6 +63,21 @@ def test_subcategory_codes_no_longer_used_point_at_their_successor():
     # a retired code the classification uses for another 款 takes the classification's meaning
     assert "21001" not in retired and "21001" in active  # 卫生健康管理事务, once the library's 公立医院
     assert all(r.superseded_by in active and r.code not in active for r in retired.values())
+
+
+def test_a_retired_indicators_successor_is_an_indicator_in_use():
+    inds = library().indicators
+    assert successor_problems(inds) == []
+    redirected = [i for i in inds if i.status == "retired" and i.superseded_by]
+    assert len(redirected) > 200  # code changes, and rows pruned where a common row measures the same
+    # a dangling or circular successor, or one on an active row, is named
+    active = next(i for i in inds if i.status == "active")
+    gone = active.model_copy(update={"code": "9999999-001", "status": "retired", "superseded_by": "9999999-002"})
+    loop = gone.model_copy(update={"code": "9999999-002", "superseded_by": "9999999-001"})
+    wrong = active.model_copy(update={"code": "9999999-003", "superseded_by": active.code})
+    assert len(successor_problems([active, gone])) == 1
+    assert len(successor_problems([active, gone, loop])) == 2
+    assert len(successor_problems([active, wrong])) == 1
 
 
 def test_no_duplicate_names_within_a_direction():
