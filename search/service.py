@@ -71,8 +71,8 @@ KEEP_IN = 5
 # Hybrid search lifts the 共性指标 by this share of the best fused score. Judged real names, S@5 / MRR@10 (with
 # EXACT_LIFT): the dev set by name 0.779 / 0.578 → 0.808 / 0.602, with context 0.865 / 0.665 → 0.865 / 0.668; the
 # 838 names of 103 other published tables by name 0.669 / 0.556 → 0.683 / 0.579, with context 0.762 / 0.616 →
-# 0.768 / 0.632, each half of those tables alike. 0.1 and 0.2 were each worse on one set or another. Searches
-# that stand for a project's kind (checking, drafting, a direction's suggestions) do not take it.
+# 0.768 / 0.632, each half of those tables alike. 0.1 and 0.2 were each worse on one set or another. A search
+# with a project's text (checking, drafting, a direction's suggestions) does not take it (`query`'s `as_name`).
 SHARED_LIFT = 0.15
 # …but a name written exactly as an indicator's name or alias means that indicator: without a project in mind it
 # is lifted by this share, so 项目竣工验收合格率 stays first where the library has it and does not give way to a
@@ -336,12 +336,12 @@ class SearchService:
 
     # ---- public API ---------------------------------------------------------------------
     def query(self, query: str, *, k: int = 10, mode: str = "hybrid", filters: Filters | None = None,
-              context: str | None = None, shared: bool = True) -> SearchResult:
+              context: str | None = None, as_name: bool = True) -> SearchResult:
         """The k best indicators for a query. `context`, the project the indicator is for (its
         name, and description when known), lifts the indicators of the spending directions
-        that kind of project belongs to, and the 共性指标; without it nothing changes. `shared`:
-        whether the 共性指标 are lifted as what a name most often means (SHARED_LIFT); not when the
-        hits stand for their directions."""
+        that kind of project belongs to, and the 共性指标; without it nothing changes. `as_name`: the
+        query is an indicator's name as a table writes it, so the 共性指标 (SHARED_LIFT) and, without a
+        project, the indicators it names exactly (EXACT_LIFT) are lifted; not for a project's text."""
         text = normalize_text(query)
         if not text:
             raise InvalidInput("检索词是空的；请输入几个词，如 学生资助 或 路灯亮灯率")
@@ -393,14 +393,14 @@ class SearchService:
         if form:  # a share for …率, an amount for …人数: the unit says which an indicator is
             best, rate = max(fused.values()), form == "rate"
             fused = {i: s + FORM_BOOST * best * float(self._rate[i] == rate) for i, s in fused.items()}
-        if shared and mode == "hybrid" and fused:  # the 共性指标: what most real tables mean (SHARED_LIFT)
+        if as_name and mode == "hybrid" and fused:  # what a name most often means, and what it names exactly
             best = max(fused.values())
             fused = {i: s + SHARED_LIFT * best * self._shared[i] for i, s in fused.items()}
-        if mode == "hybrid" and lift is None and fused:  # a library name written as it is (EXACT_LIFT)
-            best = max(fused.values())
-            for i in self._exact.get(key, ()):
-                if i in fused:
-                    fused[i] += EXACT_LIFT * best
+            if lift is None:
+                best = max(fused.values())
+                for i in self._exact.get(key, ()):
+                    if i in fused:
+                        fused[i] += EXACT_LIFT * best
         # with a project in mind: the name's own best matches, before the project lifts its directions
         plain = heapq.nsmallest(KEEP_PLAIN, fused, key=lambda i: (-fused[i], i)) if lift is not None else []
         if lift is not None and fused:
@@ -427,12 +427,12 @@ class SearchService:
     # ---- the Lookup protocol used by goal checking and drafting ------------------------
     def search(self, query: str, *, k: int = 10, mode: str = "hybrid", context: str | None = None,
                **filters) -> list[SearchHit]:
-        """Hits for checking and drafting, which search with a project's text or a row's words: the
-        共性指标 are not lifted as a name's likely meaning (`query`'s `shared`)."""
+        """Hits for checking and drafting, which search with a project's text or a row's words, not a
+        name as a table writes it (`query`'s `as_name`)."""
         if not normalize_text(query):
             return []
         return self.query(query[:MAX_QUERY_CHARS], k=k, mode=mode, filters=Filters(**filters), context=context,
-                          shared=False).hits
+                          as_name=False).hits
 
     def similarity(self, text: str, others: list[str]) -> list[float]:
         if not others:

@@ -156,7 +156,7 @@ def direction_page(request: Request, code: str, session: SessionDep):
 def similar_to(service, indicator, k: int = 6) -> list:
     if service is None:
         return []
-    hits = service.query(indicator.name, k=k + 1, shared=False).hits  # alike in wording, common or not
+    hits = service.query(indicator.name, k=k + 1, as_name=False).hits  # alike in wording, common or not
     return [h for h in _relevant(hits) if h.code != indicator.code][:k]
 
 

@@ -136,7 +136,7 @@ def test_builtin_common_indicators_answer_generic_names(builtin):
 def test_builtin_by_name_a_common_measure_goes_before_one_directions_variant(builtin, name):
     # a name no closer to one direction's variant than to the 共性指标 means the common measure
     assert builtin.query(name, k=3).hits[0].category_code == "901"
-    assert builtin.query(name, k=3, shared=False).hits[0].category_code != "901"
+    assert builtin.query(name, k=3, as_name=False).hits[0].category_code != "901"
 
 
 def test_builtin_a_library_name_written_as_it_is_finds_its_indicator_first(builtin):
