@@ -17,6 +17,9 @@ from functools import lru_cache
 from opencc import OpenCC
 
 _T2S = OpenCC("t2s")
+# What t2s also rewrites in text that was simplified already, put back: 公示覆盖 → 公示复盖 (its phrase 示覆) and
+# 二噁英 → 二𫫇英 (a character few fonts or encoders know). The library's own text comes back as written.
+_T2S_UNDO = (("复盖", "覆盖"), ("𫫇", "噁"))
 
 # Full-width forms kept as they are: Chinese sentence punctuation and brackets.
 _KEEP_FULLWIDTH = frozenset("，。；：！？、（）【】《》「」『』“”‘’")
@@ -43,7 +46,11 @@ def to_simplified(text: str) -> str:
     """Traditional → Simplified characters (ASCII text is returned unchanged)."""
     if not text or text.isascii():
         return text
-    return _T2S.convert(text)
+    out = _T2S.convert(text)
+    for wrong, right in _T2S_UNDO:
+        if wrong in out:
+            out = out.replace(wrong, right)
+    return out
 
 
 def to_halfwidth(text: str) -> str:

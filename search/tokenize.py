@@ -15,7 +15,7 @@ import jieba
 from kb.text import normalize_text
 
 jieba.setLogLevel(logging.WARNING)
-TOKENIZER_VERSION = "jieba-search-4"
+TOKENIZER_VERSION = "jieba-search-5"  # 5: simplified text the converter used to rewrite (覆盖, 噁) kept
 _KEEP = re.compile(r"[\w%‰]", re.UNICODE)
 STOPWORDS = frozenset(
     "的 了 和 与 及 或 等 对 在 为 以 按 由 于 将 被 把 其 之 中 内 上 下 个 是 有 并 及其 以及 进行 开展 相关 "

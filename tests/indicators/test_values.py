@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pytest
 
+from indicators.library import load_library
 from indicators.values import (
     canonical_operator,
     extract_quantities,
@@ -15,7 +16,7 @@ from indicators.values import (
     parse_unit,
     same_base,
 )
-from kb.text import match_key, normalize_text
+from kb.text import match_key, normalize_text, to_simplified
 
 
 @pytest.mark.parametrize(("raw", "expected"), [
@@ -31,6 +32,20 @@ from kb.text import match_key, normalize_text
 ])
 def test_normalize_text_simplifies_halfwidths_and_tidies_spaces(raw, expected):
     assert normalize_text(raw) == expected
+
+
+@pytest.mark.parametrize(("raw", "expected"), [
+    ("名单公示覆盖率", "名单公示覆盖率"), ("名單公示覆蓋率", "名单公示覆盖率"), ("二噁英排放浓度", "二噁英排放浓度"),
+    ("答覆及時率", "答复及时率"),
+])
+def test_simplified_text_stays_as_written(raw, expected):
+    assert normalize_text(raw) == expected
+
+
+def test_the_librarys_own_words_come_back_from_normalising_as_written():
+    changed = [text for ind in load_library().indicators for text in (ind.name, *ind.aliases, ind.explanation)
+               if to_simplified(text) != text]
+    assert changed == []
 
 
 def test_match_key_ignores_script_spacing_and_punctuation():
