@@ -14,6 +14,7 @@ from concurrent.futures import ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
 
 from kb.db import get_engine
+from kb.long_lived import long_lived
 from kb.settings import Settings
 from search.service import SearchService
 from services.history import with_history
@@ -41,8 +42,9 @@ def _follow(server: int) -> None:
 def _service(version: int | None) -> SearchService:
     if "service" not in _child or (version is not None and _child["version"] != version):
         settings = _child["settings"]
-        service = SearchService.open(settings, get_engine(settings), allow_stale=True)
-        _child["service"], _child["version"] = service, (service.manifest or {}).get("library_version")
+        with long_lived():
+            service = SearchService.open(settings, get_engine(settings), allow_stale=True)
+            _child["service"], _child["version"] = service, (service.manifest or {}).get("library_version")
     return _child["service"]
 
 

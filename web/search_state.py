@@ -15,6 +15,7 @@ from sqlmodel import Session
 
 from kb import store
 from kb.errors import KBError, NotReady
+from kb.long_lived import long_lived
 from search.service import SearchService
 from search.vectors import embedded_in_process
 from services.bootstrap import rebuild_index
@@ -25,9 +26,10 @@ log = logging.getLogger("kb.web")
 def load_search(app: FastAPI) -> None:
     """(Re)load the search engine for the current library version; keep serving on failure."""
     try:
-        service = SearchService.open(app.state.settings, app.state.engine)
-        service.warm_up()
-        app.state.search, app.state.search_problem = service, None
+        with long_lived():
+            service = SearchService.open(app.state.settings, app.state.engine)
+            service.warm_up()
+            app.state.search, app.state.search_problem = service, None
     except NotReady as exc:
         app.state.search, app.state.search_problem = None, exc.message
         log.warning("search not ready: %s", exc.message)
@@ -57,8 +59,9 @@ def start(app: FastAPI, guard) -> threading.Thread | None:
         if store.current_version(session) is None:
             return None  # an empty knowledge base: `kb init` loads the library (search says so)
     try:
-        app.state.search = SearchService.open(app.state.settings, app.state.engine, allow_stale=True)
-        app.state.search.warm_up()
+        with long_lived():
+            app.state.search = SearchService.open(app.state.settings, app.state.engine, allow_stale=True)
+            app.state.search.warm_up()
     except NotReady:
         app.state.search_problem = "正在建立检索索引，请稍候（通常一两分钟）"
     app.state.catching_up = True
