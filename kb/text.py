@@ -48,8 +48,7 @@ def to_simplified(text: str) -> str:
         return text
     out = _T2S.convert(text)
     for wrong, right in _T2S_UNDO:
-        if wrong in out:
-            out = out.replace(wrong, right)
+        out = out.replace(wrong, right)
     return out
 
 
