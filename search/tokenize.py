@@ -15,7 +15,7 @@ import jieba
 from kb.text import normalize_text
 
 jieba.setLogLevel(logging.WARNING)
-TOKENIZER_VERSION = "jieba-search-5"  # 5: simplified text the converter used to rewrite (覆盖, 噁) kept
+TOKENIZER_VERSION = "jieba-search-6"  # 6: 贫困, 建档立卡, 参合 also read as today's words
 _KEEP = re.compile(r"[\w%‰]", re.UNICODE)
 STOPWORDS = frozenset(
     "的 了 和 与 及 或 等 对 在 为 以 按 由 于 将 被 把 其 之 中 内 上 下 个 是 有 并 及其 以及 进行 开展 相关 "
@@ -35,6 +35,9 @@ SAME_MEASURE = {
     "满意率": "满意度", "满意程度": "满意度", "知晓度": "知晓率",
     "人口": "人数", "人口数": "人数",
     "占比": "比例", "比率": "比例",
+    # renamed populations: tables written before 2021 say 贫困户/贫困人口/建档立卡 for whom the library, after the
+    # transition period began, calls 脱贫户/脱贫人口; 新农合 (参合) has since merged into 城乡居民医保 (参保)
+    "贫困户": "脱贫", "贫困人口": "脱贫", "建档立卡": "脱贫", "参合": "参保",
 }
 
 
