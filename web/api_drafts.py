@@ -12,7 +12,6 @@ from pathlib import Path
 from typing import Annotated, Any
 
 from fastapi import APIRouter, File, Query, Request, UploadFile
-from fastapi import Path as PathParam
 from fastapi.responses import Response
 from pydantic import BaseModel, Field, PlainSerializer, PrivateAttr, ValidationError, model_validator
 
@@ -24,13 +23,12 @@ from kb.sheets import SheetLimits
 from kb.times import beijing_iso
 from services import drafts
 from web.auth import CurrentUser
-from web.deps import SessionDep, upload_name
+from web.deps import DraftId, SessionDep, upload_name
 from web.pages_forms import describe_errors, raw_from_doc
 from web.render import XLSX, attachment
 from web.uploads import json_items, named
 
 router = APIRouter(prefix="/api/v1", tags=["drafts"])
-DraftId = Annotated[int, PathParam(ge=1, le=2**31 - 1, description="草稿编号")]
 
 
 BeijingTime = Annotated[datetime, PlainSerializer(beijing_iso, return_type=str)]

@@ -10,7 +10,6 @@ from pathlib import Path
 from typing import Annotated, Any, Literal
 
 from fastapi import APIRouter, FastAPI, File, Query, Request, UploadFile
-from fastapi import Path as PathParam
 from pydantic import BaseModel, Field
 
 from kb import store
@@ -20,7 +19,7 @@ from services.bootstrap import rebuild_index
 from services.library_io import HEADER_OF
 from services.library_versions import LibraryReport, import_file, restore_version
 from web.auth import AdminUser
-from web.deps import SessionDep, SettingsDep, library_import_guard, upload_name
+from web.deps import SessionDep, SettingsDep, VersionNumber, library_import_guard, upload_name
 from web.render import source_label
 from web.search_state import load_search, served_version
 
@@ -171,7 +170,7 @@ def restore(
     request: Request,
     settings: SettingsDep,
     user: AdminUser,
-    number: Annotated[int, PathParam(ge=1, le=10**9)],
+    number: VersionNumber,
     dry_run: Annotated[bool, Query(description="true: report what would change and write nothing")] = False,
     expect_version: ExpectVersion = None,
     limit: Shown = SHOWN,

@@ -21,7 +21,7 @@ from kb.sheets import SheetLimits
 from kb.times import beijing_iso
 from services import reviews
 from web.auth import CurrentUser, ReviewerUser
-from web.deps import SessionDep, SettingsDep, upload_name
+from web.deps import ProjectId, ReviewId, SessionDep, SettingsDep, upload_name
 from web.guards import text_problem
 from web.render import XLSX, attachment
 from web.uploads import read_upload_items
@@ -209,7 +209,7 @@ def list_seasons(session: SessionDep, user: CurrentUser) -> dict:
 
 
 @router.get("/reviews/{review_id}", response_model=ReviewPage)
-def season(session: SessionDep, user: CurrentUser, review_id: int,
+def season(session: SessionDep, user: CurrentUser, review_id: ReviewId,
            grade: Annotated[Literal["优", "良", "中", "差"] | None, Query()] = None,
            status: Annotated[Literal["待审", "退回修改", "通过"] | None, Query()] = None,
            department: Annotated[str | None, Query(max_length=200)] = None,
@@ -235,7 +235,7 @@ def season(session: SessionDep, user: CurrentUser, review_id: int,
 
 @router.get("/reviews/{review_id}/report.xlsx", response_class=Response,
             responses={200: {"content": {XLSX: {}}, "description": "the season's report workbook"}})
-def season_report(session: SessionDep, user: CurrentUser, review_id: int) -> Response:
+def season_report(session: SessionDep, user: CurrentUser, review_id: ReviewId) -> Response:
     """The whole season as a workbook: 汇总 (one row per project), 问题明细 (every finding), 问题汇总
     (the most frequent problems with examples), 未归档 (what could not be filed)."""
     body = reviews.report_workbook(session, review_id=review_id)
@@ -244,7 +244,7 @@ def season_report(session: SessionDep, user: CurrentUser, review_id: int) -> Res
 
 
 @router.get("/reviews/{review_id}/problems", response_model=ProblemCases)
-def season_problems(session: SessionDep, user: CurrentUser, review_id: int,
+def season_problems(session: SessionDep, user: CurrentUser, review_id: ReviewId,
                     top: Annotated[int, Query(ge=1, le=100)] = 15,
                     examples: Annotated[int, Query(ge=1, le=20)] = 3) -> dict:
     """The season's most frequent problems (问题案例汇编), each with examples from its projects."""
@@ -252,20 +252,21 @@ def season_problems(session: SessionDep, user: CurrentUser, review_id: int,
 
 
 @router.get("/reviews/{review_id}/projects/{project_id}", response_model=ProjectPage)
-def season_project(session: SessionDep, user: CurrentUser, review_id: int, project_id: int) -> dict:
+def season_project(session: SessionDep, user: CurrentUser, review_id: ReviewId, project_id: ProjectId) -> dict:
     """A project: its current document and check, every version, every decision, and what changed."""
     return _detail(reviews.project_detail(session, review_id=review_id, project_id=project_id))
 
 
 @router.patch("/reviews/{review_id}/projects/{project_id}", response_model=ProjectRow)
-def decide(session: SessionDep, user: ReviewerUser, review_id: int, project_id: int, body: DecisionBody) -> dict:
+def decide(session: SessionDep, user: ReviewerUser, review_id: ReviewId, project_id: ProjectId,
+           body: DecisionBody) -> dict:
     """Decide on a project (待审 / 退回修改 / 通过) with a note; who and when are recorded."""
     return _row(reviews.decide(session, review_id=review_id, project_id=project_id, status=body.status,
                                note=body.note, user=user))
 
 
 @router.post("/reviews/{review_id}/projects/{project_id}/versions", response_model=ProjectPage, status_code=201)
-def resubmit(request: Request, session: SessionDep, user: CurrentUser, review_id: int, project_id: int,
+def resubmit(request: Request, session: SessionDep, user: CurrentUser, review_id: ReviewId, project_id: ProjectId,
              document: Annotated[Any, Body(description="the resubmitted GoalDocument")]) -> dict:
     """Resubmit a project (reviewer, admin, or a department user of the project's department): checked at
     once, back to 待审, with `changes` against the previous version."""

@@ -30,7 +30,7 @@ from services import cycle, cycle_report, history
 from services.review_changes import describe_invalid
 from web.api_cycle import AsOf, Spent
 from web.auth import CurrentUser, ReviewerUser
-from web.deps import SessionDep, SettingsDep, upload_name
+from web.deps import ProjectId, ReviewId, SessionDep, SettingsDep, upload_name
 from web.render import XLSX, attachment
 
 router = APIRouter(prefix="/api/v1", tags=["season monitoring and evaluation"])
@@ -240,7 +240,7 @@ def evaluation_row(row: cycle.EvaluationRow) -> dict:
 
 @router.post("/reviews/{review_id}/projects/{project_id}/monitoring", response_model=MonitoringEntry,
              status_code=201)
-def monitor_project(session: SessionDep, user: CurrentUser, review_id: int, project_id: int,
+def monitor_project(session: SessionDep, user: CurrentUser, review_id: ReviewId, project_id: ProjectId,
                     body: MonitoringBody) -> dict:
     """Monitor an approved project: actuals to `as_of` and the money spent → time and spending progress,
     each indicator's progress and status (正常 / 关注 / 预警), findings with the gap and what to do. Kept."""
@@ -250,7 +250,7 @@ def monitor_project(session: SessionDep, user: CurrentUser, review_id: int, proj
 
 
 @router.get("/reviews/{review_id}/projects/{project_id}/monitoring", response_model=MonitoringHistory)
-def project_monitoring(session: SessionDep, user: CurrentUser, review_id: int, project_id: int) -> dict:
+def project_monitoring(session: SessionDep, user: CurrentUser, review_id: ReviewId, project_id: ProjectId) -> dict:
     """Every monitoring entry of an approved project, oldest first."""
     cycle.approved_project(session, review_id=review_id, project_id=project_id)
     return {"entries": [monitoring_entry(r) for r in
@@ -258,7 +258,7 @@ def project_monitoring(session: SessionDep, user: CurrentUser, review_id: int, p
 
 
 @router.get("/reviews/{review_id}/monitoring", response_model=MonitoringPage)
-def season_monitoring(session: SessionDep, user: CurrentUser, review_id: int,
+def season_monitoring(session: SessionDep, user: CurrentUser, review_id: ReviewId,
                       status: Annotated[STATUSES | None, Query()] = None,
                       department: Annotated[str | None, Query(max_length=200)] = None,
                       offset: Annotated[int, Query(ge=0)] = 0,
@@ -276,7 +276,7 @@ def _download(body: bytes, name: str, fallback: str) -> Response:
 
 @router.get("/reviews/{review_id}/monitoring.xlsx", response_class=Response,
             responses={200: {"content": {XLSX: {}}, "description": "绩效监控表"}})
-def season_monitoring_workbook(session: SessionDep, user: CurrentUser, review_id: int) -> Response:
+def season_monitoring_workbook(session: SessionDep, user: CurrentUser, review_id: ReviewId) -> Response:
     """The season's 绩效监控表: a summary row per approved project by warning, and each indicator's progress."""
     return _download(cycle_report.monitoring_workbook(session, review_id=review_id),
                      f"审核批次{review_id}绩效监控表.xlsx", f"monitoring-{review_id}.xlsx")
@@ -284,7 +284,7 @@ def season_monitoring_workbook(session: SessionDep, user: CurrentUser, review_id
 
 @router.get("/reviews/{review_id}/actuals.xlsx", response_class=Response,
             responses={200: {"content": {XLSX: {}}, "description": "实际完成值填报表"}})
-def season_actuals_workbook(session: SessionDep, user: CurrentUser, review_id: int,
+def season_actuals_workbook(session: SessionDep, user: CurrentUser, review_id: ReviewId,
                             kind: Annotated[Literal["monitoring", "evaluation"], Query()] = "monitoring") -> Response:
     """The workbook to fill: one row per approved project × indicator, pre-filled with the approved
     indicators and the latest actuals entered; upload it back to …/monitoring/import or …/evaluations/import."""
@@ -328,7 +328,7 @@ RulesForm = Annotated[str | None, Form(max_length=4000,
 
 
 @router.post("/reviews/{review_id}/monitoring/import", response_model=ImportResult)
-async def import_monitoring(request: Request, settings: SettingsDep, user: CurrentUser, review_id: int,
+async def import_monitoring(request: Request, settings: SettingsDep, user: CurrentUser, review_id: ReviewId,
                             file: Annotated[UploadFile, File(description="填好的监控填报表 .xlsx")],
                             as_of: Annotated[str | None, Form(description="表中未填截止日期时采用的日期")] = None,
                             rules: RulesForm = None) -> dict:
@@ -348,7 +348,7 @@ async def import_monitoring(request: Request, settings: SettingsDep, user: Curre
 
 @router.post("/reviews/{review_id}/projects/{project_id}/evaluation", response_model=EvaluationEntry,
              status_code=201)
-def evaluate_project(session: SessionDep, user: CurrentUser, review_id: int, project_id: int,
+def evaluate_project(session: SessionDep, user: CurrentUser, review_id: ReviewId, project_id: ProjectId,
                      body: EvaluationBody) -> dict:
     """Self-evaluate an approved project: year-end actuals (with a reason for each miss) and the money
     spent → points per indicator, 预算执行率, score and grade per 财预〔2020〕10号. Kept; the latest counts."""
@@ -358,7 +358,7 @@ def evaluate_project(session: SessionDep, user: CurrentUser, review_id: int, pro
 
 
 @router.get("/reviews/{review_id}/projects/{project_id}/evaluation", response_model=EvaluationEntry)
-def project_evaluation(session: SessionDep, user: CurrentUser, review_id: int, project_id: int) -> dict:
+def project_evaluation(session: SessionDep, user: CurrentUser, review_id: ReviewId, project_id: ProjectId) -> dict:
     """An approved project's latest self-evaluation; 404 when it has none yet."""
     approved, latest = cycle.evaluation_detail(session, review_id=review_id, project_id=project_id)
     if latest is None:
@@ -367,7 +367,7 @@ def project_evaluation(session: SessionDep, user: CurrentUser, review_id: int, p
 
 
 @router.get("/reviews/{review_id}/evaluations", response_model=EvaluationPage)
-def season_evaluations(session: SessionDep, user: CurrentUser, review_id: int,
+def season_evaluations(session: SessionDep, user: CurrentUser, review_id: ReviewId,
                        grade: Annotated[GRADE | None, Query()] = None,
                        department: Annotated[str | None, Query(max_length=200)] = None,
                        offset: Annotated[int, Query(ge=0)] = 0,
@@ -380,7 +380,7 @@ def season_evaluations(session: SessionDep, user: CurrentUser, review_id: int,
 
 
 @router.post("/reviews/{review_id}/evaluations/import", response_model=ImportResult)
-async def import_evaluations(request: Request, settings: SettingsDep, user: CurrentUser, review_id: int,
+async def import_evaluations(request: Request, settings: SettingsDep, user: CurrentUser, review_id: ReviewId,
                              file: Annotated[UploadFile, File(description="填好的自评填报表 .xlsx")],
                              rules: RulesForm = None) -> dict:
     """Self-evaluate many approved projects from a filled actuals workbook (year-end values, reasons);
@@ -393,7 +393,7 @@ async def import_evaluations(request: Request, settings: SettingsDep, user: Curr
 
 @router.get("/reviews/{review_id}/self-evaluation.xlsx", response_class=Response,
             responses={200: {"content": {XLSX: {}}, "description": "项目支出绩效自评表"}})
-def season_self_evaluation_workbook(session: SessionDep, user: CurrentUser, review_id: int) -> Response:
+def season_self_evaluation_workbook(session: SessionDep, user: CurrentUser, review_id: ReviewId) -> Response:
     """The season's 自评表: a summary row per evaluated project and each project's 项目支出绩效自评表."""
     return _download(cycle_report.self_evaluation_workbook(session, review_id=review_id),
                      f"审核批次{review_id}绩效自评表.xlsx", f"self-evaluation-{review_id}.xlsx")
@@ -402,7 +402,7 @@ def season_self_evaluation_workbook(session: SessionDep, user: CurrentUser, revi
 # ---------------------------------------------------------------------------- results
 
 @router.post("/reviews/{review_id}/results", response_model=ResultsPage)
-def season_results(session: SessionDep, user: ReviewerUser, review_id: int, body: ResultsBody | None = None
+def season_results(session: SessionDep, user: ReviewerUser, review_id: ReviewId, body: ResultsBody | None = None
                    ) -> dict:
     """结果应用: each evaluated project's grade (score bands, or rank with quotas) and next year's suggested
     budget (default: Shenzhen's practice, 中 −10%, 差 none), with totals by grade and by department."""

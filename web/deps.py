@@ -12,6 +12,7 @@ from pathlib import PurePosixPath
 from typing import Annotated, TypeVar
 
 from fastapi import Depends, Query, Request
+from fastapi import Path as PathParam
 from sqlalchemy.exc import IntegrityError, OperationalError
 from sqlmodel import Session
 
@@ -26,6 +27,14 @@ from search.service import SearchService
 # many threads as anyio would use (40), so a burst of searches queues no earlier than before.
 _SEARCH_THREADS = ThreadPoolExecutor(max_workers=40, thread_name_prefix="search")
 T = TypeVar("T")
+
+# Record numbers in a path, bounded by what both databases store (a 32-bit INTEGER in PostgreSQL): a
+# larger number is answered as a wrong number, not passed to the database, whose driver refuses it.
+MAX_RECORD_ID = 2**31 - 1
+ReviewId = Annotated[int, PathParam(ge=1, le=MAX_RECORD_ID, description="审核批次编号")]
+ProjectId = Annotated[int, PathParam(ge=1, le=MAX_RECORD_ID, description="项目编号")]
+DraftId = Annotated[int, PathParam(ge=1, le=MAX_RECORD_ID, description="草稿编号")]
+VersionNumber = Annotated[int, PathParam(ge=1, le=MAX_RECORD_ID, description="指标库版本号")]
 
 
 async def in_search_thread(fn: Callable[..., T], /, *args, **kwargs) -> T:

@@ -27,7 +27,7 @@ from services import cycle, cycle_report, history
 from services.review_changes import describe_invalid
 from web.api_cycle import AsOf, Spent
 from web.auth import CurrentUser, OptionalUser, ReviewerUser
-from web.deps import SessionDep, SettingsDep, upload_name
+from web.deps import ProjectId, ReviewId, SessionDep, SettingsDep, upload_name
 from web.render import render
 
 router = APIRouter(include_in_schema=False)
@@ -65,7 +65,7 @@ def _context(session: Session, review_id: int, **more) -> dict:
 
 
 @router.get("/reviews/{review_id}/monitoring", response_class=HTMLResponse)
-def monitoring_page(request: Request, session: SessionDep, user: CurrentUser, review_id: int,
+def monitoring_page(request: Request, session: SessionDep, user: CurrentUser, review_id: ReviewId,
                     status: Annotated[str, Query(max_length=8)] = "",
                     department: Annotated[str, Query(max_length=200)] = "",
                     offset: Annotated[int, Query(ge=0)] = 0):
@@ -87,7 +87,7 @@ def _import(request: Request, settings, user: User, review_id: int, name: str, d
 
 
 @router.post("/reviews/{review_id}/actuals/import", response_class=HTMLResponse)
-async def import_page(request: Request, settings: SettingsDep, user: CurrentUser, review_id: int,
+async def import_page(request: Request, settings: SettingsDep, user: CurrentUser, review_id: ReviewId,
                       file: UploadFile, kind: Annotated[str, Form(max_length=12)] = "monitoring",
                       as_of: Annotated[str, Form(max_length=20)] = ""):
     """A filled actuals workbook uploaded from the monitoring or the evaluation page."""
@@ -151,13 +151,15 @@ def _project_page(request: Request, session: Session, kind: str, review_id: int,
 
 
 @router.get("/reviews/{review_id}/projects/{project_id}/monitoring", response_class=HTMLResponse)
-def monitor_project_page(request: Request, session: SessionDep, user: CurrentUser, review_id: int, project_id: int):
+def monitor_project_page(request: Request, session: SessionDep, user: CurrentUser, review_id: ReviewId,
+                         project_id: ProjectId):
     """A project's monitoring: the form for actuals to a date and the money spent, the latest result, history."""
     return _project_page(request, session, "monitoring", review_id, project_id, user)
 
 
 @router.get("/reviews/{review_id}/projects/{project_id}/evaluation", response_class=HTMLResponse)
-def evaluate_project_page(request: Request, session: SessionDep, user: CurrentUser, review_id: int, project_id: int):
+def evaluate_project_page(request: Request, session: SessionDep, user: CurrentUser, review_id: ReviewId,
+                          project_id: ProjectId):
     """A project's self-evaluation: year-end actuals with reasons, the money spent, points and grade."""
     return _project_page(request, session, "evaluation", review_id, project_id, user)
 
@@ -199,13 +201,13 @@ def _save(request: Request, user: User, kind: str, review_id: int, project_id: i
 
 
 @router.post("/reviews/{review_id}/projects/{project_id}/monitoring", response_class=HTMLResponse)
-async def monitor_project_save(request: Request, user: CurrentUser, review_id: int, project_id: int):
+async def monitor_project_save(request: Request, user: CurrentUser, review_id: ReviewId, project_id: ProjectId):
     form = await request.form()
     return await run_in_threadpool(_save, request, user, "monitoring", review_id, project_id, form)
 
 
 @router.post("/reviews/{review_id}/projects/{project_id}/evaluation", response_class=HTMLResponse)
-async def evaluate_project_save(request: Request, user: CurrentUser, review_id: int, project_id: int):
+async def evaluate_project_save(request: Request, user: CurrentUser, review_id: ReviewId, project_id: ProjectId):
     form = await request.form()
     return await run_in_threadpool(_save, request, user, "evaluation", review_id, project_id, form)
 
@@ -213,7 +215,7 @@ async def evaluate_project_save(request: Request, user: CurrentUser, review_id: 
 # ---------------------------------------------------------------------------- evaluation and results
 
 @router.get("/reviews/{review_id}/evaluation", response_class=HTMLResponse)
-def evaluation_page(request: Request, session: SessionDep, user: CurrentUser, review_id: int,
+def evaluation_page(request: Request, session: SessionDep, user: CurrentUser, review_id: ReviewId,
                     grade: Annotated[str, Query(max_length=2)] = "",
                     department: Annotated[str, Query(max_length=200)] = "",
                     offset: Annotated[int, Query(ge=0)] = 0):
@@ -236,7 +238,7 @@ def _percent(form, key: str, default: float) -> float:
 
 
 @router.post("/reviews/{review_id}/results", response_class=HTMLResponse)
-async def results_page(request: Request, user: ReviewerUser, review_id: int):
+async def results_page(request: Request, user: ReviewerUser, review_id: ReviewId):
     """The results applied with the rules chosen on the evaluation page: grades, next year's budgets,
     the department summary."""
     form = await request.form()

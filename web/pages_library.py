@@ -25,7 +25,7 @@ from services.library_versions import (
 )
 from web.api_library import LABELS, library_suffix, serve_latest, version_label
 from web.auth import AdminUser, OptionalUser
-from web.deps import SessionDep, SettingsDep, library_import_guard, upload_name
+from web.deps import SessionDep, SettingsDep, VersionNumber, library_import_guard, upload_name
 from web.render import attachment, render, search_problem
 
 router = APIRouter(include_in_schema=False)
@@ -131,7 +131,7 @@ def library_import_cancel(request: Request, settings: SettingsDep, user: AdminUs
 
 
 @router.get("/library/versions/{number}/restore", response_class=HTMLResponse)
-def library_restore_preview(request: Request, settings: SettingsDep, user: AdminUser, number: int):
+def library_restore_preview(request: Request, settings: SettingsDep, user: AdminUser, number: VersionNumber):
     """What restoring version `number` would change, with the button that does it."""
     report = restore_version(settings, number, dry_run=True, imported_by=user.name)
     return _page(request, user, "_library_preview.html", preview=report, preview_kind="restore", number=number,
@@ -139,7 +139,7 @@ def library_restore_preview(request: Request, settings: SettingsDep, user: Admin
 
 
 @router.post("/library/versions/{number}/restore", response_class=HTMLResponse)
-def library_restore(request: Request, settings: SettingsDep, user: AdminUser, number: int,
+def library_restore(request: Request, settings: SettingsDep, user: AdminUser, number: VersionNumber,
                     expect_version: Annotated[int | None, Form(ge=0)] = None):
     with library_import_guard():
         report = restore_version(settings, number, dry_run=False, imported_by=user.name,

@@ -24,7 +24,7 @@ from kb.store import valid_function_code
 from kb.times import BEIJING
 from services import reviews
 from web.auth import CurrentUser, ReviewerUser
-from web.deps import SessionDep, upload_name
+from web.deps import ProjectId, ReviewId, SessionDep, upload_name
 from web.render import XLSX, attachment, is_fragment, render, search_problem
 from web.uploads import read_upload_items
 
@@ -171,7 +171,7 @@ def file_season(request: Request, user: ReviewerUser,
 
 
 @router.get("/reviews/{review_id}", response_class=HTMLResponse)
-def season_page(request: Request, review_id: int, session: SessionDep, user: ReviewerUser, query: QueryDep):
+def season_page(request: Request, review_id: ReviewId, session: SessionDep, user: ReviewerUser, query: QueryDep):
     review = reviews.get_review(session, review_id=review_id)
     context = {"nav": "review", "review": review, "query": query, "waiting": search_problem(request)}
     if review.status != "running":
@@ -182,7 +182,7 @@ def season_page(request: Request, review_id: int, session: SessionDep, user: Rev
 
 
 @router.get("/reviews/{review_id}/progress", response_class=HTMLResponse)
-def season_progress(request: Request, review_id: int, session: SessionDep, user: ReviewerUser):
+def season_progress(request: Request, review_id: ReviewId, session: SessionDep, user: ReviewerUser):
     """While the check runs: the progress bar (polled every second); then the season's list in its place."""
     review = reviews.get_review(session, review_id=review_id)
     if review.status == "running":
@@ -191,7 +191,7 @@ def season_progress(request: Request, review_id: int, session: SessionDep, user:
 
 
 @router.get("/reviews/{review_id}/report.xlsx")
-def season_report(review_id: int, session: SessionDep, user: ReviewerUser) -> Response:
+def season_report(review_id: ReviewId, session: SessionDep, user: ReviewerUser) -> Response:
     review = reviews.get_review(session, review_id=review_id)
     body = reviews.report_workbook(session, review_id=review_id)
     return Response(body, media_type=XLSX, headers=attachment(f"{review.name}-审核报告.xlsx",
@@ -199,7 +199,7 @@ def season_report(review_id: int, session: SessionDep, user: ReviewerUser) -> Re
 
 
 @router.get("/reviews/{review_id}/problems", response_class=HTMLResponse)
-def season_problems(request: Request, review_id: int, session: SessionDep, user: ReviewerUser):
+def season_problems(request: Request, review_id: ReviewId, session: SessionDep, user: ReviewerUser):
     review = reviews.get_review(session, review_id=review_id)
     cases = reviews.problem_cases(session, review_id=review_id)
     return render(request, "season_problems.html", {"nav": "review", "review": review, "cases": cases,
@@ -236,12 +236,12 @@ def project_context(session, review_id: int, project_id: int) -> dict:
 
 
 @router.get("/reviews/{review_id}/projects/{project_id}", response_class=HTMLResponse)
-def project_page(request: Request, review_id: int, project_id: int, session: SessionDep, user: ReviewerUser):
+def project_page(request: Request, review_id: ReviewId, project_id: ProjectId, session: SessionDep, user: ReviewerUser):
     return render(request, "season_project.html", project_context(session, review_id, project_id))
 
 
 @router.post("/reviews/{review_id}/projects/{project_id}/decision", response_class=HTMLResponse)
-def decide(request: Request, review_id: int, project_id: int, session: SessionDep, user: ReviewerUser,
+def decide(request: Request, review_id: ReviewId, project_id: ProjectId, session: SessionDep, user: ReviewerUser,
            status: Annotated[str, Form(max_length=8)], note: Annotated[str, Form(max_length=2000)] = ""):
     if status not in DECISIONS:
         raise InvalidInput(f"审核结论 {status!r} 无效；请选择 {'、'.join(DECISIONS)}")
@@ -253,7 +253,7 @@ def decide(request: Request, review_id: int, project_id: int, session: SessionDe
 
 
 @router.post("/reviews/{review_id}/projects/{project_id}/versions", response_class=HTMLResponse)
-def resubmit(request: Request, review_id: int, project_id: int, session: SessionDep, user: ReviewerUser,
+def resubmit(request: Request, review_id: ReviewId, project_id: ProjectId, session: SessionDep, user: ReviewerUser,
              file: Annotated[UploadFile | None, File(description="修改后的申报表或 JSON")] = None):
     if file is None or not file.filename:
         raise InvalidInput("没有收到文件：请选择修改后的申报表（.xlsx）或 JSON 文档")
@@ -272,6 +272,6 @@ def resubmit(request: Request, review_id: int, project_id: int, session: Session
 
 
 @router.get("/reviews/{review_id}/projects/{project_id}/opinion", response_class=HTMLResponse)
-def opinion_page(request: Request, review_id: int, project_id: int, session: SessionDep, user: ReviewerUser):
+def opinion_page(request: Request, review_id: ReviewId, project_id: ProjectId, session: SessionDep, user: ReviewerUser):
     context = project_context(session, review_id, project_id)
     return render(request, "opinion.html", context | {"title": OPINION_TITLE, "today": datetime.now(BEIJING)})

@@ -98,6 +98,19 @@ def test_filters_sorts_pages_and_duplicates(client, reviewer):
     assert client.get("/api/v1/reviews/999999", headers=reviewer).status_code == 404
 
 
+@pytest.mark.parametrize("path", [
+    "/api/v1/reviews/{n}", "/api/v1/reviews/{n}/report.xlsx", "/api/v1/reviews/1/projects/{n}",
+    "/api/v1/reviews/{n}/monitoring.xlsx", "/api/v1/reviews/{n}/self-evaluation.xlsx",
+    "/api/v1/reviews/1/projects/{n}/evaluation", "/api/v1/drafts/{n}",
+])
+def test_a_record_number_no_database_can_hold_is_a_wrong_number_not_a_crash(client, reviewer, path):
+    # SQLite refuses integers past 2**63 and PostgreSQL's INTEGER past 2**31: the number is refused first
+    for n in (2**31, 10**20):
+        r = client.get(path.format(n=n), headers=reviewer)
+        assert r.status_code == 422, r.text[:300]
+        assert "不能大于 2147483647" in r.json()["error"]["message"]
+
+
 def test_decision_then_resubmission_round_trip(client, users, reviewer):
     review = file(client, reviewer, [meals(), greening()])
     rid = review["id"]

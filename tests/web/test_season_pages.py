@@ -260,6 +260,8 @@ def test_a_bad_list_query_is_a_422_in_chinese(reviewer, season, query, word):
 def test_an_unknown_season_or_project_is_a_404(reviewer, season):
     assert "没有编号为 999999 的审核批次" in page(reviewer, "/reviews/999999", status=404).get_text()
     page(reviewer, f"/reviews/{season}/projects/999999", status=404)
+    for url in (f"/reviews/{10**20}", f"/reviews/{season}/projects/{2**31}/monitoring"):  # past what a database holds
+        assert "不能大于" in page(reviewer, url, status=422).select_one(".message").get_text()
 
 
 # ---- one project: decide, resubmit, print --------------------------------------------------
