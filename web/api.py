@@ -15,7 +15,7 @@ from kb.models import IndicatorPublic
 from kb.tables import workbook_bytes
 from search.service import SearchHit
 from services.library_io import COLUMNS, export_rows
-from web.deps import FiltersDep, SearchDep, SessionDep, in_search_thread
+from web.deps import FiltersDep, Offset, SearchDep, SessionDep, in_search_thread
 from web.render import XLSX, attachment
 
 router = APIRouter(prefix="/api/v1", tags=["indicators"])
@@ -132,7 +132,7 @@ def workbook(title: str, fallback: str, indicators: list, *, scores: bool = Fals
 def list_indicators(
     session: SessionDep,
     filters: FiltersDep,
-    offset: Annotated[int, Query(ge=0, le=10**9)] = 0,
+    offset: Offset = 0,
     limit: Annotated[int, Query(ge=1, le=1000)] = 100,
     format: Annotated[Literal["json", "xlsx"], Query(description="xlsx: the same page as a workbook")] = "json",
 ) -> dict | Response:

@@ -21,7 +21,7 @@ from kb.sheets import SheetLimits
 from kb.times import beijing_iso
 from services import reviews
 from web.auth import CurrentUser, ReviewerUser
-from web.deps import ProjectId, ReviewId, SessionDep, SettingsDep, upload_name
+from web.deps import Offset, ProjectId, ReviewId, SessionDep, SettingsDep, upload_name
 from web.guards import text_problem
 from web.render import XLSX, attachment
 from web.uploads import read_upload_items
@@ -221,7 +221,7 @@ def season(session: SessionDep, user: CurrentUser, review_id: ReviewId,
            duplicates: Annotated[bool, Query(description="only projects that repeat an earlier one")] = False,
            sort: Annotated[Literal["seq", "score", "-score", "grade", "department", "budget", "-budget", "errors"],
                            Query()] = "seq",
-           offset: Annotated[int, Query(ge=0)] = 0, limit: Annotated[int, Query(ge=1, le=500)] = 50) -> dict:
+           offset: Offset = 0, limit: Annotated[int, Query(ge=1, le=500)] = 50) -> dict:
     """A season's progress, its grades, and one page of its projects, filtered and sorted."""
     review = reviews.get_review(session, review_id=review_id)
     total, projects = reviews.query_projects(session, review_id=review_id, grade=grade, status=status,

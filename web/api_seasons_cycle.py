@@ -30,7 +30,7 @@ from services import cycle, cycle_report, history
 from services.review_changes import describe_invalid
 from web.api_cycle import AsOf, Spent
 from web.auth import CurrentUser, ReviewerUser
-from web.deps import ProjectId, ReviewId, SessionDep, SettingsDep, upload_name
+from web.deps import Offset, ProjectId, ReviewId, SessionDep, SettingsDep, upload_name
 from web.render import XLSX, attachment
 
 router = APIRouter(prefix="/api/v1", tags=["season monitoring and evaluation"])
@@ -261,7 +261,7 @@ def project_monitoring(session: SessionDep, user: CurrentUser, review_id: Review
 def season_monitoring(session: SessionDep, user: CurrentUser, review_id: ReviewId,
                       status: Annotated[STATUSES | None, Query()] = None,
                       department: Annotated[str | None, Query(max_length=200)] = None,
-                      offset: Annotated[int, Query(ge=0)] = 0,
+                      offset: Offset = 0,
                       limit: Annotated[int, Query(ge=1, le=2000)] = 100) -> dict:
     """A season's approved projects by warning (预警, 关注, 正常, then those not yet monitored), each with
     its latest monitoring; counts by status over the whole season."""
@@ -370,7 +370,7 @@ def project_evaluation(session: SessionDep, user: CurrentUser, review_id: Review
 def season_evaluations(session: SessionDep, user: CurrentUser, review_id: ReviewId,
                        grade: Annotated[GRADE | None, Query()] = None,
                        department: Annotated[str | None, Query(max_length=200)] = None,
-                       offset: Annotated[int, Query(ge=0)] = 0,
+                       offset: Offset = 0,
                        limit: Annotated[int, Query(ge=1, le=2000)] = 100) -> dict:
     """A season's approved projects with their latest self-evaluation, highest score first (not yet
     evaluated last); counts by grade."""

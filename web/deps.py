@@ -35,6 +35,8 @@ ReviewId = Annotated[int, PathParam(ge=1, le=MAX_RECORD_ID, description="审核�
 ProjectId = Annotated[int, PathParam(ge=1, le=MAX_RECORD_ID, description="项目编号")]
 DraftId = Annotated[int, PathParam(ge=1, le=MAX_RECORD_ID, description="草稿编号")]
 VersionNumber = Annotated[int, PathParam(ge=1, le=MAX_RECORD_ID, description="指标库版本号")]
+# Where a page of a list starts: past any list this service holds, and within what the databases take as OFFSET.
+Offset = Annotated[int, Query(ge=0, le=10**9, description="从第几条开始（0 起）")]
 
 
 async def in_search_thread(fn: Callable[..., T], /, *args, **kwargs) -> T:

@@ -27,7 +27,7 @@ from services import cycle, cycle_report, history
 from services.review_changes import describe_invalid
 from web.api_cycle import AsOf, Spent
 from web.auth import CurrentUser, OptionalUser, ReviewerUser
-from web.deps import ProjectId, ReviewId, SessionDep, SettingsDep, upload_name
+from web.deps import Offset, ProjectId, ReviewId, SessionDep, SettingsDep, upload_name
 from web.render import render
 
 router = APIRouter(include_in_schema=False)
@@ -68,7 +68,7 @@ def _context(session: Session, review_id: int, **more) -> dict:
 def monitoring_page(request: Request, session: SessionDep, user: CurrentUser, review_id: ReviewId,
                     status: Annotated[str, Query(max_length=8)] = "",
                     department: Annotated[str, Query(max_length=200)] = "",
-                    offset: Annotated[int, Query(ge=0)] = 0):
+                    offset: Offset = 0):
     """A season's approved projects by warning, a page at a time, with the 绩效监控表 and the workbook to fill."""
     rows, summary = cycle.monitoring_list(session, review_id=review_id, status=status or None,
                                           department=department or None)
@@ -218,7 +218,7 @@ async def evaluate_project_save(request: Request, user: CurrentUser, review_id: 
 def evaluation_page(request: Request, session: SessionDep, user: CurrentUser, review_id: ReviewId,
                     grade: Annotated[str, Query(max_length=2)] = "",
                     department: Annotated[str, Query(max_length=200)] = "",
-                    offset: Annotated[int, Query(ge=0)] = 0):
+                    offset: Offset = 0):
     """A season's self-evaluations by grade, a page at a time, the 自评表, and the results form."""
     rows, summary = cycle.evaluation_list(session, review_id=review_id, grade=grade or None,
                                           department=department or None)

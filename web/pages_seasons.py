@@ -24,7 +24,7 @@ from kb.store import valid_function_code
 from kb.times import BEIJING
 from services import reviews
 from web.auth import CurrentUser, ReviewerUser
-from web.deps import ProjectId, ReviewId, SessionDep, upload_name
+from web.deps import Offset, ProjectId, ReviewId, SessionDep, upload_name
 from web.render import XLSX, attachment, is_fragment, render, search_problem
 from web.uploads import read_upload_items
 
@@ -89,7 +89,7 @@ class ListQuery:
 async def list_query(grade: Text = "", status: Text = "", department: Text = "", direction: Text = "", code: Text = "",
                function_code: Text = "",
                duplicates: Annotated[str, Query(max_length=5)] = "", sort: Annotated[str, Query(max_length=20)] = "seq",
-               offset: Annotated[int, Query(ge=0, le=1_000_000)] = 0) -> ListQuery:
+               offset: Offset = 0) -> ListQuery:
     if grade and grade not in GRADES:
         raise InvalidInput(f"等级 grade={grade!r} 无效；请用 优、良、中 或 差")
     if status and status not in DECISIONS:
