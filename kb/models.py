@@ -11,6 +11,10 @@ from datetime import UTC, datetime
 from sqlalchemy import JSON, LargeBinary
 from sqlmodel import Field, SQLModel
 
+# The largest record id or version number both databases hold in an INTEGER column (PostgreSQL's is 32-bit;
+# SQLite's driver refuses anything past 2**63): a larger number names no record.
+MAX_ID = 2**31 - 1
+
 
 def _now() -> datetime:
     return datetime.now(UTC)

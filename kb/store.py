@@ -16,6 +16,7 @@ from sqlmodel import Session, col, select
 
 from kb.errors import InvalidInput, NotFound
 from kb.models import (
+    MAX_ID,
     Category,
     Direction,
     Indicator,
@@ -234,7 +235,7 @@ def snapshot_numbers(session: Session) -> set[int]:
 
 def snapshot_rows(session: Session, *, number: int) -> LibraryRows:
     """Version `number`'s library as rows, ready to store again (a restore)."""
-    if session.get(LibraryVersion, number) is None:
+    if not 1 <= number <= MAX_ID or session.get(LibraryVersion, number) is None:
         raise NotFound(f"没有第 {number} 版；版本列表见指标库管理页或 /api/v1/library/versions")
     snapshot = session.get(LibrarySnapshot, number)
     if snapshot is None:

@@ -18,6 +18,7 @@ from sqlmodel import Session
 
 from indicators.framework import any_level1, any_level2
 from kb.errors import Conflict, InvalidInput, NotReady
+from kb.models import MAX_ID
 from kb.settings import Settings
 from kb.store import Filters, valid_function_code
 from search.service import SearchService
@@ -28,9 +29,9 @@ from search.service import SearchService
 _SEARCH_THREADS = ThreadPoolExecutor(max_workers=40, thread_name_prefix="search")
 T = TypeVar("T")
 
-# Record numbers in a path, bounded by what both databases store (a 32-bit INTEGER in PostgreSQL): a
-# larger number is answered as a wrong number, not passed to the database, whose driver refuses it.
-MAX_RECORD_ID = 2**31 - 1
+# Record numbers in a path, bounded by what both databases store: a larger number is answered as a wrong
+# number, not passed to the database, whose driver refuses it.
+MAX_RECORD_ID = MAX_ID
 ReviewId = Annotated[int, PathParam(ge=1, le=MAX_RECORD_ID, description="审核批次编号")]
 ProjectId = Annotated[int, PathParam(ge=1, le=MAX_RECORD_ID, description="项目编号")]
 DraftId = Annotated[int, PathParam(ge=1, le=MAX_RECORD_ID, description="草稿编号")]

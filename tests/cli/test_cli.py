@@ -253,6 +253,7 @@ def test_help_and_usage_errors_read_in_chinese():
     (["search", "路灯", "--kk", "3"], "没有选项 --kk"),
     (["search", "路灯", "-k", "abc"], "的值无效：应为整数"),
     (["user", "add"], "缺少参数 'name'"),
+    (["restore", "a.db", "b"], "多出了参数（b）"),
 ])
 def test_usage_errors_read_in_chinese(args, expected):
     result = runner.invoke(app, args)
