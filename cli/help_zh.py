@@ -103,6 +103,7 @@ ERRORS = (  # usage errors as the copy of click in typer words them → Chinese
     (re.compile(r"^Option (.+?) requires an argument\.$"), r"选项 \1 需要一个值。"),
     (re.compile(r"^Got unexpected extra argument(?:s|\(s\))? \((.*)\)$"), r"多出了参数（\1）"),
     (re.compile(r"^Invalid value for (.+?): (.*)$", re.S), r"\1 的值无效：\2"),
+    (re.compile(r"^(.*?)。?\. Did you mean (.+)\?$", re.S), r"\1。是不是 \2？"),  # typer's suggestion after click's
 )
 VALUES = (  # what typer says of a value it cannot convert
     (re.compile(r"Input should be a valid integer[^\n]*"), "应为整数"),

@@ -173,7 +173,8 @@ def check(files: Annotated[list[Path], typer.Argument(help="JSON、JSON lines、
 @friendly
 def draft(name: Annotated[str, typer.Option("--name", help="项目名称")],
           description: Annotated[str, typer.Option(help="项目概述：做什么、做多少")] = "",
-          budget: Annotated[float | None, typer.Option(help="预算金额（万元）")] = None,
+          budget: Annotated[str | None, typer.Option(  # read as the API reads it: １２０, 120万元, 1,200
+              help="预算金额（万元）")] = None,
           direction: Annotated[str, typer.Option(help="支出方向名称或编码（不填则自动推断）")] = "",
           function_code: Annotated[str, typer.Option(
               "--function-code", help="支出功能分类科目编码（类、款或项，如 2050202）：只在其下的支出方向中挑选")]

@@ -30,6 +30,8 @@ def read_table(path: Path, *, limits: SheetLimits | None = None) -> tuple[list[s
         raise InvalidInput(f"{path.name}：指标库文件须为 .xlsx 或 .csv，而不是 {suffix or '无扩展名'}")
     if not path.exists():
         raise InvalidInput(f"{path}：文件不存在")
+    if not path.is_file():
+        raise InvalidInput(f"{path}：是文件夹，不是文件；请给出一个 .xlsx 或 .csv 文件")
     rows = _read_xlsx(path, limits) if suffix == ".xlsx" else _read_csv(path, limits)
     numbered = [(n, cells) for n, cells in enumerate(rows, start=1) if any(cells)]
     if not numbered:

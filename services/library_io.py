@@ -219,7 +219,7 @@ def rows_from_file(path: Path, session: Session) -> store.LibraryRows:
 
 
 def fingerprint_of(path: Path) -> str:
-    return hashlib.sha256(path.read_bytes()).hexdigest()[:16] if path.exists() else ""
+    return hashlib.sha256(path.read_bytes()).hexdigest()[:16] if path.is_file() else ""
 
 
 def import_library(settings: Settings, path: Path, *, replace: bool = False,

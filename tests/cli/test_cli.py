@@ -61,6 +61,10 @@ def test_import_of_a_bad_file_names_the_problem(data_dir, tmp_path):
     bad.write_text("x")
     result = runner.invoke(app, ["import", str(bad)])
     assert result.exit_code == 1 and ".xlsx 或 .csv" in result.output
+    folder = tmp_path / "指标库.csv"  # a folder named like a table
+    folder.mkdir()
+    result = runner.invoke(app, ["import", str(folder), "--dry-run"])
+    assert result.exit_code == 1 and "是文件夹" in result.output and "Traceback" not in result.output
 
 
 DOC = {
@@ -122,6 +126,8 @@ def test_draft_prints_a_goal_covering_every_dimension(data_dir):
     assert doc["goal"] and {i["level1"] for i in doc["indicators"]} == {"产出指标", "成本指标", "效益指标", "满意度指标"}
     plain = runner.invoke(app, ["draft", "--name", "城市路灯维护"])
     assert plain.exit_code == 0 and "年度绩效目标：" in plain.output
+    wide = runner.invoke(app, ["draft", "--name", "城市路灯维护", "--budget", "３００", "--json"])  # full-width, as typed
+    assert wide.exit_code == 0 and json.loads(wide.output)["project"]["budget"] == 300, wide.output
 
 
 def test_search_and_draft_take_the_budget_systems_function_code(data_dir):
@@ -254,6 +260,7 @@ def test_help_and_usage_errors_read_in_chinese():
     (["search", "路灯", "-k", "abc"], "的值无效：应为整数"),
     (["user", "add"], "缺少参数 'name'"),
     (["restore", "a.db", "b"], "多出了参数（b）"),
+    (["user", "lst"], "是不是 'list'"),
 ])
 def test_usage_errors_read_in_chinese(args, expected):
     result = runner.invoke(app, args)

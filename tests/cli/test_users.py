@@ -36,6 +36,8 @@ def test_user_add_prints_a_token_on_its_last_line_that_the_api_accepts(empty_dir
 def test_bad_roles_short_passwords_and_duplicates_get_a_chinese_message(empty_dir):
     bad_role = runner.invoke(app, ["user", "add", "甲", "--role", "boss", "--password", "abcdefgh1"])
     assert bad_role.exit_code == 1 and "角色 'boss' 不存在" in bad_role.output
+    asked = runner.invoke(app, ["user", "add", "甲", "--role", "boss"], input="abcdefgh1\n")  # no password given
+    assert asked.exit_code == 1 and "角色 'boss' 不存在" in asked.output and "网页登录密码" not in asked.output
     short = runner.invoke(app, ["user", "add", "甲", "--role", "admin", "--password", "short"])
     assert short.exit_code == 1 and "至少 8 个字符" in short.output
     assert runner.invoke(app, ["user", "add", "甲", "--role", "admin", "--password", "abcdefgh1"]).exit_code == 0
