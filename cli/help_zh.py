@@ -108,6 +108,10 @@ ERRORS = (  # usage errors as the copy of click in typer words them → Chinese
 VALUES = (  # what typer says of a value it cannot convert
     (re.compile(r"Input should be a valid integer[^\n]*"), "应为整数"),
     (re.compile(r"Input should be a valid number[^\n]*"), "应为数字"),
+    (re.compile(r"Input should be less than or equal to (\S+)"), r"不能大于 \1"),
+    (re.compile(r"Input should be greater than or equal to (\S+)"), r"不能小于 \1"),
+    (re.compile(r"Input should be less than (\S+)"), r"应小于 \1"),
+    (re.compile(r"Input should be greater than (\S+)"), r"应大于 \1"),
 )
 
 

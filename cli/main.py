@@ -96,7 +96,8 @@ def init() -> None:
 
 @app.command()
 @friendly
-def serve(host: str = "127.0.0.1", port: int = 8000) -> None:
+def serve(host: str = "127.0.0.1",
+          port: Annotated[int, typer.Option(min=1, max=65535, help="端口（1-65535）")] = 8000) -> None:
     """启动网页界面和 JSON API（需要时先初始化）。"""
     settings = get_settings()
     # with no indexes yet they are built first; stale ones (the library changed while the server was
@@ -134,12 +135,22 @@ REPLACE_HELP = "整表替换：所导入大类中文件里没有的指标将停�
 SEVERITY_MARK = {"error": "✗", "warning": "!", "info": "·"}
 
 
+def _workbook_target(path: Path) -> None:
+    """Refuse a path a workbook cannot be written to: a folder, or a name that says another format."""
+    if path.is_dir():
+        raise InvalidInput(f"{path}：是文件夹；请给出要写入的文件名，如 {path / '审核汇总.xlsx'}")
+    if path.suffix.lower() != ".xlsx":
+        raise InvalidInput(f"{path.name}：汇总表是 Excel 工作簿，文件名请以 .xlsx 结尾")
+
+
 @app.command()
 @friendly
 def check(files: Annotated[list[Path], typer.Argument(help="JSON、JSON lines、文件夹或绩效目标申报表（.xlsx）")],
           as_json: Annotated[bool, typer.Option("--json")] = False,
           xlsx: Annotated[Path | None, typer.Option(help="同时把审核汇总表写到这个文件")] = None) -> None:
     """审核一个或多个绩效目标：完整性、细化量化、与预算的匹配。"""
+    if xlsx:  # before the work, not after it
+        _workbook_target(xlsx)
     documents, problems = [], []
     for path in files:
         docs, trouble = read_goal_batch_partial(path)
@@ -150,6 +161,7 @@ def check(files: Annotated[list[Path], typer.Argument(help="JSON、JSON lines、
     service = with_history(_service(), get_engine(get_settings()))  # last year's actuals as baselines
     results = list(zip(documents, check_documents(documents, service), strict=True))
     if xlsx:
+        xlsx.parent.mkdir(parents=True, exist_ok=True)
         xlsx.write_bytes(summary_workbook(results))
     if as_json:
         _out(json.dumps([{"project": d.project.name, **r.model_dump()} for d, r in results],

@@ -1,7 +1,10 @@
 """The `kb` command line, through typer's runner, on a real data directory."""
 
 import json
+import os
 import shutil
+import subprocess
+import sys
 
 import pytest
 from typer.testing import CliRunner
@@ -96,6 +99,11 @@ def test_check_json_and_summary_workbook(data_dir, tmp_path):
     body = json.loads(result.output)
     assert body[0]["project"] == "城市路灯维护" and body[0]["grade"] in "优良中差"
     assert xlsx.read_bytes()[:2] == b"PK"
+    nested = tmp_path / "汇总" / "第一批" / "summary.xlsx"  # a folder not made yet is made, as export does
+    assert runner.invoke(app, ["check", str(path), "--xlsx", str(nested)]).exit_code == 0 and nested.exists()
+    for target, says in ((tmp_path, "是文件夹"), (tmp_path / "summary.csv", "以 .xlsx 结尾")):
+        refused = runner.invoke(app, ["check", str(path), "--xlsx", str(target)])
+        assert refused.exit_code == 1 and says in refused.output and "Traceback" not in refused.output
 
 
 def test_check_of_malformed_json_says_where(data_dir, tmp_path):
@@ -265,6 +273,14 @@ def test_help_and_usage_errors_read_in_chinese():
 def test_usage_errors_read_in_chinese(args, expected):
     result = runner.invoke(app, args)
     assert result.exit_code == 2 and expected in result.output, result.output
+
+
+def test_a_port_out_of_range_is_refused_before_serving(tmp_path):
+    # in a process of its own, with a deadline: a server that did start would otherwise never return
+    env = {**os.environ, "KB_DATA_DIR": str(tmp_path / "kb")}
+    result = subprocess.run([sys.executable, "-c", "from cli.main import app; app()", "serve", "--port", "99999"],
+                            capture_output=True, text=True, timeout=120, env=env)
+    assert result.returncode == 2 and "不能大于 65535" in result.stdout + result.stderr
 
 
 def test_a_command_s_help_reads_in_chinese():
