@@ -233,12 +233,18 @@ def phrase(ind: GoalIndicator) -> str:
     unit = t.unit or ind.unit
     if op == "不少于" and parse_unit(unit).kind == "ratio":
         op = "不低于"
+    if op == "不超过" and t.value == 0 and t.high is None:
+        op = "为"  # 燃气泄漏事故起数为0起, not 不超过0起
     number = fmt(t.value) + (f"-{fmt(t.high)}" if t.high is not None else "")
     return f"{name}{op}{number}{unit}"
 
 
 # the money word a title closes with (…查处经费, …补助资金): a goal carries out the work, not the money
 _MONEY_WORD = re.compile(r"(?:专项|工作|业务|项目)?(?:经费|资金)$")
+
+
+# a title that already says it is carried out (全面实施“瓶改管”工程, 开展…行动): the goal does not say 实施 again
+_DOES_ITSELF = re.compile(r"(?:全面|深入|组织|继续|持续|全力)实施|^(?:实施|开展|举办|组织|推进|落实)")
 
 
 def the_work(name: str) -> str:
@@ -262,7 +268,8 @@ def compose_goal(project: Project, indicators: Iterable[GoalIndicator], *, with_
     if with_project:
         budget = f"（预算{fmt(project.budget)}{project.budget_unit}）" if project.budget else ""
         year = f"{project.year}年，" if project.year and str(project.year) not in project.name else ""
-        parts.append(f"{year}实施{the_work(project.name)}{budget}")
+        work = the_work(project.name)
+        parts.append(f"{year}{'' if _DOES_ITSELF.search(work) else '实施'}{work}{budget}")
     if groups[OUTPUT]:
         outputs = "，".join(groups[OUTPUT][:5])
         parts.append(outputs if outputs.startswith("完成") else "完成" + outputs)

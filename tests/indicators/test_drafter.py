@@ -7,9 +7,10 @@ import re
 import pytest
 
 from indicators.checker import check_goal
+from indicators.checks.goal_text import phrase
 from indicators.drafter import MAX_ROWS, draft_goal, draft_row
 from indicators.framework import BASES, LEVELS
-from indicators.goals import GoalDocument, Project
+from indicators.goals import GoalDocument, GoalIndicator, Project
 
 KINDERGARTEN = Project(name="普惠性幼儿园生均补助", description="对普惠性幼儿园按生均标准给予公用经费补助", budget=720)
 
@@ -72,10 +73,22 @@ def test_the_goal_text_does_not_repeat_the_year_or_state_empty_rows(lookup):
 
 @pytest.mark.parametrize(("name", "opening"), [("城区路灯维护经费", "实施城区路灯维护（预算"),
                                               ("城区路灯维护专项资金", "实施城区路灯维护（预算"),
-                                              ("路灯经费", "实施路灯经费（预算")])
+                                              ("路灯经费", "实施路灯经费（预算"),
+                                              ("罗湖区全面实施路灯改造工程", "罗湖区全面实施路灯改造工程（预算"),
+                                              ("开展路灯安全隐患排查", "开展路灯安全隐患排查（预算")])
 def test_the_goal_carries_out_the_work_not_the_money_its_title_closes_with(lookup, name, opening):
     draft = draft_goal(Project(name=name, direction="城市道路照明", budget=300), lookup)
     assert draft.goal.startswith(opening), draft.goal
+
+
+@pytest.mark.parametrize(("operator", "value", "unit", "words"), [
+    ("≤", "0", "起", "燃气泄漏事故起数为0起"), ("≤", "2", "起", "燃气泄漏事故起数不超过2起"),
+    ("≥", "95", "%", "燃气泄漏事故起数不低于95%"),
+])
+def test_a_goal_says_a_zero_ceiling_as_zero(operator, value, unit, words):
+    row = GoalIndicator(level1="效益指标", level2="社会效益指标", name="燃气泄漏事故起数", operator=operator,
+                        value=value, unit=unit)
+    assert phrase(row) == words
 
 
 def test_draft_is_a_valid_goal_document_with_a_quantified_goal_text(kindergarten):
