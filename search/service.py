@@ -362,6 +362,8 @@ class SearchService:
             return SearchResult(query=text, total=0, function_code_matched=scope)
         n = max(k, CANDIDATES)
         context = normalize_text(context or "")
+        if not any(ch.isalnum() for ch in context):  # punctuation only (，。): no project to lift by
+            context = ""
         lift, near = self._context(context, mask) if context else (None, None)
         lex, lex_total, sem, others, tokens = {}, 0, {}, {}, None
         if mode == "lexical":

@@ -79,7 +79,7 @@ def test_context_picks_the_directions_variant_of_a_generic_name(service):
 @pytest.mark.parametrize("mode", ["hybrid", "lexical", "semantic"])
 def test_without_context_nothing_changes(service, mode):
     plain = service.query("补助资金拨付", k=10, mode=mode)
-    for empty in (None, "", "   "):
+    for empty in (None, "", "   ", "，。！", "（ ）"):  # punctuation names no project
         same = service.query("补助资金拨付", k=10, mode=mode, context=empty)
         assert [(h.code, h.score) for h in same.hits] == [(h.code, h.score) for h in plain.hits]
         assert same.total == plain.total
