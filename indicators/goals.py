@@ -13,7 +13,7 @@ from typing import Annotated, Literal
 
 from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, field_validator, model_validator
 
-from indicators.values import fmt, parse_number
+from indicators.values import fmt, is_placeholder, parse_number
 from kb.text import normalize_text
 
 BUDGET_UNITS = {"元": "元", "万元": "万元", "亿元": "亿元", "万": "万元", "亿": "亿元", "rmb": "元", "cny": "元",
@@ -139,7 +139,7 @@ class Project(BaseModel):
             raise ValueError("预算金额应为数字，如 860，而不是 是/否")
         if isinstance(value, str):
             text = re.sub(r"(亿元|万元|元|亿|万)\s*$", "", normalize_text(value).replace(" ", ""))
-            if not text:
+            if not text or is_placeholder(text):  # a template's 【待填】 is a budget not given yet: BUDGET_MISSING
                 return None
             number = parse_number(text)
             if number is None:
@@ -162,7 +162,7 @@ class Project(BaseModel):
             raise ValueError("预算年度应为数字，如 2025")
         if isinstance(value, str):
             text = normalize_text(value).replace(" ", "").removesuffix("年度").removesuffix("年")
-            return text or None
+            return None if not text or is_placeholder(text) else text
         return value
 
     @field_validator("function_code", mode="before")

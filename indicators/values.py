@@ -358,6 +358,12 @@ _PLACEHOLDER_IN = re.compile(r"【[^】]{0,8}(?:待|填|定|补)[^】]{0,8}】|\
                              r"|(?<![A-Za-z])[Xx]{2,}(?![A-Za-z])|[(（][^)）]{0,4}(?:待填|待定|填写)[^)）]{0,4}[)）]|^待填$")
 
 
+def is_placeholder(text: str | None) -> bool:
+    """Whether a cell holds nothing but a mark that it is still to be filled (【待填】, 待定, XX, **, —)."""
+    t = normalize_text(text).strip()
+    return bool(t) and (bool(_PLACEHOLDER.match(t)) or find_placeholder(t) == t)
+
+
 def find_placeholder(text: str | None) -> str | None:
     """Template residue left in a text ('【待填】', 'XX', '**'), or None."""
     m = _PLACEHOLDER_IN.search(normalize_text(text))
