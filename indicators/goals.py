@@ -175,7 +175,7 @@ class Project(BaseModel):
             return None if value is None else _bad_function_code(value)
         # Excel habits: a leading ' that keeps digits as text, a number saved as 2050202.0
         text = re.sub(r"^(\d+)\.0+$", r"\1", normalize_text(str(value)).strip().lstrip("'‘’"))
-        if not text:
+        if not text or is_placeholder(text):  # 【待填】, 待定: no code given yet
             return None
         m = FUNCTION_CODE.match(text)
         return m.group(1) if m else _bad_function_code(value)
