@@ -36,7 +36,8 @@ def add(name: str, role: Annotated[str, typer.Option("--role", help=ROLE_HELP)],
         password: Annotated[str | None, typer.Option(help="网页登录密码；不给则提示输入（回车跳过）")] = None,
         department: Annotated[str, typer.Option(help="填报部门用户所属单位")] = "") -> None:
     """新建用户；最后一行单独打印其 API 令牌（只显示这一次）。"""
-    accounts.check_name(name), accounts.check_role(role)  # before asking for a password it would not use
+    accounts.check_name(name)  # both before asking for a password they would not use
+    accounts.check_role(role)
     with _scope() as session:
         user, token = accounts.add_user(session, name=name, role=role, password=_ask_password(password),
                                         department=department)

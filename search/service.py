@@ -81,6 +81,10 @@ SHARED_LIFT = 0.15
 EXACT_LIFT = 0.1
 
 
+def _has_words(text: str) -> bool:
+    return any(ch.isalnum() for ch in text)
+
+
 def keep_in_view(order: list[int], plain: list[int], scores: dict[int, float], within: int = KEEP_IN) -> list[int]:
     """`order` with those of `plain` not among its first `within` moved to just before position `within`
     (their order kept); a moved hit's score is raised to the score of the hit it now precedes, so the
@@ -351,7 +355,7 @@ class SearchService:
             raise InvalidInput(f"检索方式 mode={mode!r} 无法识别；请用 {'、'.join(MODES)} 之一")
         if not 1 <= k <= 100:
             raise InvalidInput(f"k={k} 超出 1-100 的范围；一次最多返回 100 条")
-        if not any(ch.isalnum() for ch in text):  # punctuation only (，。！): nothing to match
+        if not _has_words(text):  # punctuation only (，。！): nothing to match
             return SearchResult(query=text, total=0)
         key = name_query(text)  # without list numbering, bracketed units, a trailing 等 …
         filters = filters or Filters()
@@ -362,7 +366,7 @@ class SearchService:
             return SearchResult(query=text, total=0, function_code_matched=scope)
         n = max(k, CANDIDATES)
         context = normalize_text(context or "")
-        if not any(ch.isalnum() for ch in context):  # punctuation only (，。): no project to lift by
+        if not _has_words(context):  # punctuation only (，。): no project to lift by
             context = ""
         lift, near = self._context(context, mask) if context else (None, None)
         lex, lex_total, sem, others, tokens = {}, 0, {}, {}, None

@@ -29,13 +29,12 @@ from search.service import SearchService
 _SEARCH_THREADS = ThreadPoolExecutor(max_workers=40, thread_name_prefix="search")
 T = TypeVar("T")
 
-# Record numbers in a path, bounded by what both databases store: a larger number is answered as a wrong
-# number, not passed to the database, whose driver refuses it.
-MAX_RECORD_ID = MAX_ID
-ReviewId = Annotated[int, PathParam(ge=1, le=MAX_RECORD_ID, description="审核批次编号")]
-ProjectId = Annotated[int, PathParam(ge=1, le=MAX_RECORD_ID, description="项目编号")]
-DraftId = Annotated[int, PathParam(ge=1, le=MAX_RECORD_ID, description="草稿编号")]
-VersionNumber = Annotated[int, PathParam(ge=1, le=MAX_RECORD_ID, description="指标库版本号")]
+# Record numbers in a path, bounded by what both databases store (kb.models.MAX_ID): a larger number is answered
+# as a wrong number, not passed to the database, whose driver refuses it.
+ReviewId = Annotated[int, PathParam(ge=1, le=MAX_ID, description="审核批次编号")]
+ProjectId = Annotated[int, PathParam(ge=1, le=MAX_ID, description="项目编号")]
+DraftId = Annotated[int, PathParam(ge=1, le=MAX_ID, description="草稿编号")]
+VersionNumber = Annotated[int, PathParam(ge=1, le=MAX_ID, description="指标库版本号")]
 # Where a page of a list starts: past any list this service holds, and within what the databases take as OFFSET.
 Offset = Annotated[int, Query(ge=0, le=10**9, description="从第几条开始（0 起）")]
 

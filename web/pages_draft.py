@@ -24,13 +24,14 @@ from indicators.framework import BASES, OPERATORS
 from indicators.goals import MAX_INDICATORS, Project
 from kb import store
 from kb.errors import InvalidInput, NotFound, NotReady
+from kb.models import MAX_ID
 from kb.sheets import SheetLimits
 from kb.times import beijing_text
 from services import drafts
 from services.history import with_history
 from web.api_drafts import DraftId, read_draft_files
 from web.auth import CurrentUser, OptionalUser, identity_now
-from web.deps import MAX_RECORD_ID, SessionDep, upload_name
+from web.deps import SessionDep, upload_name
 from web.pages_forms import (
     PROJECT_FIELDS,
     blank_row,
@@ -60,7 +61,7 @@ MAX_FIELDS = 40 + 10 * MAX_INDICATORS  # project, goal and nine fields per indic
 def _draft_id(value: object) -> int | None:
     """The id of the saved draft a page's document came from, when it looks like one."""
     text = str(value or "").strip()
-    return int(text) if text.isdigit() and 0 < int(text) <= MAX_RECORD_ID else None
+    return int(text) if text.isdigit() and 0 < int(text) <= MAX_ID else None
 
 
 def _saved_id(payload: str) -> int | None:
