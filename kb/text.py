@@ -103,9 +103,12 @@ _NUMBERING = re.compile(
     r"|[一二三四五六七八九十]{1,3}\s*[、.]|第[一二三四五六七八九十0-9]{1,3}[项条个])\s*")
 _CIRCLED = re.compile(r"^\s*[\u2460-\u2473\u2776-\u277f\u3251-\u325f]\s*")  # ① before NFKC makes it 1
 # Marks a template puts in front of a name (★★★ key indicator, * required row) and an item label
-# (指标1:, 任务2., 目标3、).
+# (指标1:, 任务2., 目标3、, or with no mark at all when a digit ends it: 指标1工程完工率, but not
+# 目标12个月完成, a number with its unit).
 _MARKS = re.compile(r"^[★☆*※▲△●○■□◆◇#]+\s*")
-_ITEM_LABEL = re.compile(r"^(?:指标|任务|目标|内容|子项)\s*[0-9一二三四五六七八九十]{1,3}\s*[:：.、]\s*")
+_ITEM_LABEL = re.compile(r"^(?:指标|任务|目标|内容|子项)\s*(?:[0-9一二三四五六七八九十]{1,3}\s*[:：.、]\s*"
+                         r"|[0-9]{1,2}(?=[\u4e00-\u9fff])(?![个年月日天周时分秒人名位次户家所件项台套辆座处条篇册份本批场期"
+                         r"吨斤克亩米公平立倍万千百亿元%类种级星岁头只株棵张间床度]))")
 # A template's target left in the name, unfilled: (≥**人), ≥**元/人·月, (≥台).
 _PLACEHOLDER = re.compile(r"^[≥≤<>=]+\s*\**")
 _PLACEHOLDER_TAIL = re.compile(r"[≥≤<>=]+\s*\*+[^,，;；]{0,12}$")

@@ -15,7 +15,7 @@ import jieba
 from kb.text import normalize_text
 
 jieba.setLogLevel(logging.WARNING)
-TOKENIZER_VERSION = "jieba-search-6"  # 6: 贫困, 建档立卡, 参合 also read as today's words
+TOKENIZER_VERSION = "jieba-search-7"  # 7: 时效 also read as 及时
 _KEEP = re.compile(r"[\w%‰]", re.UNICODE)
 STOPWORDS = frozenset(
     "的 了 和 与 及 或 等 对 在 为 以 按 由 于 将 被 把 其 之 中 内 上 下 个 是 有 并 及其 以及 进行 开展 相关 "
@@ -29,6 +29,7 @@ STOPWORDS = frozenset(
 SAME_MEASURE = {
     "完工": "完成", "竣工": "完成",
     "按期": "及时", "按时": "及时", "如期": "及时", "准时": "及时", "按计划": "及时",
+    "时效": "及时", "时效性": "及时",
     "精准": "准确", "精准率": "准确率",
     "达标": "合格", "达标率": "合格率",
     "支付": "拨付", "兑付": "拨付",

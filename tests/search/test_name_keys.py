@@ -32,6 +32,7 @@ from search.measures import measure_form
     ("服务周期内,市民满意度", "市民满意度"),
     ("指标1:全县参合人数", "全县参合人数"),
     ("任务2.诊断准确率", "诊断准确率"),
+    ("指标1工程完工率", "工程完工率"),
     ("★★★受益建档立卡贫困人口数≥**人", "受益建档立卡贫困人口数"),
     ("*新建猪舍面积(≥**平方米)", "新建猪舍面积"),
     ("消毒机(≥台)", "消毒机"),
@@ -43,7 +44,7 @@ def test_name_query_reads_names_as_tables_write_them(written, key):
 
 @pytest.mark.parametrize("name", ["0-6岁儿童健康管理率", "12345热线接通率", "5G基站建设数量", "1.5万亩高标准农田",
                                   "能力提升", "基础设施条件改善", "2025年度培训人次",
-                                  "目标任务完成率", "指标体系完善率"])
+                                  "目标任务完成率", "指标体系完善率", "目标12个月完成", "指标一致率"])
 def test_name_query_keeps_names_that_only_look_numbered_or_wrapped(name):
     assert name_query(name) == name
 

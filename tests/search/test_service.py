@@ -22,6 +22,7 @@ def test_tokenizer_reads_renamed_populations_as_todays_words():
 @pytest.mark.parametrize(("name", "found"), [
     ("建档立卡贫困户人均纯收入增长", "脱贫人口人均纯收入增幅"),
     ("全县参合人数", "城乡居民医保参保人数"),
+    ("资金拨付时效性", "资金拨付及时率"),  # 时效 is how some tables say 及时
 ])
 def test_builtin_old_names_find_todays_rows_by_words_alone(builtin, name, found):
     assert found in [h.name for h in builtin.query(name, k=3, mode="lexical").hits]
