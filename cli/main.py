@@ -29,7 +29,6 @@ from kb import store
 from kb.db import get_engine
 from kb.errors import InvalidInput
 from kb.settings import Settings, get_settings
-from kb.store import Filters
 from search.context import direction_passage
 from search.documents import passage_text
 from search.encoders import make_encoder
@@ -37,6 +36,7 @@ from search.service import SearchService
 from search.vectors import ship_vectors
 from services.backup import backup, restore
 from services.bootstrap import initialise
+from services.filters import search_filters
 from services.history import with_history
 from services.library_io import HEADER_OF, export_library
 from services.library_versions import LibraryReport, import_file, restore_version
@@ -115,9 +115,14 @@ def search(query: str, k: Annotated[int, typer.Option("-k", help="返回条数")
                "--context", help="指标所用于的项目（名称、概述）：适合该项目的指标排在前面")]
            = None,
            function_code: Annotated[str | None, typer.Option(
-               "--function-code", help="只列该支出功能分类科目（类、款或项编码）下支出方向的指标")] = None) -> None:
+               "--function-code", help="只列该支出功能分类科目（类、款或项编码）下支出方向的指标")] = None,
+           category: Annotated[str | None, typer.Option(help="只列该大类（名称或编码，如 教育 或 205）")] = None,
+           direction: Annotated[str | None, typer.Option(help="只列该支出方向（名称或编码）")] = None,
+           level1: Annotated[str | None, typer.Option(help="只列该一级指标，如 产出 或 满意度指标")] = None,
+           level2: Annotated[str | None, typer.Option(help="只列该二级指标，如 质量 或 社会效益指标")] = None) -> None:
     """检索指标，列出最相关的结果。"""
-    filters = Filters(function_code=store.valid_function_code(function_code, name="--function-code"))
+    filters = search_filters(category=category, direction=direction, level1=level1, level2=level2,
+                             function_code=function_code, option="--")
     result = _service().query(query, k=k, mode=mode, context=context, filters=filters)
     if as_json:
         _out(json.dumps({"query": result.query, "total": result.total,

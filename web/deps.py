@@ -16,12 +16,12 @@ from fastapi import Path as PathParam
 from sqlalchemy.exc import IntegrityError, OperationalError
 from sqlmodel import Session
 
-from indicators.framework import any_level1, any_level2
-from kb.errors import Conflict, InvalidInput, NotReady
+from kb.errors import Conflict, NotReady
 from kb.models import MAX_ID
 from kb.settings import Settings
-from kb.store import Filters, valid_function_code
+from kb.store import Filters
 from search.service import SearchService
+from services.filters import search_filters
 
 # Searches run on threads of their own, awaited from an `async def` route: a plain `def` route's hop
 # through anyio's worker threads cost 0.55-0.75 ms more per search (scripts/bench_single.py). As
@@ -71,16 +71,8 @@ async def get_filters(
     function_code: Annotated[str | None, Query(
         max_length=7, description="支出功能分类 code: 类 (3 digits), 款 (5) or 项 (7); a 款 matches its 项")] = None,
 ) -> Filters:
-    l1 = any_level1(level1) if level1 else None
-    l2 = any_level2(level2) if level2 else None
-    if level1 and l1 is None:
-        raise InvalidInput(f"一级指标 level1={level1!r} 不在指标框架中；请用 产出指标、成本指标、效益指标 或 "
-                           "满意度指标（部门整体指标：运行成本、管理效率 或 履职效能）")
-    function_code = valid_function_code(function_code)
-    if level2 and l2 is None:
-        raise InvalidInput(f"二级指标 level2={level2!r} 不在指标框架中，例如 数量指标、质量指标、社会效益指标")
-    return Filters(category=category or None, subcategory=subcategory or None, direction=direction or None,
-                   level1=l1, level2=l2, function_code=function_code or None)
+    return search_filters(category=category, subcategory=subcategory, direction=direction, level1=level1,
+                          level2=level2, function_code=function_code)
 
 
 SettingsDep = Annotated[Settings, Depends(get_settings)]

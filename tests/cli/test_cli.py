@@ -287,3 +287,15 @@ def test_a_command_s_help_reads_in_chinese():
     result = runner.invoke(app, ["search", "--help"])
     assert result.exit_code == 0 and "用法：" in result.output and "显示本帮助并退出" in result.output
     assert "Usage:" not in result.output and "Show this message" not in result.output
+
+
+def test_search_takes_the_filters_the_api_takes(data_dir):
+    result = runner.invoke(app, ["search", "率", "--json", "-k", "50", "--level1", "产出", "--level2", "质量"])
+    assert result.exit_code == 0, result.output
+    hits = json.loads(result.output)["hits"]
+    assert hits and {(h["level1"], h["level2"]) for h in hits} == {("产出指标", "质量指标")}
+    street = runner.invoke(app, ["search", "满意度", "--json", "-k", "50", "--direction", "城市道路照明"])
+    assert {h["direction"] for h in json.loads(street.output)["hits"]} == {"城市道路照明"}
+    for option, value in (("--level1", "产量"), ("--level2", "好的")):
+        bad = runner.invoke(app, ["search", "率", option, value])
+        assert bad.exit_code == 1 and option in bad.output and "指标框架" in bad.output, bad.output
