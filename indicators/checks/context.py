@@ -284,6 +284,16 @@ def _unlevelled_cost(name: str, target: Target, amount: float | None, unit: Unit
     return (amount, unit) if unit.kind in ("money", "unit_cost") else None
 
 
+def _misplaced_cost(name: str, target: Target, amount: float | None, unit: Unit) -> bool:
+    """A row left without level 2 under another level 1 that is plainly a cost: a cost by name with money
+    (项目成本概算 ≤3584万元), or a cost by name (成本, 造价) bounded by the budget (项目成本控制 不超预算)."""
+    if not _COST_NAME.search(name) or _NOT_COST_NAME.search(name) or _EXECUTION.search(name):
+        return False
+    if _unlevelled_cost(name, target, amount, unit):
+        return True
+    return bool(_COST_WORD.search(name)) and budget_bound(f"{target.text} {name}")
+
+
 # what a row of a table with no level columns says it brings about, not what it produces
 _EFFECT_NAME = re.compile(r"促进|带动|节约|节省|增收|收入|提高|提升|改善|稳定|和谐|效益|影响|长效|可持续")
 _SATISFACTION_NAME = re.compile(r"满意(?:度|率)$")
@@ -334,6 +344,9 @@ def prepare_row(index: int, ind: GoalIndicator, above: str = "") -> Row:
     level1_inferred = False
     if l1 is None and not l1_text and not l2_text and (cost := _unlevelled_cost(name, target, amount, unit)):
         (amount, unit), l1, l2, level1_inferred = cost, COST, "经济成本指标", True
+    elif l1 not in (None, COST) and not l2_text and _misplaced_cost(name, target, amount, unit):
+        # 成效指标 › 项目成本控制 不超预算 (an older layout with no level 2 column): a cost by name and value
+        (amount, unit), l1, l2, level1_inferred = cost_money(target, amount, unit), COST, "经济成本指标", True
     elif l1 is None and not l1_text and not l2_text and (kind := _unlevelled_kind(name, target, unit)):
         (l1, l2), level1_inferred = kind, True
     inferred = False

@@ -98,9 +98,10 @@ def check_levels(ctx: Context, row: Row) -> None:
         return  # 运行成本 / 管理效率 / 履职效能: the department framework's own levels
     valid1 = "/".join(LEVELS)
     if row.level1_inferred:
-        ctx.add("IND_LEVEL_INVALID",
-                f"{row.label}没有填写一级、二级指标，按名称和指标值暂按{row.level1}/{row.level2}计",
-                indicator=row.index, suggestion=f"一级指标应为 {valid1} 之一，并填写对应的二级指标")
+        written = f"填在『{row.raw.level1}』下、没有填写二级指标" if row.level1_text else "没有填写一级、二级指标"
+        ctx.add("IND_LEVEL_INVALID", f"{row.label}{written}，按名称和指标值暂按{row.level1}/{row.level2}计",
+                severity="warning" if row.level1_text else None, indicator=row.index,
+                suggestion=f"一级指标应为 {valid1} 之一，并填写对应的二级指标")
         return
     if row.level1_unknown or row.level1 is None:
         where = f"的一级指标『{row.raw.level1}』不在指标框架内" if row.level1_text else "没有填写一级指标"

@@ -387,6 +387,26 @@ def test_chengxiao_is_the_benefit_level():
     assert not [f for f in result.findings if "不在指标框架内" in f.message], result.findings
 
 
+@pytest.mark.parametrize(("level1", "name", "value", "unit"), [
+    ("成效指标", "项目成本控制", "不超预算", ""),
+    ("效益指标", "维修成本", "≤100", "万元"),
+])
+def test_a_cost_row_under_another_level_with_no_level_two_is_read_as_a_cost(level1, name, value, unit):
+    """The same table puts 项目成本控制 不超预算 under 成效指标: a cost that states no money, not a vague effect."""
+    rows = [*FULL[:3], (level1, "", name, "", value, unit), *FULL[4:]]
+    result = check_goal(table(rows), None)
+    assert "IND_VALUE_VAGUE" not in codes(result, 3) and "DIM_MISSING_COST" not in codes(result), result.findings
+    assert ("COST_NOT_AMOUNT" in codes(result, 3)) == (unit == "")
+    assert [f.severity for f in result.findings if f.code == "IND_LEVEL_INVALID"] == ["warning"]
+    assert "暂按成本指标/经济成本指标计" in messages(result, "IND_LEVEL_INVALID")[0]
+
+
+@pytest.mark.parametrize(("name", "value"), [("降低运行成本", "明显降低"), ("项目预算执行率", "100%")])
+def test_an_effect_or_execution_row_under_benefit_is_not_taken_for_a_cost(name, value):
+    rows = [*FULL[:4], ("效益指标", "", name, "", value, ""), FULL[5]]
+    assert "COST_NOT_AMOUNT" not in codes(check_goal(table(rows), None))
+
+
 def test_a_level_one_cell_holding_only_its_score_takes_level_two_s_level():
     """A self-evaluation table whose level-1 cells kept only their scores: (50分) / (30分) / (10分)."""
     scores = {"产出指标": "(50分)", "成本指标": "(50分)", "效益指标": "(30分)", "满意度指标": "(10分)"}
