@@ -89,6 +89,9 @@ def _relevance(project: Project, lookup: Lookup, directions: list[Direction]) ->
 
 
 _COST_PART = re.compile(r"分项|人工|单项|单个|单位|其中|每")
+# Rows of the project-wide measures that count one item of spending (出差人次, 人均单次差旅费): drafted only for a
+# project that names it, not as the first output of any project the library has no direction for.
+_ITEM_ONLY = re.compile(r"出差|差旅")
 
 
 def _total_cost(ind: LibraryIndicator) -> bool:
@@ -304,9 +307,11 @@ def draft_goal(project: Project, lookup: Lookup) -> Draft:
     department = project.kind == "department"
     directions, confident = department_direction(project, lookup) if department else choose_directions(project, lookup)
     direction = directions[0] if directions else None
-    candidates = [ind for d in directions for ind in lookup.direction_indicators(d.code)]
+    text = project_text(project)
+    candidates = [ind for d in directions for ind in lookup.direction_indicators(d.code)
+                  if not _ITEM_ONLY.search(ind.name) or _ITEM_ONLY.search(text)]
     relevance = _relevance(project, lookup, directions)
-    works = bool(WORKS.search(project_text(project))) and not department
+    works = bool(WORKS.search(text)) and not department
     taken: set[str] = set()
     chosen: list[LibraryIndicator] = []
     for level2s, n in DEPARTMENT_SLOTS if department else SLOTS:

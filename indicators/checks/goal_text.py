@@ -239,8 +239,10 @@ def phrase(ind: GoalIndicator) -> str:
     return f"{name}{op}{number}{unit}"
 
 
-# the money word a title closes with (…查处经费, …补助资金): a goal carries out the work, not the money
-_MONEY_WORD = re.compile(r"(?:专项|工作|业务|项目)?(?:经费|资金)$")
+# the money word a title closes with (…查处经费, …补助资金, 垃圾清运费, 设备运行维护费): a goal carries out the
+# work, not the money; a 费 after a thing, not a kind of work (路灯电费, 物业费), stays
+_MONEY_WORD = re.compile(r"(?:专项|工作|业务|项目)?(?:经费|资金)$"
+                         r"|(?<=清运|维护|运行|运维|养护|管护|保洁|维修|修缮|服务|培训|宣传|检测|监测|安保)费$")
 
 
 # a title that already says it is carried out (全面实施“瓶改管”工程, 开展…行动): the goal does not say 实施 again

@@ -10,11 +10,25 @@ from indicators.framework import DEPARTMENT_CATEGORY, GENERIC_DIRECTION, LEVELS
 from indicators.goals import Project
 
 
-@pytest.mark.parametrize("name", ["航天器发射测控", "极地考察站补给"])
+@pytest.mark.parametrize("name", ["航天器发射测控", "极地考察站补给", "综合业务经费"])
 def test_a_project_no_direction_fits_is_drafted_from_the_project_general_indicators(builtin, name):
     draft = draft_goal(Project(name=name, budget=30), builtin)
     assert draft.findings[0].code == "DRAFT_NO_DIRECTION" and "项目通用指标" in draft.findings[0].message
     assert {i.code[:7] for i in draft.indicators if i.code} == {GENERIC_DIRECTION}
+    # the rows that count one item of spending are not any project's outputs
+    assert not [i.name for i in draft.indicators if "出差" in i.name or "差旅" in i.name]
+
+
+def test_a_project_that_names_its_travel_may_draft_the_travel_rows(builtin):
+    draft = draft_goal(Project(name="项目督导检查差旅经费", direction="项目实施与资金保障", budget=10), builtin)
+    assert {"出差人次", "人均单次差旅费"} <= {i.name for i in draft.indicators}
+
+
+@pytest.mark.parametrize("name", ["垃圾清运费", "垃圾中转站运行维护经费", "乡镇垃圾转运站建设"])
+def test_refuse_collection_and_transfer_has_its_own_direction(builtin, name):
+    draft = draft_goal(Project(name=name, budget=200), builtin)
+    assert draft.project.direction == "生活垃圾收集清运与转运"
+    assert not [f for f in draft.findings if f.code.startswith(("DRAFT_NO", "DRAFT_DIRECTION"))], draft.findings
 
 
 def test_a_project_draft_never_takes_a_department_direction(builtin):

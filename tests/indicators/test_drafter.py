@@ -74,6 +74,8 @@ def test_the_goal_text_does_not_repeat_the_year_or_state_empty_rows(lookup):
 @pytest.mark.parametrize(("name", "opening"), [("城区路灯维护经费", "实施城区路灯维护（预算"),
                                               ("城区路灯维护专项资金", "实施城区路灯维护（预算"),
                                               ("路灯经费", "实施路灯经费（预算"),
+                                              ("城区路灯运行维护费", "实施城区路灯运行维护（预算"),
+                                              ("城区路灯电费", "实施城区路灯电费（预算"),
                                               ("罗湖区全面实施路灯改造工程", "罗湖区全面实施路灯改造工程（预算"),
                                               ("开展路灯安全隐患排查", "开展路灯安全隐患排查（预算")])
 def test_the_goal_carries_out_the_work_not_the_money_its_title_closes_with(lookup, name, opening):
