@@ -139,9 +139,14 @@ def _title_named_first(lookup: Lookup, project: Project,
                        suggestions: list[tuple[Direction, float]]) -> list[tuple[Direction, float]]:
     """The title's own words before the description's: when only the description names the best suggestion
     (补齐社区养老…设施短板 → 居家社区养老服务) and the title names another direction by a word only it uses
-    (完整社区建设试点资金 → 老旧小区改造), that one comes first, scored as the best."""
-    named = [d for d in lookup.named_directions(project_title(project))
-             if not d.common and not d.code.startswith(DEPARTMENT_CATEGORY)]
+    (完整社区建设试点资金 → 老旧小区改造), or one of the next two suggestions by any of its keywords, that one
+    comes first, scored as the best."""
+    title = project_title(project)
+    named = [d for d in lookup.named_directions(title) if not d.common and not d.code.startswith(DEPARTMENT_CATEGORY)]
+    if not named and suggestions:  # …or by a keyword it shares, among the next two that score nearly as well
+        best = suggestions[0][1]   # (乡镇人居环境整治保洁经费: 农村人居环境整治, not the 垃圾清运费 of its description)
+        named = [d for d, score in suggestions[1:3]
+                 if score >= NAMED_NEAR * best and names_direction(project, d, title)]
     return _first(named, suggestions) if len(named) == 1 else suggestions
 
 

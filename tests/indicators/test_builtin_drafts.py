@@ -198,6 +198,12 @@ def test_the_titles_own_words_choose_before_the_descriptions(builtin):
     assert draft_goal(project, builtin).project.direction == "居家社区养老服务"
 
 
+def test_a_keyword_in_the_title_chooses_between_near_ties_the_description_names_otherwise(builtin):
+    # 人居环境整治 (a keyword 农村人居环境整治 shares) in the title, 垃圾清运费 in the description
+    project = Project(name="乡镇人居环境整治保洁经费", description="支付农村公共区域保洁员工资及垃圾清运费用")
+    assert draft_goal(project, builtin).project.direction == "农村人居环境整治"
+
+
 # a direction's words inside another kind of title (标准化建设 of a facility, 看守所 run by the police,
 # 因公护照 of the 外事 office) do not draw its indicators
 @pytest.mark.parametrize(("name", "foreign"), [("救助管理站标准化建设", "2010510"), ("医疗质量提升", "2010510"),
