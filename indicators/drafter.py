@@ -92,6 +92,17 @@ _COST_PART = re.compile(r"分项|人工|单项|单个|单位|其中|每")
 # Rows of the project-wide measures that count one item of spending (出差人次, 人均单次差旅费): drafted only for a
 # project that names it, not as the first output of any project the library has no direction for.
 _ITEM_ONLY = re.compile(r"出差|差旅")
+# The parallel networks one direction may renew together (城市燃气管道等老化更新改造: gas, water, drainage, heating).
+# A project that names some of them is drafted without the rows that name only others: a 瓶改管 project
+# measures no water leakage, a water-main project no gas leaks.
+NETWORKS = (re.compile(r"燃气|液化石油气|瓶改管|天然气"), re.compile(r"供水|自来水|漏损水|DMA|末梢水"),
+            re.compile(r"排水|污水|雨污"), re.compile(r"供热|热网|采暖"))
+
+
+def _other_network(name: str, named: set[int]) -> bool:
+    """The row names only networks other than those the project names (and the project names one)."""
+    own = {i for i, net in enumerate(NETWORKS) if net.search(name)}
+    return bool(named and own and not own & named)
 
 
 def _total_cost(ind: LibraryIndicator) -> bool:
@@ -308,8 +319,10 @@ def draft_goal(project: Project, lookup: Lookup) -> Draft:
     directions, confident = department_direction(project, lookup) if department else choose_directions(project, lookup)
     direction = directions[0] if directions else None
     text = project_text(project)
+    networks = {i for i, net in enumerate(NETWORKS) if net.search(text)}
     candidates = [ind for d in directions for ind in lookup.direction_indicators(d.code)
-                  if not _ITEM_ONLY.search(ind.name) or _ITEM_ONLY.search(text)]
+                  if (not _ITEM_ONLY.search(ind.name) or _ITEM_ONLY.search(text))
+                  and not _other_network(ind.name, networks)]
     relevance = _relevance(project, lookup, directions)
     works = bool(WORKS.search(text)) and not department
     taken: set[str] = set()

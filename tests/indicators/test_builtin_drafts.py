@@ -3,6 +3,8 @@
 
 from __future__ import annotations
 
+import re
+
 import pytest
 
 from indicators.drafter import draft_goal
@@ -261,3 +263,14 @@ def test_a_reference_quantity_that_does_not_add_up_to_the_budget_is_left_to_fill
     draft = draft_goal(Project(name=name, budget=budget), builtin)
     assert "BUDGET_SCALE_MISMATCH" not in {f.code for f in draft.findings}
     assert [i for i in draft.indicators if i.level2 == "数量指标" and i.value is None]
+
+
+@pytest.mark.parametrize(("name", "foreign"), [("罗湖区全面实施“瓶改管”工程", "供水|排水|污水|供热|漏损水|DMA"),
+                                               ("2025年城区供水管网改造工程", "燃气|瓶改管|排水|污水|供热"),
+                                               ("城市燃气管道老化更新改造", "供水|排水|污水|供热|漏损水|DMA")])
+def test_a_project_on_one_network_drafts_none_of_the_others_rows(builtin, name, foreign):
+    # 地下管网更新改造 renews gas, water, drainage and heating together; a project names the one it renews
+    draft = draft_goal(Project(name=name, budget=800), builtin)
+    assert draft.project.direction == "地下管网更新改造"
+    assert not [i.name for i in draft.indicators if re.search(foreign, i.name)]
+    assert not [f for f in draft.findings if f.code.startswith("DIM_")], draft.findings
