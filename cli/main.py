@@ -117,12 +117,13 @@ def search(query: str, k: Annotated[int, typer.Option("-k", help="返回条数")
            function_code: Annotated[str | None, typer.Option(
                "--function-code", help="只列该支出功能分类科目（类、款或项编码）下支出方向的指标")] = None,
            category: Annotated[str | None, typer.Option(help="只列该大类（名称或编码，如 教育 或 205）")] = None,
+           subcategory: Annotated[str | None, typer.Option(help="只列该子类（名称或编码，如 20502）")] = None,
            direction: Annotated[str | None, typer.Option(help="只列该支出方向（名称或编码）")] = None,
            level1: Annotated[str | None, typer.Option(help="只列该一级指标，如 产出 或 满意度指标")] = None,
            level2: Annotated[str | None, typer.Option(help="只列该二级指标，如 质量 或 社会效益指标")] = None) -> None:
     """检索指标，列出最相关的结果。"""
-    filters = search_filters(category=category, direction=direction, level1=level1, level2=level2,
-                             function_code=function_code, option="--")
+    filters = search_filters(category=category, subcategory=subcategory, direction=direction, level1=level1,
+                             level2=level2, function_code=function_code, option="--")
     result = _service().query(query, k=k, mode=mode, context=context, filters=filters)
     if as_json:
         _out(json.dumps({"query": result.query, "total": result.total,

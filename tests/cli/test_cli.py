@@ -296,6 +296,9 @@ def test_search_takes_the_filters_the_api_takes(data_dir):
     assert hits and {(h["level1"], h["level2"]) for h in hits} == {("产出指标", "质量指标")}
     street = runner.invoke(app, ["search", "满意度", "--json", "-k", "50", "--direction", "城市道路照明"])
     assert {h["direction"] for h in json.loads(street.output)["hits"]} == {"城市道路照明"}
+    facilities = runner.invoke(app, ["search", "率", "--json", "-k", "50", "--subcategory", "21203"])
+    hits = json.loads(facilities.output)["hits"]
+    assert hits and {h["subcategory_code"] for h in hits} == {"21203"}, facilities.output
     for option, value in (("--level1", "产量"), ("--level2", "好的")):
         bad = runner.invoke(app, ["search", "率", option, value])
         assert bad.exit_code == 1 and option in bad.output and "指标框架" in bad.output, bad.output
