@@ -187,7 +187,9 @@ def test_a_project_draft_never_takes_a_department_direction(builtin):
                                                  ("乡镇农村互助幸福院运行补助", "居家社区养老服务"),
                                                  ("2023年全县安可替代补助资金项目", "货物采购与设备购置"),
                                                  # a short aside in brackets does not hide the keyword around it
-                                                 ("村（社区）干部养老保险补贴", "村级组织运转经费保障")])
+                                                 ("村（社区）干部养老保险补贴", "村级组织运转经费保障"),
+                                                 # a school's own cameras, not the police's 雪亮工程
+                                                 ("2025年中小学校园安全视频监控建设", "校园安全防范")])
 def test_a_project_the_library_knows_keeps_its_direction(builtin, name, direction):
     draft = draft_goal(Project(name=name, budget=100), builtin)
     assert draft.project.direction == direction
