@@ -220,6 +220,8 @@ def department_direction(project: Project, lookup: Lookup) -> tuple[list[Directi
         found = lookup.resolve_direction(project.direction)
         if found is not None and found.code.startswith(DEPARTMENT_CATEGORY):
             return [found], True
+    if (named := _department_named(project, lookup)) is not None:
+        return [named], True
     totals: dict[str, float] = {}
     for rank, hit in enumerate(lookup.search(project_text(project), k=50, category=DEPARTMENT_CATEGORY)):
         totals[hit.direction_code] = totals.get(hit.direction_code, 0.0) + hit.score / (1 + rank * 0.1)
@@ -228,6 +230,28 @@ def department_direction(project: Project, lookup: Lookup) -> tuple[list[Directi
         if found is not None:
             return [found], direction_fits(project, found, lookup)
     return [], False
+
+
+# how the name of a unit ends (财政局, 县委办公室, 组织部, 人民医院, 第一中学, 街道办事处): a 部门整体
+# keyword that names a unit, not the form (部门整体支出) or the work (履职效能)
+_UNIT = re.compile(r"(?:局|办公室|部|委员会|中心|医院|学校|中学|小学|幼儿园|中专|馆|站|院|人民政府|办事处)$")
+
+
+def _department_named(project: Project, lookup: Lookup) -> Direction | None:
+    """The 部门整体 direction the unit's own name names (某县财政局 → 综合管理类机关, 县人民医院 → 医疗卫生类单位): the
+    one whose longest name or keyword the title holds, when no other holds one as long."""
+    title = keyword_text(project_title(project))
+    longest: dict[str, int] = {}
+    for code, direction in lookup.directions.items():
+        if code.startswith(DEPARTMENT_CATEGORY):
+            words = (direction.name, *getattr(direction, "keywords", ()))
+            found = [len(w) for w in words if _UNIT.search(w) and normalize_text(w) in title]
+            if found:
+                longest[code] = max(found)
+    ranked = sorted(longest.items(), key=lambda kv: -kv[1])
+    if not ranked or (len(ranked) > 1 and ranked[1][1] == ranked[0][1]):
+        return None
+    return lookup.directions[ranked[0][0]]
 
 
 def names_direction(project: Project, direction: Direction, text: str | None = None) -> bool:
