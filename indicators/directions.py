@@ -129,9 +129,8 @@ def _named_first(lookup: Lookup, project: Project, text: str,
     if not named:
         named = [d for d, _ in suggestions
                  if title in {normalize_text(w) for w in (d.name, *getattr(d, "keywords", ()))}][:1]
-    if not named and suggestions:
-        best = suggestions[0][1]
-        named = [d for d, score in suggestions[1:3] if score >= NAMED_NEAR * best and names_direction(project, d)][:1]
+    if not named:
+        named = _named_near(project, suggestions)[:1]
     return _first(named, suggestions)
 
 
@@ -143,11 +142,19 @@ def _title_named_first(lookup: Lookup, project: Project,
     comes first, scored as the best."""
     title = project_title(project)
     named = [d for d in lookup.named_directions(title) if not d.common and not d.code.startswith(DEPARTMENT_CATEGORY)]
-    if not named and suggestions:  # …or by a keyword it shares, among the next two that score nearly as well
-        best = suggestions[0][1]   # (乡镇人居环境整治保洁经费: 农村人居环境整治, not the 垃圾清运费 of its description)
-        named = [d for d, score in suggestions[1:3]
-                 if score >= NAMED_NEAR * best and names_direction(project, d, title)]
+    if not named:  # (乡镇人居环境整治保洁经费: 农村人居环境整治, not the 垃圾清运费 of its description)
+        named = _named_near(project, suggestions, title)
     return _first(named, suggestions) if len(named) == 1 else suggestions
+
+
+def _named_near(project: Project, suggestions: list[tuple[Direction, float]],
+                text: str | None = None) -> list[Direction]:
+    """Those of the next two suggestions, scoring within NAMED_NEAR of the first, that the project's text (or
+    the given part of it) names by any of their keywords."""
+    if not suggestions:
+        return []
+    best = suggestions[0][1]
+    return [d for d, score in suggestions[1:3] if score >= NAMED_NEAR * best and names_direction(project, d, text)]
 
 
 def _first(named: list[Direction], suggestions: list[tuple[Direction, float]]) -> list[tuple[Direction, float]]:
@@ -244,8 +251,7 @@ def _department_named(project: Project, lookup: Lookup) -> Direction | None:
     longest: dict[str, int] = {}
     for code, direction in lookup.directions.items():
         if code.startswith(DEPARTMENT_CATEGORY):
-            words = (direction.name, *getattr(direction, "keywords", ()))
-            found = [len(w) for w in words if _UNIT.search(w) and normalize_text(w) in title]
+            found = [len(w) for w in _words_named(direction, title) if _UNIT.search(w)]
             if found:
                 longest[code] = max(found)
     ranked = sorted(longest.items(), key=lambda kv: -kv[1])
@@ -256,9 +262,13 @@ def _department_named(project: Project, lookup: Lookup) -> Direction | None:
 
 def names_direction(project: Project, direction: Direction, text: str | None = None) -> bool:
     """The project's text (or the given part of it) names the direction or one of its keywords (路灯 → 城市道路照明)."""
-    text = keyword_text(project_text(project) if text is None else text)
+    return bool(_words_named(direction, keyword_text(project_text(project) if text is None else text)))
+
+
+def _words_named(direction: Direction, text: str) -> list[str]:
+    """The direction's name and keywords (2 characters or more) that a keyword_text holds."""
     words = [direction.name, *getattr(direction, "keywords", ())]
-    return any(len(w) >= 2 and normalize_text(w) in text for w in words)
+    return [w for w in words if len(w) >= 2 and normalize_text(w) in text]
 
 
 def direction_fits(project: Project, direction: Direction, lookup: Lookup) -> bool:
