@@ -75,3 +75,55 @@ def query_form(key: str, text: str) -> str | None:
     """The form a search asks for: from its name key (`measure_form`), else 'amount' when the whole
     text asks whether anything occurred — a key drops that question (是否存在违规行为 → 违规行为)."""
     return measure_form(key) or ("amount" if asks_whether_any(text) else None)
+
+
+# ---------------------------------------------------------------------------- the unit a name is written with
+# Tables write a row's unit in brackets after its name (仓库(≥**平方米), 消毒机(≥台), 开展修复工程(个)): the
+# unit says what is measured where the name only names the thing. Units of one kind count as one: an area in
+# 平方米 or 亩, equipment in 台 or 套, a number of sites in 个 or 处.
+_UNIT_CLASSES: dict[str, tuple[str, ...]] = {
+    "area": ("平方米", "平米", "㎡", "亩", "亩次", "公顷", "平方公里"),
+    "length": ("公里", "千米", "米", "延米", "km"),
+    "volume": ("立方米", "升"),
+    "weight": ("吨", "千克", "公斤", "斤", "克"),
+    "equipment": ("台", "套", "台(套)", "台套", "台/套", "件(套)", "台(件)", "台件", "件套", "台次"),
+    "people": ("人", "名", "位"),
+    "visits": ("人次",),
+    "households": ("户", "户次"),
+    "money": ("元",),
+    "duration": ("天", "日", "个工作日", "工作日", "小时", "分钟", "月", "个月", "周", "年"),
+    "sites": ("个", "项", "处", "座", "所", "家", "条", "宗", "例", "起", "种", "类", "村"),
+    "events": ("次", "场", "场次", "期", "轮", "届", "批", "批次", "家次"),
+    "documents": ("份", "册", "本", "篇", "部", "张", "页", "幅", "卷", "条次"),
+    "animals": ("头", "只", "羽", "尾", "匹"),
+    "plants": ("株", "棵"),
+    "vehicles": ("辆", "艘", "架", "辆次"),
+}
+# What a matching kind of unit adds to a name's hits, as a share of the best score, after a project's lift.
+# 838 names of 103 published tables (72 written with a unit), S@5 by name / with context: 0.690 / 0.768 →
+# 0.696 / 0.771 on the half it was set on, 0.678 / 0.779 → 0.689 / 0.782 on the other half; the dev names do
+# not move. 0.1 gained less; 0.35 and 0.5 no more. Added before the project's lift it cost first places with
+# context: it raised the best score and so the lift.
+UNIT_BOOST = 0.25
+_CLASS_OF = {unit: kind for kind, units in _UNIT_CLASSES.items() for unit in units}
+_SCALE = re.compile(r"^(?:万亿|亿|千万|百万|十万|万)(?=.)")
+_WRITTEN_UNIT = re.compile(r"[（(]\s*(?:计量)?(?:单位[:：])?\s*[≥≤<>=]*\s*\**\s*([^（）()\d*≥≤<>=]{1,5})\s*[）)]")
+
+
+def unit_class(unit: str | None) -> str | None:
+    """The kind of quantity a unit measures ('area' for 平方米 and 万亩, 'equipment' for 台 and 台（套）,
+    'unit_cost' for 元/人 and 万元/公里), or None for a unit this does not know or for none."""
+    text = (unit or "").strip().replace("（", "(").replace("）", ")")
+    if not text:
+        return None
+    if "/" in text and text not in _CLASS_OF:
+        top = _SCALE.sub("", text.split("/", 1)[0])
+        return "unit_cost" if top == "元" else None
+    return _CLASS_OF.get(_SCALE.sub("", text)) or _CLASS_OF.get(text)
+
+
+def written_unit(text: str) -> str | None:
+    """The kind of quantity (`unit_class`) of the unit a name is written with in brackets (仓库(≥**平方米) →
+    'area', 消毒机(≥台) → 'equipment'), the last one when there are several; None when it has none."""
+    found = [unit_class(m.group(1)) for m in _WRITTEN_UNIT.finditer(text)]
+    return next((kind for kind in reversed(found) if kind), None)

@@ -47,7 +47,18 @@ from search.dense import DenseIndex
 from search.encoders import Encoder, make_encoder
 from search.fusion import fuse
 from search.lexical import LexicalIndex
-from search.measures import BARE_LIFT, FORM_BOOST, KIND_BOOST, RATE_UNITS, bare_kind, measure_kind, query_form
+from search.measures import (
+    BARE_LIFT,
+    FORM_BOOST,
+    KIND_BOOST,
+    RATE_UNITS,
+    UNIT_BOOST,
+    bare_kind,
+    measure_kind,
+    query_form,
+    unit_class,
+    written_unit,
+)
 from search.tokenize import Tokenizer
 from search.vectors import embed_passages
 
@@ -158,6 +169,7 @@ class SearchService:
         self._centroids = direction_vectors(centroids, passages)
         self._direction_terms: tuple | None = None
         self._rate = np.array([d.unit in RATE_UNITS for d in docs], dtype=bool)
+        self._unit_class = np.array([unit_class(d.unit) or "" for d in docs] or [""])
         generic = np.array([d.subcategory_code == GENERIC_SUBCATEGORY for d in docs], dtype=bool)
         common = np.array([d.category_code == COMMON_CATEGORY for d in docs], dtype=bool)
         self._common = COMMON_BOOST * (common & ~generic) + GENERIC_BOOST * generic
@@ -347,7 +359,8 @@ class SearchService:
         name, and description when known), lifts the indicators of the spending directions
         that kind of project belongs to, and the 共性指标; without it nothing changes. `as_name`: the
         query is an indicator's name as a table writes it, so the 共性指标 (SHARED_LIFT) and, without a
-        project, the indicators it names exactly (EXACT_LIFT) are lifted; not for a project's text."""
+        project, the indicators it names exactly (EXACT_LIFT) are lifted, and those measured in the kind of unit
+        it is written with (UNIT_BOOST); not for a project's text."""
         text = normalize_text(query)
         if not text:
             raise InvalidInput("检索词是空的；请输入几个词，如 学生资助 或 路灯亮灯率")
@@ -419,6 +432,12 @@ class SearchService:
             field_values = self._fields[bare[0]] if bare else None
             fused = {i: s + best * float(lift[i]) * (BARE_LIFT if bare and field_values[i] == bare[1] else 1.0)
                      for i, s in fused.items()}
+        # the unit a name is written with (仓库(≥**平方米): an area, 消毒机(≥台): equipment), after the project's
+        # lift: lifting every hit first would raise the best score and so the project's lift with it
+        unit = written_unit(text) if as_name and mode == "hybrid" and fused else None
+        if unit:
+            best = max(fused.values())
+            fused = {i: s + UNIT_BOOST * best * float(self._unit_class[i] == unit) for i, s in fused.items()}
         order = sorted(fused, key=lambda i: (-fused[i], i))[:max(k, KEEP_IN)]
         if lift is not None:
             order = keep_in_view(order, plain, fused)

@@ -2,7 +2,7 @@
 
 import pytest
 
-from search.measures import asks_whether_any, bare_kind, measure_kind, query_form
+from search.measures import asks_whether_any, bare_kind, measure_kind, query_form, unit_class, written_unit
 
 
 @pytest.mark.parametrize(("name", "kind"), [
@@ -54,3 +54,38 @@ def test_a_search_asking_whether_any_occurred_asks_for_an_amount():
 ])
 def test_a_bare_kind_is_the_kind_and_nothing_more(name, bare):
     assert bare_kind(name) == bare
+
+
+@pytest.mark.parametrize(("unit", "kind"), [
+    ("平方米", "area"), ("万亩", "area"), ("台（套）", "equipment"), ("套", "equipment"), ("人", "people"),
+    ("人次", "visits"),            # person-times are not persons
+    ("万元", "money"), ("元/人·年", "unit_cost"), ("万元/公里", "unit_cost"), ("处", "sites"), ("个", "sites"),
+    ("次/年", None), ("%", None), ("", None), (None, None),
+])
+def test_units_of_one_kind_count_as_one(unit, kind):
+    assert unit_class(unit) == kind
+
+
+@pytest.mark.parametrize(("name", "kind"), [
+    ("仓库(≥**平方米)", "area"),
+    ("消毒机（≥台）", "equipment"),
+    ("粉碎拌合机(11kw)(≥台)", "equipment"),   # the last bracket that is a unit, not the model's power
+    ("开展修复工程(个)", "sites"),
+    ("标准文本宣传和解读(单位：份)", "documents"),
+    ("作物种植补助标准(≤**元/株)", "unit_cost"),
+    ("建设项目个数(含续建)", None),            # a scope note
+    ("项目完成及时率(%)", None),               # a share: the name's 率 already says so
+    ("工程建设（56万元）", None),               # an amount, not a unit
+    ("受益人数", None),
+])
+def test_the_unit_a_name_is_written_with(name, kind):
+    assert written_unit(name) == kind
+
+
+@pytest.mark.parametrize(("name", "kind"), [("保育栏(≥套)", "equipment"), ("仓库(≥**平方米)", "area")])
+def test_a_name_that_only_names_the_thing_is_measured_in_its_unit(builtin, name, kind):
+    """Real tables list what a project buys or builds with the unit in brackets; the unit says whether a
+    count of equipment or an area is meant, which the bare name does not."""
+    def of_kind(query):
+        return sum(unit_class(h.unit) == kind for h in builtin.query(query, k=5).hits)
+    assert of_kind(name) > of_kind(name.split("(")[0])
