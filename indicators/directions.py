@@ -232,16 +232,23 @@ def department_direction(project: Project, lookup: Lookup) -> tuple[list[Directi
     totals: dict[str, float] = {}
     for rank, hit in enumerate(lookup.search(project_text(project), k=50, category=DEPARTMENT_CATEGORY)):
         totals[hit.direction_code] = totals.get(hit.direction_code, 0.0) + hit.score / (1 + rank * 0.1)
+    township = bool(_TOWNSHIP.search(project_title(project)))
     for code, _ in sorted(totals.items(), key=lambda kv: -kv[1]):
         found = lookup.resolve_direction(code)
-        if found is not None:
+        if found is not None and (township or "乡镇" not in found.name):
             return [found], direction_fits(project, found, lookup)
     return [], False
 
 
+# a title that names a township or street office (某镇, 某乡人民政府, 某街道); not 城乡 or 乡村: only such a unit's
+# overall goal takes the 乡镇 framework, whatever words its search shares with it (县档案馆, 县信访局 are not towns)
+_TOWNSHIP = re.compile(r"街道|苏木|乡镇|(?<!城)乡(?!村)|镇")
+
+
 # how the name of a unit ends (财政局, 县委办公室, 组织部, 人民医院, 第一中学, 街道办事处): a 部门整体
 # keyword that names a unit, not the form (部门整体支出) or the work (履职效能)
-_UNIT = re.compile(r"(?:局|办公室|部|委员会|中心|医院|学校|中学|小学|幼儿园|中专|馆|站|院|人民政府|办事处)$")
+_UNIT = re.compile(r"(?:局|办公室|研究室|部|委员会|联合会|联合社|工会|红十字会|中心|医院|学校|中学|小学|幼儿园|中专"
+                   r"|馆|站|台|院|大队|支队|人民政府|办事处)$")
 
 
 def _department_named(project: Project, lookup: Lookup) -> Direction | None:

@@ -288,3 +288,23 @@ def test_a_department_s_own_name_chooses_its_framework(builtin, name, direction)
     # a county bureau is no 乡镇人民政府 for the 县 in its name
     draft = draft_goal(Project(name=name, kind="department", budget=2000), builtin)
     assert draft.project.direction == direction
+
+
+@pytest.mark.parametrize(("name", "direction"), [
+    ("中共某市委党史和地方志研究室", "综合管理类机关"), ("县信访局", "综合管理类机关"), ("县总工会", "综合管理类机关"),
+    ("县妇女联合会", "综合管理类机关"), ("县人民检察院", "执法监管类部门"), ("县消防救援大队", "执法监管类部门"),
+    ("县残疾人联合会", "社会事业管理类部门"), ("县供销合作社联合社", "经济发展服务类部门"),
+    ("县档案馆", "公共服务类事业单位"), ("县不动产登记中心", "公共服务类事业单位"), ("县气象局", "技术支撑类事业单位")])
+def test_county_units_beyond_the_bureaus_choose_their_framework(builtin, name, direction):
+    """Party offices, people's organisations, courts and procuratorates, archives and weather offices file a
+    部门整体 goal too; none of them is a 乡镇人民政府."""
+    draft = draft_goal(Project(name=name, kind="department", budget=800), builtin)
+    assert draft.project.direction == direction
+
+
+@pytest.mark.parametrize("name", ["县农村经营管理站", "县老干部局", "县人民政府驻京联络处", "某县城乡规划服务中心"])
+def test_only_a_town_takes_the_township_framework(builtin, name):
+    """A unit's name that matches no framework's unit words is searched for, but a title naming no town
+    (城乡 and 乡村 are no town) never takes the 乡镇人民政府 framework."""
+    draft = draft_goal(Project(name=name, kind="department", budget=800), builtin)
+    assert draft.project.direction and "乡镇" not in draft.project.direction
