@@ -54,6 +54,7 @@ from search.measures import (
     RATE_UNITS,
     UNIT_BOOST,
     bare_kind,
+    implied_unit,
     measure_kind,
     query_form,
     unit_class,
@@ -432,9 +433,10 @@ class SearchService:
             field_values = self._fields[bare[0]] if bare else None
             fused = {i: s + best * float(lift[i]) * (BARE_LIFT if bare and field_values[i] == bare[1] else 1.0)
                      for i, s in fused.items()}
-        # the unit a name is written with (仓库(≥**平方米): an area, 消毒机(≥台): equipment), after the project's
-        # lift: lifting every hit first would raise the best score and so the project's lift with it
-        unit = written_unit(text) if as_name and mode == "hybrid" and fused else None
+        # the unit a name is written with (仓库(≥**平方米): an area, 消毒机(≥台): equipment) or implies (补贴标准: an
+        # amount per head), after the project's lift: lifting every hit first would raise the best score and so the
+        # project's lift with it
+        unit = (written_unit(text) or implied_unit(key)) if as_name and mode == "hybrid" and fused else None
         if unit:
             best = max(fused.values())
             fused = {i: s + UNIT_BOOST * best * float(self._unit_class[i] == unit) for i, s in fused.items()}

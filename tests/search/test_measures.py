@@ -2,7 +2,15 @@
 
 import pytest
 
-from search.measures import asks_whether_any, bare_kind, measure_kind, query_form, unit_class, written_unit
+from search.measures import (
+    asks_whether_any,
+    bare_kind,
+    implied_unit,
+    measure_kind,
+    query_form,
+    unit_class,
+    written_unit,
+)
 
 
 @pytest.mark.parametrize(("name", "kind"), [
@@ -89,3 +97,18 @@ def test_a_name_that_only_names_the_thing_is_measured_in_its_unit(builtin, name,
     def of_kind(query):
         return sum(unit_class(h.unit) == kind for h in builtin.query(query, k=5).hits)
     assert of_kind(name) > of_kind(name.split("(")[0])
+
+
+@pytest.mark.parametrize(("name", "kind"), [
+    ("补贴标准", "unit_cost"), ("公用经费标准", "unit_cost"), ("药品抽验平均标准", "unit_cost"),
+    ("农村特困人员救助供养基本生活标准", "unit_cost"),
+    ("质量符合国家标准", None), ("扶持标准达标率", None), ("主导制修订行业标准项目数量", None),
+])
+def test_a_rate_of_pay_implies_an_amount_per_head(name, kind):
+    assert implied_unit(name) == kind
+
+
+def test_a_rate_of_pay_finds_the_amount_per_item(builtin):
+    """指标2.药品抽验平均标准 in a cost row means what one batch's test costs, not a share of batches tested."""
+    hits = builtin.query("指标2.药品抽验平均标准", k=3).hits
+    assert any(unit_class(h.unit) == "unit_cost" for h in hits), [(h.name, h.unit) for h in hits]
