@@ -131,7 +131,7 @@ def written_unit(text: str) -> str | None:
 
 # 补贴标准, 公用经费标准, 药品抽验平均标准: the rate paid or charged, an amount per person or item. Of 838 published
 # names, 7 change rank, all for the better (药品抽验平均标准: none in the first ten → 单批次药品检验费用 second); S@5
-# by name / with context 0.686 / 0.779 → 0.695 / 0.787 on the half of the tables not used to set UNIT_BOOST.
+# by name / with context 0.692 / 0.779 → 0.695 / 0.787 on the half of the tables not used to set UNIT_BOOST.
 _PER_HEAD_RATE = re.compile(r"(?:补助|补贴|资助|救助|供养|生活|保障|发放|补差|经费|抽验|抽检|检验|检测|平均|人均|生均)"
                             r"标准$")
 
