@@ -12,10 +12,11 @@ import re
 from functools import lru_cache
 
 from indicators.checks.context import COST, SATISFACTION, TIMELINESS, Context, Row, clean_level
-from indicators.checks.department import DEPARTMENT_LEVEL1, dept_dimension
+from indicators.checks.department import DEPARTMENT_LEVEL1, RUNNING_COST, dept_dimension
+from indicators.checks.department import SATISFACTION as DEPARTMENT_SATISFACTION
 from indicators.checks.goal_text import bigrams, name_overlap
 from indicators.checks.rows import name_fits_unit
-from indicators.directions import STRANGER_SCORE, names_direction
+from indicators.directions import STRANGER_SCORE, department_direction, names_direction
 from indicators.framework import DEPARTMENT, DEPARTMENT_CATEGORY, GENERIC_DIRECTION, stated_kind
 from indicators.lookup import Direction, LibraryHit, LibraryIndicator, approved_spread
 from indicators.values import PER_YEAR, fmt, in_base, parse_target, parse_unit
@@ -238,28 +239,41 @@ def check_nonstandard(ctx: Context) -> None:
     # the project's direction is looked for only when some row has no close library name
     home = home_direction(ctx) if any(row.level1 and not close[row.index] for row in unknown) else None
     department = ctx.doc.project.kind == "department"
-    # a department's own framework rows: the 部门整体 direction its words found, else the general one
-    overall = next((c for c in ctx.directions if c.startswith(DEPARTMENT_CATEGORY)), GENERAL_DEPARTMENT)
+    overall = _department_overall(ctx) if department and any(not close[row.index] for row in unknown) else None
     for row in unknown:
         found = close[row.index]
+        kind = department_kind(row) if overall and not found else None
+        # a department's running cost and satisfaction rows are the 部门整体 framework's own, whatever levels the
+        # table files them under; what it delivers (部门预算编制单位数 at a 财政局) is measured as its duties are
+        own = kind is not None and (not row.level1 or kind[0] in _DEPARTMENT_OWN)
         if found:
             names = "、".join(f"『{h.name}』（{h.unit or '定性'}，{h.direction}）" for h in found)
             suggestion = f"可改用指标库中的规范指标：{names}"
+        elif own and (found := same_kind(ctx, overall, row, level1=kind[0], level2=kind[1])):
+            names = "、".join(f"『{h.name}』（{h.unit or '定性'}）" for h in found)
+            suggestion = (f"指标库中没有与之相近的名称；部门整体指标『{found[0].direction}』中的"
+                          f"{kind[0].removesuffix('指标')}指标有{names}，可选用，或在取值依据中说明本指标的口径和数据来源")
         elif home and row.level1 and (found := same_kind(ctx, home[0], row)):
             names = "、".join(f"『{h.name}』（{h.unit or '定性'}）" for h in found)
             subject = "本单位职责" if department else "本项目"
             whose = f"{subject}所属方向" if home[1] else f"与{subject}最接近的方向"
             suggestion = (f"指标库中没有与之相近的名称；{whose}『{found[0].direction}』的同类指标有{names}，"
                           "可选用，或在取值依据中说明本指标的口径和数据来源")
-        elif department and not row.level1 and (kind := department_kind(row)) \
-                and (found := same_kind(ctx, overall, row, level1=kind[0], level2=kind[1])):
-            names = "、".join(f"『{h.name}』（{h.unit or '定性'}）" for h in found)
-            suggestion = (f"指标库中没有与之相近的名称；部门整体指标『{found[0].direction}』中的{kind[0]}指标有"
-                          f"{names}，可选用，或在取值依据中说明本指标的口径和数据来源")
         else:
             suggestion = "本项目所属方向的指标库中没有相近指标；请核对名称，或在取值依据中说明指标口径和数据来源"
         ctx.add("IND_NONSTANDARD", f"{row.label}不是指标库中的标准指标", indicator=row.index,
                 suggestion=suggestion, refs=[h.code for h in found])
+
+
+_DEPARTMENT_OWN = frozenset({DEPARTMENT_LEVEL1[RUNNING_COST], DEPARTMENT_LEVEL1[DEPARTMENT_SATISFACTION]})
+
+
+def _department_overall(ctx: Context) -> str:
+    """The 部门整体 direction of a department's goal: the one its unit's name or duties choose (某县财政局 →
+    综合管理类机关), else the one its words found, else the general one."""
+    chosen, _ = department_direction(ctx.doc.project, ctx.lookup)
+    found = next((c for c in ctx.directions if c.startswith(DEPARTMENT_CATEGORY)), GENERAL_DEPARTMENT)
+    return chosen[0].code if chosen else found
 
 
 _COST_WORDS = re.compile(r"建设|成本|费用|费|单价|造价|价格|平均|单位|单个|每|补助|补贴|标准|经费|投资|支出|金额"

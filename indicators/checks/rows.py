@@ -258,7 +258,8 @@ def _example(row: Row) -> str:
     kind = "ratio" if expected_unit_kind(row.name) == "ratio" or row.unit.kind == "ratio" else None
     if kind == "ratio":
         return "≤ 5%" if lower_is_better(row) and row.target.operator else "≥ 90%"
-    unit = row.unit.text or ("人" if expected_unit_kind(row.name) == "people" else "个")
+    cost = row.level1 == COST or row.level2 == "经济成本指标"
+    unit = row.unit.text or ("万元" if cost else "人" if expected_unit_kind(row.name) == "people" else "个")
     return f"{'≤' if lower_is_better(row) else '≥'} 具体数值（{unit}）"
 
 

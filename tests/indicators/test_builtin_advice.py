@@ -72,6 +72,24 @@ def test_a_departments_overall_goal_on_the_project_framework_is_pointed_at_its_d
     assert not any(code.startswith("902") for code in found.refs)   # no 部门整体 indicator for a 产出 row
 
 
+def test_a_departments_running_cost_and_satisfaction_on_the_project_framework_are_its_overall_ones(builtin):
+    """A bureau files its running cost under 成本指标 and its users' survey under 满意度指标: they are pointed at
+    its 部门整体 framework's running costs and surveys, not at the unit costs of a project it funds."""
+    rows = [("成本指标", "经济成本指标", "运行成本", "", "不超预算", ""),
+            ("产出指标", "数量指标", "部门预算编制单位数", "≥", "45", "个"),
+            ("满意度指标", "服务对象满意度指标", "预算单位满意度", "≥", "90", "%")]
+    doc = table(rows, name="某县财政局2026年度部门整体支出", budget=1200, goal="完成部门预算编制45个单位。")
+    assert doc.project.kind == "department"
+    result = check_goal(doc, builtin)
+    overall = {i.code: i.level1 for i in builtin.direction_indicators("9020101")}
+    for index, level1 in ((0, "运行成本"), (2, "满意度指标")):
+        found = advice(result, index)
+        assert found.refs and all(overall.get(code) == level1 for code in found.refs), found
+    assert not any(code.startswith("902") for code in advice(result, 1).refs)   # what it delivers: its duties
+    vague = next(f for f in result.findings if f.code == "IND_VALUE_VAGUE" and f.indicator == 0)
+    assert "万元" in vague.suggestion, vague
+
+
 def test_a_departments_own_framework_rows_are_pointed_at_the_overall_indicators_of_that_kind(builtin):
     rows = [("管理效率", "预算执行", "资金执行进度", "≥", "90", "%"),
             ("履职效能", "职责履行", "完成统计调查项目", "≥", "12", "项")]
