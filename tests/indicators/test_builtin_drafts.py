@@ -308,3 +308,16 @@ def test_only_a_town_takes_the_township_framework(builtin, name):
     (城乡 and 乡村 are no town) never takes the 乡镇人民政府 framework."""
     draft = draft_goal(Project(name=name, kind="department", budget=800), builtin)
     assert draft.project.direction and "乡镇" not in draft.project.direction
+
+
+@pytest.mark.parametrize(("name", "own", "other"), [
+    ("2026年体彩公益金项目", "体育彩票公益金项目", "福利彩票公益金项目"),
+    ("义务教育阶段作业本免费发放", "免费教科书", "中小学课后服务"),
+])
+def test_a_title_naming_its_direction_alone_takes_no_neighbour_for_shared_words(builtin, name, own, other):
+    """体彩公益金 is the sports lottery fund's alone, 作业本 the free textbooks' (exercise books): the welfare
+    lottery fund and after-school care share words with them, but the title does not name them."""
+    draft = draft_goal(Project(name=name, budget=50), builtin)
+    assert draft.project.direction == own
+    others = {i.code for i in builtin.direction_indicators(builtin.resolve_direction(other).code)}
+    assert not [i.name for i in draft.indicators if i.code in others]
