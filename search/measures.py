@@ -136,7 +136,15 @@ _PER_HEAD_RATE = re.compile(r"(?:补助|补贴|资助|救助|供养|生活|保�
                             r"标准$")
 
 
+# 辅警人员, 受助对象: a group of people named as a row, counted (在岗辅警人数 10th → 3rd)
+_PEOPLE = re.compile(r"(?:人员|对象|学生|群众|职工|干部|老人|儿童|农户|患者)$")
+
+
 def implied_unit(name: str) -> str | None:
     """The kind of unit (`unit_class`) a name implies without writing one: 'unit_cost' for the rate a subsidy
-    or a test is paid at (补贴标准, 公用经费标准, 药品抽验平均标准); None otherwise."""
-    return "unit_cost" if _PER_HEAD_RATE.search(name.strip()) else None
+    or a test is paid at (补贴标准, 公用经费标准, 药品抽验平均标准), 'people' for a name that is only a group of
+    people (辅警人员: how many); None otherwise."""
+    name = name.strip()
+    if _PER_HEAD_RATE.search(name):
+        return "unit_cost"
+    return "people" if _PEOPLE.search(name) else None

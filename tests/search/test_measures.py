@@ -103,8 +103,10 @@ def test_a_name_that_only_names_the_thing_is_measured_in_its_unit(builtin, name,
     ("补贴标准", "unit_cost"), ("公用经费标准", "unit_cost"), ("药品抽验平均标准", "unit_cost"),
     ("农村特困人员救助供养基本生活标准", "unit_cost"),
     ("质量符合国家标准", None), ("扶持标准达标率", None), ("主导制修订行业标准项目数量", None),
+    ("辅警人员", "people"), ("受助对象", "people"),     # a group of people, counted
+    ("服务对象满意度", None), ("困难群众参保率", None),
 ])
-def test_a_rate_of_pay_implies_an_amount_per_head(name, kind):
+def test_a_rate_of_pay_or_a_group_of_people_implies_its_unit(name, kind):
     assert implied_unit(name) == kind
 
 
