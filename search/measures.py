@@ -148,3 +148,9 @@ def implied_unit(name: str) -> str | None:
     if _PER_HEAD_RATE.search(name):
         return "unit_cost"
     return "people" if _PEOPLE.search(name) else None
+
+
+def asked_unit(key: str, text: str) -> str | None:
+    """The kind of unit a search for a name asks for: the one the whole text is written with in brackets
+    (`written_unit`), else the one its name key implies (`implied_unit`)."""
+    return written_unit(text) or implied_unit(key)

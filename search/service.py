@@ -53,12 +53,11 @@ from search.measures import (
     KIND_BOOST,
     RATE_UNITS,
     UNIT_BOOST,
+    asked_unit,
     bare_kind,
-    implied_unit,
     measure_kind,
     query_form,
     unit_class,
-    written_unit,
 )
 from search.tokenize import Tokenizer
 from search.vectors import embed_passages
@@ -436,7 +435,7 @@ class SearchService:
         # the unit a name is written with (仓库(≥**平方米): an area, 消毒机(≥台): equipment) or implies (补贴标准: an
         # amount per head), after the project's lift: lifting every hit first would raise the best score and so the
         # project's lift with it
-        unit = (written_unit(text) or implied_unit(key)) if as_name and mode == "hybrid" and fused else None
+        unit = asked_unit(key, text) if as_name and mode == "hybrid" and fused else None
         if unit:
             best = max(fused.values())
             fused = {i: s + UNIT_BOOST * best * float(self._unit_class[i] == unit) for i, s in fused.items()}
