@@ -232,17 +232,21 @@ def department_direction(project: Project, lookup: Lookup) -> tuple[list[Directi
     totals: dict[str, float] = {}
     for rank, hit in enumerate(lookup.search(project_text(project), k=50, category=DEPARTMENT_CATEGORY)):
         totals[hit.direction_code] = totals.get(hit.direction_code, 0.0) + hit.score / (1 + rank * 0.1)
-    township = bool(_TOWNSHIP.search(project_title(project)))
     for code, _ in sorted(totals.items(), key=lambda kv: -kv[1]):
         found = lookup.resolve_direction(code)
-        if found is not None and (township or "乡镇" not in found.name):
+        if found is not None and not for_towns_only(found, project):
             return [found], direction_fits(project, found, lookup)
     return [], False
 
 
-# a title that names a township or street office (某镇, 某乡人民政府, 某街道); not 城乡 or 乡村: only such a unit's
-# overall goal takes the 乡镇 framework, whatever words its search shares with it (县档案馆, 县信访局 are not towns)
+# a title that names a township or street office (某镇, 某乡人民政府, 某街道); not 城乡 or 乡村
 _TOWNSHIP = re.compile(r"街道|苏木|乡镇|(?<!城)乡(?!村)|镇")
+
+
+def for_towns_only(direction: Direction, project: Project) -> bool:
+    """A direction for townships (乡镇人民政府, 乡镇财政所) and a department that is none: only a unit whose title names
+    a town takes it, whatever words its search shares with it (县档案馆, 县信访局, 县财政局 are no towns)."""
+    return "乡镇" in direction.name and not _TOWNSHIP.search(project_title(project))
 
 
 # how the name of a unit ends (财政局, 县委办公室, 组织部, 人民医院, 第一中学, 街道办事处): a 部门整体

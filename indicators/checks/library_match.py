@@ -16,7 +16,7 @@ from indicators.checks.department import DEPARTMENT_LEVEL1, RUNNING_COST, dept_d
 from indicators.checks.department import SATISFACTION as DEPARTMENT_SATISFACTION
 from indicators.checks.goal_text import bigrams, name_overlap
 from indicators.checks.rows import name_fits_unit
-from indicators.directions import STRANGER_SCORE, department_direction, names_direction
+from indicators.directions import STRANGER_SCORE, department_direction, for_towns_only, names_direction
 from indicators.framework import DEPARTMENT, DEPARTMENT_CATEGORY, GENERIC_DIRECTION, stated_kind
 from indicators.lookup import Direction, LibraryHit, LibraryIndicator, approved_spread
 from indicators.values import PER_YEAR, fmt, in_base, parse_target, parse_unit
@@ -186,7 +186,8 @@ def home_direction(ctx: Context) -> tuple[str, bool] | None:
     """The project direction the goal's rows belong to, and whether that is sure: the one it names;
     else one of the directions its words found whose name or keyword it uses (雨露计划, 路灯 → 城市道路照明);
     else the best fit in meaning for the start of its text, the text `check_relevance` encodes too (one
-    encoding per document), or the project-general direction when even that fits poorly. A department's
+    encoding per document), or the project-general direction when even that fits poorly (a direction for
+    townships only for a department that is one). A department's
     overall goal written on the project framework (产出/效益 rows) gets the direction of its duties
     (县科学技术局 → 科技 directions), not a 部门整体 one, whose indicators are of other levels."""
     project, lookup = ctx.doc.project, ctx.lookup
@@ -198,8 +199,11 @@ def home_direction(ctx: Context) -> tuple[str, bool] | None:
         if direction is not None and not direction.common and names_direction(project, direction):
             return code, True
     text = _short(ctx.project_text, RELEVANCE_CHARS)
-    found = [(d, score) for d, score in lookup.suggest_directions(text, k=6)
-             if not d.code.startswith(DEPARTMENT_CATEGORY)]
+    department = project.kind == "department"
+    # six project directions beyond the 部门整体 variants, which a department's own words find first
+    k = 6 + sum(code.startswith(DEPARTMENT_CATEGORY) for code in lookup.directions)
+    found = [(d, score) for d, score in lookup.suggest_directions(text, k=k)
+             if not d.code.startswith(DEPARTMENT_CATEGORY) and not (department and for_towns_only(d, project))]
     if not found:
         return None
     best, score = found[0]
@@ -260,7 +264,8 @@ def check_nonstandard(ctx: Context) -> None:
             suggestion = (f"指标库中没有与之相近的名称；{whose}『{found[0].direction}』的同类指标有{names}，"
                           "可选用，或在取值依据中说明本指标的口径和数据来源")
         else:
-            suggestion = "本项目所属方向的指标库中没有相近指标；请核对名称，或在取值依据中说明指标口径和数据来源"
+            suggestion = (f"{'本单位职责' if department else '本项目'}所属方向的指标库中没有相近指标；请核对名称，"
+                          "或在取值依据中说明指标口径和数据来源")
         ctx.add("IND_NONSTANDARD", f"{row.label}不是指标库中的标准指标", indicator=row.index,
                 suggestion=suggestion, refs=[h.code for h in found])
 
