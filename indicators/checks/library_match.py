@@ -13,7 +13,7 @@ from functools import lru_cache
 
 from indicators.checks.context import COST, SATISFACTION, TIMELINESS, Context, Row, clean_level
 from indicators.checks.department import DEPARTMENT_LEVEL1, RUNNING_COST, dept_dimension
-from indicators.checks.department import SATISFACTION as DEPARTMENT_SATISFACTION
+from indicators.checks.department import SATISFACTION as DEPARTMENT_SATISFACTION  # 满意度, not level 1's 满意度指标
 from indicators.checks.goal_text import bigrams, name_overlap
 from indicators.checks.rows import name_fits_unit
 from indicators.directions import STRANGER_SCORE, department_direction, for_towns_only, names_direction
@@ -254,14 +254,12 @@ def check_nonstandard(ctx: Context) -> None:
             names = "、".join(f"『{h.name}』（{h.unit or '定性'}，{h.direction}）" for h in found)
             suggestion = f"可改用指标库中的规范指标：{names}"
         elif own and (found := same_kind(ctx, overall, row, level1=kind[0], level2=kind[1])):
-            names = "、".join(f"『{h.name}』（{h.unit or '定性'}）" for h in found)
             suggestion = (f"指标库中没有与之相近的名称；部门整体指标『{found[0].direction}』中的"
-                          f"{kind[0].removesuffix('指标')}指标有{names}，可选用，或在取值依据中说明本指标的口径和数据来源")
+                          f"{kind[0].removesuffix('指标')}指标有{_listed(found)}，可选用，或在取值依据中说明本指标的口径和数据来源")
         elif home and row.level1 and (found := same_kind(ctx, home[0], row)):
-            names = "、".join(f"『{h.name}』（{h.unit or '定性'}）" for h in found)
             subject = "本单位职责" if department else "本项目"
             whose = f"{subject}所属方向" if home[1] else f"与{subject}最接近的方向"
-            suggestion = (f"指标库中没有与之相近的名称；{whose}『{found[0].direction}』的同类指标有{names}，"
+            suggestion = (f"指标库中没有与之相近的名称；{whose}『{found[0].direction}』的同类指标有{_listed(found)}，"
                           "可选用，或在取值依据中说明本指标的口径和数据来源")
         else:
             suggestion = (f"{'本单位职责' if department else '本项目'}所属方向的指标库中没有相近指标；请核对名称，"
@@ -273,12 +271,17 @@ def check_nonstandard(ctx: Context) -> None:
 _DEPARTMENT_OWN = frozenset({DEPARTMENT_LEVEL1[RUNNING_COST], DEPARTMENT_LEVEL1[DEPARTMENT_SATISFACTION]})
 
 
+def _listed(found: list[LibraryIndicator]) -> str:
+    return "、".join(f"『{h.name}』（{h.unit or '定性'}）" for h in found)
+
+
 def _department_overall(ctx: Context) -> str:
     """The 部门整体 direction of a department's goal: the one its unit's name or duties choose (某县财政局 →
     综合管理类机关), else the one its words found, else the general one."""
     chosen, _ = department_direction(ctx.doc.project, ctx.lookup)
-    found = next((c for c in ctx.directions if c.startswith(DEPARTMENT_CATEGORY)), GENERAL_DEPARTMENT)
-    return chosen[0].code if chosen else found
+    if chosen:
+        return chosen[0].code
+    return next((c for c in ctx.directions if c.startswith(DEPARTMENT_CATEGORY)), GENERAL_DEPARTMENT)
 
 
 _COST_WORDS = re.compile(r"建设|成本|费用|费|单价|造价|价格|平均|单位|单个|每|补助|补贴|标准|经费|投资|支出|金额"
