@@ -252,7 +252,7 @@ def for_towns_only(direction: Direction, project: Project) -> bool:
 # how the name of a unit ends (财政局, 县委办公室, 组织部, 人民医院, 第一中学, 街道办事处): a 部门整体
 # keyword that names a unit, not the form (部门整体支出) or the work (履职效能)
 _UNIT = re.compile(r"(?:局|办公室|研究室|部|委员会|联合会|联合社|工会|红十字会|中心|医院|学校|中学|小学|幼儿园|中专"
-                   r"|馆|站|台|院|大队|支队|人民政府|办事处)$")
+                   r"|馆|站|台|院|所|处|林场|大队|支队|人民政府|办事处)$")
 
 
 def _department_named(project: Project, lookup: Lookup) -> Direction | None:

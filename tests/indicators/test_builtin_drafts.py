@@ -302,6 +302,18 @@ def test_county_units_beyond_the_bureaus_choose_their_framework(builtin, name, d
     assert draft.project.direction == direction
 
 
+@pytest.mark.parametrize(("name", "direction", "foreign"), [
+    ("某县国有林场", "国有林场和自然保护地管理类事业单位", "工程"), ("县自然保护区管理站", "国有林场和自然保护地管理类事业单位", "工程"),
+    ("某县东风水库管理所", "水利工程管理类事业单位", "林"), ("某某灌区管理处", "水利工程管理类事业单位", "林")])
+def test_forest_farms_and_water_works_units_draft_their_own_work(builtin, name, direction, foreign):
+    """A 国有林场 or a 水库管理所 is neither a hospital nor a law enforcer: each drafts its own duties (管护, 防火;
+    汛前检查, 调度), and a reservoir's draft holds no forest rows, a forest farm's no works rows."""
+    draft = draft_goal(Project(name=name, kind="department", budget=600), builtin)
+    assert draft.project.direction == direction
+    duties = [row.name for row in draft.indicators if row.level1 == "履职效能"]
+    assert duties and not [n for n in duties if foreign in n]
+
+
 @pytest.mark.parametrize("name", ["县农村经营管理站", "县老干部局", "县人民政府驻京联络处", "某县城乡规划服务中心"])
 def test_only_a_town_takes_the_township_framework(builtin, name):
     """A unit's name that matches no framework's unit words is searched for, but a title naming no town
