@@ -91,6 +91,10 @@ SHARED_LIFT = 0.15
 # SHARED_LIFT, 96 with both). More than SHARED_LIFT: at 0.1, 3 of 2,068 library names (every 7th) found a 共性指标
 # one word apart first (成果使用单位满意度 → 成果使用部门满意度, 子项目按期开工率 → 项目按期开工率); at 0.2, none.
 # Of 819 judged real names, one moved (群众满意度, 5th → 6th: a row named so now comes first).
+# With a project in mind it lifts a 共性指标 or a row of the project's directions only (群众满意度, an alias of a
+# department's 社会公众满意度, is no project's survey), and the project's lift is measured without it: 资金支付及时率
+# in a repair project finds 资金拨付及时率 first, no longer 上级资金分解下达及时率. Judged real names with context,
+# S@1: the 838 fresh ones' held-out half 0.538 → 0.543, their true equivalents 0.564 → 0.570; S@5 unchanged.
 EXACT_LIFT = 0.2
 
 
@@ -414,20 +418,20 @@ class SearchService:
         if form:  # a share for …率, an amount for …人数: the unit says which an indicator is
             best, rate = max(fused.values()), form == "rate"
             fused = {i: s + FORM_BOOST * best * float(self._rate[i] == rate) for i, s in fused.items()}
+        best_named = None  # the best score before the exact name's lift, which the project's lift is measured by
         if as_name and mode == "hybrid" and fused:  # what a name most often means, and what it names exactly
             best = max(fused.values())
             fused = {i: s + SHARED_LIFT * best * self._shared[i] for i, s in fused.items()}
-            if lift is None:
-                best = max(fused.values())
-                for i in self._exact.get(key, ()):
-                    if i in fused:
-                        fused[i] += EXACT_LIFT * best
+            best = best_named = max(fused.values())
+            for i in self._exact.get(key, ()):
+                if i in fused and (lift is None or self._shared[i] or lift[i] > 0):
+                    fused[i] += EXACT_LIFT * best
         # with a project in mind: the name's own best matches, before the project lifts its directions
         plain = heapq.nsmallest(KEEP_PLAIN, fused, key=lambda i: (-fused[i], i)) if lift is not None else []
         if lift is not None and fused:
             if mode == "lexical":
                 fused = normalise(fused, 0.0)
-            best = max(fused.values())
+            best = max(fused.values()) if best_named is None else best_named
             bare = bare_kind(key) if kind else None  # the project's own cost or survey: its lift counts more
             field_values = self._fields[bare[0]] if bare else None
             fused = {i: s + best * float(lift[i]) * (BARE_LIFT if bare and field_values[i] == bare[1] else 1.0)

@@ -264,3 +264,13 @@ def test_builtin_with_a_project_the_names_own_best_match_stays_in_view(builtin):
     assert own.code in [h.code for h in hits[:5]]
     assert [h.score for h in hits] == sorted((h.score for h in hits), reverse=True)
     assert [h.code for h in builtin.query(name, k=3, context=project).hits] == [h.code for h in hits[:3]]
+
+
+@pytest.mark.parametrize("project", ["安全隐患维修", "2023年文物保护经费"])
+def test_a_common_indicator_written_exactly_comes_first_in_any_project(builtin, project):
+    """A table that writes a 共性指标's own name or alias (资金支付及时率, 项目完成及时率) means that indicator in
+    any project: the project lifts its directions' rows, but not past a name written exactly."""
+    written = [(name, doc.code) for doc in builtin.docs if doc.category_code == "901"
+               for name in (doc.name, *doc.aliases)][::7]
+    first = sum(builtin.query(name, k=1, context=project).hits[0].code == code for name, code in written)
+    assert first >= 0.96 * len(written)
