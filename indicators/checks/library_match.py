@@ -243,19 +243,25 @@ def check_nonstandard(ctx: Context) -> None:
     # the project's direction is looked for only when some row has no close library name
     home = home_direction(ctx) if any(row.level1 and not close[row.index] for row in unknown) else None
     department = ctx.doc.project.kind == "department"
-    overall = _department_overall(ctx) if department and any(not close[row.index] for row in unknown) else None
+    # a department's running cost and satisfaction rows are the 部门整体 framework's own, whatever levels the
+    # table files them under; what it delivers (部门预算编制单位数 at a 财政局) is measured as its duties are
+    kinds = {row.index: kind for row in unknown if department and (kind := department_kind(row)) is not None
+             and (not row.level1 or kind[0] in _DEPARTMENT_OWN)}
+    overall = _department_overall(ctx) if kinds or (department and any(not close[r.index] for r in unknown)) else None
     for row in unknown:
-        found = close[row.index]
-        kind = department_kind(row) if overall and not found else None
-        # a department's running cost and satisfaction rows are the 部门整体 framework's own, whatever levels the
-        # table files them under; what it delivers (部门预算编制单位数 at a 财政局) is measured as its duties are
-        own = kind is not None and (not row.level1 or kind[0] in _DEPARTMENT_OWN)
-        if found:
+        found, kind = close[row.index], kinds.get(row.index)
+        # …and a project's survey or cost that merely shares its words (预算单位对绩效培训辅导满意度) is not
+        # the department's own: its 部门整体 variant's rows come first
+        own = [] if kind is None or overall is None or any(h.code.startswith(DEPARTMENT_CATEGORY) for h in found) \
+            else same_kind(ctx, overall, row, level1=kind[0], level2=kind[1])
+        if own:
+            found = own
+            lead = "" if close[row.index] else "指标库中没有与之相近的名称；"
+            suggestion = (f"{lead}部门整体指标『{found[0].direction}』中的{kind[0].removesuffix('指标')}指标有"
+                          f"{_listed(found)}，可选用，或在取值依据中说明本指标的口径和数据来源")
+        elif found:
             names = "、".join(f"『{h.name}』（{h.unit or '定性'}，{h.direction}）" for h in found)
             suggestion = f"可改用指标库中的规范指标：{names}"
-        elif own and (found := same_kind(ctx, overall, row, level1=kind[0], level2=kind[1])):
-            suggestion = (f"指标库中没有与之相近的名称；部门整体指标『{found[0].direction}』中的"
-                          f"{kind[0].removesuffix('指标')}指标有{_listed(found)}，可选用，或在取值依据中说明本指标的口径和数据来源")
         elif home and row.level1 and (found := same_kind(ctx, home[0], row)):
             subject = "本单位职责" if department else "本项目"
             whose = f"{subject}所属方向" if home[1] else f"与{subject}最接近的方向"
