@@ -189,7 +189,11 @@ def test_a_project_draft_never_takes_a_department_direction(builtin):
                                                  # a short aside in brackets does not hide the keyword around it
                                                  ("村（社区）干部养老保险补贴", "村级组织运转经费保障"),
                                                  # a school's own cameras, not the police's 雪亮工程
-                                                 ("2025年中小学校园安全视频监控建设", "校园安全防范")])
+                                                 ("2025年中小学校园安全视频监控建设", "校园安全防范"),
+                                                 # a finance bureau's reviews, its project library and standards
+                                                 ("财政投资评审经费", "财政投资评审"),
+                                                 ("2024年财政评审中心委托评审费", "财政投资评审"),
+                                                 ("预算项目库管理及支出标准建设经费", "预算项目库与支出标准管理")])
 def test_a_project_the_library_knows_keeps_its_direction(builtin, name, direction):
     draft = draft_goal(Project(name=name, budget=100), builtin)
     assert draft.project.direction == direction
