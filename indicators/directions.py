@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import re
 
-from indicators.framework import DEPARTMENT_CATEGORY, GENERIC_DIRECTION
+from indicators.framework import DEPARTMENT_CATEGORY, GENERAL_DEPARTMENT, GENERIC_DIRECTION
 from indicators.goals import Project
 from indicators.lookup import Direction, Lookup
 from kb.text import keyword_text, normalize_text, without_paperwork
@@ -233,11 +233,20 @@ def department_direction(project: Project, lookup: Lookup) -> tuple[list[Directi
     totals: dict[str, float] = {}
     for rank, hit in enumerate(lookup.search(project_text(project), k=50, category=DEPARTMENT_CATEGORY)):
         totals[hit.direction_code] = totals.get(hit.direction_code, 0.0) + hit.score / (1 + rank * 0.1)
-    for code, _ in sorted(totals.items(), key=lambda kv: -kv[1]):
+    ranked = sorted(totals.items(), key=lambda kv: -kv[1])
+    for code, total in ranked:
         found = lookup.resolve_direction(code)
-        if found is not None and not for_towns_only(found, project):
-            return [found], direction_fits(project, found, lookup)
+        if found is None or for_towns_only(found, project):
+            continue
+        if total < TOWNSHIP_ONLY_SHARE * ranked[0][1]:  # only the township's words were found (县人民政府驻京联络处)
+            general = lookup.resolve_direction(GENERAL_DEPARTMENT)
+            return ([general] if general is not None else []), False
+        return [found], direction_fits(project, found, lookup)
     return [], False
+
+
+# a unit whose words find only the township variant it cannot take finds the rest by noise: the general one
+TOWNSHIP_ONLY_SHARE = 0.2
 
 
 # a title that names a township or street office (某镇, 某乡人民政府, 某街道); not 城乡 or 乡村

@@ -53,6 +53,8 @@ DEPARTMENT_LEVELS: dict[str, tuple[str, ...]] = {
 DEPARTMENT_CATEGORY = "902"
 # 项目实施与资金保障: indicators any project can carry (完成及时率, 资金到位率…), for a project no direction fits
 GENERIC_DIRECTION = "9010601"
+# 综合管理类机关: the 部门整体 direction when a department's words find none
+GENERAL_DEPARTMENT = "9020101"
 DEPARTMENT_LEVEL1_OF: dict[str, str] = {l2: l1 for l1, l2s in DEPARTMENT_LEVELS.items() for l2 in l2s}
 DEPARTMENT_LEVEL2_ALIASES: dict[str, str] = {
     **{f"{l2}指标": l2 for l2 in DEPARTMENT_LEVEL1_OF if not l2.endswith("指标")},

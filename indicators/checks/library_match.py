@@ -17,12 +17,11 @@ from indicators.checks.department import SATISFACTION as DEPARTMENT_SATISFACTION
 from indicators.checks.goal_text import bigrams, name_overlap
 from indicators.checks.rows import name_fits_unit
 from indicators.directions import STRANGER_SCORE, department_direction, for_towns_only, names_direction
-from indicators.framework import DEPARTMENT, DEPARTMENT_CATEGORY, GENERIC_DIRECTION, stated_kind
+from indicators.framework import DEPARTMENT, DEPARTMENT_CATEGORY, GENERAL_DEPARTMENT, GENERIC_DIRECTION, stated_kind
 from indicators.lookup import Direction, LibraryHit, LibraryIndicator, approved_spread
 from indicators.values import PER_YEAR, fmt, in_base, parse_target, parse_unit
 from kb.text import match_key, name_query
 
-GENERAL_DEPARTMENT = "9020101"  # 综合管理类机关: the 部门整体 direction when a department's words find none
 PROJECT_HITS = 20
 ROW_HITS = 8
 GENERIC_SPREAD = 3                 # close library matches in this many categories: a generic indicator

@@ -326,6 +326,13 @@ def test_only_a_town_takes_the_township_framework(builtin, name):
     assert draft.project.direction and "乡镇" not in draft.project.direction
 
 
+def test_a_unit_whose_words_find_only_the_township_framework_takes_the_general_one(builtin):
+    """县人民政府驻京联络处 shares only 人民政府 and 联络 with the township framework, which it cannot take; what else
+    its words find is noise (a forest farm's framework, once), so it takes 综合管理类机关."""
+    draft = draft_goal(Project(name="县人民政府驻京联络处", kind="department", budget=300), builtin)
+    assert draft.project.direction == "综合管理类机关"
+
+
 @pytest.mark.parametrize(("name", "own", "other"), [
     ("2026年体彩公益金项目", "体育彩票公益金项目", "福利彩票公益金项目"),
     ("义务教育阶段作业本免费发放", "免费教科书", "中小学课后服务"),
