@@ -216,9 +216,8 @@ def description_parts(description: str) -> list[str]:
 def _project_directions(lookup: Lookup, text: str, function_code: str | None = None) -> list[tuple[Direction, float]]:
     """The three directions that best answer a project's text, leaving out the 部门整体 ones: a project's
     goal is drafted on the project framework, never on a department's 履职效能 and 运行成本."""
-    # searched without them: the 部门整体 variants that share a project's words (林场管护, 水库运行) would take
-    # its first hits and leave its own directions' weights too low to bring in a second one
-    return lookup.suggest_directions(text, k=3, function_code=function_code, not_category=DEPARTMENT_CATEGORY)
+    found = lookup.suggest_directions(text, k=6, function_code=function_code)
+    return [(d, score) for d, score in found if not d.code.startswith(DEPARTMENT_CATEGORY)][:3]
 
 
 def department_direction(project: Project, lookup: Lookup) -> tuple[list[Direction], bool]:

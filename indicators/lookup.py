@@ -67,10 +67,10 @@ class Lookup(Protocol):
     def resolve_direction(self, text: str) -> Direction | None:
         """The library direction a code or name refers to (exact code or name, else None)."""
 
-    def suggest_directions(self, text: str, *, k: int = 3, function_code: str | None = None,
-                           not_category: str | None = None) -> list[tuple[Direction, float]]:
+    def suggest_directions(self, text: str, *, k: int = 3,
+                           function_code: str | None = None) -> list[tuple[Direction, float]]:
         """Directions that best fit a project's free text (name, description), best first; with
-        `function_code`, among those budgeted under it; with `not_category`, outside that category."""
+        `function_code`, among those budgeted under it."""
 
     def named_directions(self, text: str) -> list[Direction]:
         """Directions the text names by a word of theirs that no other direction uses."""

@@ -49,7 +49,6 @@ class Filters:
     level1: str | None = None
     level2: str | None = None
     function_code: str | None = None  # a 类, 款 or 项 code: see function_code_scope
-    not_category: str | None = None  # leave this category out (a project's directions are never 部门整体 ones)
 
     def active(self) -> dict[str, str]:
         return {k: v for k, v in self.__dict__.items() if v}

@@ -264,9 +264,7 @@ class SearchService:
         mask = np.ones(len(self.docs), dtype=bool)
         for name, value in active.items():
             value = normalize_text(value)
-            if name == "not_category":
-                mask &= self._fields["category_code"] != value
-            elif name == "function_code":  # directions filed under that 类/款/项 code, or its 款 or 类
+            if name == "function_code":  # directions filed under that 类/款/项 code, or its 款 or 类
                 mask &= np.isin(self._fields["direction_code"], self.function_code_scope(value)[1])
             elif name in ("category", "subcategory", "direction"):
                 if name == "subcategory":  # a retired code filters by the code that superseded it
@@ -478,11 +476,11 @@ class SearchService:
         text = normalize_text(text)
         return self.directions.get(text) or self._direction_by_name.get(text)
 
-    def suggest_directions(self, text: str, *, k: int = 3, function_code: str | None = None,
-                           not_category: str | None = None) -> list[tuple[DirectionInfo, float]]:
+    def suggest_directions(self, text: str, *, k: int = 3,
+                           function_code: str | None = None) -> list[tuple[DirectionInfo, float]]:
         """Directions whose indicators best answer the text: fused hit scores summed per direction;
-        with `function_code`, among the directions budgeted under it; with `not_category`, outside it."""
-        hits = self.search(text, k=50, function_code=function_code, not_category=not_category)
+        with `function_code`, among the directions budgeted under it."""
+        hits = self.search(text, k=50, function_code=function_code)
         totals: dict[str, float] = {}
         for rank, hit in enumerate(hits):
             totals[hit.direction_code] = totals.get(hit.direction_code, 0.0) + hit.score / (1 + rank * 0.1)
