@@ -362,9 +362,9 @@ class SearchService:
         """The k best indicators for a query. `context`, the project the indicator is for (its
         name, and description when known), lifts the indicators of the spending directions
         that kind of project belongs to, and the 共性指标; without it nothing changes. `as_name`: the
-        query is an indicator's name as a table writes it, so the 共性指标 (SHARED_LIFT) and, without a
-        project, the indicators it names exactly (EXACT_LIFT) are lifted, and those measured in the kind of unit
-        it is written with (UNIT_BOOST); not for a project's text."""
+        query is an indicator's name as a table writes it, so the 共性指标 (SHARED_LIFT), the indicators it names
+        exactly (EXACT_LIFT; with a project, a 共性指标 or a row of its directions only) and those measured in
+        the kind of unit it is written with (UNIT_BOOST) are lifted; not for a project's text."""
         text = normalize_text(query)
         if not text:
             raise InvalidInput("检索词是空的；请输入几个词，如 学生资助 或 路灯亮灯率")

@@ -251,21 +251,21 @@ def check_nonstandard(ctx: Context) -> None:
         found, kind = close[row.index], kinds.get(row.index)
         # …and a project's survey or cost that merely shares its words (预算单位对绩效培训辅导满意度) is not
         # the department's own: its 部门整体 variant's rows come first
-        own = [] if kind is None or overall is None or any(h.code.startswith(DEPARTMENT_CATEGORY) for h in found) \
-            else same_kind(ctx, overall, row, level1=kind[0], level2=kind[1])
+        own = []
+        if kind and overall and not any(h.code.startswith(DEPARTMENT_CATEGORY) for h in found):
+            own = same_kind(ctx, overall, row, level1=kind[0], level2=kind[1])
         if own:
             found = own
-            lead = "" if close[row.index] else "指标库中没有与之相近的名称；"
+            lead = "" if close[row.index] else _NONE_CLOSE
             suggestion = (f"{lead}部门整体指标『{found[0].direction}』中的{kind[0].removesuffix('指标')}指标有"
-                          f"{_listed(found)}，可选用，或在取值依据中说明本指标的口径和数据来源")
+                          f"{_listed(found)}{_CHOOSE}")
         elif found:
             names = "、".join(f"『{h.name}』（{h.unit or '定性'}，{h.direction}）" for h in found)
             suggestion = f"可改用指标库中的规范指标：{names}"
         elif home and row.level1 and (found := same_kind(ctx, home[0], row)):
             subject = "本单位职责" if department else "本项目"
             whose = f"{subject}所属方向" if home[1] else f"与{subject}最接近的方向"
-            suggestion = (f"指标库中没有与之相近的名称；{whose}『{found[0].direction}』的同类指标有{_listed(found)}，"
-                          "可选用，或在取值依据中说明本指标的口径和数据来源")
+            suggestion = f"{_NONE_CLOSE}{whose}『{found[0].direction}』的同类指标有{_listed(found)}{_CHOOSE}"
         else:
             suggestion = (f"{'本单位职责' if department else '本项目'}所属方向的指标库中没有相近指标；请核对名称，"
                           "或在取值依据中说明指标口径和数据来源")
@@ -274,6 +274,8 @@ def check_nonstandard(ctx: Context) -> None:
 
 
 _DEPARTMENT_OWN = frozenset({DEPARTMENT_LEVEL1[RUNNING_COST], DEPARTMENT_LEVEL1[DEPARTMENT_SATISFACTION]})
+_NONE_CLOSE = "指标库中没有与之相近的名称；"
+_CHOOSE = "，可选用，或在取值依据中说明本指标的口径和数据来源"
 
 
 def _listed(found: list[LibraryIndicator]) -> str:
