@@ -117,14 +117,31 @@ def standard_hit(ctx: Context, row: Row) -> LibraryHit | None:
     return next((hit for hit in ctx.hits.get(row.index, []) if _named_by(row, hit)), None)
 
 
-def _close_hits(ctx: Context, row: Row, minimum: float = 0.3) -> list[LibraryHit]:
+def _close_hits(ctx: Context, row: Row, minimum: float = 0.3, *, by_alias: bool = False) -> list[LibraryHit]:
+    """The library indicators whose name is close to the row's (`by_alias`: those close only by one of
+    their aliases: 结算款支付及时性 → 资金拨付及时率 through 款项支付及时率)."""
+    def by_name(h: LibraryHit) -> float:
+        return max(name_overlap(h.name, row.name), name_overlap(row.name, h.name))
+
     def close(h: LibraryHit) -> bool:
-        overlap = max(name_overlap(h.name, row.name), name_overlap(row.name, h.name))
-        return overlap >= (minimum if h.direction_code in ctx.directions else max(minimum, 0.5))
+        floor = minimum if h.direction_code in ctx.directions else max(minimum, 0.5)
+        if by_alias:  # …in the row's kind of unit (补助标准 in 元/亩 is no 人均补贴发放额 in 元/人·年)
+            return (h.direction_code in (*ctx.directions, GENERIC_DIRECTION) and _unit_fits(row, h)
+                    and by_name(h) < floor <= max((name_overlap(a, row.name) for a in getattr(h, "aliases", ())),
+                                                  default=0))
+        return by_name(h) >= floor
 
     hits = [h for h in ctx.hits.get(row.index, [])
             if close(h) and _in_field(ctx, h) and row.level1 in (None, h.level1)]
     return sorted(hits, key=lambda h: (h.direction_code not in ctx.directions, row.level1 not in (None, h.level1)))
+
+
+def _unit_fits(row: Row, hit: LibraryHit) -> bool:
+    """Whether a row's unit, if it has one, is of the kind the library indicator is counted in (and per the same)."""
+    if not row.unit or not row.unit.text or not hit.unit:
+        return True
+    lib = parse_unit(hit.unit)
+    return lib.kind == row.unit.kind and lib.per == row.unit.per
 
 
 def _in_field(ctx: Context, hit: LibraryHit) -> bool:
@@ -239,6 +256,8 @@ def department_kind(row: Row) -> tuple[str, str | None] | None:
 def check_nonstandard(ctx: Context) -> None:
     unknown = [row for row in ctx.rows if row.name and row.index in ctx.hits and not standard_hit(ctx, row)]
     close: dict[int, list[LibraryIndicator]] = {row.index: _close_hits(ctx, row)[:3] for row in unknown}
+    # …and, where fewer are close by name, those close by an alias, after them
+    aliased = {row.index: _close_hits(ctx, row, by_alias=True)[:3 - len(close[row.index])] for row in unknown}
     # the project's direction is looked for only when some row has no close library name
     home = home_direction(ctx) if any(row.level1 and not close[row.index] for row in unknown) else None
     department = ctx.doc.project.kind == "department"
@@ -260,12 +279,19 @@ def check_nonstandard(ctx: Context) -> None:
             suggestion = (f"{lead}部门整体指标『{found[0].direction}』中的{kind[0].removesuffix('指标')}指标有"
                           f"{_listed(found)}{_CHOOSE}")
         elif found:
-            names = "、".join(f"『{h.name}』（{h.unit or '定性'}，{h.direction}）" for h in found)
-            suggestion = f"可改用指标库中的规范指标：{names}"
+            found = found + aliased[row.index]
+            suggestion = f"可改用指标库中的规范指标：{_listed_where(found)}"
+        elif aliased[row.index]:  # a measure any project may use (支付及时率); the direction's own kind beside it
+            found = aliased[row.index]
+            suggestion = f"可改用指标库中的规范指标：{_listed_where(found)}"
+            kin = [i for i in same_kind(ctx, home[0], row) if i.code not in {h.code for h in found}][:2] \
+                if home and row.level1 else []
+            if kin:
+                suggestion += f"；{_whose(department, home)}『{kin[0].direction}』的同类指标有{_listed(kin)}"
+                found = found + kin
         elif home and row.level1 and (found := same_kind(ctx, home[0], row)):
-            subject = "本单位职责" if department else "本项目"
-            whose = f"{subject}所属方向" if home[1] else f"与{subject}最接近的方向"
-            suggestion = f"{_NONE_CLOSE}{whose}『{found[0].direction}』的同类指标有{_listed(found)}{_CHOOSE}"
+            suggestion = (f"{_NONE_CLOSE}{_whose(department, home)}『{found[0].direction}』的同类指标有"
+                          f"{_listed(found)}{_CHOOSE}")
         else:
             suggestion = (f"{'本单位职责' if department else '本项目'}所属方向的指标库中没有相近指标；请核对名称，"
                           "或在取值依据中说明指标口径和数据来源")
@@ -280,6 +306,16 @@ _CHOOSE = "，可选用，或在取值依据中说明本指标的口径和数据
 
 def _listed(found: list[LibraryIndicator]) -> str:
     return "、".join(f"『{h.name}』（{h.unit or '定性'}）" for h in found)
+
+
+def _listed_where(found: list[LibraryIndicator]) -> str:
+    return "、".join(f"『{h.name}』（{h.unit or '定性'}，{h.direction}）" for h in found)
+
+
+def _whose(department: bool, home: tuple[str, bool]) -> str:
+    """Whose direction a suggestion's kindred indicators come from: the one the goal belongs to, or the closest."""
+    subject = "本单位职责" if department else "本项目"
+    return f"{subject}所属方向" if home[1] else f"与{subject}最接近的方向"
 
 
 def _department_overall(ctx: Context) -> str:

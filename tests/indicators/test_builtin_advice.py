@@ -341,3 +341,31 @@ def test_an_alias_that_names_the_work_and_not_its_form_takes_either_unit(builtin
                               goal="完成食品经营环节风险分级，开展食品安全抽检。"), builtin)
     wrong = {f.indicator for f in result.findings if f.code == "IND_UNIT_MISMATCH"}
     assert wrong == {1}, [(f.indicator, f.message) for f in result.findings if f.code == "IND_UNIT_MISMATCH"]
+
+
+def test_a_row_close_to_a_library_alias_is_pointed_at_that_indicator_and_its_own_direction_beside_it(builtin):
+    # 结算款支付及时性 shares little with 资金拨付及时率 but much with its alias 款项支付及时率; 控制在预算成本内 with 项目成本
+    rows = [("产出指标", "数量指标", "裸土覆盖面积", "≥", "12", "万平方米"),
+            ("产出指标", "时效指标", "结算款支付及时性", "", "及时", ""),
+            ("成本指标", "经济成本指标", "控制在预算成本内", "", "是", ""),
+            ("满意度指标", "服务对象满意度指标", "周边居民满意度", "≥", "90", "%")]
+    doc = table(rows, name="2026年城区扬尘污染防治项目", budget=80, goal="完成城区裸土覆盖12万平方米，降低扬尘污染。",
+                description=FORM)
+    result = check_goal(doc, builtin)
+    paid, cost = advice(result, 1), advice(result, 2)
+    by_code = {d.code: d for d in builtin.docs}
+    assert by_code[paid.refs[0]].name == "资金拨付及时率", paid
+    assert by_code[cost.refs[0]].name == "项目总成本", cost
+    # …and what the project's own direction counts its cost in, after it
+    assert any(by_code[c].direction == "扬尘污染防治" and by_code[c].level1 == "成本指标" for c in cost.refs[1:]), cost
+    assert "扬尘污染防治" in cost.suggestion and "没有与之相近" not in cost.suggestion
+
+
+def test_an_alias_in_another_kind_of_unit_is_not_offered(builtin):
+    # 补助标准 is an alias of 人均补贴发放额 (元/人·年); a subsidy per 亩 is not that
+    rows = [("产出指标", "数量指标", "流转土地面积", "≥", "500", "亩"),
+            ("成本指标", "经济成本指标", "流转土地补助标准", "≤", "475", "元/亩")]
+    doc = table(rows, name="2026年村集体土地流转补助", budget=25, goal="流转土地500亩，按标准发放补助。", description=FORM)
+    found = advice(check_goal(doc, builtin), 1)
+    names = {d.name for d in builtin.docs if d.code in found.refs}
+    assert "人均补贴发放额" not in names, found
