@@ -145,6 +145,18 @@ def test_builtin_a_library_name_written_as_it_is_finds_its_indicator_first(built
         assert doc.name == first.name or doc.name in first.aliases, (doc.name, first.name)
 
 
+@pytest.mark.parametrize(("name", "project", "indicator"), [
+    ("任务完成时间", "2026年县第二中学学生营养餐补助", "项目完成时限"),
+    ("竣工时限", "村级文化活动室建设", "项目完成时限"),
+    ("工作完成及时率", "老年大学教学补助经费", "项目完成及时率"),
+])
+def test_builtin_a_generic_name_without_a_variant_in_its_project_finds_the_project_general_row(
+        builtin, name, project, indicator):
+    # the project's direction has no row of that kind: the 项目通用指标 comes before another kind of project's
+    # (年度培训任务完成时限, 竣工财务决算编报时限, 前期手续按期办结率)
+    assert builtin.query(name, k=3, context=project).hits[0].name == indicator
+
+
 @pytest.mark.parametrize(("name", "project", "direction"), [
     ("成本控制", "城市燃气管道老化更新改造", "地下管网更新改造"),
     ("成本控制", "耕地保护补偿", "耕地保护监督"),
