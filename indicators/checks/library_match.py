@@ -155,10 +155,10 @@ def _in_field(ctx: Context, hit: LibraryHit) -> bool:
 
 
 def typical_values(ctx: Context) -> dict[int, str]:
-    """A typical target from the closest library indicator, for suggestions ('≥95%')."""
+    """A typical target from the closest library indicator (by name, else by alias), for suggestions ('≥95%')."""
     out = {}
     for row in ctx.rows:
-        for hit in _close_hits(ctx, row, 0.5):
+        for hit in _close_hits(ctx, row, 0.5) + _close_hits(ctx, row, 0.5, by_alias=True):
             t = parse_target(hit.typical, hit.operator, hit.unit)
             if t.value is not None and (not row.unit or parse_unit(hit.unit).kind == row.unit.kind):
                 op = t.operator or hit.operator

@@ -359,6 +359,9 @@ def test_a_row_close_to_a_library_alias_is_pointed_at_that_indicator_and_its_own
     # …and what the project's own direction counts its cost in, after it
     assert any(by_code[c].direction == "扬尘污染防治" and by_code[c].level1 == "成本指标" for c in cost.refs[1:]), cost
     assert "扬尘污染防治" in cost.suggestion and "没有与之相近" not in cost.suggestion
+    # 及时 is no target: the suggestion writes the one that indicator usually has
+    vague = next(f for f in result.findings if f.code == "IND_VALUE_VAGUE" and f.indicator == 1)
+    assert "100%" in vague.suggestion, vague
 
 
 def test_an_alias_in_another_kind_of_unit_is_not_offered(builtin):
