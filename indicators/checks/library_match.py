@@ -131,9 +131,20 @@ def _close_hits(ctx: Context, row: Row, minimum: float = 0.3, *, by_alias: bool 
                                                   default=0))
         return by_name(h) >= floor
 
-    hits = [h for h in ctx.hits.get(row.index, [])
-            if close(h) and _in_field(ctx, h) and row.level1 in (None, h.level1)]
+    department = ctx.doc.project.kind == "department"
+    hits = [h for h in ctx.hits.get(row.index, []) if close(h) and row.level1 in (None, h.level1)
+            and (_in_field(ctx, h) or (department and not h.common and not by_alias and _both_ways(h, row)))]
     return sorted(hits, key=lambda h: (h.direction_code not in ctx.directions, row.level1 not in (None, h.level1)))
+
+
+# A department's duties span many directions, which its own words do not find: a row of its overall goal
+# this close to one of their indicators by name, either way round (新认定高新技术企业数量 at a 科学技术局), is
+# pointed at it; a few shared words are not enough (木材销售收入 is no 文创产品销售收入).
+DUTY_CLOSENESS = 0.6
+
+
+def _both_ways(hit: LibraryHit, row: Row) -> bool:
+    return min(name_overlap(hit.name, row.name), name_overlap(row.name, hit.name)) >= DUTY_CLOSENESS
 
 
 def _unit_fits(row: Row, hit: LibraryHit) -> bool:

@@ -372,3 +372,17 @@ def test_an_alias_in_another_kind_of_unit_is_not_offered(builtin):
     found = advice(check_goal(doc, builtin), 1)
     names = {d.name for d in builtin.docs if d.code in found.refs}
     assert "人均补贴发放额" not in names, found
+
+
+def test_a_departments_duty_row_close_to_a_library_name_is_pointed_at_it(builtin):
+    # a unit's overall goal on the project framework: its duties' rows are found by name in whatever direction
+    # holds them, though the unit's own words find only its 部门整体 variant; a few shared words are not enough
+    rows = [("产出指标", "数量指标", "新认定高新技术企业数量", "≥", "12", "家"),
+            ("产出指标", "数量指标", "农村公路养护里程", "≥", "35", "公里"),
+            ("效益指标", "经济效益指标", "木材销售收入", "≥", "80", "万元")]
+    doc = table(rows, name="某县科学技术局2026年部门整体支出", budget=420, goal="", kind="department")
+    result = check_goal(doc, builtin)
+    names = {d.code: d.name for d in builtin.docs}
+    assert names[advice(result, 0).refs[0]] == "新认定高新技术企业数", advice(result, 0)
+    assert names[advice(result, 1).refs[0]].startswith("农村公路") and "养护" in names[advice(result, 1).refs[0]]
+    assert not any("销售收入" in names[code] for code in advice(result, 2).refs), advice(result, 2)
