@@ -12,7 +12,7 @@ import re
 from functools import lru_cache
 
 from indicators.checks.context import COST, SATISFACTION, TIMELINESS, Context, Row, clean_level
-from indicators.checks.department import DEPARTMENT_LEVEL1, RUNNING_COST, dept_dimension
+from indicators.checks.department import DEPARTMENT_LEVEL1, MANAGEMENT, RUNNING_COST, dept_dimension
 from indicators.checks.department import SATISFACTION as DEPARTMENT_SATISFACTION  # 满意度, not level 1's 满意度指标
 from indicators.checks.goal_text import bigrams, name_overlap
 from indicators.checks.rows import name_fits_unit
@@ -277,8 +277,15 @@ def check_nonstandard(ctx: Context) -> None:
     kinds = {row.index: kind for row in unknown if department and (kind := department_kind(row)) is not None
              and (not row.level1 or kind[0] in _DEPARTMENT_OWN)}
     overall = _department_overall(ctx) if kinds or (department and any(not close[r.index] for r in unknown)) else None
+    # a unit whose words name none of its duties' directions (卫生院, 科学技术局): a management row no library name is
+    # close to, filed under 产出 or 效益, is measured as its 部门整体 variant measures management (部门预决算公开 →
+    # 部门预决算公开完整率), not as any project is (项目档案资料完整率). What it delivers is not: the administrations'
+    # variants measure any bureau's work (森林经营面积 is no 牵头民生实事项目数)
+    unplaced = department and (home is None or home[0] == GENERIC_DIRECTION)
     for row in unknown:
         found, kind = close[row.index], kinds.get(row.index)
+        if kind is None and unplaced and not found and (department_kind(row) or ("",))[0] == _MANAGEMENT:
+            kind = department_kind(row)
         # …and a project's survey or cost that merely shares its words (预算单位对绩效培训辅导满意度) is not
         # the department's own: its 部门整体 variant's rows come first
         own = []
@@ -310,6 +317,7 @@ def check_nonstandard(ctx: Context) -> None:
                 suggestion=suggestion, refs=[h.code for h in found])
 
 
+_MANAGEMENT = DEPARTMENT_LEVEL1[MANAGEMENT]
 _DEPARTMENT_OWN = frozenset({DEPARTMENT_LEVEL1[RUNNING_COST], DEPARTMENT_LEVEL1[DEPARTMENT_SATISFACTION]})
 _NONE_CLOSE = "指标库中没有与之相近的名称；"
 _CHOOSE = "，可选用，或在取值依据中说明本指标的口径和数据来源"

@@ -386,3 +386,17 @@ def test_a_departments_duty_row_close_to_a_library_name_is_pointed_at_it(builtin
     assert names[advice(result, 0).refs[0]] == "新认定高新技术企业数", advice(result, 0)
     assert names[advice(result, 1).refs[0]].startswith("农村公路") and "养护" in names[advice(result, 1).refs[0]]
     assert not any("销售收入" in names[code] for code in advice(result, 2).refs), advice(result, 2)
+
+
+def test_a_departments_management_row_filed_under_outputs_gets_its_variants_management_rows(builtin):
+    # a unit whose title names none of its duties' directions: 预决算公开 and 结转结余 filed under 产出 are its own
+    # management, measured by its 部门整体 variant, not by what any project measures (项目档案资料完整率)
+    rows = [("产出指标", "数量指标", "部门预决算和三公经费预决算公开", "≥", "100", "%"),
+            ("产出指标", "质量指标", "结转结余资金减少率", "≥", "10", "%")]
+    doc = table(rows, name="某县交通运输局2026年部门整体支出", budget=900, goal="", kind="department")
+    result = check_goal(doc, builtin)
+    by_code = {d.code: d for d in builtin.docs}
+    for index in (0, 1):
+        found = advice(result, index)
+        assert found.refs and all(by_code[c].category_code == "902" and by_code[c].level1 == "管理效率"
+                                  for c in found.refs), found
