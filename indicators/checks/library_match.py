@@ -284,8 +284,9 @@ def check_nonstandard(ctx: Context) -> None:
     unplaced = department and (home is None or home[0] == GENERIC_DIRECTION)
     for row in unknown:
         found, kind = close[row.index], kinds.get(row.index)
-        if kind is None and unplaced and not found and (department_kind(row) or ("",))[0] == _MANAGEMENT:
-            kind = department_kind(row)
+        fallback = department_kind(row) if kind is None and unplaced and not found else None
+        if fallback and fallback[0] == _MANAGEMENT:
+            kind = fallback
         # …and a project's survey or cost that merely shares its words (预算单位对绩效培训辅导满意度) is not
         # the department's own: its 部门整体 variant's rows come first
         own = []
@@ -302,8 +303,9 @@ def check_nonstandard(ctx: Context) -> None:
         elif aliased[row.index]:  # a measure any project may use (支付及时率); the direction's own kind beside it
             found = aliased[row.index]
             suggestion = f"可改用指标库中的规范指标：{_listed_where(found)}"
-            kin = [i for i in same_kind(ctx, home[0], row) if i.code not in {h.code for h in found}][:2] \
-                if home and row.level1 else []
+            kin = []
+            if home and row.level1:
+                kin = [i for i in same_kind(ctx, home[0], row) if i.code not in {h.code for h in found}][:2]
             if kin:
                 suggestion += f"；{_whose(department, home)}『{kin[0].direction}』的同类指标有{_listed(kin)}"
                 found = found + kin
