@@ -16,12 +16,12 @@ from indicators.checks.dimensions import check_dimensions
 from indicators.checks.goal_text import check_goal_text
 from indicators.checks.library_match import (
     check_library_units,
-    check_nonstandard,
     check_relevance,
     check_unit_costs,
     match_library,
     typical_values,
 )
+from indicators.checks.nonstandard import check_nonstandard
 from indicators.checks.rows import check_cost_units, check_rows
 from indicators.checks.scoring import score
 from indicators.goals import CheckResult, GoalDocument
