@@ -42,11 +42,10 @@ COMMON_BOOST = 0.1
 COMMON_CATEGORY = "901"
 # …except its 项目通用指标 (项目完成及时率, 资金到位率), the fallback for projects with no
 # more specific indicator: with a project in mind, the fitting direction's own variant
-# (项目建设按期完成率 for farmland) is the better answer when it is as good a match. They are neither
-# lifted nor held back: held back by 0.1, a generic name whose project's direction has no row of its kind
-# found another kind of project's first (任务完成时间 in a school meal subsidy: 年度培训任务完成时限).
+# (项目建设按期完成率 for farmland) is the better answer when it is as good a match. They are not lifted,
+# nor held back: held back by 0.1, a generic name whose project's direction has no row of its kind found
+# another kind of project's first (任务完成时间 in a school meal subsidy: 年度培训任务完成时限).
 GENERIC_SUBCATEGORY = "90106"
-GENERIC_BOOST = 0.0
 MAX_CONTEXT_CHARS = 256
 
 # Parts of a project title that say nothing about its kind: years, amounts, bare digits (and the

@@ -29,7 +29,6 @@ from search.context import (
     COMMON_BOOST,
     COMMON_CATEGORY,
     DIRECTION_BOOST,
-    GENERIC_BOOST,
     GENERIC_SUBCATEGORY,
     PASSAGES_EMBEDDED_AT_START,
     direction_centroids,
@@ -176,7 +175,7 @@ class SearchService:
         self._unit_class = np.array([unit_class(d.unit) or "" for d in docs] or [""])
         generic = np.array([d.subcategory_code == GENERIC_SUBCATEGORY for d in docs], dtype=bool)
         common = np.array([d.category_code == COMMON_CATEGORY for d in docs], dtype=bool)
-        self._common = COMMON_BOOST * (common & ~generic) + GENERIC_BOOST * generic
+        self._common = COMMON_BOOST * (common & ~generic)
         self._shared = common.astype(np.float64)
         self._exact: dict[str, list[int]] = {}  # an indicator's name or alias → the indicators it names
         for i, d in enumerate(docs):

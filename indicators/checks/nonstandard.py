@@ -77,9 +77,10 @@ def check_nonstandard(ctx: Context) -> None:
     # the project's direction is looked for only when some row has no close library name
     home = home_direction(ctx) if any(row.level1 and not close[row.index] for row in unknown) else None
     department = ctx.doc.project.kind == "department"
+    dimensions = {row.index: department_kind(row) for row in unknown} if department else {}
     # a department's running cost and satisfaction rows are the 部门整体 framework's own, whatever levels the
     # table files them under; what it delivers (部门预算编制单位数 at a 财政局) is measured as its duties are
-    kinds = {row.index: kind for row in unknown if department and (kind := department_kind(row)) is not None
+    kinds = {row.index: kind for row in unknown if (kind := dimensions.get(row.index)) is not None
              and (not row.level1 or kind[0] in _DEPARTMENT_OWN)}
     overall = _department_overall(ctx) if kinds or (department and any(not close[r.index] for r in unknown)) else None
     # a unit whose words name none of its duties' directions (卫生院, 科学技术局): a management row no library name is
@@ -89,7 +90,7 @@ def check_nonstandard(ctx: Context) -> None:
     unplaced = department and (home is None or home[0] == GENERIC_DIRECTION)
     for row in unknown:
         found, kind = close[row.index], kinds.get(row.index)
-        fallback = department_kind(row) if kind is None and unplaced and not found else None
+        fallback = dimensions.get(row.index) if kind is None and unplaced and not found else None
         if fallback and fallback[0] == _MANAGEMENT:
             kind = fallback
         # …and a project's survey or cost that merely shares its words (预算单位对绩效培训辅导满意度) is not
@@ -104,10 +105,10 @@ def check_nonstandard(ctx: Context) -> None:
                           f"{_listed(found)}{_CHOOSE}")
         elif found:
             found = found + aliased[row.index]
-            suggestion = f"可改用指标库中的规范指标：{_listed_where(found)}"
+            suggestion = f"可改用指标库中的规范指标：{_listed(found, where=True)}"
         elif aliased[row.index]:  # a measure any project may use (支付及时率); the direction's own kind beside it
             found = aliased[row.index]
-            suggestion = f"可改用指标库中的规范指标：{_listed_where(found)}"
+            suggestion = f"可改用指标库中的规范指标：{_listed(found, where=True)}"
             kin = []
             if home and row.level1:
                 kin = [i for i in same_kind(ctx, home[0], row) if i.code not in {h.code for h in found}][:2]
@@ -130,12 +131,9 @@ _NONE_CLOSE = "指标库中没有与之相近的名称；"
 _CHOOSE = "，可选用，或在取值依据中说明本指标的口径和数据来源"
 
 
-def _listed(found: list[LibraryIndicator]) -> str:
-    return "、".join(f"『{h.name}』（{h.unit or '定性'}）" for h in found)
-
-
-def _listed_where(found: list[LibraryIndicator]) -> str:
-    return "、".join(f"『{h.name}』（{h.unit or '定性'}，{h.direction}）" for h in found)
+def _listed(found: list[LibraryIndicator], *, where: bool = False) -> str:
+    """『name』（unit） for each, and the direction it sits in when `where`."""
+    return "、".join(f"『{h.name}』（{h.unit or '定性'}{'，' + h.direction if where else ''}）" for h in found)
 
 
 def _whose(department: bool, home: tuple[str, bool]) -> str:
