@@ -61,6 +61,12 @@ class Lookup(Protocol):
         project rank first. `function_code`: only directions budgeted under that 支出功能分类
         code (or, when none is, its 款 or 类)."""
 
+    def near_directions(self, text: str, k: int = 20) -> tuple[str, ...]:
+        """The codes of the k directions closest to a project's (or unit's) text, closest first."""
+
+    def prepare_queries(self, queries: list[str]) -> None:
+        """Embed in batches the queries about to be searched in hybrid mode (a batch costs little more than one)."""
+
     def similarity(self, text: str, others: list[str]) -> list[float]:
         """Cosine similarity of `text` to each of `others` with the dense encoder (cached; ~13 ms per new text)."""
 

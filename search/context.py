@@ -140,9 +140,7 @@ def direction_weights(centroids: np.ndarray, project_vector: np.ndarray, *, marg
     share of the project's words that are the direction's own: 县级储备粮, 外事出国)."""
     if len(centroids) == 0:
         return np.zeros(0, dtype=np.float32)
-    cos = centroids @ np.asarray(project_vector, dtype=np.float32)
-    if affinity is not None:
-        cos = cos + lexical * affinity
+    cos = direction_closeness(centroids, project_vector, affinity, lexical)
     order = np.argsort(-cos)
     crowd = crowd_size(len(cos)) if crowd is None else crowd
     weights = np.clip(1.0 - (cos.max() - cos) / margin, 0.0, 1.0).astype(np.float32)
@@ -152,6 +150,14 @@ def direction_weights(centroids: np.ndarray, project_vector: np.ndarray, *, marg
     if len(cos) > crowd:
         weights *= min(1.0, float(cos[order[0]] - cos[order[crowd]]) / distinct)
     return weights
+
+
+def direction_closeness(centroids: np.ndarray, project_vector: np.ndarray, affinity: np.ndarray | None = None,
+                        lexical: float = LEXICAL_AFFINITY) -> np.ndarray:
+    """Per direction, how close a project is to it: the cosine to the direction's vector plus `lexical` × its
+    `affinity` (`lexical_affinity`)."""
+    cos = centroids @ np.asarray(project_vector, dtype=np.float32)
+    return cos if affinity is None else cos + lexical * affinity
 
 
 def crowd_size(directions: int) -> int:

@@ -32,6 +32,7 @@ from search.context import (
     GENERIC_SUBCATEGORY,
     PASSAGES_EMBEDDED_AT_START,
     direction_centroids,
+    direction_closeness,
     direction_passage,
     direction_terms,
     direction_vectors,
@@ -64,6 +65,8 @@ from search.vectors import embed_passages
 MODES = ("hybrid", "lexical", "semantic")
 CANDIDATES = 100
 MAX_QUERY_CHARS = 200
+QUERY_VECTORS = 4096  # query vectors kept, the most recently used
+QUERY_BATCH = 16  # queries embedded ahead per encoder call (the engine's own batch limit)
 # Fused and dense scores give every indicator some score; a candidate below this share of the
 # best one is noise, not a match, and is not counted in `total`.
 RELATIVE_FLOOR = 0.25
@@ -246,9 +249,26 @@ class SearchService:
         vec = self.encoder.encode_queries([text])[0]
         with self._vectors_lock:
             self._vectors[text] = vec
-            if len(self._vectors) > 4096:
+            if len(self._vectors) > QUERY_VECTORS:
                 self._vectors.popitem(last=False)
         return vec
+
+    def prepare_queries(self, queries: list[str]) -> None:
+        """Embed, a batch at a time, the queries whose vectors are not cached yet: the engine encodes a batch for
+        little more than one text costs, so the hybrid searches for them that follow find their vectors ready
+        instead of each waiting for its own (a department's rows, each searched with the unit in mind)."""
+        keys = [name_query(text) for text in (normalize_text(q[:MAX_QUERY_CHARS]) for q in queries)
+                if text and _has_words(text)]
+        with self._vectors_lock:
+            missing = [key for key in dict.fromkeys(keys) if key not in self._vectors]
+        for start in range(0, len(missing), QUERY_BATCH):
+            batch = missing[start:start + QUERY_BATCH]
+            vectors = self.encoder.encode_queries(batch)
+            with self._vectors_lock:
+                for key, vector in zip(batch, vectors, strict=True):
+                    self._vectors[key] = vector
+                while len(self._vectors) > QUERY_VECTORS:
+                    self._vectors.popitem(last=False)
 
     @lru_cache(maxsize=256)  # noqa: B019  (the service lives as long as the process)
     def function_code_scope(self, value: str) -> tuple[str, list[str]]:
@@ -319,6 +339,18 @@ class SearchService:
         if mask is not None:
             inside &= mask
         return lift, np.flatnonzero(inside)
+
+    @lru_cache(maxsize=256)  # noqa: B019  (the service lives as long as the process)
+    def near_directions(self, text: str, k: int = 20) -> tuple[str, ...]:
+        """The codes of the k directions closest to a project's (or unit's) text, closest first, by the closeness
+        a search with it in mind lifts them by: in meaning to the direction's passage and indicators, and in
+        the direction's own words the text holds."""
+        text = project_text(text)
+        if not _has_words(text) or not len(self._centroids):
+            return ()
+        affinity = lexical_affinity(self.tokenizer.tokens(text), *self._terms())
+        closeness = direction_closeness(self._centroids, self.encoder.encode_passages([text])[0], affinity)
+        return tuple(self._direction_codes[i] for i in np.argsort(-closeness)[:k])
 
     def _terms(self) -> tuple[list[dict[str, float]], dict[str, float]]:
         """Each direction's own words (name and keywords; summary less; not its subcategory, a

@@ -4,6 +4,7 @@ import pytest
 
 from kb.errors import InvalidInput
 from kb.store import Filters
+from search.service import SearchService
 from search.tokenize import Tokenizer
 
 
@@ -89,3 +90,19 @@ def test_total_counts_matches_not_the_candidate_pool(service):
     hybrid = service.query("路灯", mode="hybrid")
     assert lexical.total == 7  # the seven street-lighting indicators mention 路灯
     assert len(hybrid.hits) <= hybrid.total < len(service.docs)
+
+
+def test_queries_embedded_ahead_in_a_batch_rank_as_when_embedded_alone(kb_settings, engine):
+    # a department's rows are embedded in one batch before each is searched with the unit in mind
+    queries = ["路灯亮灯率", "孩子们在学校吃的饭", "道路保洁作业面积"]
+    ahead, alone = SearchService.open(kb_settings, engine), SearchService.open(kb_settings, engine)
+    ahead.prepare_queries(queries)
+    for q in queries:
+        expected = [(h.code, round(h.score, 4)) for h in alone.query(q, k=5).hits]
+        assert [(h.code, round(h.score, 4)) for h in ahead.query(q, k=5).hits] == expected, q
+
+
+def test_the_directions_nearest_a_units_name_are_its_own_fields(builtin):
+    near = builtin.near_directions("某县林业局", 8)
+    assert len(near) == 8 and all(code.startswith(("213", "902")) for code in near), near
+    assert builtin.near_directions("，。", 8) == ()
