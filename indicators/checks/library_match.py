@@ -43,7 +43,7 @@ NEAR_SHARE, KIN_SHARE = 0.05, 0.0125
 NEAREST_OWN = 2
 GENERIC_REFERENCES = ("年度工作任务完成率", "资金使用合规率", "项目验收合格率")
 # Words every kind of project uses; sharing only these with the project text says nothing about relevance.
-_GENERIC = frozenset(bigrams("资金补贴补助服务项目建设管理工作发放完成人数数量比例覆盖合格及时满意年度"
+GENERIC_BIGRAMS = frozenset(bigrams("资金补贴补助服务项目建设管理工作发放完成人数数量比例覆盖合格及时满意年度"
                              "实施保障质量标准对象人员活动设施达标验收改造维护运行开展提升增长户数次数"
                              "个数总额金额经费成本费用单位平均人均户均年均按时按期拨付到位执行情况率数量开展组织"
                              "工程施工"))
@@ -124,14 +124,14 @@ def close_hits(ctx: Context, row: Row, minimum: float = 0.3, *, by_alias: bool =
     def close(h: LibraryHit) -> bool:
         floor = minimum if h.direction_code in ctx.directions else max(minimum, 0.5)
         if by_alias:  # …in the row's kind of unit (补助标准 in 元/亩 is no 人均补贴发放额 in 元/人·年)
-            return (h.direction_code in (*ctx.directions, GENERIC_DIRECTION) and _unit_fits(row, h)
+            return (h.direction_code in (*ctx.directions, GENERIC_DIRECTION) and unit_fits(row, h)
                     and by_name(h) < floor <= max((name_overlap(a, row.name) for a in getattr(h, "aliases", ())),
                                                   default=0))
         return by_name(h) >= floor
 
     department = ctx.doc.project.kind == "department"
     hits = [h for h in ctx.hits.get(row.index, []) if close(h) and row.level1 in (None, h.level1)
-            and (_in_field(ctx, h) or (department and not h.common and not by_alias and _both_ways(h, row)))]
+            and (in_field(ctx, h) or (department and not h.common and not by_alias and _both_ways(h, row)))]
     return sorted(hits, key=lambda h: (h.direction_code not in ctx.directions, row.level1 not in (None, h.level1)))
 
 
@@ -145,7 +145,7 @@ def _both_ways(hit: LibraryHit, row: Row) -> bool:
     return min(name_overlap(hit.name, row.name), name_overlap(row.name, hit.name)) >= DUTY_CLOSENESS
 
 
-def _unit_fits(row: Row, hit: LibraryHit) -> bool:
+def unit_fits(row: Row, hit: LibraryHit) -> bool:
     """Whether a row's unit, if it has one, is of the kind the library indicator is counted in (and per the same)."""
     if not row.unit or not row.unit.text or not hit.unit:
         return True
@@ -153,7 +153,7 @@ def _unit_fits(row: Row, hit: LibraryHit) -> bool:
     return lib.kind == row.unit.kind and lib.per == row.unit.per
 
 
-def _in_field(ctx: Context, hit: LibraryHit) -> bool:
+def in_field(ctx: Context, hit: LibraryHit) -> bool:
     """Advice comes from the project's own field: its directions, their sibling directions and the common
     categories. With no direction known, only common indicators qualify."""
     if hit.common:  # 部门整体 indicators serve a department's overall goal, 共性 ones any project
@@ -239,7 +239,7 @@ def check_unit_costs(ctx: Context) -> None:
             overlap = max(name_overlap(hit.name, row.name), name_overlap(row.name, hit.name))
             if not bigrams(_COST_WORDS.sub("", row.name)) & bigrams(_COST_WORDS.sub("", hit.name)):
                 continue  # 景观建设成本 and 单机柜建设成本 share only the words every cost name has
-            if not _in_field(ctx, hit):
+            if not in_field(ctx, hit):
                 continue  # a road's maintenance cost is not benchmarked against forest firebreaks
             if overlap >= 0.6 or (overlap >= 0.4 and hit.direction_code in ctx.directions):
                 found, unit, (cost_low, cost_high, approved) = hit, hu, low_high
@@ -269,7 +269,7 @@ def _close(a: str, b: str, minimum: float) -> bool:
 def _shared_words(a: str, b: str) -> int:
     """How many distinctive bigrams two names share: one (保育 of a pig farm's 保育栏 and of 托育) is a
     homonym's chance."""
-    return len((bigrams(a) & bigrams(b)) - _GENERIC)
+    return len((bigrams(a) & bigrams(b)) - GENERIC_BIGRAMS)
 
 
 def _is_common(row: Row, hits: list[LibraryHit]) -> bool:
@@ -322,14 +322,14 @@ def check_relevance(ctx: Context) -> None:
     suspects = []
     for row in ctx.rows:
         hits = ctx.hits.get(row.index, [])
-        if not hits or _is_common(row, hits) or (bigrams(row.name) - _GENERIC) & project_grams:
+        if not hits or _is_common(row, hits) or (bigrams(row.name) - GENERIC_BIGRAMS) & project_grams:
             continue
         if any(h.direction_code in ctx.directions for h in hits[:3]):
             continue
         # positive evidence only: the row is (nearly) a specific indicator of another direction
         foreign = next((h for h in hits[:3] if not h.common and _close(h.name, row.name, 0.5)
                         and _shared_words(h.name, row.name) >= 2), None)
-        if foreign is None or len(bigrams(row.name) - _GENERIC) < 2 or _fits_project_direction(ctx, row):
+        if foreign is None or len(bigrams(row.name) - GENERIC_BIGRAMS) < 2 or _fits_project_direction(ctx, row):
             continue
         suspects.append((row, foreign))
     if suspects:  # a direction the project's text names by one of its own words is the project's too

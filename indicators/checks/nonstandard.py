@@ -1,15 +1,31 @@
 """Advice on the rows of a goal that are no library indicator (IND_NONSTANDARD): the library names close to
-the row's, by name or by alias; else the same kind of rows in the project's direction; for a department's
-overall goal, its 部门整体 variant's rows of the row's dimension where the row is its own running cost,
-management or survey."""
+the row's, by name or by alias; else the same kind of rows in the project's direction. For a department's
+overall goal: its 部门整体 variant's rows of the row's dimension where the row is its own running cost,
+management or survey; else the indicators nearest the row in meaning among its duties'."""
 
 from __future__ import annotations
+
+import re
 
 from indicators.checks.context import Context, Row, clean_level
 from indicators.checks.department import DEPARTMENT_LEVEL1, MANAGEMENT, RUNNING_COST, dept_dimension
 from indicators.checks.department import SATISFACTION as DEPARTMENT_SATISFACTION  # 满意度, not level 1's 满意度指标
-from indicators.checks.library_match import RELEVANCE_CHARS, close_hits, standard_hit
-from indicators.directions import STRANGER_SCORE, department_direction, for_towns_only, names_direction
+from indicators.checks.goal_text import bigrams
+from indicators.checks.library_match import (
+    GENERIC_BIGRAMS,
+    RELEVANCE_CHARS,
+    close_hits,
+    in_field,
+    standard_hit,
+    unit_fits,
+)
+from indicators.directions import (
+    STRANGER_SCORE,
+    department_direction,
+    for_towns_only,
+    names_direction,
+    project_title,
+)
 from indicators.framework import DEPARTMENT, DEPARTMENT_CATEGORY, GENERAL_DEPARTMENT, GENERIC_DIRECTION
 from indicators.lookup import LibraryIndicator
 
@@ -82,14 +98,32 @@ def check_nonstandard(ctx: Context) -> None:
     # table files them under; what it delivers (部门预算编制单位数 at a 财政局) is measured as its duties are
     kinds = {row.index: kind for row in unknown if (kind := dimensions.get(row.index)) is not None
              and (not row.level1 or kind[0] in _DEPARTMENT_OWN)}
-    overall = _department_overall(ctx) if kinds or (department and any(not close[r.index] for r in unknown)) else None
+    # …and a row close by name only to another field's indicator (病虫害防治作业面积 of 城市绿化养护 at a 林业局) gets
+    # its duties' nearest first
+    stray = {row.index for row in unknown if department and close[row.index]
+             and not any(in_field(ctx, h) for h in close[row.index])}
+    overall = _department_overall(ctx) if kinds or stray or (
+        department and any(not close[r.index] for r in unknown)) else None
     # a unit whose words name none of its duties' directions (卫生院, 科学技术局): a management row no library name is
     # close to, filed under 产出 or 效益, is measured as its 部门整体 variant measures management (部门预决算公开 →
     # 部门预决算公开完整率), not as any project is (项目档案资料完整率). What it delivers is not: the administrations'
     # variants measure any bureau's work (森林经营面积 is no 牵头民生实事项目数)
     unplaced = department and (home is None or home[0] == GENERIC_DIRECTION)
+    # …and so does a row no library name is close to, unless the direction the unit's name names (卫生院 →
+    # 基层医疗卫生机构标准化建设) has rows of what it measures: the unit's duties reach beyond that direction
+    unit, duties = "", set()
+    own_home = {row.index: bool(home and home[1] and _speaks_to(ctx, home[0], row)) for row in unknown} if (
+        department) else {}
+    if department and (searched := [row for row in unknown if row.index not in kinds and (row.index in stray or (
+            not own_home[row.index] and not (close[row.index] or aliased[row.index])))]):
+        unit = unit_text(ctx)
+        duties = {*ctx.lookup.near_directions(unit, DUTY_DIRECTIONS), overall}
+        ctx.lookup.prepare_queries([_row_query(row) for row in searched])  # embedded in one batch
     for row in unknown:
         found, kind = close[row.index], kinds.get(row.index)
+        if row.index in stray and kind is None:
+            duty = duty_hits(ctx, row, unit, duties)
+            found = [*duty, *(h for h in found if h.code not in {d.code for d in duty})][:3]
         fallback = dimensions.get(row.index) if kind is None and unplaced and not found else None
         if fallback and fallback[0] == _MANAGEMENT:
             kind = fallback
@@ -115,6 +149,9 @@ def check_nonstandard(ctx: Context) -> None:
             if kin:
                 suggestion += f"；{_whose(department, home)}『{kin[0].direction}』的同类指标有{_listed(kin)}"
                 found = found + kin
+        elif department and not own_home[row.index] and (found := duty_hits(ctx, row, unit, duties)):
+            suggestion = (f"{_NONE_CLOSE}按本单位职责，意思最接近的指标库指标有{_listed(found, where=True)}"
+                          f"{_CHOOSE}")
         elif home and row.level1 and (found := same_kind(ctx, home[0], row)):
             suggestion = (f"{_NONE_CLOSE}{_whose(department, home)}『{found[0].direction}』的同类指标有"
                           f"{_listed(found)}{_CHOOSE}")
@@ -123,6 +160,58 @@ def check_nonstandard(ctx: Context) -> None:
                           "或在取值依据中说明指标口径和数据来源")
         ctx.add("IND_NONSTANDARD", f"{row.label}不是指标库中的标准指标", indicator=row.index,
                 suggestion=suggestion, refs=[h.code for h in found])
+
+
+# A department's duties span many directions (a 林业局's: 公益林, 有害生物防治, 国有林场…), and the one direction its
+# name is closest to measures few of its rows: the indicators nearest a row in meaning, searched with the unit
+# in mind, are (护林员人数 → 聘用专职护林员人数, 门诊人次 → 门急诊人次). Of the first DUTY_HITS, those of the
+# DUTY_DIRECTIONS directions closest to the unit at the row's level, or of its own 部门整体 variant at any; counted
+# in the row's kind of unit and sharing what it measures, not only how (诊断准确率 is no 车牌识别准确率, 木材销售收入
+# no 项目新增销售收入).
+DUTY_HITS = 8
+DUTY_DIRECTIONS = 20
+_MEASURE = re.compile(r"正常|准确|精准|安排|运转|运行|日常|到位|人次|人群|群众|面积|时间|时限|周期|天数|比率|比例"
+                      r"|完好|知晓|规范|有效|销售|收入|产值|增收|增长|[率数量度性]")
+# the form around a unit's name (2021年林业局部门整体支出绩效自评表), which finds 预算绩效管理 instead of its duties
+_FORM = re.compile(r"(?:部门(?:[（(]单位[）)])?)?整体(?:支出)?|绩效(?:目标|自评|评价)?(?:表|报告)?|自评表|目标表"
+                   r"|非单个项目|\d{4}年度?|年度")
+
+
+def unit_text(ctx: Context) -> str:
+    """A department's name (and its goal's title without the form: 2021年林业局部门整体支出绩效自评表 → 林业局)."""
+    project = ctx.doc.project
+    title = _FORM.sub(" ", project_title(project))
+    return " ".join(part for part in (project.department, title) if part).strip() or ctx.project_text
+
+
+def duty_hits(ctx: Context, row: Row, unit: str, duties: set[str], n: int = 3) -> list[LibraryIndicator]:
+    """For a department's row no library name is close to: the indicators of its duties (`duties`: the
+    directions closest to the unit and its own 部门整体 variant) nearest it in meaning."""
+    hits = ctx.lookup.search(_row_query(row), k=DUTY_HITS, mode="hybrid", context=unit)
+    subject = _subject(row.name)
+    return [h for h in hits if h.direction_code in duties and unit_fits(row, h) and subject & _loose_bigrams(h.name)
+            and (not h.common or h.direction_code.startswith(DEPARTMENT_CATEGORY))
+            and (h.common or row.level1 in (None, h.level1))][:n]
+
+
+def _speaks_to(ctx: Context, direction: str, row: Row) -> bool:
+    """Whether an indicator of the direction shares what the row measures."""
+    subject = _subject(row.name)
+    return any(subject & _loose_bigrams(i.name) for i in ctx.lookup.direction_indicators(direction))
+
+
+def _subject(name: str) -> frozenset[str]:
+    """The bigrams of what a name measures, without how (诊断准确率 → 诊断)."""
+    return frozenset().union(*(bigrams(part) for part in _MEASURE.split(name))) - GENERIC_BIGRAMS
+
+
+def _loose_bigrams(name: str) -> frozenset[str]:
+    """A name's bigrams and its pairs of characters one apart: 门急诊人次 holds 门诊."""
+    return bigrams(name) | frozenset(name[i] + name[i + 2] for i in range(len(name) - 2))
+
+
+def _row_query(row: Row) -> str:
+    return row.name[:100]
 
 
 _MANAGEMENT = DEPARTMENT_LEVEL1[MANAGEMENT]

@@ -391,6 +391,35 @@ def test_a_departments_duty_row_close_to_a_library_name_is_pointed_at_it(builtin
     assert not any("销售收入" in names[code] for code in advice(result, 2).refs), advice(result, 2)
 
 
+def test_a_departments_rows_of_many_duties_are_each_pointed_at_their_own(builtin):
+    # a 林业局's rows belong to several directions (公益林, 有害生物防治, 国有林场…), not to the one its name is
+    # closest to: each row no library name is close to gets the indicators nearest it among the unit's duties;
+    # a row close by name only to another field's (病虫害防治作业面积 of 城市绿化养护) gets its own field's first
+    rows = [("产出指标", "数量指标", "护林员人数", "≥", "200", "人"),
+            ("产出指标", "数量指标", "森林经营面积", "≥", "3000", "亩"),
+            ("产出指标", "数量指标", "病虫害防治面积", "≥", "1000", "亩")]
+    doc = table(rows, name="某县林业局2026年部门整体支出绩效目标表", budget=900, goal="", kind="department")
+    result = check_goal(doc, builtin)
+    by_code = {d.code: d for d in builtin.docs}
+    assert "聘用专职护林员人数" in {by_code[c].name for c in advice(result, 0).refs}, advice(result, 0)
+    forest = advice(result, 1)
+    assert forest.refs and all(by_code[c].category_code == "213" and by_code[c].unit.endswith(("亩", "个"))
+                               for c in forest.refs), forest
+    assert any("森林" in by_code[c].name or "抚育" in by_code[c].name for c in forest.refs), forest
+    assert by_code[advice(result, 2).refs[0]].name == "有害生物防治作业面积", advice(result, 2)
+
+
+def test_a_clinics_rows_find_its_own_measures_and_no_stranger_sharing_only_a_measure_word(builtin):
+    # 门诊人次 is its variant's 门急诊人次 (a character put in); 诊断准确率 shares only 准确率 with 车牌识别准确率
+    rows = [("产出指标", "数量指标", "门诊人次", "≥", "30000", "人次"),
+            ("产出指标", "质量指标", "诊断准确率", "≥", "95", "%")]
+    doc = table(rows, name="某镇中心卫生院2026年部门整体支出", budget=600, goal="", kind="department")
+    result = check_goal(doc, builtin)
+    names = {d.code: d.name for d in builtin.docs}
+    assert "门急诊人次" in [names[c] for c in advice(result, 0).refs], advice(result, 0)
+    assert not any("准确" in names[c] and "诊" not in names[c] for c in advice(result, 1).refs), advice(result, 1)
+
+
 def test_a_departments_management_row_filed_under_outputs_gets_its_variants_management_rows(builtin):
     # a unit whose title names none of its duties' directions: 预决算公开 and 结转结余 filed under 产出 are its own
     # management, measured by its 部门整体 variant, not by what any project measures (项目档案资料完整率)
