@@ -68,6 +68,33 @@ def project_title(project: Project) -> str:
     return normalize_text(without_paperwork(project.name))
 
 
+# the form around a unit's name (2021年林业局部门整体支出绩效自评表), which finds 预算绩效管理 instead of its duties
+_FORM = re.compile(r"(?:部门(?:[（(]单位[）)])?)?整体(?:支出)?|绩效(?:目标|自评|评价)?(?:表|报告)?|自评表|目标表"
+                   r"|非单个项目|\d{4}年度?|年度")
+
+
+def unit_words(project: Project) -> str:
+    """A department's name, and its goal's title without the form (2021年林业局部门整体支出绩效自评表 → 林业局)."""
+    title = _FORM.sub(" ", project_title(project))
+    return " ".join(part for part in (project.department, title) if part).strip()
+
+
+def duty_directions(project: Project, lookup: Lookup, n: int = 2, near: int = 8) -> list[Direction]:
+    """The project directions of a unit's duties: of those nearest its name, the first n it names or whose
+    summary it is close to in meaning (县林业局 → 林业行政执法与案件查处, 国有林场建设与森林经营)."""
+    unit = unit_words(project)
+    if not unit:
+        return []
+    fitting: list[Direction] = []
+    for code in lookup.near_directions(unit, near):
+        direction = lookup.directions.get(code)
+        if direction is not None and not direction.common and direction_fits(project, direction, lookup):
+            fitting.append(direction)
+            if len(fitting) == n:
+                break
+    return fitting
+
+
 def choose_directions(project: Project, lookup: Lookup) -> tuple[list[Direction], bool]:
     """The named direction when the library knows it; else the best fit for the project's text (among
     the directions budgeted under its function code, when it has one and any is), plus a

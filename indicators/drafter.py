@@ -12,12 +12,19 @@ from __future__ import annotations
 
 import math
 import re
+from itertools import zip_longest
 
 from indicators.checker import check_goal
 from indicators.checks.budget import TOO_HIGH, TOO_LOW, per_compatible
 from indicators.checks.goal_text import compose_goal, is_target, name_overlap, phrase
 from indicators.checks.library_match import function_code_conflict
-from indicators.directions import WORKS, choose_directions, department_direction, project_text
+from indicators.directions import (
+    WORKS,
+    choose_directions,
+    department_direction,
+    duty_directions,
+    project_text,
+)
 from indicators.findings import spec
 from indicators.framework import GENERIC_DIRECTION
 from indicators.goals import BUDGET_SCALE, Draft, Finding, GoalIndicator, Project
@@ -56,6 +63,12 @@ DEPARTMENT_SLOTS: tuple[tuple[tuple[str, ...], int], ...] = (
     (("履职效益", "可持续发展"), 3),
     (("服务对象满意度指标",), 1),
 )
+# …whose 履职效能 rows, when its variant is an administration's (行政机关: any bureau's 牵头民生实事项目数), lead with
+# its duties' own (a 水利局's 新增水土流失治理面积): of the project directions its name fits (`duty_directions`),
+# the first outputs lead 职责履行 and the first effects 履职效益, these many of each. A service
+# unit's variant measures its own work (a 卫生院's 出院人次), and a unit that names its 部门整体 direction chose it.
+DUTY_ROWS = {"职责履行": ("产出指标", 2), "履职效益": ("效益指标", 1)}
+ADMINISTRATIONS = "90201"
 MAX_ROWS = 15
 REFERENCE = "指标库常见值"   # how a draft's note names a value taken from the library's typical one
 
@@ -153,6 +166,18 @@ def _fallback(project: Project, lookup: Lookup, level2s: tuple[str, ...], n: int
     return out
 
 
+def _duty_rows(project: Project, lookup: Lookup) -> dict[str, list[LibraryIndicator]]:
+    """Per 履职效能 level 2, the rows of the unit's duties drafted there (`DUTY_ROWS`): each direction's first of
+    the kind (its library order puts the main measures first), the directions taken in turn."""
+    ranked = [lookup.direction_indicators(d.code) for d in duty_directions(project, lookup)]
+    out: dict[str, list[LibraryIndicator]] = {}
+    for level2, (level1, n) in DUTY_ROWS.items():
+        kinds = [[h for h in hits if h.level1 == level1] for hits in ranked]
+        turns = [hit for row in zip_longest(*kinds) for hit in row if hit is not None]
+        out[level2] = turns[:n]
+    return out
+
+
 def _nice(x: float) -> float:
     """Two significant figures: 7333 → 7300, 0.256 → 0.26."""
     if x <= 0:
@@ -161,8 +186,10 @@ def _nice(x: float) -> float:
     return round(x, digits)
 
 
-def draft_row(ind: LibraryIndicator) -> tuple[GoalIndicator, str | None]:
-    """A draft row from a library indicator, and where its value came from when the draft filled one in."""
+def draft_row(ind: LibraryIndicator, level1: str | None = None,
+              level2: str | None = None) -> tuple[GoalIndicator, str | None]:
+    """A draft row from a library indicator (filed under the levels given, else its own), and where its value
+    came from when the draft filled one in."""
     t = parse_target(ind.typical, "", ind.unit)
     unit = parse_unit(ind.unit)
     op = ind.operator if ind.operator in ("≥", "≤", "=", "定性") else (t.operator or "≥")
@@ -186,8 +213,8 @@ def draft_row(ind: LibraryIndicator) -> tuple[GoalIndicator, str | None]:
         if t.operator in ("≥", "≤", "=") and ind.operator != "定性":
             op = t.operator
         source = f"{REFERENCE} {ind.typical}"
-    row = GoalIndicator(level1=ind.level1, level2=ind.level2, name=ind.name, operator=op, value=value,
-                        unit=ind.unit, basis=ind.basis or "计划标准", code=ind.code)
+    row = GoalIndicator(level1=level1 or ind.level1, level2=level2 or ind.level2, name=ind.name, operator=op,
+                        value=value, unit=ind.unit, basis=ind.basis or "计划标准", code=ind.code)
     return row, source
 
 
@@ -325,18 +352,23 @@ def draft_goal(project: Project, lookup: Lookup) -> Draft:
                   and not _other_network(ind.name, networks)]
     relevance = _relevance(project, lookup, directions)
     works = bool(WORKS.search(text)) and not department
+    administration = department and direction is not None and direction.code.startswith(ADMINISTRATIONS)
+    duties = _duty_rows(project, lookup) if administration and not project.direction else {}
+    relevelled = {ind.code: ("履职效能", level2) for level2, inds in duties.items() for ind in inds}
     taken: set[str] = set()
     chosen: list[LibraryIndicator] = []
     for level2s, n in DEPARTMENT_SLOTS if department else SLOTS:
         if level2s[0] == "社会成本指标" and not works:
             continue
-        picked = _pick(candidates, relevance, level2s, n, taken)
+        own = [ind for ind in duties.get(level2s[0], []) if match_key(ind.name) not in taken]
+        taken.update(match_key(ind.name) for ind in own)
+        picked = own + _pick(candidates, relevance, level2s, n - len(own), taken)
         taken.update(match_key(p.name) for p in picked)
         if not picked and level2s[0] != "社会成本指标":
             picked = _fallback(project, lookup, level2s, 1, taken)
         chosen.extend(picked)
     chosen = chosen[:MAX_ROWS]
-    made = [draft_row(ind) for ind in chosen]
+    made = [draft_row(ind, *relevelled.get(ind.code, ())) for ind in chosen]
     rows = [row for row, _ in made]
     notes = {i: source for i, (_, source) in enumerate(made) if source}
     _stated(project, rows, notes)

@@ -24,7 +24,7 @@ from indicators.directions import (
     department_direction,
     for_towns_only,
     names_direction,
-    project_title,
+    unit_words,
 )
 from indicators.framework import DEPARTMENT, DEPARTMENT_CATEGORY, GENERAL_DEPARTMENT, GENERIC_DIRECTION
 from indicators.lookup import LibraryIndicator
@@ -172,16 +172,11 @@ DUTY_HITS = 8
 DUTY_DIRECTIONS = 20
 _MEASURE = re.compile(r"正常|准确|精准|安排|运转|运行|日常|到位|人次|人群|群众|面积|时间|时限|周期|天数|比率|比例"
                       r"|完好|知晓|规范|有效|销售|收入|产值|增收|增长|[率数量度性]")
-# the form around a unit's name (2021年林业局部门整体支出绩效自评表), which finds 预算绩效管理 instead of its duties
-_FORM = re.compile(r"(?:部门(?:[（(]单位[）)])?)?整体(?:支出)?|绩效(?:目标|自评|评价)?(?:表|报告)?|自评表|目标表"
-                   r"|非单个项目|\d{4}年度?|年度")
 
 
 def unit_text(ctx: Context) -> str:
-    """A department's name (and its goal's title without the form: 2021年林业局部门整体支出绩效自评表 → 林业局)."""
-    project = ctx.doc.project
-    title = _FORM.sub(" ", project_title(project))
-    return " ".join(part for part in (project.department, title) if part).strip() or ctx.project_text
+    """A department's name (and its goal's title without the form), or the project's words when it has none."""
+    return unit_words(ctx.doc.project) or ctx.project_text
 
 
 def duty_hits(ctx: Context, row: Row, unit: str, duties: set[str], n: int = 3) -> list[LibraryIndicator]:

@@ -18,6 +18,11 @@ def advice(result, index):
     return next(f for f in result.findings if f.code == "IND_NONSTANDARD" and f.indicator == index)
 
 
+def department_check(builtin, name, rows, budget=900):
+    """A unit's overall goal on the project framework, as many tables file it, checked."""
+    return check_goal(table(rows, name=name, budget=budget, goal="", kind="department"), builtin)
+
+
 def test_rows_the_library_does_not_know_are_pointed_at_their_own_kind_in_the_projects_direction(builtin):
     rows = [("产出指标", "数量指标", "扶助对象人数", "≥", "60", "人"),
             ("产出指标", "成本指标", "成本控制", "", "严格按标准兑付", ""),
@@ -383,8 +388,7 @@ def test_a_departments_duty_row_close_to_a_library_name_is_pointed_at_it(builtin
     rows = [("产出指标", "数量指标", "新认定高新技术企业数量", "≥", "12", "家"),
             ("产出指标", "数量指标", "农村公路养护里程", "≥", "35", "公里"),
             ("效益指标", "经济效益指标", "木材销售收入", "≥", "80", "万元")]
-    doc = table(rows, name="某县科学技术局2026年部门整体支出", budget=420, goal="", kind="department")
-    result = check_goal(doc, builtin)
+    result = department_check(builtin, "某县科学技术局2026年部门整体支出", rows, budget=420)
     names = {d.code: d.name for d in builtin.docs}
     assert names[advice(result, 0).refs[0]] == "新认定高新技术企业数", advice(result, 0)
     assert names[advice(result, 1).refs[0]].startswith("农村公路") and "养护" in names[advice(result, 1).refs[0]]
@@ -398,8 +402,7 @@ def test_a_departments_rows_of_many_duties_are_each_pointed_at_their_own(builtin
     rows = [("产出指标", "数量指标", "护林员人数", "≥", "200", "人"),
             ("产出指标", "数量指标", "森林经营面积", "≥", "3000", "亩"),
             ("产出指标", "数量指标", "病虫害防治面积", "≥", "1000", "亩")]
-    doc = table(rows, name="某县林业局2026年部门整体支出绩效目标表", budget=900, goal="", kind="department")
-    result = check_goal(doc, builtin)
+    result = department_check(builtin, "某县林业局2026年部门整体支出绩效目标表", rows)
     by_code = {d.code: d for d in builtin.docs}
     assert "聘用专职护林员人数" in {by_code[c].name for c in advice(result, 0).refs}, advice(result, 0)
     forest = advice(result, 1)
@@ -413,8 +416,7 @@ def test_a_clinics_rows_find_its_own_measures_and_no_stranger_sharing_only_a_mea
     # 门诊人次 is its variant's 门急诊人次 (a character put in); 诊断准确率 shares only 准确率 with 车牌识别准确率
     rows = [("产出指标", "数量指标", "门诊人次", "≥", "30000", "人次"),
             ("产出指标", "质量指标", "诊断准确率", "≥", "95", "%")]
-    doc = table(rows, name="某镇中心卫生院2026年部门整体支出", budget=600, goal="", kind="department")
-    result = check_goal(doc, builtin)
+    result = department_check(builtin, "某镇中心卫生院2026年部门整体支出", rows, budget=600)
     names = {d.code: d.name for d in builtin.docs}
     assert "门急诊人次" in [names[c] for c in advice(result, 0).refs], advice(result, 0)
     assert not any("准确" in names[c] and "诊" not in names[c] for c in advice(result, 1).refs), advice(result, 1)

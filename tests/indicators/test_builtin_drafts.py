@@ -318,6 +318,26 @@ def test_forest_farms_and_water_works_units_draft_their_own_work(builtin, name, 
     assert duties and not [n for n in duties if foreign in n]
 
 
+@pytest.mark.parametrize(("name", "field"), [("某县水利局", "213"), ("某县市场监督管理局", "201"),
+                                             ("某县退役军人事务局", "208"), ("县总工会", "201")])
+def test_an_administrations_overall_draft_leads_its_duties_with_their_own_rows(builtin, name, field):
+    """An administration's 部门整体 variant measures any bureau's work (牵头民生实事项目数); its 履职效能 rows lead
+    with the outputs and the effect of the directions its name fits, filed under 职责履行 and 履职效益."""
+    draft = draft_goal(Project(name=name, kind="department", budget=800), builtin)
+    own = [row for row in draft.indicators if row.level1 == "履职效能" and not row.code.startswith(DEPARTMENT_CATEGORY)]
+    assert [row.level2 for row in own] == ["职责履行", "职责履行", "履职效益"], own
+    assert all(row.code.startswith(field) for row in own), own
+    assert any(row.code.startswith(DEPARTMENT_CATEGORY) for row in draft.indicators if row.level1 == "履职效能")
+    assert not [f for f in draft.findings if f.code.startswith("IND_LEVEL")], draft.findings
+
+
+@pytest.mark.parametrize(("name", "direction"), [("某县中心卫生院", None), ("某县水利局", "社会事业管理类部门")])
+def test_a_service_unit_or_a_named_framework_is_drafted_from_its_variant_alone(builtin, name, direction):
+    """A service unit's variant measures its own work (a 卫生院's 出院人次); a unit that names its framework chose it."""
+    draft = draft_goal(Project(name=name, kind="department", budget=800, direction=direction), builtin)
+    assert all(row.code.startswith(DEPARTMENT_CATEGORY) for row in draft.indicators), draft.indicators
+
+
 @pytest.mark.parametrize("name", ["县农村经营管理站", "县老干部局", "县人民政府驻京联络处", "某县城乡规划服务中心"])
 def test_only_a_town_takes_the_township_framework(builtin, name):
     """A unit's name that matches no framework's unit words is searched for, but a title naming no town
