@@ -44,9 +44,9 @@ NEAREST_OWN = 2
 GENERIC_REFERENCES = ("年度工作任务完成率", "资金使用合规率", "项目验收合格率")
 # Words every kind of project uses; sharing only these with the project text says nothing about relevance.
 GENERIC_BIGRAMS = frozenset(bigrams("资金补贴补助服务项目建设管理工作发放完成人数数量比例覆盖合格及时满意年度"
-                             "实施保障质量标准对象人员活动设施达标验收改造维护运行开展提升增长户数次数"
-                             "个数总额金额经费成本费用单位平均人均户均年均按时按期拨付到位执行情况率数量开展组织"
-                             "工程施工"))
+                                    "实施保障质量标准对象人员活动设施达标验收改造维护运行开展提升增长户数次数"
+                                    "个数总额金额经费成本费用单位平均人均户均年均按时按期拨付到位执行情况率数量开展组织"
+                                    "工程施工"))
 
 
 def _short(text: str, n: int = 200) -> str:

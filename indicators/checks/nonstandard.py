@@ -98,31 +98,31 @@ def check_nonstandard(ctx: Context) -> None:
     # table files them under; what it delivers (部门预算编制单位数 at a 财政局) is measured as its duties are
     kinds = {row.index: kind for row in unknown if (kind := dimensions.get(row.index)) is not None
              and (not row.level1 or kind[0] in _DEPARTMENT_OWN)}
-    # …and a row close by name only to another field's indicator (病虫害防治作业面积 of 城市绿化养护 at a 林业局) gets
-    # its duties' nearest first
+    # What else a department delivers is found among its duties (`duty_hits`): first, for a row close by name
+    # only to another field's indicator (病虫害防治作业面积 of 城市绿化养护 at a 林业局); instead of the home
+    # direction's kind, for a row no library name is close to, unless the direction the unit's name names (卫生院
+    # → 基层医疗卫生机构标准化建设) has rows of what it measures: the unit's duties reach beyond that direction
     stray = {row.index for row in unknown if department and close[row.index]
              and not any(in_field(ctx, h) for h in close[row.index])}
+    own_home = {row.index: bool(home and home[1] and _speaks_to(ctx, home[0], row)) for row in unknown} if (
+        department) else {}
     overall = _department_overall(ctx) if kinds or stray or (
         department and any(not close[r.index] for r in unknown)) else None
+    unit, field = "", set()
+    if department and (searched := [row for row in unknown if row.index not in kinds and (row.index in stray or (
+            not own_home[row.index] and not (close[row.index] or aliased[row.index])))]):
+        unit = unit_text(ctx)
+        field = {*ctx.lookup.near_directions(unit, UNIT_FIELD), overall}
+        ctx.lookup.prepare_queries([_row_query(row) for row in searched])  # embedded in one batch
     # a unit whose words name none of its duties' directions (卫生院, 科学技术局): a management row no library name is
     # close to, filed under 产出 or 效益, is measured as its 部门整体 variant measures management (部门预决算公开 →
     # 部门预决算公开完整率), not as any project is (项目档案资料完整率). What it delivers is not: the administrations'
     # variants measure any bureau's work (森林经营面积 is no 牵头民生实事项目数)
     unplaced = department and (home is None or home[0] == GENERIC_DIRECTION)
-    # …and so does a row no library name is close to, unless the direction the unit's name names (卫生院 →
-    # 基层医疗卫生机构标准化建设) has rows of what it measures: the unit's duties reach beyond that direction
-    unit, duties = "", set()
-    own_home = {row.index: bool(home and home[1] and _speaks_to(ctx, home[0], row)) for row in unknown} if (
-        department) else {}
-    if department and (searched := [row for row in unknown if row.index not in kinds and (row.index in stray or (
-            not own_home[row.index] and not (close[row.index] or aliased[row.index])))]):
-        unit = unit_text(ctx)
-        duties = {*ctx.lookup.near_directions(unit, DUTY_DIRECTIONS), overall}
-        ctx.lookup.prepare_queries([_row_query(row) for row in searched])  # embedded in one batch
     for row in unknown:
         found, kind = close[row.index], kinds.get(row.index)
         if row.index in stray and kind is None:
-            duty = duty_hits(ctx, row, unit, duties)
+            duty = duty_hits(ctx, row, unit, field)
             found = [*duty, *(h for h in found if h.code not in {d.code for d in duty})][:3]
         fallback = dimensions.get(row.index) if kind is None and unplaced and not found else None
         if fallback and fallback[0] == _MANAGEMENT:
@@ -149,7 +149,7 @@ def check_nonstandard(ctx: Context) -> None:
             if kin:
                 suggestion += f"；{_whose(department, home)}『{kin[0].direction}』的同类指标有{_listed(kin)}"
                 found = found + kin
-        elif department and not own_home[row.index] and (found := duty_hits(ctx, row, unit, duties)):
+        elif department and not own_home[row.index] and (found := duty_hits(ctx, row, unit, field)):
             suggestion = (f"{_NONE_CLOSE}按本单位职责，意思最接近的指标库指标有{_listed(found, where=True)}"
                           f"{_CHOOSE}")
         elif home and row.level1 and (found := same_kind(ctx, home[0], row)):
@@ -165,11 +165,11 @@ def check_nonstandard(ctx: Context) -> None:
 # A department's duties span many directions (a 林业局's: 公益林, 有害生物防治, 国有林场…), and the one direction its
 # name is closest to measures few of its rows: the indicators nearest a row in meaning, searched with the unit
 # in mind, are (护林员人数 → 聘用专职护林员人数, 门诊人次 → 门急诊人次). Of the first DUTY_HITS, those of the
-# DUTY_DIRECTIONS directions closest to the unit at the row's level, or of its own 部门整体 variant at any; counted
-# in the row's kind of unit and sharing what it measures, not only how (诊断准确率 is no 车牌识别准确率, 木材销售收入
-# no 项目新增销售收入).
+# UNIT_FIELD directions closest to the unit (a project direction's at the row's level, a 部门整体 variant's at any)
+# or of its own variant; counted in the row's kind of unit and sharing what it measures, not only how (诊断准确率
+# is no 车牌识别准确率, 木材销售收入 no 项目新增销售收入).
 DUTY_HITS = 8
-DUTY_DIRECTIONS = 20
+UNIT_FIELD = 20
 _MEASURE = re.compile(r"正常|准确|精准|安排|运转|运行|日常|到位|人次|人群|群众|面积|时间|时限|周期|天数|比率|比例"
                       r"|完好|知晓|规范|有效|销售|收入|产值|增收|增长|[率数量度性]")
 
@@ -179,12 +179,12 @@ def unit_text(ctx: Context) -> str:
     return unit_words(ctx.doc.project) or ctx.project_text
 
 
-def duty_hits(ctx: Context, row: Row, unit: str, duties: set[str], n: int = 3) -> list[LibraryIndicator]:
-    """For a department's row no library name is close to: the indicators of its duties (`duties`: the
-    directions closest to the unit and its own 部门整体 variant) nearest it in meaning."""
+def duty_hits(ctx: Context, row: Row, unit: str, field: set[str], n: int = 3) -> list[LibraryIndicator]:
+    """For a department's row no library name is close to: the indicators of its duties (`field`: the
+    directions closest to the unit, and its own 部门整体 variant) nearest it in meaning."""
     hits = ctx.lookup.search(_row_query(row), k=DUTY_HITS, mode="hybrid", context=unit)
     subject = _subject(row.name)
-    return [h for h in hits if h.direction_code in duties and unit_fits(row, h) and subject & _loose_bigrams(h.name)
+    return [h for h in hits if h.direction_code in field and unit_fits(row, h) and subject & _loose_bigrams(h.name)
             and (not h.common or h.direction_code.startswith(DEPARTMENT_CATEGORY))
             and (h.common or row.level1 in (None, h.level1))][:n]
 
