@@ -140,7 +140,15 @@ def direction_weights(centroids: np.ndarray, project_vector: np.ndarray, *, marg
     share of the project's words that are the direction's own: 县级储备粮, 外事出国)."""
     if len(centroids) == 0:
         return np.zeros(0, dtype=np.float32)
-    cos = direction_closeness(centroids, project_vector, affinity, lexical)
+    return closeness_weights(direction_closeness(centroids, project_vector, affinity, lexical), margin=margin,
+                             limit=limit, distinct=distinct, crowd=crowd)
+
+
+def closeness_weights(cos: np.ndarray, *, margin: float = DIRECTION_MARGIN, limit: int = MAX_DIRECTIONS,
+                      distinct: float = DISTINCT, crowd: int | None = None) -> np.ndarray:
+    """`direction_weights` from each direction's closeness to the project."""
+    if len(cos) == 0:
+        return np.zeros(0, dtype=np.float32)
     order = np.argsort(-cos)
     crowd = crowd_size(len(cos)) if crowd is None else crowd
     weights = np.clip(1.0 - (cos.max() - cos) / margin, 0.0, 1.0).astype(np.float32)

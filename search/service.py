@@ -31,12 +31,12 @@ from search.context import (
     DIRECTION_BOOST,
     GENERIC_SUBCATEGORY,
     PASSAGES_EMBEDDED_AT_START,
+    closeness_weights,
     direction_centroids,
     direction_closeness,
     direction_passage,
     direction_terms,
     direction_vectors,
-    direction_weights,
     keyword_owners,
     lexical_affinity,
     named_directions,
@@ -184,7 +184,7 @@ class SearchService:
         for i, d in enumerate(docs):
             for written in (d.name, *d.aliases):
                 self._exact.setdefault(written, []).append(i)
-        self._contexts: OrderedDict[str, np.ndarray] = OrderedDict()
+        self._contexts: OrderedDict[str, tuple[np.ndarray, np.ndarray]] = OrderedDict()
         self._vectors: OrderedDict[str, np.ndarray] = OrderedDict()
         self._vectors_lock = threading.Lock()
         self._match_texts: dict[int, str] = {}  # doc → its normalised text, made when a hit first needs it
@@ -318,29 +318,34 @@ class SearchService:
         scores = np.asarray(self.dense.vectors[ids], dtype=np.float32) @ vector
         return dict(zip(ids.tolist(), scores.tolist(), strict=True))
 
+    def _closeness(self, text: str) -> tuple[np.ndarray, np.ndarray]:
+        """(each direction's closeness, its lift weight) for a project's text, from a small LRU cache."""
+        with self._vectors_lock:
+            found = self._contexts.get(text)
+            if found is not None:
+                self._contexts.move_to_end(text)
+                return found
+        if not len(self._centroids):
+            return np.zeros(0, dtype=np.float32), np.zeros(0, dtype=np.float32)
+        affinity = lexical_affinity(self.tokenizer.tokens(text), *self._terms())
+        # a project's description is compared with directions' descriptions: both as passages
+        closeness = direction_closeness(self._centroids, self.encoder.encode_passages([text])[0], affinity)
+        found = closeness, closeness_weights(closeness)
+        with self._vectors_lock:
+            self._contexts[text] = found
+            if len(self._contexts) > 1024:
+                self._contexts.popitem(last=False)
+        return found
+
     def _context(self, context: str, mask: np.ndarray | None) -> tuple[np.ndarray, np.ndarray]:
         """(per-doc lift, ids of the docs in the lifted directions) for a project's text."""
-        text = project_text(context)
-        with self._vectors_lock:
-            weights = self._contexts.get(text)
-            if weights is not None:
-                self._contexts.move_to_end(text)
-        if weights is None:
-            affinity = lexical_affinity(self.tokenizer.tokens(text), *self._terms())
-            # a project's description is compared with directions' descriptions: both as passages
-            vector = self.encoder.encode_passages([text])[0]
-            weights = direction_weights(self._centroids, vector, affinity=affinity)
-            with self._vectors_lock:
-                self._contexts[text] = weights
-                if len(self._contexts) > 1024:
-                    self._contexts.popitem(last=False)
+        weights = self._closeness(project_text(context))[1]
         lift = DIRECTION_BOOST * weights[self._doc_direction] + self._common
         inside = weights[self._doc_direction] > 0
         if mask is not None:
             inside &= mask
         return lift, np.flatnonzero(inside)
 
-    @lru_cache(maxsize=256)  # noqa: B019  (the service lives as long as the process)
     def near_directions(self, text: str, k: int = 20) -> tuple[str, ...]:
         """The codes of the k directions closest to a project's (or unit's) text, closest first, by the closeness
         a search with it in mind lifts them by: in meaning to the direction's passage and indicators, and in
@@ -348,9 +353,7 @@ class SearchService:
         text = project_text(text)
         if not _has_words(text) or not len(self._centroids):
             return ()
-        affinity = lexical_affinity(self.tokenizer.tokens(text), *self._terms())
-        closeness = direction_closeness(self._centroids, self.encoder.encode_passages([text])[0], affinity)
-        return tuple(self._direction_codes[i] for i in np.argsort(-closeness)[:k])
+        return tuple(self._direction_codes[i] for i in np.argsort(-self._closeness(text)[0])[:k])
 
     def _terms(self) -> tuple[list[dict[str, float]], dict[str, float]]:
         """Each direction's own words (name and keywords; summary less; not its subcategory, a
