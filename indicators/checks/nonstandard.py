@@ -165,10 +165,13 @@ def check_nonstandard(ctx: Context) -> None:
 # A department's duties span many directions (a 林业局's: 公益林, 有害生物防治, 国有林场…), and the one direction its
 # name is closest to measures few of its rows: the indicators nearest a row in meaning, searched with the unit
 # in mind, are (护林员人数 → 聘用专职护林员人数, 门诊人次 → 门急诊人次). Of the first DUTY_HITS, those of the
-# UNIT_FIELD directions closest to the unit (a project direction's at the row's level, a 部门整体 variant's at any)
-# or of its own variant; counted in the row's kind of unit and sharing what it measures, not only how (诊断准确率
-# is no 车牌识别准确率, 木材销售收入 no 项目新增销售收入).
+# UNIT_FIELD directions closest to the unit (a project direction's at the row's level, 产出 and 效益 as one; a 部门整体
+# variant's at any) or of its own variant; counted in the row's kind of unit and sharing what it measures, not
+# only how (诊断准确率 is no 车牌识别准确率, 木材销售收入 no 项目新增销售收入).
 DUTY_HITS = 8
+# what a unit delivers, which its table files under 产出 or 效益 as the library may file it under the other
+# (乡镇卫生院住院服务人次 is an effect of 基层医疗卫生机构标准化建设, a 卫生院's 住院人次 an output of its own)
+_DELIVERS = frozenset({"产出指标", "效益指标"})
 UNIT_FIELD = 20
 _MEASURE = re.compile(r"正常|准确|精准|安排|运转|运行|日常|到位|人次|人群|群众|面积|时间|时限|周期|天数|比率|比例"
                       r"|完好|知晓|规范|有效|销售|收入|产值|增收|增长|[率数量度性]")
@@ -186,13 +189,16 @@ def duty_hits(ctx: Context, row: Row, unit: str, field: set[str], n: int = 3) ->
     subject = _subject(row.name)
     return [h for h in hits if h.direction_code in field and unit_fits(row, h) and subject & _loose_bigrams(h.name)
             and (not h.common or h.direction_code.startswith(DEPARTMENT_CATEGORY))
-            and (h.common or row.level1 in (None, h.level1))][:n]
+            and (h.common or row.level1 in (None, h.level1) or {row.level1, h.level1} <= _DELIVERS)][:n]
 
 
 def _speaks_to(ctx: Context, direction: str, row: Row) -> bool:
-    """Whether an indicator of the direction shares what the row measures."""
+    """Whether an indicator of the direction at the row's level (those `same_kind` lists) shares what the row
+    measures: a 卫生院's 住院人次 under 产出 is not answered by 基层医疗卫生机构标准化建设, whose 住院 row is an
+    effect."""
     subject = _subject(row.name)
-    return any(subject & _loose_bigrams(i.name) for i in ctx.lookup.direction_indicators(direction))
+    return any(subject & _loose_bigrams(i.name) for i in ctx.lookup.direction_indicators(direction)
+               if row.level1 in (None, i.level1))
 
 
 def _subject(name: str) -> frozenset[str]:

@@ -413,13 +413,16 @@ def test_a_departments_rows_of_many_duties_are_each_pointed_at_their_own(builtin
 
 
 def test_a_clinics_rows_find_its_own_measures_and_no_stranger_sharing_only_a_measure_word(builtin):
-    # 门诊人次 is its variant's 门急诊人次 (a character put in); 诊断准确率 shares only 准确率 with 车牌识别准确率
+    # 门诊人次 is its variant's 门急诊人次 (a character put in); 住院人次, an output of the clinic's own, is the
+    # effect 乡镇卫生院住院服务人次 of the direction its name names; 诊断准确率 shares only 准确率 with 车牌识别准确率
     rows = [("产出指标", "数量指标", "门诊人次", "≥", "30000", "人次"),
-            ("产出指标", "质量指标", "诊断准确率", "≥", "95", "%")]
+            ("产出指标", "质量指标", "诊断准确率", "≥", "95", "%"),
+            ("产出指标", "数量指标", "住院人次", "≥", "800", "人次")]
     result = department_check(builtin, "某镇中心卫生院2026年部门整体支出", rows, budget=600)
     names = {d.code: d.name for d in builtin.docs}
     assert "门急诊人次" in [names[c] for c in advice(result, 0).refs], advice(result, 0)
     assert not any("准确" in names[c] and "诊" not in names[c] for c in advice(result, 1).refs), advice(result, 1)
+    assert "乡镇卫生院住院服务人次" in [names[c] for c in advice(result, 2).refs], advice(result, 2)
 
 
 def test_a_departments_management_row_filed_under_outputs_gets_its_variants_management_rows(builtin):
