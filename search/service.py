@@ -247,11 +247,16 @@ class SearchService:
                 self._vectors.move_to_end(text)
                 return vec
         vec = self.encoder.encode_queries([text])[0]
-        with self._vectors_lock:
-            self._vectors[text] = vec
-            if len(self._vectors) > QUERY_VECTORS:
-                self._vectors.popitem(last=False)
+        self._keep_vectors([text], [vec])
         return vec
+
+    def _keep_vectors(self, keys: list[str], vectors) -> None:
+        """Cache query vectors, dropping the least recently used beyond QUERY_VECTORS."""
+        with self._vectors_lock:
+            for key, vector in zip(keys, vectors, strict=True):
+                self._vectors[key] = vector
+            while len(self._vectors) > QUERY_VECTORS:
+                self._vectors.popitem(last=False)
 
     def prepare_queries(self, queries: list[str]) -> None:
         """Embed, a batch at a time, the queries whose vectors are not cached yet: the engine encodes a batch for
@@ -263,12 +268,7 @@ class SearchService:
             missing = [key for key in dict.fromkeys(keys) if key not in self._vectors]
         for start in range(0, len(missing), QUERY_BATCH):
             batch = missing[start:start + QUERY_BATCH]
-            vectors = self.encoder.encode_queries(batch)
-            with self._vectors_lock:
-                for key, vector in zip(batch, vectors, strict=True):
-                    self._vectors[key] = vector
-                while len(self._vectors) > QUERY_VECTORS:
-                    self._vectors.popitem(last=False)
+            self._keep_vectors(batch, self.encoder.encode_queries(batch))
 
     @lru_cache(maxsize=256)  # noqa: B019  (the service lives as long as the process)
     def function_code_scope(self, value: str) -> tuple[str, list[str]]:
@@ -351,7 +351,7 @@ class SearchService:
         a search with it in mind lifts them by: in meaning to the direction's passage and indicators, and in
         the direction's own words the text holds."""
         text = project_text(text)
-        if not _has_words(text) or not len(self._centroids):
+        if not _has_words(text):
             return ()
         return tuple(self._direction_codes[i] for i in np.argsort(-self._closeness(text)[0])[:k])
 

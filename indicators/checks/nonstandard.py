@@ -104,14 +104,14 @@ def check_nonstandard(ctx: Context) -> None:
     # → 基层医疗卫生机构标准化建设) has rows of what it measures: the unit's duties reach beyond that direction
     stray = {row.index for row in unknown if department and close[row.index]
              and not any(in_field(ctx, h) for h in close[row.index])}
-    own_home = {row.index: bool(home and home[1] and _speaks_to(ctx, home[0], row)) for row in unknown} if (
-        department) else {}
+    own_home = {row.index for row in unknown if not (close[row.index] or aliased[row.index])
+                and _speaks_to(ctx, home[0], row)} if department and home and home[1] else set()
     overall = _department_overall(ctx) if kinds or stray or (
         department and any(not close[r.index] for r in unknown)) else None
     unit, field = "", set()
     if department and (searched := [row for row in unknown if row.index not in kinds and (row.index in stray or (
-            not own_home[row.index] and not (close[row.index] or aliased[row.index])))]):
-        unit = unit_text(ctx)
+            row.index not in own_home and not (close[row.index] or aliased[row.index])))]):
+        unit = unit_words(ctx.doc.project) or ctx.project_text
         field = {*ctx.lookup.near_directions(unit, UNIT_FIELD), overall}
         ctx.lookup.prepare_queries([_row_query(row) for row in searched])  # embedded in one batch
     # a unit whose words name none of its duties' directions (卫生院, 科学技术局): a management row no library name is
@@ -149,7 +149,7 @@ def check_nonstandard(ctx: Context) -> None:
             if kin:
                 suggestion += f"；{_whose(department, home)}『{kin[0].direction}』的同类指标有{_listed(kin)}"
                 found = found + kin
-        elif department and not own_home[row.index] and (found := duty_hits(ctx, row, unit, field)):
+        elif department and row.index not in own_home and (found := duty_hits(ctx, row, unit, field)):
             suggestion = (f"{_NONE_CLOSE}按本单位职责，意思最接近的指标库指标有{_listed(found, where=True)}"
                           f"{_CHOOSE}")
         elif home and row.level1 and (found := same_kind(ctx, home[0], row)):
@@ -175,11 +175,6 @@ _DELIVERS = frozenset({"产出指标", "效益指标"})
 UNIT_FIELD = 20
 _MEASURE = re.compile(r"正常|准确|精准|安排|运转|运行|日常|到位|人次|人群|群众|面积|时间|时限|周期|天数|比率|比例"
                       r"|完好|知晓|规范|有效|销售|收入|产值|增收|增长|[率数量度性]")
-
-
-def unit_text(ctx: Context) -> str:
-    """A department's name (and its goal's title without the form), or the project's words when it has none."""
-    return unit_words(ctx.doc.project) or ctx.project_text
 
 
 def duty_hits(ctx: Context, row: Row, unit: str, field: set[str], n: int = 3) -> list[LibraryIndicator]:
