@@ -106,3 +106,13 @@ def test_the_directions_nearest_a_units_name_are_its_own_fields(builtin):
     near = builtin.near_directions("某县林业局", 8)
     assert len(near) == 8 and all(code.startswith(("213", "902")) for code in near), near
     assert builtin.near_directions("，。", 8) == ()
+
+
+def test_warm_up_weighs_directions_words_before_the_first_project(kb_settings, engine):
+    # the first search, check or draft with a project in mind would otherwise tokenise every direction
+    warm, cold = SearchService.open(kb_settings, engine), SearchService.open(kb_settings, engine)
+    warm.warm_up()
+    assert warm._direction_terms is not None and cold._direction_terms is None
+    context = "某县道路路灯维护项目"
+    expected = [h.code for h in cold.query("亮灯率", k=5, context=context).hits]
+    assert [h.code for h in warm.query("亮灯率", k=5, context=context).hits] == expected
