@@ -81,18 +81,48 @@ def unit_words(project: Project) -> str:
 
 def duty_directions(project: Project, lookup: Lookup, n: int = 2, near: int = 8) -> list[Direction]:
     """The project directions of a unit's duties: of those nearest its name, the first n it names or whose
-    summary it is close to in meaning (县林业局 → 林业行政执法与案件查处, 国有林场建设与森林经营)."""
+    summary it is close to in meaning (县林业局 → 林业行政执法与案件查处, 国有林场建设与森林经营), then those filed
+    under the budget heading its name names (县审计局 → 审计项目实施)."""
     unit = unit_words(project)
     if not unit:
         return []
+    candidates = [d for d in map(lookup.directions.get, lookup.near_directions(unit, near))
+                  if d is not None and not d.common]
     fitting: list[Direction] = []
-    for code in lookup.near_directions(unit, near):
-        direction = lookup.directions.get(code)
-        if direction is not None and not direction.common and direction_fits(project, direction, lookup):
+    for direction in candidates:
+        if direction_fits(project, direction, lookup):
             fitting.append(direction)
             if len(fitting) == n:
-                break
-    return fitting
+                return fitting
+    return fitting + [d for d in candidates if d not in fitting and heads_direction(unit, d)][:n - len(fitting)]
+
+
+# A budget heading's name less its bookkeeping (其他科学技术支出 → 科学技术, 人力资源和社会保障管理事务 → 人力资源和社会
+# 保障), cut into the duties it joins (文化和旅游 → 文化, 旅游)
+_HEAD_BOOKKEEPING = re.compile(r"^其他|厅（室）|厅\(室\)|及相关机构|(?:管理)?(?:事务|事业)$|支出$")
+# 人民政府 holds 民政 by accident; 政府 is the word (县人民政府办公室 → 政府办公厅（室）)
+_PEOPLES_GOVERNMENT = re.compile("人民政府")
+_HEAD_JOINS = re.compile(r"[和与及]")
+# …whose first word a unit's name may hold alone (统计局 → 统计信息, 住房和城乡建设局 → 城乡社区)
+_UNIT_WORD_END = r"(?:局|和|与|委员会|建设)"
+# parts of a heading that say how, not what (城乡社区规划与管理, 技术研究与开发, 科技条件与服务)
+_HOW_PARTS = frozenset({"管理", "服务", "开发", "发展", "建设"})
+
+
+def heads_direction(unit: str, direction: Direction) -> bool:
+    """A unit's name names the budget heading a direction is filed under: the budget classification files
+    spending by the duty a unit exists for (财政局 → 财政事务, 统计局 → 统计信息事务). The 款 (subcategory) may be
+    named by its first word; the 类 (category) only whole (科学技术局, 卫生健康委员会), as it spans other units' duties
+    (文化旅游体育与传媒 holds a 文物局's and a 体育局's)."""
+    unit = _PEOPLES_GOVERNMENT.sub("政府", unit)
+    core = _HEAD_BOOKKEEPING.sub("", direction.category or "")
+    if len(core) >= 2 and core in unit:
+        return True
+    core = _HEAD_BOOKKEEPING.sub("", direction.subcategory or "")
+    for part in {core, *_HEAD_JOINS.split(core)} - _HOW_PARTS:
+        if len(part) >= 2 and (part in unit or (len(part) >= 4 and re.search(part[:2] + _UNIT_WORD_END, unit))):
+            return True
+    return False
 
 
 def choose_directions(project: Project, lookup: Lookup) -> tuple[list[Direction], bool]:

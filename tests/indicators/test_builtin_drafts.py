@@ -4,9 +4,11 @@
 from __future__ import annotations
 
 import re
+from types import SimpleNamespace
 
 import pytest
 
+from indicators.directions import heads_direction
 from indicators.drafter import draft_goal
 from indicators.framework import DEPARTMENT_CATEGORY, GENERIC_DIRECTION, LEVELS
 from indicators.goals import Project
@@ -329,6 +331,35 @@ def test_an_administrations_overall_draft_leads_its_duties_with_their_own_rows(b
     assert all(row.code.startswith(field) for row in own), own
     assert any(row.code.startswith(DEPARTMENT_CATEGORY) for row in draft.indicators if row.level1 == "履职效能")
     assert not [f for f in draft.findings if f.code.startswith("IND_LEVEL")], draft.findings
+
+
+@pytest.mark.parametrize(("name", "heading"), [("某县审计局", "审计事务"), ("某县科学技术局", "科学技术"),
+                                               ("某县人民政府办公室", "政府办公厅（室）及相关机构事务"),
+                                               ("某县住房和城乡建设局", "城乡社区")])
+def test_an_administration_no_summary_fits_takes_the_duties_its_budget_heading_names(builtin, name, heading):
+    """A unit's name seldom reads close to a direction's summary (审计局 to 审计项目实施: 0.90), but the budget
+    classification files spending by the duty a unit exists for: the directions nearest its name that sit under
+    the heading it names lead its 履职效能 rows instead of the variant's (牵头起草政策文件数, 招商 rows)."""
+    draft = draft_goal(Project(name=name, kind="department", budget=800), builtin)
+    own = [row.code.rsplit("-", 1)[0] for row in draft.indicators
+           if row.level1 == "履职效能" and not row.code.startswith(DEPARTMENT_CATEGORY)]
+    assert len(own) == 3, draft.indicators
+    headings = {builtin.directions[code].subcategory for code in own} | {builtin.directions[code].category
+                                                                         for code in own}
+    assert heading in headings, headings
+
+
+@pytest.mark.parametrize(("unit", "subcategory", "category", "named"), [
+    ("某县统计局", "统计信息事务", "一般公共服务", True),          # the heading's first word, as the unit writes it
+    ("某县人力资源和社会保障局", "人力资源和社会保障管理事务", "社会保障和就业", True),
+    ("某县卫生健康委员会", "公立医院", "卫生健康", True),          # a whole category
+    ("某县文化和旅游局", "文物", "文化旅游体育与传媒", False),     # a category is not named by its first word
+    ("某县人民政府办公室", "民政管理事务", "社会保障和就业", False),  # 人民政府 holds 民政 by accident
+    ("某县城市管理局", "城乡社区规划与管理", "城乡社区", False),    # 管理 says how, not what
+])
+def test_a_units_name_names_the_budget_heading_of_its_duties(unit, subcategory, category, named):
+    direction = SimpleNamespace(subcategory=subcategory, category=category)
+    assert heads_direction(unit, direction) is named
 
 
 @pytest.mark.parametrize(("name", "direction"), [("某县中心卫生院", None), ("某县水利局", "社会事业管理类部门")])
