@@ -100,8 +100,6 @@ def duty_directions(project: Project, lookup: Lookup, n: int = 2, near: int = 8)
 # A budget heading's name less its bookkeeping (其他科学技术支出 → 科学技术, 人力资源和社会保障管理事务 → 人力资源和社会
 # 保障), cut into the duties it joins (文化和旅游 → 文化, 旅游)
 _HEAD_BOOKKEEPING = re.compile(r"^其他|厅（室）|厅\(室\)|及相关机构|(?:管理)?(?:事务|事业)$|支出$")
-# 人民政府 holds 民政 by accident; 政府 is the word (县人民政府办公室 → 政府办公厅（室）)
-_PEOPLES_GOVERNMENT = re.compile("人民政府")
 _HEAD_JOINS = re.compile(r"[和与及]")
 # …whose first word a unit's name may hold alone (统计局 → 统计信息, 住房和城乡建设局 → 城乡社区)
 _UNIT_WORD_END = r"(?:局|和|与|委员会|建设)"
@@ -114,7 +112,7 @@ def heads_direction(unit: str, direction: Direction) -> bool:
     spending by the duty a unit exists for (财政局 → 财政事务, 统计局 → 统计信息事务). The 款 (subcategory) may be
     named by its first word; the 类 (category) only whole (科学技术局, 卫生健康委员会), as it spans other units' duties
     (文化旅游体育与传媒 holds a 文物局's and a 体育局's)."""
-    unit = _PEOPLES_GOVERNMENT.sub("政府", unit)
+    unit = unit.replace("人民政府", "政府")  # 人民政府 holds 民政 by accident (县人民政府办公室 → 政府办公厅（室）)
     core = _HEAD_BOOKKEEPING.sub("", direction.category or "")
     if len(core) >= 2 and core in unit:
         return True
