@@ -127,12 +127,26 @@ def close_hits(ctx: Context, row: Row, minimum: float = 0.3, *, by_alias: bool =
             return (h.direction_code in (*ctx.directions, GENERIC_DIRECTION) and unit_fits(row, h)
                     and by_name(h) < floor <= max((name_overlap(a, row.name) for a in getattr(h, "aliases", ())),
                                                   default=0))
-        return by_name(h) >= floor
+        return by_name(h) >= floor and named_kind_fits(row, h)
 
     department = ctx.doc.project.kind == "department"
     hits = [h for h in ctx.hits.get(row.index, []) if close(h) and row.level1 in (None, h.level1)
             and (in_field(ctx, h) or (department and not h.common and not by_alias and _both_ways(h, row)))]
     return sorted(hits, key=lambda h: (h.direction_code not in ctx.directions, row.level1 not in (None, h.level1)))
+
+
+# What a row with no unit says it counts, by its name's ending, and the kinds of library unit that count something
+# else: 门诊人次 is no 门诊次均费用 (元/人次), 补助资金 no 补助人数. A rate and an amount, a time limit and its 及时率,
+# a cost and its 控制率 are one measure written two ways, and stay close.
+_OTHER_KINDS = {"people": ("money", "unit_cost"), "count": ("money", "unit_cost"), "money": ("quantity",)}
+
+
+def named_kind_fits(row: Row, hit: LibraryHit) -> bool:
+    """Whether a row with no unit may be the library indicator, as far as its name's ending says what it counts."""
+    if (row.unit and row.unit.text) or not hit.unit:
+        return True
+    other = _OTHER_KINDS.get(stated_kind(row.name) or "")
+    return not other or parse_unit(hit.unit).kind not in other
 
 
 # A department's duties span many directions, which its own words do not find: a row of its overall goal
@@ -146,8 +160,11 @@ def _both_ways(hit: LibraryHit, row: Row) -> bool:
 
 
 def unit_fits(row: Row, hit: LibraryHit) -> bool:
-    """Whether a row's unit, if it has one, is of the kind the library indicator is counted in (and per the same)."""
-    if not row.unit or not row.unit.text or not hit.unit:
+    """Whether a row's unit is of the kind the library indicator is counted in (and per the same); with no unit,
+    whether its name's ending allows it (`named_kind_fits`)."""
+    if not row.unit or not row.unit.text:
+        return named_kind_fits(row, hit)
+    if not hit.unit:
         return True
     lib = parse_unit(hit.unit)
     return lib.kind == row.unit.kind and lib.per == row.unit.per

@@ -8,7 +8,7 @@ from __future__ import annotations
 import re
 
 from indicators.checks.context import Context, Row, clean_level
-from indicators.checks.department import DEPARTMENT_LEVEL1, MANAGEMENT, RUNNING_COST, dept_dimension
+from indicators.checks.department import DEPARTMENT_LEVEL1, MANAGEMENT, PERFORMANCE, RUNNING_COST, dept_dimension
 from indicators.checks.department import SATISFACTION as DEPARTMENT_SATISFACTION  # 满意度, not level 1's 满意度指标
 from indicators.checks.goal_text import bigrams
 from indicators.checks.library_match import (
@@ -119,6 +119,9 @@ def check_nonstandard(ctx: Context) -> None:
     # 部门预决算公开完整率), not as any project is (项目档案资料完整率). What it delivers is not: the administrations'
     # variants measure any bureau's work (森林经营面积 is no 牵头民生实事项目数)
     unplaced = department and (home is None or home[0] == GENERIC_DIRECTION)
+    # a table that names no unit (部门整体支出绩效目标表) has a variant guessed from its form words; its running cost
+    # and management rows serve any unit, its duties' rows (管理公务用车数量) only the unit guessed
+    unit_named = bool(unit_words(ctx.doc.project))
     for row in unknown:
         found, kind = close[row.index], kinds.get(row.index)
         if row.index in stray and kind is None:
@@ -130,7 +133,8 @@ def check_nonstandard(ctx: Context) -> None:
         # …and a project's survey or cost that merely shares its words (预算单位对绩效培训辅导满意度) is not
         # the department's own: its 部门整体 variant's rows come first
         own = []
-        if kind and overall and not any(h.code.startswith(DEPARTMENT_CATEGORY) for h in found):
+        if kind and overall and not any(h.code.startswith(DEPARTMENT_CATEGORY) for h in found) and (
+                kind[0] != _DUTIES or unit_named):
             own = same_kind(ctx, overall, row, level1=kind[0], level2=kind[1])
         if own:
             found = own
@@ -152,6 +156,9 @@ def check_nonstandard(ctx: Context) -> None:
         elif department and row.index not in own_home and (found := duty_hits(ctx, row, unit, field)):
             suggestion = (f"{_NONE_CLOSE}按本单位职责，意思最接近的指标库指标有{_listed(found, where=True)}"
                           f"{_CHOOSE}")
+        elif department and not unit_named and not (home and home[1]):
+            suggestion = (f"{_NONE_CLOSE}表中没有写明单位名称，无法按本单位职责查找相近指标；"
+                          "请在项目名称或预算部门中写明单位（如 某县卫生健康局），或在取值依据中说明指标口径和数据来源")
         elif home and row.level1 and (found := same_kind(ctx, home[0], row)):
             suggestion = (f"{_NONE_CLOSE}{_whose(department, home)}『{found[0].direction}』的同类指标有"
                           f"{_listed(found)}{_CHOOSE}")
@@ -211,6 +218,7 @@ def _row_query(row: Row) -> str:
 
 
 _MANAGEMENT = DEPARTMENT_LEVEL1[MANAGEMENT]
+_DUTIES = DEPARTMENT_LEVEL1[PERFORMANCE]
 _DEPARTMENT_OWN = frozenset({DEPARTMENT_LEVEL1[RUNNING_COST], DEPARTMENT_LEVEL1[DEPARTMENT_SATISFACTION]})
 _NONE_CLOSE = "指标库中没有与之相近的名称；"
 _CHOOSE = "，可选用，或在取值依据中说明本指标的口径和数据来源"

@@ -425,6 +425,31 @@ def test_a_clinics_rows_find_its_own_measures_and_no_stranger_sharing_only_a_mea
     assert "乡镇卫生院住院服务人次" in [names[c] for c in advice(result, 2).refs], advice(result, 2)
 
 
+@pytest.mark.parametrize("levels", [("", ""), ("产出指标", "数量指标")])
+def test_a_row_with_no_unit_is_not_pointed_at_a_measure_its_name_does_not_count(builtin, levels):
+    # with no unit written, the name's ending says what a row counts: 門診人次 counts visits, not the
+    # 门诊次均费用 (元/人次) its name is close to, whether it is matched by name or searched among the unit's duties
+    rows = [(*levels, "門診人次", "", "", ""), (*levels, "门诊住院人次", "", "", "")]
+    result = department_check(builtin, "某县中心卫生院2026年部门整体支出绩效目标", rows, budget=600)
+    by_code = {d.code: d for d in builtin.docs}
+    for index in (0, 1):
+        found = advice(result, index)
+        assert found.refs and not any(by_code[c].unit.startswith("元") for c in found.refs), found
+    assert "门急诊人次" in [by_code[c].name for c in advice(result, 0).refs], advice(result, 0)
+
+
+def test_a_table_that_names_no_unit_is_asked_for_it_not_given_a_guessed_units_duties(builtin):
+    # 部门整体支出绩效目标 alone: the variant is guessed from the form's words, and its duties' rows (管理公务用车数量)
+    # would be another unit's; running cost rows serve any unit and are still offered
+    rows = [("", "", "門診人次", "≥", "30000", "人次"), ("", "", "公用经费节约率", "≥", "5", "%")]
+    result = department_check(builtin, "2026年部门整体支出绩效目标", rows, budget=600)
+    duties = advice(result, 0)
+    assert not duties.refs and "没有写明单位名称" in duties.suggestion, duties
+    by_code = {d.code: d for d in builtin.docs}
+    running = advice(result, 1)
+    assert running.refs and all(by_code[c].level1 == "运行成本" for c in running.refs), running
+
+
 def test_a_departments_management_row_filed_under_outputs_gets_its_variants_management_rows(builtin):
     # a unit whose title names none of its duties' directions: 预决算公开 and 结转结余 filed under 产出 are its own
     # management, measured by its 部门整体 variant, not by what any project measures (项目档案资料完整率)
