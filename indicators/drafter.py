@@ -63,12 +63,14 @@ DEPARTMENT_SLOTS: tuple[tuple[tuple[str, ...], int], ...] = (
     (("履职效益", "可持续发展"), 3),
     (("服务对象满意度指标",), 1),
 )
-# …whose 履职效能 rows, when its variant is an administration's (行政机关: any bureau's 牵头民生实事项目数), lead with
-# its duties' own (a 水利局's 新增水土流失治理面积): of the project directions its name fits (`duty_directions`),
-# the first outputs lead 职责履行 and the first effects 履职效益, these many of each. A service
-# unit's variant measures its own work (a 卫生院's 出院人次), and a unit that names its 部门整体 direction chose it.
+# …whose 履职效能 rows, when its variant measures any unit of its kind (an administration's: any bureau's
+# 牵头民生实事项目数; a general service unit's: 年度业务办件量), lead with its duties' own (a 水利局's
+# 新增水土流失治理面积, a 图书馆's 公共图书馆免费开放 rows): of the project directions its name fits
+# (`duty_directions`), the first outputs lead 职责履行 and the first effects 履职效益, these many of each. A variant
+# of one kind of service unit measures its own work (a 卫生院's 出院人次), and a unit that names its 部门整体
+# direction chose it.
 DUTY_ROWS = {"职责履行": ("产出指标", 2), "履职效益": ("效益指标", 1)}
-ADMINISTRATIONS = "90201"
+ANY_UNIT = ("90201", "9020201", "9020204")  # 行政机关; 公共服务类 and 技术支撑类事业单位
 MAX_ROWS = 15
 REFERENCE = "指标库常见值"   # how a draft's note names a value taken from the library's typical one
 
@@ -352,8 +354,8 @@ def draft_goal(project: Project, lookup: Lookup) -> Draft:
                   and not _other_network(ind.name, networks)]
     relevance = _relevance(project, lookup, directions)
     works = bool(WORKS.search(text)) and not department
-    administration = department and direction is not None and direction.code.startswith(ADMINISTRATIONS)
-    duties = _duty_rows(project, lookup) if administration and not project.direction else {}
+    any_unit = department and direction is not None and direction.code.startswith(ANY_UNIT)
+    duties = _duty_rows(project, lookup) if any_unit and not project.direction else {}
     relevelled = {ind.code: ("履职效能", level2) for level2, inds in duties.items() for ind in inds}
     taken: set[str] = set()
     chosen: list[LibraryIndicator] = []

@@ -362,6 +362,19 @@ def test_a_units_name_names_the_budget_heading_of_its_duties(unit, subcategory, 
     assert heads_direction(unit, direction) is named
 
 
+@pytest.mark.parametrize(("name", "variant", "field"), [("某县图书馆", "公共服务类事业单位", "207"),
+                                                      ("某县档案馆", "公共服务类事业单位", "201"),
+                                                      ("某县水文站", "技术支撑类事业单位", "213")])
+def test_a_general_service_units_overall_draft_leads_its_duties_with_their_own_rows(builtin, name, variant, field):
+    """公共服务类 and 技术支撑类事业单位's variants measure any service unit (年度业务办件量, 技术报告被监管部门采用份数);
+    a 图书馆's 履职效能 rows lead with its own (读者到馆人次), as an administration's do."""
+    draft = draft_goal(Project(name=name, kind="department", budget=800), builtin)
+    assert draft.project.direction == variant
+    own = [row for row in draft.indicators if row.level1 == "履职效能" and not row.code.startswith(DEPARTMENT_CATEGORY)]
+    assert [row.level2 for row in own] == ["职责履行", "职责履行", "履职效益"], own
+    assert all(row.code.startswith(field) for row in own), own
+
+
 @pytest.mark.parametrize(("name", "direction"), [("某县中心卫生院", None), ("某县水利局", "社会事业管理类部门")])
 def test_a_service_unit_or_a_named_framework_is_drafted_from_its_variant_alone(builtin, name, direction):
     """A service unit's variant measures its own work (a 卫生院's 出院人次); a unit that names its framework chose it."""
