@@ -295,8 +295,30 @@ def department_direction(project: Project, lookup: Lookup) -> tuple[list[Directi
         if total < TOWNSHIP_ONLY_SHARE * ranked[0][1]:  # only the township's words were found (县人民政府驻京联络处)
             general = lookup.resolve_direction(GENERAL_DEPARTMENT)
             return ([general] if general is not None else []), False
-        return [found], direction_fits(project, found, lookup)
+        fits = direction_fits(project, found, lookup)
+        if not fits and (general := _kind_for_duties(project, found, lookup)) is not None:
+            return [general], False
+        return [found], fits
     return [], False
+
+
+# The project headings (支出功能分类 类 or 款) whose work a variant for one kind of service unit measures; a guess
+# of that variant for a unit whose own duties lie elsewhere (县殡仪馆 → 医疗卫生类单位, its duties 惠民殡葬's) is noise
+_VARIANT_HEADINGS = {"9020202": ("205",), "9020203": ("210",), "9020205": ("21302", "21104"), "9020206": ("21303",)}
+GENERAL_SERVICE_UNIT = "9020201"   # 公共服务类事业单位
+# how an administration's name ends (畜牧兽医局, 卫生健康委员会, 宣传部), not a service unit's (站, 所, 馆, 中心)
+_ADMINISTRATION_END = re.compile(r"(?:局|委员会|办公室|部)$")
+
+
+def _kind_for_duties(project: Project, guess: Direction, lookup: Lookup) -> Direction | None:
+    """The general variant of the unit's kind (综合管理类机关, 公共服务类事业单位) instead of a guessed variant for one
+    kind of service unit, when the unit's first duty direction is filed under none of that variant's headings."""
+    headings = _VARIANT_HEADINGS.get(guess.code)
+    duties = duty_directions(project, lookup, n=1) if headings else []
+    if not duties or any(code.startswith(headings) for code in duties[0].function_codes):
+        return None
+    administration = any(_ADMINISTRATION_END.search(part) for part in unit_words(project).split())
+    return lookup.resolve_direction(GENERAL_DEPARTMENT if administration else GENERAL_SERVICE_UNIT)
 
 
 # a unit whose words find only the township variant it cannot take finds the rest by noise: the general one

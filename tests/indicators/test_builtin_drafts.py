@@ -308,6 +308,17 @@ def test_county_units_beyond_the_bureaus_choose_their_framework(builtin, name, d
     assert draft.project.direction == direction
 
 
+@pytest.mark.parametrize(("name", "direction"), [
+    ("某县殡仪馆", "公共服务类事业单位"), ("某县文物管理所", "公共服务类事业单位"), ("某县畜牧兽医局", "综合管理类机关"),
+    ("某县血站", "医疗卫生类单位"), ("某县水土保持站", "水利工程管理类事业单位"), ("某县教师发展中心", "教育类单位")])
+def test_a_guessed_variant_for_one_kind_of_unit_yields_to_the_units_own_duties(builtin, name, direction):
+    """A unit whose name names no variant is guessed one by its words, and a 殡仪馆 read as a hospital, a 畜牧兽医局 as
+    one too: where the unit's first duty direction (惠民殡葬, 动物疫病防控) lies outside the headings that variant's kind
+    of unit works in, the general variant of its kind is taken (a 局's 综合管理类机关); a 血站 stays a health unit."""
+    draft = draft_goal(Project(name=name, kind="department", budget=800), builtin)
+    assert draft.project.direction == direction
+
+
 @pytest.mark.parametrize(("name", "direction", "foreign"), [
     ("某县国有林场", "国有林场和自然保护地管理类事业单位", "工程"), ("县自然保护区管理站", "国有林场和自然保护地管理类事业单位", "工程"),
     ("某县东风水库管理所", "水利工程管理类事业单位", "林"), ("某某灌区管理处", "水利工程管理类事业单位", "林")])
