@@ -29,11 +29,12 @@ from kb import store
 from kb.db import get_engine
 from kb.errors import InvalidInput
 from kb.settings import Settings, get_settings
+from kb.text import direction_statement
 from search.context import direction_passage
 from search.documents import passage_text
 from search.encoders import make_encoder
 from search.service import SearchService
-from search.vectors import ship_vectors
+from search.vectors import STATEMENTS, ship_vectors
 from services.backup import backup, restore
 from services.bootstrap import initialise
 from services.filters import search_filters
@@ -318,9 +319,13 @@ def vectors() -> None:
             texts = [passage_text(i) for i in store.all_indicators(session)]
             directions = [direction_passage(d.name, c.name, d.summary, tuple(d.keywords))
                           for d, _, c in store.all_directions(session)]
+            statements = [direction_statement(d.name, d.summary) for d, _, _ in store.all_directions(session)]
         encoder = make_encoder(settings.encoder, settings.encoder_threads)
         where = ship_vectors(encoder, texts, cache_dir=settings.data_dir / "vectors")
         ship_vectors(encoder, directions, cache_dir=settings.data_dir / "vectors", kind="directions")
+        # statements are compared with queries, at the 0.91 floor of a fit: kept at full precision
+        ship_vectors(encoder, statements, cache_dir=settings.data_dir / "vectors", kind=STATEMENTS, role="query",
+                     dtype="float32")
     _out(f"已写入 {len(texts)} 个指标向量和 {len(directions)} 个支出方向向量到 {where.parent}")
 
 

@@ -11,7 +11,7 @@ import re
 from indicators.framework import DEPARTMENT_CATEGORY, GENERAL_DEPARTMENT, GENERIC_DIRECTION
 from indicators.goals import Project
 from indicators.lookup import Direction, Lookup
-from kb.text import keyword_text, normalize_text, without_paperwork
+from kb.text import direction_statement, keyword_text, normalize_text, without_paperwork
 
 # e5 cosine between the project text and a direction's "name：summary"; below it the direction is only a
 # guess (the library has no direction for this kind of project) and the draft says so.
@@ -375,4 +375,4 @@ def direction_fits(project: Project, direction: Direction, lookup: Lookup) -> bo
 
 
 def closeness(project: Project, direction: Direction, lookup: Lookup) -> float:
-    return lookup.similarity(project_text(project), [f"{direction.name}：{direction.summary}"])[0]
+    return lookup.similarity(project_text(project), [direction_statement(direction.name, direction.summary)])[0]

@@ -191,3 +191,7 @@ def without_paperwork(text: str) -> str:
     left says what the money pays for (学生资助项目绩效目标自评表 → 学生资助项目)."""
     return _FORM.sub(" ", without_allocation(text))
 
+
+def direction_statement(name: str, summary: str) -> str:
+    """What a direction is, as a project's text is compared with it in meaning (both read as queries)."""
+    return normalize_text(f"{name}：{summary}")

