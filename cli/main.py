@@ -326,7 +326,8 @@ def vectors() -> None:
         # statements are compared with queries, at the 0.91 floor of a fit: kept at full precision
         ship_vectors(encoder, statements, cache_dir=settings.data_dir / "vectors", kind=STATEMENTS, role="query",
                      dtype="float32")
-    _out(f"已写入 {len(texts)} 个指标向量和 {len(directions)} 个支出方向向量到 {where.parent}")
+    _out(f"已写入 {len(texts)} 个指标向量、{len(directions)} 个支出方向向量和 {len(statements)} 条方向说明向量"
+         f"到 {where.parent}")
 
 
 def main() -> None:  # pragma: no cover

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import re
 
-from indicators.framework import DEPARTMENT_CATEGORY, GENERAL_DEPARTMENT, GENERIC_DIRECTION
+from indicators.framework import DEPARTMENT_CATEGORY, GENERAL_DEPARTMENT, GENERAL_SERVICE_UNIT, GENERIC_DIRECTION
 from indicators.goals import Project
 from indicators.lookup import Direction, Lookup
 from kb.text import direction_statement, keyword_text, normalize_text, without_paperwork
@@ -305,7 +305,6 @@ def department_direction(project: Project, lookup: Lookup) -> tuple[list[Directi
 # The project headings (支出功能分类 类 or 款) whose work a variant for one kind of service unit measures; a guess
 # of that variant for a unit whose own duties lie elsewhere (县殡仪馆 → 医疗卫生类单位, its duties 惠民殡葬's) is noise
 _VARIANT_HEADINGS = {"9020202": ("205",), "9020203": ("210",), "9020205": ("21302", "21104"), "9020206": ("21303",)}
-GENERAL_SERVICE_UNIT = "9020201"   # 公共服务类事业单位
 # how an administration's name ends (畜牧兽医局, 卫生健康委员会, 宣传部), not a service unit's (站, 所, 馆, 中心)
 _ADMINISTRATION_END = re.compile(r"(?:局|委员会|办公室|部)$")
 

@@ -26,7 +26,7 @@ from indicators.directions import (
     project_text,
 )
 from indicators.findings import spec
-from indicators.framework import GENERIC_DIRECTION
+from indicators.framework import GENERAL_SERVICE_UNIT, GENERIC_DIRECTION
 from indicators.goals import BUDGET_SCALE, Draft, Finding, GoalIndicator, Project
 from indicators.lookup import Direction, LibraryIndicator, Lookup, approved_spread
 from indicators.values import (
@@ -70,7 +70,7 @@ DEPARTMENT_SLOTS: tuple[tuple[tuple[str, ...], int], ...] = (
 # of one kind of service unit measures its own work (a 卫生院's 出院人次), and a unit that names its 部门整体
 # direction chose it.
 DUTY_ROWS = {"职责履行": ("产出指标", 2), "履职效益": ("效益指标", 1)}
-ANY_UNIT = ("90201", "9020201", "9020204")  # 行政机关; 公共服务类 and 技术支撑类事业单位
+ANY_UNIT = ("90201", GENERAL_SERVICE_UNIT, "9020204")  # 行政机关; 公共服务类 and 技术支撑类事业单位
 MAX_ROWS = 15
 REFERENCE = "指标库常见值"   # how a draft's note names a value taken from the library's typical one
 

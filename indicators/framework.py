@@ -55,6 +55,8 @@ DEPARTMENT_CATEGORY = "902"
 GENERIC_DIRECTION = "9010601"
 # 综合管理类机关: the 部门整体 direction when a department's words find none
 GENERAL_DEPARTMENT = "9020101"
+# 公共服务类事业单位: the service units' one, when a guessed narrower variant does not fit the unit's duties
+GENERAL_SERVICE_UNIT = "9020201"
 DEPARTMENT_LEVEL1_OF: dict[str, str] = {l2: l1 for l1, l2s in DEPARTMENT_LEVELS.items() for l2 in l2s}
 DEPARTMENT_LEVEL2_ALIASES: dict[str, str] = {
     **{f"{l2}指标": l2 for l2 in DEPARTMENT_LEVEL1_OF if not l2.endswith("指标")},

@@ -108,10 +108,11 @@ def check_nonstandard(ctx: Context) -> None:
                 and _speaks_to(ctx, home[0], row)} if department and home and home[1] else set()
     overall = _department_overall(ctx) if kinds or stray or (
         department and any(not close[r.index] for r in unknown)) else None
+    named_unit = unit_words(ctx.doc.project) if department else ""
     unit, field = "", set()
     if department and (searched := [row for row in unknown if row.index not in kinds and (row.index in stray or (
             row.index not in own_home and not (close[row.index] or aliased[row.index])))]):
-        unit = unit_words(ctx.doc.project) or ctx.project_text
+        unit = named_unit or ctx.project_text
         field = {*ctx.lookup.near_directions(unit, UNIT_FIELD), overall}
         ctx.lookup.prepare_queries([_row_query(row) for row in searched])  # embedded in one batch
     # a unit whose words name none of its duties' directions (卫生院, 科学技术局): a management row no library name is
@@ -121,7 +122,7 @@ def check_nonstandard(ctx: Context) -> None:
     unplaced = department and (home is None or home[0] == GENERIC_DIRECTION)
     # a table that names no unit (部门整体支出绩效目标表) has a variant guessed from its form words; its running cost
     # and management rows serve any unit, its duties' rows (管理公务用车数量) only the unit guessed
-    unit_named = bool(unit_words(ctx.doc.project))
+    unit_named = bool(named_unit)
     for row in unknown:
         found, kind = close[row.index], kinds.get(row.index)
         if row.index in stray and kind is None:
