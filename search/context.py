@@ -128,25 +128,12 @@ def lexical_affinity(project_tokens: list[str], terms: list[dict[str, float]], i
     return out
 
 
-def direction_weights(centroids: np.ndarray, project_vector: np.ndarray, *, margin: float = DIRECTION_MARGIN,
-                      limit: int = MAX_DIRECTIONS, distinct: float = DISTINCT, crowd: int | None = None,
-                      affinity: np.ndarray | None = None, lexical: float = LEXICAL_AFFINITY) -> np.ndarray:
-    """Per direction, 0-1: 1 for the direction closest to the project, falling linearly to 0
-    at `margin` behind it; only the `limit` closest directions (and any within `TIE` of the last of
-    them) get more than 0. All of it is
-    scaled down when the closest direction is less than `distinct` closer than the `crowd`-th
-    (by default `crowd_size` of the library's directions).
-    Closeness is the cosine to the direction's centroid plus `lexical` × its `affinity` (the
-    share of the project's words that are the direction's own: 县级储备粮, 外事出国)."""
-    if len(centroids) == 0:
-        return np.zeros(0, dtype=np.float32)
-    return closeness_weights(direction_closeness(centroids, project_vector, affinity, lexical), margin=margin,
-                             limit=limit, distinct=distinct, crowd=crowd)
-
-
 def closeness_weights(cos: np.ndarray, *, margin: float = DIRECTION_MARGIN, limit: int = MAX_DIRECTIONS,
                       distinct: float = DISTINCT, crowd: int | None = None) -> np.ndarray:
-    """`direction_weights` from each direction's closeness to the project."""
+    """Per direction, 0-1, from each direction's closeness to the project (`direction_closeness`): 1 for the
+    closest, falling linearly to 0 at `margin` behind it; only the `limit` closest directions (and any within `TIE`
+    of the last of them) get more than 0. All of it is scaled down when the closest direction is less than
+    `distinct` closer than the `crowd`-th (by default `crowd_size` of the library's directions)."""
     if len(cos) == 0:
         return np.zeros(0, dtype=np.float32)
     order = np.argsort(-cos)

@@ -108,6 +108,8 @@ def check_nonstandard(ctx: Context) -> None:
                 and _speaks_to(ctx, home[0], row)} if department and home and home[1] else set()
     overall = _department_overall(ctx) if kinds or stray or (
         department and any(not close[r.index] for r in unknown)) else None
+    # a table that names no unit (部门整体支出绩效目标表) has a variant guessed from its form words; its running cost
+    # and management rows serve any unit, its duties' rows (管理公务用车数量) only the unit guessed
     named_unit = unit_words(ctx.doc.project) if department else ""
     unit, field = "", set()
     if department and (searched := [row for row in unknown if row.index not in kinds and (row.index in stray or (
@@ -120,9 +122,6 @@ def check_nonstandard(ctx: Context) -> None:
     # 部门预决算公开完整率), not as any project is (项目档案资料完整率). What it delivers is not: the administrations'
     # variants measure any bureau's work (森林经营面积 is no 牵头民生实事项目数)
     unplaced = department and (home is None or home[0] == GENERIC_DIRECTION)
-    # a table that names no unit (部门整体支出绩效目标表) has a variant guessed from its form words; its running cost
-    # and management rows serve any unit, its duties' rows (管理公务用车数量) only the unit guessed
-    unit_named = bool(named_unit)
     for row in unknown:
         found, kind = close[row.index], kinds.get(row.index)
         if row.index in stray and kind is None:
@@ -135,7 +134,7 @@ def check_nonstandard(ctx: Context) -> None:
         # the department's own: its 部门整体 variant's rows come first
         own = []
         if kind and overall and not any(h.code.startswith(DEPARTMENT_CATEGORY) for h in found) and (
-                kind[0] != _DUTIES or unit_named):
+                kind[0] != _DUTIES or named_unit):
             own = same_kind(ctx, overall, row, level1=kind[0], level2=kind[1])
         if own:
             found = own
@@ -157,7 +156,7 @@ def check_nonstandard(ctx: Context) -> None:
         elif department and row.index not in own_home and (found := duty_hits(ctx, row, unit, field)):
             suggestion = (f"{_NONE_CLOSE}按本单位职责，意思最接近的指标库指标有{_listed(found, where=True)}"
                           f"{_CHOOSE}")
-        elif department and not unit_named and not (home and home[1]):
+        elif department and not named_unit and not (home and home[1]):
             suggestion = (f"{_NONE_CLOSE}表中没有写明单位名称，无法按本单位职责查找相近指标；"
                           "请在项目名称或预算部门中写明单位（如 某县卫生健康局），或在取值依据中说明指标口径和数据来源")
         elif home and row.level1 and (found := same_kind(ctx, home[0], row)):

@@ -5,8 +5,9 @@ import numpy as np
 import pytest
 
 from search.context import (
+    closeness_weights,
+    direction_closeness,
     direction_terms,
-    direction_weights,
     keyword_owners,
     lexical_affinity,
     named_directions,
@@ -40,24 +41,27 @@ def test_lexical_affinity_is_the_share_of_project_words_a_direction_owns():
 def test_direction_weights_add_lexical_affinity_to_closeness():
     centroids = np.eye(2, dtype=np.float32)
     project = np.array([1.0, 0.995], dtype=np.float32)
-    assert direction_weights(centroids, project, margin=0.03)[0] == 1.0
-    lifted = direction_weights(centroids, project, margin=0.03, affinity=np.array([0.0, 1.0]), lexical=0.02)
+    assert closeness_weights(direction_closeness(centroids, project), margin=0.03)[0] == 1.0
+    lifted = closeness_weights(direction_closeness(centroids, project, np.array([0.0, 1.0]), 0.02), margin=0.03)
     assert lifted[1] == 1.0 and lifted[0] < 1.0
 
 
 def test_direction_weights_lift_the_closest_directions_only():
     centroids = np.eye(3, dtype=np.float32)
-    weights = direction_weights(centroids, np.array([1.0, 0.99, 0.0], dtype=np.float32), margin=0.02)
+    weights = closeness_weights(direction_closeness(centroids, np.array([1.0, 0.99, 0.0], dtype=np.float32)),
+                                margin=0.02)
     assert weights[0] == 1.0 and 0.0 < weights[1] < 1.0 and weights[2] == 0.0
-    assert np.count_nonzero(direction_weights(centroids, np.array([1.0, 0.99, 0.98], dtype=np.float32),
-                                              margin=0.03, limit=1)) == 1
+    three = direction_closeness(centroids, np.array([1.0, 0.99, 0.98], dtype=np.float32))
+    assert np.count_nonzero(closeness_weights(three, margin=0.03, limit=1)) == 1
 
 
 def test_the_limit_does_not_cut_between_near_ties():
     centroids = np.eye(3, dtype=np.float32)
-    tied = direction_weights(centroids, np.array([1.0, 0.9905, 0.99], dtype=np.float32), margin=0.03, limit=2)
+    tied = closeness_weights(direction_closeness(centroids, np.array([1.0, 0.9905, 0.99], dtype=np.float32)),
+                             margin=0.03, limit=2)
     assert np.all(tied > 0.0)  # the third is 0.0005 behind the second, the last one the limit counts
-    apart = direction_weights(centroids, np.array([1.0, 0.9905, 0.985], dtype=np.float32), margin=0.03, limit=2)
+    apart = closeness_weights(direction_closeness(centroids, np.array([1.0, 0.9905, 0.985], dtype=np.float32)),
+                              margin=0.03, limit=2)
     assert apart[0] > 0.0 and apart[1] > 0.0 and apart[2] == 0.0
 
 
@@ -218,9 +222,10 @@ def test_a_larger_library_compares_the_best_direction_with_a_share_of_its_direct
     small, large = library(300), library(600)
     # 0.10 of closeness spread over the directions: the 20th nearest of 300 is 0.0067 behind the best,
     # the 30th of 600 (5 %) 0.0050 behind; a fixed 20th of 600 would be only 0.0033 behind
-    assert direction_weights(small, project)[0] == pytest.approx(0.0067 / 0.03, abs=0.02)
-    assert direction_weights(large, project)[0] == pytest.approx(0.0050 / 0.03, abs=0.02)
-    assert direction_weights(large, project, crowd=20)[0] == pytest.approx(0.0033 / 0.03, abs=0.02)
+    assert closeness_weights(direction_closeness(small, project))[0] == pytest.approx(0.0067 / 0.03, abs=0.02)
+    assert closeness_weights(direction_closeness(large, project))[0] == pytest.approx(0.0050 / 0.03, abs=0.02)
+    assert closeness_weights(direction_closeness(large, project), crowd=20)[0] == pytest.approx(0.0033 / 0.03,
+                                                                                                abs=0.02)
 
 
 class _Direction:
