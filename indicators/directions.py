@@ -7,6 +7,7 @@ indicators of the same kind there.
 from __future__ import annotations
 
 import re
+from collections import Counter
 
 from indicators.framework import DEPARTMENT_CATEGORY, GENERAL_DEPARTMENT, GENERAL_SERVICE_UNIT, GENERIC_DIRECTION
 from indicators.goals import Project
@@ -82,7 +83,9 @@ def unit_words(project: Project) -> str:
 def duty_directions(project: Project, lookup: Lookup, n: int = 2, near: int = 8) -> list[Direction]:
     """The project directions of a unit's duties: of those nearest its name, the first n it names or whose
     summary it is close to in meaning (县林业局 → 林业行政执法与案件查处, 国有林场建设与森林经营), then those filed
-    under the budget heading its name names (县审计局 → 审计项目实施)."""
+    under the budget heading its name names (县审计局 → 审计项目实施). With none of these, a service unit's one kind
+    of work its name finds far ahead of any other (县环卫所 → 道路清扫保洁), else the nearest that mostly share one
+    heading (县商务局 → 商业流通事务)."""
     unit = unit_words(project)
     if not unit:
         return []
@@ -94,7 +97,37 @@ def duty_directions(project: Project, lookup: Lookup, n: int = 2, near: int = 8)
             fitting.append(direction)
             if len(fitting) == n:
                 return fitting
-    return fitting + [d for d in candidates if d not in fitting and heads_direction(unit, d)][:n - len(fitting)]
+    found = fitting + [d for d in candidates if d not in fitting and heads_direction(unit, d)][:n - len(fitting)]
+    if not found and not _administration(project):
+        found = _sole_work(lookup, unit)
+    return found or _one_heading(candidates)[:n]
+
+
+# a unit's nearest directions that mostly sit under one budget heading (款) show its field even when none fits
+# alone and its name names no heading (县商务局 → 商业流通事务, 县人民武装部 → 国防动员): at least this many of them
+SHARED_HEADING = 3
+
+
+def _one_heading(candidates: list[Direction]) -> list[Direction]:
+    """The candidates filed under the one subcategory at least `SHARED_HEADING` of them share, in their order."""
+    counts = Counter(d.subcategory for d in candidates if d.subcategory)
+    if not counts or (top := counts.most_common(1)[0])[1] < SHARED_HEADING:
+        return []
+    return [d for d in candidates if d.subcategory == top[0]]
+
+
+# a service unit's name that none of its near directions fits may still find one kind of work far ahead of any
+# other (县殡葬管理所 → 惠民殡葬, 县环卫所 → 道路清扫保洁): this many times the next one's score
+SOLE_WORK_LEAD = 3.0
+
+
+def _sole_work(lookup: Lookup, unit: str) -> list[Direction]:
+    """The project direction a service unit's name finds far ahead of any other, as its one duty direction; an
+    administration's name is not trusted so (县委政法委员会 finds 村（居）民委员会换届选举 by 委员会)."""
+    found = [(d, score) for d, score in _project_directions(lookup, unit) if not d.common]
+    if found and (len(found) == 1 or found[0][1] >= SOLE_WORK_LEAD * found[1][1]):
+        return [found[0][0]]
+    return []
 
 
 # A budget heading's name less its bookkeeping (其他科学技术支出 → 科学技术, 人力资源和社会保障管理事务 → 人力资源和社会
@@ -296,6 +329,8 @@ def department_direction(project: Project, lookup: Lookup) -> tuple[list[Directi
             general = lookup.resolve_direction(GENERAL_DEPARTMENT)
             return ([general] if general is not None else []), False
         fits = direction_fits(project, found, lookup)
+        if not fits and _administration(project) and found.code.startswith(SERVICE_UNITS):
+            continue  # a 局 or 委 is no service unit whatever its words share with one (县烟草专卖局 → 医疗卫生类单位)
         if not fits and (general := _kind_for_duties(project, found, lookup)) is not None:
             return [general], False
         return [found], fits
@@ -303,21 +338,32 @@ def department_direction(project: Project, lookup: Lookup) -> tuple[list[Directi
 
 
 # The project headings (支出功能分类 类 or 款) whose work a variant for one kind of service unit measures; a guess
-# of that variant for a unit whose own duties lie elsewhere (县殡仪馆 → 医疗卫生类单位, its duties 惠民殡葬's) is noise
-_VARIANT_HEADINGS = {"9020202": ("205",), "9020203": ("210",), "9020205": ("21302", "21104"), "9020206": ("21303",)}
-# how an administration's name ends (畜牧兽医局, 卫生健康委员会, 宣传部), not a service unit's (站, 所, 馆, 中心)
-_ADMINISTRATION_END = re.compile(r"(?:局|委员会|办公室|部)$")
+# of that variant for a unit whose own duties lie elsewhere (县殡仪馆 → 医疗卫生类单位, its duties 惠民殡葬's) is noise.
+# A health unit's are the hospitals', clinics' and public health's, not 医疗保障's (a 医保中心 treats no patient).
+_VARIANT_HEADINGS = {"9020202": ("205",), "9020203": ("21002", "21003", "21004"), "9020205": ("21302", "21104"),
+                     "9020206": ("21303",)}
+# how an administration's name ends (畜牧兽医局, 纪委监委, 网信办, 宣传部), not a service unit's (站, 所)
+_ADMINISTRATION_END = re.compile(r"(?:局|委员会|委|办公室|办|部)$")
+# the 部门整体 variants for service units (事业单位)
+SERVICE_UNITS = "90202"
+
+
+def _administration(project: Project) -> bool:
+    return any(_ADMINISTRATION_END.search(part) for part in unit_words(project).split())
 
 
 def _kind_for_duties(project: Project, guess: Direction, lookup: Lookup) -> Direction | None:
     """The general variant of the unit's kind (综合管理类机关, 公共服务类事业单位) instead of a guessed variant for one
-    kind of service unit, when the unit's first duty direction is filed under none of that variant's headings."""
+    kind of service unit, when the unit's work is filed under none of that variant's headings: the work of its
+    first duty direction, or, when it has none, of the project direction its name finds first
+    (县敬老院 → 农村特困供养服务机构, not 医疗卫生; 县环卫所 → 道路清扫保洁, not 林场)."""
     headings = _VARIANT_HEADINGS.get(guess.code)
-    duties = duty_directions(project, lookup, n=1) if headings else []
-    if not duties or any(code.startswith(headings) for code in duties[0].function_codes):
+    if not headings:
         return None
-    administration = any(_ADMINISTRATION_END.search(part) for part in unit_words(project).split())
-    return lookup.resolve_direction(GENERAL_DEPARTMENT if administration else GENERAL_SERVICE_UNIT)
+    work = duty_directions(project, lookup, n=1) or [d for d, _ in _project_directions(lookup, unit_words(project))[:1]]
+    if not work or any(code.startswith(headings) for code in work[0].function_codes):
+        return None
+    return lookup.resolve_direction(GENERAL_DEPARTMENT if _administration(project) else GENERAL_SERVICE_UNIT)
 
 
 # a unit whose words find only the township variant it cannot take finds the rest by noise: the general one

@@ -310,13 +310,45 @@ def test_county_units_beyond_the_bureaus_choose_their_framework(builtin, name, d
 
 @pytest.mark.parametrize(("name", "direction"), [
     ("某县殡仪馆", "公共服务类事业单位"), ("某县文物管理所", "公共服务类事业单位"), ("某县畜牧兽医局", "综合管理类机关"),
-    ("某县血站", "医疗卫生类单位"), ("某县水土保持站", "水利工程管理类事业单位"), ("某县教师发展中心", "教育类单位")])
+    ("某县血站", "医疗卫生类单位"), ("某县水土保持站", "水利工程管理类事业单位"), ("某县教师发展中心", "教育类单位"),
+    ("某县敬老院", "公共服务类事业单位"), ("某县环卫所", "公共服务类事业单位"), ("某县园林绿化管理所", "公共服务类事业单位"),
+    ("某县医疗保障事务中心", "公共服务类事业单位")])
 def test_a_guessed_variant_for_one_kind_of_unit_yields_to_the_units_own_duties(builtin, name, direction):
     """A unit whose name names no variant is guessed one by its words, and a 殡仪馆 read as a hospital, a 畜牧兽医局 as
-    one too: where the unit's first duty direction (惠民殡葬, 动物疫病防控) lies outside the headings that variant's kind
-    of unit works in, the general variant of its kind is taken (a 局's 综合管理类机关); a 血站 stays a health unit."""
+    one too: where the unit's first duty direction (惠民殡葬, 动物疫病防控), or with none near enough the project
+    direction its name finds first (敬老院 → 特困供养, 环卫所 → 道路清扫保洁), lies outside the headings that variant's
+    kind of unit works in, the general variant of its kind is taken (a 局's 综合管理类机关); a 血站 stays a health
+    unit."""
     draft = draft_goal(Project(name=name, kind="department", budget=800), builtin)
     assert draft.project.direction == direction
+
+
+@pytest.mark.parametrize("name", ["某县烟草专卖局", "某县委网信办", "某县纪委监委", "某县粮食和物资储备局"])
+def test_an_administration_is_not_guessed_a_service_units_variant(builtin, name):
+    """A 局, 委 or 办 whose words share something with a service unit's variant (烟草 with a hospital's 控烟, 储备 with
+    a testing lab's) takes an administration's: it runs 机关运行经费, not 门诊次均费用 or 检测报告."""
+    draft = draft_goal(Project(name=name, kind="department", budget=800), builtin)
+    variant = builtin.resolve_direction(draft.project.direction)
+    assert variant is not None and not variant.code.startswith("90202"), variant
+
+
+@pytest.mark.parametrize(("name", "field"), [("某县殡葬管理所", "208"), ("某县环卫所", "212"),
+                                             ("某县市政设施管理所", "212")])
+def test_a_service_unit_no_direction_fits_leads_with_the_work_its_name_finds_far_ahead(builtin, name, field):
+    """A service unit's name may be close in meaning to no direction's summary (环卫所 to 道路清扫保洁) and name no
+    budget heading, yet find one kind of work far ahead of any other: that work's rows lead its 履职效能 rows, not
+    the general 年度业务办件量 alone."""
+    draft = draft_goal(Project(name=name, kind="department", budget=800), builtin)
+    own = [row for row in draft.indicators if row.level1 == "履职效能" and not row.code.startswith(DEPARTMENT_CATEGORY)]
+    assert [row.level2 for row in own] == ["职责履行", "职责履行", "履职效益"], own
+    assert all(row.code.startswith(field) for row in own), own
+
+
+def test_an_administrations_name_is_not_trusted_for_work_found_by_a_shared_word(builtin):
+    """县委政法委员会 finds 村（居）民委员会换届选举 far ahead of anything else, by 委员会 alone: an administration's
+    duties come from what fits or what its budget heading names, never from such a lead."""
+    draft = draft_goal(Project(name="某县委政法委员会", kind="department", budget=800), builtin)
+    assert not [row for row in draft.indicators if "换届" in row.name or "选举" in row.name], draft.indicators
 
 
 @pytest.mark.parametrize(("name", "direction", "foreign"), [
@@ -332,10 +364,12 @@ def test_forest_farms_and_water_works_units_draft_their_own_work(builtin, name, 
 
 
 @pytest.mark.parametrize(("name", "field"), [("某县水利局", "213"), ("某县市场监督管理局", "201"),
-                                             ("某县退役军人事务局", "208"), ("县总工会", "201")])
+                                             ("某县退役军人事务局", "208"), ("县总工会", "201"),
+                                             ("某县商务局", "216"), ("某县人民武装部", "203")])
 def test_an_administrations_overall_draft_leads_its_duties_with_their_own_rows(builtin, name, field):
     """An administration's 部门整体 variant measures any bureau's work (牵头民生实事项目数); its 履职效能 rows lead
-    with the outputs and the effect of the directions its name fits, filed under 职责履行 and 履职效益."""
+    with the outputs and the effect of the directions its name fits, filed under 职责履行 and 履职效益; where none
+    fits alone, of those nearest its name that mostly sit under one budget heading (商务局 → 商业流通事务)."""
     draft = draft_goal(Project(name=name, kind="department", budget=800), builtin)
     own = [row for row in draft.indicators if row.level1 == "履职效能" and not row.code.startswith(DEPARTMENT_CATEGORY)]
     assert [row.level2 for row in own] == ["职责履行", "职责履行", "履职效益"], own
