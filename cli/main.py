@@ -50,7 +50,7 @@ app = typer.Typer(help="绩效指标知识库：指标库、混合检索、绩�
 app.add_typer(users, name="user")
 
 
-STAGES = {"tokenise": "分词", "embed": "向量化"}
+STAGES = {"tokenise": "分词", "embed": "向量化", "statements": "方向说明向量化"}
 
 
 class _Bar:

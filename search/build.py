@@ -12,7 +12,7 @@ from __future__ import annotations
 import json
 import shutil
 import time
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Sequence
 from pathlib import Path
 
 from sqlalchemy.engine import Engine
@@ -23,7 +23,7 @@ from search.encoders import Encoder
 from search.lexical import LexicalIndex
 from search.token_cache import TokenCache
 from search.tokenize import TOKENIZER_VERSION, Tokenizer, write_user_dict
-from search.vectors import embed_passages
+from search.vectors import STATEMENTS, embed_passages
 
 Progress = Callable[[str, int, int], None]
 INDEX_FORMAT = 2
@@ -41,10 +41,12 @@ def domain_terms(indicators: Iterable, keywords: dict[str, list[str]]) -> Iterab
 
 def build_indexes(*, index_dir: Path, cache_dir: Path, indicators: list, keywords: dict[str, list[str]],
                   version: int, fingerprint: str, encoder: Encoder, engine: Engine | None = None,
-                  progress: Progress | None = None) -> dict:
+                  progress: Progress | None = None, statements: Sequence[str] = ()) -> dict:
     """Index `indicators` (objects with the IndicatorPublic fields); `keywords` maps a
     direction code to its search keywords. Passage vectors are shared through the database
-    `engine` (see `search.vectors`). Returns the manifest."""
+    `engine` (see `search.vectors`), and so are the vectors of the directions' `statements`
+    (`kb.text.direction_statement`), embedded here as queries so that no server embeds one on the
+    first draft that asks whether its direction fits. Returns the manifest."""
     progress = progress or (lambda *_: None)
     t0 = time.perf_counter()
     work = index_dir.with_name(index_dir.name + ".building")
@@ -67,12 +69,15 @@ def build_indexes(*, index_dir: Path, cache_dir: Path, indicators: list, keyword
     passages = embed_passages(encoder, [passage_text(i) for i in indicators], cache_dir=cache_dir, engine=engine,
                               progress=lambda done, total: progress("embed", done, total))
     DenseIndex.build(passages.vectors).save(work)
+    said = embed_passages(encoder, list(statements), cache_dir=cache_dir, engine=engine, kind=STATEMENTS, role="query",
+                          progress=lambda done, total: progress("statements", done, total))
     t_dense = time.perf_counter()
     (work / "docs.json").write_text(json.dumps([i.model_dump() for i in indicators], ensure_ascii=False))
     manifest = {
         "library_version": version, "library_fingerprint": fingerprint, "encoder": encoder.id,
         "tokenizer": TOKENIZER_VERSION, "format": INDEX_FORMAT, "count": len(indicators),
         "embedded_now": passages.embedded, "vectors_from_database": passages.from_database,
+        "statements_embedded_now": said.embedded,
         "tokens_reused": cache.reused,
         "seconds": {"lexical": round(t_lex - t0, 2), "dense": round(t_dense - t_lex, 2)},
     }

@@ -20,6 +20,7 @@ from indicators.catalog import builtin_rows
 from kb import store
 from kb.db import create_schema, get_engine, session_scope
 from kb.settings import Settings
+from kb.text import direction_statement
 from search.build import build_indexes, manifest_matches, read_manifest
 from search.encoders import make_encoder
 
@@ -76,11 +77,12 @@ def rebuild_index(settings: Settings, *, progress: Progress | None = None, force
         if not force and manifest_matches(read_manifest(settings.index_dir), version=current, encoder_id=encoder.id):
             return None
         indicators = store.all_indicators(session)
-        keywords = {d.code: list(d.keywords) for d, _, _ in store.all_directions(session)}
+        directions = [d for d, _, _ in store.all_directions(session)]
     return build_indexes(index_dir=settings.index_dir, cache_dir=settings.data_dir / "vectors",
-                         indicators=indicators, keywords=keywords, version=version.number if version else 0,
+                         indicators=indicators, keywords={d.code: list(d.keywords) for d in directions},
+                         version=version.number if version else 0,
                          fingerprint=version.fingerprint if version else "", encoder=encoder, engine=engine,
-                         progress=progress)
+                         progress=progress, statements=[direction_statement(d.name, d.summary) for d in directions])
 
 
 def initialise(settings: Settings, *, progress: Progress | None = None, library_dir: Path | None = None,

@@ -3,6 +3,8 @@ indicators' centroid to tell which directions a project's text points to."""
 
 from __future__ import annotations
 
+import json
+
 import numpy as np
 
 from kb.db import get_engine
@@ -95,3 +97,14 @@ def test_the_builtin_librarys_statements_are_shipped(builtin):
     missing = [d.name for d in builtin.directions.values()
                if direction_statement(d.name, d.summary) not in builtin._statements]
     assert not missing, missing
+
+
+def test_a_librarys_statements_are_embedded_with_its_indexes(kb_settings, service):
+    # a library other than the built-in one ships no statement vectors: they are embedded with its indexes and
+    # stored in the database, so no server (nor a replica on the same database) embeds one on the first draft
+    # that asks whether its direction fits a project
+    missing = [d.name for d in service.directions.values()
+               if direction_statement(d.name, d.summary) not in service._statements]
+    assert not missing, missing
+    manifest = json.loads((kb_settings.index_dir / "manifest.json").read_text())
+    assert manifest["statements_embedded_now"] == len(service.directions)
