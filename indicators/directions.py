@@ -326,15 +326,18 @@ def department_direction(project: Project, lookup: Lookup) -> tuple[list[Directi
         if found is None or for_towns_only(found, project):
             continue
         if total < TOWNSHIP_ONLY_SHARE * ranked[0][1]:  # only the township's words were found (县人民政府驻京联络处)
-            general = lookup.resolve_direction(GENERAL_DEPARTMENT)
-            return ([general] if general is not None else []), False
-        fits = direction_fits(project, found, lookup)
-        if not fits and _administration(project) and found.code.startswith(SERVICE_UNITS):
-            continue  # a 局 or 委 is no service unit whatever its words share with one (县烟草专卖局 → 医疗卫生类单位)
+            break
+        fits = _variant_fits(project, found, lookup)
+        if not fits and _wrong_kind(project, found):
+            continue  # a 局 is no hospital whatever its words share with one (县烟草专卖局 → 医疗卫生类单位)
         if not fits and (general := _kind_for_duties(project, found, lookup)) is not None:
             return [general], False
         return [found], fits
-    return [], False
+    if not ranked:
+        return [], False
+    # what was found was the other kind of unit's, or a township's: the general variant of the unit's kind
+    general = lookup.resolve_direction(GENERAL_SERVICE_UNIT if _unit_kind(project) == "service" else GENERAL_DEPARTMENT)
+    return ([general] if general is not None else []), False
 
 
 # The project headings (支出功能分类 类 or 款) whose work a variant for one kind of service unit measures; a guess
@@ -342,14 +345,42 @@ def department_direction(project: Project, lookup: Lookup) -> tuple[list[Directi
 # A health unit's are the hospitals', clinics' and public health's, not 医疗保障's (a 医保中心 treats no patient).
 _VARIANT_HEADINGS = {"9020202": ("205",), "9020203": ("21002", "21003", "21004"), "9020205": ("21302", "21104"),
                      "9020206": ("21303",)}
-# how an administration's name ends (畜牧兽医局, 纪委监委, 网信办, 宣传部), not a service unit's (站, 所)
-_ADMINISTRATION_END = re.compile(r"(?:局|委员会|委|办公室|办|部)$")
-# the 部门整体 variants for service units (事业单位)
-SERVICE_UNITS = "90202"
+# how an administration's name ends (畜牧兽医局, 纪委监委, 网信办, 宣传部; a 局's own 市场监督管理所 and 司法所)
+_ADMINISTRATION_END = re.compile(r"(?:局|委员会|委|办公室|办|部|监督管理所|司法所|派出所)$")
+# …and a service unit's (研究所, 鉴定中心, 敬老院; not a 法院's or a 检察院's, nor a 执法大队's)
+_SERVICE_END = re.compile(r"(?:中心|站|所|馆|(?<![法察])院|台|场|厂|学校|党校|中学|小学|幼儿园|公司)$")
+# the 部门整体 variants for administrations (行政机关) and for service units (事业单位)
+ADMINISTRATIONS, SERVICE_UNITS = "90201", "90202"
+
+
+def _unit_kind(project: Project) -> str | None:
+    """"administration" or "service" by how the unit's name ends: the unit the title names first (县民政局's
+    县敬老院 is a service unit), else its department."""
+    for part in (*_FORM.sub(" ", project_title(project)).split(), *(project.department or "").split()):
+        if _ADMINISTRATION_END.search(part):
+            return "administration"
+        if _SERVICE_END.search(part):
+            return "service"
+    return None
 
 
 def _administration(project: Project) -> bool:
-    return any(_ADMINISTRATION_END.search(part) for part in unit_words(project).split())
+    return _unit_kind(project) == "administration"
+
+
+def _wrong_kind(project: Project, variant: Direction) -> bool:
+    """A variant for service units and a unit named as an administration, or another variant and a unit named
+    as a service unit (县住房保障中心 is neither a 社会事业管理类部门 nor a 机关事务管理部门)."""
+    kind = _unit_kind(project)
+    return ((kind == "administration" and variant.code.startswith(SERVICE_UNITS))
+            or (kind == "service" and not variant.code.startswith(SERVICE_UNITS)))
+
+
+def _variant_fits(project: Project, variant: Direction, lookup: Lookup) -> bool:
+    """The unit's name names the variant or one of its keywords, or its text is close in meaning to the variant's
+    summary; the form's words (部门整体支出), which every department's table carries, name none."""
+    return (names_direction(project, variant, unit_words(project))
+            or closeness(project, variant, lookup) >= DIRECTION_FIT_FLOOR)
 
 
 def _kind_for_duties(project: Project, guess: Direction, lookup: Lookup) -> Direction | None:
@@ -366,7 +397,7 @@ def _kind_for_duties(project: Project, guess: Direction, lookup: Lookup) -> Dire
     return lookup.resolve_direction(GENERAL_DEPARTMENT if _administration(project) else GENERAL_SERVICE_UNIT)
 
 
-# a unit whose words find only the township variant it cannot take finds the rest by noise: the general one
+# a unit whose words find only the township variant it cannot take finds the rest by noise: the general one of its kind
 TOWNSHIP_ONLY_SHARE = 0.2
 
 

@@ -332,6 +332,28 @@ def test_an_administration_is_not_guessed_a_service_units_variant(builtin, name)
     assert variant is not None and not variant.code.startswith("90202"), variant
 
 
+@pytest.mark.parametrize(("name", "kind"), [
+    ("某县农业科学研究所2023年部门整体支出绩效目标表", "90202"), ("某县住房保障中心", "90202"),
+    ("某县劳动人事争议仲裁院", "90202"), ("某县市场监督管理所", "90201"), ("某县人民法院", "90201")])
+def test_a_service_unit_is_not_guessed_an_administrations_variant(builtin, name, kind):
+    """A 研究所, 中心 or 院 whose words find an administration's variant first takes a service unit's (事业单位);
+    a 局's own 市场监督管理所, and a 法院, are administrations."""
+    draft = draft_goal(Project(name=name, kind="department", budget=800), builtin)
+    variant = builtin.resolve_direction(draft.project.direction)
+    assert variant is not None and variant.code.startswith(kind), variant
+
+
+@pytest.mark.parametrize(("name", "sure"), [("某县茶叶研究所2023年度整体绩效目标（部门整体支出）", False),
+                                            ("某县经济研究中心2023年度整体绩效目标（部门整体支出）", False),
+                                            ("某县财政局2023年度整体绩效目标（部门整体支出）", True)])
+def test_the_forms_words_do_not_make_a_variant_fit(builtin, name, sure):
+    """Every department's table says 部门整体支出 or 部门整体绩效, and those are 综合管理类机关's keywords too: a unit's
+    variant fits by the unit's own name, and a guess says so on the draft."""
+    draft = draft_goal(Project(name=name, kind="department", budget=800), builtin)
+    uncertain = [f for f in draft.findings if f.code == "DRAFT_DIRECTION_UNCERTAIN"]
+    assert bool(uncertain) is not sure, draft.findings
+
+
 @pytest.mark.parametrize(("name", "field"), [("某县殡葬管理所", "208"), ("某县环卫所", "212"),
                                              ("某县市政设施管理所", "212")])
 def test_a_service_unit_no_direction_fits_leads_with_the_work_its_name_finds_far_ahead(builtin, name, field):
