@@ -98,22 +98,28 @@ def duty_directions(project: Project, lookup: Lookup, n: int = 2, near: int = 8)
             if len(fitting) == n:
                 return fitting
     found = fitting + [d for d in candidates if d not in fitting and heads_direction(unit, d)][:n - len(fitting)]
-    if not found and not _administration(project):
+    if found or any(_ASSOCIATION_END.search(part) for part in unit.split()):  # 县老区建设促进会 is no field of work
+        return found
+    if _unit_kind(project) != "administration":
         found = _sole_work(lookup, unit)
-    return found or _one_heading(candidates)[:n]
+    return found or _one_heading(project, candidates, lookup)[:n]
 
 
 # a unit's nearest directions that mostly sit under one budget heading (款) show its field even when none fits
-# alone and its name names no heading (县商务局 → 商业流通事务, 县人民武装部 → 国防动员): at least this many of them
+# alone and its name names no heading (县商务局 → 商业流通事务, 县人民武装部 → 国防动员): at least this many of them,
+# one of them nearly close enough to fit alone (县土地储备中心 finds three 重要商品储备 directions by 储备 alone,
+# none nearer than 0.885)
 SHARED_HEADING = 3
+SHARED_HEADING_NEAR = 0.89
 
 
-def _one_heading(candidates: list[Direction]) -> list[Direction]:
+def _one_heading(project: Project, candidates: list[Direction], lookup: Lookup) -> list[Direction]:
     """The candidates filed under the one subcategory at least `SHARED_HEADING` of them share, in their order."""
     counts = Counter(d.subcategory for d in candidates if d.subcategory)
     if not counts or (top := counts.most_common(1)[0])[1] < SHARED_HEADING:
         return []
-    return [d for d in candidates if d.subcategory == top[0]]
+    shared = [d for d in candidates if d.subcategory == top[0]]
+    return shared if max(closeness(project, d, lookup) for d in shared) >= SHARED_HEADING_NEAR else []
 
 
 # a service unit's name that none of its near directions fits may still find one kind of work far ahead of any
@@ -122,8 +128,9 @@ SOLE_WORK_LEAD = 3.0
 
 
 def _sole_work(lookup: Lookup, unit: str) -> list[Direction]:
-    """The project direction a service unit's name finds far ahead of any other, as its one duty direction; an
-    administration's name is not trusted so (县委政法委员会 finds 村（居）民委员会换届选举 by 委员会)."""
+    """The project direction a service unit's (or a 执法大队's) name finds far ahead of any other, as its one duty
+    direction; an administration's or an association's name is not trusted so (县委政法委员会 finds 村（居）民委员会
+    换届选举 by 委员会, 县老区建设促进会 健康促进与控烟 by 促进)."""
     found = [(d, score) for d, score in _project_directions(lookup, unit) if not d.common]
     if found and (len(found) == 1 or found[0][1] >= SOLE_WORK_LEAD * found[1][1]):
         return [found[0][0]]
@@ -347,8 +354,10 @@ _VARIANT_HEADINGS = {"9020202": ("205",), "9020203": ("21002", "21003", "21004")
                      "9020206": ("21303",)}
 # how an administration's name ends (畜牧兽医局, 纪委监委, 网信办, 宣传部; a 局's own 市场监督管理所 and 司法所)
 _ADMINISTRATION_END = re.compile(r"(?:局|委员会|委|办公室|办|部|监督管理所|司法所|派出所)$")
-# …and a service unit's (研究所, 鉴定中心, 敬老院; not a 法院's or a 检察院's, nor a 执法大队's)
-_SERVICE_END = re.compile(r"(?:中心|站|所|馆|(?<![法察])院|台|场|厂|学校|党校|中学|小学|幼儿园|公司)$")
+# …and a service unit's (研究所, 鉴定中心, 敬老院, 文化宫; not a 法院's or a 检察院's, nor a 执法大队's)
+_SERVICE_END = re.compile(r"(?:中心|站|所|馆|宫|(?<![法察])院|台|场|厂|学校|党校|中学|小学|幼儿园|公司)$")
+# …and an association's (总工会, 老区建设促进会, 慈善总会)
+_ASSOCIATION_END = re.compile(r"会$")
 # the 部门整体 variants for administrations (行政机关) and for service units (事业单位)
 ADMINISTRATIONS, SERVICE_UNITS = "90201", "90202"
 

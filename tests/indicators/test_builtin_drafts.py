@@ -366,6 +366,16 @@ def test_a_service_unit_no_direction_fits_leads_with_the_work_its_name_finds_far
     assert all(row.code.startswith(field) for row in own), own
 
 
+@pytest.mark.parametrize(("name", "foreign"), [("某县土地储备中心", "222"), ("某县老区建设促进会", "210"),
+                                               ("某县委政法委员会", "20802")])
+def test_a_word_the_name_shares_with_other_work_brings_none_of_its_rows(builtin, name, foreign):
+    """储备 finds three 重要商品储备 directions for a 土地储备中心, 促进 健康促进与控烟 for a 老区建设促进会: a field taken
+    from the directions nearest a name needs one of them nearly close enough to fit alone, and an association's
+    name is no field of work."""
+    draft = draft_goal(Project(name=name, kind="department", budget=800), builtin)
+    assert not [row for row in draft.indicators if row.code.startswith(foreign)], draft.indicators
+
+
 def test_an_administrations_name_is_not_trusted_for_work_found_by_a_shared_word(builtin):
     """县委政法委员会 finds 村（居）民委员会换届选举 far ahead of anything else, by 委员会 alone: an administration's
     duties come from what fits or what its budget heading names, never from such a lead."""
