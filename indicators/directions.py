@@ -76,8 +76,11 @@ _FORM = re.compile(r"(?:部门(?:[（(]单位[）)])?)?整体(?:支出)?|绩效(
 
 def unit_words(project: Project) -> str:
     """A department's name, and its goal's title without the form (2021年林业局部门整体支出绩效自评表 → 林业局)."""
-    title = _FORM.sub(" ", project_title(project))
-    return " ".join(part for part in (project.department, title) if part).strip()
+    return " ".join(part for part in (project.department, _unit_title(project)) if part).strip()
+
+
+def _unit_title(project: Project) -> str:
+    return _FORM.sub(" ", project_title(project))
 
 
 def duty_directions(project: Project, lookup: Lookup, n: int = 2, near: int = 8) -> list[Direction]:
@@ -365,16 +368,12 @@ ADMINISTRATIONS, SERVICE_UNITS = "90201", "90202"
 def _unit_kind(project: Project) -> str | None:
     """"administration" or "service" by how the unit's name ends: the unit the title names first (县民政局's
     县敬老院 is a service unit), else its department."""
-    for part in (*_FORM.sub(" ", project_title(project)).split(), *(project.department or "").split()):
+    for part in (*_unit_title(project).split(), *(project.department or "").split()):
         if _ADMINISTRATION_END.search(part):
             return "administration"
         if _SERVICE_END.search(part):
             return "service"
     return None
-
-
-def _administration(project: Project) -> bool:
-    return _unit_kind(project) == "administration"
 
 
 def _wrong_kind(project: Project, variant: Direction) -> bool:
@@ -403,7 +402,8 @@ def _kind_for_duties(project: Project, guess: Direction, lookup: Lookup) -> Dire
     work = duty_directions(project, lookup, n=1) or [d for d, _ in _project_directions(lookup, unit_words(project))[:1]]
     if not work or any(code.startswith(headings) for code in work[0].function_codes):
         return None
-    return lookup.resolve_direction(GENERAL_DEPARTMENT if _administration(project) else GENERAL_SERVICE_UNIT)
+    return lookup.resolve_direction(GENERAL_DEPARTMENT if _unit_kind(project) == "administration"
+                                    else GENERAL_SERVICE_UNIT)
 
 
 # a unit whose words find only the township variant it cannot take finds the rest by noise: the general one of its kind

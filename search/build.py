@@ -69,9 +69,9 @@ def build_indexes(*, index_dir: Path, cache_dir: Path, indicators: list, keyword
     passages = embed_passages(encoder, [passage_text(i) for i in indicators], cache_dir=cache_dir, engine=engine,
                               progress=lambda done, total: progress("embed", done, total))
     DenseIndex.build(passages.vectors).save(work)
+    t_dense = time.perf_counter()
     said = embed_passages(encoder, list(statements), cache_dir=cache_dir, engine=engine, kind=STATEMENTS, role="query",
                           progress=lambda done, total: progress("statements", done, total))
-    t_dense = time.perf_counter()
     (work / "docs.json").write_text(json.dumps([i.model_dump() for i in indicators], ensure_ascii=False))
     manifest = {
         "library_version": version, "library_fingerprint": fingerprint, "encoder": encoder.id,
