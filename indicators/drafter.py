@@ -385,7 +385,7 @@ def draft_goal(project: Project, lookup: Lookup) -> Draft:
     doc.findings = [f for f in checked if f.severity != "info"]
     doc.findings += [_estimate(i, rows[i], note) for i, note in sorted(notes.items())]
     if direction is None:
-        doc.findings.insert(0, Finding(code="DRAFT_NO_DIRECTION", severity="warning",
+        doc.findings.insert(0, Finding(code="DRAFT_NO_DIRECTION", severity=spec("DRAFT_NO_DIRECTION").severity,
                                        message="指标库中没有找到与本项目相符的支出方向，草稿中的指标取自全库检索",
                                        suggestion="填写支出方向（direction），或补充项目概述后重新起草"))
     elif conflict := function_code_conflict(project.filed_code, direction):
@@ -393,12 +393,18 @@ def draft_goal(project: Project, lookup: Lookup) -> Draft:
                                        message=conflict[0], suggestion=conflict[1]))
     elif direction.code == GENERIC_DIRECTION and not confident:
         doc.findings.insert(0, Finding(
-            code="DRAFT_NO_DIRECTION", severity="warning",
+            code="DRAFT_NO_DIRECTION", severity=spec("DRAFT_NO_DIRECTION").severity,
             message=f"指标库中没有与『{project.name}』对应的支出方向，草稿先取项目通用指标（{direction.name}）",
             suggestion="补充反映本项目具体产出和效果的个性指标；也可填写支出方向（direction）后重新起草"))
+    elif not confident and department:
+        doc.findings.insert(0, Finding(
+            code="DRAFT_DIRECTION_UNCERTAIN", severity=spec("DRAFT_DIRECTION_UNCERTAIN").severity,
+            message=f"没能从单位名称确定『{project.name}』的部门整体类型，草稿按最接近的『{direction.name}』起草",
+            suggestion="逐条核对指标是否反映本单位的职责、运行成本和管理，不相关的请替换；类型不对时，在项目名称中写明"
+                       "单位全称，或指定部门整体类型（direction，如 技术支撑类事业单位）后重新起草"))
     elif not confident:
         doc.findings.insert(0, Finding(
-            code="DRAFT_DIRECTION_UNCERTAIN", severity="warning",
+            code="DRAFT_DIRECTION_UNCERTAIN", severity=spec("DRAFT_DIRECTION_UNCERTAIN").severity,
             message=f"指标库中没有与『{project.name}』明显对应的支出方向，草稿指标取自最接近的『{direction.name}』方向",
             suggestion="逐条核对指标是否反映本项目的产出和效果，不相关的请替换；也可指定支出方向后重新起草"))
     return doc

@@ -94,7 +94,8 @@ _CODES = (
                 "所填支出方向的项目通常不列在所填的支出功能分类科目下（类、款都不同）", (2, 2)),
     # drafting
     FindingCode("DRAFT_NO_DIRECTION", "warning", "相关性", "未找到支出方向", "起草时没有找到合适的支出方向"),
-    FindingCode("DRAFT_DIRECTION_UNCERTAIN", "info", "相关性", "支出方向待确认", "起草时推断的支出方向把握不大"),
+    FindingCode("DRAFT_DIRECTION_UNCERTAIN", "warning", "相关性", "支出方向待确认",
+                "起草时推断的支出方向（部门整体目标：按单位名称推断的部门整体类型）把握不大"),
     FindingCode("DRAFT_ESTIMATE", "warning", "细化量化", "指标值为参考值",
                 "起草时取自指标库常见值或由预算和单位成本推算的数值，不是部门填报的数字，需核定"),
     # monitoring during the year (关注 is reported as info, 预警 as warning)

@@ -10,6 +10,7 @@ import pytest
 
 from indicators.directions import heads_direction
 from indicators.drafter import draft_goal
+from indicators.findings import spec
 from indicators.framework import DEPARTMENT_CATEGORY, GENERIC_DIRECTION, LEVELS
 from indicators.goals import Project
 
@@ -348,10 +349,14 @@ def test_a_service_unit_is_not_guessed_an_administrations_variant(builtin, name,
                                             ("某县财政局2023年度整体绩效目标（部门整体支出）", True)])
 def test_the_forms_words_do_not_make_a_variant_fit(builtin, name, sure):
     """Every department's table says 部门整体支出 or 部门整体绩效, and those are 综合管理类机关's keywords too: a unit's
-    variant fits by the unit's own name, and a guess says so on the draft."""
+    variant fits by the unit's own name, and a guess says so on the draft, in a unit's terms (its 部门整体类型, not a
+    project's 支出方向), as a warning the registry lists."""
     draft = draft_goal(Project(name=name, kind="department", budget=800), builtin)
     uncertain = [f for f in draft.findings if f.code == "DRAFT_DIRECTION_UNCERTAIN"]
     assert bool(uncertain) is not sure, draft.findings
+    for finding in uncertain:
+        assert "部门整体类型" in finding.message and "支出方向" not in finding.message, finding
+        assert finding.severity == spec("DRAFT_DIRECTION_UNCERTAIN").severity == "warning", finding
 
 
 @pytest.mark.parametrize(("name", "field"), [("某县殡葬管理所", "208"), ("某县环卫所", "212"),
