@@ -290,7 +290,9 @@ def test_a_project_on_one_network_drafts_none_of_the_others_rows(builtin, name, 
                                                  ("县民政局", "社会事业管理类部门"), ("县交通运输局", "社会事业管理类部门"),
                                                  ("县图书馆", "公共服务类事业单位"), ("县人民医院", "医疗卫生类单位"),
                                                  ("县第一中学", "教育类单位"), ("县机关事务服务中心", "国有资产与机关事务管理部门"),
-                                                 ("某镇人民政府", "乡镇人民政府（街道办事处）")])
+                                                 ("某镇人民政府", "乡镇人民政府（街道办事处）"),
+                                                 ("某县卫生健康委员会", "社会事业管理类部门"),
+                                                 ("某县发展和改革委员会", "经济发展服务类部门")])
 def test_a_department_s_own_name_chooses_its_framework(builtin, name, direction):
     # a county bureau is no 乡镇人民政府 for the 县 in its name
     draft = draft_goal(Project(name=name, kind="department", budget=2000), builtin)
