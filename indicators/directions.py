@@ -101,11 +101,39 @@ def duty_directions(project: Project, lookup: Lookup, n: int = 2, near: int = 8)
             if len(fitting) == n:
                 return fitting
     found = fitting + [d for d in candidates if d not in fitting and heads_direction(unit, d)][:n - len(fitting)]
+    found = found or _core_named(project, lookup)[:n]
     if found or any(_ASSOCIATION_END.search(part) for part in unit.split()):  # 县老区建设促进会 is no field of work
         return found
     if _unit_kind(project) != "administration":
         found = _sole_work(lookup, unit)
     return found or _one_heading(project, candidates, lookup)[:n]
+
+
+# A unit's name less its place and its ending (某县人防办 → 人防, 某县数据资源管理局 → 数据资源管理, then 数据资源) that
+# the names of a few directions hold is their field (人防工程建设与维护管理, 公共数据资源开发利用与授权运营); a core
+# that many hold (某县城市管理局 → 城市, 某县信息中心 → 信息) names none
+_PLACE = re.compile(r"^.+?[县市区旗州](?=.)")
+_NAME_END = re.compile(r"(?:局|委员会|联合会|办公室|中心|站|所|馆|院|会|办|处)$")
+_HOW_END = re.compile(r"(?:管理|服务|事务|工作)$")
+CORE_NAMES_MOST = 3
+
+
+def _core_named(project: Project, lookup: Lookup) -> list[Direction]:
+    """The project directions whose names hold the core of the unit's name, nearest in meaning first, when at
+    most `CORE_NAMES_MOST` do."""
+    part = next((p for p in (*_unit_title(project).split(), *(project.department or "").split())
+                 if _NAME_END.search(p)), "")
+    core = _NAME_END.sub("", _PLACE.sub("", part, count=1))
+    for words in dict.fromkeys((core, _HOW_END.sub("", core))):
+        if len(words) < 2:
+            return []
+        named = [d for d in lookup.directions.values()
+                 if words in d.name and not d.common and not d.code.startswith(DEPARTMENT_CATEGORY)]
+        if named:
+            if len(named) > CORE_NAMES_MOST:
+                return []
+            return sorted(named, key=lambda d: -closeness(project, d, lookup))
+    return []
 
 
 # a unit's nearest directions that mostly sit under one budget heading (款) show its field even when none fits

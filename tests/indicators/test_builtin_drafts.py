@@ -373,6 +373,23 @@ def test_a_service_unit_no_direction_fits_leads_with_the_work_its_name_finds_far
     assert all(row.code.startswith(field) for row in own), own
 
 
+@pytest.mark.parametrize(("name", "core"), [("某县人防办", "人防"), ("某县保密局", "保密"), ("某县就业服务中心", "就业"),
+                                            ("某县城市管理局", "城市管理"), ("某县数据资源管理局", "数据资源")])
+def test_a_units_name_whose_core_few_directions_hold_leads_with_them(builtin, name, core):
+    """A unit's name less its place and ending (人防, 保密, 数据资源管理 then 数据资源) that the names of a few
+    directions hold gives its duties when none is close enough to fit (人防办 to 人防工程建设与维护管理)."""
+    draft = draft_goal(Project(name=name, kind="department", budget=800), builtin)
+    own = [row for row in draft.indicators if row.level1 == "履职效能" and not row.code.startswith(DEPARTMENT_CATEGORY)]
+    assert own and all(core in builtin.directions[row.code.rsplit("-", 1)[0]].name for row in own), own
+
+
+def test_a_core_many_directions_hold_names_none(builtin):
+    """某县信息中心's core 信息 is in the names of 智慧校园与教育信息化, 医院信息化…: it names no field."""
+    draft = draft_goal(Project(name="某县信息中心", kind="department", budget=800), builtin)
+    assert not [row for row in draft.indicators
+                if "信息化" in builtin.directions[row.code.rsplit("-", 1)[0]].name], draft.indicators
+
+
 @pytest.mark.parametrize(("name", "foreign"), [("某县土地储备中心", "222"), ("某县老区建设促进会", "210"),
                                                ("某县委政法委员会", "20802")])
 def test_a_word_the_name_shares_with_other_work_brings_none_of_its_rows(builtin, name, foreign):
