@@ -18,17 +18,12 @@ from indicators.checker import check_goal
 from indicators.checks.budget import TOO_HIGH, TOO_LOW, per_compatible
 from indicators.checks.goal_text import compose_goal, is_target, name_overlap, phrase
 from indicators.checks.library_match import function_code_conflict
-from indicators.directions import (
-    WORKS,
-    choose_directions,
-    department_direction,
-    duty_directions,
-    project_text,
-)
+from indicators.directions import WORKS, choose_directions, project_text
 from indicators.findings import spec
 from indicators.framework import GENERAL_SERVICE_UNIT, GENERIC_DIRECTION
 from indicators.goals import BUDGET_SCALE, Draft, Finding, GoalIndicator, Project
 from indicators.lookup import Direction, LibraryIndicator, Lookup, approved_spread
+from indicators.units import department_direction, duty_directions
 from indicators.values import (
     PER_YEAR,
     Unit,

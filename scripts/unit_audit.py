@@ -13,9 +13,9 @@ import sys
 from collections import Counter
 from pathlib import Path
 
-from indicators.directions import department_direction, duty_directions
 from indicators.drafter import draft_goal
 from indicators.goals import Project
+from indicators.units import department_direction, duty_directions
 from kb.db import get_engine
 from kb.settings import get_settings
 from search.service import SearchService

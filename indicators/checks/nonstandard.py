@@ -19,15 +19,10 @@ from indicators.checks.library_match import (
     standard_hit,
     unit_fits,
 )
-from indicators.directions import (
-    STRANGER_SCORE,
-    department_direction,
-    for_towns_only,
-    names_direction,
-    unit_words,
-)
+from indicators.directions import STRANGER_SCORE, names_direction
 from indicators.framework import DEPARTMENT, DEPARTMENT_CATEGORY, GENERAL_DEPARTMENT, GENERIC_DIRECTION
 from indicators.lookup import LibraryIndicator
+from indicators.units import department_direction, for_towns_only, unit_words
 
 
 def home_direction(ctx: Context) -> tuple[str, bool] | None:

@@ -8,11 +8,11 @@ from types import SimpleNamespace
 
 import pytest
 
-from indicators.directions import heads_direction
 from indicators.drafter import draft_goal
 from indicators.findings import spec
 from indicators.framework import DEPARTMENT_CATEGORY, GENERIC_DIRECTION, LEVELS
 from indicators.goals import Project
+from indicators.units import heads_direction
 
 
 @pytest.mark.parametrize("name", ["航天器发射测控", "极地考察站补给", "综合业务经费"])
