@@ -40,9 +40,10 @@ def _unit_title(project: Project) -> str:
 def duty_directions(project: Project, lookup: Lookup, n: int = 2, near: int = 8) -> list[Direction]:
     """The project directions of a unit's duties: of those nearest its name, the first n it names or whose
     summary it is close to in meaning (县林业局 → 林业行政执法与案件查处, 国有林场建设与森林经营), then those filed
-    under the budget heading its name names (县审计局 → 审计项目实施). With none of these, a service unit's one kind
+    under the budget heading its name names (县审计局 → 审计项目实施). With none of these, the few whose names hold
+    the core of its name (县人防办 → 人防工程建设与维护管理); else, but for an association, a service unit's one kind
     of work its name finds far ahead of any other (县环卫所 → 道路清扫保洁), else the nearest that mostly share one
-    heading (县商务局 → 商业流通事务)."""
+    heading (县人民武装部 → 国防动员)."""
     unit = unit_words(project)
     if not unit:
         return []
@@ -149,8 +150,11 @@ def heads_direction(unit: str, direction: Direction) -> bool:
 
 
 def department_direction(project: Project, lookup: Lookup) -> tuple[list[Direction], bool]:
-    """The 部门整体 direction for a department's overall goal: the one named when it is a 部门整体 direction,
-    else the one whose indicators best answer the department's name and duties."""
+    """The 部门整体 direction for a department's overall goal, and whether it is sure: the one named when it is a
+    部门整体 direction, or the one the unit's name names by a keyword; else the one whose indicators best answer
+    the unit's name and duties, skipping those of the other kind of unit its name does not fit (a 局 takes no
+    service unit's variant, a 中心 no administration's), a guess for one kind of service unit yielding to the
+    general variant when the unit's work lies elsewhere (`_kind_for_duties`)."""
     if project.direction:
         found = lookup.resolve_direction(project.direction)
         if found is not None and found.code.startswith(DEPARTMENT_CATEGORY):
