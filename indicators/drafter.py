@@ -20,7 +20,7 @@ from indicators.checks.goal_text import compose_goal, is_target, name_overlap, p
 from indicators.checks.library_match import function_code_conflict
 from indicators.directions import WORKS, choose_directions, project_text
 from indicators.findings import spec
-from indicators.framework import GENERAL_SERVICE_UNIT, GENERIC_DIRECTION
+from indicators.framework import ADMINISTRATIONS, GENERAL_SERVICE_UNIT, GENERIC_DIRECTION, TECHNICAL_SERVICE_UNIT
 from indicators.goals import BUDGET_SCALE, Draft, Finding, GoalIndicator, Project
 from indicators.lookup import Direction, LibraryIndicator, Lookup, approved_spread
 from indicators.units import department_direction, duty_directions
@@ -65,7 +65,7 @@ DEPARTMENT_SLOTS: tuple[tuple[tuple[str, ...], int], ...] = (
 # of one kind of service unit measures its own work (a 卫生院's 出院人次), and a unit that names its 部门整体
 # direction chose it.
 DUTY_ROWS = {"职责履行": ("产出指标", 2), "履职效益": ("效益指标", 1)}
-ANY_UNIT = ("90201", GENERAL_SERVICE_UNIT, "9020204")  # 行政机关; 公共服务类 and 技术支撑类事业单位
+ANY_UNIT = (ADMINISTRATIONS, GENERAL_SERVICE_UNIT, TECHNICAL_SERVICE_UNIT)
 MAX_ROWS = 15
 REFERENCE = "指标库常见值"   # how a draft's note names a value taken from the library's typical one
 

@@ -57,6 +57,8 @@ GENERIC_DIRECTION = "9010601"
 GENERAL_DEPARTMENT = "9020101"
 # 公共服务类事业单位: the service units' one, when a guessed narrower variant does not fit the unit's duties
 GENERAL_SERVICE_UNIT = "9020201"
+# the 部门整体 variants for administrations (行政机关) and for service units (事业单位); 技术支撑类事业单位
+ADMINISTRATIONS, SERVICE_UNITS, TECHNICAL_SERVICE_UNIT = "90201", "90202", "9020204"
 DEPARTMENT_LEVEL1_OF: dict[str, str] = {l2: l1 for l1, l2s in DEPARTMENT_LEVELS.items() for l2 in l2s}
 DEPARTMENT_LEVEL2_ALIASES: dict[str, str] = {
     **{f"{l2}指标": l2 for l2 in DEPARTMENT_LEVEL1_OF if not l2.endswith("指标")},

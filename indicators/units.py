@@ -18,7 +18,12 @@ from indicators.directions import (
     project_title,
     words_named,
 )
-from indicators.framework import DEPARTMENT_CATEGORY, GENERAL_DEPARTMENT, GENERAL_SERVICE_UNIT
+from indicators.framework import (
+    DEPARTMENT_CATEGORY,
+    GENERAL_DEPARTMENT,
+    GENERAL_SERVICE_UNIT,
+    SERVICE_UNITS,
+)
 from indicators.goals import Project
 from indicators.lookup import Direction, Lookup
 from kb.text import keyword_text
@@ -35,6 +40,11 @@ def unit_words(project: Project) -> str:
 
 def _unit_title(project: Project) -> str:
     return _FORM.sub(" ", project_title(project))
+
+
+def _name_parts(project: Project) -> list[str]:
+    """The words of the unit's name: the title's (less its form) first, then its department's."""
+    return [*_unit_title(project).split(), *(project.department or "").split()]
 
 
 def duty_directions(project: Project, lookup: Lookup, n: int = 2, near: int = 8) -> list[Direction]:
@@ -76,8 +86,7 @@ CORE_NAMES_MOST = 3
 def _core_named(project: Project, lookup: Lookup) -> list[Direction]:
     """The project directions whose names hold the core of the unit's name, nearest in meaning first, when at
     most `CORE_NAMES_MOST` do."""
-    part = next((p for p in (*_unit_title(project).split(), *(project.department or "").split())
-                 if _NAME_END.search(p)), "")
+    part = next((p for p in _name_parts(project) if _NAME_END.search(p)), "")
     core = _NAME_END.sub("", _PLACE.sub("", part, count=1))
     for words in dict.fromkeys((core, _HOW_END.sub("", core))):
         if len(words) < 2:
@@ -165,6 +174,7 @@ def department_direction(project: Project, lookup: Lookup) -> tuple[list[Directi
     for rank, hit in enumerate(lookup.search(project_text(project), k=50, category=DEPARTMENT_CATEGORY)):
         totals[hit.direction_code] = totals.get(hit.direction_code, 0.0) + hit.score / (1 + rank * 0.1)
     ranked = sorted(totals.items(), key=lambda kv: -kv[1])
+    kind = _unit_kind(project)
     for code, total in ranked:
         found = lookup.resolve_direction(code)
         if found is None or for_towns_only(found, project):
@@ -172,15 +182,15 @@ def department_direction(project: Project, lookup: Lookup) -> tuple[list[Directi
         if total < TOWNSHIP_ONLY_SHARE * ranked[0][1]:  # only the township's words were found (县人民政府驻京联络处)
             break
         fits = _variant_fits(project, found, lookup)
-        if not fits and _wrong_kind(project, found):
+        if not fits and _wrong_kind(kind, found):
             continue  # a 局 is no hospital whatever its words share with one (县烟草专卖局 → 医疗卫生类单位)
-        if not fits and (general := _kind_for_duties(project, found, lookup)) is not None:
+        if not fits and (general := _kind_for_duties(project, kind, found, lookup)) is not None:
             return [general], False
         return [found], fits
     if not ranked:
         return [], False
     # what was found was the other kind of unit's, or a township's: the general variant of the unit's kind
-    general = lookup.resolve_direction(GENERAL_SERVICE_UNIT if _unit_kind(project) == "service" else GENERAL_DEPARTMENT)
+    general = lookup.resolve_direction(GENERAL_SERVICE_UNIT if kind == "service" else GENERAL_DEPARTMENT)
     return ([general] if general is not None else []), False
 
 
@@ -195,14 +205,12 @@ _ADMINISTRATION_END = re.compile(r"(?:局|委员会|委|办公室|办|部|监督
 _SERVICE_END = re.compile(r"(?:中心|站|所|馆|宫|(?<![法察])院|台|场|厂|学校|党校|中学|小学|幼儿园|公司)$")
 # …and an association's (总工会, 老区建设促进会, 慈善总会)
 _ASSOCIATION_END = re.compile(r"会$")
-# the 部门整体 variants for administrations (行政机关) and for service units (事业单位)
-ADMINISTRATIONS, SERVICE_UNITS = "90201", "90202"
 
 
 def _unit_kind(project: Project) -> str | None:
     """"administration" or "service" by how the unit's name ends: the unit the title names first (县民政局's
     县敬老院 is a service unit), else its department."""
-    for part in (*_unit_title(project).split(), *(project.department or "").split()):
+    for part in _name_parts(project):
         if _ADMINISTRATION_END.search(part):
             return "administration"
         if _SERVICE_END.search(part):
@@ -210,10 +218,9 @@ def _unit_kind(project: Project) -> str | None:
     return None
 
 
-def _wrong_kind(project: Project, variant: Direction) -> bool:
+def _wrong_kind(kind: str | None, variant: Direction) -> bool:
     """A variant for service units and a unit named as an administration, or another variant and a unit named
     as a service unit (县住房保障中心 is neither a 社会事业管理类部门 nor a 机关事务管理部门)."""
-    kind = _unit_kind(project)
     return ((kind == "administration" and variant.code.startswith(SERVICE_UNITS))
             or (kind == "service" and not variant.code.startswith(SERVICE_UNITS)))
 
@@ -225,7 +232,7 @@ def _variant_fits(project: Project, variant: Direction, lookup: Lookup) -> bool:
             or closeness(project, variant, lookup) >= DIRECTION_FIT_FLOOR)
 
 
-def _kind_for_duties(project: Project, guess: Direction, lookup: Lookup) -> Direction | None:
+def _kind_for_duties(project: Project, kind: str | None, guess: Direction, lookup: Lookup) -> Direction | None:
     """The general variant of the unit's kind (综合管理类机关, 公共服务类事业单位) instead of a guessed variant for one
     kind of service unit, when the unit's work is filed under none of that variant's headings: the work of its
     first duty direction, or, when it has none, of the project direction its name finds first
@@ -236,8 +243,7 @@ def _kind_for_duties(project: Project, guess: Direction, lookup: Lookup) -> Dire
     work = duty_directions(project, lookup, n=1) or [d for d, _ in project_directions(lookup, unit_words(project))[:1]]
     if not work or any(code.startswith(headings) for code in work[0].function_codes):
         return None
-    return lookup.resolve_direction(GENERAL_DEPARTMENT if _unit_kind(project) == "administration"
-                                    else GENERAL_SERVICE_UNIT)
+    return lookup.resolve_direction(GENERAL_DEPARTMENT if kind == "administration" else GENERAL_SERVICE_UNIT)
 
 
 # a unit whose words find only the township variant it cannot take finds the rest by noise: the general one of its kind
