@@ -19,7 +19,7 @@ from indicators.checks.budget import TOO_HIGH, TOO_LOW, per_compatible
 from indicators.checks.goal_text import compose_goal, is_target, name_overlap, phrase
 from indicators.checks.library_match import function_code_conflict
 from indicators.directions import WORKS, choose_directions, project_text
-from indicators.findings import spec
+from indicators.findings import finding
 from indicators.framework import ADMINISTRATIONS, GENERAL_SERVICE_UNIT, GENERIC_DIRECTION, TECHNICAL_SERVICE_UNIT
 from indicators.goals import BUDGET_SCALE, Draft, Finding, GoalIndicator, Project
 from indicators.lookup import Direction, LibraryIndicator, Lookup, approved_spread
@@ -328,10 +328,10 @@ def _withdraw_mismatched(rows: list[GoalIndicator], notes: dict[int, str], findi
 def _estimate(index: int, row: GoalIndicator, note: str) -> Finding:
     """DRAFT_ESTIMATE: a reference value the draft filled in (info), or an estimate it only suggests (warning)."""
     if row.value is None:
-        return Finding(code="DRAFT_ESTIMATE", severity=spec("DRAFT_ESTIMATE").severity, indicator=index,
+        return finding("DRAFT_ESTIMATE", indicator=index,
                        message=f"『{row.name}』需由部门填写；起草时的{note.split('，')[0]}，仅供参考",
                        suggestion="按实施方案、任务下达文件或实际名单填写", refs=[row.code] if row.code else [])
-    return Finding(code="DRAFT_ESTIMATE", severity="info", indicator=index,
+    return finding("DRAFT_ESTIMATE", severity="info", indicator=index,
                    message=f"『{row.name}』的指标值『{row.operator}{row.value}{row.unit}』是起草时的参考值，"
                            f"不是部门填报的数字（{note}）",
                    suggestion="按实施方案、任务下达文件或近三年实际核定后填写", refs=[row.code] if row.code else [])
@@ -380,26 +380,26 @@ def draft_goal(project: Project, lookup: Lookup) -> Draft:
     doc.findings = [f for f in checked if f.severity != "info"]
     doc.findings += [_estimate(i, rows[i], note) for i, note in sorted(notes.items())]
     if direction is None:
-        doc.findings.insert(0, Finding(code="DRAFT_NO_DIRECTION", severity=spec("DRAFT_NO_DIRECTION").severity,
+        doc.findings.insert(0, finding("DRAFT_NO_DIRECTION",
                                        message="指标库中没有找到与本项目相符的支出方向，草稿中的指标取自全库检索",
                                        suggestion="填写支出方向（direction），或补充项目概述后重新起草"))
     elif conflict := function_code_conflict(project.filed_code, direction):
-        doc.findings.insert(0, Finding(code="FUNCTION_CODE_MISMATCH", severity=spec("FUNCTION_CODE_MISMATCH").severity,
+        doc.findings.insert(0, finding("FUNCTION_CODE_MISMATCH",
                                        message=conflict[0], suggestion=conflict[1]))
     elif direction.code == GENERIC_DIRECTION and not confident:
-        doc.findings.insert(0, Finding(
-            code="DRAFT_NO_DIRECTION", severity=spec("DRAFT_NO_DIRECTION").severity,
+        doc.findings.insert(0, finding(
+            "DRAFT_NO_DIRECTION",
             message=f"指标库中没有与『{project.name}』对应的支出方向，草稿先取项目通用指标（{direction.name}）",
             suggestion="补充反映本项目具体产出和效果的个性指标；也可填写支出方向（direction）后重新起草"))
     elif not confident and department:
-        doc.findings.insert(0, Finding(
-            code="DRAFT_DIRECTION_UNCERTAIN", severity=spec("DRAFT_DIRECTION_UNCERTAIN").severity,
+        doc.findings.insert(0, finding(
+            "DRAFT_DIRECTION_UNCERTAIN",
             message=f"没能从单位名称确定『{project.name}』的部门整体类型，草稿按最接近的『{direction.name}』起草",
             suggestion="逐条核对指标是否反映本单位的职责、运行成本和管理，不相关的请替换；类型不对时，在项目名称中写明"
                        "单位全称，或指定部门整体类型（direction，如 技术支撑类事业单位）后重新起草"))
     elif not confident:
-        doc.findings.insert(0, Finding(
-            code="DRAFT_DIRECTION_UNCERTAIN", severity=spec("DRAFT_DIRECTION_UNCERTAIN").severity,
+        doc.findings.insert(0, finding(
+            "DRAFT_DIRECTION_UNCERTAIN",
             message=f"指标库中没有与『{project.name}』明显对应的支出方向，草稿指标取自最接近的『{direction.name}』方向",
             suggestion="逐条核对指标是否反映本项目的产出和效果，不相关的请替换；也可指定支出方向后重新起草"))
     return doc

@@ -19,7 +19,7 @@ from pydantic import BaseModel, ConfigDict, Field, field_validator, model_valida
 
 from indicators.actuals import Actual, index_actuals, read_actual, shown, target_text
 from indicators.checks.context import BENEFIT, COST, OUTPUT, SEVERITY_RANK, Row, prepare
-from indicators.findings import spec
+from indicators.findings import finding
 from indicators.goals import Finding, GoalDocument, Grade
 from indicators.values import fmt
 
@@ -170,8 +170,7 @@ def evaluate(doc: GoalDocument, spent: float, actuals: list[Actual],
     findings: list[Finding] = []
 
     def add(code: str, message: str, indicator: int | None = None, suggestion: str | None = None) -> None:
-        findings.append(Finding(code=code, severity=spec(code).severity, message=message, indicator=indicator,
-                                suggestion=suggestion))
+        findings.append(finding(code, message, indicator=indicator, suggestion=suggestion))
 
     members: dict[str, list[Row]] = {}
     for row in ctx.rows:

@@ -28,7 +28,7 @@ from indicators.actuals import (
 )
 from indicators.checks.context import SEVERITY_RANK, Row, prepare
 from indicators.evaluation import Rules
-from indicators.findings import spec
+from indicators.findings import finding
 from indicators.goals import Finding, GoalDocument
 from indicators.values import fmt
 
@@ -103,8 +103,7 @@ def report_lag(findings: _Findings, code: str, what: str, elapsed: float, progre
 class _Findings(list):
     def add(self, code: str, message: str, *, severity: str | None = None, indicator: int | None = None,
             suggestion: str | None = None) -> None:
-        self.append(Finding(code=code, severity=severity or spec(code).severity, message=message,
-                            indicator=indicator, suggestion=suggestion))
+        self.append(finding(code, message, severity=severity, indicator=indicator, suggestion=suggestion))
 
 
 def monitor(doc: GoalDocument, as_of: date, spent: float, actuals: list[Actual],

@@ -9,7 +9,7 @@ import re
 from dataclasses import dataclass, field
 
 from indicators.directions import project_words
-from indicators.findings import spec
+from indicators.findings import finding
 from indicators.framework import LEVEL1_OF, LEVELS, canonical_level1, canonical_level2
 from indicators.goals import BUDGET_SCALE, Finding, GoalDocument, GoalIndicator
 from indicators.lookup import LibraryHit, Lookup
@@ -380,8 +380,8 @@ class Context:
     def add(self, code: str, message: str, *, severity: str | None = None, indicator: int | None = None,
             suggestion: str | None = None, refs: list[str] | None = None) -> None:
         """Record a finding; its severity is the registry's unless this case calls for another."""
-        self.findings.append(Finding(code=code, severity=severity or spec(code).severity, message=message,
-                                     indicator=indicator, suggestion=suggestion, refs=list(refs or [])))
+        self.findings.append(finding(code, message, severity=severity, indicator=indicator, suggestion=suggestion,
+                                     refs=refs))
 
     @property
     def errors(self) -> int:

@@ -9,7 +9,7 @@ from __future__ import annotations
 import pytest
 
 from indicators.checker import check_goal
-from indicators.findings import REGISTRY
+from indicators.findings import REGISTRY, finding
 from tests.street_tables import codes, messages, table
 
 DIMS = {"DIM_MISSING_QUANTITY", "DIM_MISSING_QUALITY", "DIM_MISSING_TIMELINESS", "DIM_MISSING_COST",
@@ -209,11 +209,26 @@ def test_any_error_blocks_submission_and_caps_the_grade():
     assert any("需修改后提交" in line for line in bad.rationale)
 
 
-def test_every_reported_code_is_in_the_registry():
-    for doc in (table(SICHUAN_2020), table(TEMPLATE_2015), table([], goal="")):
+def test_every_reported_code_is_in_the_registry_at_a_severity_it_lists():
+    guessed = [("产出", "", "维修路灯数量", "≥", "3200", "盏"), ("效益指标", "", "亮灯率", "≥", "不适用", "")]
+    for doc in (table(SICHUAN_2020), table(TEMPLATE_2015), table([], goal=""), table(guessed)):
         for f in check_goal(doc, None).findings:
-            assert f.code in REGISTRY
-            assert f.severity in ("error", "warning", "info")
+            assert f.severity in REGISTRY[f.code].severities, f
+
+
+def test_a_severity_the_registry_does_not_list_is_refused():
+    assert finding("IND_LEVEL_INVALID", "x", severity="warning").severity == "warning"
+    with pytest.raises(ValueError, match="GOAL_MISSING"):
+        finding("GOAL_MISSING", "x", severity="info")
+
+
+SEVERITY_WORDS = {"error": "错误", "warning": "警告", "info": "提示"}
+
+
+def test_a_code_that_changes_severity_says_when():
+    for entry in REGISTRY.values():
+        for other in entry.also:
+            assert SEVERITY_WORDS[other] in entry.doc, entry.code
 
 
 def test_findings_cite_the_library_indicators_they_suggest(lookup):
