@@ -65,13 +65,40 @@ def duty_directions(project: Project, lookup: Lookup, n: int = 2, near: int = 8)
             fitting.append(direction)
             if len(fitting) == n:
                 return fitting
-    found = fitting + [d for d in candidates if d not in fitting and heads_direction(unit, d)][:n - len(fitting)]
+    found = fitting + [d for d in _headed_duties(project, lookup) if d not in fitting][:n - len(fitting)]
+    found += [d for d in candidates if d not in found and heads_direction(unit, d)][:n - len(found)]
     found = found or _core_named(project, lookup)[:n]
     if found or any(_ASSOCIATION_END.search(part) for part in unit.split()):  # 县老区建设促进会 is no field of work
         return found
     if _unit_kind(project) != "administration":
         found = _sole_work(lookup, unit)
     return found or _one_heading(project, candidates, lookup)[:n]
+
+
+# Units whose own budget lies mostly under headings their names do not name, or name only as the department's
+# administration (民政管理事务 holds 换届选举, while a 民政局 spends on 低保, 特困 and 临时救助): the 支出功能分类
+# 款 or 项 of their duties, in the order they lead a draft
+_UNIT_HEADINGS = (
+    (re.compile(r"民政局$"), ("2081901", "2082101", "2082001")),
+    (re.compile(r"乡村振兴局$|扶贫开发(?:服务)?(?:中心|办公室)$|扶贫办$"), ("2130505", "21305")),
+    (re.compile(r"政法委(?:员会)?$"), ("20499",)),
+    (re.compile(r"光荣院$"), ("20808",)),
+    (re.compile(r"老年公寓$|养老院$"), ("2081006",)),
+    (re.compile(r"农村经营管理(?:站|服务站|中心)$|农经站$"), ("21307",)),
+)
+
+
+def _headed_duties(project: Project, lookup: Lookup) -> list[Direction]:
+    """The project directions under the headings `_UNIT_HEADINGS` gives the unit's name: for each heading in turn,
+    those filed under it, nearest the unit first."""
+    heads = next((heads for part in _name_parts(project) for pattern, heads in _UNIT_HEADINGS
+                  if pattern.search(part)), ())
+    found: list[Direction] = []
+    for head in heads:
+        under = [d for d in lookup.directions.values() if d not in found and not d.common
+                 and any(code.startswith(head) for code in d.function_codes)]
+        found += sorted(under, key=lambda d: -closeness(project, d, lookup))
+    return found
 
 
 # A unit's name less its place and its ending (某县人防办 → 人防, 某县数据资源管理局 → 数据资源管理, then 数据资源) that

@@ -450,6 +450,20 @@ def test_an_administration_no_summary_fits_takes_the_duties_its_budget_heading_n
     assert heading in headings, headings
 
 
+@pytest.mark.parametrize(("name", "headings"), [("某市民政局", ("20819", "20821")), ("某县乡村振兴局", ("21305",)),
+                                                ("某县光荣院", ("20808",)), ("某县农村经营管理站", ("21307",))])
+def test_a_unit_whose_name_names_no_heading_of_its_spending_leads_with_its_headings_duties(builtin, name, headings):
+    """A 民政局's name names 民政管理事务 only, where 换届选举 sits, while its budget goes to 低保 and 特困; a 乡村振兴局's
+    and a 光荣院's name no heading at all: their duties are the directions under the headings of their spending."""
+    draft = draft_goal(Project(name=name, kind="department", budget=800), builtin)
+    own = [row.code.rsplit("-", 1)[0] for row in draft.indicators
+           if row.level1 == "履职效能" and not row.code.startswith(DEPARTMENT_CATEGORY)]
+    under = [{head for head in headings if any(c.startswith(head) for c in builtin.directions[code].function_codes)}
+             for code in own]
+    assert own and all(under), draft.indicators
+    assert set().union(*under) == set(headings), under   # each heading leads some rows
+
+
 @pytest.mark.parametrize(("unit", "subcategory", "category", "named"), [
     ("某县统计局", "统计信息事务", "一般公共服务", True),          # the heading's first word, as the unit writes it
     ("某县人力资源和社会保障局", "人力资源和社会保障管理事务", "社会保障和就业", True),
