@@ -23,6 +23,7 @@ from indicators.framework import (
     GENERAL_DEPARTMENT,
     GENERAL_SERVICE_UNIT,
     SERVICE_UNITS,
+    TECHNICAL_SERVICE_UNIT,
 )
 from indicators.goals import Project
 from indicators.lookup import Direction, Lookup
@@ -224,6 +225,11 @@ def department_direction(project: Project, lookup: Lookup) -> tuple[list[Directi
 # The project headings (支出功能分类 类 or 款) whose work a variant for one kind of service unit measures; a guess
 # of that variant for a unit whose own duties lie elsewhere (县殡仪馆 → 医疗卫生类单位, its duties 惠民殡葬's) is noise.
 # A health unit's are the hospitals', clinics' and public health's, not 医疗保障's (a 医保中心 treats no patient).
+# A 技术支撑类 unit tests, monitors, surveys or studies for the administrations, and its name says so (检测中心,
+# 监测站, 测绘院, 农业技术推广中心, 投资评审中心); a guess of that variant for a 污水处理厂, 电视台 or 救灾物资储备中心
+# is noise.
+_TECHNICAL = re.compile(r"检验|检测|监测|检定|计量|测绘|勘[察测查]|技术|信息|数据|评审|鉴定|研究|气象|地震|水文"
+                        r"|实验|化验|试验|测试|认证")
 _VARIANT_HEADINGS = {"9020202": ("205",), "9020203": ("21002", "21003", "21004"), "9020205": ("21302", "21104"),
                      "9020206": ("21303",)}
 # how an administration's name ends (畜牧兽医局, 纪委监委, 网信办, 宣传部; a 局's own 市场监督管理所 and 司法所)
@@ -263,14 +269,18 @@ def _kind_for_duties(project: Project, kind: str | None, guess: Direction, looku
     """The general variant of the unit's kind (综合管理类机关, 公共服务类事业单位) instead of a guessed variant for one
     kind of service unit, when the unit's work is filed under none of that variant's headings: the work of its
     first duty direction, or, when it has none, of the project direction its name finds first
-    (县敬老院 → 农村特困供养服务机构, not 医疗卫生; 县环卫所 → 道路清扫保洁, not 林场)."""
+    (县敬老院 → 农村特困供养服务机构, not 医疗卫生; 县环卫所 → 道路清扫保洁, not 林场); and instead of a guessed
+    技术支撑类 variant for a unit whose name names no technical work (`_TECHNICAL`)."""
+    general = GENERAL_DEPARTMENT if kind == "administration" else GENERAL_SERVICE_UNIT
+    if guess.code == TECHNICAL_SERVICE_UNIT:
+        return None if _TECHNICAL.search(unit_words(project)) else lookup.resolve_direction(general)
     headings = _VARIANT_HEADINGS.get(guess.code)
     if not headings:
         return None
     work = duty_directions(project, lookup, n=1) or [d for d, _ in project_directions(lookup, unit_words(project))[:1]]
     if not work or any(code.startswith(headings) for code in work[0].function_codes):
         return None
-    return lookup.resolve_direction(GENERAL_DEPARTMENT if kind == "administration" else GENERAL_SERVICE_UNIT)
+    return lookup.resolve_direction(general)
 
 
 # a unit whose words find only the township variant it cannot take finds the rest by noise: the general one of its kind

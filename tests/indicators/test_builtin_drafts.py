@@ -10,7 +10,7 @@ import pytest
 
 from indicators.drafter import draft_goal
 from indicators.findings import spec
-from indicators.framework import DEPARTMENT_CATEGORY, GENERIC_DIRECTION, LEVELS
+from indicators.framework import DEPARTMENT_CATEGORY, GENERIC_DIRECTION, LEVELS, TECHNICAL_SERVICE_UNIT
 from indicators.goals import Project
 from indicators.units import heads_direction
 
@@ -344,6 +344,18 @@ def test_a_service_unit_is_not_guessed_an_administrations_variant(builtin, name,
     draft = draft_goal(Project(name=name, kind="department", budget=800), builtin)
     variant = builtin.resolve_direction(draft.project.direction)
     assert variant is not None and variant.code.startswith(kind), variant
+
+
+@pytest.mark.parametrize(("name", "technical"), [("某县污水处理厂", False), ("某县电视台", False),
+                                                 ("某县救灾物资储备中心", False), ("某县计量检定所", True),
+                                                 ("某县水产技术推广站", True)])
+def test_only_a_unit_named_for_technical_work_is_guessed_a_technical_support_unit(builtin, name, technical):
+    """技术支撑类事业单位 measures a testing lab's or a monitoring station's work (检测报告差错率, 持证检测人员): a guess of
+    it for a unit whose name names no such work (污水处理厂, 电视台) yields to 公共服务类事业单位."""
+    draft = draft_goal(Project(name=name, kind="department", budget=800), builtin)
+    variant = builtin.resolve_direction(draft.project.direction)
+    assert variant is not None and variant.code.startswith("90202"), variant
+    assert (variant.code == TECHNICAL_SERVICE_UNIT) is technical, variant
 
 
 @pytest.mark.parametrize(("name", "sure"), [("某县茶叶研究所2023年度整体绩效目标（部门整体支出）", False),
