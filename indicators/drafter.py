@@ -16,7 +16,7 @@ from itertools import zip_longest
 
 from indicators.checker import check_goal
 from indicators.checks.budget import TOO_HIGH, TOO_LOW, per_compatible
-from indicators.checks.goal_text import compose_goal, is_target, name_overlap, phrase
+from indicators.checks.goal_text import compose_goal, is_target, name_overlap
 from indicators.checks.library_match import function_code_conflict
 from indicators.directions import WORKS, choose_directions, project_text
 from indicators.findings import finding
@@ -68,23 +68,6 @@ DUTY_ROWS = {"职责履行": ("产出指标", 2), "履职效益": ("效益指标
 ANY_UNIT = (ADMINISTRATIONS, GENERAL_SERVICE_UNIT, TECHNICAL_SERVICE_UNIT)
 MAX_ROWS = 15
 REFERENCE = "指标库常见值"   # how a draft's note names a value taken from the library's typical one
-
-
-def department_goal(project: Project, rows: list[GoalIndicator]) -> str:
-    """A 部门整体 goal text: what the department delivers and achieves, how it manages and what it costs,
-    with the rows' own numbers."""
-    groups: dict[str, list[str]] = {"履职效能": [], "管理效率": [], "运行成本": [], "满意度指标": []}
-    for row in rows:
-        if row.value is not None and row.value_text != "" and row.level1 in groups:
-            groups[row.level1].append(phrase(row))
-    year = f"{project.year}年，" if project.year and str(project.year) not in project.name else ""
-    budget = f"（部门预算{fmt(project.budget)}{project.budget_unit}）" if project.budget else ""
-    parts = [f"{year}{project.name}{budget}全面履行部门职责"]
-    for key, lead, most in (("履职效能", "", 4), ("管理效率", "", 2), ("运行成本", "运行成本上", 2),
-                            ("满意度指标", "", 1)):
-        if groups[key]:
-            parts.append(lead + "，".join(groups[key][:most]))
-    return "，".join(parts) + "。"
 
 
 def _relevance(project: Project, lookup: Lookup, directions: list[Direction]) -> dict[str, float]:
@@ -373,7 +356,7 @@ def draft_goal(project: Project, lookup: Lookup) -> Draft:
     project = project.model_copy(update={"direction": project.direction or (direction.name if direction else None)})
     doc = Draft(project=project, goal="", indicators=rows)
     while True:  # each pass that withdraws a quantity empties at least one row: it ends
-        doc.goal = department_goal(project, rows) if department else compose_goal(project, rows)
+        doc.goal = compose_goal(project, rows)
         checked = check_goal(doc, None).findings
         if not _withdraw_mismatched(rows, notes, checked):
             break

@@ -43,6 +43,13 @@ def _unit_title(project: Project) -> str:
     return _FORM.sub(" ", project_title(project))
 
 
+def unit_name(project: Project) -> str:
+    """The unit a department's goal is for, as its goal text names it: the first word of its title, less the form,
+    that ends as a unit's name does (某县民政局2026年部门整体绩效目标 → 某县民政局), else its department."""
+    words = re.findall(r"[^\s（）()，,、：:；;]+", _unit_title(project))
+    return next((w for w in words if _UNIT.search(w)), "") or (project.department or "").strip()
+
+
 def _name_parts(project: Project) -> list[str]:
     """The words of the unit's name: the title's (less its form) first, then its department's."""
     return [*_unit_title(project).split(), *(project.department or "").split()]

@@ -9,6 +9,7 @@ from functools import lru_cache
 from indicators.checks.context import BENEFIT, COST, OUTPUT, SATISFACTION, Context, Row
 from indicators.framework import FITTING_UNIT_KINDS, stated_kind
 from indicators.goals import GoalIndicator, Project
+from indicators.units import unit_name
 from indicators.values import (
     AGE_OR_ANNIVERSARY,
     Quantity,
@@ -256,7 +257,10 @@ def the_work(name: str) -> str:
 
 
 def compose_goal(project: Project, indicators: Iterable[GoalIndicator], *, with_project: bool = True) -> str:
-    """A goal text that states the main outputs, cost and effects with the indicators' own numbers."""
+    """A goal text that states the main outputs, cost and effects with the indicators' own numbers; for a
+    department's (unit's) overall goal, its duties, management, running cost and satisfaction."""
+    if project.kind == "department":
+        return _department_goal(project, indicators, with_project=with_project)
     groups: dict[str, list[str]] = {OUTPUT: [], COST: [], BENEFIT: [], SATISFACTION: []}
     for ind in indicators:
         if ind.value is None or ind.value_text == "":
@@ -281,4 +285,30 @@ def compose_goal(project: Project, indicators: Iterable[GoalIndicator], *, with_
         parts.append("实现" + "，".join(groups[BENEFIT][:3]))
     if groups[SATISFACTION]:
         parts.append(groups[SATISFACTION][0])
+    return "，".join(parts) + "。" if parts else ""
+
+
+# a 部门整体 goal's parts, by the first characters of their level 1: what the unit delivers (履职效能), how it manages
+# (管理效率), what it runs on (运行成本) and who is satisfied; with a lead and at most so many rows each
+_DEPARTMENT_PARTS = (("履职", "", 4), ("管理", "", 2), ("运行", "运行成本上", 2), ("满意", "", 1))
+# …and a unit's table filed on the project framework, as many are (产出指标, 效益指标, 成本指标)
+_DEPARTMENT_PART_OF = {"产出": "履职", "效益": "履职", "效果": "履职", "项目": "履职", "成本": "运行",
+                       **{key: key for key, _, _ in _DEPARTMENT_PARTS}}
+_YEAR_IN_TITLE = re.compile(r"(\d{4})年")
+
+
+def _department_goal(project: Project, indicators: Iterable[GoalIndicator], *, with_project: bool) -> str:
+    """某县民政局（部门预算1860万元）全面履行部门职责，城市低保对象人数为…，部门整体预算执行率不低于95%…"""
+    groups: dict[str, list[str]] = {key: [] for key, _, _ in _DEPARTMENT_PARTS}
+    for ind in indicators:
+        key = _DEPARTMENT_PART_OF.get(ind.level1.strip()[:2])
+        if ind.value is not None and ind.value_text != "" and key in groups:
+            groups[key].append(phrase(ind))
+    parts = []
+    if with_project:
+        written = _YEAR_IN_TITLE.search(project.name)
+        year = project.year or (written.group(1) if written else None)
+        budget = f"（部门预算{fmt(project.budget)}{project.budget_unit}）" if project.budget else ""
+        parts.append(f"{f'{year}年，' if year else ''}{unit_name(project) or '本单位'}{budget}全面履行部门职责")
+    parts += [lead + "，".join(groups[key][:most]) for key, lead, most in _DEPARTMENT_PARTS if groups[key]]
     return "，".join(parts) + "。" if parts else ""

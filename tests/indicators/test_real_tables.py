@@ -258,6 +258,17 @@ def test_a_department_goal_is_checked_on_its_own_framework():
     assert not got & {"DEPT_MISSING_RUNNING_COST", "DEPT_MISSING_MANAGEMENT", "DEPT_MISSING_PERFORMANCE"}
 
 
+def test_a_department_goal_is_suggested_in_the_units_own_terms():
+    """A unit's missing goal is suggested from its duties, management and running cost, named by the unit, not as a
+    project carried out (实施区价格认证中心2021年部门整体支出…)."""
+    result = check_goal(table(DEPARTMENT, goal="", name="区价格认证中心2021年部门整体支出绩效目标表",
+                              kind="department"), None)
+    suggestion = next(f.suggestion for f in result.findings if f.code == "GOAL_MISSING")
+    assert "2021年，区价格认证中心（部门预算100万元）全面履行部门职责" in suggestion, suggestion
+    assert "价格认定案件办结数不少于300件" in suggestion and "预算执行率不低于95%" in suggestion, suggestion
+    assert "实施" not in suggestion and "绩效目标表" not in suggestion, suggestion
+
+
 @pytest.mark.parametrize(("drop", "code"), [(0, "DEPT_MISSING_RUNNING_COST"), (1, "DEPT_MISSING_MANAGEMENT"),
                                             (2, "DEPT_MISSING_PERFORMANCE"), (3, "DIM_MISSING_SATISFACTION")])
 def test_each_missing_part_of_the_department_framework_is_named(drop, code):

@@ -82,3 +82,13 @@ def test_the_draft_page_drafts_a_department_goal_on_its_own_framework(client):
     codes = {li["data-code"] for li in soup.select("li.finding")}
     assert not codes & {"DEPT_MISSING_RUNNING_COST", "DEPT_MISSING_MANAGEMENT", "DEPT_MISSING_PERFORMANCE",
                         "IND_LEVEL_INVALID", "DIM_MISSING_QUANTITY"}
+
+
+def test_the_draft_pages_goal_for_a_unit_names_the_unit_and_its_duties(client):
+    """The page composes the goal again as the table changes: a unit's is its overall goal (全面履行部门职责, with its
+    duties' and management's numbers), not a project's (实施某县民政局2026年部门整体绩效目标…)."""
+    r = client.post("/draft", data={"p_name": "某县民政局2026年部门整体绩效目标", "p_kind": "department",
+                                    "p_budget": "1860"})
+    goal = BeautifulSoup(r.text, "html.parser").select_one("textarea[name=goal]").get_text()
+    assert goal.startswith("2026年，某县民政局（部门预算1860万元）全面履行部门职责"), goal
+    assert "实施" not in goal and "绩效目标（" not in goal and "运行成本上" in goal, goal
