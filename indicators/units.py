@@ -12,7 +12,6 @@ from indicators.directions import (
     DIRECTION_FIT_FLOOR,
     closeness,
     direction_fits,
-    names_direction,
     project_directions,
     project_text,
     project_title,
@@ -27,7 +26,7 @@ from indicators.framework import (
 )
 from indicators.goals import Project
 from indicators.lookup import Direction, Lookup
-from kb.text import keyword_text
+from kb.text import keyword_text, normalize_text
 
 # the form around a unit's name (2021年林业局部门整体支出绩效自评表), which finds 预算绩效管理 instead of its duties
 _FORM = re.compile(r"(?:部门(?:[（(]单位[）)])?)?整体(?:支出)?|绩效(?:目标|自评|评价)?(?:表|报告)?|自评表|目标表"
@@ -239,8 +238,9 @@ _TECHNICAL = re.compile(r"检验|检测|监测|检定|计量|测绘|勘[察测�
                         r"|实验|化验|试验|测试|认证")
 _VARIANT_HEADINGS = {"9020202": ("205",), "9020203": ("21002", "21003", "21004"), "9020205": ("21302", "21104"),
                      "9020206": ("21303",)}
-# how an administration's name ends (畜牧兽医局, 纪委监委, 网信办, 宣传部; a 局's own 市场监督管理所 and 司法所)
-_ADMINISTRATION_END = re.compile(r"(?:局|委员会|委|办公室|办|部|监督管理所|司法所|派出所)$")
+# how an administration's name ends (畜牧兽医局, 纪委监委, 网信办, 宣传部; a 局's own 市场监督管理所, 司法所 and
+# 自然资源所)
+_ADMINISTRATION_END = re.compile(r"(?:局|委员会|委|办公室|办|部|监督管理所|司法所|派出所|自然资源所|国土资源所)$")
 # …and a service unit's (研究所, 鉴定中心, 敬老院, 文化宫; not a 法院's or a 检察院's, nor a 执法大队's)
 _SERVICE_END = re.compile(r"(?:中心|站|所|馆|宫|(?<![法察])院|台|场|厂|学校|党校|中学|小学|幼儿园|公司)$")
 # …and an association's (总工会, 老区建设促进会, 慈善总会)
@@ -267,8 +267,10 @@ def _wrong_kind(kind: str | None, variant: Direction) -> bool:
 
 def _variant_fits(project: Project, variant: Direction, lookup: Lookup) -> bool:
     """The unit's name names the variant or one of its keywords, or its text is close in meaning to the variant's
-    summary; the form's words (部门整体支出), which every department's table carries, name none."""
-    return (names_direction(project, variant, unit_words(project))
+    summary; the form's words (部门整体支出), which every department's table carries, name none, nor does the name
+    of the unit above it (某县民政局殡葬管理所 is no 民政局), whether in the title or as its budget department."""
+    text = _own_name(project)
+    return (any(not _UNIT.search(w) or _names_the_unit(w, text) for w in words_named(variant, text))
             or closeness(project, variant, lookup) >= DIRECTION_FIT_FLOOR)
 
 
@@ -312,15 +314,39 @@ _UNIT = re.compile(r"(?:局|办公室|研究室|部|委员会|联合会|联合�
 
 def _department_named(project: Project, lookup: Lookup) -> Direction | None:
     """The 部门整体 direction the unit's own name names (某县财政局 → 综合管理类机关, 县人民医院 → 医疗卫生类单位): the
-    one whose longest name or keyword the title holds, when no other holds one as long."""
-    title = keyword_text(project_title(project))
+    one whose longest name or keyword the unit's own name holds (`_own_name`), when no other holds one as long."""
+    title = _own_name(project)
     longest: dict[str, int] = {}
     for code, direction in lookup.directions.items():
         if code.startswith(DEPARTMENT_CATEGORY):
-            found = [len(w) for w in words_named(direction, title) if _UNIT.search(w)]
+            found = [len(w) for w in words_named(direction, title) if _UNIT.search(w) and _names_the_unit(w, title)]
             if found:
                 longest[code] = max(found)
     ranked = sorted(longest.items(), key=lambda kv: -kv[1])
     if not ranked or (len(ranked) > 1 and ranked[1][1] == ranked[0][1]):
         return None
     return lookup.directions[ranked[0][0]]
+
+
+def _own_name(project: Project) -> str:
+    """The text that names the unit itself (`keyword_text`): its title less the form when that names a unit, else
+    its budget department too (部门整体支出, 预算部门 某县卫生健康局)."""
+    title = _unit_title(project)
+    return keyword_text(title if any(_UNIT.search(w) for w in title.split()) else unit_words(project))
+
+
+def _names_the_unit(word: str, title: str) -> bool:
+    """The word names the unit the title is for, not the one above it: no other unit's name follows it in the
+    same run of the title (某县民政局殡葬管理所 is the 殡葬管理所, not the 民政局; 某县民政局2026年部门整体 is the
+    民政局)."""
+    for m in re.finditer(re.escape(normalize_text(word)), title):
+        rest = _RUN.match(title, m.end()).group(0)
+        if not _UNIT.search(rest) or _BRANCH.search(rest):
+            return True
+    return False
+
+
+# the rest of a run of the title, up to a space, a bracket or a comma; a branch of the unit is the same kind of
+# unit (某市生态环境局某县分局)
+_RUN = re.compile(r"[^\s（）()，,、]*")
+_BRANCH = re.compile(r"分(?:局|中心|院|所|队)$")

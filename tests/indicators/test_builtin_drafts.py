@@ -12,7 +12,7 @@ from indicators.drafter import draft_goal
 from indicators.findings import spec
 from indicators.framework import DEPARTMENT_CATEGORY, GENERIC_DIRECTION, LEVELS, TECHNICAL_SERVICE_UNIT
 from indicators.goals import Project
-from indicators.units import heads_direction
+from indicators.units import department_direction, heads_direction
 
 
 @pytest.mark.parametrize("name", ["航天器发射测控", "极地考察站补给", "综合业务经费"])
@@ -356,6 +356,23 @@ def test_only_a_unit_named_for_technical_work_is_guessed_a_technical_support_uni
     variant = builtin.resolve_direction(draft.project.direction)
     assert variant is not None and variant.code.startswith("90202"), variant
     assert (variant.code == TECHNICAL_SERVICE_UNIT) is technical, variant
+
+
+@pytest.mark.parametrize(("name", "department", "variant"), [
+    ("部门整体支出", "某县人民医院", "医疗卫生类单位"), ("2026年部门整体绩效目标", "某县财政局", "综合管理类机关"),
+    ("某县民政局2026年部门整体支出", "", "社会事业管理类部门")])
+def test_a_unit_named_only_as_the_budget_department_takes_its_variant(builtin, name, department, variant):
+    """A table whose title is only the form (部门整体支出) names its unit in the 预算部门 column."""
+    chosen, sure = department_direction(Project(name=name, department=department, kind="department"), builtin)
+    assert sure and chosen[0].name == variant, chosen
+
+
+@pytest.mark.parametrize(("name", "department"), [("某县民政局殡葬管理所", ""), ("某县殡葬管理所2026年部门整体支出", "某县民政局")])
+def test_the_unit_above_a_unit_does_not_name_its_variant(builtin, name, department):
+    """A 殡葬管理所 under a 民政局 is a service unit, not the bureau: neither the bureau's name before its own in
+    the title nor the bureau as its budget department names its variant."""
+    chosen, _ = department_direction(Project(name=name, department=department, kind="department"), builtin)
+    assert chosen[0].code.startswith("90202"), chosen
 
 
 @pytest.mark.parametrize(("name", "sure"), [("某县茶叶研究所2023年度整体绩效目标（部门整体支出）", False),
