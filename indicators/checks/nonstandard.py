@@ -154,12 +154,14 @@ def check_nonstandard(ctx: Context) -> None:
         elif department and not named_unit and not (home and home[1]):
             suggestion = (f"{_NONE_CLOSE}表中没有写明单位名称，无法按本单位职责查找相近指标；"
                           "请在项目名称或预算部门中写明单位（如 某县卫生健康局），或在取值依据中说明指标口径和数据来源")
-        elif home and row.level1 and (found := same_kind(ctx, home[0], row)):
+        elif home and row.level1 and (not unplaced or _MONEY_ROW.search(row.name)) and (
+                found := same_kind(ctx, home[0], row)):
             suggestion = (f"{_NONE_CLOSE}{_whose(department, home)}『{found[0].direction}』的同类指标有"
                           f"{_listed(found)}{_CHOOSE}")
         else:
-            suggestion = (f"{'本单位职责' if department else '本项目'}所属方向的指标库中没有相近指标；请核对名称，"
-                          "或在取值依据中说明指标口径和数据来源")
+            whose = ("指标库中没有找到本单位职责的相近指标" if unplaced else
+                     f"{'本单位职责' if department else '本项目'}所属方向的指标库中没有相近指标")
+            suggestion = f"{whose}；请核对名称，或在取值依据中说明指标口径和数据来源"
         ctx.add("IND_NONSTANDARD", f"{row.label}不是指标库中的标准指标", indicator=row.index,
                 suggestion=suggestion, refs=[h.code for h in found])
 
@@ -212,6 +214,9 @@ def _row_query(row: Row) -> str:
     return row.name[:100]
 
 
+# A unit none of whose duties is found is no project: the project-general direction's rows answer only its rows
+# about money (业务工作支出到位率 → 资金到位率); 出差人次 is no answer to 推广食用菌品种数量
+_MONEY_ROW = re.compile(r"资金|经费|支出|补助|补贴|预算|拨付|到位|发放|支付")
 _MANAGEMENT = DEPARTMENT_LEVEL1[MANAGEMENT]
 _DUTIES = DEPARTMENT_LEVEL1[PERFORMANCE]
 _DEPARTMENT_OWN = frozenset({DEPARTMENT_LEVEL1[RUNNING_COST], DEPARTMENT_LEVEL1[DEPARTMENT_SATISFACTION]})

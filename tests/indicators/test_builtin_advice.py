@@ -466,3 +466,18 @@ def test_a_departments_management_row_filed_under_outputs_gets_its_variants_mana
         found = advice(result, index)
         assert found.refs and all(by_code[c].category_code == "902" and by_code[c].level1 == "管理效率"
                                   for c in found.refs), found
+
+
+def test_a_unit_none_of_whose_duties_is_found_is_not_offered_a_projects_general_rows(builtin):
+    """A 研究所 whose breeding work the library does not hold: its rows are not pointed at 实施子项目个数 or 出差人次
+    as if it were a project, but told plainly that nothing close was found; its row about money still gets the
+    general money rows (资金到位率)."""
+    rows = [("产出指标", "数量指标", "选育食用菌新品种数量", "", "2", "个"),
+            ("效益指标", "社会效益指标", "党建工作任务完成率", "", "100", "%"),
+            ("产出指标", "质量指标", "业务工作经费到位率", "", "100", "%")]
+    result = department_check(builtin, "某县食用菌研究所2022年部门整体支出", rows, budget=300)
+    for index in (0, 1):
+        found = advice(result, index)
+        assert not found.refs and "没有找到本单位职责的相近指标" in found.suggestion, found
+    money = advice(result, 2)
+    assert money.refs and all(code.startswith(GENERIC_DIRECTION) for code in money.refs), money
