@@ -19,7 +19,7 @@ _LEVEL_WORDS = (
 _RUNNING_NAME = re.compile(r"人员经费|公用经费|三公经费|运行成本|运行经费|公务接待|公务用车|因公出国|会议费|培训费|"
                            r"办公经费|行政成本|单位成本|人均")
 _MANAGEMENT_NAME = re.compile(r"预算执行|执行率|预决算|公开|资产|采购|财务|内控|内部控制|结转|结余|绩效管理|"
-                              r"制度|审计|整改|档案|信息化管理|调整率|编制")
+                              r"制度|审计|整改|(?<!健康)档案|信息化管理|调整率|编制")   # a clinic's 健康档案 is a duty
 # code, what is missing, what to add
 DIMENSIONS = (
     ("DEPT_MISSING_RUNNING_COST", RUNNING_COST, "如 人员经费控制率、公用经费控制率、“三公”经费变动率"),

@@ -8,7 +8,7 @@ import pytest
 
 from indicators.checker import check_goal
 from indicators.directions import choose_directions, description_parts, project_words
-from indicators.framework import GENERIC_DIRECTION
+from indicators.framework import DEPARTMENT_CATEGORY, GENERIC_DIRECTION
 from indicators.goals import Project
 from tests.street_tables import table
 
@@ -481,3 +481,16 @@ def test_a_unit_none_of_whose_duties_is_found_is_not_offered_a_projects_general_
         assert not found.refs and "没有找到本单位职责的相近指标" in found.suggestion, found
     money = advice(result, 2)
     assert money.refs and all(code.startswith(GENERIC_DIRECTION) for code in money.refs), money
+
+
+def test_a_clinics_health_records_row_is_a_duty_not_management(builtin):
+    """档案 in a unit's row is most often its own records, managed (档案管理规范率); a clinic's 健康档案 are its public
+    health duty: the row is pointed at 基本公共卫生服务's records rows, not at the management rows of its variant."""
+    rows = [("产出指标", "数量指标", "门诊人次", "≥", "30000", "人次"),
+            ("产出指标", "质量指标", "居民健康档案管理率", "", "100", "%"),
+            ("满意度指标", "满意度指标", "就诊群众满意度", "≥", "90", "%")]
+    result = department_check(builtin, "某镇卫生院2022年部门整体支出", rows, budget=500)
+    found = advice(result, 1)
+    assert found.refs and not any(code.startswith(DEPARTMENT_CATEGORY) for code in found.refs), found
+    assert all("健康档案" in builtin.directions[code.rsplit("-", 1)[0]].name or "公共卫生" in
+               builtin.directions[code.rsplit("-", 1)[0]].name for code in found.refs), found
