@@ -215,8 +215,9 @@ def _row_query(row: Row) -> str:
 
 
 # A unit none of whose duties is found is no project: the project-general direction's rows answer only its rows
-# about money (业务工作支出到位率 → 资金到位率); 出差人次 is no answer to 推广食用菌品种数量
-_MONEY_ROW = re.compile(r"资金|经费|支出|补助|补贴|预算|拨付|到位|发放|支付")
+# about handling money (业务工作支出到位率 → 资金到位率); 出差人次 is no answer to 推广食用菌品种数量, nor
+# 人均单次差旅费 to a subsidy's rate (抚育补助 每亩100)
+_MONEY_ROW = re.compile(r"到位|拨付|发放|支付|执行|进度")
 _MANAGEMENT = DEPARTMENT_LEVEL1[MANAGEMENT]
 _DUTIES = DEPARTMENT_LEVEL1[PERFORMANCE]
 _DEPARTMENT_OWN = frozenset({DEPARTMENT_LEVEL1[RUNNING_COST], DEPARTMENT_LEVEL1[DEPARTMENT_SATISFACTION]})
