@@ -21,6 +21,7 @@ from indicators.values import (
     parse_target,
     parse_unit,
 )
+from kb.text import normalize_text
 
 _RANK = re.compile(r"(?:第|前)[一二三四五六七八九十\d]{1,3}(?:名|位)")
 _GENERIC_TAIL = re.compile(r"(?:人数|个数|户数|数量|次数|场次|总额|金额|标准|面积|长度|比例|占比|人次|数|率)$")
@@ -306,7 +307,7 @@ def _department_goal(project: Project, indicators: Iterable[GoalIndicator], *, w
             groups[key].append(phrase(ind))
     parts = []
     if with_project:
-        written = _YEAR_IN_TITLE.search(project.name)
+        written = _YEAR_IN_TITLE.search(normalize_text(project.name))   # ２０２６年 too
         year = project.year or (written.group(1) if written else None)
         budget = f"（部门预算{fmt(project.budget)}{project.budget_unit}）" if project.budget else ""
         parts.append(f"{f'{year}年，' if year else ''}{unit_name(project) or '本单位'}{budget}全面履行部门职责")

@@ -269,6 +269,12 @@ def test_a_department_goal_is_suggested_in_the_units_own_terms():
     assert "实施" not in suggestion and "绩效目标表" not in suggestion, suggestion
 
 
+def test_a_department_goals_year_is_read_in_full_width_digits_too():
+    result = check_goal(table(DEPARTMENT, goal="", name="区价格认证中心２０２２年部门整体支出", kind="department"), None)
+    suggestion = next(f.suggestion for f in result.findings if f.code == "GOAL_MISSING")
+    assert "2022年，区价格认证中心（部门预算100万元）" in suggestion, suggestion
+
+
 @pytest.mark.parametrize(("drop", "code"), [(0, "DEPT_MISSING_RUNNING_COST"), (1, "DEPT_MISSING_MANAGEMENT"),
                                             (2, "DEPT_MISSING_PERFORMANCE"), (3, "DIM_MISSING_SATISFACTION")])
 def test_each_missing_part_of_the_department_framework_is_named(drop, code):
