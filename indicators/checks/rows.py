@@ -8,6 +8,7 @@ from indicators.checks.context import COST, OUTPUT, SATISFACTION, Context, Row, 
 from indicators.checks.department import dept_dimension
 from indicators.framework import (
     COUNT_NAME,
+    DEPARTMENT_LEVELS,
     DURATION_NAME,
     FITTING_UNIT_KINDS,
     LEVEL1_OF,
@@ -94,12 +95,16 @@ def lower_is_better(row: Row) -> bool:
 
 
 def check_levels(ctx: Context, row: Row) -> None:
-    if ctx.doc.project.kind == "department" and row.level1_text and dept_dimension(row):
+    department = ctx.doc.project.kind == "department"
+    if department and row.level1_text and dept_dimension(row):
         return  # 运行成本 / 管理效率 / 履职效能: the department framework's own levels
     valid1 = "/".join(LEVELS)
+    if department:  # a unit's table may use either framework; its own comes first
+        valid1 = f"{'/'.join(DEPARTMENT_LEVELS)}（部门整体框架）或 {valid1}"
     if row.level1_inferred:
         written = f"填在『{row.raw.level1}』下、没有填写二级指标" if row.level1_text else "没有填写一级、二级指标"
-        ctx.add("IND_LEVEL_INVALID", f"{row.label}{written}，按名称和指标值暂按{row.level1}/{row.level2}计",
+        taken = dept_dimension(row) if department else f"{row.level1}/{row.level2}"
+        ctx.add("IND_LEVEL_INVALID", f"{row.label}{written}，按名称和指标值暂按{taken}计",
                 severity="warning" if row.level1_text else None, indicator=row.index,
                 suggestion=f"一级指标应为 {valid1} 之一，并填写对应的二级指标")
         return

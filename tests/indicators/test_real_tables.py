@@ -275,6 +275,14 @@ def test_a_department_goals_year_is_read_in_full_width_digits_too():
     assert "2022年，区价格认证中心（部门预算100万元）" in suggestion, suggestion
 
 
+def test_a_unit_tables_rows_without_levels_are_pointed_at_its_own_framework_first():
+    rows = [("", "", "预决算公开及时率", "≥", "95", "%"), *DEPARTMENT]   # first: blank cells below a row take its levels
+    result = check_goal(table(rows, name="区价格认证中心2022年部门整体支出", kind="department"), None)
+    found = [f for f in result.findings if f.code == "IND_LEVEL_INVALID" and f.indicator == 0]
+    assert found and "运行成本/管理效率/履职效能/满意度指标（部门整体框架）" in found[0].suggestion, found
+    assert "产出指标" not in found[0].message, found   # the row is taken as the unit's management, not a project's
+
+
 @pytest.mark.parametrize(("drop", "code"), [(0, "DEPT_MISSING_RUNNING_COST"), (1, "DEPT_MISSING_MANAGEMENT"),
                                             (2, "DEPT_MISSING_PERFORMANCE"), (3, "DIM_MISSING_SATISFACTION")])
 def test_each_missing_part_of_the_department_framework_is_named(drop, code):
