@@ -103,7 +103,7 @@ def check_levels(ctx: Context, row: Row) -> None:
         valid1 = f"{'/'.join(DEPARTMENT_LEVELS)}（部门整体框架）或 {valid1}"
     if row.level1_inferred:
         written = f"填在『{row.raw.level1}』下、没有填写二级指标" if row.level1_text else "没有填写一级、二级指标"
-        taken = dept_dimension(row) if department else f"{row.level1}/{row.level2}"
+        taken = (department and dept_dimension(row)) or f"{row.level1}/{row.level2}"
         ctx.add("IND_LEVEL_INVALID", f"{row.label}{written}，按名称和指标值暂按{taken}计",
                 severity="warning" if row.level1_text else None, indicator=row.index,
                 suggestion=f"一级指标应为 {valid1} 之一，并填写对应的二级指标")
