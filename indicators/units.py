@@ -43,10 +43,16 @@ def _unit_title(project: Project) -> str:
 
 
 def unit_name(project: Project) -> str:
-    """The unit a department's goal is for, as its goal text names it: the first word of its title, less the form,
-    that ends as a unit's name does (某县民政局2026年部门整体绩效目标 → 某县民政局), else its department."""
+    """The unit a department's goal is for, as its goal text names it: the one its title names (`_title_unit`),
+    else its department."""
+    return _title_unit(project) or (project.department or "").strip()
+
+
+def _title_unit(project: Project) -> str:
+    """The first word of the title, less the form, that ends as a unit's name does (某县民政局2026年部门整体绩效目标 →
+    某县民政局); empty when the title is only the form (部门整体支出)."""
     words = re.findall(r"[^\s（）()，,、：:；;]+", _unit_title(project))
-    return next((w for w in words if _UNIT.search(w)), "") or (project.department or "").strip()
+    return next((w for w in words if _UNIT.search(w)), "")
 
 
 def _name_parts(project: Project) -> list[str]:
@@ -202,7 +208,8 @@ def department_direction(project: Project, lookup: Lookup) -> tuple[list[Directi
         found = lookup.resolve_direction(project.direction)
         if found is not None and found.code.startswith(DEPARTMENT_CATEGORY):
             return [found], True
-    if (named := _department_named(project, lookup)) is not None:
+    own = _own_name(project)
+    if (named := _department_named(own, lookup)) is not None:
         return [named], True
     totals: dict[str, float] = {}
     for rank, hit in enumerate(lookup.search(project_text(project), k=50, category=DEPARTMENT_CATEGORY)):
@@ -215,7 +222,7 @@ def department_direction(project: Project, lookup: Lookup) -> tuple[list[Directi
             continue
         if total < TOWNSHIP_ONLY_SHARE * ranked[0][1]:  # only the township's words were found (县人民政府驻京联络处)
             break
-        fits = _variant_fits(project, found, lookup)
+        fits = _variant_fits(project, own, found, lookup)
         if not fits and _wrong_kind(kind, found):
             continue  # a 局 is no hospital whatever its words share with one (县烟草专卖局 → 医疗卫生类单位)
         if not fits and (general := _kind_for_duties(project, kind, found, lookup)) is not None:
@@ -265,12 +272,12 @@ def _wrong_kind(kind: str | None, variant: Direction) -> bool:
             or (kind == "service" and not variant.code.startswith(SERVICE_UNITS)))
 
 
-def _variant_fits(project: Project, variant: Direction, lookup: Lookup) -> bool:
-    """The unit's name names the variant or one of its keywords, or its text is close in meaning to the variant's
-    summary; the form's words (部门整体支出), which every department's table carries, name none, nor does the name
-    of the unit above it (某县民政局殡葬管理所 is no 民政局), whether in the title or as its budget department."""
-    text = _own_name(project)
-    return (any(not _UNIT.search(w) or _names_the_unit(w, text) for w in words_named(variant, text))
+def _variant_fits(project: Project, own: str, variant: Direction, lookup: Lookup) -> bool:
+    """The unit's own name (`_own_name`) names the variant or one of its keywords, or its text is close in meaning to
+    the variant's summary; the form's words (部门整体支出), which every department's table carries, name none, nor
+    does the name of the unit above it (某县民政局殡葬管理所 is no 民政局), whether in the title or as its budget
+    department."""
+    return (any(not _UNIT.search(w) or _names_the_unit(w, own) for w in words_named(variant, own))
             or closeness(project, variant, lookup) >= DIRECTION_FIT_FLOOR)
 
 
@@ -312,10 +319,9 @@ _UNIT = re.compile(r"(?:局|办公室|研究室|部|委员会|联合会|联合�
                    r"|馆|站|台|院|所|处|林场|大队|支队|人民政府|办事处)$")
 
 
-def _department_named(project: Project, lookup: Lookup) -> Direction | None:
-    """The 部门整体 direction the unit's own name names (某县财政局 → 综合管理类机关, 县人民医院 → 医疗卫生类单位): the
-    one whose longest name or keyword the unit's own name holds (`_own_name`), when no other holds one as long."""
-    title = _own_name(project)
+def _department_named(title: str, lookup: Lookup) -> Direction | None:
+    """The 部门整体 direction the unit's own name (`_own_name`) names (某县财政局 → 综合管理类机关, 县人民医院 →
+    医疗卫生类单位): the one whose longest name or keyword that name holds, when no other holds one as long."""
     longest: dict[str, int] = {}
     for code, direction in lookup.directions.items():
         if code.startswith(DEPARTMENT_CATEGORY):
