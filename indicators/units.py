@@ -337,8 +337,7 @@ def _department_named(title: str, lookup: Lookup) -> Direction | None:
 def _own_name(project: Project) -> str:
     """The text that names the unit itself (`keyword_text`): its title less the form when that names a unit, else
     its budget department too (部门整体支出, 预算部门 某县卫生健康局)."""
-    title = _unit_title(project)
-    return keyword_text(title if any(_UNIT.search(w) for w in title.split()) else unit_words(project))
+    return keyword_text(_unit_title(project) if _title_unit(project) else unit_words(project))
 
 
 def _names_the_unit(word: str, title: str) -> bool:

@@ -360,9 +360,11 @@ def test_only_a_unit_named_for_technical_work_is_guessed_a_technical_support_uni
 
 @pytest.mark.parametrize(("name", "department", "variant"), [
     ("部门整体支出", "某县人民医院", "医疗卫生类单位"), ("2026年部门整体绩效目标", "某县财政局", "综合管理类机关"),
-    ("某县民政局2026年部门整体支出", "", "社会事业管理类部门")])
+    ("某县民政局2026年部门整体支出", "", "社会事业管理类部门"),
+    ("（某县人民医院）部门整体支出", "某县卫生健康局", "医疗卫生类单位")])
 def test_a_unit_named_only_as_the_budget_department_takes_its_variant(builtin, name, department, variant):
-    """A table whose title is only the form (部门整体支出) names its unit in the 预算部门 column."""
+    """A table whose title is only the form (部门整体支出) names its unit in the 预算部门 column; a title that names
+    one, in brackets too, names it there, whatever unit above it the 预算部门 names."""
     chosen, sure = department_direction(Project(name=name, department=department, kind="department"), builtin)
     assert sure and chosen[0].name == variant, chosen
 
