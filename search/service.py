@@ -59,6 +59,7 @@ from search.measures import (
     query_form,
     unit_class,
 )
+from search.subject import measured_part
 from search.tokenize import Tokenizer
 from search.vectors import STATEMENTS, embed_passages, known_vectors
 
@@ -179,6 +180,7 @@ class SearchService:
         generic = np.array([d.subcategory_code == GENERIC_SUBCATEGORY for d in docs], dtype=bool)
         common = np.array([d.category_code == COMMON_CATEGORY for d in docs], dtype=bool)
         self._common = COMMON_BOOST * (common & ~generic)
+        self._generic = generic
         self._shared = common.astype(np.float64)
         self._exact: dict[str, list[int]] = {}  # an indicator's name or alias → the indicators it names
         for i, d in enumerate(docs):
@@ -410,7 +412,8 @@ class SearchService:
         that kind of project belongs to, and the 共性指标; without it nothing changes. `as_name`: the
         query is an indicator's name as a table writes it, so the 共性指标 (SHARED_LIFT), the indicators it names
         exactly (EXACT_LIFT; with a project, a 共性指标 or a row of its directions only) and those measured in
-        the kind of unit it is written with (UNIT_BOOST) are lifted; not for a project's text."""
+        the kind of unit it is written with (UNIT_BOOST) are lifted, and the 项目通用指标 for what a name measures of
+        its project's own subject or a fund is kept in view (`search.subject`); not for a project's text."""
         text = normalize_text(query)
         if not text:
             raise InvalidInput("检索词是空的；请输入几个词，如 学生资助 或 路灯亮灯率")
@@ -492,6 +495,18 @@ class SearchService:
         order = sorted(fused, key=lambda i: (-fused[i], i))[:max(k, KEEP_IN)]
         if lift is not None:
             order = keep_in_view(order, plain, fused)
+        # a name that starts with its project's subject or a fund's name (…工作经费发放及时率): the common measure of it
+        # among the first hits. Judged real names, S@5 by name / with context: the dev set 0.808 / 0.865 → 0.808 /
+        # 0.875; 838 names of 103 other published tables 0.699 / 0.789 → 0.703 / 0.799 (kept in view at the 3rd
+        # place instead of the 5th: no better)
+        measured = None
+        if as_name and mode == "hybrid" and order:
+            measured = measured_part(key, project_text(context) if context else "")
+        if measured:
+            found = self._generic_match(measured, mask)
+            if found is not None:
+                fused.setdefault(found, 0.0)
+                order = keep_in_view(order, [found], fused)
         order = order[:k]
         terms = list(dict.fromkeys(self.tokenizer.tokens(key) if tokens is None else tokens))
         hits = [self._hit(i, fused[i], terms) for i in order]
@@ -501,6 +516,17 @@ class SearchService:
             floor = fused[order[0]] * RELATIVE_FLOOR if order else 0.0
             total = max(len(order), sum(bool(score >= floor) for score in fused.values()))
         return SearchResult(query=text, total=total, hits=hits, function_code_matched=scope)
+
+    def _generic_match(self, text: str, mask: np.ndarray | None) -> int | None:
+        """The 项目通用指标 that best names what `text` measures, if any is a match (any word shared)."""
+        generic = self._generic if mask is None else self._generic & mask
+        lex, _ = self._lexical(text, generic, 10)
+        if not lex:
+            return None
+        vector = self._query_vector(text)
+        sem = self._cosines(vector, np.flatnonzero(generic))
+        fused = fuse(self.settings.fusion, lex, sem, weight=self.settings.fusion_weight, others={})
+        return max(fused, key=lambda i: (fused[i], -i)) if fused else None
 
     # ---- the Lookup protocol used by goal checking and drafting ------------------------
     def search(self, query: str, *, k: int = 10, mode: str = "hybrid", context: str | None = None,
