@@ -497,7 +497,7 @@ class SearchService:
             order = keep_in_view(order, plain, fused)
         # a name that starts with its project's subject or a fund's name (…工作经费发放及时率): the common measure of it
         # among the first hits. Judged real names, S@5 by name / with context: the dev set 0.808 / 0.865 → 0.808 /
-        # 0.875; 838 names of 103 other published tables 0.699 / 0.789 → 0.703 / 0.799 (kept in view at the 3rd
+        # 0.875; 838 names of 103 other published tables 0.699 / 0.789 → 0.703 / 0.797 (kept in view at the 3rd
         # place instead of the 5th: no better)
         measured = None
         if as_name and mode == "hybrid" and order:
