@@ -11,7 +11,6 @@ from collections import Counter
 from indicators.directions import (
     DIRECTION_FIT_FLOOR,
     closeness,
-    direction_fits,
     project_directions,
     project_text,
     project_title,
@@ -73,8 +72,9 @@ def duty_directions(project: Project, lookup: Lookup, n: int = 2, near: int = 8)
     candidates = [d for d in map(lookup.directions.get, lookup.near_directions(unit, near))
                   if d is not None and not d.common]
     fitting: list[Direction] = []
+    named = _named_words(project, lookup)
     for direction in candidates:
-        if direction_fits(project, direction, lookup):
+        if _fits(project, direction, lookup, named):
             fitting.append(direction)
             if len(fitting) == n:
                 return fitting
@@ -86,6 +86,34 @@ def duty_directions(project: Project, lookup: Lookup, n: int = 2, near: int = 8)
     if _unit_kind(project) != "administration":
         found = _sole_work(lookup, unit)
     return found or _one_heading(project, candidates, lookup)[:n]
+
+
+def _named_words(project: Project, lookup: Lookup) -> dict[str, set[str]]:
+    """The directions' names and keywords that the unit's text holds (某县农业综合行政执法大队 holds 农业综合行政执法
+    and 综合行政执法), each with the categories of the directions it names."""
+    text = keyword_text(project_text(project))
+    named: dict[str, set[str]] = {}
+    for d in lookup.directions.values():
+        if not d.common:
+            for word in words_named(d, text):
+                named.setdefault(normalize_text(word), set()).add(d.category)
+    return named
+
+
+def _fits(project: Project, direction: Direction, lookup: Lookup, named: dict[str, set[str]]) -> bool:
+    """`direction_fits`, but a word of the direction that the unit's text holds only inside a longer word naming
+    directions of other categories alone (环境监测 inside 地质环境监测, a 自然资源 direction's; 综合行政执法 inside
+    农业综合行政执法) does not name it: the unit works in that other field. Inside a longer word of its own field
+    (环境监测 inside 生态环境监测站) it does. Nor is a direction so named taken for a close meaning: the closeness comes
+    from that word."""
+    def elsewhere(word: str) -> bool:
+        return any(word != other and word in other and direction.category not in fields
+                   for other, fields in named.items())
+
+    own = {normalize_text(w) for w in words_named(direction, keyword_text(project_text(project)))}
+    if own:
+        return any(not elsewhere(w) for w in own)
+    return closeness(project, direction, lookup) >= DIRECTION_FIT_FLOOR
 
 
 # Units whose own budget lies mostly under headings their names do not name, or name only as the department's

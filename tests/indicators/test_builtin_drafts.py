@@ -12,7 +12,7 @@ from indicators.drafter import draft_goal
 from indicators.findings import spec
 from indicators.framework import DEPARTMENT_CATEGORY, GENERIC_DIRECTION, LEVELS, TECHNICAL_SERVICE_UNIT
 from indicators.goals import Project
-from indicators.units import department_direction, heads_direction
+from indicators.units import department_direction, duty_directions, heads_direction
 
 
 @pytest.mark.parametrize("name", ["航天器发射测控", "极地考察站补给", "综合业务经费"])
@@ -554,3 +554,17 @@ def test_a_title_naming_its_direction_alone_takes_no_neighbour_for_shared_words(
     assert draft.project.direction == own
     others = {i.code for i in builtin.direction_indicators(builtin.resolve_direction(other).code)}
     assert not [i.name for i in draft.indicators if i.code in others]
+
+
+@pytest.mark.parametrize("name", ["某县地质环境监测站", "某市地质环境监测站"])
+def test_a_word_inside_a_longer_word_of_another_field_does_not_name_a_units_duty(builtin, name):
+    """A unit's name that holds a direction's word only inside a longer word of another field's direction works in
+    that other field: a 地质环境监测站 (环境监测站, 环境监测 inside 地质环境监测) monitors geology, not the air or water."""
+    duties = duty_directions(Project(name=name, kind="department", budget=800), builtin)
+    assert duties and all(d.category == "自然资源海洋气象" for d in duties), [d.name for d in duties]
+
+
+def test_a_word_inside_a_longer_word_of_its_own_field_still_names_a_units_duty(builtin):
+    """环境监测 inside 生态环境监测站 is the same field: such a station monitors the air as well as the water."""
+    duties = duty_directions(Project(name="某市生态环境监测站", kind="department", budget=800), builtin)
+    assert len(duties) == 2 and all(d.category == "节能环保" for d in duties), [d.name for d in duties]
