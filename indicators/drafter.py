@@ -23,7 +23,7 @@ from indicators.findings import finding
 from indicators.framework import ADMINISTRATIONS, GENERAL_SERVICE_UNIT, GENERIC_DIRECTION, TECHNICAL_SERVICE_UNIT
 from indicators.goals import BUDGET_SCALE, Draft, Finding, GoalIndicator, Project
 from indicators.lookup import Direction, LibraryIndicator, Lookup, approved_spread
-from indicators.units import department_direction, duty_directions
+from indicators.units import department_direction, duty_directions, unit_words
 from indicators.values import (
     PER_YEAR,
     Unit,
@@ -90,6 +90,19 @@ _ITEM_ONLY = re.compile(r"出差|差旅")
 # measures no water leakage, a water-main project no gas leaks.
 NETWORKS = (re.compile(r"燃气|液化石油气|瓶改管|天然气"), re.compile(r"供水|自来水|漏损水|DMA|末梢水"),
             re.compile(r"排水|污水|雨污"), re.compile(r"供热|热网|采暖"))
+
+
+# A street office (街道办事处) serves communities, not villages: the township variant's rows that name villages
+# alone (村集体经营性收入10万元以上村占比, 村庄保洁覆盖率) are not drafted for one; those naming both
+# (联系服务村（社区）数量) are.
+_STREET = re.compile(r"街道")
+_TOWNSHIP = re.compile(r"[乡镇]")
+_VILLAGES_ONLY = re.compile(r"村(?![（(]社区)")
+
+
+def _street_office(project: Project) -> bool:
+    unit = unit_words(project)
+    return bool(_STREET.search(unit)) and not _TOWNSHIP.search(unit.replace("城镇", ""))
 
 
 def _other_network(name: str, named: set[int]) -> bool:
@@ -327,9 +340,11 @@ def draft_goal(project: Project, lookup: Lookup) -> Draft:
     direction = directions[0] if directions else None
     text = project_text(project)
     networks = {i for i, net in enumerate(NETWORKS) if net.search(text)}
+    street = department and _street_office(project)
     candidates = [ind for d in directions for ind in lookup.direction_indicators(d.code)
                   if (not _ITEM_ONLY.search(ind.name) or _ITEM_ONLY.search(text))
-                  and not _other_network(ind.name, networks)]
+                  and not _other_network(ind.name, networks)
+                  and not (street and _VILLAGES_ONLY.search(ind.name) and "社区" not in ind.name)]
     relevance = _relevance(project, lookup, directions)
     works = bool(WORKS.search(text)) and not department
     any_unit = department and direction is not None and direction.code.startswith(ANY_UNIT)

@@ -568,3 +568,19 @@ def test_a_word_inside_a_longer_word_of_its_own_field_still_names_a_units_duty(b
     """环境监测 inside 生态环境监测站 is the same field: such a station monitors the air as well as the water."""
     duties = duty_directions(Project(name="某市生态环境监测站", kind="department", budget=800), builtin)
     assert len(duties) == 2 and all(d.category == "节能环保" for d in duties), [d.name for d in duties]
+
+
+@pytest.mark.parametrize("name", ["某区某街道办事处2026年部门整体支出", "某市某区某某街道2026年部门整体绩效目标"])
+def test_a_street_offices_overall_draft_names_no_villages(builtin, name):
+    """A street office serves communities: its draft is the township variant's, without the rows of villages alone
+    (村集体经营性收入…村占比), and the rows it shares with townships name both (乡镇（街道）…)."""
+    draft = draft_goal(Project(name=name, kind="department", budget=800), builtin)
+    names = [row.name for row in draft.indicators]
+    assert draft.project.direction == "乡镇人民政府（街道办事处）", draft.project.direction
+    assert not [n for n in names if "村" in n and "社区" not in n], names
+    assert not [n for n in names if "乡镇" in n and "街道" not in n], names
+
+
+def test_a_townships_overall_draft_keeps_its_village_rows(builtin):
+    draft = draft_goal(Project(name="某县某镇人民政府2026年部门整体支出", kind="department", budget=800), builtin)
+    assert any("村" in row.name and "社区" not in row.name for row in draft.indicators), draft.indicators
