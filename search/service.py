@@ -23,6 +23,7 @@ from kb.errors import InvalidInput, NotReady
 from kb.models import IndicatorPublic
 from kb.settings import Settings
 from kb.store import Filters
+from kb.subject import measured_part
 from kb.text import direction_statement, name_query, normalize_text
 from search.build import manifest_matches, read_manifest
 from search.context import (
@@ -59,7 +60,6 @@ from search.measures import (
     query_form,
     unit_class,
 )
-from search.subject import measured_part
 from search.tokenize import Tokenizer
 from search.vectors import STATEMENTS, embed_passages, known_vectors
 
@@ -413,7 +413,7 @@ class SearchService:
         query is an indicator's name as a table writes it, so the 共性指标 (SHARED_LIFT), the indicators it names
         exactly (EXACT_LIFT; with a project, a 共性指标 or a row of its directions only) and those measured in
         the kind of unit it is written with (UNIT_BOOST) are lifted, and the 项目通用指标 for what a name measures of
-        its project's own subject or a fund is kept in view (`search.subject`); not for a project's text."""
+        its project's own subject or a fund is kept in view (`kb.subject`); not for a project's text."""
         text = normalize_text(query)
         if not text:
             raise InvalidInput("检索词是空的；请输入几个词，如 学生资助 或 路灯亮灯率")

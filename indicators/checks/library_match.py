@@ -18,10 +18,12 @@ from indicators.checks.rows import name_fits_unit
 from indicators.framework import DEPARTMENT_CATEGORY, GENERIC_DIRECTION, stated_kind
 from indicators.lookup import Direction, LibraryHit, approved_spread
 from indicators.values import PER_YEAR, fmt, in_base, parse_target, parse_unit
+from kb.subject import TOTAL_COST, measured_part
 from kb.text import match_key, name_query
 
 PROJECT_HITS = 20
 ROW_HITS = 8
+MEASURE_HITS = 2                   # the project-general rows found for what a row measures of the project's subject
 GENERIC_SPREAD = 3                 # close library matches in this many categories: a generic indicator
 LOW_SLACK, HIGH_SLACK = 0.5, 1.5   # unit cost outside [low × 0.5, high × 1.5] is atypical (info)
 FAR = 10.0                         # … and a warning beyond [low ÷ 10, high × 10]: a unit mix-up (元/万元)
@@ -75,7 +77,29 @@ def match_library(ctx: Context) -> None:
         check_function_code(ctx, resolved)
     for row in ctx.rows:
         if row.name:
-            ctx.hits[row.index] = lookup.search(_short(row.name, 100), k=ROW_HITS, mode="lexical")
+            hits = lookup.search(_short(row.name, 100), k=ROW_HITS, mode="lexical")
+            # a row written with the project's subject (…工作经费发放及时率): the project-general rows of its measure
+            if measure := row_measure(ctx, row):
+                seen = {h.code for h in hits}
+                hits += [h for h in lookup.search(measure, k=MEASURE_HITS, mode="lexical", direction=GENERIC_DIRECTION)
+                         if h.code not in seen]
+            ctx.hits[row.index] = hits
+
+
+def row_measure(ctx: Context, row: Row) -> str | None:
+    """What a row measures of the project's subject or a fund it names first (`kb.subject.measured_part`):
+    城乡居民医保参保工作经费发放及时率 in that project measures 发放及时率."""
+    return measured_part(name_query(row.name), ctx.project_text) if row.name else None
+
+
+def _measure_agrees(ctx: Context, row: Row, hit: LibraryHit) -> bool:
+    """A library name close to a row only through the project's subject they share (城乡居民医保参保人数 for
+    城乡居民医保参保工作经费发放及时率) is no match: it must share a word with what the row measures, or be counted
+    in the row's kind of unit."""
+    measure = row_measure(ctx, row)
+    if not measure or measure == TOTAL_COST:
+        return True
+    return bool(bigrams(hit.name) & bigrams(measure)) or bool(row.unit and row.unit.text and unit_fits(row, hit))
 
 
 def function_code_conflict(code: str | None, direction: Direction) -> tuple[str, str] | None:
@@ -126,8 +150,8 @@ def close_hits(ctx: Context, row: Row, minimum: float = 0.3, *, by_alias: bool =
         if by_alias:  # …in the row's kind of unit (补助标准 in 元/亩 is no 人均补贴发放额 in 元/人·年)
             return (h.direction_code in (*ctx.directions, GENERIC_DIRECTION) and unit_fits(row, h)
                     and by_name(h) < floor <= max((name_overlap(a, row.name) for a in getattr(h, "aliases", ())),
-                                                  default=0))
-        return by_name(h) >= floor and named_kind_fits(row, h)
+                                                  default=0) and _measure_agrees(ctx, row, h))
+        return by_name(h) >= floor and named_kind_fits(row, h) and _measure_agrees(ctx, row, h)
 
     department = ctx.doc.project.kind == "department"
     hits = [h for h in ctx.hits.get(row.index, []) if close(h) and row.level1 in (None, h.level1)

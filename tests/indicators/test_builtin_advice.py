@@ -494,3 +494,28 @@ def test_a_clinics_health_records_row_is_a_duty_not_management(builtin):
     assert found.refs and not any(code.startswith(DEPARTMENT_CATEGORY) for code in found.refs), found
     assert all("健康档案" in builtin.directions[code.rsplit("-", 1)[0]].name or "公共卫生" in
                builtin.directions[code.rsplit("-", 1)[0]].name for code in found.refs), found
+
+
+def test_a_row_named_with_the_projects_subject_is_advised_by_what_it_measures(builtin):
+    """Real tables write the project's subject into a row (…工作经费发放及时率 in that project): a library name that
+    shares only the subject (…人数 in 万人 for a timeliness rate) is not offered as its replacement, and the measure
+    any project uses (长效管理机制健全性) is."""
+    rows = [("产出指标", "时效指标", "困难残疾人生活补贴工作经费发放及时率", "=", "100", "%"),
+            ("效益指标", "可持续影响指标", "困难残疾人生活补贴机制健全性", "", "健全", "")]
+    doc = table(rows, name="困难残疾人生活补贴工作经费", budget=40, goal="按月发放困难残疾人生活补贴。", description=FORM)
+    result = check_goal(doc, builtin)
+    units = {code: builtin_unit(builtin, code) for f in result.findings if f.code == "IND_NONSTANDARD" for code in f.refs}
+    timely = advice(result, 0)
+    assert timely.suggestion.startswith("指标库中没有") or all(units[c] == "%" for c in timely.refs), timely
+    lasting = advice(result, 1)
+    names = [builtin_name(builtin, c) for c in lasting.refs]
+    assert names and names[0] == "长效管理机制健全性", lasting
+    assert all(not n.endswith(("人数", "率")) or "机制" in n for n in names), names
+
+
+def builtin_unit(builtin, code):
+    return next(i.unit for i in builtin.docs if i.code == code)
+
+
+def builtin_name(builtin, code):
+    return next(i.name for i in builtin.docs if i.code == code)

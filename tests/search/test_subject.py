@@ -3,7 +3,7 @@ that names that measure is shown among the first hits."""
 
 import pytest
 
-from search.subject import TOTAL_COST, measured_part
+from kb.subject import TOTAL_COST, measured_part
 
 
 @pytest.mark.parametrize(("name", "context", "measured"), [
@@ -22,6 +22,7 @@ def test_measured_part_is_what_follows_the_subject(name, context, measured):
     ("乡村学校少年宫", "乡村学校少年宫运行经费"),       # the project's subject only, and not its money
     ("社区矫正对象再犯罪率", "矫正"),                  # too few of the project's words to be its subject
     ("补助资金", ""),                                  # a fund's name with nothing measured after it
+    ("2026年12月完成", "2026年忠烈祠免费开放经费"),     # a year is no subject
 ])
 def test_measured_part_is_none_without_a_subject_and_a_measure(name, context):
     assert measured_part(name, context) is None

@@ -32,10 +32,15 @@ def _shared_start(key: str, context: str) -> int:
     return best
 
 
+# Years, amounts and numbers in a project's text are no subject (2020年12月完成 under a 2020年 project)
+_FIGURES = re.compile(r"\d+(?:\.\d+)?\s*(?:年度|年|亿元|万元|元|万)?")
+
+
 def measured_part(key: str, context: str = "") -> str | None:
     """What a name measures of a subject it names first: the rest of the name after the project's words
     (`context`) or after a fund's name; `TOTAL_COST` for a name that is only the project's money; None when the
     name has no such subject."""
+    context = _FIGURES.sub(" ", context)
     end = _shared_start(key, context) if context else 0
     if end:
         rest = key[end:].strip(" ，,、的")
