@@ -95,11 +95,21 @@ def row_measure(ctx: Context, row: Row) -> str | None:
 def _measure_agrees(ctx: Context, row: Row, hit: LibraryHit) -> bool:
     """A library name close to a row only through the project's subject they share (城乡居民医保参保人数 for
     城乡居民医保参保工作经费发放及时率) is no match: it must share a word with what the row measures, or be counted
-    in the row's kind of unit."""
+    in the row's kind of unit; nor is a count close to a share that grades the work (`_QUALITY_RATE`)."""
+    written = bool(row.unit and row.unit.text)
+    quality = _QUALITY_RATE.search(name_query(row.name))
+    if (quality and written and row.unit.kind == "ratio" and not unit_fits(row, hit)
+            and quality.group(1) not in hit.name):
+        return False
     measure = row_measure(ctx, row)
     if not measure or measure == TOTAL_COST:
         return True
-    return bool(bigrams(hit.name) & bigrams(measure)) or bool(row.unit and row.unit.text and unit_fits(row, hit))
+    return bool(bigrams(hit.name) & bigrams(measure)) or (written and unit_fits(row, hit))
+
+
+# A share that grades the work (校舍维修改造质量合格率, 补贴发放合规率) is no count of it (维修改造学校数, 补贴发放批次)
+# unless that count grades it too (合格…数)
+_QUALITY_RATE = re.compile(r"(合格|合规|达标|准确|完好|正确|优良|规范)率$")
 
 
 def function_code_conflict(code: str | None, direction: Direction) -> tuple[str, str] | None:

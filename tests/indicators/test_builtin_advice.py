@@ -519,3 +519,15 @@ def builtin_unit(builtin, code):
 
 def builtin_name(builtin, code):
     return next(i.name for i in builtin.docs if i.code == code)
+
+
+def test_a_share_that_grades_the_work_is_not_pointed_at_a_count_of_it(builtin):
+    """维修改造校舍质量合格率 (%) shares its words with 校舍维修改造面积, which measures the work and does not grade
+    it: only shares are offered in its place."""
+    rows = [("产出指标", "质量指标", "维修改造校舍质量合格率", "=", "100", "%"),
+            ("产出指标", "数量指标", "维修改造乡村学校", "=", "6", "所")]
+    doc = table(rows, name="2026年乡村学校校舍维修改造", budget=300, goal="维修改造乡村学校校舍6所。", description=FORM)
+    graded = advice(check_goal(doc, builtin), 0)
+    units = [builtin_unit(builtin, code) for code in graded.refs]
+    assert graded.suggestion.startswith("可改用") and units, graded
+    assert all(u == "%" for u in units), graded
