@@ -518,7 +518,8 @@ class SearchService:
         return SearchResult(query=text, total=total, hits=hits, function_code_matched=scope)
 
     def _generic_match(self, text: str, mask: np.ndarray | None) -> int | None:
-        """The 项目通用指标 that best names what `text` measures, if any is a match (any word shared)."""
+        """The 项目通用指标 that best names what `text` measures (BM25 and cosine fused), when any of them shares a
+        word with it; else None."""
         generic = self._generic if mask is None else self._generic & mask
         lex, _ = self._lexical(text, generic, 10)
         if not lex:
