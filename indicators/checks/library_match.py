@@ -161,12 +161,17 @@ def close_hits(ctx: Context, row: Row, minimum: float = 0.3, *, by_alias: bool =
             return (h.direction_code in (*ctx.directions, GENERIC_DIRECTION) and unit_fits(row, h)
                     and by_name(h) < floor <= max((name_overlap(a, row.name) for a in getattr(h, "aliases", ())),
                                                   default=0) and _measure_agrees(ctx, row, h))
+        if own_money and h.name == TOTAL_COST:
+            return unit_fits(row, h)
         return by_name(h) >= floor and named_kind_fits(row, h) and _measure_agrees(ctx, row, h)
 
+    # a row that is only the project's own money (市民中心运行维护费 in that project): its total cost, first
+    own_money = row_measure(ctx, row) == TOTAL_COST
     department = ctx.doc.project.kind == "department"
     hits = [h for h in ctx.hits.get(row.index, []) if close(h) and row.level1 in (None, h.level1)
             and (in_field(ctx, h) or (department and not h.common and not by_alias and _both_ways(h, row)))]
-    return sorted(hits, key=lambda h: (h.direction_code not in ctx.directions, row.level1 not in (None, h.level1)))
+    return sorted(hits, key=lambda h: (own_money and h.name != TOTAL_COST, h.direction_code not in ctx.directions,
+                                       row.level1 not in (None, h.level1)))
 
 
 # What a row with no unit says it counts, by its name's ending, and the kinds of library unit that count something

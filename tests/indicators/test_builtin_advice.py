@@ -531,3 +531,12 @@ def test_a_share_that_grades_the_work_is_not_pointed_at_a_count_of_it(builtin):
     units = [builtin_unit(builtin, code) for code in graded.refs]
     assert graded.suggestion.startswith("可改用") and units, graded
     assert all(u == "%" for u in units), graded
+
+
+def test_a_row_that_is_the_projects_own_money_is_pointed_at_its_total_cost(builtin):
+    """A cost row named as the project itself (乡镇综合文化站运行经费 in that project) is its total cost."""
+    rows = [("成本指标", "经济成本指标", "乡镇综合文化站运行经费", "≤", "60", "万元"),
+            ("产出指标", "数量指标", "免费开放天数", "≥", "250", "天")]
+    doc = table(rows, name="2026年乡镇综合文化站运行经费", budget=60, goal="保障文化站免费开放。", description=FORM)
+    money = advice(check_goal(doc, builtin), 0)
+    assert money.suggestion.startswith("可改用") and builtin_name(builtin, money.refs[0]) == "项目总成本", money
