@@ -97,6 +97,9 @@ def choose_directions(project: Project, lookup: Lookup) -> tuple[list[Direction]
         return [], False
     (first, best), chosen = suggestions[0], [suggestions[0][0]]
     confident = len(scoped) == 1 or direction_fits(project, first, lookup)
+    if not confident and not scoped and (own := _unit_field_first(lookup, project, text, first)):
+        (first, best), chosen = own, [own[0]]
+        suggestions = [own]
     if not confident:
         fit = closeness(project, first, lookup)
         if fit < STRANGER_FLOOR or (best < STRANGER_SCORE and fit < STRANGER_FIT):
@@ -111,6 +114,25 @@ def choose_directions(project: Project, lookup: Lookup) -> tuple[list[Direction]
                                                                   bool(scoped))):
             chosen.append(second)
     return chosen, confident
+
+
+# A school's or a hospital's project is an education or a health project (县第三小学消防设施改造, 县中医院…): the
+# 支出功能分类 类 of the unit a title names, where the best guess lies outside it
+_UNIT_FIELDS = ((re.compile(r"小学|中学|初中|高中|中专|职中|职业学校|职业技术学校|技工学校|幼儿园|特殊教育学校"
+                            r"|(?:第|[县市区])[一二三四五六七八九十]+中"), "205"),
+                (re.compile(r"医院|卫生院|卫生服务中心|保健院|疾病预防控制中心|疾控中心|血站|急救中心"), "210"))
+
+
+def _unit_field_first(lookup: Lookup, project: Project, text: str,
+                      first: Direction) -> tuple[Direction, float] | None:
+    """The best direction in the field (类) of the unit the project's title names, when the best guess is
+    outside that field; None otherwise."""
+    title = project_title(project)
+    field = next((code for pattern, code in _UNIT_FIELDS if pattern.search(title)), None)
+    if field is None or any(code.startswith(field) for code in first.function_codes or ()):
+        return None
+    found = lookup.suggest_directions(text, k=3, function_code=field)
+    return next(((d, s) for d, s in found if not d.code.startswith(DEPARTMENT_CATEGORY) and not d.common), None)
 
 
 def _named_first(lookup: Lookup, project: Project, text: str,

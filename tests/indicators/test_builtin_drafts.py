@@ -584,3 +584,13 @@ def test_a_street_offices_overall_draft_names_no_villages(builtin, name):
 def test_a_townships_overall_draft_keeps_its_village_rows(builtin):
     draft = draft_goal(Project(name="某县某镇人民政府2026年部门整体支出", kind="department", budget=800), builtin)
     assert any("村" in row.name and "社区" not in row.name for row in draft.indicators), draft.indicators
+
+
+@pytest.mark.parametrize("name", ["县实验中学消防设施改造及维保", "县第三小学消防设施改造及维保项目"])
+def test_a_schools_project_guessed_outside_education_is_drafted_within_it(builtin, name):
+    """A school's fire-safety works were guessed a 宗教活动场所 or 市政消火栓 project: when the best guess lies outside the
+    field of the unit the title names, the best direction of that field is taken, still as a guess."""
+    draft = draft_goal(Project(name=name, budget=100), builtin)
+    direction = builtin.resolve_direction(draft.project.direction)
+    assert direction is not None and any(code.startswith("205") for code in direction.function_codes), direction
+    assert any(f.code == "DRAFT_DIRECTION_UNCERTAIN" for f in draft.findings), draft.findings
