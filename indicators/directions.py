@@ -118,7 +118,7 @@ def choose_directions(project: Project, lookup: Lookup) -> tuple[list[Direction]
 
 # A school's or a hospital's project is an education or a health project (县第三小学消防设施改造, 县中医院…): the
 # 支出功能分类 类 of the unit a title names, where the best guess lies outside it
-_UNIT_FIELDS = ((re.compile(r"小学|中学|初中|高中|中专|职中|职业学校|职业技术学校|技工学校|幼儿园|特殊教育学校"
+_UNIT_FIELDS = ((re.compile(r"小学|中学|初中|(?<![提])高中|中专|职中|职业学校|职业技术学校|技工学校|幼儿园|特殊教育学校"
                             r"|(?:第|[县市区])[一二三四五六七八九十]+中"), "205"),
                 (re.compile(r"医院|卫生院|卫生服务中心|保健院|疾病预防控制中心|疾控中心|血站|急救中心"), "210"))
 

@@ -8,6 +8,7 @@ from types import SimpleNamespace
 
 import pytest
 
+from indicators.directions import choose_directions
 from indicators.drafter import draft_goal
 from indicators.findings import spec
 from indicators.framework import DEPARTMENT_CATEGORY, GENERIC_DIRECTION, LEVELS, TECHNICAL_SERVICE_UNIT
@@ -594,3 +595,12 @@ def test_a_schools_project_guessed_outside_education_is_drafted_within_it(builti
     direction = builtin.resolve_direction(draft.project.direction)
     assert direction is not None and any(code.startswith("205") for code in direction.function_codes), direction
     assert any(f.code == "DRAFT_DIRECTION_UNCERTAIN" for f in draft.findings), draft.findings
+
+
+@pytest.mark.parametrize(("name", "field"), [("提高中小企业融资能力补助", "215"), ("提高中药材种植技术培训", None)])
+def test_a_title_that_only_spells_a_school_is_no_schools_project(builtin, name, field):
+    """提高中… holds 高中 by accident: the project is not taken into education."""
+    directions, _ = choose_directions(Project(name=name), builtin)
+    codes = [c for d in directions for c in d.function_codes]
+    assert not any(c.startswith("205") for c in codes), [d.name for d in directions]
+    assert field is None or any(c.startswith(field) for c in codes), [d.name for d in directions]
