@@ -72,9 +72,10 @@ def duty_directions(project: Project, lookup: Lookup, n: int = 2, near: int = 8)
     candidates = [d for d in map(lookup.directions.get, lookup.near_directions(unit, near))
                   if d is not None and not d.common]
     fitting: list[Direction] = []
-    named = _named_words(project, lookup)
+    text = keyword_text(project_text(project))
+    named = _named_words(text, lookup)
     for direction in candidates:
-        if _fits(project, direction, lookup, named):
+        if _fits(project, direction, lookup, text, named):
             fitting.append(direction)
             if len(fitting) == n:
                 return fitting
@@ -88,10 +89,9 @@ def duty_directions(project: Project, lookup: Lookup, n: int = 2, near: int = 8)
     return found or _one_heading(project, candidates, lookup)[:n]
 
 
-def _named_words(project: Project, lookup: Lookup) -> dict[str, set[str]]:
-    """The directions' names and keywords that the unit's text holds (某县农业综合行政执法大队 holds 农业综合行政执法
-    and 综合行政执法), each with the categories of the directions it names."""
-    text = keyword_text(project_text(project))
+def _named_words(text: str, lookup: Lookup) -> dict[str, set[str]]:
+    """The directions' names and keywords that the unit's text (a `keyword_text`) holds (某县农业综合行政执法大队 holds
+    农业综合行政执法 and 综合行政执法), each with the categories of the directions it names."""
     named: dict[str, set[str]] = {}
     for d in lookup.directions.values():
         if not d.common:
@@ -100,7 +100,7 @@ def _named_words(project: Project, lookup: Lookup) -> dict[str, set[str]]:
     return named
 
 
-def _fits(project: Project, direction: Direction, lookup: Lookup, named: dict[str, set[str]]) -> bool:
+def _fits(project: Project, direction: Direction, lookup: Lookup, text: str, named: dict[str, set[str]]) -> bool:
     """`direction_fits`, but a word of the direction that the unit's text holds only inside a longer word naming
     directions of other categories alone (环境监测 inside 地质环境监测, a 自然资源 direction's; 综合行政执法 inside
     农业综合行政执法) does not name it: the unit works in that other field. Inside a longer word of its own field
@@ -110,7 +110,7 @@ def _fits(project: Project, direction: Direction, lookup: Lookup, named: dict[st
         return any(word != other and word in other and direction.category not in fields
                    for other, fields in named.items())
 
-    own = {normalize_text(w) for w in words_named(direction, keyword_text(project_text(project)))}
+    own = {normalize_text(w) for w in words_named(direction, text)}
     if own:
         return any(not elsewhere(w) for w in own)
     return closeness(project, direction, lookup) >= DIRECTION_FIT_FLOOR

@@ -92,16 +92,14 @@ def row_measure(ctx: Context, row: Row) -> str | None:
     return measured_part(name_query(row.name), ctx.project_text) if row.name else None
 
 
-def _measure_agrees(ctx: Context, row: Row, hit: LibraryHit) -> bool:
+def _measure_agrees(row: Row, hit: LibraryHit, measure: str | None, grading: str | None) -> bool:
     """A library name close to a row only through the project's subject they share (城乡居民医保参保人数 for
-    城乡居民医保参保工作经费发放及时率) is no match: it must share a word with what the row measures, or be counted
-    in the row's kind of unit; nor is a count close to a share that grades the work (`_QUALITY_RATE`)."""
+    城乡居民医保参保工作经费发放及时率) is no match: it must share a word with what the row measures (`measure`, from
+    `row_measure`), or be counted in the row's kind of unit; nor is a count close to a share that grades the work
+    (`grading`: the row's 合格, 合规… of `_QUALITY_RATE`)."""
     written = bool(row.unit and row.unit.text)
-    quality = _QUALITY_RATE.search(name_query(row.name))
-    if (quality and written and row.unit.kind == "ratio" and not unit_fits(row, hit)
-            and quality.group(1) not in hit.name):
+    if grading and written and row.unit.kind == "ratio" and not unit_fits(row, hit) and grading not in hit.name:
         return False
-    measure = row_measure(ctx, row)
     if not measure or measure == TOTAL_COST:
         return True
     return bool(bigrams(hit.name) & bigrams(measure)) or (written and unit_fits(row, hit))
@@ -160,13 +158,16 @@ def close_hits(ctx: Context, row: Row, minimum: float = 0.3, *, by_alias: bool =
         if by_alias:  # …in the row's kind of unit (补助标准 in 元/亩 is no 人均补贴发放额 in 元/人·年)
             return (h.direction_code in (*ctx.directions, GENERIC_DIRECTION) and unit_fits(row, h)
                     and by_name(h) < floor <= max((name_overlap(a, row.name) for a in getattr(h, "aliases", ())),
-                                                  default=0) and _measure_agrees(ctx, row, h))
+                                                  default=0) and _measure_agrees(row, h, measure, grading))
         if own_money and h.name == TOTAL_COST:
             return unit_fits(row, h)
-        return by_name(h) >= floor and named_kind_fits(row, h) and _measure_agrees(ctx, row, h)
+        return by_name(h) >= floor and named_kind_fits(row, h) and _measure_agrees(row, h, measure, grading)
 
+    measure = row_measure(ctx, row)
+    quality = _QUALITY_RATE.search(name_query(row.name))
+    grading = quality.group(1) if quality else None
     # a row that is only the project's own money (市民中心运行维护费 in that project): its total cost, first
-    own_money = row_measure(ctx, row) == TOTAL_COST
+    own_money = measure == TOTAL_COST
     department = ctx.doc.project.kind == "department"
     hits = [h for h in ctx.hits.get(row.index, []) if close(h) and row.level1 in (None, h.level1)
             and (in_field(ctx, h) or (department and not h.common and not by_alias and _both_ways(h, row)))]
