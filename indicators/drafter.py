@@ -23,7 +23,7 @@ from indicators.findings import finding
 from indicators.framework import ADMINISTRATIONS, GENERAL_SERVICE_UNIT, GENERIC_DIRECTION, TECHNICAL_SERVICE_UNIT
 from indicators.goals import BUDGET_SCALE, Draft, Finding, GoalIndicator, Project
 from indicators.lookup import Direction, LibraryIndicator, Lookup, approved_spread
-from indicators.units import department_direction, duty_directions, unit_words
+from indicators.units import department_direction, duty_directions, street_office
 from indicators.values import (
     PER_YEAR,
     Unit,
@@ -92,17 +92,10 @@ NETWORKS = (re.compile(r"燃气|液化石油气|瓶改管|天然气"), re.compil
             re.compile(r"排水|污水|雨污"), re.compile(r"供热|热网|采暖"))
 
 
-# A street office (街道办事处) serves communities, not villages: the township variant's rows that name villages
+# A street office (`street_office`) serves communities, not villages: the township variant's rows that name villages
 # alone (村集体经营性收入10万元以上村占比, 村庄保洁覆盖率) are not drafted for one; those naming both
 # (联系服务村（社区）数量) are.
-_STREET = re.compile(r"街道")
-_TOWNSHIP = re.compile(r"[乡镇]")
 _VILLAGES_ONLY = re.compile(r"村(?![（(]社区)")
-
-
-def _street_office(project: Project) -> bool:
-    unit = unit_words(project)
-    return bool(_STREET.search(unit)) and not _TOWNSHIP.search(unit.replace("城镇", ""))
 
 
 def _other_network(name: str, named: set[int]) -> bool:
@@ -340,7 +333,7 @@ def draft_goal(project: Project, lookup: Lookup) -> Draft:
     direction = directions[0] if directions else None
     text = project_text(project)
     networks = {i for i, net in enumerate(NETWORKS) if net.search(text)}
-    street = department and _street_office(project)
+    street = department and street_office(project)
     candidates = [ind for d in directions for ind in lookup.direction_indicators(d.code)
                   if (not _ITEM_ONLY.search(ind.name) or _ITEM_ONLY.search(text))
                   and not _other_network(ind.name, networks)

@@ -332,7 +332,15 @@ TOWNSHIP_ONLY_SHARE = 0.2
 
 
 # a title that names a township or street office (某镇, 某乡人民政府, 某街道); not 城乡 or 乡村
-_TOWNSHIP = re.compile(r"街道|苏木|乡镇|(?<!城)乡(?!村)|镇")
+_RURAL_TOWN = r"苏木|乡镇|(?<!城)乡(?!村)|镇"
+_TOWNSHIP = re.compile(rf"街道|{_RURAL_TOWN}")
+_STREET, _RURAL = re.compile(r"街道"), re.compile(_RURAL_TOWN)
+
+
+def street_office(project: Project) -> bool:
+    """Whether the unit is a street office (某街道办事处), which serves communities, and no township (某镇)."""
+    unit = unit_words(project)
+    return bool(_STREET.search(unit)) and not _RURAL.search(unit)
 
 
 def for_towns_only(direction: Direction, project: Project) -> bool:

@@ -571,7 +571,8 @@ def test_a_word_inside_a_longer_word_of_its_own_field_still_names_a_units_duty(b
     assert len(duties) == 2 and all(d.category == "节能环保" for d in duties), [d.name for d in duties]
 
 
-@pytest.mark.parametrize("name", ["某区某街道办事处2026年部门整体支出", "某市某区某某街道2026年部门整体绩效目标"])
+@pytest.mark.parametrize("name", ["某区某街道办事处2026年部门整体支出", "某市某区某某街道2026年部门整体绩效目标",
+                                  "某区城乡街道办事处2026年部门整体支出"])   # 城乡 names no township
 def test_a_street_offices_overall_draft_names_no_villages(builtin, name):
     """A street office serves communities: its draft is the township variant's, without the rows of villages alone
     (村集体经营性收入…村占比), and the rows it shares with townships name both (乡镇（街道）…)."""
