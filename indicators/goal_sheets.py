@@ -36,6 +36,7 @@ from kb.sheets import Sheet, SheetCell, SheetLimits, cell_text, keep_text, read_
 from kb.text import normalize_text
 
 TITLE = "项目支出绩效目标申报表"
+SHEET_SUFFIXES = (".xlsx", ".xls", ".csv")  # files read as goal spreadsheets (a .xls by xlrd, `kb.sheets`)
 DEPARTMENT_TITLE = "部门（单位）整体绩效目标申报表"
 KIND_WORDS = {"project": "项目支出", "department": "部门整体"}  # how the sheet writes Project.kind
 INSTRUCTIONS = "填表说明"
@@ -408,7 +409,7 @@ def read_goal_csv_partial(data: bytes, *, source: str = "", limits: SheetLimits 
 
 def read_goal_file_partial(data: bytes, *, source: str = "", limits: SheetLimits | None = None
                            ) -> tuple[list[GoalDocument], list[CellProblem]]:
-    """A goal workbook (.xlsx) or, when `source` ends in .csv, a goal table in CSV."""
+    """A goal workbook (.xlsx or .xls, told by its content) or, when `source` ends in .csv, a goal table in CSV."""
     read = read_goal_csv_partial if source.lower().endswith(".csv") else read_goal_workbook_partial
     return read(data, source=source, limits=limits)
 
@@ -471,20 +472,20 @@ def read_goal_batch(path: str | Path) -> list[GoalDocument]:
 
 def read_goal_batch_partial(path: str | Path) -> tuple[list[GoalDocument], list[CellProblem]]:
     """Goal documents from a .json file (one document, a list, or {"documents": […]}), a .jsonl file
-    (one per line), an .xlsx workbook, a .csv goal table, or a folder holding such files (read in name order), and the
-    problems of the files, lines and sheets that could not be read: one bad item never hides the rest."""
+    (one per line), an .xlsx or .xls workbook, a .csv goal table, or a folder holding such files (read in name order),
+    and the problems of the files, lines and sheets that could not be read: one bad item never hides the rest."""
     path = Path(path)
     if not path.exists():
         raise GoalSheetError([CellProblem(str(path), "", "", "文件或文件夹不存在")])
-    files = sorted(p for p in path.iterdir() if p.suffix.lower() in (".json", ".jsonl", ".xlsx", ".csv")
+    files = sorted(p for p in path.iterdir() if p.suffix.lower() in (".json", ".jsonl", *SHEET_SUFFIXES)
                    and not p.name.startswith((".", "~$"))) if path.is_dir() else [path]
     if path.is_dir() and not files:
-        raise GoalSheetError([CellProblem(str(path), "", "", "文件夹中没有 .json、.jsonl、.xlsx 或 .csv 文件")])
+        raise GoalSheetError([CellProblem(str(path), "", "", "文件夹中没有 .json、.jsonl、.xlsx、.xls 或 .csv 文件")])
     problems: list[CellProblem] = []
     docs: list[GoalDocument] = []
     for f in files:
         suffix = f.suffix.lower()
-        if suffix in (".xlsx", ".csv"):
+        if suffix in SHEET_SUFFIXES:
             try:
                 docs += read_goal_workbook(f.read_bytes(), source=f.name)
             except GoalSheetError as exc:
@@ -502,7 +503,7 @@ def read_goal_batch_partial(path: str | Path) -> tuple[list[GoalDocument], list[
         elif suffix == ".json":
             _parse_json(text, f.name, problems, docs)
         else:
-            problems.append(CellProblem(f.name, "", "", "只能读取 .json、.jsonl、.xlsx 或 .csv 文件"))
+            problems.append(CellProblem(f.name, "", "", "只能读取 .json、.jsonl、.xlsx、.xls 或 .csv 文件"))
     return docs, problems
 
 

@@ -1,4 +1,4 @@
-"""Reading .xlsx workbooks within limits, whatever the file claims about itself.
+"""Reading .xlsx (and Excel 97-2003 .xls) workbooks within limits, whatever the file claims about itself.
 
 An .xlsx file is a zip archive of XML parts, so a few kilobytes can declare a cell at XFD1048576
 or expand to gigabytes. Before openpyxl parses anything, the archive is checked: the bytes every
@@ -8,7 +8,8 @@ its XML, ignoring the declared `dimension`). Only then are the cells read, in op
 read-only mode and only within that range. Every refusal is a `TooLarge` (413) or an
 `InvalidInput` (422) whose message names the sheet, the limit and the fix.
 
-- `read_workbook(source, limits=…, formats=False)` → list[Sheet]
+- `read_workbook(source, limits=…, formats=False)` → list[Sheet]; a .xls file (told by its content, not its
+  name) is read within the same limits by `kb.sheets_xls`
 - `read_csv(data, name=…, limits=…)` → one Sheet of text cells, from UTF-8 or GBK (GB18030) CSV
 """
 
@@ -29,6 +30,7 @@ from openpyxl import load_workbook
 from openpyxl.utils import column_index_from_string, get_column_letter
 
 from kb.errors import InvalidInput, TooLarge
+from kb.sheets_xls import is_xls, read_xls
 
 _MAIN = "{http://schemas.openxmlformats.org/spreadsheetml/2006/main}"
 _REL = "{http://schemas.openxmlformats.org/officeDocument/2006/relationships}"
@@ -107,12 +109,15 @@ class Sheet:
 
 def read_workbook(source: bytes | Path, *, name: str = "", limits: SheetLimits | None = None,
                   formats: bool = False) -> list[Sheet]:
-    """Every worksheet of an .xlsx file, in workbook order, each read only within its used range.
+    """Every worksheet of an .xlsx or .xls file, in workbook order, each read only within its used range.
 
     `name` is how the file is called in messages; `formats=True` also keeps number formats (slower)."""
     limits = limits or SheetLimits()
     name = name or (source.name if isinstance(source, Path) else "工作簿")
     data = source.read_bytes() if isinstance(source, Path) else source
+    if is_xls(data):
+        return [Sheet(title, values, number_formats) for title, values, number_formats in
+                read_xls(data, name, limits, formats)]
     try:
         archive = zipfile.ZipFile(io.BytesIO(data))
     except (zipfile.BadZipFile, ValueError, OSError):

@@ -1,4 +1,4 @@
-"""Reading and writing plain tables (.xlsx, .csv) with row numbers kept for error messages."""
+"""Reading plain tables (.xlsx, .xls, .csv) and writing them (.xlsx, .csv), with row numbers kept for error messages."""
 
 from __future__ import annotations
 
@@ -10,7 +10,8 @@ from kb.errors import InvalidInput
 from kb.settings import get_settings
 from kb.sheets import SheetLimits, cell_text, keep_text, read_csv, read_workbook
 
-SUFFIXES = (".xlsx", ".csv")
+SUFFIXES = (".xlsx", ".csv")  # written
+READ_SUFFIXES = (".xlsx", ".xls", ".csv")  # read: a bureau's older library may be Excel 97-2003
 
 
 def _cell(value) -> str:
@@ -26,13 +27,13 @@ def read_table(path: Path, *, limits: SheetLimits | None = None) -> tuple[list[s
     blank rows are skipped. Reading stays within `limits` (by default the settings')."""
     limits = limits or SheetLimits.from_settings(get_settings())
     suffix = path.suffix.lower()
-    if suffix not in SUFFIXES:
-        raise InvalidInput(f"{path.name}：指标库文件须为 .xlsx 或 .csv，而不是 {suffix or '无扩展名'}")
+    if suffix not in READ_SUFFIXES:
+        raise InvalidInput(f"{path.name}：指标库文件须为 .xlsx、.xls 或 .csv，而不是 {suffix or '无扩展名'}")
     if not path.exists():
         raise InvalidInput(f"{path}：文件不存在")
     if not path.is_file():
-        raise InvalidInput(f"{path}：是文件夹，不是文件；请给出一个 .xlsx 或 .csv 文件")
-    rows = _read_xlsx(path, limits) if suffix == ".xlsx" else _read_csv(path, limits)
+        raise InvalidInput(f"{path}：是文件夹，不是文件；请给出一个 .xlsx、.xls 或 .csv 文件")
+    rows = _read_csv(path, limits) if suffix == ".csv" else _read_workbook(path, limits)
     numbered = [(n, cells) for n, cells in enumerate(rows, start=1) if any(cells)]
     if not numbered:
         raise InvalidInput(f"{path.name}：文件是空的；第一行应为列名")
@@ -40,7 +41,7 @@ def read_table(path: Path, *, limits: SheetLimits | None = None) -> tuple[list[s
     return [h.strip() for h in header], body
 
 
-def _read_xlsx(path: Path, limits: SheetLimits) -> list[list[str]]:
+def _read_workbook(path: Path, limits: SheetLimits) -> list[list[str]]:
     sheets = read_workbook(path, name=path.name, limits=limits)
     if not sheets:
         raise InvalidInput(f"{path.name}：工作簿里没有工作表；第一张工作表应为指标库")

@@ -133,3 +133,39 @@ def styles_bomb(styles: int = 800_000) -> bytes:
     xf = b'<xf numFmtId="0" fontId="0" fillId="0" borderId="0" xfId="0"/>'
     return _with_parts({"xl/styles.xml": lambda d: re.sub(rb'<cellXfs count="\d+">',
                                                           b'<cellXfs count="%d">' % (styles + 1) + xf * styles, d)})
+
+
+def _xls(write) -> bytes:
+    """An Excel 97-2003 workbook written by xlwt; `write(workbook)` adds its sheets."""
+    import xlwt
+
+    wb = xlwt.Workbook(encoding="utf-8")
+    write(wb)
+    buf = io.BytesIO()
+    wb.save(buf)
+    return buf.getvalue()
+
+
+def xls_far_cells(sheets: int = 8) -> bytes:
+    """A few KB of Excel 97-2003 with a label in A1 and a value at IV65536, the last cell a .xls sheet has, in each
+    of `sheets` sheets; read as written, xlrd makes room for 65,536 rows in each."""
+    def write(wb):
+        for n in range(sheets):
+            ws = wb.add_sheet(f"表{n + 1}")
+            ws.write(0, 0, "项目名称")
+            ws.write(65_535, 255, "x")
+    return _xls(write)
+
+
+def xls_formatted_blanks(rows: int = 65_000) -> bytes:
+    """About 1 MB of Excel 97-2003 holding one value and, in column IV of 65,000 rows, a formatted blank cell (as a
+    coloured column is saved); read with its formats, xlrd makes room for 16.6 million cells."""
+    def write(wb):
+        import xlwt
+
+        ws = wb.add_sheet("目标表")
+        ws.write(0, 0, "项目名称")
+        yellow = xlwt.easyxf("pattern: pattern solid, fore_colour yellow")
+        for r in range(1, rows):
+            ws.write(r, 255, None, yellow)
+    return _xls(write)

@@ -98,12 +98,12 @@ def library_import_preview(
     request: Request,
     settings: SettingsDep,
     user: AdminUser,
-    file: Annotated[UploadFile | None, File(description="指标库表格 .xlsx 或 .csv")] = None,
+    file: Annotated[UploadFile | None, File(description="指标库表格 .xlsx、.xls 或 .csv")] = None,
     replace: Annotated[bool, Form()] = False,
 ):
     """Step one: read and check the file, keep it, and show what importing it would change."""
     if file is None or not file.filename:
-        raise InvalidInput("没有收到文件：请选择要导入的指标库表格（.xlsx 或 .csv）")
+        raise InvalidInput("没有收到文件：请选择要导入的指标库表格（.xlsx、.xls 或 .csv）")
     name = upload_name(file.filename)
     suffix = library_suffix(name)
     name = name if Path(name).stem else "upload" + suffix

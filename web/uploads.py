@@ -15,8 +15,9 @@ from kb.sheets import SheetLimits
 from web.guards import text_problem
 from web.pages_forms import describe_errors, raw_from_doc
 
-SUFFIXES = (".xlsx", ".csv", ".json")
-WRONG_KIND = "只能上传填好的模板（.xlsx）、CSV 目标表（.csv）或 JSON 文档（.json）"
+SHEETS = (".xlsx", ".xls", ".csv")
+SUFFIXES = (*SHEETS, ".json")
+WRONG_KIND = "只能上传填好的模板（.xlsx 或 Excel 97-2003 的 .xls）、CSV 目标表（.csv）或 JSON 文档（.json）"
 
 
 def named(name: str, message: str) -> str:
@@ -82,7 +83,7 @@ def read_uploads(files: list[tuple[str, bytes]], *, limits: SheetLimits | None =
         if not data:
             problems.append(f"{name}：文件是空的")
             continue
-        if suffix in (".xlsx", ".csv"):
+        if suffix in SHEETS:
             docs, trouble = _sheet_documents(name, data, limits)
         else:
             docs, trouble = _json_documents(name, data)

@@ -18,6 +18,7 @@ from services.bootstrap import initialise, load_builtin
 from services.library_io import COLUMNS, export_library, import_library
 from services.library_versions import discard_upload, import_file, preview_upload, staged_upload
 from tests.conftest import FIXTURE_LIBRARY
+from tests.xls_workbooks import xls_bytes
 
 HEADER = [h for _, h in COLUMNS]
 
@@ -194,6 +195,23 @@ def test_damaged_workbook_is_rejected_clearly(fresh_settings, tmp_path):
     path.write_bytes(b"PK\x03\x04 this is not really a workbook")
     with pytest.raises(InvalidInput, match="无法读取为 .xlsx"):
         import_library(fresh_settings, path)
+
+
+def test_a_library_kept_as_xls_imports_as_the_xlsx_it_was_saved_from(fresh_settings, tmp_path):
+    """A bureau's older library in Excel 97-2003: the export saved as .xls changes nothing; a row added to it is added."""
+    initialise(fresh_settings, library_dir=FIXTURE_LIBRARY)
+    out = tmp_path / "library.xlsx"
+    export_library(fresh_settings, out)
+    ws = load_workbook(out).active
+    rows = [tuple(r) for r in ws.iter_rows(values_only=True)]
+    assert tuple(rows[0][:len(HEADER)]) == tuple(HEADER)
+    same = tmp_path / "共性指标库.xls"
+    same.write_bytes(xls_bytes({ws.title: rows}))
+    report = import_file(fresh_settings, same, replace=True, dry_run=True)
+    assert (report.counts, report.taxonomy, report.version) == ((0, 0, 0), 0, None)
+    more = tmp_path / "共性指标库（新增）.xls"
+    more.write_bytes(xls_bytes({ws.title: [*rows, tuple(row(**GOOD))]}))
+    assert import_library(fresh_settings, more).added == 1 and count(fresh_settings) == 22
 
 
 def test_gbk_csv_from_excel_is_read(fresh_settings, tmp_path):

@@ -146,6 +146,23 @@ def test_a_gbk_csv_goal_table_is_checked_like_a_workbook(client):
     assert body["results"][0]["project"] == "城区路灯维护" and body["problems"] == []
 
 
+def test_an_xls_goal_table_is_checked_and_a_damaged_one_reported_beside_it(client):
+    from tests.xls_workbooks import xls_bytes
+
+    rows = [("项目名称", "城区路灯维护"), ("年度资金总额", 100), ("年度绩效目标", "维修路灯3200盏，亮灯率不低于98%。"),
+            ("一级指标", "二级指标", "三级指标", "符号", "指标值", "计量单位"),
+            ("产出指标", "数量指标", "维修路灯数量", "≥", 3200, "盏"), ("效益指标", "社会效益指标", "亮灯率", "≥", 98, "%")]
+    table = xls_bytes({"路灯": rows})
+    files = [("files", ("路灯.xls", table)), ("files", ("坏.xls", table[:1500])),
+             ("files", ("营养餐.json", json.dumps(GOOD).encode()))]
+    body = client.post("/api/v1/goals/check/workbook", files=files).json()
+    assert body["summary"]["checked"] == 2
+    assert [r["source"] for r in body["results"]] == ["路灯.xls", "营养餐.json"]
+    assert body["results"][0]["project"] == "城区路灯维护"
+    (problem,) = body["problems"]
+    assert problem.startswith("坏.xls") and "Excel 97-2003" in problem and "另存为 .xlsx" in problem
+
+
 def test_a_csv_that_cannot_be_read_is_named_once_with_what_to_do(client):
     wide = (",".join(["x"] * 500) + "\n").encode()
     binary = bytes(range(128, 256)) * 40   # no UTF-8, nor GB18030 either

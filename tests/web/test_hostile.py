@@ -61,6 +61,18 @@ def test_a_crafted_workbook_sent_for_checking_gets_a_4xx_at_once(client, bomb, c
     assert client.get("/health").json()["status"] == "ok"
 
 
+@pytest.mark.parametrize(("crafted", "said"), [("xls_far_cells", "第 65,536 行有内容"),
+                                              ("xls_formatted_blanks", "含空白单元格的格式")])
+def test_a_crafted_xls_gets_a_4xx_before_it_is_read(client, crafted, said):
+    """Read as written, the first (5 KB) makes xlrd build 1.6 GB; the second (2 MB), 240 MB."""
+    data = getattr(hostile_files, crafted)()
+    r, seconds = timed(lambda: client.post("/api/v1/goals/check/workbook", files={"files": ("申报表.xls", data)}))
+    assert r.status_code == 422 and seconds < 5
+    (problem,) = r.json()["error"]["details"]
+    assert problem.startswith("申报表.xls：") and said in problem and "上限" in problem
+    assert client.get("/health").json()["status"] == "ok"
+
+
 def test_the_xfd1048576_workbook_names_the_row_limit(client):
     r = client.post("/api/v1/goals/check/workbook", files={"files": ("a.xlsx", hostile_files.far_cell(), XLSX)})
     assert "第 1,048,576 行有内容，超过 50,000 行的上限" in r.json()["error"]["details"][0]

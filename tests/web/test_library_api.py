@@ -144,10 +144,10 @@ def test_a_replace_is_previewed_then_applied_then_undone_by_a_restore(admin_clie
     assert missing.status_code == 404 and "第 9 版" in missing.json()["error"]["message"]
 
 
-def test_only_xlsx_or_csv_is_imported(admin_client):
+def test_only_a_workbook_or_csv_is_imported(admin_client):
     r = admin_client.post("/api/v1/library/import", files={"file": ("x.pdf", b"%PDF", "application/pdf")},
                           headers=admin(admin_client))
-    assert r.status_code == 422 and ".xlsx 或 .csv" in r.json()["error"]["message"]
+    assert r.status_code == 422 and ".xlsx、.xls 或 .csv" in r.json()["error"]["message"]
     r = admin_client.post("/api/v1/library/import?mode=everything", files=upload(b"x"), headers=admin(admin_client))
     assert r.status_code == 422
 

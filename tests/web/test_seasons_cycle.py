@@ -14,6 +14,7 @@ from openpyxl import load_workbook
 from kb.db import get_engine
 from tests.conftest import bearer
 from tests.cycle_documents import greening, meals
+from tests.xls_workbooks import xls_bytes
 from web.app import create_app
 
 
@@ -107,6 +108,23 @@ def test_the_actuals_workbook_is_filled_and_read_back_for_many_projects(client, 
     r = client.post(f"{base}/monitoring/import", headers=reviewer, data={"rules": '{"warn_gap": 5, "watch_gap": 9}'},
                     files={"file": ("填报表.xlsx", buf.getvalue())})
     assert r.status_code == 422 and "watch_gap" in r.json()["error"]["message"]
+
+
+def test_the_actuals_workbook_saved_as_xls_is_read_as_the_xlsx(client, reviewer):
+    """WPS and old Excel save the filled workbook as .xls (Excel 97-2003): read the same way."""
+    rid, (green, meal) = approved_season(client, reviewer, [greening(), meals()])
+    base = f"/api/v1/reviews/{rid}"
+    wb = load_workbook(io.BytesIO(client.get(f"{base}/actuals.xlsx", headers=reviewer).content))
+    ws = wb["实际完成值"]
+    ws["L2"], ws["N2"], ws["O2"] = 1500, "2025-07-31", 120
+    ws["L8"], ws["O8"] = 1700, 300
+    sheets = {sheet.title: [tuple(row) for row in sheet.iter_rows(values_only=True)] for sheet in wb.worksheets}
+    r = client.post(f"{base}/monitoring/import", headers=reviewer, data={"as_of": "2025-07-31"},
+                    files={"file": ("填报表.xls", xls_bytes(sheets))})
+    assert r.status_code == 200, r.text
+    assert r.json()["stored"] == 2
+    entries = client.get(f"{base}/projects/{meal}/monitoring", headers=reviewer).json()["entries"]
+    assert entries[0]["spent"] == 300
 
 
 def test_self_evaluation_the_self_evaluation_workbook_and_results(client, reviewer, users):
