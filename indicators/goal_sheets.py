@@ -32,11 +32,12 @@ from pydantic import ValidationError
 from indicators.framework import BASES, DEPARTMENT_LEVELS, LEVELS, OPERATORS
 from indicators.goals import CheckResult, GoalDocument
 from kb.errors import InvalidInput
-from kb.sheets import Sheet, SheetCell, SheetLimits, cell_text, keep_text, read_csv, read_workbook
+from kb.sheets import Sheet, SheetCell, SheetLimits, cell_text, joined, keep_text, read_csv, read_workbook
+from kb.sheets_docx import is_docx, read_docx
 from kb.text import normalize_text
 
 TITLE = "项目支出绩效目标申报表"
-SHEET_SUFFIXES = (".xlsx", ".xls", ".csv")  # files read as goal spreadsheets (a .xls by xlrd, `kb.sheets`)
+SHEET_SUFFIXES = (".xlsx", ".xls", ".csv", ".docx")  # files read as goal tables (`read_goal_file_partial`)
 DEPARTMENT_TITLE = "部门（单位）整体绩效目标申报表"
 KIND_WORDS = {"project": "项目支出", "department": "部门整体"}  # how the sheet writes Project.kind
 INSTRUCTIONS = "填表说明"
@@ -266,16 +267,20 @@ def _next_value(ws: Sheet, cell: SheetCell) -> SheetCell | None:
     return None
 
 
-def _read_sheet(ws: Sheet, problems: list[CellProblem]) -> GoalDocument | None:
-    header_row, columns = None, {}
+def _find_header(ws: Sheet) -> tuple[int | None, dict[str, int]]:
+    """(row, field → column) of the indicator table's header row among a sheet's first 60 rows, or (None, {})."""
     for row in ws.iter_rows(min_row=1, max_row=min(ws.max_row, 60)):
         found = _header_columns(row)
         if "name" in found and len(found) >= 3:
-            header_row, columns = row[0].row, found
-            break
+            return row[0].row, found
+    return None, {}
+
+
+def _read_sheet(ws: Sheet, problems: list[CellProblem]) -> GoalDocument | None:
+    header_row, columns = _find_header(ws)
     if header_row is None:
-        problems.append(CellProblem(ws.title, "A1", "", "找不到指标表的表头行（一级指标、二级指标、三级指标、"
-                                                      "符号、指标值、计量单位…）；请使用模板的版式"))
+        problems.append(CellProblem(ws.title, ws.where(1, 1), "", "找不到指标表的表头行（一级指标、二级指标、三级指标、"
+                                                              "符号、指标值、计量单位…）；请使用模板的版式"))
         return None
     project: dict[str, object] = {}
     cells: dict[str, str] = {}
@@ -293,7 +298,7 @@ def _read_sheet(ws: Sheet, problems: list[CellProblem]) -> GoalDocument | None:
                 project[field] = value_cell.value
                 cells[field] = value_cell.coordinate
             else:
-                cells[field] = get_column_letter(c.column + 1) + str(c.row)
+                cells[field] = ws.where(c.row, c.column + 1)
     goal = project.pop("goal", "")
     indicators, where = [], []
     carry = {"level1": "", "level2": ""}
@@ -339,21 +344,21 @@ def _read_sheet(ws: Sheet, problems: list[CellProblem]) -> GoalDocument | None:
         return GoalDocument.model_validate(raw)
     except ValidationError as exc:
         for err in exc.errors():
-            problems.append(_locate(ws.title, err, cells, columns, where, raw))
+            problems.append(_locate(ws, err, cells, columns, where, raw))
         return None
 
 
-def _locate(sheet: str, err: dict, cells: dict[str, str], columns: dict[str, int], rows: list[int],
+def _locate(ws: Sheet, err: dict, cells: dict[str, str], columns: dict[str, int], rows: list[int],
             raw: dict) -> CellProblem:
     """The cell a validation error is about, with the value as written there."""
-    loc, fix = err.get("loc", ()), _fix(err)
+    loc, fix, sheet = err.get("loc", ()), _fix(err), ws.title
     if loc[:1] == ("project",):
         field = str(loc[1]) if len(loc) > 1 else "name"
         return CellProblem(sheet, cells.get(field, "B2"), _shown(raw["project"].get(field)), fix)
     if loc[:1] == ("indicators",) and len(loc) > 2 and isinstance(loc[1], int):
         col = columns.get(str(loc[2]), 1)
         value = raw["indicators"][loc[1]].get(str(loc[2]))
-        return CellProblem(sheet, f"{get_column_letter(col)}{rows[loc[1]]}", _shown(value), fix)
+        return CellProblem(sheet, ws.where(rows[loc[1]], col), _shown(value), fix)
     return CellProblem(sheet, cells.get("goal", "B8"), _shown(raw.get("goal")), fix)
 
 
@@ -409,9 +414,52 @@ def read_goal_csv_partial(data: bytes, *, source: str = "", limits: SheetLimits 
 
 def read_goal_file_partial(data: bytes, *, source: str = "", limits: SheetLimits | None = None
                            ) -> tuple[list[GoalDocument], list[CellProblem]]:
-    """A goal workbook (.xlsx or .xls, told by its content) or, when `source` ends in .csv, a goal table in CSV."""
-    read = read_goal_csv_partial if source.lower().endswith(".csv") else read_goal_workbook_partial
-    return read(data, source=source, limits=limits)
+    """A goal workbook (.xlsx or .xls) or Word document (.docx), told by its content, or, when `source` ends in
+    .csv, a goal table in CSV."""
+    if source.lower().endswith(".csv"):
+        return read_goal_csv_partial(data, source=source, limits=limits)
+    if is_docx(data):
+        return read_goal_docx_partial(data, source=source, limits=limits)
+    return read_goal_workbook_partial(data, source=source, limits=limits)
+
+
+def read_goal_docx_partial(data: bytes, *, source: str = "", limits: SheetLimits | None = None
+                           ) -> tuple[list[GoalDocument], list[CellProblem]]:
+    """The goal tables of a Word document, one project per indicator table (`word_projects`)."""
+    return _read_partial(lambda: word_projects(read_docx(data, source or "Word 文档", limits)), source)
+
+
+def word_projects(blocks: list[Sheet]) -> list[Sheet]:
+    """The projects of a Word document from its blocks (each table with the paragraphs before it): a project
+    runs up to and including the block whose table holds the indicator header. A block after it with no
+    header, no project name and no paragraph of its own continues its indicator rows (a table Word split
+    across pages); other blocks without a header belong to the next project. Paragraphs after the last
+    project (填表人, 联系电话) are no project; a block naming a project but no indicator table is one, so the
+    reader says what it lacks."""
+    projects: list[list[Sheet]] = []
+    pending: list[Sheet] = []
+    for block in blocks:
+        header = _find_header(block)[0] is not None
+        if header:
+            projects.append([*pending, block])
+            pending = []
+        elif projects and not pending and not _names_project(block) and not _has_paragraphs(block):
+            projects[-1].append(block)
+        else:
+            pending.append(block)
+    if any(_names_project(b) for b in pending) or not projects:
+        projects.append(pending)
+    return [joined(f"第{n}个项目", parts) for n, parts in enumerate(projects, start=1) if parts]
+
+
+def _has_paragraphs(ws: Sheet) -> bool:
+    return any(place.endswith("段") for place in ws.places.values())   # `kb.sheets_docx` names them so
+
+
+def _names_project(ws: Sheet) -> bool:
+    """Does a block hold the 项目名称 label (with a value beside it or not)?"""
+    return any(isinstance(v, str) and _find_label(_label(v), PROJECT_FIELDS) == "name"
+               for row in ws.values for v in row)
 
 
 def _read_partial(read: Callable[[], list[Sheet]], source: str) -> tuple[list[GoalDocument], list[CellProblem]]:
@@ -472,15 +520,17 @@ def read_goal_batch(path: str | Path) -> list[GoalDocument]:
 
 def read_goal_batch_partial(path: str | Path) -> tuple[list[GoalDocument], list[CellProblem]]:
     """Goal documents from a .json file (one document, a list, or {"documents": […]}), a .jsonl file
-    (one per line), an .xlsx or .xls workbook, a .csv goal table, or a folder holding such files (read in name order),
-    and the problems of the files, lines and sheets that could not be read: one bad item never hides the rest."""
+    (one per line), an .xlsx or .xls workbook, a .csv goal table, a Word document's goal tables (.docx), or a
+    folder holding such files (read in name order), and the problems of the files, lines and sheets that could
+    not be read: one bad item never hides the rest."""
     path = Path(path)
     if not path.exists():
         raise GoalSheetError([CellProblem(str(path), "", "", "文件或文件夹不存在")])
     files = sorted(p for p in path.iterdir() if p.suffix.lower() in (".json", ".jsonl", *SHEET_SUFFIXES)
                    and not p.name.startswith((".", "~$"))) if path.is_dir() else [path]
     if path.is_dir() and not files:
-        raise GoalSheetError([CellProblem(str(path), "", "", "文件夹中没有 .json、.jsonl、.xlsx、.xls 或 .csv 文件")])
+        raise GoalSheetError([CellProblem(str(path), "", "", "文件夹中没有 .json、.jsonl、.xlsx、.xls、.csv 或 .docx "
+                                                               "文件")])
     problems: list[CellProblem] = []
     docs: list[GoalDocument] = []
     for f in files:
@@ -503,7 +553,7 @@ def read_goal_batch_partial(path: str | Path) -> tuple[list[GoalDocument], list[
         elif suffix == ".json":
             _parse_json(text, f.name, problems, docs)
         else:
-            problems.append(CellProblem(f.name, "", "", "只能读取 .json、.jsonl、.xlsx、.xls 或 .csv 文件"))
+            problems.append(CellProblem(f.name, "", "", "只能读取 .json、.jsonl、.xlsx、.xls、.csv 或 .docx 文件"))
     return docs, problems
 
 

@@ -69,20 +69,22 @@ class SheetCell:
     column: int
     value: object = None
     number_format: str = "General"
+    place: str = ""  # where the cell is when not in a worksheet (a Word table's 表2第3行第4格)
 
     @property
     def coordinate(self) -> str:
-        return f"{get_column_letter(self.column)}{self.row}"
+        return self.place or f"{get_column_letter(self.column)}{self.row}"
 
 
 @dataclass
 class Sheet:
     """The used range of one worksheet: values row by row (1-based as in Excel), number formats of
-    the numeric cells that have one."""
+    the numeric cells that have one; for rows read from elsewhere (a Word document), where each row is."""
 
     title: str
     values: list[tuple] = field(default_factory=list)
     formats: dict[tuple[int, int], str] = field(default_factory=dict)
+    places: dict[int, str] = field(default_factory=dict)
 
     @property
     def max_row(self) -> int:
@@ -96,7 +98,16 @@ class Sheet:
         value = None
         if 1 <= row <= len(self.values) and 1 <= column <= len(self.values[row - 1]):
             value = self.values[row - 1][column - 1]
-        return SheetCell(row, column, value, self.formats.get((row, column), "General"))
+        return SheetCell(row, column, value, self.formats.get((row, column), "General"),
+                         self.where(row, column) if self.places else "")
+
+    def where(self, row: int, column: int) -> str:
+        """A cell's place as its reader sees it: C12 in a worksheet; 表2第3行第3格 (or 表1上方第2段, for a
+        paragraph) in a Word document."""
+        place = self.places.get(row)
+        if place is None:
+            return f"{get_column_letter(column)}{row}"
+        return f"{place}第{column}格" if place.endswith("行") else place
 
     def iter_rows(self, min_row: int = 1, max_row: int | None = None) -> Iterator[list[SheetCell]]:
         width = self.max_column
@@ -123,7 +134,7 @@ def read_workbook(source: bytes | Path, *, name: str = "", limits: SheetLimits |
     except (zipfile.BadZipFile, ValueError, OSError):
         raise _unreadable(name, "不是 zip 格式") from None
     with archive:
-        elements = _check_parts(archive, name, limits)
+        elements = check_parts(archive, name, limits)
         for part in ("xl/workbook.xml", "xl/_rels/workbook.xml.rels"):
             if elements.get(part, 0) > limits.max_cells:
                 raise _too_many_elements(name, part, elements[part], limits)
@@ -157,6 +168,18 @@ def read_workbook(source: bytes | Path, *, name: str = "", limits: SheetLimits |
         raise _unreadable(name, type(exc).__name__) from None
     finally:
         wb.close()
+
+
+def joined(title: str, sheets: list[Sheet]) -> Sheet:
+    """One sheet holding the rows of `sheets` one after another (as wide as the widest), with their places."""
+    width = max((s.max_column for s in sheets), default=0)
+    out = Sheet(title)
+    for sheet in sheets:
+        start = len(out.values)
+        out.values += [tuple(r) + (None,) * (width - len(r)) for r in sheet.values]
+        out.formats.update({(start + r, c): f for (r, c), f in sheet.formats.items()})
+        out.places.update({start + r: p for r, p in sheet.places.items()})
+    return out
 
 
 def read_csv(data: bytes, *, name: str = "CSV", limits: SheetLimits | None = None) -> Sheet:
@@ -199,7 +222,7 @@ def _too_many_elements(name: str, where: str, count: int, limits: SheetLimits) -
                     "另存为新文件（会清理多余的样式），或拆分为多个文件后再上传")
 
 
-def _check_parts(archive: zipfile.ZipFile, name: str, limits: SheetLimits) -> dict[str, int]:
+def check_parts(archive: zipfile.ZipFile, name: str, limits: SheetLimits) -> dict[str, int]:
     """Decompress every part once, counting the bytes it really yields and the XML elements it
     opens (every `<` that is not `</`, `<?` or `<!`); refuse DTDs (entity bombs)."""
     elements: dict[str, int] = {}

@@ -76,12 +76,16 @@ def _workbook_stream(data: bytes, name: str) -> bytes:
             if mem is not None:
                 return bytes(mem[base:base + size])
         encrypted = doc.locate_named_stream("EncryptedPackage")[0] is not None
+        word = doc.locate_named_stream("WordDocument")[0] is not None
     except Exception as exc:
         raise _unreadable(name, f"文件结构损坏：{type(exc).__name__}") from None
     if encrypted:
         raise InvalidInput(f"{name}：工作簿设有打开密码，无法读取；请在 Excel 或 WPS 中取消密码"
                            "（文件 › 信息 › 保护工作簿）后另存再上传")
-    raise _unreadable(name, "不是 Excel 工作簿，可能是 Word 或其他 Office 文件")
+    if word:
+        raise InvalidInput(f"{name}：是 Word 97-2003 文档（.doc），不是 Excel 工作簿；"
+                           "请在 Word 或 WPS 中另存为 .docx 后上传")
+    raise _unreadable(name, "不是 Excel 工作簿，可能是 PowerPoint 或其他 Office 文件")
 
 
 def check_records(stream: bytes, name: str, limits, formats: bool) -> None:

@@ -37,6 +37,7 @@ def cases(token: str):
     strings, styles = hostile_files.shared_strings_bomb(), hostile_files.styles_bomb()
     many = hostile_files.zip_bomb(rows=1_999, columns=100)  # 199,900 cells: just under the upload limit
     xls_far, xls_blanks = hostile_files.xls_far_cells(), hostile_files.xls_formatted_blanks()
+    docx_runs = hostile_files.docx_element_bomb()
     doc = b'{"project":{"name":"%s","budget":%s},"goal":"","indicators":[]}'
     for name, data in (("XFD1048576 cell (4.8 KB)", far), (f"zip bomb ({len(bomb) / 1e6:.1f} MB → 422 MB)", bomb),
                        ("zip bomb, sizes understated", lying),
@@ -48,11 +49,13 @@ def cases(token: str):
         yield (f"/review page: {name}", lambda c, d=data: c.post("/review", files={"files": ("a.xlsx", d, XLSX)}))
         yield (f"library import: {name}", lambda c, d=data: c.post(
             "/library/import", data={"token": token}, files={"file": ("lib.xlsx", d, XLSX)}))
-    for name, data in ((f"Excel 97-2003, IV65536 in 8 sheets ({len(xls_far) / 1e3:.1f} KB)", xls_far),
-                       (f"Excel 97-2003, formatted blanks in column IV ({len(xls_blanks) / 1e6:.1f} MB)", xls_blanks)):
+    for name, file, data in (
+            (f"Excel 97-2003, IV65536 in 8 sheets ({len(xls_far) / 1e3:.1f} KB)", "a.xls", xls_far),
+            (f"Excel 97-2003, formatted blanks in column IV ({len(xls_blanks) / 1e6:.1f} MB)", "a.xls", xls_blanks),
+            (f"Word, 2 million empty runs ({len(docx_runs) / 1e3:.0f} KB → 12 MB of XML)", "a.docx", docx_runs)):
         yield (f"check/workbook: {name}",
-               lambda c, d=data: c.post("/api/v1/goals/check/workbook", files={"files": ("a.xls", d)}))
-        yield (f"/review page: {name}", lambda c, d=data: c.post("/review", files={"files": ("a.xls", d)}))
+               lambda c, d=data, f=file: c.post("/api/v1/goals/check/workbook", files={"files": (f, d)}))
+        yield (f"/review page: {name}", lambda c, d=data, f=file: c.post("/review", files={"files": (f, d)}))
     for label, name, budget in (("lone surrogate", rb"\ud800", b"1"), ("NUL", rb"a\u0000", b"1"),
                                 ("NaN budget", b"a", b"NaN"), ("Infinity budget", b"a", b"Infinity"),
                                 ("1e308 budget", b"a", b"1e308")):

@@ -169,3 +169,23 @@ def xls_formatted_blanks(rows: int = 65_000) -> bytes:
         for r in range(1, rows):
             ws.write(r, 255, None, yellow)
     return _xls(write)
+
+
+def docx_element_bomb(runs: int = 2_000_000) -> bytes:
+    """About 50 KB of Word document whose body holds `runs` empty runs (12 MB of XML); python-docx would build an
+    object tree of all of them."""
+    import docx
+
+    document = docx.Document()
+    document.add_paragraph("项目名称：某项目")
+    source = io.BytesIO()
+    document.save(source)
+    template = zipfile.ZipFile(source)
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED, compresslevel=9) as z:
+        for info in template.infolist():
+            body = template.read(info)
+            if info.filename == "word/document.xml":
+                body = body.replace(b"</w:body>", b"<w:p>" + b"<w:r/>" * runs + b"</w:p></w:body>")
+            z.writestr(info, body)
+    return out.getvalue()

@@ -26,7 +26,7 @@ from web.auth import CurrentUser
 from web.deps import DraftId, SessionDep, upload_name
 from web.pages_forms import describe_errors, raw_from_doc
 from web.render import XLSX, attachment
-from web.uploads import SHEETS, SUFFIXES, json_items, named
+from web.uploads import OLD_WORD, SHEETS, SUFFIXES, json_items, named
 
 router = APIRouter(prefix="/api/v1", tags=["drafts"])
 
@@ -104,16 +104,16 @@ def detail_of(draft: Draft, owner: str) -> DraftDetail:
 
 def read_draft_files(files: list[tuple[str, bytes]], *, limits: SheetLimits | None
                      ) -> tuple[list[tuple[str, dict]], list[str]]:
-    """(source, document) for every goal document in filled templates (.xlsx, .xls), CSV tables and JSON files (each
-    JSON document exactly as in the file), and what to fix in the files, sheets and documents that
-    could not be read, in Chinese."""
+    """(source, document) for every goal document in filled templates (.xlsx, .xls), CSV tables, Word tables
+    (.docx) and JSON files (each JSON document exactly as in the file), and what to fix in the files, sheets
+    and documents that could not be read, in Chinese."""
     found: list[tuple[str, dict]] = []
     problems: list[str] = []
     for name, data in files:
         suffix = Path(name).suffix.lower()
         if suffix not in SUFFIXES:
-            problems.append(f"{name or '未命名文件'}：只能导入填好的模板（.xlsx 或 .xls）、CSV 目标表"
-                            "或 JSON 文档（.json）")
+            problems.append(f"{name or '未命名文件'}：" + (OLD_WORD if suffix == ".doc" else "只能导入填好的模板"
+                            "（.xlsx 或 .xls）、CSV 目标表、Word 目标表（.docx）或 JSON 文档（.json）"))
             continue
         if not data:
             problems.append(f"{name}：文件是空的")

@@ -15,9 +15,11 @@ from kb.sheets import SheetLimits
 from web.guards import text_problem
 from web.pages_forms import describe_errors, raw_from_doc
 
-SHEETS = (".xlsx", ".xls", ".csv")
+SHEETS = (".xlsx", ".xls", ".csv", ".docx")  # read as tables (`goal_sheets`)
 SUFFIXES = (*SHEETS, ".json")
-WRONG_KIND = "只能上传填好的模板（.xlsx 或 Excel 97-2003 的 .xls）、CSV 目标表（.csv）或 JSON 文档（.json）"
+WRONG_KIND = ("只能上传填好的模板（.xlsx 或 Excel 97-2003 的 .xls）、CSV 目标表（.csv）、Word 目标表（.docx）"
+              "或 JSON 文档（.json）")
+OLD_WORD = "是 Word 97-2003 文档（.doc），无法直接读取；请在 Word 或 WPS 中另存为 .docx 后上传"
 
 
 def named(name: str, message: str) -> str:
@@ -78,7 +80,7 @@ def read_uploads(files: list[tuple[str, bytes]], *, limits: SheetLimits | None =
     for name, data in files:
         suffix = Path(name).suffix.lower()
         if suffix not in SUFFIXES:
-            problems.append(f"{name or '未命名文件'}：{WRONG_KIND}")
+            problems.append(f"{name or '未命名文件'}：{OLD_WORD if suffix == '.doc' else WRONG_KIND}")
             continue
         if not data:
             problems.append(f"{name}：文件是空的")
@@ -101,7 +103,7 @@ def read_upload_items(files: list[tuple[str, bytes]], *, limits: SheetLimits | N
     for name, data in files:
         suffix = Path(name).suffix.lower()
         if suffix not in SUFFIXES:
-            problems.append(f"{name or '未命名文件'}：{WRONG_KIND}")
+            problems.append(f"{name or '未命名文件'}：{OLD_WORD if suffix == '.doc' else WRONG_KIND}")
         elif not data:
             problems.append(f"{name}：文件是空的")
         elif suffix == ".json":

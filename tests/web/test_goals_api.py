@@ -163,6 +163,20 @@ def test_an_xls_goal_table_is_checked_and_a_damaged_one_reported_beside_it(clien
     assert problem.startswith("坏.xls") and "Excel 97-2003" in problem and "另存为 .xlsx" in problem
 
 
+def test_a_goal_table_written_in_word_is_checked_and_an_old_doc_told_what_to_do(client):
+    from tests.word_documents import Table, docx_bytes
+
+    table = Table([("项目名称", "城区路灯维护"), ("年度资金总额（万元）", "100"), ("年度绩效目标", "维修路灯3200盏，亮灯率不低于98%。"),
+                   ("一级指标", "二级指标", "三级指标", "指标值"), ("产出指标", "数量指标", "维修路灯数量", "≥3200盏"),
+                   ("效益指标", "社会效益指标", "亮灯率", "≥98%")])
+    files = [("files", ("路灯.docx", docx_bytes("2025年度项目支出绩效目标表", table))), ("files", ("旧表.doc", b"\xd0\xcf"))]
+    body = client.post("/api/v1/goals/check/workbook", files=files).json()
+    assert body["summary"]["checked"] == 1 and body["results"][0]["source"] == "路灯.docx"
+    assert body["results"][0]["project"] == "城区路灯维护"
+    (problem,) = body["problems"]
+    assert problem.startswith("旧表.doc：是 Word 97-2003 文档") and "另存为 .docx" in problem
+
+
 def test_a_csv_that_cannot_be_read_is_named_once_with_what_to_do(client):
     wide = (",".join(["x"] * 500) + "\n").encode()
     binary = bytes(range(128, 256)) * 40   # no UTF-8, nor GB18030 either

@@ -62,14 +62,17 @@ def test_a_crafted_workbook_sent_for_checking_gets_a_4xx_at_once(client, bomb, c
 
 
 @pytest.mark.parametrize(("crafted", "said"), [("xls_far_cells", "第 65,536 行有内容"),
-                                              ("xls_formatted_blanks", "含空白单元格的格式")])
-def test_a_crafted_xls_gets_a_4xx_before_it_is_read(client, crafted, said):
-    """Read as written, the first (5 KB) makes xlrd build 1.6 GB; the second (2 MB), 240 MB."""
+                                              ("xls_formatted_blanks", "含空白单元格的格式"),
+                                              ("docx_element_bomb", "文档正文有 2,000,")])
+def test_a_crafted_xls_or_docx_gets_a_4xx_before_it_is_read(client, crafted, said):
+    """Read as written, the first (5 KB) makes xlrd build 1.6 GB; the second (2 MB), 240 MB; the third (50 KB),
+    an lxml tree of two million elements."""
     data = getattr(hostile_files, crafted)()
-    r, seconds = timed(lambda: client.post("/api/v1/goals/check/workbook", files={"files": ("申报表.xls", data)}))
+    name = "申报表.docx" if crafted.startswith("docx") else "申报表.xls"
+    r, seconds = timed(lambda: client.post("/api/v1/goals/check/workbook", files={"files": (name, data)}))
     assert r.status_code == 422 and seconds < 5
     (problem,) = r.json()["error"]["details"]
-    assert problem.startswith("申报表.xls：") and said in problem and "上限" in problem
+    assert problem.startswith(f"{name}：") and said in problem and "上限" in problem
     assert client.get("/health").json()["status"] == "ok"
 
 

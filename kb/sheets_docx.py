@@ -1,0 +1,133 @@
+"""Reading the goal tables of a Word document (.docx) within limits, as rows a sheet would hold.
+
+Departments often write their 绩效目标表 in Word: a title and a few labelled lines (填报单位：…) above one
+or two tables, several projects one after another. The file is checked as an .xlsx is (`kb.sheets.
+check_parts`: the bytes every part really unpacks to, no DTD) and its body is capped in XML elements before
+python-docx parses it. Each table, with the paragraphs written since the previous one, becomes one `Sheet`:
+a merged cell's text in its first cell only (as Excel keeps it), a paragraph `标签：内容` as two cells (and
+`项目名称：… 主管部门：…` as four). Every row knows where it is in the document (表2第3行, 表1上方第2段), so a
+problem can be pointed at. Which blocks make one project is the goal reader's business (`goal_sheets`).
+
+- `is_docx(data)` → whether the bytes are a Word document (a zip holding word/document.xml)
+- `read_docx(data, name, limits)` → [Sheet], one per table with the paragraphs before it, and one for
+  paragraphs after the last table
+"""
+
+from __future__ import annotations
+
+import io
+import re
+import zipfile
+
+import docx
+from docx.table import Table
+from docx.text.paragraph import Paragraph
+
+from kb.errors import InvalidInput, TooLarge
+from kb.sheets import Sheet, SheetLimits, check_parts
+
+_BODY = "word/document.xml"
+# XML elements a document's body may hold per cell read: a table cell in Word is a dozen elements or more
+# (w:tc, w:tcPr, w:tcW, w:p, w:pPr, w:r, w:rPr, w:t…); lxml keeps each in memory.
+ELEMENTS_PER_CELL = 5
+# `标签：内容` in a paragraph: a label of at most this many characters before the colon.
+LABEL_CHARS = 12
+_LABELLED = re.compile(rf"^([^:：]{{1,{LABEL_CHARS}}})[:：]\s*(.*)$")
+_CHUNKS = re.compile(r"\s{2,}|\t")
+
+
+def is_docx(data: bytes) -> bool:
+    if data[:2] != b"PK":
+        return False
+    try:
+        with zipfile.ZipFile(io.BytesIO(data)) as archive:
+            return _BODY in archive.namelist()
+    except (zipfile.BadZipFile, ValueError, OSError):
+        return False
+
+
+def read_docx(data: bytes, name: str, limits: SheetLimits | None = None) -> list[Sheet]:
+    limits = limits or SheetLimits()
+    try:
+        archive = zipfile.ZipFile(io.BytesIO(data))
+    except (zipfile.BadZipFile, ValueError, OSError):
+        raise _unreadable(name, "不是 zip 格式") from None
+    with archive:
+        elements = check_parts(archive, name, limits)
+    most = ELEMENTS_PER_CELL * limits.max_cells + 100_000
+    if elements.get(_BODY, 0) > most:
+        raise TooLarge(f"{name}：文档正文有 {elements[_BODY]:,} 个 XML 元素，超过 {most:,} 个的上限；"
+                       "请拆分为多个文件后再上传")
+    try:
+        document = docx.Document(io.BytesIO(data))
+        blocks = list(document.iter_inner_content())
+    except Exception as exc:  # python-docx and lxml raise many types for a damaged file
+        raise _unreadable(name, type(exc).__name__) from None
+    sheets: list[Sheet] = []
+    rows: list[tuple] = []
+    places: dict[int, str] = {}
+    paragraphs = tables = cells = 0
+    for block in blocks:
+        if isinstance(block, Paragraph):
+            row = _paragraph_row(block.text)
+            if row:
+                paragraphs += 1
+                rows.append(row)
+                places[len(rows)] = f"表{tables + 1}上方第{paragraphs}段"
+            continue
+        if not isinstance(block, Table):
+            continue
+        tables += 1
+        try:
+            table_rows = _table_rows(block)
+        except RecursionError:  # python-docx follows a vertical merge up cell by cell
+            raise _unreadable(name, f"表{tables}的纵向合并单元格过多") from None
+        for n, row in enumerate(table_rows, start=1):
+            rows.append(row)
+            places[len(rows)] = f"表{tables}第{n}行"
+            cells += len(row)
+            if len(row) > limits.max_columns:
+                raise TooLarge(f"{name}：表{tables}第{n}行有 {len(row)} 列，超过 {limits.max_columns} 列的上限")
+        if len(rows) > limits.max_rows or cells > limits.max_cells:
+            raise TooLarge(f"{name}：表格共有 {cells:,} 个单元格、{len(rows):,} 行，超过上限"
+                           f"（{limits.max_cells:,} 个单元格、{limits.max_rows:,} 行）；请拆分为多个文件后再上传")
+        sheets.append(_sheet(f"表{tables}", rows, places))
+        rows, places, paragraphs = [], {}, 0
+    if rows:
+        sheets.append(_sheet(f"表{tables}之后", rows, {r: p.replace("上方", "之后") for r, p in places.items()}))
+    return sheets
+
+
+def _paragraph_row(text: str) -> tuple:
+    """A paragraph as cells: `项目名称：某项目  主管部门：某局` → (项目名称, 某项目, 主管部门, 某局)."""
+    text = text.strip()
+    if not text:
+        return ()
+    cells: list = []
+    for chunk in _CHUNKS.split(text):
+        labelled = _LABELLED.match(chunk.strip())
+        cells += [labelled.group(1).strip(), labelled.group(2).strip() or None] if labelled else [chunk.strip()]
+    return tuple(c for c in cells if c != "") if any(cells) else ()
+
+
+def _table_rows(table: Table) -> list[tuple]:
+    """A table's rows over its layout grid, each merged cell's text in its first grid cell only."""
+    rows, above = [], ()
+    for row in table.rows:
+        cells = row.cells
+        values: list = [None] * row.grid_cols_before
+        for i, cell in enumerate(cells):
+            merged = (i and cells[i - 1]._tc is cell._tc) or (i < len(above) and above[i]._tc is cell._tc)
+            values.append(None if merged else (cell.text.strip() or None))
+        rows.append(tuple(values))
+        above = cells
+    return rows
+
+
+def _sheet(title: str, rows: list[tuple], places: dict[int, str]) -> Sheet:
+    width = max((len(r) for r in rows), default=0)
+    return Sheet(title, [r + (None,) * (width - len(r)) for r in rows], places=places)
+
+
+def _unreadable(name: str, why: str) -> InvalidInput:
+    return InvalidInput(f"{name}：无法读取为 Word 文档（.docx）（{why}）；请用 Word 或 WPS 重新另存为 .docx 后再上传")
