@@ -44,7 +44,7 @@ INSTRUCTIONS = "填表说明"
 PROJECT_FIELDS = (  # field, label written in the template, labels recognised when reading
     ("name", "项目名称", ("项目名称", "项目", "名称")),
     ("department", "预算部门（单位）",
-     ("预算部门", "预算单位", "主管部门", "实施单位", "部门", "单位名称", "申报单位")),
+     ("预算部门", "预算单位", "主管部门", "主管部门及代码", "实施单位", "部门", "单位名称", "申报单位")),
     ("direction", "支出方向", ("支出方向", "方向", "项目类别")),
     ("budget", "预算金额", ("预算金额", "项目预算", "预算资金", "年度预算", "资金总额", "预算数", "预算",
                             "年度资金总额", "项目资金", "申报金额", "项目金额", "项目总金额", "年度预算数",
@@ -246,25 +246,45 @@ def _find_label(text: str, table: tuple) -> str | None:
 
 
 def _header_columns(row: Iterable[SheetCell]) -> dict[str, int]:
-    """Field → column for a header row; of two headers for one field the one listed first wins."""
+    """Field → column for a header row; of two headers for one field the one listed first wins. A header that
+    names the indicator twice (三级指标 … 三级指标) holds two tables side by side, the medium term's and the year's
+    (财预〔2015〕88号): a header written the same way twice is the year's, the right one."""
+    cells = [(c.column, _label(c.value) if c.value is not None else "") for c in row]
+    texts = [text for _, text in cells]
+    twice = any(texts.count(label) > 1 for label in COLUMNS[2][2])   # the name's headers
     ranked: dict[str, tuple[int, int]] = {}
-    for c in row:
-        text = _label(c.value) if c.value is not None else ""
+    for column, text in cells:
         for field, _, labels in (*COLUMNS, SENSE):
-            if text in labels and (field not in ranked or labels.index(text) < ranked[field][0]):
-                ranked[field] = (labels.index(text), c.column)
+            if text in labels and (field not in ranked or labels.index(text) < ranked[field][0]
+                                   or twice and labels.index(text) == ranked[field][0]):
+                ranked[field] = (labels.index(text), column)
     return {field: column for field, (_, column) in ranked.items()}
 
 
+# Labels of the national template that name no field read here: beside or above the year's money and aims, they
+# are not their values (项目资金 | 中期资金总额： | 1200 | 年度资金总额： | 400).
+_OTHER_LABELS = ("中期目标", "中期资金总额", "其中财政拨款", "其中财政资金", "其他资金", "项目属性", "项目期")
+
+
+def _is_label(value: object) -> bool:
+    """A cell that names what is beside or under it: a project field's label, an indicator table's header,
+    another label of the national template, or any short text ending in a colon (中期资金总额：)."""
+    if not isinstance(value, str):
+        return False
+    text = _label(value)
+    return bool(_find_label(text, PROJECT_FIELDS) or _find_label(text, COLUMNS) or text in _OTHER_LABELS
+                or (len(value.strip()) <= 12 and value.strip().endswith((":", "："))))
+
+
 def _next_value(ws: Sheet, cell: SheetCell) -> SheetCell | None:
-    """The value written right of a label: the next non-empty cell in the row, unless it is another label."""
+    """The value written right of a label: the next non-empty cell in the row, unless it is another label; with
+    nothing right of it, the cell under it, unless that is a label (年度目标 over the year's aims)."""
     for col in range(cell.column + 1, min(ws.max_column, cell.column + 8) + 1):
         nxt = ws.cell(row=cell.row, column=col)
         if nxt.value not in (None, ""):
-            if isinstance(nxt.value, str) and _find_label(_label(nxt.value), PROJECT_FIELDS):
-                return None
-            return nxt
-    return None
+            return None if _is_label(nxt.value) else nxt
+    below = ws.cell(row=cell.row + 1, column=cell.column)
+    return None if below.value in (None, "") or _is_label(below.value) else below
 
 
 def _find_header(ws: Sheet) -> tuple[int | None, dict[str, int]]:

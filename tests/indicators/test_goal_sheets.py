@@ -284,3 +284,42 @@ def test_the_function_code_is_written_beside_the_year_and_read_back_in_the_forms
     wb.save(out)
     problems = read_goal_workbook_partial(out.getvalue())[1]
     assert len(problems) == 1 and problems[0].cell == "F6" and "2050201" in problems[0].fix
+
+
+# The national 项目支出绩效目标申报表 (财预〔2015〕88号): money and aims for the medium term beside the year's, a
+# label's value written after a colon in the next cell or under it, and the indicator table twice over (中期指标 on
+# the left, 年度指标 on the right). The year's are the goal under review.
+TEMPLATE_88 = [
+    ("项目支出绩效目标申报表",),
+    ("（2025年度）",),
+    ("项目名称", "城区道路绿化提升工程", None, None, None, None, None, None),
+    ("主管部门及代码", "市城市管理局 101", None, None, "实施单位", "市园林绿化中心", None, None),
+    ("项目属性", "延续项目", None, None, "项目期", "3年", None, None),
+    ("项目资金（万元）", None, "中期资金总额：", 1200, None, "年度资金总额：", 400, None),
+    (None, None, "其中：财政拨款", 1200, None, "其中：财政拨款", 400, None),
+    ("总体目标", "中期目标（2024年-2026年）", None, None, "年度目标", None, None, None),
+    (None, "新种植行道树6000株，绿化覆盖率提高2个百分点。", None, None, "新种植行道树2000株，成活率95%以上。", None, None, None),
+    ("绩效指标", "一级指标", "二级指标", "三级指标", "指标值", "二级指标", "三级指标", "指标值"),
+    (None, "产出指标", "数量指标", "新种植行道树数量", "≥6000株", "数量指标", "新种植行道树数量", "≥2000株"),
+    (None, None, "质量指标", "苗木成活率", "≥95%", "质量指标", "苗木成活率", "≥95%"),
+    (None, "效益指标", "生态效益指标", "绿化覆盖率提高", "2个百分点", "生态效益指标", "绿化覆盖率提高", "0.7个百分点"),
+    (None, "满意度指标", "服务对象满意度指标", "市民满意度", "≥90%", "服务对象满意度指标", "市民满意度", "≥90%"),
+]
+
+
+@pytest.mark.parametrize("kind", ["xlsx", "docx"])
+def test_the_national_template_is_read_for_its_year(kind):
+    from tests.word_documents import Table, docx_bytes
+    from tests.xls_workbooks import xlsx_bytes
+
+    if kind == "xlsx":
+        data = xlsx_bytes({"申报表": TEMPLATE_88})
+    else:
+        body = [tuple(None if v is None else str(v) for v in row) for row in TEMPLATE_88[2:]]
+        data = docx_bytes(TEMPLATE_88[0][0], TEMPLATE_88[1][0], Table(body))
+    (doc,) = read_goal_workbook(data, source=f"申报表.{kind}")
+    assert (doc.project.name, doc.project.department, doc.project.budget) == ("城区道路绿化提升工程", "市城市管理局 101", 400)
+    assert doc.goal == "新种植行道树2000株，成活率95%以上。"
+    assert [(i.level1, i.name, i.value) for i in doc.indicators] == [
+        ("产出指标", "新种植行道树数量", "≥2000株"), ("产出指标", "苗木成活率", "≥95%"),
+        ("效益指标", "绿化覆盖率提高", "0.7个百分点"), ("满意度指标", "市民满意度", "≥90%")]
