@@ -48,14 +48,15 @@ PROJECT_FIELDS = (  # field, label written in the template, labels recognised wh
     ("direction", "支出方向", ("支出方向", "方向", "项目类别")),
     ("budget", "预算金额", ("预算金额", "项目预算", "预算资金", "年度预算", "资金总额", "预算数", "预算",
                             "年度资金总额", "项目资金", "申报金额", "项目金额", "项目总金额", "年度预算数",
-                            "年度预算金额", "全年预算数", "预算总额", "资金金额", "申请金额", "年初预算数")),
+                            "年度预算金额", "全年预算数", "预算总额", "资金金额", "申请金额", "年初预算数",
+                            "年度资金总额及构成", "资金总额及构成")),
     ("budget_unit", "金额单位", ("金额单位", "预算金额单位", "资金单位")),
     ("year", "预算年度", ("预算年度", "年度", "年份")),
     ("kind", "目标类型", ("目标类型", "绩效目标类型", "目标类别")),
     ("function_code", "功能分类科目", ("功能分类科目", "支出功能分类科目", "支出功能分类", "功能分类", "功能科目",
                                        "支出功能科目", "科目编码", "预算科目", "功能分类科目编码")),
     ("description", "项目概述", ("项目概述", "项目描述", "项目内容", "项目简介", "主要内容", "概述")),
-    ("goal", "年度绩效目标", ("年度绩效目标", "年度目标", "绩效目标", "总体目标")),
+    ("goal", "年度绩效目标", ("年度绩效目标", "年度目标", "本年度目标", "本年度绩效目标", "绩效目标", "总体目标")),
 )
 COLUMNS = (  # field, header written, headers recognised
     ("level1", "一级指标", ("一级指标",)),
@@ -261,9 +262,12 @@ def _header_columns(row: Iterable[SheetCell]) -> dict[str, int]:
     return {field: column for field, (_, column) in ranked.items()}
 
 
-# Labels of the national template that name no field read here: beside or above the year's money and aims, they
-# are not their values (项目资金 | 中期资金总额： | 1200 | 年度资金总额： | 400).
-_OTHER_LABELS = ("中期目标", "中期资金总额", "其中财政拨款", "其中财政资金", "其他资金", "项目属性", "项目期")
+# Labels of the national and county templates that name no field read here: beside or above the year's money and
+# aims, they are not their values (项目资金 | 中期资金总额： | 1200 | 年度资金总额： | 400).
+_OTHER_LABELS = ("中期目标", "长期目标", "总目标", "中期资金总额", "其中财政拨款", "其中财政资金", "其他资金",
+                 "项目属性", "项目期")
+# …and words between a label and its value that say which of it is meant (年度资金总额及构成 | 总额 | 1060).
+_BETWEEN = ("总额", "合计", "总计")
 
 
 def _is_label(value: object) -> bool:
@@ -282,6 +286,8 @@ def _next_value(ws: Sheet, cell: SheetCell) -> SheetCell | None:
     for col in range(cell.column + 1, min(ws.max_column, cell.column + 8) + 1):
         nxt = ws.cell(row=cell.row, column=col)
         if nxt.value not in (None, ""):
+            if isinstance(nxt.value, str) and _label(nxt.value) in _BETWEEN:
+                continue
             return None if _is_label(nxt.value) else nxt
     below = ws.cell(row=cell.row + 1, column=cell.column)
     return None if below.value in (None, "") or _is_label(below.value) else below
@@ -294,6 +300,40 @@ def _find_header(ws: Sheet) -> tuple[int | None, dict[str, int]]:
         if "name" in found and len(found) >= 3:
             return row[0].row, found
     return None, {}
+
+
+# A table's title naming the period its targets are for: 长期绩效指标 / 年度绩效指标, 总目标 / 本年度 (county forms put
+# the long-term indicator table above the year's).
+_PERIOD_TITLE = re.compile(r"(年度|长期|中期|总目标|总体目标).{0,4}指标")
+
+
+def _period_of(ws: Sheet, header_row: int) -> str:
+    """The title of the indicator table whose header is `header_row`: a cell of its header row that is no
+    header (长期绩效指标, merged down beside the table), or a one-cell row right above it; "" if none."""
+    row = ws.values[header_row - 1] if header_row <= len(ws.values) else ()
+    texts = [v for v in row if isinstance(v, str) and not _find_label(_label(v), COLUMNS)]
+    above = [v for v in (ws.values[header_row - 2] if header_row >= 2 else ()) if v not in (None, "")]
+    if len(above) == 1 and isinstance(above[0], str):
+        texts.append(above[0])
+    return next((t for t in texts if _PERIOD_TITLE.search(_label(t))), "")
+
+
+def _indicator_rows(ws: Sheet, first: int) -> tuple[int, dict[str, int], set[int]]:
+    """(header row, columns, rows to skip) of the indicator table to read, given the first header row. A sheet
+    holding several tables (the long-term one above the year's) is read for the table titled 年度; without
+    such a title, from the first header down, other header rows skipped."""
+    headers = [(first, _header_columns(next(ws.iter_rows(min_row=first, max_row=first))))]
+    for row in ws.iter_rows(min_row=first + 1, max_row=ws.max_row):
+        found = _header_columns(row)
+        if "name" in found and len(found) >= 3:
+            headers.append((row[0].row, found))
+    skip = {r for r, _ in headers}
+    for n, (row, columns) in enumerate(headers):
+        period = _label(_period_of(ws, row))
+        if len(headers) > 1 and "年度" in period and not re.search(r"长期|中期|总", period):
+            end = headers[n + 1][0] - 1 if n + 1 < len(headers) else ws.max_row
+            return row, columns, skip | set(range(1, row)) | set(range(end + 1, ws.max_row + 1))
+    return first, headers[0][1], skip
 
 
 def _read_sheet(ws: Sheet, problems: list[CellProblem]) -> GoalDocument | None:
@@ -322,7 +362,10 @@ def _read_sheet(ws: Sheet, problems: list[CellProblem]) -> GoalDocument | None:
     goal = project.pop("goal", "")
     indicators, where = [], []
     carry = {"level1": "", "level2": ""}
+    header_row, columns, skip = _indicator_rows(ws, header_row)
     for row in ws.iter_rows(min_row=header_row + 1, max_row=ws.max_row):
+        if row[0].row in skip:
+            continue
         by_field = {f: ws.cell(row=row[0].row, column=col) for f, col in columns.items()}
         if all(c.value in (None, "") for c in by_field.values()):
             continue
@@ -451,17 +494,21 @@ def read_goal_docx_partial(data: bytes, *, source: str = "", limits: SheetLimits
 
 def word_projects(blocks: list[Sheet]) -> list[Sheet]:
     """The projects of a Word document from its blocks (each table with the paragraphs before it): a project
-    runs up to and including the block whose table holds the indicator header. A block after it with no
-    header, no project name and no paragraph of its own continues its indicator rows (a table Word split
-    across pages); other blocks without a header belong to the next project. Paragraphs after the last
+    runs up to and including the block whose table holds the indicator header; a table titled for a period
+    (年度绩效指标 below 长期绩效指标) naming no project is the same project's. A block after it with no header,
+    no project name and no paragraph of its own continues its indicator rows (a table Word split across
+    pages); other blocks without a header belong to the next project. Paragraphs after the last
     project (填表人, 联系电话) are no project; a block naming a project but no indicator table is one, so the
     reader says what it lacks."""
     projects: list[list[Sheet]] = []
     pending: list[Sheet] = []
     for block in blocks:
-        header = _find_header(block)[0] is not None
-        if header:
-            projects.append([*pending, block])
+        header = _find_header(block)[0]
+        if header is not None:
+            if projects and _period_of(block, header) and not any(_names_project(b) for b in [*pending, block]):
+                projects[-1] += [*pending, block]   # the year's indicator table below the long-term one
+            else:
+                projects.append([*pending, block])
             pending = []
         elif projects and not pending and not _names_project(block) and not _has_paragraphs(block):
             projects[-1].append(block)

@@ -323,3 +323,51 @@ def test_the_national_template_is_read_for_its_year(kind):
     assert [(i.level1, i.name, i.value) for i in doc.indicators] == [
         ("产出指标", "新种植行道树数量", "≥2000株"), ("产出指标", "苗木成活率", "≥95%"),
         ("效益指标", "绿化覆盖率提高", "0.7个百分点"), ("满意度指标", "市民满意度", "≥90%")]
+
+
+# A county form (项目绩效目标表): the project's money in words, 长期目标 and 年度目标 side by side with the aims under
+# them, then the long-term indicator table and the year's below it, each titled in its first column.
+COUNTY_STACKED = [
+    ("项目绩效目标表（2021年度）",),
+    ("项目名称", "镇域内基础设施建设", "主管部门", "某镇人民政府"),
+    ("年度资金总额及构成", "总额", 1060, None),
+    ("项目绩效目标", "长期目标", None, "年度目标"),
+    (None, "改善镇域内基础设施，振兴乡村经济", None, "完成集镇立面改造12处，硬化村道8公里"),
+    ("长期绩效指标", "一级指标", "二级指标", "指标内容", "指标值"),
+    (None, "产出指标", "数量指标", "集镇立面改造", "≥40处"),
+    (None, "效益指标", "社会效益指标", "群众出行条件", "明显改善"),
+    ("年度绩效指标", "一级指标", "二级指标", "指标内容", "指标值"),
+    (None, "产出指标", "数量指标", "集镇立面改造", "≥12处"),
+    (None, None, "数量指标", "硬化村道长度", "≥8公里"),
+    (None, "满意度指标", "服务对象满意度指标", "群众满意度", "≥90%"),
+]
+
+
+@pytest.mark.parametrize("kind", ["xlsx", "docx", "docx-two-tables"])
+def test_a_county_form_with_the_long_term_table_above_the_years_is_read_for_the_year(kind):
+    from tests.word_documents import Table, docx_bytes
+    from tests.xls_workbooks import xlsx_bytes
+
+    text = [tuple(None if v is None else str(v) for v in row) for row in COUNTY_STACKED]
+    if kind == "xlsx":
+        data = xlsx_bytes({"绩效目标": COUNTY_STACKED})
+    elif kind == "docx":
+        data = docx_bytes(text[0][0], Table(text[1:]))
+    else:   # each indicator table on its own, as many forms are laid out in Word
+        data = docx_bytes(text[0][0], Table(text[1:8]), Table(text[8:]))
+    (doc,) = read_goal_workbook(data, source=f"镇基础设施.{kind.split('-')[0]}")
+    assert (doc.project.name, doc.project.budget) == ("镇域内基础设施建设", 1060)
+    assert doc.goal == "完成集镇立面改造12处，硬化村道8公里"
+    assert [(i.level1, i.name, i.value) for i in doc.indicators] == [
+        ("产出指标", "集镇立面改造", "≥12处"), ("产出指标", "硬化村道长度", "≥8公里"), ("满意度指标", "群众满意度", "≥90%")]
+
+
+def test_a_header_row_repeated_down_the_table_is_no_indicator():
+    """Tables printed over several pages repeat their header; without a period title every row is one table."""
+    from tests.xls_workbooks import xlsx_bytes
+
+    header = ("一级指标", "二级指标", "三级指标", "指标值")
+    rows = [("项目名称", "城区路灯维护"), ("年度资金总额", 100), header, ("产出指标", "数量指标", "维修路灯数量", "≥3200盏"),
+            header, ("效益指标", "社会效益指标", "亮灯率", "≥98%")]
+    (doc,) = read_goal_workbook(xlsx_bytes({"路灯": rows}), source="路灯.xlsx")
+    assert [i.name for i in doc.indicators] == ["维修路灯数量", "亮灯率"]
