@@ -102,6 +102,8 @@ def check_records(stream: bytes, name: str, limits, formats: bool) -> None:
         kind, size = struct.unpack_from("<HH", stream, pos)
         body = pos + 4
         pos = body + size
+        if pos > end:  # a record cut short: the file is damaged, which xlrd will say
+            break
         if kind == _BOF:
             depth += 1
             if depth == 1 and start > 0:  # a sheet's substream
@@ -118,7 +120,7 @@ def check_records(stream: bytes, name: str, limits, formats: bool) -> None:
         if kind == _BOUNDSHEET and size >= 8 and sheet < 0:
             named[struct.unpack_from("<I", stream, body)[0]] = _sheet_name(stream, body + 6, pos)
             continue
-        if depth != 1 or sheet < 0 or size < 4 or pos > end:
+        if depth != 1 or sheet < 0 or size < 4:
             continue
         row, col = struct.unpack_from("<HH", stream, body)
         if kind in _VALUES or kind == _MULTI_VALUES:

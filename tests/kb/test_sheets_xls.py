@@ -113,6 +113,12 @@ def test_a_file_declaring_more_formats_than_excel_writes_is_refused():
     check_records(_records(bof, *[font] * 100, (0x000A, b"")), "样式.xls", SheetLimits(), True)
 
 
+def test_a_record_cut_short_ends_the_scan_and_is_left_to_the_reader_to_refuse():
+    bof = (0x0809, b"\x00\x06\x05\x00" + b"\x00" * 12)
+    for kind in (0x0085, 0x00BD, 0x00E5):   # BOUNDSHEET, MULRK, MERGEDCELLS, each claiming 8 bytes it lacks
+        check_records(_records(bof) + struct.pack("<HH", kind, 8) + b"\x00\x00", "断.xls", SheetLimits(), True)
+
+
 @pytest.mark.parametrize(("damage", "says"), [
     (lambda d: d[: len(d) // 2], "无法读取为 Excel 97-2003 工作簿"),
     (lambda d: d[:8] + bytes(range(256)) * 8, "无法读取为 Excel 97-2003 工作簿"),
