@@ -23,7 +23,7 @@ import docx
 from docx.table import Table
 from docx.text.paragraph import Paragraph
 
-from kb.errors import InvalidInput, TooLarge
+from kb.errors import InvalidInput, KBError, TooLarge
 from kb.sheets import Sheet, SheetLimits, check_parts
 
 _BODY = "word/document.xml"
@@ -60,14 +60,23 @@ def read_docx(data: bytes, name: str, limits: SheetLimits | None = None) -> list
                        "请拆分为多个文件后再上传")
     try:
         document = docx.Document(io.BytesIO(data))
-        blocks = list(document.iter_inner_content())
-    except Exception as exc:  # python-docx and lxml raise many types for a damaged file
+        return _blocks(document.iter_inner_content(), name, limits)
+    except KBError:
+        raise
+    except RecursionError:  # python-docx follows a vertical merge up cell by cell
+        raise _unreadable(name, "纵向合并的单元格过多") from None
+    except Exception as exc:  # python-docx and lxml raise many types for a damaged file (gridSpan="x")
         raise _unreadable(name, type(exc).__name__) from None
+
+
+def _blocks(content, name: str, limits: SheetLimits) -> list[Sheet]:
+    """Each table, with the paragraphs written since the previous one, as a sheet; paragraphs after the last
+    table as one more."""
     sheets: list[Sheet] = []
     rows: list[tuple] = []
     places: dict[int, str] = {}
     paragraphs = tables = cells = 0
-    for block in blocks:
+    for block in content:
         if isinstance(block, Paragraph):
             row = _paragraph_row(block.text)
             if row:
@@ -78,19 +87,13 @@ def read_docx(data: bytes, name: str, limits: SheetLimits | None = None) -> list
         if not isinstance(block, Table):
             continue
         tables += 1
-        try:
-            table_rows = _table_rows(block)
-        except RecursionError:  # python-docx follows a vertical merge up cell by cell
-            raise _unreadable(name, f"表{tables}的纵向合并单元格过多") from None
-        for n, row in enumerate(table_rows, start=1):
+        for n, row in enumerate(_table_rows(block, f"{name}：表{tables}", limits), start=1):
             rows.append(row)
             places[len(rows)] = f"表{tables}第{n}行"
             cells += len(row)
-            if len(row) > limits.max_columns:
-                raise TooLarge(f"{name}：表{tables}第{n}行有 {len(row)} 列，超过 {limits.max_columns} 列的上限")
-        if len(rows) > limits.max_rows or cells > limits.max_cells:
-            raise TooLarge(f"{name}：表格共有 {cells:,} 个单元格、{len(rows):,} 行，超过上限"
-                           f"（{limits.max_cells:,} 个单元格、{limits.max_rows:,} 行）；请拆分为多个文件后再上传")
+            if len(rows) > limits.max_rows or cells > limits.max_cells:
+                raise TooLarge(f"{name}：表格共有超过 {cells:,} 个单元格、{len(rows):,} 行，超过上限"
+                               f"（{limits.max_cells:,} 个单元格、{limits.max_rows:,} 行）；请拆分为多个文件后再上传")
         sheets.append(_sheet(f"表{tables}", rows, places))
         rows, places, paragraphs = [], {}, 0
     if rows:
@@ -110,18 +113,22 @@ def _paragraph_row(text: str) -> tuple:
     return tuple(c for c in cells if c != "") if any(cells) else ()
 
 
-def _table_rows(table: Table) -> list[tuple]:
-    """A table's rows over its layout grid, each merged cell's text in its first grid cell only."""
-    rows, above = [], ()
-    for row in table.rows:
+def _table_rows(table: Table, where: str, limits: SheetLimits):
+    """A table's rows over its layout grid, each merged cell's text in its first grid cell only. A row is
+    measured before python-docx lays it out (it makes an object for every grid column a cell spans, so
+    gridSpan="2000000000" would never finish)."""
+    above = ()
+    for n, row in enumerate(table.rows, start=1):
+        width = row.grid_cols_before + sum(tc.grid_span for tc in row._tr.tc_lst) + row.grid_cols_after
+        if width > limits.max_columns:
+            raise TooLarge(f"{where}第{n}行有 {width:,} 列，超过 {limits.max_columns} 列的上限；请删除多余的列后再上传")
         cells = row.cells
         values: list = [None] * row.grid_cols_before
         for i, cell in enumerate(cells):
             merged = (i and cells[i - 1]._tc is cell._tc) or (i < len(above) and above[i]._tc is cell._tc)
             values.append(None if merged else (cell.text.strip() or None))
-        rows.append(tuple(values))
+        yield tuple(values)
         above = cells
-    return rows
 
 
 def _sheet(title: str, rows: list[tuple], places: dict[int, str]) -> Sheet:

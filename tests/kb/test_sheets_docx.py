@@ -130,6 +130,28 @@ def test_a_damaged_document_says_what_to_do(data, says):
     assert docs == [] and len(problems) == 1 and says in problems[0].fix and "另存为" in problems[0].fix
 
 
+def _patched(old: bytes, new: bytes) -> bytes:
+    """The label table's document with one piece of its body's XML replaced."""
+    source = zipfile.ZipFile(io.BytesIO(docx_bytes(Table([("项目名称", "x"), HEADER[:3]]))))
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w") as z:
+        for info in source.infolist():
+            body = source.read(info)
+            z.writestr(info, body.replace(old, new, 1) if info.filename == "word/document.xml" else body)
+    return out.getvalue()
+
+
+@pytest.mark.parametrize(("new", "error", "says"), [
+    (b'<w:tcPr><w:gridSpan w:val="x"/>', InvalidInput, "无法读取为 Word 文档"),
+    (b"<w:tcPr><w:vMerge/>", InvalidInput, "无法读取为 Word 文档"),   # merged down from a row that is not there
+    (b'<w:tcPr><w:gridSpan w:val="2000000000"/>', TooLarge, "表1第1行有 2,000,000,"),
+])
+def test_a_table_word_would_not_write_is_refused_not_a_crash(new, error, says):
+    with pytest.raises(error) as caught:
+        read_docx(_patched(b"<w:tcPr>", new), "怪表.docx", SheetLimits())
+    assert caught.value.message.startswith("怪表.docx：") and says in caught.value.message
+
+
 def test_a_word_97_document_is_told_to_be_saved_as_docx():
     from tests.xls_workbooks import renamed_stream, xls_bytes
 
