@@ -20,6 +20,7 @@ import io
 import posixpath
 import re
 import zipfile
+import zlib
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
@@ -247,7 +248,8 @@ def check_parts(archive: zipfile.ZipFile, name: str, limits: SheetLimits) -> dic
                     total += len(chunk)
                     if total > limits.max_unpacked_bytes:
                         raise _too_big(name, total, limits)
-        except (zipfile.BadZipFile, zipfile.LargeZipFile, NotImplementedError, EOFError, OSError, ValueError) as exc:
+        except (zipfile.BadZipFile, zipfile.LargeZipFile, NotImplementedError, EOFError, OSError, ValueError,
+                zlib.error) as exc:
             raise _unreadable(name, f"{info.filename} 损坏：{type(exc).__name__}") from None
     return elements
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import io
 import time
 import tracemalloc
+import zipfile
 
 import pytest
 from openpyxl import Workbook, load_workbook
@@ -106,6 +107,20 @@ def test_an_entity_declaration_is_refused():
 def test_a_file_that_is_not_a_workbook_says_how_to_fix_it():
     error, _ = refused(b"PK\x03\x04 not really a zip")
     assert error.status == 422 and "另存为 .xlsx" in error.message
+
+
+def test_a_part_whose_compressed_data_is_damaged_says_the_file_is_damaged():
+    """A file cut or garbled in transfer: its zip directory reads, the deflated data of a sheet does not."""
+    wb = Workbook()
+    for _ in range(50):
+        wb.active.append(["项目名称", "城区路灯维护"])
+    data = bytearray(hostile_files.workbook_bytes(wb))
+    info = zipfile.ZipFile(io.BytesIO(bytes(data))).getinfo("xl/worksheets/sheet1.xml")
+    start = info.header_offset + 30 + len(info.filename) + len(info.extra)
+    for k in range(start + 5, start + 15):
+        data[k] ^= 0x5A
+    error, _ = refused(bytes(data))
+    assert error.status == 422 and "xl/worksheets/sheet1.xml 损坏" in error.message
 
 
 def test_written_text_stays_text_even_when_it_looks_like_a_formula():
