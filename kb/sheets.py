@@ -132,7 +132,7 @@ def read_workbook(source: bytes | Path, *, name: str = "", limits: SheetLimits |
                 read_xls(data, name, limits, formats)]
     try:
         archive = zipfile.ZipFile(io.BytesIO(data))
-    except (zipfile.BadZipFile, ValueError, OSError):
+    except (zipfile.BadZipFile, ValueError, OSError, NotImplementedError):  # (…: a zip version no tool writes)
         raise _unreadable(name, "不是 zip 格式") from None
     with archive:
         elements = check_parts(archive, name, limits)

@@ -42,7 +42,7 @@ def is_docx(data: bytes) -> bool:
     try:
         with zipfile.ZipFile(io.BytesIO(data)) as archive:
             return _BODY in archive.namelist()
-    except (zipfile.BadZipFile, ValueError, OSError):
+    except (zipfile.BadZipFile, ValueError, OSError, NotImplementedError):
         return False
 
 
@@ -50,7 +50,7 @@ def read_docx(data: bytes, name: str, limits: SheetLimits | None = None) -> list
     limits = limits or SheetLimits()
     try:
         archive = zipfile.ZipFile(io.BytesIO(data))
-    except (zipfile.BadZipFile, ValueError, OSError):
+    except (zipfile.BadZipFile, ValueError, OSError, NotImplementedError):
         raise _unreadable(name, "不是 zip 格式") from None
     with archive:
         elements = check_parts(archive, name, limits)
