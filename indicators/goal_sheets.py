@@ -481,7 +481,7 @@ def read_goal_file_partial(data: bytes, *, source: str = "", limits: SheetLimits
     .csv, a goal table in CSV."""
     if source.lower().endswith(".csv"):
         return read_goal_csv_partial(data, source=source, limits=limits)
-    if is_docx(data):
+    if is_docx(data) or source.lower().endswith(".docx"):   # a damaged .docx is told so as a Word document
         return read_goal_docx_partial(data, source=source, limits=limits)
     return read_goal_workbook_partial(data, source=source, limits=limits)
 

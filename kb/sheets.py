@@ -223,9 +223,16 @@ def _too_many_elements(name: str, where: str, count: int, limits: SheetLimits) -
                     "另存为新文件（会清理多余的样式），或拆分为多个文件后再上传")
 
 
-def check_parts(archive: zipfile.ZipFile, name: str, limits: SheetLimits) -> dict[str, int]:
+# The program and format a file is to be saved again with, by the kind of file read (`check_parts`' `kind`).
+_SAVE_AGAIN = {"xlsx": ("Excel 或 WPS", ".xlsx", "工作簿"), "docx": ("Word 或 WPS", ".docx", "Word 文档")}
+
+
+def check_parts(archive: zipfile.ZipFile, name: str, limits: SheetLimits, kind: str = "xlsx") -> dict[str, int]:
     """Decompress every part once, counting the bytes it really yields and the XML elements it
-    opens (every `<` that is not `</`, `<?` or `<!`); refuse DTDs (entity bombs)."""
+    opens (every `<` that is not `</`, `<?` or `<!`); refuse DTDs (entity bombs) anywhere in an XML part:
+    Office never writes one, and the parser that reads the part may expand its entities. `kind`: what the
+    file is (xlsx, docx), for the advice on saving it again."""
+    program, suffix, noun = _SAVE_AGAIN[kind]
     elements: dict[str, int] = {}
     infos = archive.infolist()
     declared = sum(i.file_size for i in infos)
@@ -233,16 +240,16 @@ def check_parts(archive: zipfile.ZipFile, name: str, limits: SheetLimits) -> dic
         raise _too_big(name, declared, limits)
     total = 0
     for info in infos:
+        xml = info.filename.endswith((".xml", ".rels", ".vml"))  # not images and other binaries
         try:
             with archive.open(info) as part:
-                first = True
+                tail = b""
                 while chunk := part.read(_CHUNK):
-                    if first and info.filename.endswith((".xml", ".rels")) and (
-                            b"<!DOCTYPE" in chunk[:4096] or b"<!ENTITY" in chunk[:4096]):
-                        raise InvalidInput(f"{name}：{info.filename} 含有 DTD 声明，Excel 不会生成这样的文件；"
-                                           "请用 Excel 或 WPS 重新另存为 .xlsx 后再上传")
-                    first = False
-                    if info.filename.endswith((".xml", ".rels", ".vml")):  # not images and other binaries
+                    if xml and (b"<!DOCTYPE" in tail + chunk or b"<!ENTITY" in tail + chunk):
+                        raise InvalidInput(f"{name}：{info.filename} 含有 DTD 声明，Office 不会生成这样的文件；"
+                                           f"请用 {program} 重新另存为 {suffix} 后再上传")
+                    tail = chunk[-8:]
+                    if xml:
                         elements[info.filename] = elements.get(info.filename, 0) + chunk.count(b"<") - chunk.count(
                             b"</") - chunk.count(b"<?") - chunk.count(b"<!")
                     total += len(chunk)
@@ -250,7 +257,8 @@ def check_parts(archive: zipfile.ZipFile, name: str, limits: SheetLimits) -> dic
                         raise _too_big(name, total, limits)
         except (zipfile.BadZipFile, zipfile.LargeZipFile, NotImplementedError, EOFError, OSError, ValueError,
                 zlib.error, RuntimeError) as exc:   # (RuntimeError: a part flagged as encrypted)
-            raise _unreadable(name, f"{info.filename} 损坏：{type(exc).__name__}") from None
+            raise InvalidInput(f"{name}：无法读取为 {suffix} {noun}（{info.filename} 损坏：{type(exc).__name__}）；"
+                               f"请用 {program} 重新另存为 {suffix} 后再上传") from None
     return elements
 
 

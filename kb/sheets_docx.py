@@ -18,13 +18,13 @@ from __future__ import annotations
 import io
 import re
 import zipfile
-
-import docx
-from docx.table import Table
-from docx.text.paragraph import Paragraph
+from typing import TYPE_CHECKING
 
 from kb.errors import InvalidInput, KBError, TooLarge
 from kb.sheets import Sheet, SheetLimits, check_parts
+
+if TYPE_CHECKING:
+    from docx.table import Table
 
 _BODY = "word/document.xml"
 # XML elements a document's body may hold per cell read: a table cell in Word is a dozen elements or more
@@ -53,11 +53,13 @@ def read_docx(data: bytes, name: str, limits: SheetLimits | None = None) -> list
     except (zipfile.BadZipFile, ValueError, OSError, NotImplementedError):
         raise _unreadable(name, "不是 zip 格式") from None
     with archive:
-        elements = check_parts(archive, name, limits)
+        elements = check_parts(archive, name, limits, "docx")
     most = ELEMENTS_PER_CELL * limits.max_cells + 100_000
     if elements.get(_BODY, 0) > most:
         raise TooLarge(f"{name}：文档正文有 {elements[_BODY]:,} 个 XML 元素，超过 {most:,} 个的上限；"
                        "请拆分为多个文件后再上传")
+    import docx  # python-docx and lxml take 40 ms and 15 MB to load: only once a Word file arrives
+
     try:
         document = docx.Document(io.BytesIO(data))
         return _blocks(document.iter_inner_content(), name, limits)
@@ -72,6 +74,9 @@ def read_docx(data: bytes, name: str, limits: SheetLimits | None = None) -> list
 def _blocks(content, name: str, limits: SheetLimits) -> list[Sheet]:
     """Each table, with the paragraphs written since the previous one, as a sheet; paragraphs after the last
     table as one more."""
+    from docx.table import Table
+    from docx.text.paragraph import Paragraph
+
     sheets: list[Sheet] = []
     rows: list[tuple] = []
     places: dict[int, str] = {}

