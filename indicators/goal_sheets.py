@@ -30,7 +30,7 @@ from openpyxl.worksheet.worksheet import Worksheet
 from pydantic import ValidationError
 
 from indicators.framework import BASES, DEPARTMENT_LEVELS, LEVELS, OPERATORS
-from indicators.goals import CheckResult, GoalDocument
+from indicators.goals import CheckResult, GoalDocument, names_overall_goal
 from kb.errors import InvalidInput
 from kb.sheets import Sheet, SheetCell, SheetLimits, cell_text, joined, keep_text, read_csv, read_workbook
 from kb.sheets_docx import is_docx, read_docx
@@ -44,19 +44,20 @@ INSTRUCTIONS = "填表说明"
 PROJECT_FIELDS = (  # field, label written in the template, labels recognised when reading
     ("name", "项目名称", ("项目名称", "项目", "名称")),
     ("department", "预算部门（单位）",
-     ("预算部门", "预算单位", "主管部门", "主管部门及代码", "实施单位", "部门", "单位名称", "申报单位")),
+     ("预算部门", "预算单位", "主管部门", "主管部门及代码", "实施单位", "部门", "单位名称", "申报单位", "部门名称")),
     ("direction", "支出方向", ("支出方向", "方向", "项目类别")),
     ("budget", "预算金额", ("预算金额", "项目预算", "预算资金", "年度预算", "资金总额", "预算数", "预算",
                             "年度资金总额", "项目资金", "申报金额", "项目金额", "项目总金额", "年度预算数",
                             "年度预算金额", "全年预算数", "预算总额", "资金金额", "申请金额", "年初预算数",
-                            "年度资金总额及构成", "资金总额及构成")),
+                            "年度资金总额及构成", "资金总额及构成", "年度预算申请", "预算申请")),
     ("budget_unit", "金额单位", ("金额单位", "预算金额单位", "资金单位")),
     ("year", "预算年度", ("预算年度", "年度", "年份")),
     ("kind", "目标类型", ("目标类型", "绩效目标类型", "目标类别")),
     ("function_code", "功能分类科目", ("功能分类科目", "支出功能分类科目", "支出功能分类", "功能分类", "功能科目",
                                        "支出功能科目", "科目编码", "预算科目", "功能分类科目编码")),
     ("description", "项目概述", ("项目概述", "项目描述", "项目内容", "项目简介", "主要内容", "概述")),
-    ("goal", "年度绩效目标", ("年度绩效目标", "年度目标", "本年度目标", "本年度绩效目标", "绩效目标", "总体目标")),
+    ("goal", "年度绩效目标", ("年度绩效目标", "年度目标", "本年度目标", "本年度绩效目标", "年度总体目标", "绩效目标",
+                            "总体目标")),
 )
 COLUMNS = (  # field, header written, headers recognised
     ("level1", "一级指标", ("一级指标",)),
@@ -265,7 +266,7 @@ def _header_columns(row: Iterable[SheetCell]) -> dict[str, int]:
 # Labels of the national and county templates that name no field read here: beside or above the year's money and
 # aims, they are not their values (项目资金 | 中期资金总额： | 1200 | 年度资金总额： | 400).
 _OTHER_LABELS = ("中期目标", "长期目标", "总目标", "中期资金总额", "其中财政拨款", "其中财政资金", "其他资金",
-                 "项目属性", "项目期")
+                 "项目属性", "项目期", "年度主要任务", "任务名称", "对应项目")
 # …and words between a label and its value that say which of it is meant (年度资金总额及构成 | 总额 | 1060).
 _BETWEEN = ("总额", "合计", "总计")
 
@@ -336,6 +337,23 @@ def _indicator_rows(ws: Sheet, first: int) -> tuple[int, dict[str, int], set[int
     return first, headers[0][1], skip
 
 
+def _as_department(ws: Sheet, header_row: int, project: dict) -> None:
+    """A table with no project name whose title names an overall goal (2025年度部门整体支出绩效目标申报表) or
+    that names its 部门（单位）名称 is the unit's overall goal: its name is the unit's with the form's words
+    (某县林业局部门整体支出), or the title when the unit is not written."""
+    texts = [v for row in ws.values[:header_row - 1] for v in row if isinstance(v, str)]
+    title = next((t.strip() for t in texts if names_overall_goal(t) and not _is_label(t)), "")
+    named = any(_label(t) in ("部门名称", "单位名称") for t in texts)
+    unit = project.get("department")
+    if not (title or named):
+        return
+    project["kind"] = "department"
+    if isinstance(unit, str) and unit.strip():
+        project["name"] = f"{unit.strip()}部门整体支出"
+    elif title:
+        project["name"] = title
+
+
 def _read_sheet(ws: Sheet, problems: list[CellProblem]) -> GoalDocument | None:
     header_row, columns = _find_header(ws)
     if header_row is None:
@@ -359,6 +377,8 @@ def _read_sheet(ws: Sheet, problems: list[CellProblem]) -> GoalDocument | None:
                 cells[field] = value_cell.coordinate
             else:
                 cells[field] = ws.where(c.row, c.column + 1)
+    if "name" not in project:  # a 部门整体 table names the unit, not a project
+        _as_department(ws, header_row, project)
     goal = project.pop("goal", "")
     indicators, where = [], []
     carry = {"level1": "", "level2": ""}

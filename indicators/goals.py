@@ -70,6 +70,11 @@ TargetValue = Annotated[str | float | int | None, BeforeValidator(_value)]
 
 _OVERALL = re.compile(r"部门整体|单位整体|整体支出|整体绩效")
 
+
+def names_overall_goal(text: str) -> bool:
+    """Does a title name a department's or unit's overall goal (…部门整体支出绩效目标申报表, …整体绩效目标)?"""
+    return bool(_OVERALL.search(normalize_text(text)))
+
 class Project(BaseModel):
     model_config = ConfigDict(extra="ignore", str_strip_whitespace=True)
 
@@ -99,7 +104,7 @@ class Project(BaseModel):
         """A goal titled as a department's or unit's overall one (…部门整体支出绩效目标, …整体绩效目标) is
         one, when the kind is not given."""
         if isinstance(data, dict) and data.get("kind") in (None, "") and isinstance(data.get("name"), str) \
-                and _OVERALL.search(normalize_text(data["name"])):
+                and names_overall_goal(data["name"]):
             data = {**data, "kind": "department"}
         return data
 

@@ -371,3 +371,45 @@ def test_a_header_row_repeated_down_the_table_is_no_indicator():
             header, ("效益指标", "社会效益指标", "亮灯率", "≥98%")]
     (doc,) = read_goal_workbook(xlsx_bytes({"路灯": rows}), source="路灯.xlsx")
     assert [i.name for i in doc.indicators] == ["维修路灯数量", "亮灯率"]
+
+
+# A 部门整体支出绩效目标申报表 as counties hand it out: the unit instead of a project, its main tasks in a table of
+# their own, the year's overall aim, then the indicators.
+DEPARTMENT_FORM = [
+    ("2025年度部门整体支出绩效目标申报表",),
+    ("部门（单位）名称", "某县林业局", None, None, None),
+    ("年度预算申请（万元）", "资金总额", 1234, "其中：财政拨款", 1200),
+    ("年度主要任务", "任务名称", "主要内容", "对应项目", "预算金额"),
+    (None, "森林防火", "全县森林防火巡护和宣传", "森林防火经费", 120),
+    (None, "造林绿化", "完成人工造林3000亩", "造林补助", 600),
+    ("年度总体目标", "完成人工造林3000亩，森林火灾受害率控制在0.9‰以内。", None, None, None),
+    ("年度绩效指标", "一级指标", "二级指标", "三级指标", "指标值"),
+    (None, "产出指标", "数量指标", "人工造林面积", "≥3000亩"),
+    (None, None, "质量指标", "造林成活率", "≥85%"),
+    (None, "效益指标", "生态效益指标", "森林火灾受害率", "≤0.9‰"),
+    (None, "满意度指标", "服务对象满意度指标", "群众满意度", "≥90%"),
+]
+
+
+@pytest.mark.parametrize("kind", ["xlsx", "docx"])
+def test_a_department_form_is_the_units_overall_goal(kind):
+    from tests.word_documents import Table, docx_bytes
+    from tests.xls_workbooks import xlsx_bytes
+
+    if kind == "xlsx":
+        data = xlsx_bytes({"整体": DEPARTMENT_FORM})
+    else:
+        text = [tuple(None if v is None else str(v) for v in row) for row in DEPARTMENT_FORM]
+        data = docx_bytes(text[0][0], Table(text[1:]))
+    (doc,) = read_goal_workbook(data, source=f"林业局.{kind}")
+    p = doc.project
+    assert (p.kind, p.name, p.department, p.budget) == ("department", "某县林业局部门整体支出", "某县林业局", 1234)
+    assert doc.goal.startswith("完成人工造林3000亩") and [i.name for i in doc.indicators][0] == "人工造林面积"
+
+
+def test_a_table_with_neither_project_nor_unit_still_asks_for_the_project_name():
+    from tests.xls_workbooks import xlsx_bytes
+
+    rows = [("年度资金总额", 100), ("一级指标", "二级指标", "三级指标", "指标值"), ("产出指标", "数量指标", "维修路灯数量", "≥3200盏")]
+    docs, problems = read_goal_workbook_partial(xlsx_bytes({"表": rows}), source="无名.xlsx")
+    assert docs == [] and "项目名称" in problems[0].fix
