@@ -153,6 +153,27 @@ def test_upload_spreadsheets_then_sort_the_report_and_offer_to_save_it(page, tmp
     page.wait_for_url("**/login?next=/review")
 
 
+def test_a_word_table_and_an_old_excel_form_are_checked_like_the_template(page, tmp_path):
+    """What departments actually send: a 绩效目标表 written in Word and the bureau's old .xls form."""
+    from tests.word_documents import Table, docx_bytes
+    from tests.xls_workbooks import xls_bytes
+
+    rows = [("项目名称", "城区路灯维护"), ("年度资金总额（万元）", "100"), ("年度目标", "维修路灯3200盏，亮灯率不低于98%。"),
+            ("一级指标", "二级指标", "三级指标", "指标值"), ("产出指标", "数量指标", "维修路灯数量", "≥3200盏"),
+            ("效益指标", "社会效益指标", "亮灯率", "≥98%")]
+    word = tmp_path / "路灯维护.docx"
+    word.write_bytes(docx_bytes("2025年度项目支出绩效目标表", Table(rows)))
+    old = tmp_path / "公厕保洁.xls"
+    old.write_bytes(xls_bytes({"目标表": [("项目名称", "公厕保洁"), *rows[1:]]}))
+    page.goto("/review")
+    page.get_by_label("选择文件").set_input_files([str(word), str(old)])
+    page.get_by_role("button", name="上传并审核").click()
+    page.wait_for_selector(".summary-table tbody tr")
+    names = page.locator(".summary-table tbody tr th").all_inner_texts()
+    assert sorted(names) == ["公厕保洁", "城区路灯维护"]
+    shot(page, "review-word-and-xls")
+
+
 @pytest.mark.parametrize("name,url", [("browse", "/browse"), ("direction", "/browse/2050201"),
                                       ("library", "/library"), ("draft-start", "/draft"),
                                       ("error", "/indicators/NOPE-1")])
