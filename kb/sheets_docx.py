@@ -27,6 +27,8 @@ if TYPE_CHECKING:
     from docx.table import Table
 
 _BODY = "word/document.xml"
+_W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
+_GONE = (_W + "del", _W + "moveFrom")  # tracked deletions and moves: not the document's text
 # XML elements a document's body may hold per cell read: a table cell in Word is a dozen elements or more
 # (w:tc, w:tcPr, w:tcW, w:p, w:pPr, w:r, w:rPr, w:t…); lxml keeps each in memory.
 ELEMENTS_PER_CELL = 5
@@ -62,7 +64,7 @@ def read_docx(data: bytes, name: str, limits: SheetLimits | None = None) -> list
 
     try:
         document = docx.Document(io.BytesIO(data))
-        return _blocks(document.iter_inner_content(), name, limits)
+        return _blocks(document, name, limits)
     except KBError:
         raise
     except RecursionError:  # python-docx follows a vertical merge up cell by cell
@@ -71,28 +73,35 @@ def read_docx(data: bytes, name: str, limits: SheetLimits | None = None) -> list
         raise _unreadable(name, type(exc).__name__) from None
 
 
-def _blocks(content, name: str, limits: SheetLimits) -> list[Sheet]:
+def _body(element):
+    """The body's paragraphs and tables in order, those inside content controls (w:sdt) and custom XML too."""
+    for child in element:
+        if child.tag in (_W + "p", _W + "tbl"):
+            yield child
+        elif child.tag in (_W + "sdt", _W + "sdtContent", _W + "customXml"):
+            yield from _body(child)
+
+
+def _blocks(document, name: str, limits: SheetLimits) -> list[Sheet]:
     """Each table, with the paragraphs written since the previous one, as a sheet; paragraphs after the last
     table as one more."""
     from docx.table import Table
-    from docx.text.paragraph import Paragraph
 
     sheets: list[Sheet] = []
     rows: list[tuple] = []
     places: dict[int, str] = {}
     paragraphs = tables = cells = 0
-    for block in content:
-        if isinstance(block, Paragraph):
-            row = _paragraph_row(block.text)
+    for element in _body(document.element.body):
+        if element.tag == _W + "p":
+            row = _paragraph_row(_paragraph_text(element))
             if row:
                 paragraphs += 1
                 rows.append(row)
                 places[len(rows)] = f"表{tables + 1}上方第{paragraphs}段"
             continue
-        if not isinstance(block, Table):
-            continue
         tables += 1
-        for n, row in enumerate(_table_rows(block, f"{name}：表{tables}", limits), start=1):
+        table = Table(element, document)
+        for n, row in enumerate(_table_rows(table, f"{name}：表{tables}", limits), start=1):
             rows.append(row)
             places[len(rows)] = f"表{tables}第{n}行"
             cells += len(row)
@@ -131,9 +140,26 @@ def _table_rows(table: Table, where: str, limits: SheetLimits):
         values: list = [None] * row.grid_cols_before
         for i, cell in enumerate(cells):
             merged = (i and cells[i - 1]._tc is cell._tc) or (i < len(above) and above[i]._tc is cell._tc)
-            values.append(None if merged else (cell.text.strip() or None))
+            values.append(None if merged else (_cell_text(cell._tc) or None))
         yield tuple(values)
         above = cells
+
+
+def _paragraph_text(p) -> str:
+    """A paragraph's text as it reads with tracked changes accepted: inserted runs (w:ins) and the text of
+    content controls and hyperlinks kept, deleted and moved-away text (w:del, w:moveFrom) left out; a text
+    box's own paragraphs are not this one's."""
+    pieces = []
+    for node in p.iter(_W + "t", _W + "tab", _W + "br", _W + "cr"):
+        if next(node.iterancestors(_W + "p"), None) is not p or next(node.iterancestors(*_GONE), None) is not None:
+            continue
+        pieces.append(node.text or "" if node.tag == _W + "t" else "\t" if node.tag == _W + "tab" else "\n")
+    return "".join(pieces)
+
+
+def _cell_text(tc) -> str:
+    """A table cell's paragraphs, one line each (a table inside the cell read as its lines)."""
+    return "\n".join(text for p in tc.iter(_W + "p") if (text := _paragraph_text(p).strip()))
 
 
 def _sheet(title: str, rows: list[tuple], places: dict[int, str]) -> Sheet:

@@ -161,6 +161,37 @@ def test_a_table_word_would_not_write_is_refused_not_a_crash(new, error, says):
     assert caught.value.message.startswith("怪表.docx：") and says in caught.value.message
 
 
+_NAME = b"<w:r><w:t>x</w:t></w:r>"
+
+
+@pytest.mark.parametrize(("old", "new"), [
+    # revised with tracked changes on: the inserted name is the text, the deleted one is not
+    (_NAME, '<w:ins w:id="1" w:author="科员"><w:r><w:t>城区路灯</w:t></w:r></w:ins>'
+            '<w:del w:id="2" w:author="科员"><w:r><w:delText>路灯</w:delText></w:r></w:del>'.encode()),
+    (_NAME, '<w:moveFrom w:id="3" w:author="科员"><w:r><w:t>别处</w:t></w:r></w:moveFrom>'
+            '<w:r><w:t>城区路灯</w:t></w:r>'.encode()),
+    # a template's fill-in field (a content control) in the cell
+    (_NAME, "<w:sdt><w:sdtContent><w:r><w:t>城区路灯</w:t></w:r></w:sdtContent></w:sdt>".encode()),
+])
+def test_tracked_changes_and_fill_in_fields_read_as_the_document_shows_them(old, new):
+    (block,) = read_docx(_patched(old, new), "修订.docx", SheetLimits())
+    assert block.values[0][:2] == ("项目名称", "城区路灯")
+
+
+def test_a_table_inside_a_content_control_is_read():
+    data = _patched(b"<w:tbl>", b"<w:sdt><w:sdtContent><w:tbl>")
+    source = zipfile.ZipFile(io.BytesIO(data))
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w") as z:
+        for info in source.infolist():
+            body = source.read(info.filename)
+            if info.filename == "word/document.xml":
+                body = body.replace(b"</w:tbl>", b"</w:tbl></w:sdtContent></w:sdt>", 1)
+            z.writestr(info.filename, body)
+    (block,) = read_docx(out.getvalue(), "控件.docx", SheetLimits())
+    assert block.values[0][:2] == ("项目名称", "x") and block.places[1] == "表1第1行"
+
+
 def test_a_word_97_document_is_told_to_be_saved_as_docx():
     from tests.xls_workbooks import renamed_stream, xls_bytes
 
