@@ -354,12 +354,19 @@ def _as_department(ws: Sheet, header_row: int, project: dict) -> None:
         project["name"] = title
 
 
-def _read_sheet(ws: Sheet, problems: list[CellProblem]) -> GoalDocument | None:
+def _read_sheet(ws: Sheet, problems: list[CellProblem]) -> list[GoalDocument]:
+    """The goal document of a sheet laid out as a form (the project's labels above its indicator table), or,
+    for a list of many projects' indicators (a budget system's export, a 项目名称 column beside the indicator
+    columns), one per project. A form with any problem gives no document."""
     header_row, columns = _find_header(ws)
     if header_row is None:
         problems.append(CellProblem(ws.title, ws.where(1, 1), "", "找不到指标表的表头行（一级指标、二级指标、三级指标、"
                                                               "符号、指标值、计量单位…）；请使用模板的版式"))
-        return None
+        return []
+    listed = _project_columns(ws, header_row, columns)
+    if "name" in listed:
+        return _read_list(ws, header_row, columns, listed, problems)
+    before = len(problems)
     project: dict[str, object] = {}
     cells: dict[str, str] = {}
     for row in ws.iter_rows(min_row=1, max_row=header_row - 1):
@@ -379,49 +386,114 @@ def _read_sheet(ws: Sheet, problems: list[CellProblem]) -> GoalDocument | None:
                 cells[field] = ws.where(c.row, c.column + 1)
     if "name" not in project:  # a 部门整体 table names the unit, not a project
         _as_department(ws, header_row, project)
-    goal = project.pop("goal", "")
     indicators, where = [], []
     carry = {"level1": "", "level2": ""}
     header_row, columns, skip = _indicator_rows(ws, header_row)
-    for row in ws.iter_rows(min_row=header_row + 1, max_row=ws.max_row):
-        if row[0].row in skip:
+    for r in range(header_row + 1, ws.max_row + 1):
+        record = None if r in skip else _indicator(ws, r, columns, carry, problems)
+        if record is not None:
+            indicators.append(record)
+            where.append(r)
+    doc = _validated(ws, project, indicators, cells, columns, where, problems)
+    return [doc] if doc is not None and len(problems) == before else []
+
+
+def _project_columns(ws: Sheet, header_row: int, columns: dict[str, int]) -> dict[str, int]:
+    """Project field → column, for a header row that also names the project's fields beside the indicator's
+    (项目名称 | 预算部门 | 项目金额（万元） | 一级指标 | …), as a budget system lists a season's indicators."""
+    found: dict[str, int] = {}
+    taken = set(columns.values())
+    for cell in next(ws.iter_rows(min_row=header_row, max_row=header_row)):
+        if cell.column in taken or not isinstance(cell.value, str):
             continue
-        by_field = {f: ws.cell(row=row[0].row, column=col) for f, col in columns.items()}
-        if all(c.value in (None, "") for c in by_field.values()):
-            continue
-        record: dict[str, object] = {}
-        for field, cell in by_field.items():
-            value = cell.value
-            if isinstance(value, str) and _FORMULA_ERROR.match(value.strip()):
-                problems.append(CellProblem(ws.title, cell.coordinate, value, "是公式错误值；请填写实际内容"))
-                value = None
-            elif field in ("value", "baseline") and isinstance(value, int | float) and not isinstance(value, bool):
-                if "%" in (cell.number_format or ""):  # 0.95 shown as 95%
-                    value = round(value * 100, 6)
-                    if field == "value" and not _cell_text(by_field["unit"]) if "unit" in by_field else True:
-                        record["unit_from_format"] = "%"
-                value = int(value) if isinstance(value, float) and value.is_integer() else value
-            elif value is not None:
-                value = _cell_text(cell)
-            record[field] = value
-        if record.pop("unit_from_format", None):
-            record["unit"] = "%"
-        sense = record.pop("sense", None)
-        if sense and not record.get("operator"):
-            record["operator"] = sense
-        for level in ("level1", "level2"):  # merged cells: the level carries down until a new one appears
-            if record.get(level):
-                carry[level] = record[level]
-                if level == "level1":
-                    carry["level2"] = ""
-            else:
-                record[level] = carry[level]
-        if not record.get("name"):
-            problems.append(CellProblem(ws.title, by_field["name"].coordinate, "",
-                                        "这一行有内容但没有三级指标名称；请填写指标名称或删除该行"))
-            continue
-        indicators.append(record)
-        where.append(row[0].row)
+        field = _find_label(_label(cell.value), PROJECT_FIELDS)
+        if field and field not in found:
+            found[field] = cell.column
+    return found
+
+
+def _read_list(ws: Sheet, header_row: int, columns: dict[str, int], listed: dict[str, int],
+               problems: list[CellProblem]) -> list[GoalDocument]:
+    """One document per project of a list of indicators, a project's rows one after another (its name written
+    on each, or on the first only, the cells below left empty or merged). A project with a problem gives no
+    document; the others still do."""
+    unit = re.search(r"(亿元|万元|元)", normalize_text(str(ws.cell(header_row, listed.get("budget", 1)).value or "")))
+    groups: list[list[int]] = []
+    current = None
+    for r in range(header_row + 1, ws.max_row + 1):
+        name = _cell_text(ws.cell(r, listed["name"]))
+        if name and name != current:
+            groups.append([])
+            current = name
+        if groups:
+            groups[-1].append(r)
+    docs = []
+    for rows in groups:
+        before = len(problems)
+        project: dict[str, object] = {"budget_unit": unit.group(1)} if unit and "budget" in listed else {}
+        cells: dict[str, str] = {}
+        for field, column in listed.items():
+            cell = next((ws.cell(r, column) for r in rows if ws.cell(r, column).value not in (None, "")), None)
+            cells[field] = (cell or ws.cell(rows[0], column)).coordinate
+            if cell is not None:
+                project[field] = cell.value
+        indicators, where = [], []
+        carry = {"level1": "", "level2": ""}
+        for r in rows:
+            record = _indicator(ws, r, columns, carry, problems)
+            if record is not None:
+                indicators.append(record)
+                where.append(r)
+        doc = _validated(ws, project, indicators, cells, columns, where, problems)
+        if doc is not None and len(problems) == before:
+            docs.append(doc)
+    return docs
+
+
+def _indicator(ws: Sheet, r: int, columns: dict[str, int], carry: dict[str, str],
+               problems: list[CellProblem]) -> dict | None:
+    """Row r of an indicator table as an indicator's fields; None for an empty row, or one without a name
+    (reported). `carry` holds the levels merged cells carry down."""
+    by_field = {f: ws.cell(row=r, column=col) for f, col in columns.items()}
+    if all(c.value in (None, "") for c in by_field.values()):
+        return None
+    record: dict[str, object] = {}
+    for field, cell in by_field.items():
+        value = cell.value
+        if isinstance(value, str) and _FORMULA_ERROR.match(value.strip()):
+            problems.append(CellProblem(ws.title, cell.coordinate, value, "是公式错误值；请填写实际内容"))
+            value = None
+        elif field in ("value", "baseline") and isinstance(value, int | float) and not isinstance(value, bool):
+            if "%" in (cell.number_format or ""):  # 0.95 shown as 95%
+                value = round(value * 100, 6)
+                if field == "value" and not _cell_text(by_field["unit"]) if "unit" in by_field else True:
+                    record["unit_from_format"] = "%"
+            value = int(value) if isinstance(value, float) and value.is_integer() else value
+        elif value is not None:
+            value = _cell_text(cell)
+        record[field] = value
+    if record.pop("unit_from_format", None):
+        record["unit"] = "%"
+    sense = record.pop("sense", None)
+    if sense and not record.get("operator"):
+        record["operator"] = sense
+    for level in ("level1", "level2"):  # merged cells: the level carries down until a new one appears
+        if record.get(level):
+            carry[level] = record[level]
+            if level == "level1":
+                carry["level2"] = ""
+        else:
+            record[level] = carry[level]
+    if not record.get("name"):
+        problems.append(CellProblem(ws.title, by_field["name"].coordinate, "",
+                                    "这一行有内容但没有三级指标名称；请填写指标名称或删除该行"))
+        return None
+    return record
+
+
+def _validated(ws: Sheet, project: dict, indicators: list[dict], cells: dict[str, str], columns: dict[str, int],
+               where: list[int], problems: list[CellProblem]) -> GoalDocument | None:
+    goal = project.pop("goal", "")
     raw = {"project": project, "goal": goal if goal is not None else "", "indicators": indicators}
     try:
         return GoalDocument.model_validate(raw)
@@ -567,10 +639,7 @@ def _sheet_documents(sheets: list[Sheet], source: str) -> tuple[list[GoalDocumen
     for ws in sheets:
         if _label(ws.title) in (INSTRUCTIONS, "说明", "填报说明") or ws.is_blank():
             continue
-        before = len(problems)
-        doc = _read_sheet(ws, problems)
-        if doc is not None and len(problems) == before:
-            docs.append(doc)
+        docs += _read_sheet(ws, problems)
     if not docs and not problems:
         problems.append(CellProblem(source or "工作簿", "", "", "没有填写任何项目；请在模板中填写项目信息和指标"))
     if source:   # a CSV's one sheet has no name of its own: the file's is enough

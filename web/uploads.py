@@ -63,13 +63,13 @@ def _json_documents(name: str, data: bytes) -> tuple[list, list[str]]:
 
 
 def _sheet_documents(name: str, data: bytes, limits: SheetLimits | None) -> tuple[list, list[str]]:
-    """Every project of a filled template; a workbook with problems is reported whole, cell by cell."""
+    """Every project of a filled template, table or list that reads cleanly, and what to fix in the others,
+    cell by cell: one bad project (a sheet, or a project's rows in a budget system's list) never hides the rest."""
     try:
-        return list(goal_sheets.read_goal_workbook(data, source=name, limits=limits)), []
-    except goal_sheets.GoalSheetError as exc:
-        return [], [str(p) for p in exc.problems]
-    except KBError as exc:
+        docs, problems = goal_sheets.read_goal_file_partial(data, source=name, limits=limits)
+    except KBError as exc:   # past a limit (TooLarge)
         return [], [named(name, exc.message)]
+    return docs, [str(p) for p in problems]
 
 
 def read_uploads(files: list[tuple[str, bytes]], *, limits: SheetLimits | None = None

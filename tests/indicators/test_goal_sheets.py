@@ -14,6 +14,7 @@ from indicators.goal_sheets import (
     GoalSheetError,
     goal_workbook,
     read_goal_batch,
+    read_goal_file_partial,
     read_goal_workbook,
     read_goal_workbook_partial,
     summary_workbook,
@@ -21,6 +22,7 @@ from indicators.goal_sheets import (
 )
 from indicators.goals import GoalDocument
 from kb.errors import InvalidInput
+from tests.season_lists import SEASON_LIST
 
 DOC = GoalDocument.model_validate({
     "project": {"name": "城市公交运营补贴", "department": "市交通运输局", "direction": "城市公共交通", "budget": 6000,
@@ -413,3 +415,20 @@ def test_a_table_with_neither_project_nor_unit_still_asks_for_the_project_name()
     rows = [("年度资金总额", 100), ("一级指标", "二级指标", "三级指标", "指标值"), ("产出指标", "数量指标", "维修路灯数量", "≥3200盏")]
     docs, problems = read_goal_workbook_partial(xlsx_bytes({"表": rows}), source="无名.xlsx")
     assert docs == [] and "项目名称" in problems[0].fix
+
+
+@pytest.mark.parametrize("kind", ["xlsx", "csv"])
+def test_a_budget_systems_list_of_many_projects_is_one_document_each(kind):
+    from tests.xls_workbooks import xlsx_bytes
+
+    if kind == "xlsx":
+        data = xlsx_bytes({"绩效目标": SEASON_LIST})
+    else:
+        data = "\n".join(",".join("" if v is None else str(v) for v in row) for row in SEASON_LIST).encode("gbk")
+    docs, problems = read_goal_workbook_partial(data, source=f"全部项目.{kind}") if kind == "xlsx" else \
+        read_goal_file_partial(data, source=f"全部项目.{kind}")
+    assert [(d.project.name, d.project.department, d.project.budget, len(d.indicators)) for d in docs] == [
+        ("城区路灯维护", "市城管局", 100, 2), ("学生资助", "县教育局", 80, 2)]
+    assert docs[0].goal.startswith("维修路灯3200盏") and docs[0].indicators[1].level1 == "效益指标"
+    (problem,) = problems      # the project with a bad amount is named by its cell; the others are read
+    assert problem.cell == "C4" and problem.value == "很多"

@@ -177,6 +177,17 @@ def test_a_goal_table_written_in_word_is_checked_and_an_old_doc_told_what_to_do(
     assert problem.startswith("旧表.doc：是 Word 97-2003 文档") and "另存为 .docx" in problem
 
 
+def test_a_budget_systems_list_of_a_season_is_checked_project_by_project(client):
+    """The rest of a list is checked when one project in it cannot be read, and that one is named by its cell."""
+    from tests.season_lists import SEASON_LIST
+    from tests.xls_workbooks import xlsx_bytes
+
+    body = client.post("/api/v1/goals/check/workbook", files=[("files", ("全部项目.xlsx", xlsx_bytes({"目标": SEASON_LIST})))]).json()
+    assert [r["project"] for r in body["results"]] == ["城区路灯维护", "学生资助"]
+    (problem,) = body["problems"]
+    assert problem.startswith("全部项目.xlsx › 目标 C4：『很多』")
+
+
 def test_a_csv_that_cannot_be_read_is_named_once_with_what_to_do(client):
     wide = (",".join(["x"] * 500) + "\n").encode()
     binary = bytes(range(128, 256)) * 40   # no UTF-8, nor GB18030 either
