@@ -1,7 +1,7 @@
 """Hostile input against a running `kb serve`: each crafted file and request with its status and
 time, the server's resident memory after them, and /health latency right after and under load.
 
-usage: python scripts/hostile_bench.py --url http://127.0.0.1:8101 --pid PID [--token T] [--load 200]
+usage: python scripts/hostile_bench.py --url http://127.0.0.1:8101 --pid PID --token ADMIN_TOKEN [--load 200]
 
 The crafted files are the ones tests/web/test_hostile.py replays (tests/hostile_files.py).
 Results print as Markdown for BENCHMARKS.md.
@@ -33,6 +33,7 @@ def rss_mb(pid: int) -> float:
 
 
 def cases(token: str):
+    admin = {"Authorization": f"Bearer {token}"}   # an admin's API token: library imports (dry runs) need one
     far, bomb, lying = hostile_files.far_cell(), hostile_files.zip_bomb(), hostile_files.understated_bomb()
     strings, styles = hostile_files.shared_strings_bomb(), hostile_files.styles_bomb()
     many = hostile_files.zip_bomb(rows=1_999, columns=100)  # 199,900 cells: just under the upload limit
@@ -48,7 +49,7 @@ def cases(token: str):
                lambda c, d=data: c.post("/api/v1/goals/check/workbook", files={"files": ("a.xlsx", d, XLSX)}))
         yield (f"/review page: {name}", lambda c, d=data: c.post("/review", files={"files": ("a.xlsx", d, XLSX)}))
         yield (f"library import: {name}", lambda c, d=data: c.post(
-            "/library/import", data={"token": token}, files={"file": ("lib.xlsx", d, XLSX)}))
+            "/api/v1/library/import", params={"dry_run": "true"}, headers=admin, files={"file": ("lib.xlsx", d, XLSX)}))
     for name, file, data in (
             (f"Excel 97-2003, IV65536 in 8 sheets ({len(xls_far) / 1e3:.1f} KB)", "a.xls", xls_far),
             (f"Excel 97-2003, formatted blanks in column IV ({len(xls_blanks) / 1e6:.1f} MB)", "a.xls", xls_blanks),
@@ -67,7 +68,7 @@ def cases(token: str):
     yield "search?q=NUL", lambda c: c.get("/api/v1/search?q=a%00")
     yield "search?q=，。！", lambda c: c.get("/api/v1/search?q=，。！")
     yield "import: 400-byte Chinese file name", lambda c: c.post(
-        "/library/import", data={"token": token},
+        "/api/v1/library/import", params={"dry_run": "true"}, headers=admin,
         files={"file": ("二〇二五年度共性指标库（征求意见稿）" * 8 + ".csv", "指标编码\n".encode(), "text/csv")})
     yield "DELETE /api/v1/search", lambda c: c.delete("/api/v1/search")
     yield "6 MB chunked body", lambda c: c.post("/api/v1/goals/check", content=(b"x" * 1_000_000 for _ in range(6)),
@@ -118,7 +119,7 @@ def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--url", default="http://127.0.0.1:8101")
     parser.add_argument("--pid", type=int, required=True)
-    parser.add_argument("--token", default="bench")
+    parser.add_argument("--token", required=True, help="an admin's API token (kb user add … --role admin)")
     parser.add_argument("--load", type=int, default=200)
     args = parser.parse_args()
     print(f"server RSS before: {rss_mb(args.pid):.0f} MB\n")
