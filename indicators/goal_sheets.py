@@ -44,7 +44,8 @@ INSTRUCTIONS = "填表说明"
 PROJECT_FIELDS = (  # field, label written in the template, labels recognised when reading
     ("name", "项目名称", ("项目名称", "项目", "名称")),
     ("department", "预算部门（单位）",
-     ("预算部门", "预算单位", "主管部门", "主管部门及代码", "实施单位", "部门", "单位名称", "申报单位", "部门名称")),
+     ("预算部门", "预算单位", "主管部门", "主管部门及代码", "实施单位", "部门", "单位名称", "申报单位", "部门名称",
+      "填报单位", "项目单位", "项目实施单位", "主管单位")),
     ("direction", "支出方向", ("支出方向", "方向", "项目类别")),
     ("budget", "预算金额", ("预算金额", "项目预算", "预算资金", "年度预算", "资金总额", "预算数", "预算",
                             "年度资金总额", "项目资金", "申报金额", "项目金额", "项目总金额", "年度预算数",
@@ -337,6 +338,24 @@ def _indicator_rows(ws: Sheet, first: int) -> tuple[int, dict[str, int], set[int
     return first, headers[0][1], skip
 
 
+_TITLE_YEAR = re.compile(r"(?<!\d)(20\d\d)\s*年度")
+
+
+def _title_year(ws: Sheet, header_row: int) -> dict:
+    """{"year": …} from a title above the table that names its budget year (（2025年度）, 2025年度部门整体支出
+    绩效目标表): a row of one short cell, the year alone or in a form's title (…表), not a sentence."""
+    for row in ws.values[:header_row - 1]:
+        texts = [v for v in row if v not in (None, "")]
+        if len(texts) != 1 or not isinstance(texts[0], str):
+            continue
+        text = normalize_text(texts[0]).strip()
+        found = _TITLE_YEAR.search(text)
+        bare = re.fullmatch(r"[（(]?\s*20\d\d\s*年度\s*[)）]?", text)
+        if found and (bare or ("表" in text and len(text) <= 40 and not re.search(r"[，。；：,;:]", text))):
+            return {"year": int(found.group(1))}
+    return {}
+
+
 def _as_department(ws: Sheet, header_row: int, project: dict) -> None:
     """A table with no project name whose title names an overall goal (2025年度部门整体支出绩效目标申报表) or
     that names its 部门（单位）名称 is the unit's overall goal: its name is the unit's with the form's words
@@ -386,6 +405,8 @@ def _read_sheet(ws: Sheet, problems: list[CellProblem]) -> list[GoalDocument]:
                 cells[field] = ws.where(c.row, c.column + 1)
     if "name" not in project:  # a 部门整体 table names the unit, not a project
         _as_department(ws, header_row, project)
+    if "year" not in project:  # the form's title: 项目支出绩效目标表（2025年度）
+        project.update(_title_year(ws, header_row))
     indicators, where = [], []
     carry = {"level1": "", "level2": ""}
     header_row, columns, skip = _indicator_rows(ws, header_row)

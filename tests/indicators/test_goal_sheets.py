@@ -432,3 +432,16 @@ def test_a_budget_systems_list_of_many_projects_is_one_document_each(kind):
     assert docs[0].goal.startswith("维修路灯3200盏") and docs[0].indicators[1].level1 == "效益指标"
     (problem,) = problems      # the project with a bad amount is named by its cell; the others are read
     assert problem.cell == "C4" and problem.value == "很多"
+
+
+def test_the_budget_year_comes_from_the_title_and_the_unit_from_the_form_header():
+    from tests.xls_workbooks import xlsx_bytes
+
+    rows = [("项目支出绩效目标表",), ("（2026年度）",), ("填报单位（盖章）：", "某县交通运输局", None, "单位：万元"),
+            ("项目名称", "农村公路养护"), ("年度资金总额", 120), ("年度目标", "日常养护300公里，较2025年增加20公里。"),
+            ("一级指标", "二级指标", "三级指标", "指标值"), ("产出指标", "数量指标", "日常养护里程", "≥300公里")]
+    (doc,) = read_goal_workbook(xlsx_bytes({"表": rows}), source="公路.xlsx")
+    assert (doc.project.year, doc.project.department) == (2026, "某县交通运输局")
+    rows[1] = ("说明：2025年度已完成验收的路段不再列入",)   # a year in a sentence is no title
+    (doc,) = read_goal_workbook(xlsx_bytes({"表": rows}), source="公路.xlsx")
+    assert doc.project.year is None

@@ -36,10 +36,11 @@ TABLE = Table([*INFO, HEADER, *ROWS], [(0, 1, 0, 2), (2, 1, 2, 4), (4, 0, 6, 0),
 def test_a_goal_table_in_word_reads_as_the_same_table_in_excel():
     data = docx_bytes("2021年度项目支出绩效目标表", "填报单位（盖章）：某县交通运输局", TABLE, "填表人：张三  联系电话：12345")
     (doc,) = read_goal_workbook(data, source="公路养护.docx")
-    rows = [tuple(v for v in r) for r in [*INFO, HEADER, *ROWS]]
+    rows = [("2021年度项目支出绩效目标表",), ("填报单位（盖章）", "某县交通运输局"), *INFO, HEADER, *ROWS]
     (same,) = read_goal_workbook(xlsx_bytes({"目标表": rows}), source="公路养护.xlsx")
     assert doc == same
     assert doc.indicators[2].level1 == "产出指标" and doc.project.budget == 120
+    assert (doc.project.year, doc.project.department) == (2021, "某县交通运输局")   # from the title and 填报单位
 
 
 def test_a_label_merged_over_two_columns_is_read_once():
