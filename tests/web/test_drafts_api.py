@@ -147,6 +147,23 @@ def test_import_saves_every_good_document_and_reports_the_bad_ones_in_chinese(cl
     assert stored == good  # a JSON document is kept exactly as it was in the file
 
 
+def test_a_word_table_and_a_season_list_import_as_drafts_and_an_old_doc_is_told_what_to_do(client, users):
+    from tests.season_lists import SEASON_LIST
+    from tests.word_documents import Table, docx_bytes
+    from tests.xls_workbooks import xlsx_bytes
+
+    word = docx_bytes("2026年度项目支出绩效目标表", Table([
+        ("项目名称", "城区路灯维护"), ("年度资金总额（万元）", "100"), ("年度目标", "维修路灯3200盏。"),
+        ("一级指标", "二级指标", "三级指标", "指标值"), ("产出指标", "数量指标", "维修路灯数量", "≥3200盏")]))
+    files = [("file", ("路灯.docx", word)), ("file", ("全部.xlsx", xlsx_bytes({"目标": SEASON_LIST}))),
+             ("file", ("旧表.doc", b"\xd0\xcf\x11\xe0"))]
+    r = client.post("/api/v1/drafts/import", files=files, headers=bearer(users["department"]))
+    assert r.status_code == 201, r.text
+    assert [d["name"] for d in r.json()["created"]] == ["城区路灯维护", "城区路灯维护", "学生资助"]
+    problems = r.json()["problems"]
+    assert problems[0].startswith("全部.xlsx › 目标 C4：『很多』") and problems[1].startswith("旧表.doc：是 Word 97-2003")
+
+
 def test_import_with_nothing_readable_is_a_422_with_every_problem(client, users):
     files = [("file", ("坏.json", b"{not json")), ("file", ("空.xlsx", b""))]
     r = client.post("/api/v1/drafts/import", files=files, headers=bearer(users["department"]))
