@@ -320,11 +320,11 @@ def _period_of(ws: Sheet, header_row: int) -> str:
     return next((t for t in texts if _PERIOD_TITLE.search(_label(t))), "")
 
 
-def _indicator_rows(ws: Sheet, first: int) -> tuple[int, dict[str, int], set[int]]:
-    """(header row, columns, rows to skip) of the indicator table to read, given the first header row. A sheet
-    holding several tables (the long-term one above the year's) is read for the table titled 年度; without
-    such a title, from the first header down, other header rows skipped."""
-    headers = [(first, _header_columns(next(ws.iter_rows(min_row=first, max_row=first))))]
+def _indicator_rows(ws: Sheet, first: int, columns: dict[str, int]) -> tuple[int, dict[str, int], set[int]]:
+    """(header row, columns, rows to skip) of the indicator table to read, given the first header row and its
+    columns. A sheet holding several tables (the long-term one above the year's) is read for the table titled
+    年度; without such a title, from the first header down, other header rows skipped."""
+    headers = [(first, columns)]
     for row in ws.iter_rows(min_row=first + 1, max_row=ws.max_row):
         found = _header_columns(row)
         if "name" in found and len(found) >= 3:
@@ -407,14 +407,9 @@ def _read_sheet(ws: Sheet, problems: list[CellProblem]) -> list[GoalDocument]:
         _as_department(ws, header_row, project)
     if "year" not in project:  # the form's title: 项目支出绩效目标表（2025年度）
         project.update(_title_year(ws, header_row))
-    indicators, where = [], []
-    carry = {"level1": "", "level2": ""}
-    header_row, columns, skip = _indicator_rows(ws, header_row)
-    for r in range(header_row + 1, ws.max_row + 1):
-        record = None if r in skip else _indicator(ws, r, columns, carry, problems)
-        if record is not None:
-            indicators.append(record)
-            where.append(r)
+    header_row, columns, skip = _indicator_rows(ws, header_row, columns)
+    rows = [r for r in range(header_row + 1, ws.max_row + 1) if r not in skip]
+    indicators, where = _indicators(ws, rows, columns, problems)
     doc = _validated(ws, project, indicators, cells, columns, where, problems)
     return [doc] if doc is not None and len(problems) == before else []
 
@@ -454,21 +449,28 @@ def _read_list(ws: Sheet, header_row: int, columns: dict[str, int], listed: dict
         project: dict[str, object] = {"budget_unit": unit.group(1)} if unit and "budget" in listed else {}
         cells: dict[str, str] = {}
         for field, column in listed.items():
-            cell = next((ws.cell(r, column) for r in rows if ws.cell(r, column).value not in (None, "")), None)
+            cell = next((c for r in rows if (c := ws.cell(r, column)).value not in (None, "")), None)
             cells[field] = (cell or ws.cell(rows[0], column)).coordinate
             if cell is not None:
                 project[field] = cell.value
-        indicators, where = [], []
-        carry = {"level1": "", "level2": ""}
-        for r in rows:
-            record = _indicator(ws, r, columns, carry, problems)
-            if record is not None:
-                indicators.append(record)
-                where.append(r)
+        indicators, where = _indicators(ws, rows, columns, problems)
         doc = _validated(ws, project, indicators, cells, columns, where, problems)
         if doc is not None and len(problems) == before:
             docs.append(doc)
     return docs
+
+
+def _indicators(ws: Sheet, rows: list[int], columns: dict[str, int], problems: list[CellProblem]
+                ) -> tuple[list[dict], list[int]]:
+    """(indicators, the row each came from) of an indicator table's `rows`, levels carried down merged cells."""
+    indicators, where = [], []
+    carry = {"level1": "", "level2": ""}
+    for r in rows:
+        record = _indicator(ws, r, columns, carry, problems)
+        if record is not None:
+            indicators.append(record)
+            where.append(r)
+    return indicators, where
 
 
 def _indicator(ws: Sheet, r: int, columns: dict[str, int], carry: dict[str, str],

@@ -133,7 +133,7 @@ def read_workbook(source: bytes | Path, *, name: str = "", limits: SheetLimits |
     try:
         archive = zipfile.ZipFile(io.BytesIO(data))
     except (zipfile.BadZipFile, ValueError, OSError, NotImplementedError):  # (…: a zip version no tool writes)
-        raise _unreadable(name, "不是 zip 格式") from None
+        raise unreadable(name, "不是 zip 格式") from None
     with archive:
         elements = check_parts(archive, name, limits)
         for part in ("xl/workbook.xml", "xl/_rels/workbook.xml.rels"):
@@ -159,14 +159,14 @@ def read_workbook(source: bytes | Path, *, name: str = "", limits: SheetLimits |
     try:
         wb = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
     except Exception as exc:  # openpyxl raises many types for a damaged file
-        raise _unreadable(name, type(exc).__name__) from None
+        raise unreadable(name, type(exc).__name__) from None
     try:
         unscanned = [ws.title for ws in wb.worksheets if ws.title not in ranges]
         if unscanned:  # never read a sheet whose used range was not checked, nor drop it silently
-            raise _unreadable(name, f"工作表“{unscanned[0]}”的位置无法确定")
+            raise unreadable(name, f"工作表“{unscanned[0]}”的位置无法确定")
         return [_read_sheet(ws, ranges[ws.title], formats) for ws in wb.worksheets]
     except (KeyError, ValueError, TypeError, ElementTree.ParseError, zipfile.BadZipFile) as exc:
-        raise _unreadable(name, type(exc).__name__) from None
+        raise unreadable(name, type(exc).__name__) from None
     finally:
         wb.close()
 
@@ -214,8 +214,17 @@ def read_csv(data: bytes, *, name: str = "CSV", limits: SheetLimits | None = Non
     return Sheet(title="", values=rows)
 
 
-def _unreadable(name: str, why: str) -> InvalidInput:
-    return InvalidInput(f"{name}：无法读取为 .xlsx 工作簿（{why}）；请用 Excel 或 WPS 重新另存为 .xlsx 后再上传")
+# What a file was read as, and the program and format to save it again with (`unreadable`'s `kind`).
+_SAVE_AGAIN = {"xlsx": (".xlsx 工作簿", "Excel 或 WPS", ".xlsx"),
+               "docx": ("Word 文档（.docx）", "Word 或 WPS", ".docx")}
+
+
+def unreadable(name: str, why: str, kind: str = "xlsx") -> InvalidInput:
+    """The 422 for a file that cannot be read as an .xlsx (or, `kind` "docx", a Word document): why, and to
+    save it again in the program that made it."""
+    read_as, program, suffix = _SAVE_AGAIN[kind]
+    return InvalidInput(f"{name}：无法读取为 {read_as}（{why}）；请用 {program} 重新另存为 {suffix} 后再上传")
+
 
 
 def _too_many_elements(name: str, where: str, count: int, limits: SheetLimits) -> TooLarge:
@@ -223,16 +232,12 @@ def _too_many_elements(name: str, where: str, count: int, limits: SheetLimits) -
                     "另存为新文件（会清理多余的样式），或拆分为多个文件后再上传")
 
 
-# The program and format a file is to be saved again with, by the kind of file read (`check_parts`' `kind`).
-_SAVE_AGAIN = {"xlsx": ("Excel 或 WPS", ".xlsx", "工作簿"), "docx": ("Word 或 WPS", ".docx", "Word 文档")}
-
-
 def check_parts(archive: zipfile.ZipFile, name: str, limits: SheetLimits, kind: str = "xlsx") -> dict[str, int]:
     """Decompress every part once, counting the bytes it really yields and the XML elements it
     opens (every `<` that is not `</`, `<?` or `<!`); refuse DTDs (entity bombs) anywhere in an XML part:
     Office never writes one, and the parser that reads the part may expand its entities. `kind`: what the
     file is (xlsx, docx), for the advice on saving it again."""
-    program, suffix, noun = _SAVE_AGAIN[kind]
+    _, program, suffix = _SAVE_AGAIN[kind]
     elements: dict[str, int] = {}
     infos = archive.infolist()
     declared = sum(i.file_size for i in infos)
@@ -257,8 +262,7 @@ def check_parts(archive: zipfile.ZipFile, name: str, limits: SheetLimits, kind: 
                         raise _too_big(name, total, limits)
         except (zipfile.BadZipFile, zipfile.LargeZipFile, NotImplementedError, EOFError, OSError, ValueError,
                 zlib.error, RuntimeError) as exc:   # (RuntimeError: a part flagged as encrypted)
-            raise InvalidInput(f"{name}：无法读取为 {suffix} {noun}（{info.filename} 损坏：{type(exc).__name__}）；"
-                               f"请用 {program} 重新另存为 {suffix} 后再上传") from None
+            raise unreadable(name, f"{info.filename} 损坏：{type(exc).__name__}", kind) from None
     return elements
 
 
@@ -273,7 +277,7 @@ def _worksheet_parts(archive: zipfile.ZipFile, name: str) -> list[tuple[str, str
         root = ElementTree.fromstring(archive.read("xl/workbook.xml"))
         rels = ElementTree.fromstring(archive.read("xl/_rels/workbook.xml.rels"))
     except (KeyError, ElementTree.ParseError) as exc:
-        raise _unreadable(name, type(exc).__name__) from None
+        raise unreadable(name, type(exc).__name__) from None
     targets = {}
     for rel in rels.iter(f"{_PKG_REL}Relationship"):
         if rel.get("Type", "").endswith("/worksheet"):
@@ -338,9 +342,9 @@ def _used_range(archive: zipfile.ZipFile, part: str, title: str, name: str,
         with archive.open(part) as stream:
             parser.ParseFile(stream)
     except KeyError:
-        raise _unreadable(name, f"缺少 {part}") from None
+        raise unreadable(name, f"缺少 {part}") from None
     except (expat.ExpatError, ValueError) as exc:
-        raise _unreadable(name, f"工作表“{title}”的 XML 有误：{type(exc).__name__}") from None
+        raise unreadable(name, f"工作表“{title}”的 XML 有误：{type(exc).__name__}") from None
     return state["last_row"], state["last_col"]
 
 

@@ -20,8 +20,8 @@ import re
 import zipfile
 from typing import TYPE_CHECKING
 
-from kb.errors import InvalidInput, KBError, TooLarge
-from kb.sheets import Sheet, SheetLimits, check_parts
+from kb.errors import KBError, TooLarge
+from kb.sheets import Sheet, SheetLimits, check_parts, unreadable
 
 if TYPE_CHECKING:
     from docx.table import Table
@@ -53,7 +53,7 @@ def read_docx(data: bytes, name: str, limits: SheetLimits | None = None) -> list
     try:
         archive = zipfile.ZipFile(io.BytesIO(data))
     except (zipfile.BadZipFile, ValueError, OSError, NotImplementedError):
-        raise _unreadable(name, "不是 zip 格式") from None
+        raise unreadable(name, "不是 zip 格式", "docx") from None
     with archive:
         elements = check_parts(archive, name, limits, "docx")
     most = ELEMENTS_PER_CELL * limits.max_cells + 100_000
@@ -68,9 +68,9 @@ def read_docx(data: bytes, name: str, limits: SheetLimits | None = None) -> list
     except KBError:
         raise
     except RecursionError:  # python-docx follows a vertical merge up cell by cell
-        raise _unreadable(name, "纵向合并的单元格过多") from None
+        raise unreadable(name, "纵向合并的单元格过多", "docx") from None
     except Exception as exc:  # python-docx and lxml raise many types for a damaged file (gridSpan="x")
-        raise _unreadable(name, type(exc).__name__) from None
+        raise unreadable(name, type(exc).__name__, "docx") from None
 
 
 def _body(element):
@@ -165,7 +165,3 @@ def _cell_text(tc) -> str:
 def _sheet(title: str, rows: list[tuple], places: dict[int, str]) -> Sheet:
     width = max((len(r) for r in rows), default=0)
     return Sheet(title, [r + (None,) * (width - len(r)) for r in rows], places=places)
-
-
-def _unreadable(name: str, why: str) -> InvalidInput:
-    return InvalidInput(f"{name}：无法读取为 Word 文档（.docx）（{why}）；请用 Word 或 WPS 重新另存为 .docx 后再上传")

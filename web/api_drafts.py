@@ -26,9 +26,10 @@ from web.auth import CurrentUser
 from web.deps import DraftId, SessionDep, upload_name
 from web.pages_forms import describe_errors, raw_from_doc
 from web.render import XLSX, attachment
-from web.uploads import OLD_WORD, SHEETS, SUFFIXES, json_items, named
+from web.uploads import SHEETS, SUFFIXES, json_items, kind_problem, named
 
 router = APIRouter(prefix="/api/v1", tags=["drafts"])
+_WRONG_KIND = "只能导入填好的模板（.xlsx 或 .xls）、CSV 目标表、Word 目标表（.docx）或 JSON 文档（.json）"
 
 
 BeijingTime = Annotated[datetime, PlainSerializer(beijing_iso, return_type=str)]
@@ -112,8 +113,7 @@ def read_draft_files(files: list[tuple[str, bytes]], *, limits: SheetLimits | No
     for name, data in files:
         suffix = Path(name).suffix.lower()
         if suffix not in SUFFIXES:
-            problems.append(f"{name or '未命名文件'}：" + (OLD_WORD if suffix == ".doc" else "只能导入填好的模板"
-                            "（.xlsx 或 .xls）、CSV 目标表、Word 目标表（.docx）或 JSON 文档（.json）"))
+            problems.append(kind_problem(name, suffix, _WRONG_KIND))
             continue
         if not data:
             problems.append(f"{name}：文件是空的")

@@ -15,11 +15,16 @@ from kb.sheets import SheetLimits
 from web.guards import text_problem
 from web.pages_forms import describe_errors, raw_from_doc
 
-SHEETS = (".xlsx", ".xls", ".csv", ".docx")  # read as tables (`goal_sheets`)
+SHEETS = goal_sheets.SHEET_SUFFIXES  # read as tables
 SUFFIXES = (*SHEETS, ".json")
 WRONG_KIND = ("只能上传填好的模板（.xlsx 或 Excel 97-2003 的 .xls）、CSV 目标表（.csv）、Word 目标表（.docx）"
               "或 JSON 文档（.json）")
 OLD_WORD = "是 Word 97-2003 文档（.doc），无法直接读取；请在 Word 或 WPS 中另存为 .docx 后上传"
+
+
+def kind_problem(name: str, suffix: str, wrong: str = WRONG_KIND) -> str:
+    """What to do with a file of a kind not read: a Word 97-2003 .doc is to be saved as .docx."""
+    return f"{name or '未命名文件'}：{OLD_WORD if suffix == '.doc' else wrong}"
 
 
 def named(name: str, message: str) -> str:
@@ -80,7 +85,7 @@ def read_uploads(files: list[tuple[str, bytes]], *, limits: SheetLimits | None =
     for name, data in files:
         suffix = Path(name).suffix.lower()
         if suffix not in SUFFIXES:
-            problems.append(f"{name or '未命名文件'}：{OLD_WORD if suffix == '.doc' else WRONG_KIND}")
+            problems.append(kind_problem(name, suffix))
             continue
         if not data:
             problems.append(f"{name}：文件是空的")
@@ -103,7 +108,7 @@ def read_upload_items(files: list[tuple[str, bytes]], *, limits: SheetLimits | N
     for name, data in files:
         suffix = Path(name).suffix.lower()
         if suffix not in SUFFIXES:
-            problems.append(f"{name or '未命名文件'}：{OLD_WORD if suffix == '.doc' else WRONG_KIND}")
+            problems.append(kind_problem(name, suffix))
         elif not data:
             problems.append(f"{name}：文件是空的")
         elif suffix == ".json":
