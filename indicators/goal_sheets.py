@@ -78,6 +78,7 @@ COLUMNS = (  # field, header written, headers recognised
 SENSE = ("sense", "", ("指标方向性", "正反向", "指标正反向"))
 # written right of the field above them, from this column: 金额单位 by 预算金额; 目标类型 and 功能分类科目 by 预算年度
 BESIDE = {"budget_unit": 3, "kind": 3, "function_code": 5}
+_NUMBER_FIELDS = ("value", "baseline", "actual")   # read as shown: 0.95 formatted 0% is 95
 _FORMULA_ERROR = re.compile(r"^#(?:N/A|REF!|VALUE!|DIV/0!|NAME\?|NUM!|NULL!)$")
 FIRST_ROW = 11           # first indicator row in the template
 TEMPLATE_ROWS = 25       # empty indicator rows offered by the template
@@ -248,7 +249,7 @@ def _find_label(text: str, table: tuple) -> str | None:
     return None
 
 
-def _header_columns(row: Iterable[SheetCell]) -> dict[str, int]:
+def _header_columns(row: Iterable[SheetCell], table: tuple = COLUMNS) -> dict[str, int]:
     """Field → column for a header row; of two headers for one field the one listed first wins. A header that
     names the indicator twice (三级指标 … 三级指标) holds two tables side by side, the medium term's and the year's
     (财预〔2015〕88号): a header written the same way twice is the year's, the right one."""
@@ -257,7 +258,7 @@ def _header_columns(row: Iterable[SheetCell]) -> dict[str, int]:
     twice = any(texts.count(label) > 1 for label in COLUMNS[2][2])   # the name's headers
     ranked: dict[str, tuple[int, int]] = {}
     for column, text in cells:
-        for field, _, labels in (*COLUMNS, SENSE):
+        for field, _, labels in (*table, SENSE):
             if text in labels and (field not in ranked or labels.index(text) < ranked[field][0]
                                    or twice and labels.index(text) == ranked[field][0]):
                 ranked[field] = (labels.index(text), column)
@@ -295,10 +296,11 @@ def _next_value(ws: Sheet, cell: SheetCell) -> SheetCell | None:
     return None if below.value in (None, "") or _is_label(below.value) else below
 
 
-def _find_header(ws: Sheet) -> tuple[int | None, dict[str, int]]:
-    """(row, field → column) of the indicator table's header row among a sheet's first 60 rows, or (None, {})."""
+def find_header(ws: Sheet, table: tuple = COLUMNS) -> tuple[int | None, dict[str, int]]:
+    """(row, field → column) of the indicator table's header row among a sheet's first 60 rows, or (None, {});
+    `table` lists the columns to recognise (a self-evaluation table adds its 实际完成值)."""
     for row in ws.iter_rows(min_row=1, max_row=min(ws.max_row, 60)):
-        found = _header_columns(row)
+        found = _header_columns(row, table)
         if "name" in found and len(found) >= 3:
             return row[0].row, found
     return None, {}
@@ -320,13 +322,14 @@ def _period_of(ws: Sheet, header_row: int) -> str:
     return next((t for t in texts if _PERIOD_TITLE.search(_label(t))), "")
 
 
-def _indicator_rows(ws: Sheet, first: int, columns: dict[str, int]) -> tuple[int, dict[str, int], set[int]]:
+def indicator_rows(ws: Sheet, first: int, columns: dict[str, int], table: tuple = COLUMNS
+                   ) -> tuple[int, dict[str, int], set[int]]:
     """(header row, columns, rows to skip) of the indicator table to read, given the first header row and its
     columns. A sheet holding several tables (the long-term one above the year's) is read for the table titled
     年度; without such a title, from the first header down, other header rows skipped."""
     headers = [(first, columns)]
     for row in ws.iter_rows(min_row=first + 1, max_row=ws.max_row):
-        found = _header_columns(row)
+        found = _header_columns(row, table)
         if "name" in found and len(found) >= 3:
             headers.append((row[0].row, found))
     skip = {r for r, _ in headers}
@@ -373,19 +376,9 @@ def _as_department(ws: Sheet, header_row: int, project: dict) -> None:
         project["name"] = title
 
 
-def _read_sheet(ws: Sheet, problems: list[CellProblem]) -> list[GoalDocument]:
-    """The goal document of a sheet laid out as a form (the project's labels above its indicator table), or,
-    for a list of many projects' indicators (a budget system's export, a 项目名称 column beside the indicator
-    columns), one per project. A form with any problem gives no document."""
-    header_row, columns = _find_header(ws)
-    if header_row is None:
-        problems.append(CellProblem(ws.title, ws.where(1, 1), "", "找不到指标表的表头行（一级指标、二级指标、三级指标、"
-                                                              "符号、指标值、计量单位…）；请使用模板的版式"))
-        return []
-    listed = _project_columns(ws, header_row, columns)
-    if "name" in listed:
-        return _read_list(ws, header_row, columns, listed, problems)
-    before = len(problems)
+def project_fields(ws: Sheet, header_row: int) -> tuple[dict[str, object], dict[str, str]]:
+    """(field → value, field → the cell it came from or would be in) of the project labels above a form's
+    indicator table; the budget's unit also from its label (预算金额（万元）)."""
     project: dict[str, object] = {}
     cells: dict[str, str] = {}
     for row in ws.iter_rows(min_row=1, max_row=header_row - 1):
@@ -403,18 +396,35 @@ def _read_sheet(ws: Sheet, problems: list[CellProblem]) -> list[GoalDocument]:
                 cells[field] = value_cell.coordinate
             else:
                 cells[field] = ws.where(c.row, c.column + 1)
+    return project, cells
+
+
+def _read_sheet(ws: Sheet, problems: list[CellProblem]) -> list[GoalDocument]:
+    """The goal document of a sheet laid out as a form (the project's labels above its indicator table), or,
+    for a list of many projects' indicators (a budget system's export, a 项目名称 column beside the indicator
+    columns), one per project. A form with any problem gives no document."""
+    header_row, columns = find_header(ws)
+    if header_row is None:
+        problems.append(CellProblem(ws.title, ws.where(1, 1), "", "找不到指标表的表头行（一级指标、二级指标、三级指标、"
+                                                              "符号、指标值、计量单位…）；请使用模板的版式"))
+        return []
+    listed = project_columns(ws, header_row, columns)
+    if "name" in listed:
+        return _read_list(ws, header_row, columns, listed, problems)
+    before = len(problems)
+    project, cells = project_fields(ws, header_row)
     if "name" not in project:  # a 部门整体 table names the unit, not a project
         _as_department(ws, header_row, project)
     if "year" not in project:  # the form's title: 项目支出绩效目标表（2025年度）
         project.update(_title_year(ws, header_row))
-    header_row, columns, skip = _indicator_rows(ws, header_row, columns)
+    header_row, columns, skip = indicator_rows(ws, header_row, columns)
     rows = [r for r in range(header_row + 1, ws.max_row + 1) if r not in skip]
-    indicators, where = _indicators(ws, rows, columns, problems)
+    indicators, where = indicator_records(ws, rows, columns, problems)
     doc = _validated(ws, project, indicators, cells, columns, where, problems)
     return [doc] if doc is not None and len(problems) == before else []
 
 
-def _project_columns(ws: Sheet, header_row: int, columns: dict[str, int]) -> dict[str, int]:
+def project_columns(ws: Sheet, header_row: int, columns: dict[str, int]) -> dict[str, int]:
     """Project field → column, for a header row that also names the project's fields beside the indicator's
     (项目名称 | 预算部门 | 项目金额（万元） | 一级指标 | …), as a budget system lists a season's indicators."""
     found: dict[str, int] = {}
@@ -434,17 +444,8 @@ def _read_list(ws: Sheet, header_row: int, columns: dict[str, int], listed: dict
     on each, or on the first only, the cells below left empty or merged). A project with a problem gives no
     document; the others still do."""
     unit = re.search(r"(亿元|万元|元)", normalize_text(str(ws.cell(header_row, listed.get("budget", 1)).value or "")))
-    groups: list[list[int]] = []
-    current = None
-    for r in range(header_row + 1, ws.max_row + 1):
-        name = _cell_text(ws.cell(r, listed["name"]))
-        if name and name != current:
-            groups.append([])
-            current = name
-        if groups:
-            groups[-1].append(r)
     docs = []
-    for rows in groups:
+    for rows in list_groups(ws, header_row, listed["name"]):
         before = len(problems)
         project: dict[str, object] = {"budget_unit": unit.group(1)} if unit and "budget" in listed else {}
         cells: dict[str, str] = {}
@@ -453,14 +454,29 @@ def _read_list(ws: Sheet, header_row: int, columns: dict[str, int], listed: dict
             cells[field] = (cell or ws.cell(rows[0], column)).coordinate
             if cell is not None:
                 project[field] = cell.value
-        indicators, where = _indicators(ws, rows, columns, problems)
+        indicators, where = indicator_records(ws, rows, columns, problems)
         doc = _validated(ws, project, indicators, cells, columns, where, problems)
         if doc is not None and len(problems) == before:
             docs.append(doc)
     return docs
 
 
-def _indicators(ws: Sheet, rows: list[int], columns: dict[str, int], problems: list[CellProblem]
+def list_groups(ws: Sheet, header_row: int, column: int) -> list[list[int]]:
+    """The rows of each project of a list under `header_row`, a project starting where `column` names a new one
+    (its name written on each row, or on the first only)."""
+    groups: list[list[int]] = []
+    current = None
+    for r in range(header_row + 1, ws.max_row + 1):
+        name = _cell_text(ws.cell(r, column))
+        if name and name != current:
+            groups.append([])
+            current = name
+        if groups:
+            groups[-1].append(r)
+    return groups
+
+
+def indicator_records(ws: Sheet, rows: list[int], columns: dict[str, int], problems: list[CellProblem]
                 ) -> tuple[list[dict], list[int]]:
     """(indicators, the row each came from) of an indicator table's `rows`, levels carried down merged cells."""
     indicators, where = [], []
@@ -486,7 +502,7 @@ def _indicator(ws: Sheet, r: int, columns: dict[str, int], carry: dict[str, str]
         if isinstance(value, str) and _FORMULA_ERROR.match(value.strip()):
             problems.append(CellProblem(ws.title, cell.coordinate, value, "是公式错误值；请填写实际内容"))
             value = None
-        elif field in ("value", "baseline") and isinstance(value, int | float) and not isinstance(value, bool):
+        elif field in _NUMBER_FIELDS and isinstance(value, int | float) and not isinstance(value, bool):
             if "%" in (cell.number_format or ""):  # 0.95 shown as 95%
                 value = round(value * 100, 6)
                 if field == "value" and not _cell_text(by_field["unit"]) if "unit" in by_field else True:
@@ -594,11 +610,18 @@ def read_goal_file_partial(data: bytes, *, source: str = "", limits: SheetLimits
                            ) -> tuple[list[GoalDocument], list[CellProblem]]:
     """A goal workbook (.xlsx or .xls) or Word document (.docx), told by its content, or, when `source` ends in
     .csv, a goal table in CSV."""
+    return _read_partial(lambda: read_sheets(data, source=source, limits=limits), source)
+
+
+def read_sheets(data: bytes, *, source: str = "", limits: SheetLimits | None = None) -> list[Sheet]:
+    """The tables of a file as sheets: a CSV (by `source`'s suffix) as one, a Word document (by its content, or
+    a damaged one by its name) one per project (`word_projects`), a workbook (.xlsx or .xls) one per worksheet,
+    number formats kept. Raises `InvalidInput` (422) for a file that cannot be read, `TooLarge` past a limit."""
     if source.lower().endswith(".csv"):
-        return read_goal_csv_partial(data, source=source, limits=limits)
+        return [read_csv(data, name=source or "CSV", limits=limits)]
     if is_docx(data) or source.lower().endswith(".docx"):   # a damaged .docx is told so as a Word document
-        return read_goal_docx_partial(data, source=source, limits=limits)
-    return read_goal_workbook_partial(data, source=source, limits=limits)
+        return word_projects(read_docx(data, source or "Word 文档", limits))
+    return read_workbook(data, name=source or "工作簿", limits=limits, formats=True)
 
 
 def read_goal_docx_partial(data: bytes, *, source: str = "", limits: SheetLimits | None = None
@@ -618,7 +641,7 @@ def word_projects(blocks: list[Sheet]) -> list[Sheet]:
     projects: list[list[Sheet]] = []
     pending: list[Sheet] = []
     for block in blocks:
-        header = _find_header(block)[0]
+        header = find_header(block)[0]
         if header is not None:
             if projects and _period_of(block, header) and not any(_names_project(b) for b in [*pending, block]):
                 projects[-1] += [*pending, block]   # the year's indicator table below the long-term one

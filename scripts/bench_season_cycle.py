@@ -8,7 +8,9 @@ indicators each) is filed and every project approved. Then, one after the other:
 monitoring one request per project (POST …/projects/{id}/monitoring, each stored), the list by
 warning and the 绩效监控表; monitoring the whole season again from the filled actuals workbook
 (download, fill, upload); self-evaluation one request per project, the list by grade, the 自评表;
-the results by rank with quotas. Prints seconds per stage as Markdown for BENCHMARKS.md.
+the whole season self-evaluated again from a season's list of the departments' own 自评表 rows (项目名称,
+全年执行数, 三级指标, 实际完成值 …, matched by name; the grades must come out the same); the results by rank
+with quotas. Prints seconds per stage as Markdown for BENCHMARKS.md.
 """
 
 from __future__ import annotations
@@ -24,7 +26,7 @@ from pathlib import Path
 import httpx
 import uvicorn
 from bench_cycle import AS_OF, season
-from openpyxl import load_workbook
+from openpyxl import Workbook, load_workbook
 from sqlalchemy import update
 from sqlmodel import Session
 
@@ -77,6 +79,27 @@ def fill(workbook: bytes, made, ids: list[int]) -> bytes:
     return buf.getvalue()
 
 
+def self_evaluation_list(made) -> bytes:
+    """The year-end actuals of every project as a budget system lists departments' 自评表: a row per indicator,
+    the project's name, unit and 全年执行数 (in its budget's unit) on its first row."""
+    wb = Workbook(write_only=True)
+    ws = wb.create_sheet("自评表")
+    ws.append(["项目名称", "预算部门", "全年执行数", "一级指标", "二级指标", "三级指标", "年度指标值", "实际完成值",
+               "偏差原因分析及改进措施"])
+    for doc, _, end, _, spent in made:
+        given = {a["indicator"]: a for a in end}
+        for n, ind in enumerate(doc["indicators"]):
+            actual = given.get(n, {})
+            first = n == 0
+            ws.append([doc["project"]["name"] if first else None, doc["project"]["department"] if first else None,
+                       round(spent, 4) if first else None, ind.get("level1"), ind.get("level2"), ind["name"],
+                       f"{ind.get('operator') or ''}{ind.get('value') or ''}{ind.get('unit') or ''}",
+                       actual.get("value"), actual.get("reason")])
+    buf = io.BytesIO()
+    wb.save(buf)
+    return buf.getvalue()
+
+
 def run(base: str, token: str, rid: int, made) -> list[tuple[str, float]]:
     headers = {"Authorization": f"Bearer {token}"}
     results: list[tuple[str, float]] = []
@@ -105,6 +128,13 @@ def run(base: str, token: str, rid: int, made) -> list[tuple[str, float]]:
         graded = timed("list by grade (all projects)", results,
                        lambda: client.get(f"/api/v1/reviews/{rid}/evaluations?limit=2000").json())
         timed("自评表 .xlsx", results, lambda: client.get(f"/api/v1/reviews/{rid}/self-evaluation.xlsx").content)
+        listed = self_evaluation_list(made)
+        imported = timed("self-evaluation from a season's list of 自评表 rows (upload, matched by name)", results,
+                         lambda: client.post(f"/api/v1/reviews/{rid}/evaluations/import",
+                                             files={"file": ("自评表.xlsx", listed)}).json())
+        assert imported["stored"] == len(ids) and not imported["problems"], imported["problems"][:5]
+        again = client.get(f"/api/v1/reviews/{rid}/evaluations?limit=2000").json()
+        assert again["grades"] == graded["grades"], (again["grades"], graded["grades"])
         timed("results by rank with quotas", results, lambda: client.post(
             f"/api/v1/reviews/{rid}/results", json={"rules": {"mode": "rank"}}).json())
     print(f"statuses: {page['statuses']}; grades: {graded['grades']}")

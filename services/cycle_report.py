@@ -24,8 +24,7 @@ from indicators.actuals import Actual
 from indicators.goals import GoalDocument
 from indicators.values import parse_number
 from kb.cycle import Evaluation, MonitoringRecord
-from kb.errors import InvalidInput
-from kb.sheets import Sheet, SheetLimits, cell_text, read_workbook
+from kb.sheets import Sheet, cell_text
 from kb.text import normalize_text
 from kb.times import beijing_text
 from services.cycle import Approved, Entry, approved_projects, evaluation_list, monitoring_list, review_of
@@ -180,16 +179,14 @@ def _header(sheet: Sheet) -> dict[str, int] | None:
     return None
 
 
-def read_actuals_workbook(data: bytes, *, name: str = "工作簿", limits: SheetLimits | None = None,
-                          as_of: date | None = None) -> tuple[list[Entry], list[str]]:
-    """The entries of a filled actuals workbook, one per project, and what could not be read (sheet, row,
-    why). A project's date and money spent come from the first of its rows that has them; `as_of`
-    stands in for a date left blank."""
-    sheets = read_workbook(data, name=name, limits=limits)
+def actuals_from_sheets(sheets: list[Sheet], *, name: str, as_of: date | None = None
+                        ) -> tuple[list[Entry], list[str]] | None:
+    """The entries of a filled actuals workbook's sheets, one per project, and what could not be read (sheet,
+    row, why); None when no sheet is the workbook's. A project's date and money spent come from the first of
+    its rows that has them; `as_of` stands in for a date left blank."""
     found = [(s, h) for s in sheets if (h := _header(s)) is not None]
     if not found:
-        raise InvalidInput(f"{name}：没有找到含 项目编号、指标序号、实际完成值 三列的工作表；请用“下载填报表”"
-                           "得到的表格填写后上传")
+        return None
     entries: dict[int, Entry] = {}
     with_spent: set[int] = set()
     problems: list[str] = []

@@ -26,7 +26,7 @@ from kb.cycle import Evaluation, MonitoringRecord
 from kb.errors import InvalidInput, NotFound
 from kb.sheets import SheetLimits
 from kb.times import beijing_iso
-from services import cycle, cycle_report, history
+from services import actuals_upload, cycle, cycle_report, history
 from services.review_changes import describe_invalid
 from web.api_cycle import AsOf, Spent
 from web.auth import CurrentUser, ReviewerUser
@@ -293,13 +293,6 @@ def season_actuals_workbook(session: SessionDep, user: CurrentUser, review_id: R
                      f"审核批次{review_id}{label}填报表.xlsx", f"actuals-{kind}-{review_id}.xlsx")
 
 
-def _read(settings, file: UploadFile, data: bytes, as_of) -> tuple[list[cycle.Entry], list[str]]:
-    if not data:
-        raise InvalidInput("上传的文件是空的；请上传填好的填报表（.xlsx）")
-    return cycle_report.read_actuals_workbook(data, name=upload_name(file.filename) or "填报表",
-                                              limits=SheetLimits.from_settings(settings, upload=True), as_of=as_of)
-
-
 EXAMPLES = {MonitorRules: '{"warn_gap": 15, "watch_gap": 5}',
             EvaluationRules: '{"weights": {"output": 40, "benefit": 40, "satisfaction": 10, "budget_execution": 10}}'}
 
@@ -316,13 +309,17 @@ def _rules(text: str | None, model):
 
 def _import(request: Request, settings, user: User, review_id: int, file: UploadFile, data: bytes, as_of,
             kind: str, rules) -> dict:
-    entries, problems = _read(settings, file, data, as_of)
     with Session(request.app.state.engine) as session:
+        entries, problems = actuals_upload.read_actuals_upload(
+            session, review_id=review_id, data=data, name=upload_name(file.filename) or "填报表",
+            limits=SheetLimits.from_settings(settings, upload=True), max_projects=settings.max_batch,
+            kind=kind, as_of=as_of)
         store_many = cycle.monitor_many if kind == "monitoring" else cycle.evaluate_many
         stored, trouble = store_many(session, review_id=review_id, entries=entries, user=user, rules=rules)
     return {"stored": len(stored), "problems": problems + trouble}
 
 
+SELF_EVALUATION_FILE = "填好的自评填报表（.xlsx/.xls），或各单位的项目支出绩效自评表（.xlsx/.xls/.docx/.csv）"
 RulesForm = Annotated[str | None, Form(max_length=4000,
                                        description="评分或预警规则（JSON），与 JSON 接口的 rules 相同；不填用默认")]
 
@@ -381,10 +378,11 @@ def season_evaluations(session: SessionDep, user: CurrentUser, review_id: Review
 
 @router.post("/reviews/{review_id}/evaluations/import", response_model=ImportResult)
 async def import_evaluations(request: Request, settings: SettingsDep, user: CurrentUser, review_id: ReviewId,
-                             file: Annotated[UploadFile, File(description="填好的自评填报表 .xlsx")],
+                             file: Annotated[UploadFile, File(description=SELF_EVALUATION_FILE)],
                              rules: RulesForm = None) -> dict:
-    """Self-evaluate many approved projects from a filled actuals workbook (year-end values, reasons);
-    `rules` as in the JSON endpoint (weights, grade bands…)."""
+    """Self-evaluate many approved projects from a filled actuals workbook (year-end values, reasons), or from
+    the departments' own 项目支出绩效自评表: each table's project matched to an approved project by name, its rows
+    to the approved indicators by name, 全年执行数 as the money spent; `rules` as in the JSON endpoint."""
     chosen = _rules(rules, EvaluationRules)
     data = await file.read()
     return await run_in_threadpool(_import, request, settings, user, review_id, file, data, None, "evaluation",

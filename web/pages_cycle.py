@@ -23,7 +23,7 @@ from kb import store
 from kb.accounts import User
 from kb.errors import InvalidInput, KBError
 from kb.sheets import SheetLimits
-from services import cycle, cycle_report, history
+from services import actuals_upload, cycle, history
 from services.review_changes import describe_invalid
 from web.api_cycle import AsOf, Spent
 from web.auth import CurrentUser, OptionalUser, ReviewerUser
@@ -78,9 +78,10 @@ def monitoring_page(request: Request, session: SessionDep, user: CurrentUser, re
 
 
 def _import(request: Request, settings, user: User, review_id: int, name: str, data: bytes, as_of, kind: str):
-    entries, problems = cycle_report.read_actuals_workbook(
-        data, name=name, limits=SheetLimits.from_settings(settings, upload=True), as_of=as_of)
     with Session(request.app.state.engine) as session:
+        entries, problems = actuals_upload.read_actuals_upload(
+            session, review_id=review_id, data=data, name=name, limits=SheetLimits.from_settings(settings, upload=True),
+            max_projects=settings.max_batch, kind=kind, as_of=as_of)
         store_many = cycle.monitor_many if kind == "monitoring" else cycle.evaluate_many
         stored, trouble = store_many(session, review_id=review_id, entries=entries, user=user)
     return len(stored), problems + trouble
@@ -95,8 +96,6 @@ async def import_page(request: Request, settings: SettingsDep, user: CurrentUser
     data = await file.read()
     try:
         when = _date(as_of) if as_of.strip() else None
-        if not data:
-            raise InvalidInput("上传的文件是空的；请上传填好的填报表（.xlsx）")
         stored, problems = await run_in_threadpool(_import, request, settings, user, review_id,
                                                    upload_name(file.filename) or "填报表", data, when, kind)
     except (KBError, ValueError) as exc:

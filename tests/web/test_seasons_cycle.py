@@ -14,7 +14,9 @@ from openpyxl import load_workbook
 from kb.db import get_engine
 from tests.conftest import bearer
 from tests.cycle_documents import greening, meals
-from tests.xls_workbooks import xls_bytes
+from tests.self_evaluation_forms import GREENING_ROWS, national_form, plain, season_list
+from tests.word_documents import Table, docx_bytes
+from tests.xls_workbooks import xls_bytes, xlsx_bytes
 from web.app import create_app
 
 
@@ -259,3 +261,50 @@ def test_year_end_actuals_imported_from_the_workbook_are_scored(client, reviewer
     assert again["实际完成值"]["L2"].value == 1800 and again["实际完成值"]["M2"].value == "拆迁延后"
     r = client.post(f"{base}/evaluations/import", headers=reviewer, files={"file": ("x.xlsx", b"not a workbook")})
     assert r.status_code == 422 and "xlsx" in r.json()["error"]["message"]
+
+
+def test_departments_own_self_evaluation_forms_are_matched_to_the_approved_goals_and_scored(client, reviewer):
+    rid, (green, meal) = approved_season(client, reviewer, [greening(), meals()], approve={0})
+    base = f"/api/v1/reviews/{rid}"
+    stranger = [("产出指标", "数量指标", "新装路灯数量", "≥300盏", 320, 50, 50, None)]
+    extra = [*GREENING_ROWS, (None, "时效指标", "养护交接及时率", "100%", "100%", 5, 5, None)]
+    data = xlsx_bytes({"绿化": national_form("2025年城区道路绿化提升工程", "市城市管理局", extra),
+                       "路灯": national_form("城区路灯节能改造", "市城市管理局", stranger),
+                       "营养餐": national_form("农村义务教育学生营养改善计划", "县教育局", stranger)})
+    r = client.post(f"{base}/evaluations/import", headers=reviewer, files={"file": ("各单位自评表.xlsx", data)})
+    assert r.status_code == 200, r.text
+    body = r.json()
+    assert body["stored"] == 1
+    # the unknown project, the project not approved, and the row the approved goal has no indicator for
+    assert len(body["problems"]) == 3
+    assert any("› 路灯：" in p and "城区路灯节能改造" in p and "找不到" in p for p in body["problems"])
+    assert any("› 营养餐：" in p and "『待审』" in p and "批复通过后再导入" in p for p in body["problems"])
+    assert any("› 绿化 F19：" in p and "养护交接及时率" in p for p in body["problems"])
+    evaluation = client.get(f"{base}/projects/{green}/evaluation", headers=reviewer).json()
+    # the same actuals as the filled workbook above give the same score
+    assert evaluation["result"]["score"] == 91.57 and evaluation["spent"] == 360
+    # in Word, the money in 元: read in the budget's 万元
+    doc = docx_bytes(Table(plain(national_form("城区道路绿化提升工程", "市城市管理局", GREENING_ROWS, spent=3_800_000,
+                                               money_label="项目资金（元）"))))
+    r = client.post(f"{base}/evaluations/import", headers=reviewer, files={"file": ("自评表.docx", doc)})
+    assert r.status_code == 200 and r.json() == {"stored": 1, "problems": []}
+    assert client.get(f"{base}/projects/{green}/evaluation", headers=reviewer).json()["spent"] == 380
+
+
+def test_a_self_evaluation_form_is_not_taken_as_monitoring_nor_a_form_without_money_spent(client, reviewer):
+    rid, (green,) = approved_season(client, reviewer, [greening()])
+    base = f"/api/v1/reviews/{rid}"
+    form = xlsx_bytes({"自评表": national_form("城区道路绿化提升工程", "市城市管理局", GREENING_ROWS)})
+    r = client.post(f"{base}/monitoring/import", headers=reviewer, files={"file": ("自评表.xlsx", form)})
+    assert r.status_code == 422 and "项目编号" in r.json()["error"]["message"]
+    blank = xlsx_bytes({"自评表": national_form("城区道路绿化提升工程", "市城市管理局", GREENING_ROWS, spent=None)})
+    r = client.post(f"{base}/evaluations/import", headers=reviewer, files={"file": ("自评表.xlsx", blank)})
+    assert r.status_code == 200 and r.json()["stored"] == 0 and "全年执行数" in r.json()["problems"][0]
+    assert client.get(f"{base}/projects/{green}/evaluation", headers=reviewer).status_code == 404
+    goal = xlsx_bytes({"申报表": [("项目名称", "城区道路绿化提升工程"), ("一级指标", "二级指标", "三级指标", "指标值"),
+                                  ("产出指标", "数量指标", "新种植行道树数量", "2000")]})
+    r = client.post(f"{base}/evaluations/import", headers=reviewer, files={"file": ("申报表.xlsx", goal)})
+    assert r.status_code == 422 and "项目支出绩效自评表" in r.json()["error"]["message"]
+    many = season_list([(f"项目{n}", "市城市管理局", 1, GREENING_ROWS[:1]) for n in range(2001)])
+    r = client.post(f"{base}/evaluations/import", headers=reviewer, files={"file": ("自评.xlsx", xlsx_bytes({"表": many}))})
+    assert r.status_code == 413 and "2001 个项目" in r.json()["error"]["message"]

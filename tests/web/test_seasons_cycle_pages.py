@@ -21,6 +21,8 @@ from kb.reviews import ReviewProject
 from services import reviews
 from tests.conftest import PASSWORD, bearer
 from tests.cycle_documents import greening, meals
+from tests.self_evaluation_forms import GREENING_ROWS, national_form, plain
+from tests.word_documents import Table, docx_bytes
 from web.app import create_app
 
 HTML = {"accept": "text/html"}
@@ -135,6 +137,25 @@ def test_evaluation_and_results_on_the_page(browser, season, users):
     r = browser.post(f"/reviews/{rid}/results", headers={**HTML, "hx-request": "true"},
                      data={"csrf_token": browser.csrf, "mode": "rank", "quota_优": "50"})
     assert r.status_code == 422 and "之和应为 1" in r.text
+
+
+def test_a_departments_own_self_evaluation_in_word_is_uploaded_from_the_evaluation_page(browser, season):
+    rid, (green, meal) = season
+    soup = page(browser, f"/reviews/{rid}/evaluation")
+    assert ".docx" in soup.select_one("#import-file")["accept"]
+    form = national_form("城区道路绿化提升工程（页面）", "市城市管理局", GREENING_ROWS)
+    r = browser.post(f"/reviews/{rid}/actuals/import", headers=HTML, data={"csrf_token": browser.csrf,
+                                                                            "kind": "evaluation"},
+                     files={"file": ("绿化自评表.docx", docx_bytes("项目支出绩效自评表", Table(plain(form))))})
+    assert r.status_code == 200
+    soup = BeautifulSoup(r.text, "html.parser")
+    assert "已导入 1 个项目" in soup.select_one("#import-result").text
+    rows = {int(tr["data-project"]): tr.select_one(".grade-chip") for tr in soup.select("table.evaluation-table tbody tr")}
+    assert rows[green].text == "优" and rows[meal] is None   # 91.57, as typed into the project's form
+    r = browser.post(f"/reviews/{rid}/actuals/import", headers=HTML, data={"csrf_token": browser.csrf,
+                                                                            "kind": "evaluation"},
+                     files={"file": ("通知.docx", docx_bytes("关于开展2025年度绩效自评工作的通知"))})
+    assert "项目支出绩效自评表" in BeautifulSoup(r.text, "html.parser").select_one("#import-result").text
 
 
 def test_a_department_user_enters_only_its_own_projects(kb_settings, season):
