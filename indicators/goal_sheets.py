@@ -228,9 +228,15 @@ def template_workbook() -> bytes:
 
 # ---------------------------------------------------------------------------- reading
 
-def _label(value: object) -> str:
+# A month range in a header, as 1-7月: 1～7月, 1至7月, 1月-7月, 截至7月底
+_MONTH_RANGE = re.compile(r"^(?:1月?[-－—–~～至到]|截[至止])(\d{1,2})月(?:底|末|份)?")
+
+
+def label_text(value: object) -> str:
+    """A label or header as compared: Simplified, half-width, without spaces, colons, asterisks or what is in
+    brackets (项目资金（万元） → 项目资金), a month range as 1-7月."""
     text = normalize_text(str(value)) if value is not None else ""
-    return re.sub(r"[\s:：*＊]|[(（][^)）]*[)）]", "", text)
+    return _MONTH_RANGE.sub(r"1-\1月", re.sub(r"[\s:：*＊]|[(（][^)）]*[)）]", "", text))
 
 
 def _cell_text(cell: SheetCell) -> str:
@@ -253,7 +259,7 @@ def _header_columns(row: Iterable[SheetCell], table: tuple = COLUMNS) -> dict[st
     """Field → column for a header row; of two headers for one field the one listed first wins. A header that
     names the indicator twice (三级指标 … 三级指标) holds two tables side by side, the medium term's and the year's
     (财预〔2015〕88号): a header written the same way twice is the year's, the right one."""
-    cells = [(c.column, _label(c.value) if c.value is not None else "") for c in row]
+    cells = [(c.column, label_text(c.value) if c.value is not None else "") for c in row]
     texts = [text for _, text in cells]
     twice = any(texts.count(label) > 1 for label in COLUMNS[2][2])   # the name's headers
     ranked: dict[str, tuple[int, int]] = {}
@@ -278,7 +284,7 @@ def _is_label(value: object) -> bool:
     another label of the national template, or any short text ending in a colon (中期资金总额：)."""
     if not isinstance(value, str):
         return False
-    text = _label(value)
+    text = label_text(value)
     return bool(_find_label(text, PROJECT_FIELDS) or _find_label(text, COLUMNS) or text in _OTHER_LABELS
                 or (len(value.strip()) <= 12 and value.strip().endswith((":", "："))))
 
@@ -289,7 +295,7 @@ def _next_value(ws: Sheet, cell: SheetCell) -> SheetCell | None:
     for col in range(cell.column + 1, min(ws.max_column, cell.column + 8) + 1):
         nxt = ws.cell(row=cell.row, column=col)
         if nxt.value not in (None, ""):
-            if isinstance(nxt.value, str) and _label(nxt.value) in _BETWEEN:
+            if isinstance(nxt.value, str) and label_text(nxt.value) in _BETWEEN:
                 continue
             return None if _is_label(nxt.value) else nxt
     below = ws.cell(row=cell.row + 1, column=cell.column)
@@ -315,11 +321,11 @@ def _period_of(ws: Sheet, header_row: int) -> str:
     """The title of the indicator table whose header is `header_row`: a cell of its header row that is no
     header (长期绩效指标, merged down beside the table), or a one-cell row right above it; "" if none."""
     row = ws.values[header_row - 1] if header_row <= len(ws.values) else ()
-    texts = [v for v in row if isinstance(v, str) and not _find_label(_label(v), COLUMNS)]
+    texts = [v for v in row if isinstance(v, str) and not _find_label(label_text(v), COLUMNS)]
     above = [v for v in (ws.values[header_row - 2] if header_row >= 2 else ()) if v not in (None, "")]
     if len(above) == 1 and isinstance(above[0], str):
         texts.append(above[0])
-    return next((t for t in texts if _PERIOD_TITLE.search(_label(t))), "")
+    return next((t for t in texts if _PERIOD_TITLE.search(label_text(t))), "")
 
 
 def indicator_rows(ws: Sheet, first: int, columns: dict[str, int], table: tuple = COLUMNS
@@ -334,7 +340,7 @@ def indicator_rows(ws: Sheet, first: int, columns: dict[str, int], table: tuple 
             headers.append((row[0].row, found))
     skip = {r for r, _ in headers}
     for n, (row, columns) in enumerate(headers):
-        period = _label(_period_of(ws, row))
+        period = label_text(_period_of(ws, row))
         if len(headers) > 1 and "年度" in period and not re.search(r"长期|中期|总", period):
             end = headers[n + 1][0] - 1 if n + 1 < len(headers) else ws.max_row
             return row, columns, skip | set(range(1, row)) | set(range(end + 1, ws.max_row + 1))
@@ -365,7 +371,7 @@ def _as_department(ws: Sheet, header_row: int, project: dict) -> None:
     (某县林业局部门整体支出), or the title when the unit is not written."""
     texts = [v for row in ws.values[:header_row - 1] for v in row if isinstance(v, str)]
     title = next((t.strip() for t in texts if names_overall_goal(t) and not _is_label(t)), "")
-    named = any(_label(t) in ("部门名称", "单位名称") for t in texts)
+    named = any(label_text(t) in ("部门名称", "单位名称") for t in texts)
     unit = project.get("department")
     if not (title or named):
         return
@@ -383,7 +389,7 @@ def project_fields(ws: Sheet, header_row: int) -> tuple[dict[str, object], dict[
     cells: dict[str, str] = {}
     for row in ws.iter_rows(min_row=1, max_row=header_row - 1):
         for c in row:
-            label = _label(c.value) if isinstance(c.value, str) else ""
+            label = label_text(c.value) if isinstance(c.value, str) else ""
             field = _find_label(label, PROJECT_FIELDS) if label else None
             if field is None or field in project:
                 continue
@@ -432,7 +438,7 @@ def project_columns(ws: Sheet, header_row: int, columns: dict[str, int]) -> dict
     for cell in next(ws.iter_rows(min_row=header_row, max_row=header_row)):
         if cell.column in taken or not isinstance(cell.value, str):
             continue
-        field = _find_label(_label(cell.value), PROJECT_FIELDS)
+        field = _find_label(label_text(cell.value), PROJECT_FIELDS)
         if field and field not in found:
             found[field] = cell.column
     return found
@@ -663,7 +669,7 @@ def _has_paragraphs(ws: Sheet) -> bool:
 
 def _names_project(ws: Sheet) -> bool:
     """Does a block hold the 项目名称 label (with a value beside it or not)?"""
-    return any(isinstance(v, str) and _find_label(_label(v), PROJECT_FIELDS) == "name"
+    return any(isinstance(v, str) and _find_label(label_text(v), PROJECT_FIELDS) == "name"
                for row in ws.values for v in row)
 
 
@@ -683,7 +689,7 @@ def _sheet_documents(sheets: list[Sheet], source: str) -> tuple[list[GoalDocumen
     problems: list[CellProblem] = []
     docs = []
     for ws in sheets:
-        if _label(ws.title) in (INSTRUCTIONS, "说明", "填报说明") or ws.is_blank():
+        if label_text(ws.title) in (INSTRUCTIONS, "说明", "填报说明") or ws.is_blank():
             continue
         docs += _read_sheet(ws, problems)
     if not docs and not problems:

@@ -1,22 +1,26 @@
-"""Actuals uploaded for a season: the workbook downloaded to fill (项目编号, 指标序号, 实际完成值), or, for
-self-evaluation, the departments' own 项目支出绩效自评表 as they fill them (.xlsx, .xls, .docx or CSV; one
+"""Actuals uploaded for a season: the workbook downloaded to fill (项目编号, 指标序号, 实际完成值), or the
+departments' own forms as they fill them, 项目支出绩效自评表 or 绩效监控表 (.xlsx, .xls, .docx or CSV; one
 project per sheet or Word table, or a list of many), matched to the season's approved projects by name and
-to each approved goal's indicators by name (`indicators.evaluation_sheets`). What cannot be matched is
+to each approved goal's indicators by name (`indicators.actuals_forms`). What cannot be matched is
 listed with where it is and what to do; the rest is entered.
 """
 
 from __future__ import annotations
 
+import calendar
 from datetime import date
 
 from sqlmodel import Session, col, select
 
-from indicators.evaluation_sheets import (
-    FiledEvaluation,
+from indicators.actuals_forms import (
+    EVALUATION,
+    MONITORING,
+    FiledForm,
+    FormKind,
     Projects,
     match_actuals,
     money_in,
-    read_self_evaluations,
+    read_forms,
 )
 from indicators.goal_sheets import read_sheets
 from kb.errors import InvalidInput, TooLarge
@@ -26,40 +30,49 @@ from services.cycle import APPROVED, Approved, Entry, approved_projects
 from services.cycle_report import actuals_from_sheets
 
 NOTHING = ("没有找到可导入的内容：{name} 既不是“下载填报表”得到的表格（项目编号、指标序号、实际完成值三列），"
-           "也不是项目支出绩效自评表（三级指标、实际完成值两列）")
+           "也不是{noun}（三级指标、{actual}两列）")
 
 
 def read_actuals_upload(session: Session, *, review_id: int, data: bytes, name: str, limits: SheetLimits,
                         max_projects: int, kind: str = "evaluation", as_of: date | None = None
                         ) -> tuple[list[Entry], list[str]]:
-    """The entries of an uploaded file and what could not be taken. Monitoring reads only the workbook to
-    fill; self-evaluation also reads 自评表, at most `max_projects` of them (a season's most). Raises
-    `InvalidInput` when the file holds neither, `TooLarge` past the most."""
+    """The entries of an uploaded file and what could not be taken: the workbook to fill, or the departments'
+    own forms (自评表 for `kind` evaluation, 绩效监控表 for monitoring), at most `max_projects` of them (a
+    season's most). A monitoring form's date is the last day of the month it covers (1-7月: 7月31日) in its
+    year, else the goal's; `as_of` stands in where neither says. Raises `InvalidInput` when the file holds
+    no actuals, `TooLarge` past the most."""
     if not data:
-        raise InvalidInput("上传的文件是空的；请上传填好的填报表或项目支出绩效自评表")
+        raise InvalidInput("上传的文件是空的；请上传填好的填报表，或各单位填写的自评表、监控表")
     sheets = read_sheets(data, source=name, limits=limits)
     read = actuals_from_sheets(sheets, name=name, as_of=as_of)
     if read is not None:
         return read
-    if kind != "evaluation":
-        raise InvalidInput(f"{name}：没有找到含 项目编号、指标序号、实际完成值 三列的工作表；请用“下载填报表”"
-                           "得到的表格填写后上传")
-    filed, unread = read_self_evaluations(sheets)
+    form = EVALUATION if kind == "evaluation" else MONITORING
+    filed, unread = read_forms(sheets, form)
     problems = [f"{name} › {p}" for p in unread]
     if not filed:
-        raise InvalidInput("；".join([NOTHING.format(name=name), *problems[:5]]))
+        raise InvalidInput("；".join([NOTHING.format(name=name, noun=form.noun, actual=form.table[-2][1]),
+                                     *problems[:5]]))
     if len(filed) > max_projects:
-        raise TooLarge(f"{name} 有 {len(filed)} 个项目的自评表，多于一个审核批次最多的 {max_projects} 个项目"
+        raise TooLarge(f"{name} 有 {len(filed)} 个项目的{form.noun}，多于一个审核批次最多的 {max_projects} 个项目"
                        "（KB_MAX_BATCH）；请分成几个文件上传")
     undecided = {p.id: (p.name, p.department, p.status) for p in session.exec(
         select(ReviewProject).where(col(ReviewProject.review_id) == review_id,
                                     col(ReviewProject.status) != APPROVED))}
-    entries = _entries(filed, approved_projects(session, review_id=review_id), undecided, name, problems)
+    entries = _entries(filed, approved_projects(session, review_id=review_id), undecided, name, form, as_of,
+                       problems)
     return entries, problems
 
 
-def _entries(filed: list[FiledEvaluation], approved: list[Approved], undecided: dict[int, tuple[str, str, str]],
-             name: str, problems: list[str]) -> list[Entry]:
+def _as_of(filed: FiledForm, document_year: int | None) -> date | None:
+    year = filed.year or document_year
+    if filed.month is None or year is None:
+        return None
+    return date(year, filed.month, calendar.monthrange(year, filed.month)[1])
+
+
+def _entries(filed: list[FiledForm], approved: list[Approved], undecided: dict[int, tuple[str, str, str]],
+             name: str, form: FormKind, as_of: date | None, problems: list[str]) -> list[Entry]:
     candidates = Projects({a.project.id: (a.project.name, a.project.department) for a in approved})
     others = Projects({pid: (project, department) for pid, (project, department, _) in undecided.items()})
     by_id = {a.project.id: a for a in approved}
@@ -80,8 +93,14 @@ def _entries(filed: list[FiledEvaluation], approved: list[Approved], undecided: 
             continue
         document = by_id[pid].document
         if evaluation.spent is None:
-            problems.append(f"{where}：项目『{evaluation.name}』没有填写全年执行数，未导入；请在项目资金一栏"
-                            "（年度资金总额一行）填写全年执行数后再上传")
+            money = "全年执行数" if form is EVALUATION else "截至监控月的执行数（如 1-7月执行数）"
+            problems.append(f"{where}：项目『{evaluation.name}』没有填写{money}，未导入；请在项目资金一栏"
+                            f"（年度资金总额一行）填写{money}后再上传")
+            continue
+        when = (_as_of(evaluation, document.project.year) or as_of) if form is MONITORING else None
+        if form is MONITORING and when is None:
+            problems.append(f"{where}：项目『{evaluation.name}』的监控表没有写明截至哪个月（如 1-7月执行情况），"
+                            "上传时也没有填写截止日期，未导入；请在上传时填写截止日期（如 2025-07-31）")
             continue
         actuals, left, refused = match_actuals(evaluation, document)
         for row in left:
@@ -90,5 +109,6 @@ def _entries(filed: list[FiledEvaluation], approved: list[Approved], undecided: 
         for row, why in refused:
             problems.append(f"{name} › {row.where}：{why}")
         entries[pid] = Entry(project_id=pid, actuals=actuals,
-                             spent=money_in(evaluation.spent, evaluation.spent_unit, document.project.budget_unit))
+                             spent=money_in(evaluation.spent, evaluation.spent_unit, document.project.budget_unit),
+                             as_of=when)
     return list(entries.values())

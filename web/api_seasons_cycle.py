@@ -319,6 +319,7 @@ def _import(request: Request, settings, user: User, review_id: int, file: Upload
     return {"stored": len(stored), "problems": problems + trouble}
 
 
+MONITORING_FILE = "填好的监控填报表（.xlsx/.xls），或各单位的绩效监控表（.xlsx/.xls/.docx/.csv）"
 SELF_EVALUATION_FILE = "填好的自评填报表（.xlsx/.xls），或各单位的项目支出绩效自评表（.xlsx/.xls/.docx/.csv）"
 RulesForm = Annotated[str | None, Form(max_length=4000,
                                        description="评分或预警规则（JSON），与 JSON 接口的 rules 相同；不填用默认")]
@@ -326,11 +327,12 @@ RulesForm = Annotated[str | None, Form(max_length=4000,
 
 @router.post("/reviews/{review_id}/monitoring/import", response_model=ImportResult)
 async def import_monitoring(request: Request, settings: SettingsDep, user: CurrentUser, review_id: ReviewId,
-                            file: Annotated[UploadFile, File(description="填好的监控填报表 .xlsx")],
+                            file: Annotated[UploadFile, File(description=MONITORING_FILE)],
                             as_of: Annotated[str | None, Form(description="表中未填截止日期时采用的日期")] = None,
                             rules: RulesForm = None) -> dict:
-    """Monitor many approved projects from a filled actuals workbook; a row or project that cannot be
-    taken is listed in `problems` with why, the rest are stored."""
+    """Monitor many approved projects from a filled actuals workbook, or from the departments' own 绩效监控表
+    (matched by project and indicator name, dated by the month they cover: 1-7月 → 7月31日); a row or project
+    that cannot be taken is listed in `problems` with why, the rest are stored."""
     try:
         when = cycle_report.read_date(as_of) if as_of else None
     except ValueError as exc:

@@ -1,6 +1,7 @@
 """An approved goal's year in a real browser (Debian's chromium driven by Playwright, a real uvicorn server):
 a reviewer opens a season's monitoring, enters a project's actuals, sees its warning and the list by
-warning, downloads the 绩效监控表, self-evaluates the projects, and applies the results. Every request
+warning, downloads the 绩效监控表, self-evaluates the projects, and applies the results; a department's own
+自评表 in Word is uploaded and scored. Every request
 outside the server is blocked. Screenshots go to artifacts/screenshots/ for a person to look at."""
 
 from __future__ import annotations
@@ -16,7 +17,9 @@ from kb.accounts import User
 from kb.reviews import ReviewProject
 from services import reviews
 from tests.cycle_documents import greening, meals
+from tests.department_forms import GREENING_ROWS, national_form, plain
 from tests.web.browser_kit import NEEDS_CHROMIUM, chinese, fits_the_laptop, new_page, shot, sign_in
+from tests.word_documents import Table, docx_bytes
 
 pytestmark = NEEDS_CHROMIUM
 
@@ -98,3 +101,29 @@ def test_monitor_evaluate_and_apply_results_in_the_browser(page, season):
     chinese(page)
     assert fits_the_laptop(page)
     shot(page, "cycle-results")
+
+
+def test_a_departments_own_self_evaluation_in_word_is_uploaded_in_the_browser(page, engine, lookup, tmp_path):
+    reviewer = User(name="审核员乙", role="reviewer")
+    green = greening()
+    green["project"]["name"] = "城区道路绿化提升工程（自评表）"
+    review = reviews.file_review(engine, name="2025年项目绩效目标（自评表）", items=[("documents[0]", green)],
+                                 problems=[], user=reviewer, limit=10)
+    with Session(engine) as session:
+        (pid,) = [p.id for p in session.exec(select(ReviewProject).where(ReviewProject.review_id == review.id))]
+        reviews.decide(session, review_id=review.id, project_id=pid, status="通过", note="", user=reviewer)
+    rows = [*GREENING_ROWS, (None, "时效指标", "养护交接及时率", "100%", "100%", 5, 5, None)]   # not approved
+    form = tmp_path / "绿化自评表.docx"
+    form.write_bytes(docx_bytes("项目支出绩效自评表", Table(plain(national_form(
+        "城区道路绿化提升工程（自评表）", "市城市管理局", rows)))))
+    sign_in(page, "审核员乙", f"/reviews/{review.id}/evaluation")
+    page.get_by_text("或各单位的项目支出绩效自评表").click()
+    page.get_by_label("填报表或自评表（.xlsx、.xls、.docx 或 .csv）").set_input_files(str(form))
+    page.get_by_role("button", name="上传并评分").click()
+    page.wait_for_selector("#import-result")
+    result = page.locator("#import-result").inner_text()
+    assert "已导入 1 个项目" in result and "养护交接及时率" in result and "表1第19行第6格" in result
+    assert page.locator("table.evaluation-table tbody .grade-chip").all_inner_texts() == ["优"]
+    chinese(page)
+    assert fits_the_laptop(page)
+    shot(page, "cycle-self-evaluation-import")

@@ -14,7 +14,7 @@ from openpyxl import load_workbook
 from kb.db import get_engine
 from tests.conftest import bearer
 from tests.cycle_documents import greening, meals
-from tests.self_evaluation_forms import GREENING_ROWS, national_form, plain, season_list
+from tests.department_forms import GREENING_MID_ROWS, GREENING_ROWS, monitoring_form, national_form, plain, season_list
 from tests.word_documents import Table, docx_bytes
 from tests.xls_workbooks import xls_bytes, xlsx_bytes
 from web.app import create_app
@@ -296,7 +296,7 @@ def test_a_self_evaluation_form_is_not_taken_as_monitoring_nor_a_form_without_mo
     base = f"/api/v1/reviews/{rid}"
     form = xlsx_bytes({"自评表": national_form("城区道路绿化提升工程", "市城市管理局", GREENING_ROWS)})
     r = client.post(f"{base}/monitoring/import", headers=reviewer, files={"file": ("自评表.xlsx", form)})
-    assert r.status_code == 422 and "项目编号" in r.json()["error"]["message"]
+    assert r.status_code == 422 and "绩效监控表" in r.json()["error"]["message"]   # no 1-7月执行情况 column
     blank = xlsx_bytes({"自评表": national_form("城区道路绿化提升工程", "市城市管理局", GREENING_ROWS, spent=None)})
     r = client.post(f"{base}/evaluations/import", headers=reviewer, files={"file": ("自评表.xlsx", blank)})
     assert r.status_code == 200 and r.json()["stored"] == 0 and "全年执行数" in r.json()["problems"][0]
@@ -308,3 +308,27 @@ def test_a_self_evaluation_form_is_not_taken_as_monitoring_nor_a_form_without_mo
     many = season_list([(f"项目{n}", "市城市管理局", 1, GREENING_ROWS[:1]) for n in range(2001)])
     r = client.post(f"{base}/evaluations/import", headers=reviewer, files={"file": ("自评.xlsx", xlsx_bytes({"表": many}))})
     assert r.status_code == 413 and "2001 个项目" in r.json()["error"]["message"]
+
+
+def test_departments_own_monitoring_forms_are_dated_by_the_month_they_cover(client, reviewer):
+    rid, (green, meal) = approved_season(client, reviewer, [greening(), meals()])
+    base = f"/api/v1/reviews/{rid}"
+    july = monitoring_form("城区道路绿化提升工程", "市城市管理局", GREENING_MID_ROWS, year=None)   # the goal's year
+    undated = monitoring_form("农村义务教育学生营养改善计划", "县教育局",
+                              [("产出指标", "数量指标", "受益学生人数", "≥4000人", 4000, 4000, None, "确定能")],
+                              progress="执行情况", money="执行数", spent=300)
+    data = xlsx_bytes({"绿化": july, "营养餐": undated})
+    r = client.post(f"{base}/monitoring/import", headers=reviewer, files={"file": ("监控表.xlsx", data)})
+    assert r.status_code == 200 and r.json()["stored"] == 1, r.text
+    assert r.json()["problems"] == ["监控表.xlsx › 营养餐：项目『农村义务教育学生营养改善计划』的监控表没有写明截至哪个月"
+                                    "（如 1-7月执行情况），上传时也没有填写截止日期，未导入；请在上传时填写截止日期"
+                                    "（如 2025-07-31）"]
+    (entry,) = client.get(f"{base}/projects/{green}/monitoring", headers=reviewer).json()["entries"]
+    assert (entry["as_of"], entry["spent"]) == ("2025-07-31", 180)
+    assert [(a["indicator"], a["value"]) for a in entry["actuals"]] == [(0, 1500), (1, "96%"), (3, 1400)]
+    # the date the form does not say comes from the upload's
+    r = client.post(f"{base}/monitoring/import", headers=reviewer, data={"as_of": "2025-06-30"},
+                    files={"file": ("监控表.xlsx", xlsx_bytes({"营养餐": undated}))})
+    assert r.json() == {"stored": 1, "problems": []}
+    assert client.get(f"{base}/projects/{meal}/monitoring", headers=reviewer).json()["entries"][0]["as_of"] == \
+        "2025-06-30"

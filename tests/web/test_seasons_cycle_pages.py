@@ -21,7 +21,7 @@ from kb.reviews import ReviewProject
 from services import reviews
 from tests.conftest import PASSWORD, bearer
 from tests.cycle_documents import greening, meals
-from tests.self_evaluation_forms import GREENING_ROWS, national_form, plain
+from tests.department_forms import GREENING_ROWS, national_form, plain
 from tests.word_documents import Table, docx_bytes
 from web.app import create_app
 

@@ -1,14 +1,21 @@
-"""Departments' own 项目支出绩效自评表 read and matched to the approved goal (indicators.evaluation_sheets)."""
+"""Departments' own 项目支出绩效自评表 read and matched to the approved goal (indicators.actuals_forms)."""
 
 from __future__ import annotations
 
 import pytest
 
-from indicators.evaluation_sheets import Projects, match_actuals, money_in, read_self_evaluations
+from indicators.actuals_forms import EVALUATION, MONITORING, Projects, match_actuals, money_in, read_forms
 from indicators.goal_sheets import goal_workbook, read_sheets
 from indicators.goals import GoalDocument
 from tests.cycle_documents import greening, meals
-from tests.self_evaluation_forms import GREENING_ROWS, national_form, plain, season_list
+from tests.department_forms import (
+    GREENING_MID_ROWS,
+    GREENING_ROWS,
+    monitoring_form,
+    national_form,
+    plain,
+    season_list,
+)
 from tests.word_documents import Table, docx_bytes
 from tests.xls_workbooks import xls_bytes, xlsx_bytes
 
@@ -20,7 +27,7 @@ MERGES = {"自评表": [(0, 0, 0, 9), (1, 1, 0, 9), (2, 2, 1, 9), (4, 8, 0, 0), 
 
 
 def _read(data: bytes, source: str):
-    return read_self_evaluations(read_sheets(data, source=source))
+    return read_forms(read_sheets(data, source=source))
 
 
 def _match(evaluation, candidates):
@@ -148,3 +155,25 @@ def test_a_sheet_of_more_rows_than_a_goal_may_hold_is_refused_whole():
     filed, _ = _read(xlsx_bytes({"自评表": national_form("城区道路绿化提升工程", "市城市管理局", rows)}), "x.xlsx")
     actuals, left, refused = match_actuals(filed[0], APPROVED)
     assert actuals == [] and left == [] and "301 行" in refused[0][1]
+
+
+@pytest.mark.parametrize("progress, money, month", [("1-7月执行情况", "1-7月执行数", 7),
+                                                     ("截至6月底执行情况", "1～6月执行数", 6),
+                                                     ("半年度指标执行情况", "执行数", 6)])
+def test_a_monitoring_form_gives_what_was_done_and_spent_by_the_month_it_covers(progress, money, month):
+    form = monitoring_form("城区道路绿化提升工程", "市城市管理局", GREENING_MID_ROWS, progress=progress, money=money)
+    filed, problems = read_forms(read_sheets(xlsx_bytes({"监控表": form}), source="监控.xlsx"), MONITORING)
+    assert problems == []
+    (monitored,) = filed
+    assert (monitored.spent, monitored.month, monitored.year) == (180, month, 2025)
+    actuals, left, _ = match_actuals(monitored, APPROVED)
+    assert [(a.indicator, a.value) for a in actuals] == [(0, 1500), (1, "96%"), (3, 1400)] and left == []
+
+
+def test_a_self_evaluation_form_is_no_monitoring_form_and_the_other_way_round():
+    evaluation = xlsx_bytes({"自评表": _form()})
+    monitoring = xlsx_bytes({"监控表": monitoring_form("城区道路绿化提升工程", "市城市管理局", GREENING_MID_ROWS)})
+    filed, problems = read_forms(read_sheets(evaluation, source="x.xlsx"), MONITORING)
+    assert filed == [] and "执行情况" in problems[0].fix and "绩效监控表" in problems[0].fix
+    filed, problems = read_forms(read_sheets(monitoring, source="x.xlsx"), EVALUATION)
+    assert filed == [] and "实际完成值" in problems[0].fix

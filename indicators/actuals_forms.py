@@ -1,14 +1,16 @@
-"""A department's own 项目支出绩效自评表, read and matched to the goal approved for its project.
+"""The forms departments fill during the year, read and matched to the goal approved for their project:
+the 项目支出绩效自评表 after it and the 绩效监控表 during it.
 
 Departments fill the national self-evaluation form (attached to 财预〔2020〕10号) or their province's version
 of it, in Excel, WPS or Word: the project's name and unit, the money block (年初预算数 | 全年预算数 |
 全年执行数 under 项目资金（万元）, its 年度资金总额 row), and the indicator table with 年度指标值,
-实际完成值, 分值, 得分 and 偏差原因分析及改进措施. A budget system's list of a season (项目名称 on every
-indicator row, 实际完成值 beside the target) is read too, one evaluation per project.
+实际完成值, 分值, 得分 and 偏差原因分析及改进措施. A monitoring form has the same shape with what was
+done by a month (1-6月执行数, 1-7月执行情况 or 半年度指标执行情况) and 完成目标可能性. A budget system's list
+of a season (项目名称 on every indicator row, the actual beside the target) is read too, one form per project.
 
-- `read_self_evaluations(sheets)` → the evaluations the tables hold, and what could not be read (cell by cell)
-- `Projects(candidates).match(evaluation)` → the approved project the table names
-- `match_actuals(evaluation, document)` → actuals by indicator of the approved goal, and the rows left over
+- `read_forms(sheets, EVALUATION | MONITORING)` → the forms the tables hold, and what could not be read
+- `Projects(candidates).match(form)` → the approved project the form names
+- `match_actuals(form, document)` → actuals by indicator of the approved goal, and the rows left over
 
 A row is matched to the approved indicator of the same name (written in Simplified or Traditional, with
 or without spaces and brackets); failing that, to the most alike name not yet taken, when at least half
@@ -28,6 +30,7 @@ from indicators.goal_sheets import (
     find_header,
     indicator_records,
     indicator_rows,
+    label_text,
     list_groups,
     project_columns,
     project_fields,
@@ -43,11 +46,33 @@ ACTUAL = ("actual", "实际完成值", ("实际完成值", "全年实际完成�
                                    "实际完成"))
 REASON = ("reason", "偏差原因分析及改进措施",
           ("偏差原因分析及改进措施", "偏差原因分析及整改措施", "偏差原因及改进措施", "偏差原因分析", "偏差原因",
-           "未完成原因", "未完成原因分析", "原因分析及改进措施", "原因分析", "偏差说明", "未完成原因和改进措施"))
-TABLE = (*COLUMNS, ACTUAL, REASON)
-# Headers of the money block's column that holds what was spent, and of the row that totals the money.
+           "未完成原因", "未完成原因分析", "原因分析及改进措施", "原因分析", "偏差说明", "未完成原因和改进措施",
+           "偏差或不能完成目标原因分析", "偏差原因及拟采取的措施"))
+# A monitoring form's: what was done by the month monitored (1-7月执行情况; 截至6月底 reads as 1-6月).
+_BY_MONTH = tuple(f"1-{m}月{w}" for m in range(1, 13) for w in (
+    "执行情况", "完成情况", "实际完成值", "完成值", "指标执行情况", "实际完成情况", "累计完成值", "指标完成情况"))
+MONITOR_ACTUAL = ("actual", "执行情况", _BY_MONTH + (
+    "半年度指标执行情况", "半年指标执行情况", "半年度执行情况", "半年执行情况", "指标执行情况", "执行情况",
+    "截至目前完成值", "累计完成值", "目前完成情况", "当前完成值", "完成情况"))
+# Headers of the money block's column that holds what was spent.
 SPENT_HEADERS = ("全年执行数", "执行数", "实际执行数", "全年实际执行数", "实际支出数", "实际支出", "全年支出数",
                  "支出数", "决算数", "全年实际支出", "已支出金额", "实际使用金额")
+MONITOR_SPENT = tuple(f"1-{m}月{w}" for m in range(1, 13) for w in ("执行数", "支出数", "实际支出", "累计支出",
+                                                                    "执行金额", "实际执行数")) + (
+    "半年执行数", "半年度执行数", "执行数", "实际支出", "实际支出数", "已支出金额", "已支出", "累计支出数")
+
+
+@dataclass(frozen=True)
+class FormKind:
+    """What a kind of form is called and where its actuals and money spent are written."""
+
+    noun: str
+    table: tuple
+    spent: tuple[str, ...]
+
+
+EVALUATION = FormKind("项目支出绩效自评表", (*COLUMNS, ACTUAL, REASON), SPENT_HEADERS)
+MONITORING = FormKind("绩效监控表", (*COLUMNS, MONITOR_ACTUAL, REASON), MONITOR_SPENT)
 _TOTAL_ROW = re.compile(r"资金总额|合计|总计|小计|年度资金")
 # The first cell of a row below the indicators: the total score, or a signature or note line (填表人：…).
 _CLOSING = re.compile(r"^(?:(?:总分|合计|总计|综合得分|自评得分|自评总分|得分合计)$"
@@ -55,6 +80,8 @@ _CLOSING = re.compile(r"^(?:(?:总分|合计|总计|综合得分|自评得分|�
 _MONEY_UNIT = re.compile(r"(亿元|万元|千元|元)")
 _NOISE = re.compile(r"[\s\"'“”‘’、，,。.·:：;；!！?？\-—_/\\()（）\[\]【】《》<>〈〉]")
 _YEAR_PREFIX = re.compile(r"^(?:19|20)\d\d年(?:度)?")
+_YEAR = re.compile(r"(?<!\d)(20\d\d)\s*年")
+_MONTH = re.compile(r"^1-(\d{1,2})月")
 MATCH_SHARE = 0.5   # the least share of a name's characters that must agree for a row to match
 
 
@@ -72,8 +99,8 @@ class FiledRow:
 
 
 @dataclass
-class FiledEvaluation:
-    """One project's self-evaluation as its table gives it."""
+class FiledForm:
+    """One project's self-evaluation or monitoring as its table gives it."""
 
     source: str                      # the sheet (or Word project) it came from
     name: str
@@ -82,6 +109,8 @@ class FiledEvaluation:
     spent_unit: str | None = None
     spent_where: str = ""
     rows: list[FiledRow] = field(default_factory=list)
+    month: int | None = None         # the last month a monitoring form covers (1-7月: 7)
+    year: int | None = None
 
 
 def _text(value: object) -> str:
@@ -105,13 +134,24 @@ def _amount(value: object) -> float | None:
     return float(match.group(1)) if match else None
 
 
-def _spent(ws: Sheet, header_row: int) -> tuple[float | None, str | None, str]:
-    """(全年执行数, its unit, its cell) from the money block above the indicator table: the column headed
-    全年执行数, read in the row that totals the money (年度资金总额), else the first number under it."""
+def _month(*headers: object) -> int | None:
+    """The last month a header covers: 1-7月执行情况 → 7, 半年度… → 6; None for none."""
+    for header in headers:
+        text = label_text(header)
+        if (found := _MONTH.match(text)) and 1 <= int(found.group(1)) <= 12:
+            return int(found.group(1))
+        if text.startswith("半年"):
+            return 6
+    return None
+
+
+def _spent(ws: Sheet, header_row: int, kind: FormKind) -> tuple[float | None, str | None, str, str]:
+    """(the money spent, its unit, its cell, its header) from the money block above the indicator table: the
+    column headed 全年执行数 (1-7月执行数 on a monitoring form), read in the row that totals the money
+    (年度资金总额), else the first number under it."""
     for r in range(1, header_row):
         for c, value in enumerate(ws.values[r - 1], start=1):
-            if not isinstance(value, str) or _NOISE.sub("", re.sub(r"[(（][^)）]*[)）]", "", normalize_text(value))) \
-                    not in SPENT_HEADERS:
+            if not isinstance(value, str) or label_text(value) not in kind.spent:
                 continue
             unit = _MONEY_UNIT.search(normalize_text(value)) or next(
                 (m for v in ws.values[r - 1] if isinstance(v, str) and (m := _MONEY_UNIT.search(normalize_text(v)))),
@@ -122,9 +162,9 @@ def _spent(ws: Sheet, header_row: int) -> tuple[float | None, str | None, str]:
             for b in rows + [b for b in below if b not in rows]:
                 amount = _amount(ws.cell(b, c).value)
                 if amount is not None:
-                    return amount, unit.group(1) if unit else None, _place(ws, b, c)
-            return None, unit.group(1) if unit else None, _place(ws, r + 1, c)
-    return None, None, ""
+                    return amount, unit.group(1) if unit else None, _place(ws, b, c), value
+            return None, unit.group(1) if unit else None, _place(ws, r + 1, c), value
+    return None, None, "", ""
 
 
 def _place(ws: Sheet, row: int, column: int) -> str:
@@ -147,61 +187,79 @@ def _rows(ws: Sheet, rows: list[int], columns: dict[str, int], problems: list[Ce
     return out
 
 
-def _form(ws: Sheet, header_row: int, columns: dict[str, int], problems: list[CellProblem]) -> FiledEvaluation | None:
+def _year(ws: Sheet, header_row: int, project: dict) -> int | None:
+    """The form's year: its 预算年度, else the first year written above the indicator table (（2025年度）)."""
+    written = normalize_text(_text(project.get("year")))
+    if (found := re.match(r"((?:19|20)\d\d)", written)) is not None:
+        return int(found.group(1))
+    for row in ws.values[:header_row - 1]:
+        for value in row:
+            if isinstance(value, str) and (found := _YEAR.search(normalize_text(value))):
+                return int(found.group(1))
+    return None
+
+
+def _form(ws: Sheet, header_row: int, columns: dict[str, int], kind: FormKind,
+          problems: list[CellProblem]) -> FiledForm | None:
     project, _ = project_fields(ws, header_row)
     name = _text(project.get("name"))
     if not name:
-        problems.append(CellProblem(ws.title, "", "", "自评表没有填写项目名称；请填写与申报时一致的项目名称"))
+        problems.append(CellProblem(ws.title, "", "", f"{kind.noun}没有填写项目名称；请填写与申报时一致的项目名称"))
         return None
-    spent, unit, spent_where = _spent(ws, header_row)
-    header_row, columns, skip = indicator_rows(ws, header_row, columns, TABLE)
+    spent, unit, spent_where, spent_header = _spent(ws, header_row, kind)
+    actual_header = ws.cell(header_row, columns["actual"]).value
+    year = _year(ws, header_row, project)
+    header_row, columns, skip = indicator_rows(ws, header_row, columns, kind.table)
     rows = [r for r in range(header_row + 1, ws.max_row + 1) if r not in skip]
-    return FiledEvaluation(source=ws.title, name=name, department=_text(project.get("department")), spent=spent,
+    return FiledForm(source=ws.title, name=name, department=_text(project.get("department")), spent=spent,
                            spent_unit=unit or (_text(project.get("budget_unit")) or None), spent_where=spent_where,
-                           rows=_rows(ws, rows, columns, problems))
+                           rows=_rows(ws, rows, columns, problems), month=_month(spent_header, actual_header),
+                           year=year)
 
 
-def _list(ws: Sheet, header_row: int, columns: dict[str, int], listed: dict[str, int],
-          problems: list[CellProblem]) -> list[FiledEvaluation]:
+def _list(ws: Sheet, header_row: int, columns: dict[str, int], listed: dict[str, int], kind: FormKind,
+          problems: list[CellProblem]) -> list[FiledForm]:
     """A season's list: 项目名称 (and 预算部门, 全年执行数) on the rows of each project."""
     header = ws.values[header_row - 1]
-    spent_col = next((c for c, v in enumerate(header, start=1) if isinstance(v, str) and _NOISE.sub(
-        "", re.sub(r"[(（][^)）]*[)）]", "", normalize_text(v))) in SPENT_HEADERS), None)
+    spent_col = next((c for c, v in enumerate(header, start=1) if isinstance(v, str) and label_text(v) in kind.spent),
+                     None)
     unit = None
     if spent_col is not None:
         found = _MONEY_UNIT.search(normalize_text(str(header[spent_col - 1])))
         unit = found.group(1) if found else None
+    month = _month(header[spent_col - 1] if spent_col else None, header[columns["actual"] - 1])
     out = []
     for rows in list_groups(ws, header_row, listed["name"]):
         first = rows[0]
         spent = next((a for r in rows if spent_col and (a := _amount(ws.cell(r, spent_col).value)) is not None), None)
         department = next((_text(ws.cell(r, listed["department"]).value) for r in rows
                            if "department" in listed and ws.cell(r, listed["department"]).value), "")
-        out.append(FiledEvaluation(source=ws.title, name=_text(ws.cell(first, listed["name"]).value),
+        out.append(FiledForm(source=ws.title, name=_text(ws.cell(first, listed["name"]).value),
                                    department=department, spent=spent, spent_unit=unit,
                                    spent_where=_place(ws, first, spent_col) if spent_col else "",
-                                   rows=_rows(ws, rows, columns, problems)))
+                                   rows=_rows(ws, rows, columns, problems), month=month))
     return out
 
 
-def read_self_evaluations(sheets: list[Sheet]) -> tuple[list[FiledEvaluation], list[CellProblem]]:
-    """The self-evaluations of a file's sheets (a workbook's worksheets, a Word document's projects): each sheet
-    a form, or a list of a season's projects. A sheet whose indicator table has no 实际完成值 column is
-    reported; instructions and blank sheets are skipped."""
-    found: list[FiledEvaluation] = []
+def read_forms(sheets: list[Sheet], kind: FormKind = EVALUATION) -> tuple[list[FiledForm], list[CellProblem]]:
+    """The forms of a file's sheets (a workbook's worksheets, a Word document's projects): each sheet a form, or
+    a list of a season's projects. A sheet whose indicator table has no column for the actuals is reported;
+    instructions and blank sheets are skipped."""
+    found: list[FiledForm] = []
     problems: list[CellProblem] = []
+    actual = kind.table[-2][1]
     for ws in sheets:
         if ws.title.strip() in (INSTRUCTIONS, "说明", "填报说明") or ws.is_blank():
             continue
-        header_row, columns = find_header(ws, TABLE)
+        header_row, columns = find_header(ws, kind.table)
         if header_row is None or "actual" not in columns:
-            problems.append(CellProblem(ws.title, "", "", "找不到含 三级指标 和 实际完成值 两列的指标表；请上传项目支出"
-                                                          "绩效自评表，或用“下载填报表”得到的表格填写"))
+            problems.append(CellProblem(ws.title, "", "", f"找不到含 三级指标 和 {actual} 两列的指标表；请上传"
+                                                          f"{kind.noun}，或用“下载填报表”得到的表格填写"))
             continue
         listed = project_columns(ws, header_row, columns)
         if "name" in listed:
-            found += _list(ws, header_row, columns, listed, problems)
-        elif (evaluation := _form(ws, header_row, columns, problems)) is not None:
+            found += _list(ws, header_row, columns, listed, kind, problems)
+        elif (evaluation := _form(ws, header_row, columns, kind, problems)) is not None:
             found.append(evaluation)
     return found, problems
 
@@ -235,7 +293,7 @@ class Projects:
         for pid, name in self.keys.items():
             self.exact.setdefault(name, []).append(pid)
 
-    def match(self, evaluation: FiledEvaluation) -> int | None:
+    def match(self, evaluation: FiledForm) -> int | None:
         """The id of the project the self-evaluation names: the same name (a year in front set aside), else
         the one name that holds the other, else none; of several with the name, the one of the same unit."""
         wanted = _project_key(evaluation.name)
@@ -250,7 +308,7 @@ class Projects:
         return same[0] if len(same) == 1 else None
 
 
-def match_actuals(evaluation: FiledEvaluation, document: GoalDocument
+def match_actuals(evaluation: FiledForm, document: GoalDocument
                   ) -> tuple[list[Actual], list[FiledRow], list[tuple[FiledRow, str]]]:
     """(actuals by the approved indicator each row matches, rows that match none, rows that match but cannot
     be taken with why). A row without an actual or a reason is left out, as an empty cell of the form."""

@@ -62,3 +62,32 @@ def season_list(projects: list[tuple[str, str, object, list[tuple]]]) -> list[tu
             out.append((name if first else None, department if first else None, spent if first else None,
                         level1, level2, indicator, target, actual, reason))
     return out
+
+
+# (一级, 二级, 三级, 年度指标值, 截至监控月的执行情况, 全年预计完成情况, 偏差原因, 完成目标可能性) for the approved
+# 城区道路绿化提升工程 by the end of July.
+GREENING_MID_ROWS = [
+    ("产出指标", "数量指标", "新种植行道树数量", "≥2000株", 1500, 2000, None, "确定能"),
+    (None, "质量指标", "苗木成活率", "≥95%", "96%", "96%", None, "确定能"),
+    (None, "成本指标", "单株种植成本", "≤1500元/株", 1400, 1500, None, "确定能"),
+]
+
+
+def monitoring_form(name: str, department: str, rows: list[tuple], *, spent: object = 180,
+                    progress: str = "1-7月执行情况", money: str = "1-7月执行数", year: int | None = 2025) -> list[tuple]:
+    """A department's 项目支出绩效目标执行监控表: project, money block with what was spent by the month, and the
+    indicator table with what was done by then."""
+    out = [
+        ("项目支出绩效目标执行监控表",) + (None,) * 9,
+        (f"（{year}年度）" if year else "（ 年度）",) + (None,) * 9,
+        ("项目名称", name) + (None,) * 8,
+        ("主管部门", department, None, None, None, "实施单位", department) + (None,) * 3,
+        ("项目资金（万元）", None, "年初预算数", money, "全年预计执行数", "执行率", None, None, None, None),
+        (None, "年度资金总额", 400, spent, 400, "45%", None, None, None, None),
+        (None, "其中：财政拨款", 400, spent, 400, "45%", None, None, None, None),
+        ("年度总体目标", "新种植行道树2000株，苗木成活率不低于95%。") + (None,) * 8,
+        ("绩效指标", "一级指标", "二级指标", "三级指标", "年度指标值", progress, "全年预计完成情况", "偏差原因分析",
+         "完成目标可能性", "备注"),
+    ]
+    out += [(None, *row, None) for row in rows]
+    return out
