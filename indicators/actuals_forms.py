@@ -82,6 +82,7 @@ _NOISE = re.compile(r"[\s\"'“”‘’、，,。.·:：;；!！?？\-—_/\\()
 _YEAR_PREFIX = re.compile(r"^(?:19|20)\d\d年(?:度)?")
 _YEAR = re.compile(r"(?<!\d)(20\d\d)\s*年")
 _MONTH = re.compile(r"^1-(\d{1,2})月")
+MAX_AMOUNT = 1e15   # past any budget (元); a larger figure is no sum of money
 MATCH_SHARE = 0.5   # the least share of a name's characters that must agree for a row to match
 
 
@@ -127,11 +128,14 @@ def key(name: str) -> str:
 
 
 def _amount(value: object) -> float | None:
+    """A sum of money written in a cell (360, "360.5", "1,200万元"); None for anything else."""
     if isinstance(value, int | float) and not isinstance(value, bool):
-        return float(value)
-    text = normalize_text(_text(value)).replace(",", "").replace(" ", "")
-    match = re.fullmatch(r"(\d+(?:\.\d+)?)(亿元|万元|千元|元)?", text)
-    return float(match.group(1)) if match else None
+        amount = float(value)
+    else:
+        text = normalize_text(_text(value)).replace(",", "").replace(" ", "")
+        match = re.fullmatch(r"(\d+(?:\.\d+)?)(亿元|万元|千元|元)?", text)
+        amount = float(match.group(1)) if match else -1.0
+    return amount if 0 <= amount < MAX_AMOUNT else None
 
 
 def _month(*headers: object) -> int | None:
@@ -210,6 +214,9 @@ def _form(ws: Sheet, header_row: int, columns: dict[str, int], kind: FormKind,
     actual_header = ws.cell(header_row, columns["actual"]).value
     year = _year(ws, header_row, project)
     header_row, columns, skip = indicator_rows(ws, header_row, columns, kind.table)
+    if "actual" not in columns:   # the year's table, below another that has the column, lacks it
+        problems.append(_no_actuals(ws, kind))
+        return None
     rows = [r for r in range(header_row + 1, ws.max_row + 1) if r not in skip]
     return FiledForm(source=ws.title, name=name, department=_text(project.get("department")), spent=spent,
                            spent_unit=unit or (_text(project.get("budget_unit")) or None), spent_where=spent_where,
@@ -241,20 +248,23 @@ def _list(ws: Sheet, header_row: int, columns: dict[str, int], listed: dict[str,
     return out
 
 
+def _no_actuals(ws: Sheet, kind: FormKind) -> CellProblem:
+    return CellProblem(ws.title, "", "", f"找不到含 三级指标 和 {kind.table[-2][1]} 两列的指标表；请上传{kind.noun}，"
+                                         "或用“下载填报表”得到的表格填写")
+
+
 def read_forms(sheets: list[Sheet], kind: FormKind = EVALUATION) -> tuple[list[FiledForm], list[CellProblem]]:
     """The forms of a file's sheets (a workbook's worksheets, a Word document's projects): each sheet a form, or
     a list of a season's projects. A sheet whose indicator table has no column for the actuals is reported;
     instructions and blank sheets are skipped."""
     found: list[FiledForm] = []
     problems: list[CellProblem] = []
-    actual = kind.table[-2][1]
     for ws in sheets:
         if ws.title.strip() in (INSTRUCTIONS, "说明", "填报说明") or ws.is_blank():
             continue
         header_row, columns = find_header(ws, kind.table)
         if header_row is None or "actual" not in columns:
-            problems.append(CellProblem(ws.title, "", "", f"找不到含 三级指标 和 {actual} 两列的指标表；请上传"
-                                                          f"{kind.noun}，或用“下载填报表”得到的表格填写"))
+            problems.append(_no_actuals(ws, kind))
             continue
         listed = project_columns(ws, header_row, columns)
         if "name" in listed:

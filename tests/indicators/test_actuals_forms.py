@@ -106,8 +106,9 @@ def test_money_written_in_yuan_is_read_in_the_budgets_unit():
     assert money_in(360, None, "万元") == 360
 
 
-def test_a_form_without_money_spent_says_so_by_reading_none():
-    filed, _ = _read(xlsx_bytes({"自评表": _form(spent=None)}), "x.xlsx")
+@pytest.mark.parametrize("spent", [None, "—", -360, 1e300, "三百六十"])
+def test_a_form_without_a_sum_of_money_spent_reads_none(spent):
+    filed, _ = _read(xlsx_bytes({"自评表": _form(spent=spent)}), "x.xlsx")
     assert filed[0].spent is None
 
 
@@ -176,4 +177,12 @@ def test_a_self_evaluation_form_is_no_monitoring_form_and_the_other_way_round():
     filed, problems = read_forms(read_sheets(evaluation, source="x.xlsx"), MONITORING)
     assert filed == [] and "执行情况" in problems[0].fix and "绩效监控表" in problems[0].fix
     filed, problems = read_forms(read_sheets(monitoring, source="x.xlsx"), EVALUATION)
+    assert filed == [] and "实际完成值" in problems[0].fix
+
+
+def test_a_years_table_without_the_actuals_column_below_one_with_it_is_reported_not_read():
+    form = _form()
+    form += [("年度绩效指标",) + (None,) * 9, ("一级指标", "二级指标", "三级指标", "指标值") + (None,) * 6,
+             ("产出指标", "数量指标", "新种植行道树数量", "2000") + (None,) * 6]
+    filed, problems = _read(xlsx_bytes({"自评表": form}), "x.xlsx")
     assert filed == [] and "实际完成值" in problems[0].fix
