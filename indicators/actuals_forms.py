@@ -9,7 +9,8 @@ done by a month (1-6月执行数, 1-7月执行情况 or 半年度指标执行情
 of a season (项目名称 on every indicator row, the actual beside the target) is read too, one form per project.
 
 - `read_forms(sheets, EVALUATION | MONITORING)` → the forms the tables hold, and what could not be read
-- `Projects(candidates).match(form)` → the approved project the form names
+- `Projects(candidates, indicators).match(form)` → the approved project the form names; `.by_rows(form)`
+  → the one its rows name, when its project name was changed
 - `match_actuals(form, document)` → actuals by indicator of the approved goal, and the rows left over
 
 A row is matched to the approved indicator of the same name (written in Simplified or Traditional, with
@@ -84,6 +85,7 @@ _YEAR = re.compile(r"(?<!\d)(20\d\d)\s*年")
 _MONTH = re.compile(r"^1-(\d{1,2})月")
 MAX_AMOUNT = 1e15   # past any budget (元); a larger figure is no sum of money
 MATCH_SHARE = 0.5   # the least share of a name's characters that must agree for a row to match
+ROWS_TO_PLACE, PLACED_SHARE = 3, 0.6   # a form placed by its rows names at least 3, and 60% of its rows
 
 
 @dataclass
@@ -294,28 +296,43 @@ def _project_key(name: str) -> str:
 
 
 class Projects:
-    """The projects a self-evaluation may name (id → (name, department)), keyed once for many lookups."""
+    """The projects a form may name (id → (name, department)), keyed once for many lookups; with each one's
+    indicator names (id → names), a form whose project name was changed can still be placed by its rows."""
 
-    def __init__(self, candidates: dict[int, tuple[str, str]]):
+    def __init__(self, candidates: dict[int, tuple[str, str]], indicators: dict[int, list[str]] | None = None):
         self.departments = {pid: key(department) for pid, (_, department) in candidates.items()}
         self.keys = {pid: _project_key(name) for pid, (name, _) in candidates.items()}
         self.exact: dict[str, list[int]] = {}
         for pid, name in self.keys.items():
             self.exact.setdefault(name, []).append(pid)
+        self.indicators = {pid: {key(n) for n in names} for pid, names in (indicators or {}).items()}
 
-    def match(self, evaluation: FiledForm) -> int | None:
-        """The id of the project the self-evaluation names: the same name (a year in front set aside), else
-        the one name that holds the other, else none; of several with the name, the one of the same unit."""
-        wanted = _project_key(evaluation.name)
+    def _same_unit(self, pids: list[int], department: str) -> list[int]:
+        unit = key(department)
+        return [pid for pid in pids if unit and (d := self.departments[pid]) and (d in unit or unit in d)]
+
+    def match(self, form: FiledForm) -> int | None:
+        """The id of the project the form names: the same name (a year in front set aside), else the one name
+        that holds the other, else none; of several with the name, the one of the same unit."""
+        wanted = _project_key(form.name)
         if not wanted:
             return None
         same = self.exact.get(wanted, [])
         if not same and len(wanted) >= 4:
             same = [pid for pid, k in self.keys.items() if len(k) >= 4 and (k in wanted or wanted in k)]
-        if len(same) > 1 and evaluation.department:
-            unit = key(evaluation.department)
-            same = [pid for pid in same if (d := self.departments[pid]) and (d in unit or unit in d)] or same
+        if len(same) > 1 and form.department:
+            same = self._same_unit(same, form.department) or same
         return same[0] if len(same) == 1 else None
+
+    def by_rows(self, form: FiledForm) -> int | None:
+        """The one project of the form's unit whose approved indicators the form's rows name: at least
+        `ROWS_TO_PLACE` of them and most of the form's rows, more than for any other project of the unit."""
+        rows = {key(row.name) for row in form.rows}
+        shared = sorted(((len(rows & self.indicators.get(pid, set())), pid)
+                         for pid in self._same_unit(list(self.keys), form.department)), reverse=True)
+        if not shared or shared[0][0] < max(ROWS_TO_PLACE, PLACED_SHARE * len(rows)):
+            return None
+        return shared[0][1] if len(shared) == 1 or shared[1][0] < shared[0][0] else None
 
 
 def match_actuals(evaluation: FiledForm, document: GoalDocument

@@ -73,7 +73,8 @@ def _as_of(filed: FiledForm, document_year: int | None) -> date | None:
 
 def _entries(filed: list[FiledForm], approved: list[Approved], undecided: dict[int, tuple[str, str, str]],
              name: str, form: FormKind, as_of: date | None, problems: list[str]) -> list[Entry]:
-    candidates = Projects({a.project.id: (a.project.name, a.project.department) for a in approved})
+    candidates = Projects({a.project.id: (a.project.name, a.project.department) for a in approved},
+                          {a.project.id: [ind.name for ind in a.document.indicators] for a in approved})
     others = Projects({pid: (project, department) for pid, (project, department, _) in undecided.items()})
     by_id = {a.project.id: a for a in approved}
     entries: dict[int, Entry] = {}
@@ -84,6 +85,9 @@ def _entries(filed: list[FiledForm], approved: list[Approved], undecided: dict[i
             problems.append(f"{where}：项目『{evaluation.name}』在本批次中的状态是『{undecided[other][2]}』，还没有批复"
                             "通过，未导入；批复通过后再导入")
             continue
+        if pid is None and (pid := candidates.by_rows(evaluation)) is not None:
+            problems.append(f"{where}：项目名称『{evaluation.name}』与批复的『{by_id[pid].project.name}』不一致，"
+                            "按同一部门的指标名称对应到该项目导入；如对应错了，请在该项目页面改正")
         if pid is None:
             problems.append(f"{where}：项目『{evaluation.name}』在本批次已批复（通过）的项目中找不到，或有几个同名项目"
                             "分不清，未导入；请核对项目名称与申报时一致，或在该项目页面逐项填报")

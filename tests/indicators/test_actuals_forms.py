@@ -186,3 +186,22 @@ def test_a_years_table_without_the_actuals_column_below_one_with_it_is_reported_
              ("产出指标", "数量指标", "新种植行道树数量", "2000") + (None,) * 6]
     filed, problems = _read(xlsx_bytes({"自评表": form}), "x.xlsx")
     assert filed == [] and "实际完成值" in problems[0].fix
+
+
+def test_a_form_whose_project_was_renamed_is_placed_by_its_rows_within_its_unit_only():
+    filed, _ = _read(xlsx_bytes({"自评表": national_form("城区绿化工程", "市城市管理局", GREENING_ROWS)}), "x.xlsx")
+    names = {7: [ind.name for ind in APPROVED.indicators], 8: ["受益学生人数", "食品安全检查合格率", "苗木成活率"]}
+    projects = Projects({7: ("城区道路绿化提升工程", "市城市管理局"), 8: ("农村义务教育学生营养改善计划", "市城市管理局")},
+                        names)
+    assert projects.match(filed[0]) is None and projects.by_rows(filed[0]) == 7
+    # another unit's project is never taken, however alike its indicators
+    elsewhere = Projects({7: ("城区道路绿化提升工程", "区住房和城乡建设局")}, names)
+    assert elsewhere.by_rows(filed[0]) is None
+    # two projects of the unit named alike by the rows: neither
+    twins = Projects({7: ("城区道路绿化提升工程", "市城市管理局"), 9: ("滨河路绿化提升工程", "市城市管理局")},
+                     {7: names[7], 9: names[7]})
+    assert twins.by_rows(filed[0]) is None
+    # a form that names too few of the goal's indicators is not placed
+    few = national_form("城区绿化工程", "市城市管理局", GREENING_ROWS[:2])
+    filed, _ = _read(xlsx_bytes({"自评表": few}), "x.xlsx")
+    assert projects.by_rows(filed[0]) is None

@@ -268,7 +268,7 @@ def test_departments_own_self_evaluation_forms_are_matched_to_the_approved_goals
     base = f"/api/v1/reviews/{rid}"
     stranger = [("产出指标", "数量指标", "新装路灯数量", "≥300盏", 320, 50, 50, None)]
     extra = [*GREENING_ROWS, (None, "时效指标", "养护交接及时率", "100%", "100%", 5, 5, None)]
-    data = xlsx_bytes({"绿化": national_form("2025年城区道路绿化提升工程", "市城市管理局", extra),
+    data = xlsx_bytes({"绿化": national_form("2025年城区绿化工程", "市城市管理局", extra),   # renamed
                        "路灯": national_form("城区路灯节能改造", "市城市管理局", stranger),
                        "营养餐": national_form("农村义务教育学生营养改善计划", "县教育局", stranger)})
     r = client.post(f"{base}/evaluations/import", headers=reviewer, files={"file": ("各单位自评表.xlsx", data)})
@@ -276,7 +276,8 @@ def test_departments_own_self_evaluation_forms_are_matched_to_the_approved_goals
     body = r.json()
     assert body["stored"] == 1
     # the unknown project, the project not approved, and the row the approved goal has no indicator for
-    assert len(body["problems"]) == 3
+    assert len(body["problems"]) == 4
+    assert any("› 绿化：" in p and "『城区道路绿化提升工程』不一致" in p for p in body["problems"])
     assert any("› 路灯：" in p and "城区路灯节能改造" in p and "找不到" in p for p in body["problems"])
     assert any("› 营养餐：" in p and "『待审』" in p and "批复通过后再导入" in p for p in body["problems"])
     assert any("› 绿化 F19：" in p and "养护交接及时率" in p for p in body["problems"])
