@@ -86,6 +86,7 @@ class Sheet:
     values: list[tuple] = field(default_factory=list)
     formats: dict[tuple[int, int], str] = field(default_factory=dict)
     places: dict[int, str] = field(default_factory=dict)
+    first_row: int = 1   # the worksheet row of values[0], for part of a sheet (`part`)
 
     @property
     def max_row(self) -> int:
@@ -100,15 +101,22 @@ class Sheet:
         if 1 <= row <= len(self.values) and 1 <= column <= len(self.values[row - 1]):
             value = self.values[row - 1][column - 1]
         return SheetCell(row, column, value, self.formats.get((row, column), "General"),
-                         self.where(row, column) if self.places else "")
+                         self.where(row, column) if self.places or self.first_row != 1 else "")
 
     def where(self, row: int, column: int) -> str:
         """A cell's place as its reader sees it: C12 in a worksheet; 表2第3行第3格 (or 表1上方第2段, for a
         paragraph) in a Word document."""
         place = self.places.get(row)
         if place is None:
-            return f"{get_column_letter(column)}{row}"
+            return f"{get_column_letter(column)}{row + self.first_row - 1}"
         return f"{place}第{column}格" if place.endswith("行") else place
+
+    def part(self, first: int, last: int) -> Sheet:
+        """Rows `first` to `last` (1-based, inclusive) as a sheet of their own whose cells keep their places."""
+        rows = range(first, min(last, self.max_row) + 1)
+        return Sheet(self.title, self.values[first - 1:last],
+                     {(r - first + 1, c): f for (r, c), f in self.formats.items() if r in rows},
+                     {r - first + 1: p for r, p in self.places.items() if r in rows}, self.first_row + first - 1)
 
     def iter_rows(self, min_row: int = 1, max_row: int | None = None) -> Iterator[list[SheetCell]]:
         width = self.max_column

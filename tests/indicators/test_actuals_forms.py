@@ -205,3 +205,15 @@ def test_a_form_whose_project_was_renamed_is_placed_by_its_rows_within_its_unit_
     few = national_form("城区绿化工程", "市城市管理局", GREENING_ROWS[:2])
     filed, _ = _read(xlsx_bytes({"自评表": few}), "x.xlsx")
     assert projects.by_rows(filed[0]) is None
+
+
+def test_forms_stacked_in_one_sheet_are_read_each_with_its_cells_where_they_are():
+    second = national_form("城区路灯节能改造", "市城市管理局", GREENING_ROWS[:2], spent=88, year=2024)
+    rows = [*_form(), (None,) * 10, *second]
+    filed, problems = _read(xlsx_bytes({"自评表": rows}), "x.xlsx")
+    assert problems == []
+    assert [(f.name, f.spent, f.year, len(f.rows)) for f in filed] == [
+        ("城区道路绿化提升工程", 360, 2025, 6), ("城区路灯节能改造", 88, 2024, 2)]
+    start = len(_form()) + 2   # the second form's title row, in the worksheet
+    assert filed[1].spent_where == f"自评表 E{start + 5}"
+    assert filed[1].rows[0].where == f"自评表 F{start + 12}"

@@ -333,3 +333,28 @@ def test_departments_own_monitoring_forms_are_dated_by_the_month_they_cover(clie
     assert r.json() == {"stored": 1, "problems": []}
     assert client.get(f"{base}/projects/{meal}/monitoring", headers=reviewer).json()["entries"][0]["as_of"] == \
         "2025-06-30"
+
+
+def test_the_exported_self_evaluation_workbook_corrected_and_uploaded_again_is_read_back(client, reviewer):
+    rid, (green, meal) = approved_season(client, reviewer, [greening(), meals()])
+    base = f"/api/v1/reviews/{rid}"
+    for pid, spent, actuals in ((green, 360, [(0, 1800, "拆迁延后"), (1, "96%", None), (2, "2025年10月31日", None),
+                                              (3, 1600, None), (4, "99.5", "施工"), (5, "部分达成", "未完工")]),
+                                (meal, 240, [(0, 2000, None), (1, 100, None), (2, 5, None), (3, 0.5, None),
+                                             (4, "45%", None)])):
+        r = client.post(f"{base}/projects/{pid}/evaluation", headers=reviewer, json={
+            "spent": spent, "actuals": [{"indicator": n, "value": v, "reason": why} for n, v, why in actuals]})
+        assert r.status_code == 201, r.text
+    before = {p["project_id"]: p["score"] for p in client.get(f"{base}/evaluations", headers=reviewer).json()["projects"]}
+    wb = load_workbook(io.BytesIO(client.get(f"{base}/self-evaluation.xlsx", headers=reviewer).content))
+    ws = wb["自评表"]
+    (row,) = [r for r in ws.iter_rows() if r[2].value == "新种植行道树数量"]
+    row[4].value = 2000   # the count corrected: the target met
+    buf = io.BytesIO()
+    wb.save(buf)
+    r = client.post(f"{base}/evaluations/import", headers=reviewer, files={"file": ("自评表.xlsx", buf.getvalue())})
+    assert r.json() == {"stored": 2, "problems": []}   # the summary sheet beside the forms is no problem
+    after = {p["project_id"]: p["score"] for p in client.get(f"{base}/evaluations", headers=reviewer).json()["projects"]}
+    assert after[meal] == before[meal] and after[green] > before[green]
+    evaluation = client.get(f"{base}/projects/{green}/evaluation", headers=reviewer).json()
+    assert evaluation["actuals"][0]["value"] == 2000 and evaluation["spent"] == 360
