@@ -35,6 +35,7 @@ from indicators.goal_sheets import (
     list_groups,
     project_columns,
     project_fields,
+    stacked_forms,
 )
 from indicators.goals import MAX_INDICATORS, GoalDocument
 from indicators.values import MONEY_SCALES
@@ -255,22 +256,6 @@ def _no_actuals(ws: Sheet, kind: FormKind) -> CellProblem:
                                          "或用“下载填报表”得到的表格填写")
 
 
-def _stacked(ws: Sheet) -> list[Sheet]:
-    """A sheet of several forms one under another (as a 决算 publication, or our own 自评表 export, lays them
-    out) as one part each, cut above each 项目名称 row and the one-cell title lines over it; else the sheet."""
-    starts = [r for r, row in enumerate(ws.values, start=1)
-              if any(isinstance(v, str) and label_text(v) == "项目名称" for v in row)]
-    if len(starts) < 2:
-        return [ws]
-    cuts: list[int] = []
-    for start in starts[1:]:
-        r = start
-        while r - 1 > (cuts[-1] if cuts else starts[0]) and sum(v not in (None, "") for v in ws.values[r - 2]) <= 1:
-            r -= 1
-        cuts.append(r)
-    return [ws.part(first, last - 1) for first, last in zip([1, *cuts], [*cuts, ws.max_row + 1], strict=True)]
-
-
 def read_forms(sheets: list[Sheet], kind: FormKind = EVALUATION) -> tuple[list[FiledForm], list[CellProblem]]:
     """The forms of a file's sheets (a workbook's worksheets, a Word document's projects): each sheet a form,
     several forms one under another, or a list of a season's projects. Instructions and blank sheets are
@@ -282,7 +267,7 @@ def read_forms(sheets: list[Sheet], kind: FormKind = EVALUATION) -> tuple[list[F
     for ws in sheets:
         if ws.title.strip() in (INSTRUCTIONS, "说明", "填报说明") or ws.is_blank():
             continue
-        for part in _stacked(ws):
+        for part in stacked_forms(ws):
             header_row, columns = find_header(part, kind.table)
             if header_row is None or "actual" not in columns:
                 not_forms.append(_no_actuals(part, kind))

@@ -685,13 +685,31 @@ def _read_partial(read: Callable[[], list[Sheet]], source: str) -> tuple[list[Go
     return _sheet_documents(sheets, source)
 
 
+def stacked_forms(ws: Sheet) -> list[Sheet]:
+    """A sheet of several forms one under another (as a department's publication, or the season's 自评表
+    export, lays them out) as one part each, cut above each 项目名称 row and the one-cell title lines over
+    it; else the sheet. Each part keeps its cells' places (`Sheet.part`)."""
+    starts = [r for r, row in enumerate(ws.values, start=1)
+              if any(isinstance(v, str) and label_text(v) == "项目名称" for v in row)]
+    if len(starts) < 2:
+        return [ws]
+    cuts: list[int] = []
+    for start in starts[1:]:
+        r = start
+        while r - 1 > (cuts[-1] if cuts else starts[0]) and sum(v not in (None, "") for v in ws.values[r - 2]) <= 1:
+            r -= 1
+        cuts.append(r)
+    return [ws.part(first, last - 1) for first, last in zip([1, *cuts], [*cuts, ws.max_row + 1], strict=True)]
+
+
 def _sheet_documents(sheets: list[Sheet], source: str) -> tuple[list[GoalDocument], list[CellProblem]]:
     problems: list[CellProblem] = []
     docs = []
     for ws in sheets:
         if label_text(ws.title) in (INSTRUCTIONS, "说明", "填报说明") or ws.is_blank():
             continue
-        docs += _read_sheet(ws, problems)
+        for part in stacked_forms(ws):
+            docs += _read_sheet(part, problems)
     if not docs and not problems:
         problems.append(CellProblem(source or "工作簿", "", "", "没有填写任何项目；请在模板中填写项目信息和指标"))
     if source:   # a CSV's one sheet has no name of its own: the file's is enough

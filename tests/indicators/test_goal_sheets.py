@@ -364,6 +364,21 @@ def test_a_county_form_with_the_long_term_table_above_the_years_is_read_for_the_
         ("产出指标", "集镇立面改造", "≥12处"), ("产出指标", "硬化村道长度", "≥8公里"), ("满意度指标", "群众满意度", "≥90%")]
 
 
+def test_goal_forms_one_under_another_in_a_sheet_are_a_document_each_with_their_own_cells():
+    from tests.xls_workbooks import xlsx_bytes
+
+    second = [("项目支出绩效目标申报表",), ("（2025年度）",), ("项目名称", "城区路灯节能改造"),
+              ("主管部门及代码", "市城市管理局 101"), ("项目资金（万元）", None, "年度资金总额：", 80),
+              ("绩效指标", "一级指标", "二级指标", "三级指标", "指标值"),
+              (None, "产出指标", "数量指标", "节能灯具更换数量", "≥3000盏"),
+              (None, None, "质量指标", "灯具完好率", "#REF!")]
+    data = xlsx_bytes({"申报表": [*COUNTY_STACKED, (), *second]})
+    docs, problems = read_goal_workbook_partial(data, source="两个项目.xlsx")
+    assert [(d.project.name, len(d.indicators)) for d in docs] == [("镇域内基础设施建设", 3)]
+    # the second form's own cell, not the first form's nor the part's first rows
+    assert [(p.sheet, p.cell, p.value) for p in problems] == [("两个项目.xlsx › 申报表", "E21", "#REF!")]
+
+
 def test_a_header_row_repeated_down_the_table_is_no_indicator():
     """Tables printed over several pages repeat their header; without a period title every row is one table."""
     from tests.xls_workbooks import xlsx_bytes
