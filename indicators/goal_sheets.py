@@ -34,10 +34,11 @@ from indicators.goals import CheckResult, GoalDocument, names_overall_goal
 from kb.errors import InvalidInput
 from kb.sheets import Sheet, SheetCell, SheetLimits, cell_text, joined, keep_text, read_csv, read_workbook
 from kb.sheets_docx import is_docx, read_docx
+from kb.sheets_pdf import is_pdf, read_pdf
 from kb.text import normalize_text
 
 TITLE = "项目支出绩效目标申报表"
-SHEET_SUFFIXES = (".xlsx", ".xls", ".csv", ".docx")  # files read as goal tables (`read_goal_file_partial`)
+SHEET_SUFFIXES = (".xlsx", ".xls", ".csv", ".docx", ".pdf")  # files read as goal tables (`read_goal_file_partial`)
 DEPARTMENT_TITLE = "部门（单位）整体绩效目标申报表"
 KIND_WORDS = {"project": "项目支出", "department": "部门整体"}  # how the sheet writes Project.kind
 INSTRUCTIONS = "填表说明"
@@ -620,13 +621,16 @@ def read_goal_file_partial(data: bytes, *, source: str = "", limits: SheetLimits
 
 
 def read_sheets(data: bytes, *, source: str = "", limits: SheetLimits | None = None) -> list[Sheet]:
-    """The tables of a file as sheets: a CSV (by `source`'s suffix) as one, a Word document (by its content, or
-    a damaged one by its name) one per project (`word_projects`), a workbook (.xlsx or .xls) one per worksheet,
-    number formats kept. Raises `InvalidInput` (422) for a file that cannot be read, `TooLarge` past a limit."""
+    """The tables of a file as sheets: a CSV (by `source`'s suffix) as one, a Word document or a PDF (by its
+    content, or a damaged one by its name) one per project (`word_projects`), a workbook (.xlsx or .xls) one
+    per worksheet, number formats kept. Raises `InvalidInput` (422) for a file that cannot be read, `TooLarge`
+    past a limit."""
     if source.lower().endswith(".csv"):
         return [read_csv(data, name=source or "CSV", limits=limits)]
     if is_docx(data) or source.lower().endswith(".docx"):   # a damaged .docx is told so as a Word document
         return word_projects(read_docx(data, source or "Word 文档", limits))
+    if is_pdf(data) or source.lower().endswith(".pdf"):
+        return word_projects(read_pdf(data, source or "PDF 文件", limits))
     return read_workbook(data, name=source or "工作簿", limits=limits, formats=True)
 
 

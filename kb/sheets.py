@@ -393,3 +393,28 @@ def keep_text(ws) -> None:
         for cell in row:
             if isinstance(cell.value, str) and cell.data_type != "s":
                 cell.data_type = "s"
+
+
+# `标签：内容` in a line of text: a label of at most this many characters before the colon.
+LABEL_CHARS = 12
+_LABELLED = re.compile(rf"^([^:：]{{1,{LABEL_CHARS}}})[:：]\s*(.*)$")
+_CHUNKS = re.compile(r"\s{2,}|\t")
+
+
+def paragraph_cells(text: str) -> tuple:
+    """A line of text above a table (a Word paragraph, a PDF line) as cells: `项目名称：某项目  主管部门：某局`
+    → (项目名称, 某项目, 主管部门, 某局)."""
+    text = text.strip()
+    if not text:
+        return ()
+    cells: list = []
+    for chunk in _CHUNKS.split(text):
+        labelled = _LABELLED.match(chunk.strip())
+        cells += [labelled.group(1).strip(), labelled.group(2).strip() or None] if labelled else [chunk.strip()]
+    return tuple(c for c in cells if c != "") if any(cells) else ()
+
+
+def block_sheet(title: str, rows: list[tuple], places: dict[int, str]) -> Sheet:
+    """Rows of a document's block (paragraphs and a table), padded to one width, with where each row is."""
+    width = max((len(r) for r in rows), default=0)
+    return Sheet(title, [r + (None,) * (width - len(r)) for r in rows], places=places)

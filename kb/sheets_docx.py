@@ -16,12 +16,11 @@ problem can be pointed at. Which blocks make one project is the goal reader's bu
 from __future__ import annotations
 
 import io
-import re
 import zipfile
 from typing import TYPE_CHECKING
 
 from kb.errors import KBError, TooLarge
-from kb.sheets import Sheet, SheetLimits, check_parts, unreadable
+from kb.sheets import Sheet, SheetLimits, block_sheet, check_parts, paragraph_cells, unreadable
 
 if TYPE_CHECKING:
     from docx.table import Table
@@ -32,10 +31,6 @@ _GONE = (_W + "del", _W + "moveFrom")  # tracked deletions and moves: not the do
 # XML elements a document's body may hold per cell read: a table cell in Word is a dozen elements or more
 # (w:tc, w:tcPr, w:tcW, w:p, w:pPr, w:r, w:rPr, w:t…); lxml keeps each in memory.
 ELEMENTS_PER_CELL = 5
-# `标签：内容` in a paragraph: a label of at most this many characters before the colon.
-LABEL_CHARS = 12
-_LABELLED = re.compile(rf"^([^:：]{{1,{LABEL_CHARS}}})[:：]\s*(.*)$")
-_CHUNKS = re.compile(r"\s{2,}|\t")
 
 
 def is_docx(data: bytes) -> bool:
@@ -93,7 +88,7 @@ def _blocks(document, name: str, limits: SheetLimits) -> list[Sheet]:
     paragraphs = tables = cells = 0
     for element in _body(document.element.body):
         if element.tag == _W + "p":
-            row = _paragraph_row(_paragraph_text(element))
+            row = paragraph_cells(_paragraph_text(element))
             if row:
                 paragraphs += 1
                 rows.append(row)
@@ -108,23 +103,11 @@ def _blocks(document, name: str, limits: SheetLimits) -> list[Sheet]:
             if len(rows) > limits.max_rows or cells > limits.max_cells:
                 raise TooLarge(f"{name}：表格共有超过 {cells:,} 个单元格、{len(rows):,} 行，超过上限"
                                f"（{limits.max_cells:,} 个单元格、{limits.max_rows:,} 行）；请拆分为多个文件后再上传")
-        sheets.append(_sheet(f"表{tables}", rows, places))
+        sheets.append(block_sheet(f"表{tables}", rows, places))
         rows, places, paragraphs = [], {}, 0
     if rows:
-        sheets.append(_sheet(f"表{tables}之后", rows, {r: p.replace("上方", "之后") for r, p in places.items()}))
+        sheets.append(block_sheet(f"表{tables}之后", rows, {r: p.replace("上方", "之后") for r, p in places.items()}))
     return sheets
-
-
-def _paragraph_row(text: str) -> tuple:
-    """A paragraph as cells: `项目名称：某项目  主管部门：某局` → (项目名称, 某项目, 主管部门, 某局)."""
-    text = text.strip()
-    if not text:
-        return ()
-    cells: list = []
-    for chunk in _CHUNKS.split(text):
-        labelled = _LABELLED.match(chunk.strip())
-        cells += [labelled.group(1).strip(), labelled.group(2).strip() or None] if labelled else [chunk.strip()]
-    return tuple(c for c in cells if c != "") if any(cells) else ()
 
 
 def _table_rows(table: Table, where: str, limits: SheetLimits):
@@ -160,8 +143,3 @@ def _paragraph_text(p) -> str:
 def _cell_text(tc) -> str:
     """A table cell's paragraphs, one line each (a table inside the cell read as its lines)."""
     return "\n".join(text for p in tc.iter(_W + "p") if (text := _paragraph_text(p).strip()))
-
-
-def _sheet(title: str, rows: list[tuple], places: dict[int, str]) -> Sheet:
-    width = max((len(r) for r in rows), default=0)
-    return Sheet(title, [r + (None,) * (width - len(r)) for r in rows], places=places)

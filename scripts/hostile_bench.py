@@ -19,7 +19,7 @@ from pathlib import Path
 import httpx
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
-from tests import hostile_files  # noqa: E402
+from tests import hostile_files, pdf_documents  # noqa: E402
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 JSON = {"content-type": "application/json"}
@@ -39,6 +39,7 @@ def cases(token: str):
     many = hostile_files.zip_bomb(rows=1_999, columns=100)  # 199,900 cells: just under the upload limit
     xls_far, xls_blanks = hostile_files.xls_far_cells(), hostile_files.xls_formatted_blanks()
     docx_runs = hostile_files.docx_element_bomb()
+    pdf_bomb, pdf_slow = pdf_documents.inflating_pdf(2000), pdf_documents.inflating_pdf(300)
     doc = b'{"project":{"name":"%s","budget":%s},"goal":"","indicators":[]}'
     for name, data in (("XFD1048576 cell (4.8 KB)", far), (f"zip bomb ({len(bomb) / 1e6:.1f} MB → 422 MB)", bomb),
                        ("zip bomb, sizes understated", lying),
@@ -53,7 +54,9 @@ def cases(token: str):
     for name, file, data in (
             (f"Excel 97-2003, IV65536 in 8 sheets ({len(xls_far) / 1e3:.1f} KB)", "a.xls", xls_far),
             (f"Excel 97-2003, formatted blanks in column IV ({len(xls_blanks) / 1e6:.1f} MB)", "a.xls", xls_blanks),
-            (f"Word, 2 million empty runs ({len(docx_runs) / 1e3:.0f} KB → 12 MB of XML)", "a.docx", docx_runs)):
+            (f"Word, 2 million empty runs ({len(docx_runs) / 1e3:.0f} KB → 12 MB of XML)", "a.docx", docx_runs),
+            (f"PDF, a content stream inflating to 2 GB ({len(pdf_bomb) / 1e6:.1f} MB)", "a.pdf", pdf_bomb),
+            (f"PDF, 300 MB of drawing operators ({len(pdf_slow) / 1e6:.1f} MB)", "a.pdf", pdf_slow)):
         yield (f"check/workbook: {name}",
                lambda c, d=data, f=file: c.post("/api/v1/goals/check/workbook", files={"files": (f, d)}))
         yield (f"/review page: {name}", lambda c, d=data, f=file: c.post("/review", files={"files": (f, d)}))

@@ -319,8 +319,8 @@ def _import(request: Request, settings, user: User, review_id: int, file: Upload
     return {"stored": len(stored), "problems": problems + trouble}
 
 
-MONITORING_FILE = "填好的监控填报表（.xlsx/.xls），或各单位的绩效监控表（.xlsx/.xls/.docx/.csv）"
-SELF_EVALUATION_FILE = "填好的自评填报表（.xlsx/.xls），或各单位的项目支出绩效自评表（.xlsx/.xls/.docx/.csv）"
+MONITORING_FILE = "填好的监控填报表（.xlsx/.xls），或各单位的绩效监控表（.xlsx/.xls/.docx/.pdf/.csv）"
+SELF_EVALUATION_FILE = "填好的自评填报表（.xlsx/.xls），或各单位的项目支出绩效自评表（.xlsx/.xls/.docx/.pdf/.csv）"
 RulesForm = Annotated[str | None, Form(max_length=4000,
                                        description="评分或预警规则（JSON），与 JSON 接口的 rules 相同；不填用默认")]
 

@@ -17,8 +17,8 @@ from web.pages_forms import describe_errors, raw_from_doc
 
 SHEETS = goal_sheets.SHEET_SUFFIXES  # read as tables
 SUFFIXES = (*SHEETS, ".json")
-WRONG_KIND = ("只能上传填好的模板（.xlsx 或 Excel 97-2003 的 .xls）、CSV 目标表（.csv）、Word 目标表（.docx）"
-              "或 JSON 文档（.json）")
+WRONG_KIND = ("只能上传填好的模板（.xlsx 或 Excel 97-2003 的 .xls）、CSV 目标表（.csv）、Word 目标表（.docx）、"
+              "可复制文字的 PDF 目标表（.pdf）或 JSON 文档（.json）")
 OLD_WORD = "是 Word 97-2003 文档（.doc），无法直接读取；请在 Word 或 WPS 中另存为 .docx 后上传"
 
 

@@ -210,3 +210,18 @@ def test_workbook_check_can_return_the_summary_workbook(client):
 def test_unreadable_upload_is_422_with_the_reasons(client):
     r = client.post("/api/v1/goals/check/workbook", files=[("files", ("broken.xlsx", b"PK\x03\x04garbage"))])
     assert r.status_code == 422 and r.json()["error"]["details"]
+
+
+def test_a_goal_table_printed_to_pdf_is_checked_and_a_scan_told_what_to_send(client):
+    from tests.pdf_documents import pdf_bytes, scanned_pdf
+    from tests.word_documents import Table
+
+    table = Table([("项目名称", "城区路灯维护"), ("年度资金总额（万元）", "100"), ("年度绩效目标", "维修路灯3200盏，亮灯率不低于98%。"),
+                   ("一级指标", "二级指标", "三级指标", "指标值"), ("产出指标", "数量指标", "维修路灯数量", "≥3200盏"),
+                   ("效益指标", "社会效益指标", "亮灯率", "≥98%")])
+    files = [("files", ("路灯.pdf", pdf_bytes("2025年度项目支出绩效目标表", table))), ("files", ("扫描件.pdf", scanned_pdf()))]
+    body = client.post("/api/v1/goals/check/workbook", files=files).json()
+    assert body["summary"]["checked"] == 1 and body["results"][0]["source"] == "路灯.pdf"
+    assert body["results"][0]["project"] == "城区路灯维护"
+    (problem,) = body["problems"]
+    assert problem.startswith("扫描件.pdf") and "扫描件" in problem and ".xlsx" in problem

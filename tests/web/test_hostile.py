@@ -7,6 +7,7 @@ from __future__ import annotations
 import csv
 import inspect
 import io
+import resource
 import time
 
 import pytest
@@ -19,7 +20,7 @@ from kb import accounts
 from kb.db import get_engine, session_scope
 from services.bootstrap import initialise
 from services.library_io import export_library, import_library
-from tests import hostile_files
+from tests import hostile_files, pdf_documents
 from tests.conftest import FIXTURE_LIBRARY, bearer
 from web.app import create_app
 from web.deps import library_import_guard, upload_name
@@ -294,3 +295,16 @@ def test_an_import_that_changes_nothing_still_brings_a_stale_index_up_to_date(fr
         health = c.get("/health").json()
         assert health["search_ready"] is True and health["library_version"] >= 2 and not health["catching_up"]
         assert c.get("/api/v1/search?q=路灯").status_code == 200
+
+
+def test_a_pdf_that_inflates_to_gigabytes_is_refused_and_only_its_reader_paid(client):
+    """6 MB of PDF whose one content stream inflates to 2 GB: the child process reading it hits its memory cap,
+    the file is listed with that cap, and the server's own peak memory does not move."""
+    bomb = pdf_documents.inflating_pdf(2000)
+    before = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+    r, seconds = timed(lambda: client.post("/api/v1/goals/check/workbook", files={"files": ("申报表.pdf", bomb)}))
+    assert r.status_code == 422 and seconds < 20
+    (problem,) = r.json()["error"]["details"]
+    assert problem.startswith("申报表.pdf：") and "内存上限" in problem
+    assert resource.getrusage(resource.RUSAGE_SELF).ru_maxrss - before < 100_000   # KB: under 100 MB more
+    assert client.get("/health").json()["status"] == "ok"

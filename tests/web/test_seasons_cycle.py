@@ -15,6 +15,7 @@ from kb.db import get_engine
 from tests.conftest import bearer
 from tests.cycle_documents import greening, meals
 from tests.department_forms import GREENING_MID_ROWS, GREENING_ROWS, monitoring_form, national_form, plain, season_list
+from tests.pdf_documents import pdf_bytes
 from tests.word_documents import Table, docx_bytes
 from tests.xls_workbooks import xls_bytes, xlsx_bytes
 from web.app import create_app
@@ -290,6 +291,12 @@ def test_departments_own_self_evaluation_forms_are_matched_to_the_approved_goals
     r = client.post(f"{base}/evaluations/import", headers=reviewer, files={"file": ("自评表.docx", doc)})
     assert r.status_code == 200 and r.json() == {"stored": 1, "problems": []}
     assert client.get(f"{base}/projects/{green}/evaluation", headers=reviewer).json()["spent"] == 380
+    # printed to PDF
+    printed = pdf_bytes("项目支出绩效自评表", Table(plain(national_form("城区道路绿化提升工程", "市城市管理局", GREENING_ROWS,
+                                                                   spent=390)[2:])))
+    r = client.post(f"{base}/evaluations/import", headers=reviewer, files={"file": ("自评表.pdf", printed)})
+    assert r.status_code == 200 and r.json() == {"stored": 1, "problems": []}
+    assert client.get(f"{base}/projects/{green}/evaluation", headers=reviewer).json()["spent"] == 390
 
 
 def test_a_self_evaluation_form_is_not_taken_as_monitoring_nor_a_form_without_money_spent(client, reviewer):
