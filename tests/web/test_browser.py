@@ -153,8 +153,10 @@ def test_upload_spreadsheets_then_sort_the_report_and_offer_to_save_it(page, tmp
     page.wait_for_url("**/login?next=/review")
 
 
-def test_a_word_table_and_an_old_excel_form_are_checked_like_the_template(page, tmp_path):
-    """What departments actually send: a 绩效目标表 written in Word and the bureau's old .xls form."""
+def test_a_word_table_an_old_excel_form_and_a_pdf_are_checked_like_the_template(page, tmp_path):
+    """What departments actually send: a 绩效目标表 written in Word, the bureau's old .xls form, and a form
+    printed to PDF."""
+    from tests.pdf_documents import pdf_bytes
     from tests.word_documents import Table, docx_bytes
     from tests.xls_workbooks import xls_bytes
 
@@ -165,13 +167,15 @@ def test_a_word_table_and_an_old_excel_form_are_checked_like_the_template(page, 
     word.write_bytes(docx_bytes("2025年度项目支出绩效目标表", Table(rows)))
     old = tmp_path / "公厕保洁.xls"
     old.write_bytes(xls_bytes({"目标表": [("项目名称", "公厕保洁"), *rows[1:]]}))
+    printed = tmp_path / "垃圾清运.pdf"
+    printed.write_bytes(pdf_bytes("2025年度项目支出绩效目标表", Table([("项目名称", "垃圾清运"), *rows[1:]])))
     page.goto("/review")
-    page.get_by_label("选择文件").set_input_files([str(word), str(old)])
+    page.get_by_label("选择文件").set_input_files([str(word), str(old), str(printed)])
     page.get_by_role("button", name="上传并审核").click()
     page.wait_for_selector(".summary-table tbody tr")
     names = page.locator(".summary-table tbody tr th").all_inner_texts()
-    assert sorted(names) == ["公厕保洁", "城区路灯维护"]
-    shot(page, "review-word-and-xls")
+    assert sorted(names) == sorted(["公厕保洁", "城区路灯维护", "垃圾清运"])
+    shot(page, "review-word-xls-and-pdf")
 
 
 @pytest.mark.parametrize("name,url", [("browse", "/browse"), ("direction", "/browse/2050201"),
