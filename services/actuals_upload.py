@@ -8,6 +8,7 @@ listed with where it is and what to do; the rest is entered.
 from __future__ import annotations
 
 import calendar
+from dataclasses import dataclass, field
 from datetime import date
 
 from sqlmodel import Session, col, select
@@ -22,10 +23,14 @@ from indicators.actuals_forms import (
     money_in,
     read_forms,
 )
+from indicators.evaluation import EvaluationRules
 from indicators.goal_sheets import read_sheets
+from indicators.monitoring import MonitorRules
+from kb.accounts import User
 from kb.errors import InvalidInput, TooLarge
 from kb.reviews import ReviewProject
 from kb.sheets import SheetLimits
+from services import cycle
 from services.cycle import APPROVED, Approved, Entry, approved_projects
 from services.cycle_report import actuals_from_sheets
 
@@ -33,20 +38,42 @@ NOTHING = ("没有找到可导入的内容：{name} 既不是“下载填报表�
            "也不是{noun}（三级指标、{actual}两列）")
 
 
+@dataclass
+class Imported:
+    """What an upload entered: how many projects, what was not taken and why, and what was taken but is worth
+    a look (a form placed by its rows under another project name)."""
+
+    stored: int
+    problems: list[str] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)
+
+
+def import_actuals(session: Session, *, review_id: int, data: bytes, name: str, limits: SheetLimits,
+                   max_projects: int, user: User, kind: str = "evaluation", as_of: date | None = None,
+                   rules: MonitorRules | EvaluationRules | None = None) -> Imported:
+    """Monitor (`kind` monitoring) or self-evaluate the approved projects an uploaded file gives actuals for
+    (`read_actuals_upload`), each stored as entered by `user`; one transaction."""
+    entries, problems, notes = read_actuals_upload(session, review_id=review_id, data=data, name=name, limits=limits,
+                                                   max_projects=max_projects, kind=kind, as_of=as_of)
+    store_many = cycle.monitor_many if kind == "monitoring" else cycle.evaluate_many
+    stored, trouble = store_many(session, review_id=review_id, entries=entries, user=user, rules=rules)
+    return Imported(len(stored), problems + trouble, notes)
+
+
 def read_actuals_upload(session: Session, *, review_id: int, data: bytes, name: str, limits: SheetLimits,
                         max_projects: int, kind: str = "evaluation", as_of: date | None = None
-                        ) -> tuple[list[Entry], list[str]]:
-    """The entries of an uploaded file and what could not be taken: the workbook to fill, or the departments'
-    own forms (自评表 for `kind` evaluation, 绩效监控表 for monitoring), at most `max_projects` of them (a
-    season's most). A monitoring form's date is the last day of the month it covers (1-7月: 7月31日) in its
-    year, else the goal's; `as_of` stands in where neither says. Raises `InvalidInput` when the file holds
-    no actuals, `TooLarge` past the most."""
+                        ) -> tuple[list[Entry], list[str], list[str]]:
+    """The entries of an uploaded file, what could not be taken, and what was taken but is worth a look: the
+    workbook to fill, or the departments' own forms (自评表 for `kind` evaluation, 绩效监控表 for monitoring),
+    at most `max_projects` of them (a season's most). A monitoring form's date is the last day of the month it
+    covers (1-7月: 7月31日) in its year, else the goal's; `as_of` stands in where neither says. Raises
+    `InvalidInput` when the file holds no actuals, `TooLarge` past the most."""
     if not data:
         raise InvalidInput("上传的文件是空的；请上传填好的填报表，或各单位填写的自评表、监控表")
     sheets = read_sheets(data, source=name, limits=limits)
     read = actuals_from_sheets(sheets, name=name, as_of=as_of)
     if read is not None:
-        return read
+        return (*read, [])
     form = EVALUATION if kind == "evaluation" else MONITORING
     filed, unread = read_forms(sheets, form)
     problems = [f"{name} › {p}" for p in unread]
@@ -59,9 +86,10 @@ def read_actuals_upload(session: Session, *, review_id: int, data: bytes, name: 
     undecided = {p.id: (p.name, p.department, p.status) for p in session.exec(
         select(ReviewProject).where(col(ReviewProject.review_id) == review_id,
                                     col(ReviewProject.status) != APPROVED))}
+    notes: list[str] = []
     entries = _entries(filed, approved_projects(session, review_id=review_id), undecided, name, form, as_of,
-                       problems)
-    return entries, problems
+                       problems, notes)
+    return entries, problems, notes
 
 
 def _as_of(filed: FiledForm, document_year: int | None) -> date | None:
@@ -72,7 +100,7 @@ def _as_of(filed: FiledForm, document_year: int | None) -> date | None:
 
 
 def _entries(filed: list[FiledForm], approved: list[Approved], undecided: dict[int, tuple[str, str, str]],
-             name: str, form: FormKind, as_of: date | None, problems: list[str]) -> list[Entry]:
+             name: str, form: FormKind, as_of: date | None, problems: list[str], notes: list[str]) -> list[Entry]:
     candidates = Projects({a.project.id: (a.project.name, a.project.department) for a in approved},
                           {a.project.id: [ind.name for ind in a.document.indicators] for a in approved})
     others = Projects({pid: (project, department) for pid, (project, department, _) in undecided.items()})
@@ -86,7 +114,7 @@ def _entries(filed: list[FiledForm], approved: list[Approved], undecided: dict[i
                             "通过，未导入；批复通过后再导入")
             continue
         if pid is None and (pid := candidates.by_rows(evaluation)) is not None:
-            problems.append(f"{where}：项目名称『{evaluation.name}』与批复的『{by_id[pid].project.name}』不一致，"
+            notes.append(f"{where}：项目名称『{evaluation.name}』与批复的『{by_id[pid].project.name}』不一致，"
                             "按同一部门的指标名称对应到该项目导入；如对应错了，请在该项目页面改正")
         if pid is None:
             problems.append(f"{where}：项目『{evaluation.name}』在本批次已批复（通过）的项目中找不到，或有几个同名项目"

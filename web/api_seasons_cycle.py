@@ -145,6 +145,7 @@ class EvaluationPage(BaseModel):
 class ImportResult(BaseModel):
     stored: int = Field(description="导入的项目数")
     problems: list[str] = Field(default=[], description="未能导入的行或项目及原因")
+    notes: list[str] = Field(default=[], description="已导入但请核对的情况，如项目名称不一致、按指标对应到的项目")
 
 
 class ResultRow(BaseModel):
@@ -310,13 +311,11 @@ def _rules(text: str | None, model):
 def _import(request: Request, settings, user: User, review_id: int, file: UploadFile, data: bytes, as_of,
             kind: str, rules) -> dict:
     with Session(request.app.state.engine) as session:
-        entries, problems = actuals_upload.read_actuals_upload(
+        done = actuals_upload.import_actuals(
             session, review_id=review_id, data=data, name=upload_name(file.filename) or "填报表",
-            limits=SheetLimits.from_settings(settings, upload=True), max_projects=settings.max_batch,
-            kind=kind, as_of=as_of)
-        store_many = cycle.monitor_many if kind == "monitoring" else cycle.evaluate_many
-        stored, trouble = store_many(session, review_id=review_id, entries=entries, user=user, rules=rules)
-    return {"stored": len(stored), "problems": problems + trouble}
+            limits=SheetLimits.from_settings(settings, upload=True), max_projects=settings.max_batch, user=user,
+            kind=kind, as_of=as_of, rules=rules)
+    return {"stored": done.stored, "problems": done.problems, "notes": done.notes}
 
 
 MONITORING_FILE = "填好的监控填报表（.xlsx/.xls），或各单位的绩效监控表（.xlsx/.xls/.docx/.pdf/.csv）"

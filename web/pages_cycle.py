@@ -77,39 +77,39 @@ def monitoring_page(request: Request, session: SessionDep, user: CurrentUser, re
                                                        department=department, imported=None, **paged))
 
 
-def _import(request: Request, settings, user: User, review_id: int, name: str, data: bytes, as_of, kind: str):
+def _import(request: Request, settings, user: User, review_id: int, name: str, data: bytes, as_of,
+            kind: str) -> actuals_upload.Imported:
     with Session(request.app.state.engine) as session:
-        entries, problems = actuals_upload.read_actuals_upload(
+        return actuals_upload.import_actuals(
             session, review_id=review_id, data=data, name=name, limits=SheetLimits.from_settings(settings, upload=True),
-            max_projects=settings.max_batch, kind=kind, as_of=as_of)
-        store_many = cycle.monitor_many if kind == "monitoring" else cycle.evaluate_many
-        stored, trouble = store_many(session, review_id=review_id, entries=entries, user=user)
-    return len(stored), problems + trouble
+            max_projects=settings.max_batch, user=user, kind=kind, as_of=as_of)
 
 
 @router.post("/reviews/{review_id}/actuals/import", response_class=HTMLResponse)
 async def import_page(request: Request, settings: SettingsDep, user: CurrentUser, review_id: ReviewId,
                       file: UploadFile, kind: Annotated[str, Form(max_length=12)] = "monitoring",
                       as_of: Annotated[str, Form(max_length=20)] = ""):
-    """A filled actuals workbook uploaded from the monitoring or the evaluation page."""
+    """A filled actuals workbook, or the departments' own forms, uploaded from the monitoring or the evaluation
+    page."""
     kind = "evaluation" if kind == "evaluation" else "monitoring"
     data = await file.read()
     try:
         when = _date(as_of) if as_of.strip() else None
-        stored, problems = await run_in_threadpool(_import, request, settings, user, review_id,
-                                                   upload_name(file.filename) or "填报表", data, when, kind)
+        done = await run_in_threadpool(_import, request, settings, user, review_id,
+                                       upload_name(file.filename) or "填报表", data, when, kind)
     except (KBError, ValueError) as exc:
-        stored, problems = 0, [getattr(exc, "message", None) or str(exc)]
+        done = actuals_upload.Imported(0, [getattr(exc, "message", None) or str(exc)])
+    stored, problems, notes = done.stored, done.problems, done.notes
     with Session(request.app.state.engine) as session:
         if kind == "monitoring":
             rows, summary = cycle.monitoring_list(session, review_id=review_id)
             return render(request, "monitoring.html", _context(
                 session, review_id, summary=summary, status="", department="", imported=stored, problems=problems,
-                **_paged(rows, 0, f"/reviews/{review_id}/monitoring")))
+                notes=notes, **_paged(rows, 0, f"/reviews/{review_id}/monitoring")))
         rows, summary = cycle.evaluation_list(session, review_id=review_id)
         return render(request, "evaluation.html", _context(
             session, review_id, summary=summary, grade="", department="", imported=stored, problems=problems,
-            results=None, rules={}, **_paged(rows, 0, f"/reviews/{review_id}/evaluation")))
+            notes=notes, results=None, rules={}, **_paged(rows, 0, f"/reviews/{review_id}/evaluation")))
 
 
 # ---------------------------------------------------------------------------- one project's actuals

@@ -152,6 +152,14 @@ def test_a_departments_own_self_evaluation_in_word_is_uploaded_from_the_evaluati
     assert "已导入 1 个项目" in soup.select_one("#import-result").text
     rows = {int(tr["data-project"]): tr.select_one(".grade-chip") for tr in soup.select("table.evaluation-table tbody tr")}
     assert rows[green].text == "优" and rows[meal] is None   # 91.57, as typed into the project's form
+    assert soup.select_one("#import-notes") is None
+    renamed = national_form("道路绿化（页面）", "市城市管理局", GREENING_ROWS)   # placed by its rows, and said so
+    r = browser.post(f"/reviews/{rid}/actuals/import", headers=HTML, data={"csrf_token": browser.csrf,
+                                                                            "kind": "evaluation"},
+                     files={"file": ("改名的自评表.docx", docx_bytes(Table(plain(renamed))))})
+    soup = BeautifulSoup(r.text, "html.parser")
+    assert "已导入 1 个项目" in soup.select_one("#import-result").text
+    assert "『城区道路绿化提升工程（页面）』不一致" in soup.select_one("#import-notes").text
     r = browser.post(f"/reviews/{rid}/actuals/import", headers=HTML, data={"csrf_token": browser.csrf,
                                                                             "kind": "evaluation"},
                      files={"file": ("通知.docx", docx_bytes("关于开展2025年度绩效自评工作的通知"))})
