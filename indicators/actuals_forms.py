@@ -91,7 +91,7 @@ ROWS_TO_PLACE, PLACED_SHARE = 3, 0.6   # a form placed by its rows names at leas
 
 @dataclass
 class FiledRow:
-    """One indicator row of a self-evaluation as written, and where it is."""
+    """One indicator row of a form as written, and where it is."""
 
     name: str
     level1: str
@@ -109,7 +109,7 @@ class FiledForm:
     source: str                      # the sheet (or Word project) it came from
     name: str
     department: str
-    spent: float | None = None       # 全年执行数, in `spent_unit`
+    spent: float | None = None       # 全年执行数 (1-7月执行数), in `spent_unit`
     spent_unit: str | None = None
     spent_where: str = ""
     rows: list[FiledRow] = field(default_factory=list)
@@ -222,9 +222,8 @@ def _form(ws: Sheet, header_row: int, columns: dict[str, int], kind: FormKind,
         return None
     rows = [r for r in range(header_row + 1, ws.max_row + 1) if r not in skip]
     return FiledForm(source=ws.title, name=name, department=_text(project.get("department")), spent=spent,
-                           spent_unit=unit or (_text(project.get("budget_unit")) or None), spent_where=spent_where,
-                           rows=_rows(ws, rows, columns, problems), month=_month(spent_header, actual_header),
-                           year=year)
+                     spent_unit=unit or (_text(project.get("budget_unit")) or None), spent_where=spent_where,
+                     rows=_rows(ws, rows, columns, problems), month=_month(spent_header, actual_header), year=year)
 
 
 def _list(ws: Sheet, header_row: int, columns: dict[str, int], listed: dict[str, int], kind: FormKind,
@@ -245,9 +244,9 @@ def _list(ws: Sheet, header_row: int, columns: dict[str, int], listed: dict[str,
         department = next((_text(ws.cell(r, listed["department"]).value) for r in rows
                            if "department" in listed and ws.cell(r, listed["department"]).value), "")
         out.append(FiledForm(source=ws.title, name=_text(ws.cell(first, listed["name"]).value),
-                                   department=department, spent=spent, spent_unit=unit,
-                                   spent_where=_place(ws, first, spent_col) if spent_col else "",
-                                   rows=_rows(ws, rows, columns, problems), month=month))
+                             department=department, spent=spent, spent_unit=unit,
+                             spent_where=_place(ws, first, spent_col) if spent_col else "",
+                             rows=_rows(ws, rows, columns, problems), month=month))
     return out
 
 
@@ -339,11 +338,11 @@ class Projects:
         return shared[0][1] if len(shared) == 1 or shared[1][0] < shared[0][0] else None
 
 
-def match_actuals(evaluation: FiledForm, document: GoalDocument
+def match_actuals(form: FiledForm, document: GoalDocument
                   ) -> tuple[list[Actual], list[FiledRow], list[tuple[FiledRow, str]]]:
     """(actuals by the approved indicator each row matches, rows that match none, rows that match but cannot
     be taken with why). A row without an actual or a reason is left out, as an empty cell of the form."""
-    rows = [row for row in evaluation.rows if _text(row.actual) or row.reason]
+    rows = [row for row in form.rows if _text(row.actual) or row.reason]
     if len(rows) > MAX_INDICATORS:
         return [], [], [(rows[0], f"自评表有 {len(rows)} 行填了实际完成值，多于一个项目最多的 {MAX_INDICATORS} 个指标；"
                                   "请一个项目一张表，只填批复的指标")]

@@ -106,41 +106,41 @@ def _entries(filed: list[FiledForm], approved: list[Approved], undecided: dict[i
     others = Projects({pid: (project, department) for pid, (project, department, _) in undecided.items()})
     by_id = {a.project.id: a for a in approved}
     entries: dict[int, Entry] = {}
-    for evaluation in filed:
-        where = f"{name} › {evaluation.source}"
-        pid = candidates.match(evaluation)
-        if pid is None and (other := others.match(evaluation)) is not None:
-            problems.append(f"{where}：项目『{evaluation.name}』在本批次中的状态是『{undecided[other][2]}』，还没有批复"
+    for filed_form in filed:
+        where = f"{name} › {filed_form.source}"
+        pid = candidates.match(filed_form)
+        if pid is None and (other := others.match(filed_form)) is not None:
+            problems.append(f"{where}：项目『{filed_form.name}』在本批次中的状态是『{undecided[other][2]}』，还没有批复"
                             "通过，未导入；批复通过后再导入")
             continue
-        if pid is None and (pid := candidates.by_rows(evaluation)) is not None:
-            notes.append(f"{where}：项目名称『{evaluation.name}』与批复的『{by_id[pid].project.name}』不一致，"
+        if pid is None and (pid := candidates.by_rows(filed_form)) is not None:
+            notes.append(f"{where}：项目名称『{filed_form.name}』与批复的『{by_id[pid].project.name}』不一致，"
                             "按同一部门的指标名称对应到该项目导入；如对应错了，请在该项目页面改正")
         if pid is None:
-            problems.append(f"{where}：项目『{evaluation.name}』在本批次已批复（通过）的项目中找不到，或有几个同名项目"
+            problems.append(f"{where}：项目『{filed_form.name}』在本批次已批复（通过）的项目中找不到，或有几个同名项目"
                             "分不清，未导入；请核对项目名称与申报时一致，或在该项目页面逐项填报")
             continue
         if pid in entries:
-            problems.append(f"{where}：项目『{evaluation.name}』在文件中出现了不止一次，只导入了第一份")
+            problems.append(f"{where}：项目『{filed_form.name}』在文件中出现了不止一次，只导入了第一份")
             continue
         document = by_id[pid].document
-        if evaluation.spent is None:
+        if filed_form.spent is None:
             money = "全年执行数" if form is EVALUATION else "截至监控月的执行数（如 1-7月执行数）"
-            problems.append(f"{where}：项目『{evaluation.name}』没有填写{money}，未导入；请在项目资金一栏"
+            problems.append(f"{where}：项目『{filed_form.name}』没有填写{money}，未导入；请在项目资金一栏"
                             f"（年度资金总额一行）填写{money}后再上传")
             continue
-        when = (_as_of(evaluation, document.project.year) or as_of) if form is MONITORING else None
+        when = (_as_of(filed_form, document.project.year) or as_of) if form is MONITORING else None
         if form is MONITORING and when is None:
-            problems.append(f"{where}：项目『{evaluation.name}』的监控表没有写明截至哪个月（如 1-7月执行情况），"
+            problems.append(f"{where}：项目『{filed_form.name}』的监控表没有写明截至哪个月（如 1-7月执行情况），"
                             "上传时也没有填写截止日期，未导入；请在上传时填写截止日期（如 2025-07-31）")
             continue
-        actuals, left, refused = match_actuals(evaluation, document)
+        actuals, left, refused = match_actuals(filed_form, document)
         for row in left:
             problems.append(f"{name} › {row.where}：指标『{row.name}』在批复的绩效目标中找不到对应的指标，"
                             "这一行未导入；请按批复的指标名称填写")
         for row, why in refused:
             problems.append(f"{name} › {row.where}：{why}")
         entries[pid] = Entry(project_id=pid, actuals=actuals,
-                             spent=money_in(evaluation.spent, evaluation.spent_unit, document.project.budget_unit),
+                             spent=money_in(filed_form.spent, filed_form.spent_unit, document.project.budget_unit),
                              as_of=when)
     return list(entries.values())
