@@ -344,7 +344,7 @@ def match_actuals(form: FiledForm, document: GoalDocument
     be taken with why). A row without an actual or a reason is left out, as an empty cell of the form."""
     rows = [row for row in form.rows if _text(row.actual) or row.reason]
     if len(rows) > MAX_INDICATORS:
-        return [], [], [(rows[0], f"自评表有 {len(rows)} 行填了实际完成值，多于一个项目最多的 {MAX_INDICATORS} 个指标；"
+        return [], [], [(rows[0], f"这张表有 {len(rows)} 行填了完成值，多于一个项目最多的 {MAX_INDICATORS} 个指标；"
                                   "请一个项目一张表，只填批复的指标")]
     names = [key(ind.name) for ind in document.indicators]
     taken: dict[int, FiledRow] = {}
