@@ -484,7 +484,7 @@ def list_groups(ws: Sheet, header_row: int, column: int) -> list[list[int]]:
 
 
 def indicator_records(ws: Sheet, rows: list[int], columns: dict[str, int], problems: list[CellProblem]
-                ) -> tuple[list[dict], list[int]]:
+                      ) -> tuple[list[dict], list[int]]:
     """(indicators, the row each came from) of an indicator table's `rows`, levels carried down merged cells."""
     indicators, where = [], []
     carry = {"level1": "", "level2": ""}
@@ -615,8 +615,8 @@ def read_goal_csv_partial(data: bytes, *, source: str = "", limits: SheetLimits 
 
 def read_goal_file_partial(data: bytes, *, source: str = "", limits: SheetLimits | None = None
                            ) -> tuple[list[GoalDocument], list[CellProblem]]:
-    """A goal workbook (.xlsx or .xls) or Word document (.docx), told by its content, or, when `source` ends in
-    .csv, a goal table in CSV."""
+    """A goal workbook (.xlsx or .xls), Word document (.docx) or PDF, told by its content, or, when `source`
+    ends in .csv, a goal table in CSV (`read_sheets`)."""
     return _read_partial(lambda: read_sheets(data, source=source, limits=limits), source)
 
 
