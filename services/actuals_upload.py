@@ -17,7 +17,6 @@ from indicators.actuals_forms import (
     EVALUATION,
     MONITORING,
     FiledForm,
-    FormKind,
     Projects,
     match_actuals,
     money_in,
@@ -27,7 +26,7 @@ from indicators.evaluation import EvaluationRules
 from indicators.goal_sheets import read_sheets
 from indicators.monitoring import MonitorRules
 from kb.accounts import User
-from kb.errors import InvalidInput, TooLarge
+from kb.errors import InvalidInput, KBError, TooLarge
 from kb.reviews import ReviewProject
 from kb.sheets import SheetLimits
 from services import cycle
@@ -48,48 +47,128 @@ class Imported:
     notes: list[str] = field(default_factory=list)
 
 
-def import_actuals(session: Session, *, review_id: int, data: bytes, name: str, limits: SheetLimits,
+def import_actuals(session: Session, *, review_id: int, files: list[tuple[str, bytes]], limits: SheetLimits,
                    max_projects: int, user: User, kind: str = "evaluation", as_of: date | None = None,
                    rules: MonitorRules | EvaluationRules | None = None) -> Imported:
-    """Monitor (`kind` monitoring) or self-evaluate the approved projects an uploaded file gives actuals for
-    (`read_actuals_upload`), each stored as entered by `user`; one transaction."""
-    entries, problems, notes = read_actuals_upload(session, review_id=review_id, data=data, name=name, limits=limits,
-                                                   max_projects=max_projects, kind=kind, as_of=as_of)
+    """Monitor (`kind` monitoring) or self-evaluate the approved projects uploaded files (name, bytes) give
+    actuals for, each stored as entered by `user`; one transaction. Each file is read on its own
+    (`Upload.read`): of several, one that cannot be read is listed and the others are still imported; a
+    single file that cannot be read raises."""
+    upload = Upload(session, review_id=review_id, kind=kind, as_of=as_of, max_projects=max_projects)
+    for name, data in files:
+        try:
+            upload.read(name, data, limits)
+        except KBError as exc:
+            if len(files) == 1:
+                raise
+            upload.problems.append(exc.message if exc.message.startswith(f"{name}：") else f"{name}：{exc.message}")
     store_many = cycle.monitor_many if kind == "monitoring" else cycle.evaluate_many
-    stored, trouble = store_many(session, review_id=review_id, entries=entries, user=user, rules=rules)
-    return Imported(len(stored), problems + trouble, notes)
+    stored, trouble = store_many(session, review_id=review_id, entries=list(upload.entries.values()), user=user,
+                                 rules=rules)
+    return Imported(len(stored), upload.problems + trouble, upload.notes)
 
 
-def read_actuals_upload(session: Session, *, review_id: int, data: bytes, name: str, limits: SheetLimits,
-                        max_projects: int, kind: str = "evaluation", as_of: date | None = None
-                        ) -> tuple[list[Entry], list[str], list[str]]:
-    """The entries of an uploaded file, what could not be taken, and what was taken but is worth a look: the
-    workbook to fill, or the departments' own forms (自评表 for `kind` evaluation, 绩效监控表 for monitoring),
-    at most `max_projects` of them (a season's most). A monitoring form's date is the last day of the month it
-    covers (1-7月: 7月31日) in its year, else the goal's; `as_of` stands in where neither says. Raises
-    `InvalidInput` when the file holds no actuals, `TooLarge` past the most."""
-    if not data:
-        raise InvalidInput("上传的文件是空的；请上传填好的填报表，或各单位填写的自评表、监控表")
-    sheets = read_sheets(data, source=name, limits=limits)
-    read = actuals_from_sheets(sheets, name=name, as_of=as_of)
-    if read is not None:
-        return (*read, [])
-    form = EVALUATION if kind == "evaluation" else MONITORING
-    filed, unread = read_forms(sheets, form)
-    problems = [f"{name} › {p}" for p in unread]
-    if not filed:
-        raise InvalidInput("；".join([NOTHING.format(name=name, noun=form.noun, actual=form.table[-2][1]),
-                                     *problems[:5]]))
-    if len(filed) > max_projects:
-        raise TooLarge(f"{name} 有 {len(filed)} 个项目的{form.noun}，多于一个审核批次最多的 {max_projects} 个项目"
-                       "（KB_MAX_BATCH）；请分成几个文件上传")
-    undecided = {p.id: (p.name, p.department, p.status) for p in session.exec(
-        select(ReviewProject).where(col(ReviewProject.review_id) == review_id,
-                                    col(ReviewProject.status) != APPROVED))}
-    notes: list[str] = []
-    entries = _entries(filed, approved_projects(session, review_id=review_id), undecided, name, form, as_of,
-                       problems, notes)
-    return entries, problems, notes
+class Upload:
+    """The entries files give for a season's approved projects, read one file after another: the workbook to
+    fill, or the departments' own forms (自评表 for `kind` evaluation, 绩效监控表 for monitoring), at most
+    `max_projects` forms in all (a season's most). A project given twice keeps its first entry. A monitoring
+    form's date is the last day of the month it covers (1-7月: 7月31日) in its year, else the goal's; `as_of`
+    stands in where neither says. The season's projects are read once, when the first form needs them."""
+
+    def __init__(self, session: Session, *, review_id: int, kind: str, as_of: date | None, max_projects: int):
+        self.session, self.review_id, self.as_of, self.max_projects = session, review_id, as_of, max_projects
+        self.form = EVALUATION if kind == "evaluation" else MONITORING
+        self.entries: dict[int, Entry] = {}
+        self.problems: list[str] = []
+        self.notes: list[str] = []
+        self.forms = 0
+        self._season: tuple[dict[int, Approved], Projects, Projects, dict[int, str]] | None = None
+
+    def read(self, name: str, data: bytes, limits: SheetLimits) -> None:
+        """Take one file's entries. Raises `InvalidInput` when it holds no actuals, `TooLarge` past the most."""
+        if not data:
+            raise InvalidInput(f"{name}：上传的文件是空的；请上传填好的填报表，或各单位填写的自评表、监控表")
+        sheets = read_sheets(data, source=name, limits=limits)
+        read = actuals_from_sheets(sheets, name=name, as_of=self.as_of)
+        if read is not None:
+            entries, problems = read
+            self.problems += problems
+            for entry in entries:
+                self._add(entry, f"{name}：项目编号 {entry.project_id}")
+            return
+        form = self.form
+        filed, unread = read_forms(sheets, form)
+        problems = [f"{name} › {p}" for p in unread]
+        if not filed:
+            raise InvalidInput("；".join([NOTHING.format(name=name, noun=form.noun, actual=form.table[-2][1]),
+                                         *problems[:5]]))
+        self.forms += len(filed)
+        if self.forms > self.max_projects:
+            raise TooLarge(f"{name}：上传的{form.noun}共有 {self.forms} 个项目，多于一个审核批次最多的 "
+                           f"{self.max_projects} 个项目（KB_MAX_BATCH）；请分批上传")
+        self.problems += problems
+        for filed_form in filed:
+            self._take(filed_form, name)
+
+    def _add(self, entry: Entry, what: str) -> None:
+        if entry.project_id in self.entries:
+            self.problems.append(f"{what} 在上传的文件中出现了不止一次，只导入了第一份")
+        else:
+            self.entries[entry.project_id] = entry
+
+    def season(self) -> tuple[dict[int, Approved], Projects, Projects, dict[int, str]]:
+        """(approved projects by id, them keyed for matching, the others keyed, the others' statuses)."""
+        if self._season is None:
+            approved = {a.project.id: a for a in approved_projects(self.session, review_id=self.review_id)}
+            others = list(self.session.exec(select(ReviewProject).where(
+                col(ReviewProject.review_id) == self.review_id, col(ReviewProject.status) != APPROVED)))
+            self._season = (
+                approved,
+                Projects({pid: (a.project.name, a.project.department) for pid, a in approved.items()},
+                         {pid: [ind.name for ind in a.document.indicators] for pid, a in approved.items()}),
+                Projects({p.id: (p.name, p.department) for p in others}),
+                {p.id: p.status for p in others})
+        return self._season
+
+    def _take(self, filed_form: FiledForm, name: str) -> None:
+        """One department form's entry for the approved project it names, or why not."""
+        approved, candidates, others, status = self.season()
+        form, problems = self.form, self.problems
+        where = f"{name} › {filed_form.source}"
+        pid = candidates.match(filed_form)
+        if pid is None and (other := others.match(filed_form)) is not None:
+            problems.append(f"{where}：项目『{filed_form.name}』在本批次中的状态是『{status[other]}』，还没有批复"
+                            "通过，未导入；批复通过后再导入")
+            return
+        if pid is None and (pid := candidates.by_rows(filed_form)) is not None:
+            self.notes.append(f"{where}：项目名称『{filed_form.name}』与批复的『{approved[pid].project.name}』不一致，"
+                              "按同一部门的指标名称对应到该项目导入；如对应错了，请在该项目页面改正")
+        if pid is None:
+            problems.append(f"{where}：项目『{filed_form.name}』在本批次已批复（通过）的项目中找不到，或有几个同名项目"
+                            "分不清，未导入；请核对项目名称与申报时一致，或在该项目页面逐项填报")
+            return
+        if pid in self.entries:
+            problems.append(f"{where}：项目『{filed_form.name}』在上传的文件中出现了不止一次，只导入了第一份")
+            return
+        document = approved[pid].document
+        if filed_form.spent is None:
+            money = "全年执行数" if form is EVALUATION else "截至监控月的执行数（如 1-7月执行数）"
+            problems.append(f"{where}：项目『{filed_form.name}』没有填写{money}，未导入；请在项目资金一栏"
+                            f"（年度资金总额一行）填写{money}后再上传")
+            return
+        when = (_as_of(filed_form, document.project.year) or self.as_of) if form is MONITORING else None
+        if form is MONITORING and when is None:
+            problems.append(f"{where}：项目『{filed_form.name}』的监控表没有写明截至哪个月（如 1-7月执行情况），"
+                            "上传时也没有填写截止日期，未导入；请在上传时填写截止日期（如 2025-07-31）")
+            return
+        actuals, left, refused = match_actuals(filed_form, document)
+        for row in left:
+            problems.append(f"{name} › {row.where}：指标『{row.name}』在批复的绩效目标中找不到对应的指标，"
+                            "这一行未导入；请按批复的指标名称填写")
+        for row, why in refused:
+            problems.append(f"{name} › {row.where}：{why}")
+        self.entries[pid] = Entry(project_id=pid, actuals=actuals, as_of=when,
+                                  spent=money_in(filed_form.spent, filed_form.spent_unit, document.project.budget_unit))
 
 
 def _as_of(filed: FiledForm, document_year: int | None) -> date | None:
@@ -97,50 +176,3 @@ def _as_of(filed: FiledForm, document_year: int | None) -> date | None:
     if filed.month is None or year is None:
         return None
     return date(year, filed.month, calendar.monthrange(year, filed.month)[1])
-
-
-def _entries(filed: list[FiledForm], approved: list[Approved], undecided: dict[int, tuple[str, str, str]],
-             name: str, form: FormKind, as_of: date | None, problems: list[str], notes: list[str]) -> list[Entry]:
-    candidates = Projects({a.project.id: (a.project.name, a.project.department) for a in approved},
-                          {a.project.id: [ind.name for ind in a.document.indicators] for a in approved})
-    others = Projects({pid: (project, department) for pid, (project, department, _) in undecided.items()})
-    by_id = {a.project.id: a for a in approved}
-    entries: dict[int, Entry] = {}
-    for filed_form in filed:
-        where = f"{name} › {filed_form.source}"
-        pid = candidates.match(filed_form)
-        if pid is None and (other := others.match(filed_form)) is not None:
-            problems.append(f"{where}：项目『{filed_form.name}』在本批次中的状态是『{undecided[other][2]}』，还没有批复"
-                            "通过，未导入；批复通过后再导入")
-            continue
-        if pid is None and (pid := candidates.by_rows(filed_form)) is not None:
-            notes.append(f"{where}：项目名称『{filed_form.name}』与批复的『{by_id[pid].project.name}』不一致，"
-                            "按同一部门的指标名称对应到该项目导入；如对应错了，请在该项目页面改正")
-        if pid is None:
-            problems.append(f"{where}：项目『{filed_form.name}』在本批次已批复（通过）的项目中找不到，或有几个同名项目"
-                            "分不清，未导入；请核对项目名称与申报时一致，或在该项目页面逐项填报")
-            continue
-        if pid in entries:
-            problems.append(f"{where}：项目『{filed_form.name}』在文件中出现了不止一次，只导入了第一份")
-            continue
-        document = by_id[pid].document
-        if filed_form.spent is None:
-            money = "全年执行数" if form is EVALUATION else "截至监控月的执行数（如 1-7月执行数）"
-            problems.append(f"{where}：项目『{filed_form.name}』没有填写{money}，未导入；请在项目资金一栏"
-                            f"（年度资金总额一行）填写{money}后再上传")
-            continue
-        when = (_as_of(filed_form, document.project.year) or as_of) if form is MONITORING else None
-        if form is MONITORING and when is None:
-            problems.append(f"{where}：项目『{filed_form.name}』的监控表没有写明截至哪个月（如 1-7月执行情况），"
-                            "上传时也没有填写截止日期，未导入；请在上传时填写截止日期（如 2025-07-31）")
-            continue
-        actuals, left, refused = match_actuals(filed_form, document)
-        for row in left:
-            problems.append(f"{name} › {row.where}：指标『{row.name}』在批复的绩效目标中找不到对应的指标，"
-                            "这一行未导入；请按批复的指标名称填写")
-        for row, why in refused:
-            problems.append(f"{name} › {row.where}：{why}")
-        entries[pid] = Entry(project_id=pid, actuals=actuals,
-                             spent=money_in(filed_form.spent, filed_form.spent_unit, document.project.budget_unit),
-                             as_of=when)
-    return list(entries.values())

@@ -308,38 +308,47 @@ def _rules(text: str | None, model):
         raise InvalidInput(f"rules：{describe_invalid(exc)}；请写成 JSON，如 {EXAMPLES[model]}") from None
 
 
-def _import(request: Request, settings, user: User, review_id: int, file: UploadFile, data: bytes, as_of,
+async def _uploaded(file: UploadFile | None, files: list[UploadFile] | None) -> list[tuple[str, bytes]]:
+    """(name, bytes) of the file and files sent; a 422 when none was."""
+    uploads = ([file] if file is not None else []) + list(files or [])
+    if not uploads:
+        raise InvalidInput("没有收到文件；请用 file（一个文件）或 files（多个文件）上传填报表或各单位的表")
+    return [(upload_name(u.filename) or "填报表", await u.read()) for u in uploads]
+
+
+def _import(request: Request, settings, user: User, review_id: int, files: list[tuple[str, bytes]], as_of,
             kind: str, rules) -> dict:
     with Session(request.app.state.engine) as session:
         done = actuals_upload.import_actuals(
-            session, review_id=review_id, data=data, name=upload_name(file.filename) or "填报表",
-            limits=SheetLimits.from_settings(settings, upload=True), max_projects=settings.max_batch, user=user,
-            kind=kind, as_of=as_of, rules=rules)
+            session, review_id=review_id, files=files, limits=SheetLimits.from_settings(settings, upload=True),
+            max_projects=settings.max_batch, user=user, kind=kind, as_of=as_of, rules=rules)
     return {"stored": done.stored, "problems": done.problems, "notes": done.notes}
 
 
 MONITORING_FILE = "填好的监控填报表（.xlsx/.xls），或各单位的绩效监控表（.xlsx/.xls/.docx/.pdf/.csv）"
 SELF_EVALUATION_FILE = "填好的自评填报表（.xlsx/.xls），或各单位的项目支出绩效自评表（.xlsx/.xls/.docx/.pdf/.csv）"
+MANY_FILES = "多个文件一次上传（如各单位各自的自评表）；读不出的文件逐个列出，其余照常导入"
 RulesForm = Annotated[str | None, Form(max_length=4000,
                                        description="评分或预警规则（JSON），与 JSON 接口的 rules 相同；不填用默认")]
 
 
 @router.post("/reviews/{review_id}/monitoring/import", response_model=ImportResult)
 async def import_monitoring(request: Request, settings: SettingsDep, user: CurrentUser, review_id: ReviewId,
-                            file: Annotated[UploadFile, File(description=MONITORING_FILE)],
+                            file: Annotated[UploadFile | None, File(description=MONITORING_FILE)] = None,
+                            files: Annotated[list[UploadFile] | None, File(description=MANY_FILES)] = None,
                             as_of: Annotated[str | None, Form(description="表中未填截止日期时采用的日期")] = None,
                             rules: RulesForm = None) -> dict:
     """Monitor many approved projects from a filled actuals workbook, or from the departments' own 绩效监控表
-    (matched by project and indicator name, dated by the month they cover: 1-7月 → 7月31日); a row or project
-    that cannot be taken is listed in `problems` with why, the rest are stored."""
+    (matched by project and indicator name, dated by the month they cover: 1-7月 → 7月31日), one `file` or
+    several `files`; a file, row or project that cannot be taken is listed in `problems` with why, the rest
+    are stored."""
     try:
         when = cycle_report.read_date(as_of) if as_of else None
     except ValueError as exc:
         raise InvalidInput(str(exc)) from None
     chosen = _rules(rules, MonitorRules)
-    data = await file.read()
-    return await run_in_threadpool(_import, request, settings, user, review_id, file, data, when, "monitoring",
-                                   chosen)
+    sent = await _uploaded(file, files)
+    return await run_in_threadpool(_import, request, settings, user, review_id, sent, when, "monitoring", chosen)
 
 
 # ---------------------------------------------------------------------------- self-evaluation
@@ -379,15 +388,16 @@ def season_evaluations(session: SessionDep, user: CurrentUser, review_id: Review
 
 @router.post("/reviews/{review_id}/evaluations/import", response_model=ImportResult)
 async def import_evaluations(request: Request, settings: SettingsDep, user: CurrentUser, review_id: ReviewId,
-                             file: Annotated[UploadFile, File(description=SELF_EVALUATION_FILE)],
+                             file: Annotated[UploadFile | None, File(description=SELF_EVALUATION_FILE)] = None,
+                             files: Annotated[list[UploadFile] | None, File(description=MANY_FILES)] = None,
                              rules: RulesForm = None) -> dict:
     """Self-evaluate many approved projects from a filled actuals workbook (year-end values, reasons), or from
     the departments' own 项目支出绩效自评表: each table's project matched to an approved project by name, its rows
-    to the approved indicators by name, 全年执行数 as the money spent; `rules` as in the JSON endpoint."""
+    to the approved indicators by name, 全年执行数 as the money spent; one `file` or several `files`; `rules` as
+    in the JSON endpoint."""
     chosen = _rules(rules, EvaluationRules)
-    data = await file.read()
-    return await run_in_threadpool(_import, request, settings, user, review_id, file, data, None, "evaluation",
-                                   chosen)
+    sent = await _uploaded(file, files)
+    return await run_in_threadpool(_import, request, settings, user, review_id, sent, None, "evaluation", chosen)
 
 
 @router.get("/reviews/{review_id}/self-evaluation.xlsx", response_class=Response,

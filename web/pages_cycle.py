@@ -77,26 +77,25 @@ def monitoring_page(request: Request, session: SessionDep, user: CurrentUser, re
                                                        department=department, imported=None, **paged))
 
 
-def _import(request: Request, settings, user: User, review_id: int, name: str, data: bytes, as_of,
+def _import(request: Request, settings, user: User, review_id: int, files: list[tuple[str, bytes]], as_of,
             kind: str) -> actuals_upload.Imported:
     with Session(request.app.state.engine) as session:
         return actuals_upload.import_actuals(
-            session, review_id=review_id, data=data, name=name, limits=SheetLimits.from_settings(settings, upload=True),
+            session, review_id=review_id, files=files, limits=SheetLimits.from_settings(settings, upload=True),
             max_projects=settings.max_batch, user=user, kind=kind, as_of=as_of)
 
 
 @router.post("/reviews/{review_id}/actuals/import", response_class=HTMLResponse)
 async def import_page(request: Request, settings: SettingsDep, user: CurrentUser, review_id: ReviewId,
-                      file: UploadFile, kind: Annotated[str, Form(max_length=12)] = "monitoring",
+                      files: list[UploadFile], kind: Annotated[str, Form(max_length=12)] = "monitoring",
                       as_of: Annotated[str, Form(max_length=20)] = ""):
-    """A filled actuals workbook, or the departments' own forms, uploaded from the monitoring or the evaluation
-    page."""
+    """Filled actuals workbooks, or the departments' own forms, several at once, uploaded from the monitoring or
+    the evaluation page."""
     kind = "evaluation" if kind == "evaluation" else "monitoring"
-    data = await file.read()
+    sent = [(upload_name(f.filename) or "填报表", await f.read()) for f in files]
     try:
         when = _date(as_of) if as_of.strip() else None
-        done = await run_in_threadpool(_import, request, settings, user, review_id,
-                                       upload_name(file.filename) or "填报表", data, when, kind)
+        done = await run_in_threadpool(_import, request, settings, user, review_id, sent, when, kind)
     except (KBError, ValueError) as exc:
         done = actuals_upload.Imported(0, [getattr(exc, "message", None) or str(exc)])
     stored, problems, notes = done.stored, done.problems, done.notes

@@ -366,3 +366,26 @@ def test_the_exported_self_evaluation_workbook_corrected_and_uploaded_again_is_r
     assert after[meal] == before[meal] and after[green] > before[green]
     evaluation = client.get(f"{base}/projects/{green}/evaluation", headers=reviewer).json()
     assert evaluation["actuals"][0]["value"] == 2000 and evaluation["spent"] == 360
+
+
+def test_the_departments_forms_come_several_files_at_once_and_a_bad_file_holds_back_no_other(client, reviewer):
+    rid, (green, meal) = approved_season(client, reviewer, [greening(), meals()])
+    base = f"/api/v1/reviews/{rid}"
+    meal_rows = [("产出指标", "数量指标", "受益学生人数", "≥4000人", 4100, 20, 20, None)]
+    sent = [("files", ("绿化.xlsx", xlsx_bytes({"自评表": national_form("城区道路绿化提升工程", "市城市管理局",
+                                                                         GREENING_ROWS)}))),
+            ("files", ("营养餐.docx", docx_bytes(Table(plain(national_form("农村义务教育学生营养改善计划", "县教育局",
+                                                                          meal_rows, spent=450)))))),
+            ("files", ("绿化（重复）.xlsx", xlsx_bytes({"自评表": national_form("城区道路绿化提升工程", "市城市管理局",
+                                                                               GREENING_ROWS, spent=1)}))),
+            ("files", ("坏文件.xlsx", b"not a workbook"))]
+    r = client.post(f"{base}/evaluations/import", headers=reviewer, files=sent)
+    assert r.status_code == 200, r.text
+    body = r.json()
+    assert body["stored"] == 2 and len(body["problems"]) == 2
+    assert body["problems"][0].startswith("绿化（重复）.xlsx › 自评表：") and "不止一次" in body["problems"][0]
+    assert body["problems"][1].startswith("坏文件.xlsx：")
+    assert client.get(f"{base}/projects/{green}/evaluation", headers=reviewer).json()["spent"] == 360   # the first
+    assert client.get(f"{base}/projects/{meal}/evaluation", headers=reviewer).json()["spent"] == 450
+    r = client.post(f"{base}/evaluations/import", headers=reviewer, data={"rules": ""})
+    assert r.status_code == 422 and "没有收到文件" in r.json()["error"]["message"]

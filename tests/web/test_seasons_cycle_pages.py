@@ -96,7 +96,7 @@ def test_a_filled_workbook_is_uploaded_from_the_monitoring_page(browser, season)
     wb.save(buf)
     r = browser.post(f"/reviews/{rid}/actuals/import", headers=HTML,
                      data={"csrf_token": browser.csrf, "kind": "monitoring", "as_of": "2025-07-31"},
-                     files={"file": ("监控填报表.xlsx", buf.getvalue())})
+                     files={"files": ("监控填报表.xlsx", buf.getvalue())})
     assert r.status_code == 200
     soup = BeautifulSoup(r.text, "html.parser")
     assert "已导入 2 个项目" in soup.select_one("#import-result").text
@@ -146,7 +146,7 @@ def test_a_departments_own_self_evaluation_in_word_is_uploaded_from_the_evaluati
     form = national_form("城区道路绿化提升工程（页面）", "市城市管理局", GREENING_ROWS)
     r = browser.post(f"/reviews/{rid}/actuals/import", headers=HTML, data={"csrf_token": browser.csrf,
                                                                             "kind": "evaluation"},
-                     files={"file": ("绿化自评表.docx", docx_bytes("项目支出绩效自评表", Table(plain(form))))})
+                     files={"files": ("绿化自评表.docx", docx_bytes("项目支出绩效自评表", Table(plain(form))))})
     assert r.status_code == 200
     soup = BeautifulSoup(r.text, "html.parser")
     assert "已导入 1 个项目" in soup.select_one("#import-result").text
@@ -156,14 +156,21 @@ def test_a_departments_own_self_evaluation_in_word_is_uploaded_from_the_evaluati
     renamed = national_form("道路绿化（页面）", "市城市管理局", GREENING_ROWS)   # placed by its rows, and said so
     r = browser.post(f"/reviews/{rid}/actuals/import", headers=HTML, data={"csrf_token": browser.csrf,
                                                                             "kind": "evaluation"},
-                     files={"file": ("改名的自评表.docx", docx_bytes(Table(plain(renamed))))})
+                     files={"files": ("改名的自评表.docx", docx_bytes(Table(plain(renamed))))})
     soup = BeautifulSoup(r.text, "html.parser")
     assert "已导入 1 个项目" in soup.select_one("#import-result").text
     assert "『城区道路绿化提升工程（页面）』不一致" in soup.select_one("#import-notes").text
     r = browser.post(f"/reviews/{rid}/actuals/import", headers=HTML, data={"csrf_token": browser.csrf,
                                                                             "kind": "evaluation"},
-                     files={"file": ("通知.docx", docx_bytes("关于开展2025年度绩效自评工作的通知"))})
+                     files={"files": ("通知.docx", docx_bytes("关于开展2025年度绩效自评工作的通知"))})
     assert "项目支出绩效自评表" in BeautifulSoup(r.text, "html.parser").select_one("#import-result").text
+    # several files at once: the notice beside a form holds the form back no more
+    r = browser.post(f"/reviews/{rid}/actuals/import", headers=HTML, data={"csrf_token": browser.csrf,
+                                                                            "kind": "evaluation"},
+                     files=[("files", ("通知.docx", docx_bytes("关于开展2025年度绩效自评工作的通知"))),
+                            ("files", ("绿化自评表.docx", docx_bytes(Table(plain(form)))))])
+    result = BeautifulSoup(r.text, "html.parser").select_one("#import-result").text
+    assert "已导入 1 个项目" in result and "通知.docx：" in result
 
 
 def test_a_department_user_enters_only_its_own_projects(kb_settings, season):
