@@ -9,8 +9,9 @@ monitoring one request per project (POST …/projects/{id}/monitoring, each stor
 warning and the 绩效监控表; monitoring the whole season again from the filled actuals workbook
 (download, fill, upload); self-evaluation one request per project, the list by grade, the 自评表;
 the whole season self-evaluated again from a season's list of the departments' own 自评表 rows (项目名称,
-全年执行数, 三级指标, 实际完成值 …, matched by name; the grades must come out the same); the results by rank
-with quotas. Prints seconds per stage as Markdown for BENCHMARKS.md.
+全年执行数, 三级指标, 实际完成值 …, matched by name; the grades must come out the same), then 200 of the
+projects again from their departments' own 自评表, one .xlsx file each, sent in one upload (the grades, again,
+the same); the results by rank with quotas. Prints seconds per stage as Markdown for BENCHMARKS.md.
 """
 
 from __future__ import annotations
@@ -18,6 +19,7 @@ from __future__ import annotations
 import argparse
 import io
 import os
+import sys
 import tempfile
 import threading
 import time
@@ -36,6 +38,10 @@ from kb.reviews import ReviewProject
 from kb.settings import Settings
 from services import reviews
 from web.app import create_app
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+from tests.department_forms import national_form  # noqa: E402
+from tests.xls_workbooks import xlsx_bytes  # noqa: E402
 
 
 def prepare(settings: Settings, made) -> tuple[str, int]:
@@ -100,6 +106,22 @@ def self_evaluation_list(made) -> bytes:
     return buf.getvalue()
 
 
+def department_forms(made, count: int) -> list[tuple[str, tuple[str, bytes]]]:
+    """The first `count` projects' year-end actuals as the departments' own 自评表, one .xlsx file each (the
+    national form, tests/department_forms.py)."""
+    sent = []
+    for n, (doc, _, end, _, spent) in enumerate(made[:count]):
+        given = {a["indicator"]: a for a in end}
+        rows = [(ind.get("level1"), ind.get("level2"), ind["name"],
+                 f"{ind.get('operator') or ''}{ind.get('value') or ''}{ind.get('unit') or ''}",
+                 given.get(i, {}).get("value"), None, None, given.get(i, {}).get("reason"))
+                for i, ind in enumerate(doc["indicators"])]
+        form = national_form(doc["project"]["name"], doc["project"]["department"], rows, spent=round(spent, 4),
+                             money_label=f"项目资金（{doc['project'].get('budget_unit') or '万元'}）")
+        sent.append(("files", (f"自评表{n + 1}.xlsx", xlsx_bytes({"自评表": form}))))
+    return sent
+
+
 def run(base: str, token: str, rid: int, made) -> list[tuple[str, float]]:
     headers = {"Authorization": f"Bearer {token}"}
     results: list[tuple[str, float]] = []
@@ -133,6 +155,12 @@ def run(base: str, token: str, rid: int, made) -> list[tuple[str, float]]:
                          lambda: client.post(f"/api/v1/reviews/{rid}/evaluations/import",
                                              files={"file": ("自评表.xlsx", listed)}).json())
         assert imported["stored"] == len(ids) and not imported["problems"], imported["problems"][:5]
+        again = client.get(f"/api/v1/reviews/{rid}/evaluations?limit=2000").json()
+        assert again["grades"] == graded["grades"], (again["grades"], graded["grades"])
+        files = department_forms(made, 200)
+        imported = timed("self-evaluation from 200 departments' own 自评表, one file each (one upload)", results,
+                         lambda: client.post(f"/api/v1/reviews/{rid}/evaluations/import", files=files).json())
+        assert imported["stored"] == 200 and not imported["problems"], imported["problems"][:5]
         again = client.get(f"/api/v1/reviews/{rid}/evaluations?limit=2000").json()
         assert again["grades"] == graded["grades"], (again["grades"], graded["grades"])
         timed("results by rank with quotas", results, lambda: client.post(
