@@ -36,6 +36,7 @@ from indicators.goal_sheets import (
     project_columns,
     project_fields,
     stacked_forms,
+    title_year,
 )
 from indicators.goals import MAX_INDICATORS, GoalDocument
 from indicators.values import MONEY_SCALES
@@ -82,7 +83,6 @@ _CLOSING = re.compile(r"^(?:(?:总分|合计|总计|综合得分|自评得分|�
 _MONEY_UNIT = re.compile(r"(亿元|万元|千元|元)")
 _NOISE = re.compile(r"[\s\"'“”‘’、，,。.·:：;；!！?？\-—_/\\()（）\[\]【】《》<>〈〉]")
 _YEAR_PREFIX = re.compile(r"^(?:19|20)\d\d年(?:度)?")
-_YEAR = re.compile(r"(?<!\d)(20\d\d)\s*年")
 _MONTH = re.compile(r"^1-(\d{1,2})月")
 MAX_AMOUNT = 1e15   # past any budget (元); a larger figure is no sum of money
 MATCH_SHARE = 0.5   # the least share of a name's characters that must agree for a row to match
@@ -195,15 +195,11 @@ def _rows(ws: Sheet, rows: list[int], columns: dict[str, int], problems: list[Ce
 
 
 def _year(ws: Sheet, header_row: int, project: dict) -> int | None:
-    """The form's year: its 预算年度, else the first year written above the indicator table (（2025年度）)."""
+    """The form's year: its 预算年度, else its title's (（2025年度）, `title_year`), never a project name's."""
     written = normalize_text(_text(project.get("year")))
     if (found := re.match(r"((?:19|20)\d\d)", written)) is not None:
         return int(found.group(1))
-    for row in ws.values[:header_row - 1]:
-        for value in row:
-            if isinstance(value, str) and (found := _YEAR.search(normalize_text(value))):
-                return int(found.group(1))
-    return None
+    return title_year(ws, header_row).get("year")
 
 
 def _form(ws: Sheet, header_row: int, columns: dict[str, int], kind: FormKind,

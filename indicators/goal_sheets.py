@@ -351,7 +351,7 @@ def indicator_rows(ws: Sheet, first: int, columns: dict[str, int], table: tuple 
 _TITLE_YEAR = re.compile(r"(?<!\d)(20\d\d)\s*年度")
 
 
-def _title_year(ws: Sheet, header_row: int) -> dict:
+def title_year(ws: Sheet, header_row: int) -> dict:
     """{"year": …} from a title above the table that names its budget year (（2025年度）, 2025年度部门整体支出
     绩效目标表): a row of one short cell, the year alone or in a form's title (…表), not a sentence."""
     for row in ws.values[:header_row - 1]:
@@ -423,7 +423,7 @@ def _read_sheet(ws: Sheet, problems: list[CellProblem]) -> list[GoalDocument]:
     if "name" not in project:  # a 部门整体 table names the unit, not a project
         _as_department(ws, header_row, project)
     if "year" not in project:  # the form's title: 项目支出绩效目标表（2025年度）
-        project.update(_title_year(ws, header_row))
+        project.update(title_year(ws, header_row))
     header_row, columns, skip = indicator_rows(ws, header_row, columns)
     rows = [r for r in range(header_row + 1, ws.max_row + 1) if r not in skip]
     indicators, where = indicator_records(ws, rows, columns, problems)

@@ -217,3 +217,11 @@ def test_forms_stacked_in_one_sheet_are_read_each_with_its_cells_where_they_are(
     start = len(_form()) + 2   # the second form's title row, in the worksheet
     assert filed[1].spent_where == f"自评表 E{start + 5}"
     assert filed[1].rows[0].where == f"自评表 F{start + 12}"
+
+
+def test_a_year_in_the_project_name_does_not_date_a_monitoring_form():
+    """Only the form's own title or 预算年度 says its year: 2024年 in a project's name is the project's, so a form
+    titled without a year is dated by the goal's year instead."""
+    form = monitoring_form("2024年城区道路绿化提升工程", "市城市管理局", GREENING_MID_ROWS, year=None)
+    (filed,), _ = read_forms(read_sheets(xlsx_bytes({"监控表": form}), source="监控.xlsx"), MONITORING)
+    assert (filed.month, filed.year) == (7, None)
