@@ -44,3 +44,8 @@ class Forbidden(KBError):
 
 class NotReady(KBError):
     status = 503
+
+
+def named(name: str, message: str) -> str:
+    """A problem of one file, led by the file's name (once: the readers' own messages often start with it)."""
+    return message if message.startswith(f"{name}：") else f"{name}：{message}"

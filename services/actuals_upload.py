@@ -26,7 +26,7 @@ from indicators.evaluation import EvaluationRules
 from indicators.goal_sheets import read_sheets
 from indicators.monitoring import MonitorRules
 from kb.accounts import User
-from kb.errors import InvalidInput, KBError, TooLarge
+from kb.errors import InvalidInput, KBError, TooLarge, named
 from kb.reviews import ReviewProject
 from kb.sheets import SheetLimits
 from services import cycle
@@ -61,7 +61,7 @@ def import_actuals(session: Session, *, review_id: int, files: list[tuple[str, b
         except KBError as exc:
             if len(files) == 1:
                 raise
-            upload.problems.append(exc.message if exc.message.startswith(f"{name}：") else f"{name}：{exc.message}")
+            upload.problems.append(named(name, exc.message))
     store_many = cycle.monitor_many if kind == "monitoring" else cycle.evaluate_many
     stored, trouble = store_many(session, review_id=review_id, entries=list(upload.entries.values()), user=user,
                                  rules=rules)

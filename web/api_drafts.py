@@ -18,7 +18,7 @@ from pydantic import BaseModel, Field, PlainSerializer, PrivateAttr, ValidationE
 from indicators.goals import GoalDocument
 from kb import accounts
 from kb.drafts import Draft
-from kb.errors import Forbidden, InvalidInput, KBError
+from kb.errors import Forbidden, InvalidInput, KBError, named
 from kb.sheets import SheetLimits
 from kb.times import beijing_iso
 from services import drafts
@@ -26,7 +26,7 @@ from web.auth import CurrentUser
 from web.deps import DraftId, SessionDep, upload_name
 from web.pages_forms import describe_errors, raw_from_doc
 from web.render import XLSX, attachment
-from web.uploads import SHEETS, SUFFIXES, json_items, kind_problem, named
+from web.uploads import SHEETS, SUFFIXES, json_items, kind_problem
 
 router = APIRouter(prefix="/api/v1", tags=["drafts"])
 _WRONG_KIND = ("只能导入填好的模板（.xlsx 或 .xls）、CSV 目标表、Word 目标表（.docx）、PDF 目标表（.pdf）"

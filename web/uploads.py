@@ -10,7 +10,7 @@ from pydantic import ValidationError
 
 from indicators import goal_sheets
 from indicators.goals import GoalDocument
-from kb.errors import KBError
+from kb.errors import KBError, named
 from kb.sheets import SheetLimits
 from web.guards import text_problem
 from web.pages_forms import describe_errors, raw_from_doc
@@ -25,11 +25,6 @@ OLD_WORD = "是 Word 97-2003 文档（.doc），无法直接读取；请在 Word
 def kind_problem(name: str, suffix: str, wrong: str = WRONG_KIND) -> str:
     """What to do with a file of a kind not read: a Word 97-2003 .doc is to be saved as .docx."""
     return f"{name or '未命名文件'}：{OLD_WORD if suffix == '.doc' else wrong}"
-
-
-def named(name: str, message: str) -> str:
-    """A problem of one file, led by the file's name (once: the readers' own messages often start with it)."""
-    return message if message.startswith(f"{name}：") else f"{name}：{message}"
 
 
 def json_items(name: str, data: bytes) -> tuple[list[tuple[str, object]], list[str]]:
