@@ -153,8 +153,8 @@ def _workbook_target(path: Path) -> None:
 @app.command()
 @friendly
 def check(files: Annotated[list[Path], typer.Argument(
-        help="JSON、JSON lines、文件夹、绩效目标申报表（.xlsx 或 .xls）、另存为 CSV 的目标表、Word 目标表（.docx）"
-             "或 PDF 目标表（.pdf）")],
+        help="JSON、JSON lines、文件夹、绩效目标申报表（.xlsx、.xls 或 WPS 表格的 .et）、另存为 CSV 的目标表、"
+             "Word 目标表（.docx）或 PDF 目标表（.pdf）")],
           as_json: Annotated[bool, typer.Option("--json")] = False,
           xlsx: Annotated[Path | None, typer.Option(help="同时把审核汇总表写到这个文件")] = None) -> None:
     """审核一个或多个绩效目标：完整性、细化量化、与预算的匹配。"""

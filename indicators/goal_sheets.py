@@ -32,13 +32,28 @@ from pydantic import ValidationError
 from indicators.framework import BASES, DEPARTMENT_LEVELS, LEVELS, OPERATORS
 from indicators.goals import CheckResult, GoalDocument, names_overall_goal
 from kb.errors import InvalidInput
-from kb.sheets import Sheet, SheetCell, SheetLimits, cell_text, joined, keep_text, read_csv, read_workbook
+from kb.sheets import (
+    WORKBOOK_SUFFIXES,
+    Sheet,
+    SheetCell,
+    SheetLimits,
+    cell_text,
+    joined,
+    keep_text,
+    read_csv,
+    read_workbook,
+)
 from kb.sheets_docx import is_docx, read_docx
 from kb.sheets_pdf import is_pdf, read_pdf
 from kb.text import normalize_text
 
 TITLE = "项目支出绩效目标申报表"
-SHEET_SUFFIXES = (".xlsx", ".xls", ".csv", ".docx", ".pdf")  # files read as goal tables (`read_goal_file_partial`)
+SHEET_SUFFIXES = (*WORKBOOK_SUFFIXES, ".csv", ".docx", ".pdf")  # files read as goal tables (`read_goal_file_partial`)
+_BATCH_KINDS = ".json、.jsonl、.xlsx、.xls、.et、.csv、.docx 或 .pdf"  # what `read_goal_batch_partial` reads
+OLD_WORD = {  # Word files in formats no maintained Python reader takes; saved again as .docx, they are read
+    ".doc": "是 Word 97-2003 文档（.doc），无法直接读取；请在 Word 或 WPS 中另存为 .docx",
+    ".wps": "是 WPS 文字文档（.wps），无法直接读取；请在 WPS 中另存为 Word 文件（.docx）",
+}
 DEPARTMENT_TITLE = "部门（单位）整体绩效目标申报表"
 KIND_WORDS = {"project": "项目支出", "department": "部门整体"}  # how the sheet writes Project.kind
 INSTRUCTIONS = "填表说明"
@@ -750,7 +765,7 @@ def read_goal_batch(path: str | Path) -> list[GoalDocument]:
 
 def read_goal_batch_partial(path: str | Path) -> tuple[list[GoalDocument], list[CellProblem]]:
     """Goal documents from a .json file (one document, a list, or {"documents": […]}), a .jsonl file
-    (one per line), an .xlsx or .xls workbook, a .csv goal table, a Word document's goal tables (.docx), or a
+    (one per line), an .xlsx, .xls or .et workbook, a .csv goal table, a Word document's or a PDF's goal tables, or a
     folder holding such files (read in name order), and the problems of the files, lines and sheets that could
     not be read: one bad item never hides the rest."""
     path = Path(path)
@@ -759,8 +774,7 @@ def read_goal_batch_partial(path: str | Path) -> tuple[list[GoalDocument], list[
     files = sorted(p for p in path.iterdir() if p.suffix.lower() in (".json", ".jsonl", *SHEET_SUFFIXES)
                    and not p.name.startswith((".", "~$"))) if path.is_dir() else [path]
     if path.is_dir() and not files:
-        raise GoalSheetError([CellProblem(str(path), "", "", "文件夹中没有 .json、.jsonl、.xlsx、.xls、.csv 或 .docx "
-                                                               "文件")])
+        raise GoalSheetError([CellProblem(str(path), "", "", f"文件夹中没有 {_BATCH_KINDS} 文件")])
     problems: list[CellProblem] = []
     docs: list[GoalDocument] = []
     for f in files:
@@ -771,6 +785,9 @@ def read_goal_batch_partial(path: str | Path) -> tuple[list[GoalDocument], list[
             except GoalSheetError as exc:
                 problems += exc.problems
             continue
+        if suffix not in (".json", ".jsonl"):
+            problems.append(CellProblem(f.name, "", "", OLD_WORD.get(suffix, f"只能读取 {_BATCH_KINDS} 文件")))
+            continue
         try:
             text = f.read_text(encoding="utf-8-sig")
         except (UnicodeDecodeError, OSError) as exc:
@@ -780,10 +797,8 @@ def read_goal_batch_partial(path: str | Path) -> tuple[list[GoalDocument], list[
             for n, line in enumerate(text.splitlines(), start=1):
                 if line.strip():
                     _parse_json(line, f.name, problems, docs, where=f"第{n}行")
-        elif suffix == ".json":
-            _parse_json(text, f.name, problems, docs)
         else:
-            problems.append(CellProblem(f.name, "", "", "只能读取 .json、.jsonl、.xlsx、.xls、.csv 或 .docx 文件"))
+            _parse_json(text, f.name, problems, docs)
     return docs, problems
 
 

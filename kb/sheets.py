@@ -9,7 +9,9 @@ read-only mode and only within that range. Every refusal is a `TooLarge` (413) o
 `InvalidInput` (422) whose message names the sheet, the limit and the fix.
 
 - `read_workbook(source, limits=…, formats=False)` → list[Sheet]; a .xls file (told by its content, not its
-  name) is read within the same limits by `kb.sheets_xls`
+  name) is read within the same limits by `kb.sheets_xls`, and so is WPS 表格's own .et, which holds the same
+  compound workbook
+- `WORKBOOK_SUFFIXES`: the names a workbook upload may carry
 - `read_csv(data, name=…, limits=…)` → one Sheet of text cells, from UTF-8 or GBK (GB18030) CSV
 """
 
@@ -33,6 +35,7 @@ from openpyxl.utils import column_index_from_string, get_column_letter
 from kb.errors import InvalidInput, TooLarge
 from kb.sheets_xls import is_xls, read_xls
 
+WORKBOOK_SUFFIXES = (".xlsx", ".xls", ".et")  # .et: WPS 表格's own format, read by its content like the others
 _MAIN = "{http://schemas.openxmlformats.org/spreadsheetml/2006/main}"
 _REL = "{http://schemas.openxmlformats.org/officeDocument/2006/relationships}"
 _PKG_REL = "{http://schemas.openxmlformats.org/package/2006/relationships}"

@@ -1,4 +1,5 @@
-"""Reading plain tables (.xlsx, .xls, .csv) and writing them (.xlsx, .csv), with row numbers kept for error messages."""
+"""Reading plain tables (.xlsx, .xls or WPS .et, .csv) and writing them (.xlsx, .csv), with row numbers kept
+for error messages."""
 
 from __future__ import annotations
 
@@ -8,10 +9,11 @@ from pathlib import Path
 
 from kb.errors import InvalidInput
 from kb.settings import get_settings
-from kb.sheets import SheetLimits, cell_text, keep_text, read_csv, read_workbook
+from kb.sheets import WORKBOOK_SUFFIXES, SheetLimits, cell_text, keep_text, read_csv, read_workbook
 
 SUFFIXES = (".xlsx", ".csv")  # written
-READ_SUFFIXES = (".xlsx", ".xls", ".csv")  # read: a bureau's older library may be Excel 97-2003
+READ_SUFFIXES = (*WORKBOOK_SUFFIXES, ".csv")  # read: a bureau's older library may be Excel 97-2003 or WPS
+READ_KINDS = ".xlsx、.xls、WPS 表格 .et 或 .csv"
 
 
 def _cell(value) -> str:
@@ -28,11 +30,11 @@ def read_table(path: Path, *, limits: SheetLimits | None = None) -> tuple[list[s
     limits = limits or SheetLimits.from_settings(get_settings())
     suffix = path.suffix.lower()
     if suffix not in READ_SUFFIXES:
-        raise InvalidInput(f"{path.name}：指标库文件须为 .xlsx、.xls 或 .csv，而不是 {suffix or '无扩展名'}")
+        raise InvalidInput(f"{path.name}：指标库文件须为 {READ_KINDS}，而不是 {suffix or '无扩展名'}")
     if not path.exists():
         raise InvalidInput(f"{path}：文件不存在")
     if not path.is_file():
-        raise InvalidInput(f"{path}：是文件夹，不是文件；请给出一个 .xlsx、.xls 或 .csv 文件")
+        raise InvalidInput(f"{path}：是文件夹，不是文件；请给出一个 {READ_KINDS} 文件")
     rows = _read_csv(path, limits) if suffix == ".csv" else _read_workbook(path, limits)
     numbered = [(n, cells) for n, cells in enumerate(rows, start=1) if any(cells)]
     if not numbered:

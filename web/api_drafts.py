@@ -29,8 +29,8 @@ from web.render import XLSX, attachment
 from web.uploads import SHEETS, SUFFIXES, json_items, kind_problem
 
 router = APIRouter(prefix="/api/v1", tags=["drafts"])
-_WRONG_KIND = ("只能导入填好的模板（.xlsx 或 .xls）、CSV 目标表、Word 目标表（.docx）、PDF 目标表（.pdf）"
-               "或 JSON 文档（.json）")
+_WRONG_KIND = ("只能导入填好的模板（.xlsx、.xls 或 WPS 表格的 .et）、CSV 目标表、Word 目标表（.docx）、"
+               "PDF 目标表（.pdf）或 JSON 文档（.json）")
 
 
 BeijingTime = Annotated[datetime, PlainSerializer(beijing_iso, return_type=str)]

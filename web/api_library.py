@@ -14,7 +14,7 @@ from pydantic import BaseModel, Field
 
 from kb import store
 from kb.errors import InvalidInput
-from kb.tables import READ_SUFFIXES
+from kb.tables import READ_KINDS, READ_SUFFIXES
 from kb.times import beijing_iso
 from services.bootstrap import rebuild_index
 from services.library_io import HEADER_OF
@@ -127,7 +127,7 @@ def serve_latest(app: FastAPI, changed: bool) -> None:
 def library_suffix(name: str) -> str:
     suffix = Path(name).suffix.lower()
     if suffix not in READ_SUFFIXES:
-        raise InvalidInput(f"“{name or '未命名文件'}”不是 .xlsx、.xls 或 .csv 表格；请先“导出”一份指标库，"
+        raise InvalidInput(f"“{name or '未命名文件'}”不是 {READ_KINDS} 表格；请先“导出”一份指标库，"
                            "按其列填写后再导入")
     return suffix
 

@@ -325,8 +325,9 @@ def _import(request: Request, settings, user: User, review_id: int, files: list[
     return {"stored": done.stored, "problems": done.problems, "notes": done.notes}
 
 
-MONITORING_FILE = "填好的监控填报表（.xlsx/.xls），或各单位的绩效监控表（.xlsx/.xls/.docx/.pdf/.csv）"
-SELF_EVALUATION_FILE = "填好的自评填报表（.xlsx/.xls），或各单位的项目支出绩效自评表（.xlsx/.xls/.docx/.pdf/.csv）"
+MONITORING_FILE = "填好的监控填报表（.xlsx/.xls/.et），或各单位的绩效监控表（.xlsx/.xls/.et/.docx/.pdf/.csv）"
+SELF_EVALUATION_FILE = ("填好的自评填报表（.xlsx/.xls/.et），"
+                        "或各单位的项目支出绩效自评表（.xlsx/.xls/.et/.docx/.pdf/.csv）")
 MANY_FILES = "多个文件一次上传（如各单位各自的自评表）；读不出的文件逐个列出，其余照常导入"
 RulesForm = Annotated[str | None, Form(max_length=4000,
                                        description="评分或预警规则（JSON），与 JSON 接口的 rules 相同；不填用默认")]

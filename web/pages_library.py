@@ -14,6 +14,7 @@ from sqlmodel import Session
 from kb import store
 from kb.accounts import ROLES
 from kb.errors import InvalidInput
+from kb.tables import READ_KINDS
 from services.library_io import export_library
 from services.library_versions import (
     LibraryReport,
@@ -98,12 +99,12 @@ def library_import_preview(
     request: Request,
     settings: SettingsDep,
     user: AdminUser,
-    file: Annotated[UploadFile | None, File(description="指标库表格 .xlsx、.xls 或 .csv")] = None,
+    file: Annotated[UploadFile | None, File(description=f"指标库表格 {READ_KINDS}")] = None,
     replace: Annotated[bool, Form()] = False,
 ):
     """Step one: read and check the file, keep it, and show what importing it would change."""
     if file is None or not file.filename:
-        raise InvalidInput("没有收到文件：请选择要导入的指标库表格（.xlsx、.xls 或 .csv）")
+        raise InvalidInput(f"没有收到文件：请选择要导入的指标库表格（{READ_KINDS}）")
     name = upload_name(file.filename)
     suffix = library_suffix(name)
     name = name if Path(name).stem else "upload" + suffix

@@ -17,14 +17,14 @@ from web.pages_forms import describe_errors, raw_from_doc
 
 SHEETS = goal_sheets.SHEET_SUFFIXES  # read as tables
 SUFFIXES = (*SHEETS, ".json")
-WRONG_KIND = ("只能上传填好的模板（.xlsx 或 Excel 97-2003 的 .xls）、CSV 目标表（.csv）、Word 目标表（.docx）、"
-              "可复制文字的 PDF 目标表（.pdf）或 JSON 文档（.json）")
-OLD_WORD = "是 Word 97-2003 文档（.doc），无法直接读取；请在 Word 或 WPS 中另存为 .docx 后上传"
+WRONG_KIND = ("只能上传填好的模板（.xlsx、Excel 97-2003 的 .xls 或 WPS 表格的 .et）、CSV 目标表（.csv）、"
+              "Word 目标表（.docx）、可复制文字的 PDF 目标表（.pdf）或 JSON 文档（.json）")
 
 
 def kind_problem(name: str, suffix: str, wrong: str = WRONG_KIND) -> str:
-    """What to do with a file of a kind not read: a Word 97-2003 .doc is to be saved as .docx."""
-    return f"{name or '未命名文件'}：{OLD_WORD if suffix == '.doc' else wrong}"
+    """What to do with a file of a kind not read: a Word 97-2003 .doc or a WPS 文字 .wps is to be saved as .docx."""
+    old_word = goal_sheets.OLD_WORD.get(suffix)
+    return f"{name or '未命名文件'}：{old_word + '后上传' if old_word else wrong}"
 
 
 def json_items(name: str, data: bytes) -> tuple[list[tuple[str, object]], list[str]]:

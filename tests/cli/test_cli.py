@@ -63,7 +63,7 @@ def test_import_of_a_bad_file_names_the_problem(data_dir, tmp_path):
     bad = tmp_path / "bad.txt"
     bad.write_text("x")
     result = runner.invoke(app, ["import", str(bad)])
-    assert result.exit_code == 1 and ".xlsx、.xls 或 .csv" in result.output
+    assert result.exit_code == 1 and ".xlsx、.xls、WPS 表格 .et 或 .csv" in result.output
     folder = tmp_path / "指标库.csv"  # a folder named like a table
     folder.mkdir()
     result = runner.invoke(app, ["import", str(folder), "--dry-run"])

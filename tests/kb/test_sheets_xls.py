@@ -10,7 +10,7 @@ from datetime import datetime
 import pytest
 import xlwt
 
-from indicators.goal_sheets import read_goal_batch, read_goal_workbook, read_goal_workbook_partial
+from indicators.goal_sheets import GoalSheetError, read_goal_batch, read_goal_workbook, read_goal_workbook_partial
 from kb.errors import InvalidInput, TooLarge
 from kb.sheets import SheetLimits, read_workbook
 from kb.sheets_xls import MAX_STYLES, check_records
@@ -64,6 +64,27 @@ def test_a_folder_of_tables_reads_xls_beside_xlsx(tmp_path):
     (tmp_path / "b.xlsx").write_bytes(xlsx_bytes({"目标表": ROWS}, MERGES))
     docs = read_goal_batch(tmp_path)
     assert len(docs) == 2 and docs[0] == docs[1]
+
+
+def test_a_wps_et_in_a_folder_reads_as_the_xls_it_holds_and_a_wps_document_is_told_to_be_saved_as_docx(tmp_path):
+    """WPS 表格 keeps its own .et in the compound layout of an .xls; WPS 文字's .wps has no maintained reader."""
+    (tmp_path / "a.xls").write_bytes(xls_bytes({"目标表": ROWS}, MERGES))
+    (tmp_path / "b.et").write_bytes(xls_bytes({"目标表": ROWS}, MERGES))
+    (tmp_path / "c.et").write_bytes(xlsx_bytes({"目标表": ROWS}, MERGES))  # an .et holding an .xlsx is read too
+    docs = read_goal_batch(tmp_path)
+    assert len(docs) == 3 and docs[0] == docs[1] == docs[2]
+    wps = tmp_path / "d.wps"
+    wps.write_bytes(renamed_stream(xls_bytes({"目标表": ROWS}), "WordDocument"))
+    with pytest.raises(GoalSheetError) as caught:
+        read_goal_batch(wps)
+    (problem,) = caught.value.problems
+    assert problem.sheet == "d.wps" and "WPS 文字文档" in problem.fix and "另存为 Word 文件（.docx）" in problem.fix
+
+
+def test_an_empty_folder_is_told_every_kind_it_may_hold(tmp_path):
+    with pytest.raises(GoalSheetError) as caught:
+        read_goal_batch(tmp_path)
+    assert all(kind in caught.value.problems[0].fix for kind in (".xls", ".et", ".docx", ".pdf"))
 
 
 def test_a_value_past_the_last_row_is_refused_naming_the_sheet():

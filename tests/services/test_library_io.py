@@ -209,6 +209,10 @@ def test_a_library_kept_as_xls_imports_as_the_xlsx_it_was_saved_from(fresh_setti
     same.write_bytes(xls_bytes({ws.title: rows}))
     report = import_file(fresh_settings, same, replace=True, dry_run=True)
     assert (report.counts, report.taxonomy, report.version) == ((0, 0, 0), 0, None)
+    wps = tmp_path / "共性指标库.et"  # WPS 表格's own format, holding the same compound workbook
+    wps.write_bytes(same.read_bytes())
+    report = import_file(fresh_settings, wps, replace=True, dry_run=True)
+    assert (report.counts, report.taxonomy, report.version) == ((0, 0, 0), 0, None)
     more = tmp_path / "共性指标库（新增）.xls"
     more.write_bytes(xls_bytes({ws.title: [*rows, tuple(row(**GOOD))]}))
     assert import_library(fresh_settings, more).added == 1 and count(fresh_settings) == 22

@@ -118,7 +118,7 @@ def test_a_departments_own_self_evaluation_in_word_is_uploaded_in_the_browser(pa
         "城区道路绿化提升工程（自评表）", "市城市管理局", rows)))))
     sign_in(page, "审核员乙", f"/reviews/{review.id}/evaluation")
     page.get_by_text("或各单位的项目支出绩效自评表").click()
-    page.get_by_label("填报表或自评表（.xlsx、.xls、.docx、.pdf 或 .csv，可多选）").set_input_files(str(form))
+    page.get_by_label("填报表或自评表（.xlsx、.xls、.et、.docx、.pdf 或 .csv，可多选）").set_input_files(str(form))
     page.get_by_role("button", name="上传并评分").click()
     page.wait_for_selector("#import-result")
     result = page.locator("#import-result").inner_text()

@@ -163,6 +163,20 @@ def test_an_xls_goal_table_is_checked_and_a_damaged_one_reported_beside_it(clien
     assert problem.startswith("坏.xls") and "Excel 97-2003" in problem and "另存为 .xlsx" in problem
 
 
+def test_a_wps_et_goal_table_is_checked_and_a_wps_document_told_to_be_saved_as_docx(client):
+    """Departments on WPS send its own formats: 表格's .et holds an .xls and is read; 文字's .wps is not."""
+    from tests.xls_workbooks import xls_bytes
+
+    rows = [("项目名称", "城区路灯维护"), ("年度资金总额", 100), ("年度绩效目标", "维修路灯3200盏，亮灯率不低于98%。"),
+            ("一级指标", "二级指标", "三级指标", "符号", "指标值", "计量单位"),
+            ("产出指标", "数量指标", "维修路灯数量", "≥", 3200, "盏"), ("效益指标", "社会效益指标", "亮灯率", "≥", 98, "%")]
+    files = [("files", ("路灯.et", xls_bytes({"路灯": rows}))), ("files", ("说明.wps", b"\xd0\xcf\x11\xe0"))]
+    body = client.post("/api/v1/goals/check/workbook", files=files).json()
+    assert [(r["source"], r["project"]) for r in body["results"]] == [("路灯.et", "城区路灯维护")]
+    (problem,) = body["problems"]
+    assert problem.startswith("说明.wps：是 WPS 文字文档") and problem.endswith("另存为 Word 文件（.docx）后上传")
+
+
 def test_a_goal_table_written_in_word_is_checked_and_an_old_doc_told_what_to_do(client):
     from tests.word_documents import Table, docx_bytes
 

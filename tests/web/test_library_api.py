@@ -147,7 +147,7 @@ def test_a_replace_is_previewed_then_applied_then_undone_by_a_restore(admin_clie
 def test_only_a_workbook_or_csv_is_imported(admin_client):
     r = admin_client.post("/api/v1/library/import", files={"file": ("x.pdf", b"%PDF", "application/pdf")},
                           headers=admin(admin_client))
-    assert r.status_code == 422 and ".xlsx、.xls 或 .csv" in r.json()["error"]["message"]
+    assert r.status_code == 422 and ".xlsx、.xls、WPS 表格 .et 或 .csv" in r.json()["error"]["message"]
     r = admin_client.post("/api/v1/library/import?mode=everything", files=upload(b"x"), headers=admin(admin_client))
     assert r.status_code == 422
 

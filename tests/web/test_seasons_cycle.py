@@ -113,8 +113,10 @@ def test_the_actuals_workbook_is_filled_and_read_back_for_many_projects(client, 
     assert r.status_code == 422 and "watch_gap" in r.json()["error"]["message"]
 
 
-def test_the_actuals_workbook_saved_as_xls_is_read_as_the_xlsx(client, reviewer):
-    """WPS and old Excel save the filled workbook as .xls (Excel 97-2003): read the same way."""
+@pytest.mark.parametrize("name", ["填报表.xls", "填报表.et"])
+def test_the_actuals_workbook_saved_as_xls_is_read_as_the_xlsx(client, reviewer, name):
+    """WPS and old Excel save the filled workbook as .xls (Excel 97-2003), WPS also as its own .et, which holds
+    the same compound workbook: read the same way."""
     rid, (green, meal) = approved_season(client, reviewer, [greening(), meals()])
     base = f"/api/v1/reviews/{rid}"
     wb = load_workbook(io.BytesIO(client.get(f"{base}/actuals.xlsx", headers=reviewer).content))
@@ -123,7 +125,7 @@ def test_the_actuals_workbook_saved_as_xls_is_read_as_the_xlsx(client, reviewer)
     ws["L8"], ws["O8"] = 1700, 300
     sheets = {sheet.title: [tuple(row) for row in sheet.iter_rows(values_only=True)] for sheet in wb.worksheets}
     r = client.post(f"{base}/monitoring/import", headers=reviewer, data={"as_of": "2025-07-31"},
-                    files={"file": ("填报表.xls", xls_bytes(sheets))})
+                    files={"file": (name, xls_bytes(sheets))})
     assert r.status_code == 200, r.text
     assert r.json()["stored"] == 2
     entries = client.get(f"{base}/projects/{meal}/monitoring", headers=reviewer).json()["entries"]
