@@ -77,6 +77,16 @@ def source_label(source: str) -> str:
     return source
 
 
+_FILED_ITEM = re.compile(r"^documents\[(\d+)\]$")
+
+
+def filed_from(source: str | None) -> str:
+    """Where a season's project came from, in words: the budget system's `documents[3]` (the item's place
+    in the JSON it sent, as the API's problems name it) → 接口提交的第 4 份; a file's name as it is."""
+    item = _FILED_ITEM.match(source or "")
+    return f"接口提交的第 {int(item.group(1)) + 1} 份" if item else (source or "")
+
+
 def configure(templates) -> None:
     """Register the page helpers on the app's Jinja environment (called by web.app)."""
     env = templates.env
@@ -87,6 +97,7 @@ def configure(templates) -> None:
     env.globals["DEPARTMENT_LEVEL2S"] = tuple(l2 for l2s in DEPARTMENT_LEVELS.values() for l2 in l2s)
     env.filters["highlight"] = highlight
     env.filters["source_label"] = source_label
+    env.filters["filed_from"] = filed_from
     env.filters["tsv_row"] = tsv_row
     env.globals["printed_at"] = printed_at
     env.filters["beijing"] = beijing_text

@@ -19,6 +19,7 @@ from fastapi.testclient import TestClient
 from openpyxl import load_workbook
 from sqlmodel import Session
 
+from kb.accounts import User
 from kb.reviews import Review
 from services import review_jobs, reviews
 from tests.conftest import PASSWORD
@@ -177,6 +178,19 @@ def test_a_small_filing_is_checked_at_once_and_an_htmx_filing_is_redirected(kb_s
         soup = page(c, r.headers["hx-redirect"])
         assert soup.find(id="season-progress") is None and len(rows(soup)) == 2
         assert soup.h1.get_text().startswith("两份.json（")  # named after the file when no name is given
+
+
+def test_a_season_the_budget_system_sent_names_each_project_by_its_place_in_words(reviewer, engine, lookup):
+    """The API names an item by its place in the JSON sent (documents[1]); the pages say 接口提交的第 2 份."""
+    items = [(f"documents[{n}]", doc) for n, doc in enumerate(many(2))]
+    review = reviews.file_review(engine, name="接口提交的审核批次", items=items, problems=[],
+                                 user=User(name="审核员乙", role="reviewer"), limit=50)
+    reviews.run_checks(engine, lookup, worker="test-pages", review_id=review.id)
+    soup = page(reviewer, f"/reviews/{review.id}")
+    assert [r.select_one(".source").get_text() for r in rows(soup)][-1].endswith("接口提交的第 2 份")
+    assert "documents[" not in soup.get_text()
+    second = rows(soup)[-1].select_one("th > a")["href"]
+    assert "来自 接口提交的第 2 份" in page(reviewer, second).get_text()
 
 
 # ---- the list --------------------------------------------------------------------------------
