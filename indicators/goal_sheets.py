@@ -318,12 +318,13 @@ def _next_value(ws: Sheet, cell: SheetCell) -> SheetCell | None:
     return None if below.value in (None, "") or _is_label(below.value) else below
 
 
-def find_header(ws: Sheet, table: tuple = COLUMNS) -> tuple[int | None, dict[str, int]]:
+def find_header(ws: Sheet, table: tuple = COLUMNS, *, least: int = 3) -> tuple[int | None, dict[str, int]]:
     """(row, field → column) of the indicator table's header row among a sheet's first 60 rows, or (None, {});
-    `table` lists the columns to recognise (a self-evaluation table adds its 实际完成值)."""
+    `table` lists the columns to recognise (a self-evaluation table adds its 实际完成值), a header names the
+    indicator and at least `least` columns in all."""
     for row in ws.iter_rows(min_row=1, max_row=min(ws.max_row, 60)):
         found = _header_columns(row, table)
-        if "name" in found and len(found) >= 3:
+        if "name" in found and len(found) >= least:
             return row[0].row, found
     return None, {}
 

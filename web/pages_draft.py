@@ -22,6 +22,7 @@ from indicators.checks.goal_text import compose_goal
 from indicators.drafter import draft_goal
 from indicators.framework import BASES, OPERATORS
 from indicators.goals import MAX_INDICATORS, Project
+from indicators.pasted_rows import MAX_PASTE_CHARS, NOTHING, pasted_rows
 from kb import store
 from kb.errors import InvalidInput, NotFound, NotReady
 from kb.models import MAX_ID
@@ -40,6 +41,7 @@ from web.pages_forms import (
     raw_from_doc,
     raw_from_form,
     raw_from_json,
+    raw_row,
     refresh_goal,
     to_document,
 )
@@ -116,13 +118,14 @@ def add_hits(request: Request, q: str) -> list:
 
 
 def editor(request: Request, session, raw: dict, *, notice: str | None = None, add_q: str = "",
-           status_code: int = 200, login_needed: bool = False, save_problem: bool = False):
+           status_code: int = 200, login_needed: bool = False, save_problem: bool = False, paste: str = ""):
     refresh_goal(raw)
     context = check(request, raw) | {"nav": "draft", "mode": "edit", "hints": hints(session, raw),
                                      "notice": notice, "add_q": add_q, "add_hits": add_hits(request, add_q),
                                      "bases": BASES, "operators": OPERATORS, "directions": directions(session),
                                      "draft_id": raw.get("draft_id"), "login_needed": login_needed,
-                                     "save_problem": save_problem}
+                                     "save_problem": save_problem, "paste": paste,
+                                     "max_paste": MAX_PASTE_CHARS}
     return render(request, "draft.html", context, fragment="_draft.html", status_code=status_code)
 
 
@@ -209,13 +212,31 @@ def draft_edit(request: Request, session: SessionDep, form: FormDep):
     if action == "regoal":
         refresh_goal(raw, force=True)
         notes.append("已按指标表重写年度绩效目标")
+    paste = str(form.get("paste") or "") if action == "paste" else ""
+    if paste:
+        count = len(raw["indicators"])
+        notes += _paste(raw, paste)
+        paste = "" if len(raw["indicators"]) > count else paste  # nothing taken: the text stays to be fixed
+    elif action == "paste":
+        notes.append(NOTHING)
     if action == "blank":
         if len(raw["indicators"]) >= MAX_INDICATORS:
             raise InvalidInput(f"草稿已有 {MAX_INDICATORS} 个指标，达到上限；请先删除不需要的指标")
         raw["indicators"].append(blank_row())
         notes.append("已在末尾添加一行，请填写")
     add_q = str(form.get("add_q") or "") if action in ("search", "refresh") else ""
-    return editor(request, session, raw, notice=" ".join(notes) or None, add_q=add_q)
+    return editor(request, session, raw, notice=" ".join(notes) or None, add_q=add_q, paste=paste)
+
+
+def _paste(raw: dict, text: str) -> list[str]:
+    """Add the indicator rows pasted from Excel or WPS to the draft's table; what was added and what was not."""
+    room = MAX_INDICATORS - len(raw["indicators"])
+    if room <= 0:
+        raise InvalidInput(f"草稿已有 {MAX_INDICATORS} 个指标，达到上限；请先删除不需要的指标")
+    records, problems = pasted_rows(text, limit=room)
+    raw["indicators"] += [raw_row(r, raw["project"]["kind"]) for r in records]
+    added = [f"已从粘贴的表格添加 {len(records)} 个指标，请核对各列"] if records else []
+    return added + [f"粘贴的表格{p}" if p.startswith("第") else p for p in problems]
 
 
 @router.post("/draft/check", response_class=HTMLResponse)

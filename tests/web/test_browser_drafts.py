@@ -106,3 +106,32 @@ def test_save_reopen_elsewhere_edit_export_import_and_delete(browser, base_url, 
         page.wait_for_selector(f"#saved-draft-{new_id}", state="detached")
         assert row_of(page, name).count() == 1
         assert page.request.get(f"/api/v1/drafts/{new_id}").status == 404
+
+
+def test_rows_copied_in_a_spreadsheet_are_pasted_into_the_draft(browser, base_url):
+    """Cells copied in Excel or WPS reach the clipboard as tab-separated lines; pasted into the box with
+    Ctrl+V, they become rows of the table and are checked with the rest."""
+    copied = ("一级指标\t二级指标\t三级指标\t指标值\r\n产出指标\t数量指标\t新装路灯数量\t≥120盏\r\n"
+              "\t时效指标\t故障修复及时率\t≥95%\r\n满意度指标\t服务对象满意度指标\t市民满意度\t≥90%\r\n")
+    with fresh_browser(browser, base_url) as page:
+        page.context.grant_permissions(["clipboard-read", "clipboard-write"])
+        page.goto("/draft")
+        page.get_by_label("项目名称").fill("城区路灯维护（粘贴）")
+        page.get_by_label("预算金额", exact=True).fill("100")
+        page.get_by_role("button", name="生成草稿").click()
+        page.wait_for_selector("#draft-form table.draft-table")
+        rows = page.locator("table.draft-table tbody tr[data-row]")
+        before = rows.count()
+        page.evaluate("text => navigator.clipboard.writeText(text)", copied)
+        page.get_by_text("从 Excel / WPS 粘贴指标行").click()
+        box = page.get_by_label("在 Excel 或 WPS 中选中指标行复制", exact=False)
+        box.focus()
+        page.keyboard.press("Control+V")
+        assert "\t" in box.input_value()
+        page.get_by_role("button", name="添加到指标表").click()
+        page.wait_for_function(f"document.querySelectorAll('table.draft-table tbody tr[data-row]').length > {before}")
+        assert rows.count() == before + 3
+        assert [rows.nth(before + n).locator("input[name=name]").input_value() for n in range(3)] == [
+            "新装路灯数量", "故障修复及时率", "市民满意度"]
+        assert "已从粘贴的表格添加 3 个指标" in page.locator(".notice").first.inner_text()
+        shot(page, "draft-pasted-rows")

@@ -129,6 +129,36 @@ def test_my_drafts_needs_signing_in(client):
     assert r.status_code == 303 and r.headers["location"] == "/login?next=%2Fdrafts"
 
 
+PASTED = ("一级指标\t二级指标\t三级指标\t指标值\r\n产出指标\t数量指标\t新装路灯数量\t≥120盏\r\n"
+          "\t时效指标\t故障修复及时率\t≥95%\r\n满意度指标\t服务对象满意度指标\t市民满意度\t≥90%\r\n")
+
+
+def table_rows(soup: BeautifulSoup) -> list[tuple[str, str, str]]:
+    return [(tr.select_one("select[name=level2] option[selected]").get_text(), tr.select_one("input[name=name]")["value"],
+             tr.select_one("input[name=value]")["value"]) for tr in soup.select("table.draft-table tbody tr[data-row]")]
+
+
+def test_rows_pasted_from_excel_are_added_below_the_drafted_ones_and_checked(client, drafted):
+    before = table_rows(drafted)
+    fields = with_field(form_of(drafted), "paste", PASTED) + [("action", "paste")]
+    soup = soup_of(client.post("/draft/edit", data=as_data(fields), headers=HTML))
+    assert table_rows(soup) == before + [("数量指标", "新装路灯数量", "≥120盏"), ("时效指标", "故障修复及时率", "≥95%"),
+                                          ("服务对象满意度指标", "市民满意度", "≥90%")]
+    assert "已从粘贴的表格添加 3 个指标" in soup.select_one(".notice").get_text()
+    assert soup.find("textarea", id="paste").get_text() == "" and not soup.select_one("details.paste-rows").has_attr("open")
+    assert "新装路灯数量" in soup.find("textarea", id="goal").get_text()  # the goal composed from the table follows it
+
+
+def test_a_paste_nothing_could_be_read_from_stays_in_its_box_with_what_to_copy(client, drafted):
+    before = table_rows(drafted)
+    fields = with_field(form_of(drafted), "paste", "1\t2\r\n3\t95%\r\n") + [("action", "paste")]
+    soup = soup_of(client.post("/draft/edit", data=as_data(fields), headers=HX))
+    assert table_rows(soup) == before
+    assert soup.find("textarea", id="paste").get_text() == "1\t2\r\n3\t95%\r\n"
+    assert soup.select_one("details.paste-rows").has_attr("open")
+    assert "连同表头行" in soup.select_one(".notice").get_text()
+
+
 # ---- signed in ------------------------------------------------------------------------------------
 def test_save_then_save_again_updates_the_same_draft(browser, drafted):
     before = browser.count()

@@ -1,0 +1,119 @@
+"""Indicator rows pasted from Excel or WPS into a draft.
+
+Copying cells in Excel or WPS puts them on the clipboard as tab-separated lines (a cell holding a line break
+or a tab comes quoted). A department that keeps last year's table in a workbook selects its indicator rows,
+with the header row or without it, and pastes them; they are read as the goal-table readers read a sheet:
+
+- with a header row (一级指标 | 二级指标 | 三级指标 | 指标值 …, in any of the names `goal_sheets` knows), by it;
+- without one, by what the columns hold: the columns of level names (产出指标, 数量指标), then the indicator's
+  name, then an operator column if there is one (≥, 不低于), the value, the unit and the basis, in the order
+  the national form lays them out.
+
+Levels left blank under a merged cell carry down, and values stay as written (≥3200盏 is read by the checker
+as it is from a file). `pasted_rows(text, limit=…)` → (indicator records, problems in Chinese).
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import re
+
+from indicators.framework import DEPARTMENT, PROJECT
+from indicators.goal_sheets import find_header, indicator_records, indicator_rows
+from indicators.values import canonical_operator, parse_number
+from kb.sheets import Sheet
+
+MAX_PASTE_CHARS = 100_000
+TITLE = "粘贴的表格"
+NOTHING = "没有粘贴内容：请在 Excel 或 WPS 中选中指标行（可连同表头行）复制，再粘贴到框中"
+UNREAD = ("没有认出指标名称所在的列：请连同表头行（一级指标、二级指标、三级指标、指标值）一起复制后再粘贴，"
+          "或在下方搜索指标库逐个添加")
+_SHORT = 8     # a unit cell is at most this long (万元/公里, 人次)
+_CONTROL = re.compile(r"[\x00-\x09\x0b-\x1f\x7f]")  # what no cell shows (a line break within a cell stays)
+_MOSTLY = 0.5  # share of a column's filled cells that decides what the column holds
+
+
+def pasted_rows(text: str, *, limit: int) -> tuple[list[dict], list[str]]:
+    """(indicator records with the fields `goal_sheets` reads, what could not be taken and why) from cells
+    copied out of a spreadsheet; at most `limit` records are taken."""
+    if not text.strip():
+        return [], [NOTHING]
+    if len(text) > MAX_PASTE_CHARS:
+        return [], [f"粘贴的内容有 {len(text)} 个字符，超过 {MAX_PASTE_CHARS} 的上限；请分几次粘贴"]
+    lines = csv.reader(io.StringIO(text.replace("\r\n", "\n")), delimiter="\t")
+    cells = (tuple(_CONTROL.sub("", c).strip() for c in row) for row in lines)
+    kept = [(n, row) for n, row in enumerate(cells, start=1) if any(row)]
+    rows = [row for _, row in kept]
+    sheet = Sheet(TITLE, rows, places={r: f"第{n}行" for r, (n, _) in enumerate(kept, start=1)})
+    header, columns = find_header(sheet, least=2)  # 三级指标 | 指标值 is header enough for a few rows
+    if header is not None:
+        header, columns, skip = indicator_rows(sheet, header, columns)
+        body = [r for r in range(header + 1, sheet.max_row + 1) if r not in skip]
+    else:
+        columns = _columns_by_content(rows)
+        body = list(range(1, sheet.max_row + 1))
+    if "name" not in columns:
+        return [], [UNREAD]
+    found = []
+    records, _ = indicator_records(sheet, body, columns, found)
+    problems = [f"{p.cell}：{p.fix}" for p in found]
+    if len(records) > limit:
+        problems.append(f"粘贴了 {len(records)} 个指标，只添加了前 {limit} 个（一份目标最多 300 个指标）")
+    return records[:limit], problems
+
+
+def _columns_by_content(rows: list[tuple]) -> dict[str, int]:
+    """field → column (1-based) of rows pasted without their header, told by what each column holds."""
+    width = max((len(r) for r in rows), default=0)
+    cells = [[r[c] for r in rows if c < len(r) and r[c]] for c in range(width)]
+    columns: dict[str, int] = {}
+    rest = list(range(width))
+    for field, test in (("level1", _is_level1), ("level2", _is_level2)):
+        column = next((c for c in rest if _mostly(cells[c], test)), None)
+        if column is not None:
+            columns[field] = column + 1
+            rest = [c for c in rest if c > column]
+    rest = [c for c in rest if cells[c]]
+    name = next((c for c in rest if _mostly(cells[c], _is_words)), None)
+    if name is None:
+        return columns
+    columns["name"] = name + 1
+    after = [c for c in rest if c > name]
+    if after and _mostly(cells[after[0]], _is_operator):
+        columns["operator"] = after.pop(0) + 1
+    for field in ("value", "unit", "basis"):
+        if not after:
+            break
+        if field == "unit" and not _mostly(cells[after[0]], _is_unit):
+            continue
+        columns[field] = after.pop(0) + 1
+    return columns
+
+
+def _mostly(cells: list[str], test) -> bool:
+    return bool(cells) and sum(map(test, cells)) >= _MOSTLY * len(cells)
+
+
+def _is_level1(text: str) -> bool:
+    return any(fw.canonical_level1(text) for fw in (PROJECT, DEPARTMENT))
+
+
+def _is_level2(text: str) -> bool:
+    return any(fw.canonical_level2(text) or fw.canonical_level2(text.removesuffix("指标"))
+               for fw in (PROJECT, DEPARTMENT))
+
+
+def _is_operator(text: str) -> bool:
+    """An operator alone (≥, 不低于, 定性), not a target that starts with one (≥98%)."""
+    return len(text) <= 4 and not any(ch.isdigit() for ch in text) and canonical_operator(text) is not None
+
+
+def _is_words(text: str) -> bool:
+    """An indicator's name: words, not a number or a target (95%, ≥3200)."""
+    return parse_number(text) is None and sum("\u4e00" <= ch <= "\u9fff" for ch in text) >= 2
+
+
+def _is_unit(text: str) -> bool:
+    """A unit (盏, 万元/公里, %): short, no digits, not a basis (计划标准)."""
+    return len(text) <= _SHORT and not any(ch.isdigit() for ch in text) and not text.endswith("标准")

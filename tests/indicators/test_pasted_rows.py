@@ -1,0 +1,82 @@
+"""Indicator rows pasted from Excel or WPS (tab-separated, as their clipboards hold cells), with their header
+row or without it, read as a goal table's rows are."""
+
+from __future__ import annotations
+
+from indicators.pasted_rows import MAX_PASTE_CHARS, NOTHING, UNREAD, pasted_rows
+
+
+def tsv(*rows: tuple) -> str:
+    return "\r\n".join("\t".join(str(c) for c in row) for row in rows) + "\r\n"
+
+
+def fields(records: list[dict], *names: str) -> list[tuple]:
+    return [tuple(r.get(n) or "" for n in names) for r in records]
+
+
+# A county form's rows as copied: the level cells merged down (copied blank), targets written with their
+# operator and unit, one name wrapped in its cell (Excel quotes a cell holding a line break).
+COUNTY = tsv(("一级指标", "二级指标", "三级指标", "指标值"),
+             ("产出指标", "数量指标", "维修路灯数量", "≥3200盏"),
+             ("", "质量指标", "亮灯率", "≥98%"),
+             ("效益指标", "社会效益指标", '"夜间出行\n安全状况"', "明显改善"),
+             ("满意度指标", "服务对象满意度指标", "市民满意度", "＞＝90%"))
+
+
+def test_rows_copied_with_their_header_are_read_by_it_levels_carried_down_values_as_written():
+    records, problems = pasted_rows(COUNTY, limit=300)
+    assert problems == []
+    assert fields(records, "level1", "level2", "name", "value") == [
+        ("产出指标", "数量指标", "维修路灯数量", "≥3200盏"), ("产出指标", "质量指标", "亮灯率", "≥98%"),
+        ("效益指标", "社会效益指标", "夜间出行\n安全状况", "明显改善"), ("满意度指标", "服务对象满意度指标", "市民满意度", "＞＝90%")]
+
+
+def test_a_header_of_other_names_and_order_is_read_by_its_names():
+    text = tsv(("指标名称", "计量单位", "目标值", "一级指标", "二级指标"), ("培训人次", "人次", 500, "产出指标", "数量指标"))
+    records, _ = pasted_rows(text, limit=300)
+    assert fields(records, "name", "unit", "value", "level1", "level2") == [("培训人次", "人次", "500", "产出指标", "数量指标")]
+
+
+def test_rows_copied_without_their_header_are_read_by_what_their_columns_hold():
+    """The national form's order: levels, name, operator, value, unit, basis (a 序号 column before is passed over)."""
+    text = tsv((1, "产出指标", "数量指标", "维修路灯数量", "≥", 3200, "盏", "计划标准"),
+               (2, "", "时效指标", "故障修复及时率", "不低于", 95, "%", "计划标准"),
+               (3, "满意度指标", "服务对象满意度指标", "市民满意度", "≥", 90, "%", "其他标准"))
+    records, problems = pasted_rows(text, limit=300)
+    assert problems == []
+    assert fields(records, "level1", "level2", "name", "operator", "value", "unit", "basis") == [
+        ("产出指标", "数量指标", "维修路灯数量", "≥", "3200", "盏", "计划标准"),
+        ("产出指标", "时效指标", "故障修复及时率", "不低于", "95", "%", "计划标准"),
+        ("满意度指标", "服务对象满意度指标", "市民满意度", "≥", "90", "%", "其他标准")]
+
+
+def test_names_and_values_alone_are_read_and_a_basis_is_no_unit():
+    records, _ = pasted_rows(tsv(("维修路灯数量", "≥3200盏", "计划标准"), ("亮灯率", "≥98%", "行业标准")), limit=300)
+    assert fields(records, "level2", "name", "value", "unit", "basis") == [
+        ("", "维修路灯数量", "≥3200盏", "", "计划标准"), ("", "亮灯率", "≥98%", "", "行业标准")]
+
+
+def test_a_two_column_header_is_header_enough_and_a_row_without_a_name_is_told_by_its_line():
+    records, problems = pasted_rows("三级指标\t指标值\n\n\t95\n亮灯率\t98\n", limit=300)
+    assert fields(records, "name", "value") == [("亮灯率", "98")]
+    assert problems == ["第3行第1格：这一行有内容但没有三级指标名称；请填写指标名称或删除该行"]
+
+
+def test_what_is_no_indicator_table_is_answered_with_what_to_copy():
+    assert pasted_rows("  \n\t\n", limit=300) == ([], [NOTHING])
+    assert pasted_rows(tsv((1, 2), (3.5, "95%")), limit=300) == ([], [UNREAD])
+    too_long = "亮灯率\t98\n" * (MAX_PASTE_CHARS // 6)
+    records, (problem,) = pasted_rows(too_long, limit=300)
+    assert records == [] and "超过" in problem and "分几次粘贴" in problem
+
+
+def test_only_as_many_rows_as_the_draft_has_room_for_are_taken_and_the_rest_told():
+    text = tsv(("三级指标", "指标值"), *[(f"第{n}项任务完成率", "100%") for n in range(1, 6)])
+    records, problems = pasted_rows(text, limit=3)
+    assert [r["name"] for r in records] == ["第1项任务完成率", "第2项任务完成率", "第3项任务完成率"]
+    assert problems == ["粘贴了 5 个指标，只添加了前 3 个（一份目标最多 300 个指标）"]
+
+
+def test_characters_no_cell_shows_are_dropped():
+    records, _ = pasted_rows("亮灯\x00率\t9\x078%\t%\n", limit=300)
+    assert fields(records, "name", "value") == [("亮灯率", "98%")]
