@@ -25,6 +25,7 @@ from indicators.values import canonical_operator, parse_number
 from kb.sheets import Sheet
 
 MAX_PASTE_CHARS = 100_000
+MAX_PASTE_COLUMNS = 60  # the widest goal tables (a self-evaluation's) have about 20
 TITLE = "粘贴的表格"
 NOTHING = "没有粘贴内容：请在 Excel 或 WPS 中选中指标行（可连同表头行）复制，再粘贴到框中"
 UNREAD = ("没有认出指标名称所在的列：请连同表头行（一级指标、二级指标、三级指标、指标值）一起复制后再粘贴，"
@@ -45,6 +46,9 @@ def pasted_rows(text: str, *, limit: int) -> tuple[list[dict], list[str]]:
     cells = (tuple(_CONTROL.sub("", c).strip() for c in row) for row in lines)
     kept = [(n, row) for n, row in enumerate(cells, start=1) if any(row)]
     rows = [row for _, row in kept]
+    width = max((len(r) for r in rows), default=0)
+    if width > MAX_PASTE_COLUMNS:
+        return [], [f"粘贴的内容有 {width} 列，超过指标表的 {MAX_PASTE_COLUMNS} 列；请只复制指标表的各列"]
     sheet = Sheet(TITLE, rows, places={r: f"第{n}行" for r, (n, _) in enumerate(kept, start=1)})
     header, columns = find_header(sheet, least=2)  # 三级指标 | 指标值 is header enough for a few rows
     if header is not None:

@@ -65,6 +65,7 @@ def test_a_two_column_header_is_header_enough_and_a_row_without_a_name_is_told_b
 def test_what_is_no_indicator_table_is_answered_with_what_to_copy():
     assert pasted_rows("  \n\t\n", limit=300) == ([], [NOTHING])
     assert pasted_rows(tsv((1, 2), (3.5, "95%")), limit=300) == ([], [UNREAD])
+    assert pasted_rows("亮灯率\t98" + "\t" * 60, limit=300)[1] == ["粘贴的内容有 62 列，超过指标表的 60 列；请只复制指标表的各列"]
     too_long = "亮灯率\t98\n" * (MAX_PASTE_CHARS // 6)
     records, (problem,) = pasted_rows(too_long, limit=300)
     assert records == [] and "超过" in problem and "分几次粘贴" in problem
