@@ -10,7 +10,9 @@ with the header row or without it, and pastes them; they are read as the goal-ta
   the national form lays them out.
 
 Levels left blank under a merged cell carry down, and values stay as written (≥3200盏 is read by the checker
-as it is from a file). `pasted_rows(text, limit=…)` → (indicator records, problems in Chinese).
+as it is from a file). A whole form copied with its labels above the table (项目名称 | 城区路灯维护, 年度绩效目标 |
+…) also gives the project's fields and goal. `pasted_rows(text, limit=…)` → `Pasted` (indicator records,
+project fields, problems in Chinese).
 """
 
 from __future__ import annotations
@@ -18,9 +20,10 @@ from __future__ import annotations
 import csv
 import io
 import re
+from dataclasses import dataclass, field
 
 from indicators.framework import DEPARTMENT, PROJECT
-from indicators.goal_sheets import find_header, indicator_records, indicator_rows
+from indicators.goal_sheets import find_header, indicator_records, indicator_rows, project_fields, title_year
 from indicators.values import canonical_operator, parse_number
 from kb.sheets import Sheet
 
@@ -35,36 +38,49 @@ _CONTROL = re.compile(r"[\x00-\x09\x0b-\x1f\x7f]")  # what no cell shows (a line
 _MOSTLY = 0.5  # share of a column's filled cells that decides what the column holds
 
 
-def pasted_rows(text: str, *, limit: int) -> tuple[list[dict], list[str]]:
-    """(indicator records with the fields `goal_sheets` reads, what could not be taken and why) from cells
-    copied out of a spreadsheet; at most `limit` records are taken."""
+@dataclass
+class Pasted:
+    """What a paste held: indicator records with the fields `goal_sheets` reads, the project's fields and
+    goal when the whole form was copied (its labels above the indicator table), what could not be taken."""
+
+    records: list[dict] = field(default_factory=list)
+    project: dict[str, object] = field(default_factory=dict)
+    problems: list[str] = field(default_factory=list)
+
+
+def pasted_rows(text: str, *, limit: int) -> Pasted:
+    """What cells copied out of a spreadsheet hold; at most `limit` indicator records are taken."""
     if not text.strip():
-        return [], [NOTHING]
+        return Pasted(problems=[NOTHING])
     if len(text) > MAX_PASTE_CHARS:
-        return [], [f"粘贴的内容有 {len(text)} 个字符，超过 {MAX_PASTE_CHARS} 的上限；请分几次粘贴"]
+        return Pasted(problems=[f"粘贴的内容有 {len(text)} 个字符，超过 {MAX_PASTE_CHARS} 的上限；请分几次粘贴"])
     lines = csv.reader(io.StringIO(text.replace("\r\n", "\n")), delimiter="\t")
     cells = (tuple(_CONTROL.sub("", c).strip() for c in row) for row in lines)
     kept = [(n, row) for n, row in enumerate(cells, start=1) if any(row)]
     rows = [row for _, row in kept]
     width = max((len(r) for r in rows), default=0)
     if width > MAX_PASTE_COLUMNS:
-        return [], [f"粘贴的内容有 {width} 列，超过指标表的 {MAX_PASTE_COLUMNS} 列；请只复制指标表的各列"]
+        return Pasted(problems=[f"粘贴的内容有 {width} 列，超过指标表的 {MAX_PASTE_COLUMNS} 列；请只复制指标表的各列"])
     sheet = Sheet(TITLE, rows, places={r: f"第{n}行" for r, (n, _) in enumerate(kept, start=1)})
     header, columns = find_header(sheet, least=2)  # 三级指标 | 指标值 is header enough for a few rows
+    project: dict[str, object] = {}
     if header is not None:
+        project, _ = project_fields(sheet, header)  # labels above the table: the whole form was copied
+        if project and "year" not in project:
+            project.update(title_year(sheet, header))
         header, columns, skip = indicator_rows(sheet, header, columns)
         body = [r for r in range(header + 1, sheet.max_row + 1) if r not in skip]
     else:
         columns = _columns_by_content(rows)
         body = list(range(1, sheet.max_row + 1))
     if "name" not in columns:
-        return [], [UNREAD]
+        return Pasted(problems=[UNREAD])
     found = []
     records, _ = indicator_records(sheet, body, columns, found)
     problems = [f"{p.cell}：{p.fix}" for p in found]
     if len(records) > limit:
         problems.append(f"粘贴了 {len(records)} 个指标，只添加了前 {limit} 个（一份目标最多 300 个指标）")
-    return records[:limit], problems
+    return Pasted(records[:limit], project, problems)
 
 
 def _columns_by_content(rows: list[tuple]) -> dict[str, int]:
@@ -73,10 +89,10 @@ def _columns_by_content(rows: list[tuple]) -> dict[str, int]:
     cells = [[r[c] for r in rows if c < len(r) and r[c]] for c in range(width)]
     columns: dict[str, int] = {}
     rest = list(range(width))
-    for field, test in (("level1", _is_level1), ("level2", _is_level2)):
+    for level, test in (("level1", _is_level1), ("level2", _is_level2)):
         column = next((c for c in rest if _mostly(cells[c], test)), None)
         if column is not None:
-            columns[field] = column + 1
+            columns[level] = column + 1
             rest = [c for c in rest if c > column]
     rest = [c for c in rest if cells[c]]
     name = next((c for c in rest if _mostly(cells[c], _is_words)), None)
@@ -86,12 +102,12 @@ def _columns_by_content(rows: list[tuple]) -> dict[str, int]:
     after = [c for c in rest if c > name]
     if after and _mostly(cells[after[0]], _is_operator):
         columns["operator"] = after.pop(0) + 1
-    for field in ("value", "unit", "basis"):
+    for kind in ("value", "unit", "basis"):
         if not after:
             break
-        if field == "unit" and not _mostly(cells[after[0]], _is_unit):
+        if kind == "unit" and not _mostly(cells[after[0]], _is_unit):
             continue
-        columns[field] = after.pop(0) + 1
+        columns[kind] = after.pop(0) + 1
     return columns
 
 

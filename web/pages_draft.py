@@ -35,6 +35,7 @@ from web.auth import CurrentUser, OptionalUser, identity_now
 from web.deps import SessionDep, upload_name
 from web.pages_forms import (
     PROJECT_FIELDS,
+    PROJECT_LABELS,
     blank_row,
     has_rows_or_project,
     library_row,
@@ -43,6 +44,7 @@ from web.pages_forms import (
     raw_from_json,
     raw_row,
     refresh_goal,
+    text,
     to_document,
 )
 from web.render import XLSX, attachment, is_fragment, render, search_problem
@@ -138,7 +140,8 @@ def project_form(request: Request, session, project: dict, *, add: list[str] | N
         except NotFound:
             continue
     context = {"nav": "draft", "mode": "project", "project": project, "adding": adding,
-               "problems": problems or [], "directions": directions(session), "problem": search_problem(request)}
+               "problems": problems or [], "directions": directions(session), "problem": search_problem(request),
+               "max_paste": MAX_PASTE_CHARS}
     return render(request, "draft.html", context, fragment="_project_form.html", status_code=status_code)
 
 
@@ -196,15 +199,15 @@ def draft_create(request: Request, session: SessionDep, form: FormDep):
 def draft_edit(request: Request, session: SessionDep, form: FormDep):
     payload = str(form.get("doc") or "").strip()
     codes = [str(c) for c in form.getlist("add") if str(c).strip()][:20]
+    action = str(form.get("action") or "")
     if payload:
         raw = raw_from_json(payload) | {"draft_id": _saved_id(payload)}
-    elif has_rows_or_project(form):
+    elif has_rows_or_project(form) or action == "paste":  # a paste may start a draft: last year's form copied
         raw = form_raw(form)
     else:  # "add to my draft" with no draft in this browser yet: start with the project
         project = dict.fromkeys(PROJECT_FIELDS, "") | {"budget_unit": "万元"}
         return project_form(request, session, project, add=codes)
     notes = [_add(session, raw, code) for code in codes]
-    action = str(form.get("action") or "")
     remove = str(form.get("remove") or "")
     if remove.isdigit() and int(remove) < len(raw["indicators"]):
         gone = raw["indicators"].pop(int(remove))
@@ -228,15 +231,38 @@ def draft_edit(request: Request, session: SessionDep, form: FormDep):
     return editor(request, session, raw, notice=" ".join(notes) or None, add_q=add_q, paste=paste)
 
 
-def _paste(raw: dict, text: str) -> list[str]:
+def _paste(raw: dict, copied: str) -> list[str]:
     """Add the indicator rows pasted from Excel or WPS to the draft's table; what was added and what was not."""
     room = MAX_INDICATORS - len(raw["indicators"])
     if room <= 0:
         raise InvalidInput(f"草稿已有 {MAX_INDICATORS} 个指标，达到上限；请先删除不需要的指标")
-    records, problems = pasted_rows(text, limit=room)
-    raw["indicators"] += [raw_row(r, raw["project"]["kind"]) for r in records]
-    added = [f"已从粘贴的表格添加 {len(records)} 个指标，请核对各列"] if records else []
-    return added + [f"粘贴的表格{p}" if p.startswith("第") else p for p in problems]
+    pasted = pasted_rows(copied, limit=room)
+    raw["indicators"] += [raw_row(r, raw["project"]["kind"]) for r in pasted.records]
+    notes = [f"已从粘贴的表格添加 {len(pasted.records)} 个指标，请核对各列"] if pasted.records else []
+    if pasted.records and (filled := _fill_blanks(raw, pasted.project)):
+        notes.append(f"并按粘贴的表格填入了原本空着的{'、'.join(filled)}")
+    return notes + [f"粘贴的表格{p}" if p.startswith("第") else p for p in pasted.problems]
+
+
+def _fill_blanks(raw: dict, project: dict) -> list[str]:
+    """The project's fields (and goal) of a whole pasted form, where the draft has none yet; what was filled."""
+    filled = []
+    for key in (*PROJECT_LABELS, "goal"):
+        value = text(project.get(key))
+        if not value:
+            continue
+        if key == "goal":
+            if raw["goal"].strip():
+                continue  # a goal written, or composed from the table, stays
+            raw["goal"], raw["goal_auto"] = value, ""  # kept as written, not recomposed from the table
+            filled.append("年度绩效目标")
+        elif key == "budget_unit":
+            if "预算金额" in filled:
+                raw["project"]["budget_unit"] = value
+        elif not raw["project"].get(key):
+            raw["project"][key] = value
+            filled.append(PROJECT_LABELS[key])
+    return filled
 
 
 @router.post("/draft/check", response_class=HTMLResponse)

@@ -14,6 +14,11 @@ def fields(records: list[dict], *names: str) -> list[tuple]:
     return [tuple(r.get(n) or "" for n in names) for r in records]
 
 
+def read(text: str, limit: int = 300) -> tuple[list[dict], list[str]]:
+    pasted = pasted_rows(text, limit=limit)
+    return pasted.records, pasted.problems
+
+
 # A county form's rows as copied: the level cells merged down (copied blank), targets written with their
 # operator and unit, one name wrapped in its cell (Excel quotes a cell holding a line break).
 COUNTY = tsv(("一级指标", "二级指标", "三级指标", "指标值"),
@@ -24,7 +29,7 @@ COUNTY = tsv(("一级指标", "二级指标", "三级指标", "指标值"),
 
 
 def test_rows_copied_with_their_header_are_read_by_it_levels_carried_down_values_as_written():
-    records, problems = pasted_rows(COUNTY, limit=300)
+    records, problems = read(COUNTY)
     assert problems == []
     assert fields(records, "level1", "level2", "name", "value") == [
         ("产出指标", "数量指标", "维修路灯数量", "≥3200盏"), ("产出指标", "质量指标", "亮灯率", "≥98%"),
@@ -33,7 +38,7 @@ def test_rows_copied_with_their_header_are_read_by_it_levels_carried_down_values
 
 def test_a_header_of_other_names_and_order_is_read_by_its_names():
     text = tsv(("指标名称", "计量单位", "目标值", "一级指标", "二级指标"), ("培训人次", "人次", 500, "产出指标", "数量指标"))
-    records, _ = pasted_rows(text, limit=300)
+    records, _ = read(text)
     assert fields(records, "name", "unit", "value", "level1", "level2") == [("培训人次", "人次", "500", "产出指标", "数量指标")]
 
 
@@ -42,7 +47,7 @@ def test_rows_copied_without_their_header_are_read_by_what_their_columns_hold():
     text = tsv((1, "产出指标", "数量指标", "维修路灯数量", "≥", 3200, "盏", "计划标准"),
                (2, "", "时效指标", "故障修复及时率", "不低于", 95, "%", "计划标准"),
                (3, "满意度指标", "服务对象满意度指标", "市民满意度", "≥", 90, "%", "其他标准"))
-    records, problems = pasted_rows(text, limit=300)
+    records, problems = read(text)
     assert problems == []
     assert fields(records, "level1", "level2", "name", "operator", "value", "unit", "basis") == [
         ("产出指标", "数量指标", "维修路灯数量", "≥", "3200", "盏", "计划标准"),
@@ -51,33 +56,49 @@ def test_rows_copied_without_their_header_are_read_by_what_their_columns_hold():
 
 
 def test_names_and_values_alone_are_read_and_a_basis_is_no_unit():
-    records, _ = pasted_rows(tsv(("维修路灯数量", "≥3200盏", "计划标准"), ("亮灯率", "≥98%", "行业标准")), limit=300)
+    records, _ = read(tsv(("维修路灯数量", "≥3200盏", "计划标准"), ("亮灯率", "≥98%", "行业标准")))
     assert fields(records, "level2", "name", "value", "unit", "basis") == [
         ("", "维修路灯数量", "≥3200盏", "", "计划标准"), ("", "亮灯率", "≥98%", "", "行业标准")]
 
 
 def test_a_two_column_header_is_header_enough_and_a_row_without_a_name_is_told_by_its_line():
-    records, problems = pasted_rows("三级指标\t指标值\n\n\t95\n亮灯率\t98\n", limit=300)
+    records, problems = read("三级指标\t指标值\n\n\t95\n亮灯率\t98\n")
     assert fields(records, "name", "value") == [("亮灯率", "98")]
     assert problems == ["第3行第1格：这一行有内容但没有三级指标名称；请填写指标名称或删除该行"]
 
 
 def test_what_is_no_indicator_table_is_answered_with_what_to_copy():
-    assert pasted_rows("  \n\t\n", limit=300) == ([], [NOTHING])
-    assert pasted_rows(tsv((1, 2), (3.5, "95%")), limit=300) == ([], [UNREAD])
-    assert pasted_rows("亮灯率\t98" + "\t" * 60, limit=300)[1] == ["粘贴的内容有 62 列，超过指标表的 60 列；请只复制指标表的各列"]
+    assert read("  \n\t\n") == ([], [NOTHING])
+    assert read(tsv((1, 2), (3.5, "95%"))) == ([], [UNREAD])
+    assert read("亮灯率\t98" + "\t" * 60)[1] == ["粘贴的内容有 62 列，超过指标表的 60 列；请只复制指标表的各列"]
     too_long = "亮灯率\t98\n" * (MAX_PASTE_CHARS // 6)
-    records, (problem,) = pasted_rows(too_long, limit=300)
+    records, (problem,) = read(too_long)
     assert records == [] and "超过" in problem and "分几次粘贴" in problem
 
 
 def test_only_as_many_rows_as_the_draft_has_room_for_are_taken_and_the_rest_told():
     text = tsv(("三级指标", "指标值"), *[(f"第{n}项任务完成率", "100%") for n in range(1, 6)])
-    records, problems = pasted_rows(text, limit=3)
+    records, problems = read(text, 3)
     assert [r["name"] for r in records] == ["第1项任务完成率", "第2项任务完成率", "第3项任务完成率"]
     assert problems == ["粘贴了 5 个指标，只添加了前 3 个（一份目标最多 300 个指标）"]
 
 
 def test_characters_no_cell_shows_are_dropped():
-    records, _ = pasted_rows("亮灯\x00率\t9\x078%\t%\n", limit=300)
+    records, _ = read("亮灯\x00率\t9\x078%\t%\n")
     assert fields(records, "name", "value") == [("亮灯率", "98%")]
+
+
+def test_a_whole_form_copied_gives_the_projects_fields_and_goal_beside_its_rows():
+    """Last year's 申报表 selected whole in WPS: the labels above the table are read as a sheet's are."""
+    text = tsv(("项目支出绩效目标申报表（2025年度）",),
+               ("项目名称", "城区路灯维护", "主管部门", "市城市管理局"),
+               ("年度资金总额（万元）", 100),
+               ("年度绩效目标", "维修路灯3200盏，亮灯率不低于98%。"),
+               ("一级指标", "二级指标", "三级指标", "指标值"),
+               ("产出指标", "数量指标", "维修路灯数量", "≥3200盏"))
+    pasted = pasted_rows(text, limit=300)
+    assert fields(pasted.records, "name", "value") == [("维修路灯数量", "≥3200盏")]
+    assert {k: pasted.project.get(k) for k in ("name", "department", "budget", "budget_unit", "goal")} == {
+        "name": "城区路灯维护", "department": "市城市管理局", "budget": "100", "budget_unit": "万元",
+        "goal": "维修路灯3200盏，亮灯率不低于98%。"}
+    assert pasted_rows(COUNTY, limit=300).project == {}

@@ -135,3 +135,22 @@ def test_rows_copied_in_a_spreadsheet_are_pasted_into_the_draft(browser, base_ur
             "新装路灯数量", "故障修复及时率", "市民满意度"]
         assert "已从粘贴的表格添加 3 个指标" in page.locator(".notice").first.inner_text()
         shot(page, "draft-pasted-rows")
+
+
+def test_last_years_form_pasted_on_the_first_page_becomes_the_draft(browser, base_url):
+    form = ("项目支出绩效目标申报表（2025年度）\r\n项目名称\t城区路灯维护（去年）\t主管部门\t市城市管理局\r\n"
+            "年度资金总额（万元）\t100\r\n年度绩效目标\t维修路灯3200盏，亮灯率不低于98%。\r\n"
+            "一级指标\t二级指标\t三级指标\t指标值\r\n产出指标\t数量指标\t维修路灯数量\t≥3200盏\r\n"
+            "\t质量指标\t亮灯率\t≥98%\r\n")
+    with fresh_browser(browser, base_url) as page:
+        page.goto("/draft")
+        page.get_by_text("已有申报表？从 Excel / WPS 粘贴").click()
+        page.get_by_label("在 Excel 或 WPS 中选中整张申报表").fill(form)
+        page.get_by_role("button", name="按粘贴的表格生成草稿").click()
+        page.wait_for_selector("#draft-form table.draft-table")
+        assert page.locator("#p_name").input_value() == "城区路灯维护（去年）"
+        assert page.locator("#goal").input_value() == "维修路灯3200盏，亮灯率不低于98%。"
+        rows = page.locator("table.draft-table tbody tr[data-row]")
+        assert [rows.nth(n).locator("input[name=name]").input_value() for n in range(rows.count())] == [
+            "维修路灯数量", "亮灯率"]
+        page.wait_for_selector("#findings")

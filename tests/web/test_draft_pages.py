@@ -159,6 +159,30 @@ def test_a_paste_nothing_could_be_read_from_stays_in_its_box_with_what_to_copy(c
     assert "连同表头行" in soup.select_one(".notice").get_text()
 
 
+def test_last_years_whole_form_pasted_on_the_first_page_starts_a_draft_as_written(client):
+    form = ("项目支出绩效目标申报表（2025年度）\r\n项目名称\t城区路灯维护\t主管部门\t市城市管理局\r\n"
+            "年度资金总额（万元）\t100\r\n年度绩效目标\t维修路灯3200盏，亮灯率不低于98%。\r\n" + PASTED)
+    first = soup_of(client.get("/draft", headers=HTML))
+    assert first.select_one("form.paste-start textarea[name=paste]") is not None
+    soup = soup_of(client.post("/draft/edit", data={"paste": form, "action": "paste"}, headers=HX))
+    assert [soup.find("input", id=f"p_{f}")["value"] for f in ("name", "department", "budget", "year")] == [
+        "城区路灯维护", "市城市管理局", "100", "2025"]
+    assert soup.find("textarea", id="goal").get_text() == "维修路灯3200盏，亮灯率不低于98%。"
+    assert [name for _, name, _ in table_rows(soup)] == ["新装路灯数量", "故障修复及时率", "市民满意度"]
+    notice = soup.select_one(".notice").get_text()
+    assert "添加 3 个指标" in notice and "项目名称、预算部门、预算金额、预算年度" in notice and "年度绩效目标" in notice
+
+
+def test_a_pasted_form_fills_only_what_the_draft_left_blank(client, drafted):
+    form = "项目名称\t另一个项目\r\n预算部门\t市住建局\r\n年度绩效目标\t别的目标\r\n" + PASTED
+    fields = with_field(form_of(drafted), "paste", form) + [("action", "paste")]
+    soup = soup_of(client.post("/draft/edit", data=as_data(fields), headers=HTML))
+    assert soup.find("input", id="p_name")["value"] == "城市路灯维护"
+    assert soup.find("input", id="p_department")["value"] == "市城管局"
+    assert "别的目标" not in soup.find("textarea", id="goal").get_text()  # the drafted goal stays
+    assert "填入" not in soup.select_one(".notice").get_text()
+
+
 # ---- signed in ------------------------------------------------------------------------------------
 def test_save_then_save_again_updates_the_same_draft(browser, drafted):
     before = browser.count()
