@@ -19,7 +19,7 @@ import io
 import json
 import re
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 from openpyxl import Workbook
@@ -720,6 +720,12 @@ def stacked_forms(ws: Sheet) -> list[Sheet]:
             r -= 1
         cuts.append(r)
     return [ws.part(first, last - 1) for first, last in zip([1, *cuts], [*cuts, ws.max_row + 1], strict=True)]
+
+
+def read_goal_sheet_partial(ws: Sheet) -> tuple[list[GoalDocument], list[CellProblem]]:
+    """The goal documents of one sheet made elsewhere (cells pasted from a spreadsheet), read as a workbook's
+    sheet is: a form, forms one under another, or a budget system's list; problems name the sheet's title."""
+    return _sheet_documents([replace(ws, title="")], ws.title)
 
 
 def _sheet_documents(sheets: list[Sheet], source: str) -> tuple[list[GoalDocument], list[CellProblem]]:

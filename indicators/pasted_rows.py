@@ -25,6 +25,7 @@ from dataclasses import dataclass, field
 from indicators.framework import DEPARTMENT, PROJECT
 from indicators.goal_sheets import find_header, indicator_records, indicator_rows, project_fields, title_year
 from indicators.values import canonical_operator, parse_number
+from kb.errors import InvalidInput
 from kb.sheets import Sheet
 
 MAX_PASTE_CHARS = 100_000
@@ -48,20 +49,30 @@ class Pasted:
     problems: list[str] = field(default_factory=list)
 
 
-def pasted_rows(text: str, *, limit: int) -> Pasted:
-    """What cells copied out of a spreadsheet hold; at most `limit` indicator records are taken."""
+def pasted_sheet(text: str) -> Sheet:
+    """The cells copied out of a spreadsheet as a sheet, each row placed by its line (第3行第2格), blank lines
+    left out. Raises `InvalidInput` for nothing pasted, more than `MAX_PASTE_CHARS` or `MAX_PASTE_COLUMNS`."""
     if not text.strip():
-        return Pasted(problems=[NOTHING])
+        raise InvalidInput(NOTHING)
     if len(text) > MAX_PASTE_CHARS:
-        return Pasted(problems=[f"粘贴的内容有 {len(text)} 个字符，超过 {MAX_PASTE_CHARS} 的上限；请分几次粘贴"])
+        raise InvalidInput(f"粘贴的内容有 {len(text)} 个字符，超过 {MAX_PASTE_CHARS} 的上限；请分几次粘贴")
     lines = csv.reader(io.StringIO(text.replace("\r\n", "\n")), delimiter="\t")
     cells = (tuple(_CONTROL.sub("", c).strip() for c in row) for row in lines)
     kept = [(n, row) for n, row in enumerate(cells, start=1) if any(row)]
     rows = [row for _, row in kept]
     width = max((len(r) for r in rows), default=0)
     if width > MAX_PASTE_COLUMNS:
-        return Pasted(problems=[f"粘贴的内容有 {width} 列，超过指标表的 {MAX_PASTE_COLUMNS} 列；请只复制指标表的各列"])
-    sheet = Sheet(TITLE, rows, places={r: f"第{n}行" for r, (n, _) in enumerate(kept, start=1)})
+        raise InvalidInput(f"粘贴的内容有 {width} 列，超过指标表的 {MAX_PASTE_COLUMNS} 列；请只复制指标表的各列")
+    return Sheet(TITLE, rows, places={r: f"第{n}行" for r, (n, _) in enumerate(kept, start=1)})
+
+
+def pasted_rows(text: str, *, limit: int) -> Pasted:
+    """What cells copied out of a spreadsheet hold; at most `limit` indicator records are taken."""
+    try:
+        sheet = pasted_sheet(text)
+    except InvalidInput as exc:
+        return Pasted(problems=[exc.message])
+    rows = sheet.values
     header, columns = find_header(sheet, least=2)  # 三级指标 | 指标值 is header enough for a few rows
     project: dict[str, object] = {}
     if header is not None:

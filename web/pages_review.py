@@ -6,12 +6,13 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import APIRouter, File, Request, UploadFile
+from fastapi import APIRouter, File, Form, Request, UploadFile
 from fastapi.responses import HTMLResponse, Response
 
 from indicators import goal_sheets
 from indicators.checker import check_documents, grade_counts
 from indicators.goals import BUDGET_SCALE, GoalDocument
+from indicators.pasted_rows import MAX_PASTE_CHARS, TITLE, pasted_sheet
 from kb.errors import InvalidInput
 from kb.sheets import SheetLimits
 from web.deps import upload_name
@@ -44,13 +45,14 @@ def review(request: Request, docs: list[tuple[str, GoalDocument]]) -> list[dict]
 
 def report_context(request: Request, entries: list[dict], problems: list[str]) -> dict:
     grades = grade_counts(e["result"] for e in entries)
-    return {"nav": "review", "entries": entries, "file_problems": problems,
+    return {"nav": "review", "entries": entries, "file_problems": problems, "max_paste": MAX_PASTE_CHARS,
             "grades": grades, "grade_order": GRADE_ORDER, "problem": search_problem(request), "reviewed": True}
 
 
 @router.get("/review", response_class=HTMLResponse)
 def review_page(request: Request):
-    return render(request, "review.html", {"nav": "review", "reviewed": False, "problem": search_problem(request)})
+    return render(request, "review.html", {"nav": "review", "reviewed": False, "problem": search_problem(request),
+                                           "max_paste": MAX_PASTE_CHARS})
 
 
 @router.post("/review", response_class=HTMLResponse)
@@ -63,6 +65,17 @@ def review_upload(request: Request,
     quick_limit(request, len(docs))
     entries = review(request, docs)
     return render(request, "review.html", report_context(request, entries, problems), fragment="_report.html")
+
+
+@router.post("/review/paste", response_class=HTMLResponse)
+def review_paste(request: Request, paste: Annotated[str, Form()] = ""):
+    """A form or a list copied out of Excel or WPS and pasted: read as a sheet of the workbook it came from."""
+    docs, problems = goal_sheets.read_goal_sheet_partial(pasted_sheet(paste))
+    quick_limit(request, len(docs))
+    named = [(TITLE if len(docs) == 1 else f"{TITLE} 第 {n} 个项目", doc) for n, doc in enumerate(docs, start=1)]
+    entries = review(request, named)
+    return render(request, "review.html", report_context(request, entries, [str(p) for p in problems]),
+                  fragment="_report.html")
 
 
 @router.get("/review/template.xlsx")

@@ -477,6 +477,39 @@ def test_review_refuses_more_documents_than_the_batch_limit(kb_settings):
         assert r.status_code == 422 and "2 份" in fragment(r).get_text()
 
 
+FORM_COPIED = ("项目支出绩效目标申报表（2025年度）\r\n项目名称\t城区路灯维护\t主管部门\t市城市管理局\r\n"
+               "年度资金总额（万元）\t100\r\n年度绩效目标\t维修路灯3200盏，亮灯率不低于98%。\r\n"
+               "一级指标\t二级指标\t三级指标\t指标值\r\n产出指标\t数量指标\t维修路灯数量\t≥3200盏\r\n"
+               "\t质量指标\t亮灯率\t≥98%\r\n效益指标\t社会效益指标\t夜间出行安全\t有所提升\r\n"
+               "满意度指标\t服务对象满意度指标\t市民满意度\t≥90%\r\n")
+
+
+def test_a_form_copied_out_of_a_spreadsheet_is_checked_where_it_is_pasted(client):
+    soup = page(client, "/review")
+    assert soup.select_one("form#paste-form textarea[name=paste]") is not None
+    soup = fragment(client.post("/review/paste", data={"paste": FORM_COPIED}, headers=HX))
+    (row,) = soup.select(".summary-table tbody tr")
+    assert row.th.get_text() == "城区路灯维护" and row.select_one("td.small").get_text() == "粘贴的表格"
+    section = soup.find(id=row.th.a["href"][1:])
+    assert "IND_VALUE_VAGUE" in [tr["data-code"] for tr in section.select("tbody tr.finding")]  # 有所提升
+
+
+def test_a_budget_systems_list_pasted_is_checked_project_by_project_and_a_bad_paste_says_where(client):
+    rows = ["项目名称\t预算部门\t项目金额（万元）\t年度绩效目标\t一级指标\t二级指标\t三级指标\t指标值",
+            "城区路灯维护\t市城管局\t100\t维修路灯3200盏\t产出指标\t数量指标\t维修路灯数量\t≥3200盏",
+            "\t\t\t\t满意度指标\t服务对象满意度指标\t市民满意度\t≥90%",
+            "学生营养餐\t县教育局\t500\t为2万名学生提供营养餐\t产出指标\t数量指标\t受益学生人数\t≥20000人",
+            "\t\t\t\t满意度指标\t服务对象满意度指标\t家长满意度\t≥90%"]
+    soup = fragment(client.post("/review/paste", data={"paste": "\n".join(rows)}, headers=HX))
+    assert [(r.th.get_text(), r.select_one("td.small").get_text()) for r in soup.select(".summary-table tbody tr")] == [
+        ("城区路灯维护", "粘贴的表格 第 1 个项目"), ("学生营养餐", "粘贴的表格 第 2 个项目")]
+    soup = fragment(client.post("/review/paste", data={"paste": "城区路灯维护\t100\n维修路灯\t3200"}, headers=HX))
+    (problem,) = [li.get_text() for li in soup.select(".notice.warn li")]
+    assert problem.startswith("粘贴的表格") and "找不到指标表的表头行" in problem
+    r = client.post("/review/paste", data={"paste": "  "}, headers=HX)
+    assert r.status_code == 422 and "没有粘贴内容" in fragment(r).get_text()
+
+
 def test_draft_exports_as_a_goal_spreadsheet_the_review_page_reads_back(client, drafted):
     r = post(client, "/draft/export.xlsx", with_value(form_of(drafted), "value", 4, "≥5"), HTML)
     assert r.status_code == 200 and r.headers["content-type"].startswith("application/vnd.openxmlformats")
