@@ -103,6 +103,25 @@ def test_monitor_evaluate_and_apply_results_in_the_browser(page, season):
     shot(page, "cycle-results")
 
 
+def test_cells_copied_in_a_spreadsheet_paste_down_and_across_the_actuals(page, season):
+    """A column copied out of Excel fills the boxes below the one pasted into; two columns fill the reason too.
+    Nothing is saved: the form is only filled."""
+    rid, (green, _) = season
+    page.context.grant_permissions(["clipboard-read", "clipboard-write"])
+    sign_in(page, "审核员乙", f"/reviews/{rid}/projects/{green}/evaluation")
+    fourth = page.locator("#actual_3").input_value()  # whatever an earlier test saved stays
+    page.evaluate("text => navigator.clipboard.writeText(text)", "1700\r\n95%\r\n2025年11月30日\r\n")
+    page.locator("#actual_0").focus()
+    page.keyboard.press("Control+V")
+    assert [page.locator(f"#actual_{n}").input_value() for n in range(4)] == ["1700", "95%", "2025年11月30日", fourth]
+    page.evaluate("text => navigator.clipboard.writeText(text)", '1600\t"苗木供应\n推迟"\r\n')
+    page.locator("#actual_3").focus()
+    page.keyboard.press("Control+V")
+    assert page.locator("#actual_3").input_value() == "1600"
+    assert page.locator("input[name=reason_3]").input_value() == "苗木供应推迟"  # a one-line box drops the break
+    assert page.locator("#paste-status").inner_text() == "已粘贴 2 格"
+
+
 def test_a_departments_own_self_evaluation_in_word_is_uploaded_in_the_browser(page, engine, lookup, tmp_path):
     reviewer = User(name="审核员乙", role="reviewer")
     green = greening()

@@ -154,3 +154,22 @@ def test_last_years_form_pasted_on_the_first_page_becomes_the_draft(browser, bas
         assert [rows.nth(n).locator("input[name=name]").input_value() for n in range(rows.count())] == [
             "维修路灯数量", "亮灯率"]
         page.wait_for_selector("#findings")
+
+
+def test_values_and_units_copied_in_a_spreadsheet_paste_down_the_drafts_table(browser, base_url):
+    with fresh_browser(browser, base_url) as page:
+        page.context.grant_permissions(["clipboard-read", "clipboard-write"])
+        page.goto("/draft")
+        page.get_by_label("项目名称").fill("城区路灯维护（粘贴值）")
+        page.get_by_label("预算金额", exact=True).fill("100")
+        page.get_by_role("button", name="生成草稿").click()
+        page.wait_for_selector("#draft-form table.draft-table")
+        errors = page.locator("#findings .sev.error").first.inner_text()
+        page.evaluate("text => navigator.clipboard.writeText(text)", "3200\t盏\r\n98\t%\r\n")
+        page.locator("#ind-0-value").focus()
+        page.keyboard.press("Control+V")
+        assert [page.locator(f"#ind-{n}-{f}").input_value() for n in (0, 1) for f in ("value", "unit")] == [
+            "3200", "盏", "98", "%"]
+        assert page.locator("#paste-status").inner_text() == "已粘贴 4 格"
+        # the table is checked again with the pasted values: row 1's missing value is no longer an error
+        page.wait_for_function("was => document.querySelector('#findings .sev.error').innerText !== was", arg=errors)

@@ -221,3 +221,63 @@
   }
   document.addEventListener("DOMContentLoaded", showUnsavedDraft);
 }());
+
+/* ---- Excel habits: cells copied in Excel or WPS and pasted into one box of a table fill the boxes below it
+   and to its right, as they would in the sheet (the draft's indicator table, the actuals forms) ---- */
+(function () {
+  "use strict";
+  function parseCells(text) {
+    /* the clipboard's tab-separated text: a cell holding a tab, a line break or a quote comes quoted */
+    var rows = [[]], cell = "", quoted = false, i, ch;
+    text = text.replace(/\r\n?/g, "\n").replace(/\n$/, "");
+    for (i = 0; i < text.length; i += 1) {
+      ch = text[i];
+      if (quoted) {
+        if (ch === '"' && text[i + 1] === '"') { cell += '"'; i += 1; }
+        else if (ch === '"') { quoted = false; }
+        else { cell += ch; }
+      } else if (ch === '"' && cell === "") { quoted = true; }
+      else if (ch === "\t") { rows[rows.length - 1].push(cell); cell = ""; }
+      else if (ch === "\n") { rows[rows.length - 1].push(cell); rows.push([]); cell = ""; }
+      else { cell += ch; }
+    }
+    rows[rows.length - 1].push(cell);
+    return rows;
+  }
+  function boxes(tr) {
+    return Array.prototype.slice.call(tr.querySelectorAll("input:not([type=hidden]), select"));
+  }
+  function put(box, value) {
+    if (box.tagName === "SELECT") {
+      var option = Array.prototype.find.call(box.options, function (o) { return o.value === value || o.text === value; });
+      if (!option) { return false; }
+      box.value = option.value;
+    } else {
+      box.value = value;
+    }
+    box.dispatchEvent(new Event("input", { bubbles: true }));
+    box.dispatchEvent(new Event("change", { bubbles: true }));
+    return true;
+  }
+  document.addEventListener("paste", function (evt) {
+    var box = evt.target, grid = box && box.closest && box.closest("table[data-paste-grid]");
+    var text = evt.clipboardData ? evt.clipboardData.getData("text/plain") : "";
+    if (!grid || box.tagName !== "INPUT" || !/[\t\n]/.test(text.replace(/\r?\n$/, ""))) { return; }
+    evt.preventDefault();
+    var rows = Array.prototype.slice.call(box.closest("tbody").rows), first = rows.indexOf(box.closest("tr"));
+    var column = boxes(rows[first]).indexOf(box), filled = 0, cells = parseCells(text);
+    cells.forEach(function (line, r) {
+      var tr = rows[first + r];
+      if (!tr) { return; }
+      line.forEach(function (value, c) {
+        var target = boxes(tr)[column + c];
+        if (target && put(target, value.trim())) { filled += 1; }
+      });
+    });
+    var status = document.getElementById("paste-status");
+    if (status) {
+      status.textContent = "已粘贴 " + filled + " 格" + (cells.length > rows.length - first
+        ? "；复制了 " + cells.length + " 行，表中此处往下只有 " + (rows.length - first) + " 行" : "");
+    }
+  });
+}());
