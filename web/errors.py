@@ -51,6 +51,8 @@ _BODY_ERRORS = {
     "Too many fields": "表单字段过多（最多 1000 个）；请检查后重新提交",
     "Invalid multipart data": "上传的表单数据无法解析；请在网页上重新选择文件上传，或以 multipart/form-data 发送",
     "Missing boundary in multipart": "上传的表单数据缺少 boundary；请以 multipart/form-data 发送",
+    "Field exceeded maximum size of 1024KB": "表单中有一项超过 1 MB（如一次粘贴的表格过大）；请分几次提交",
+    "Part exceeded maximum size of 1024KB": "表单中有一项超过 1 MB；文件请作为附件上传，文字请分几次提交",
 }
 
 

@@ -150,6 +150,14 @@ def test_a_body_that_is_not_multipart_gets_a_400_in_chinese(client, ctype, said)
     assert r.status_code == 400 and said in message(r)
 
 
+@pytest.mark.parametrize("path", ["/review/paste", "/draft/edit"])
+def test_a_paste_past_a_form_fields_size_is_told_in_chinese_and_one_past_the_tables_too(client, path):
+    big = client.post(path, data={"paste": "亮\t" * 400_000, "action": "paste"}, headers={"accept": "text/html"})
+    assert big.status_code == 400 and "超过 1 MB" in big.text and "分几次" in big.text
+    wide = client.post(path, data={"paste": "亮灯率\t98\n" * 15_000, "action": "paste"}, headers={"accept": "text/html"})
+    assert "超过 100000 的上限" in wide.text and "分几次粘贴" in wide.text
+
+
 # ---------------------------------------------------------------------------- text and numbers
 
 @pytest.mark.parametrize(("raw", "field", "said"), [
