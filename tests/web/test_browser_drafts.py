@@ -108,18 +108,23 @@ def test_save_reopen_elsewhere_edit_export_import_and_delete(browser, base_url, 
         assert page.request.get(f"/api/v1/drafts/{new_id}").status == 404
 
 
+def drafted_for_pasting(page, name: str) -> None:
+    """A draft of `name` on the page, the clipboard open to it as to a person's Ctrl+C and Ctrl+V."""
+    page.context.grant_permissions(["clipboard-read", "clipboard-write"])
+    page.goto("/draft")
+    page.get_by_label("项目名称").fill(name)
+    page.get_by_label("预算金额", exact=True).fill("100")
+    page.get_by_role("button", name="生成草稿").click()
+    page.wait_for_selector("#draft-form table.draft-table")
+
+
 def test_rows_copied_in_a_spreadsheet_are_pasted_into_the_draft(browser, base_url):
     """Cells copied in Excel or WPS reach the clipboard as tab-separated lines; pasted into the box with
     Ctrl+V, they become rows of the table and are checked with the rest."""
     copied = ("一级指标\t二级指标\t三级指标\t指标值\r\n产出指标\t数量指标\t新装路灯数量\t≥120盏\r\n"
               "\t时效指标\t故障修复及时率\t≥95%\r\n满意度指标\t服务对象满意度指标\t市民满意度\t≥90%\r\n")
     with fresh_browser(browser, base_url) as page:
-        page.context.grant_permissions(["clipboard-read", "clipboard-write"])
-        page.goto("/draft")
-        page.get_by_label("项目名称").fill("城区路灯维护（粘贴）")
-        page.get_by_label("预算金额", exact=True).fill("100")
-        page.get_by_role("button", name="生成草稿").click()
-        page.wait_for_selector("#draft-form table.draft-table")
+        drafted_for_pasting(page, "城区路灯维护（粘贴）")
         rows = page.locator("table.draft-table tbody tr[data-row]")
         before = rows.count()
         page.evaluate("text => navigator.clipboard.writeText(text)", copied)
@@ -158,12 +163,7 @@ def test_last_years_form_pasted_on_the_first_page_becomes_the_draft(browser, bas
 
 def test_values_and_units_copied_in_a_spreadsheet_paste_down_the_drafts_table(browser, base_url):
     with fresh_browser(browser, base_url) as page:
-        page.context.grant_permissions(["clipboard-read", "clipboard-write"])
-        page.goto("/draft")
-        page.get_by_label("项目名称").fill("城区路灯维护（粘贴值）")
-        page.get_by_label("预算金额", exact=True).fill("100")
-        page.get_by_role("button", name="生成草稿").click()
-        page.wait_for_selector("#draft-form table.draft-table")
+        drafted_for_pasting(page, "城区路灯维护（粘贴值）")
         errors = page.locator("#findings .sev.error").first.inner_text()
         page.evaluate("text => navigator.clipboard.writeText(text)", "3200\t盏\r\n98\t%\r\n")
         page.locator("#ind-0-value").focus()
