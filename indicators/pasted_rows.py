@@ -27,6 +27,7 @@ from indicators.goal_sheets import find_header, indicator_records, indicator_row
 from indicators.values import canonical_operator, parse_number
 from kb.errors import InvalidInput
 from kb.sheets import Sheet
+from kb.text import normalize_text
 
 MAX_PASTE_CHARS = 100_000
 MAX_PASTE_COLUMNS = 60  # the widest goal tables (a self-evaluation's) have about 20
@@ -127,10 +128,12 @@ def _mostly(cells: list[str], test) -> bool:
 
 
 def _is_level1(text: str) -> bool:
+    text = normalize_text(text)  # 產出指標 as a Traditional table writes it
     return any(fw.canonical_level1(text) for fw in (PROJECT, DEPARTMENT))
 
 
 def _is_level2(text: str) -> bool:
+    text = normalize_text(text)
     return any(fw.canonical_level2(text) or fw.canonical_level2(text.removesuffix("指标"))
                for fw in (PROJECT, DEPARTMENT))
 

@@ -16,6 +16,7 @@ from indicators.checks.goal_text import compose_goal
 from indicators.framework import DEPARTMENT, PROJECT
 from indicators.goals import MAX_INDICATORS, GoalDocument
 from kb.errors import InvalidInput
+from kb.text import normalize_text
 
 PROJECT_FIELDS = ("name", "department", "direction", "budget", "budget_unit", "year", "description", "kind",
                   "function_code")
@@ -41,8 +42,9 @@ def _levels(level1: str, level2: str, kind: str = "") -> tuple[str, str]:
     """Canonical level names where they are known, in the project's framework (部门整体 has its own);
     level 1 follows a known level 2."""
     fw = DEPARTMENT if kind == "department" else PROJECT
-    l2 = fw.canonical_level2(level2) or fw.canonical_level2(level2.removesuffix("指标")) or level2
-    l1 = fw.level1_of.get(l2) or fw.canonical_level1(level1) or level1
+    plain2 = normalize_text(level2)  # 數量指標 as a Traditional table writes it
+    l2 = fw.canonical_level2(plain2) or fw.canonical_level2(plain2.removesuffix("指标")) or level2
+    l1 = fw.level1_of.get(l2) or fw.canonical_level1(normalize_text(level1)) or level1
     return l1, l2
 
 

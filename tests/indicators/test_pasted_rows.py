@@ -102,3 +102,11 @@ def test_a_whole_form_copied_gives_the_projects_fields_and_goal_beside_its_rows(
         "name": "城区路灯维护", "department": "市城市管理局", "budget": "100", "budget_unit": "万元",
         "goal": "维修路灯3200盏，亮灯率不低于98%。"}
     assert pasted_rows(COUNTY, limit=300).project == {}
+
+
+def test_a_table_in_traditional_characters_is_told_by_its_columns_as_well():
+    text = tsv(("產出指標", "數量指標", "維修路燈數量", "≥", "３２００", "盞"), ("", "時效指標", "完成及時率", "≥", 95, "%"))
+    records, problems = read(text)
+    assert problems == []
+    assert fields(records, "level2", "name", "operator", "value", "unit") == [
+        ("數量指標", "維修路燈數量", "≥", "３２００", "盞"), ("時效指標", "完成及時率", "≥", "95", "%")]

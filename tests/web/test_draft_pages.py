@@ -149,6 +149,14 @@ def test_rows_pasted_from_excel_are_added_below_the_drafted_ones_and_checked(cli
     assert "新装路灯数量" in soup.find("textarea", id="goal").get_text()  # the goal composed from the table follows it
 
 
+def test_levels_written_in_traditional_characters_take_their_place_in_the_framework(client, drafted):
+    pasted = "一級指標\t二級指標\t三級指標\t指標值\r\n產出指標\t數量指標\t維修路燈數量\t≥3200盞\r\n"
+    fields = with_field(form_of(drafted), "paste", pasted) + [("action", "paste")]
+    soup = soup_of(client.post("/draft/edit", data=as_data(fields), headers=HTML))
+    assert table_rows(soup)[-1] == ("数量指标", "維修路燈數量", "≥3200盞")  # the name and value stay as written
+    assert soup.select("table.draft-table tbody tr[data-row]")[-1].find("input", attrs={"name": "level1"})["value"] == "产出指标"
+
+
 def test_a_paste_nothing_could_be_read_from_stays_in_its_box_with_what_to_copy(client, drafted):
     before = table_rows(drafted)
     fields = with_field(form_of(drafted), "paste", "1\t2\r\n3\t95%\r\n") + [("action", "paste")]
