@@ -74,8 +74,29 @@ def cases(token: str):
         "/api/v1/library/import", params={"dry_run": "true"}, headers=admin,
         files={"file": ("二〇二五年度共性指标库（征求意见稿）" * 8 + ".csv", "指标编码\n".encode(), "text/csv")})
     yield "DELETE /api/v1/search", lambda c: c.delete("/api/v1/search")
-    yield "6 MB chunked body", lambda c: c.post("/api/v1/goals/check", content=(b"x" * 1_000_000 for _ in range(6)),
-                                                headers=JSON)
+    yield "13 MB chunked body, past KB_MAX_BODY_BYTES", lambda c: c.post(  # no content-length to refuse it by
+        "/api/v1/goals/check", content=(b"x" * 1_000_000 for _ in range(13)), headers=JSON)
+    yield from pastes()
+
+
+def pastes():
+    """Cells pasted into the quick check and the draft page: past a form field's 1 MB, past the paste's
+    100,000 characters, 50,000 columns, and the largest table a paste may hold."""
+    table = "项目名称\t城区路灯维护\n年度资金总额（万元）\t100\n一级指标\t二级指标\t三级指标\t指标值\n" + "".join(
+        f"产出指标\t数量指标\t第{n}项任务完成数量\t≥{n}项\n" for n in range(1, 300))
+    listing = "项目名称\t预算部门\t项目金额（万元）\t年度绩效目标\t一级指标\t二级指标\t三级指标\t指标值\n" + "".join(
+        f"第{p}号项目\t某局\t100\t完成任务{p}项\t产出指标\t数量指标\t完成任务数量\t≥{p}项\n"
+        f"\t\t\t\t满意度指标\t服务对象满意度指标\t群众满意度\t≥90%\n" for p in range(1, 101))
+    html = {"accept": "text/html"}
+    for name, text in (("1.2 MB, one form field past 1 MB", "亮\t" * 400_000),
+                       ("105,000 characters", "亮灯率\t98\n" * 15_000),
+                       ("50,000 tabs on one line", "亮灯率" + "\t" * 50_000),
+                       (f"a form of 299 indicators ({len(table) / 1e3:.1f} K characters)", table),
+                       (f"a budget system's list of 100 projects ({len(listing) / 1e3:.1f} K characters)", listing)):
+        yield (f"/review/paste: {name}",
+               lambda c, t=text: c.post("/review/paste", data={"paste": t}, headers=html))
+        yield (f"/draft/edit paste: {name}",
+               lambda c, t=text: c.post("/draft/edit", data={"paste": t, "action": "paste"}, headers=html))
 
 
 def health_ms(client: httpx.Client, n: int = 20) -> tuple[float, float]:

@@ -181,7 +181,7 @@ class BodyLimit:
             return await self.app(scope, receive, send)
         length = dict(scope.get("headers") or []).get(b"content-length")
         if length is not None and length.isdigit() and int(length) > self.max_bytes:
-            return await self._too_large(scope, send, int(length))
+            return await self._too_large(scope, send, int(length), declared=True)
         seen, over, started = 0, False, False
 
         async def limited():
@@ -208,11 +208,13 @@ class BodyLimit:
         if over and not started:
             await self._too_large(scope, send, seen)
 
-    async def _too_large(self, scope, send, size: int):
-        body = JSONResponse({"error": {"status": 413, "message": f"the body of {size} bytes is larger than the "
-                                       f"limit of {self.max_bytes} bytes; send fewer documents per request",
-                                       "details": []}}, status_code=413)
-        await body(scope, None, send)
+    async def _too_large(self, scope, send, size: int, *, declared: bool = False):
+        """The 413 in Chinese, as a page to a browser and as JSON to the API (`error_response`); a body sent in
+        chunks is cut off at the limit, so only a declared length is told."""
+        told = f"有 {size / 1e6:.1f} MB，" if declared else ""
+        message = (f"提交的内容{told}超过 {self.max_bytes / 1e6:g} MB 的上限（KB_MAX_BODY_BYTES）；"
+                   "请分几次提交：一次少传几个文件或几份文档")
+        await error_response(Request(scope), 413, message)(scope, None, send)
 
 
 class _TooLarge(Exception):

@@ -246,6 +246,15 @@ def test_an_oversize_chunked_body_gets_413_and_the_headers(client):
     chunks = (b"x" * 1_000_000 for _ in range(13))  # no content-length: sent chunked
     r = client.post("/api/v1/goals/check", content=chunks, headers={"content-type": "application/json"})
     assert r.status_code == 413 and r.headers["x-content-type-options"] == "nosniff"
+    assert "超过 12 MB 的上限" in message(r) and "分几次提交" in message(r)
+
+
+def test_an_oversize_upload_from_a_page_is_told_on_a_page_in_chinese(client):
+    body = b"--b\r\nContent-Disposition: form-data; name=\"files\"; filename=\"a.xlsx\"\r\n\r\n" + b"x" * 13_000_000
+    r = client.post("/review", content=body, headers={"content-type": "multipart/form-data; boundary=b",
+                                                      "accept": "text/html"})
+    assert r.status_code == 413 and r.headers["content-type"].startswith("text/html")
+    assert "有 13.0 MB，超过 12 MB 的上限" in r.text
 
 
 def test_an_oversize_chunked_upload_gets_413(client):
