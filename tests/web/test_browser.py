@@ -198,7 +198,7 @@ def test_an_upload_over_the_size_limit_gets_a_readable_message(browser, kb_setti
         pg.get_by_role("button", name="上传并审核").click()
         alert = pg.locator("#report [role=alert]")
         alert.wait_for()
-        assert "413" in alert.inner_text() and "50000 bytes" in alert.inner_text()
+        assert "413" in alert.inner_text() and "超过 0.05 MB 的上限" in alert.inner_text()
         context.close()
 
 
