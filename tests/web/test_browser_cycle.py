@@ -122,6 +122,20 @@ def test_cells_copied_in_a_spreadsheet_paste_down_and_across_the_actuals(page, s
     assert page.locator("#paste-status").inner_text() == "已粘贴 2 格"
 
 
+def test_enter_moves_down_the_actuals_as_in_a_sheet_and_saves_nothing(page, season):
+    rid, (_, meal) = season
+    sign_in(page, "审核员乙", f"/reviews/{rid}/projects/{meal}/monitoring")
+    url = page.url
+    page.locator("#actual_0").fill("1000")
+    page.locator("#actual_0").press("Enter")
+    assert page.evaluate("document.activeElement.id") == "actual_1"
+    page.keyboard.type("98")
+    page.keyboard.press("Shift+Enter")
+    assert page.evaluate("document.activeElement.id") == "actual_0"
+    assert page.locator("#actual_1").input_value() == "98"
+    assert page.url == url and page.locator("#saved-notice").count() == 0
+
+
 def test_a_departments_own_self_evaluation_in_word_is_uploaded_in_the_browser(page, engine, lookup, tmp_path):
     reviewer = User(name="审核员乙", role="reviewer")
     green = greening()

@@ -222,8 +222,9 @@
   document.addEventListener("DOMContentLoaded", showUnsavedDraft);
 }());
 
-/* ---- Excel habits: cells copied in Excel or WPS and pasted into one box of a table fill the boxes below it
-   and to its right, as they would in the sheet (the draft's indicator table, the actuals forms) ---- */
+/* ---- Excel habits in the tables people type into (the draft's indicator table, the actuals forms): cells
+   copied in Excel or WPS and pasted into one box fill the boxes below it and to its right, and Enter moves
+   down a column (Shift+Enter up), as they would in the sheet ---- */
 (function () {
   "use strict";
   function parseCells(text) {
@@ -259,6 +260,18 @@
     box.dispatchEvent(new Event("change", { bubbles: true }));
     return true;
   }
+  document.addEventListener("keydown", function (evt) {
+    var box = evt.target, grid = box && box.closest && box.closest("table[data-paste-grid]");
+    if (!grid || box.tagName !== "INPUT" || evt.key !== "Enter" || evt.isComposing || evt.keyCode === 229 ||
+        evt.ctrlKey || evt.metaKey || evt.altKey) { return; }   // an input method's Enter commits its text
+    var rows = Array.prototype.slice.call(box.closest("tbody").rows), at = rows.indexOf(box.closest("tr"));
+    var next = rows[at + (evt.shiftKey ? -1 : 1)];
+    var target = next && boxes(next)[boxes(rows[at]).indexOf(box)];
+    if (!target) { return; }   // past the last row, Enter does what it does in the form
+    evt.preventDefault();
+    target.focus();
+    if (target.select) { target.select(); }
+  });
   document.addEventListener("paste", function (evt) {
     var box = evt.target, grid = box && box.closest && box.closest("table[data-paste-grid]");
     var text = evt.clipboardData ? evt.clipboardData.getData("text/plain") : "";
