@@ -1,4 +1,4 @@
-"""Indicator rows pasted from Excel or WPS into a draft.
+"""Cells pasted from Excel or WPS: a draft's indicator rows, or a whole form to check.
 
 Copying cells in Excel or WPS puts them on the clipboard as tab-separated lines (a cell holding a line break
 or a tab comes quoted). A department that keeps last year's table in a workbook selects its indicator rows,
@@ -12,7 +12,8 @@ with the header row or without it, and pastes them; they are read as the goal-ta
 Levels left blank under a merged cell carry down, and values stay as written (≥3200盏 is read by the checker
 as it is from a file). A whole form copied with its labels above the table (项目名称 | 城区路灯维护, 年度绩效目标 |
 …) also gives the project's fields and goal. `pasted_rows(text, limit=…)` → `Pasted` (indicator records,
-project fields, problems in Chinese).
+project fields, problems in Chinese); `pasted_sheet(text)` → the paste as a `Sheet`, for the goal-table
+reader (`goal_sheets.read_goal_sheet_partial`).
 """
 
 from __future__ import annotations
@@ -24,6 +25,7 @@ from dataclasses import dataclass, field
 
 from indicators.framework import DEPARTMENT, PROJECT
 from indicators.goal_sheets import find_header, indicator_records, indicator_rows, project_fields, title_year
+from indicators.goals import MAX_INDICATORS
 from indicators.values import canonical_operator, parse_number
 from kb.errors import InvalidInput
 from kb.sheets import Sheet
@@ -91,7 +93,7 @@ def pasted_rows(text: str, *, limit: int) -> Pasted:
     records, _ = indicator_records(sheet, body, columns, found)
     problems = [f"{p.cell}：{p.fix}" for p in found]
     if len(records) > limit:
-        problems.append(f"粘贴了 {len(records)} 个指标，只添加了前 {limit} 个（一份目标最多 300 个指标）")
+        problems.append(f"粘贴了 {len(records)} 个指标，只添加了前 {limit} 个（一份目标最多 {MAX_INDICATORS} 个指标）")
     return Pasted(records[:limit], project, problems)
 
 
