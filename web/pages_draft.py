@@ -37,6 +37,7 @@ from web.pages_forms import (
     PROJECT_FIELDS,
     PROJECT_LABELS,
     blank_row,
+    goal_kind,
     has_rows_or_project,
     library_row,
     raw_from_doc,
@@ -237,16 +238,21 @@ def _paste(raw: dict, copied: str) -> list[str]:
     if room <= 0:
         raise InvalidInput(f"草稿已有 {MAX_INDICATORS} 个指标，达到上限；请先删除不需要的指标")
     pasted = pasted_rows(copied, limit=room)
-    raw["indicators"] += [raw_row(r, raw["project"]["kind"]) for r in pasted.records]
+    filled = _fill_blanks(raw, pasted.project) if pasted.records else []
+    raw["indicators"] += [raw_row(r, raw["project"]["kind"]) for r in pasted.records]  # in the kind just filled
     notes = [f"已从粘贴的表格添加 {len(pasted.records)} 个指标，请核对各列"] if pasted.records else []
-    if pasted.records and (filled := _fill_blanks(raw, pasted.project)):
+    if filled:
         notes.append(f"并按粘贴的表格填入了原本空着的{'、'.join(filled)}")
     return notes + [f"粘贴的表格{p}" if p.startswith("第") else p for p in pasted.problems]
 
 
 def _fill_blanks(raw: dict, project: dict) -> list[str]:
-    """The project's fields (and goal) of a whole pasted form, where the draft has none yet; what was filled."""
+    """The project's fields (and goal) of a whole pasted form, where the draft has none yet; what was filled.
+    A draft with no rows yet also takes the form's 目标类型 (a 部门整体 form's rows are in its own framework)."""
     filled = []
+    if not raw["indicators"] and text(project.get("kind")) and goal_kind(project["kind"]) != raw["project"]["kind"]:
+        raw["project"]["kind"] = goal_kind(project.get("kind"))
+        filled.append("目标类型")
     for key in (*PROJECT_LABELS, "goal"):
         value = text(project.get(key))
         if not value:

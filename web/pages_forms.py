@@ -48,7 +48,7 @@ def _levels(level1: str, level2: str, kind: str = "") -> tuple[str, str]:
     return l1, l2
 
 
-def _kind(value: object) -> str:
+def goal_kind(value: object) -> str:
     """"department" for a 部门整体 goal (however it is written), "" for a project."""
     words = {"department", "部门", "部门整体", "单位整体", "整体"}
     return "department" if text(value) in words else ""
@@ -70,7 +70,7 @@ def raw_from_doc(data: object) -> dict:
         raise InvalidInput("草稿数据不是一个目标文档（应为含 project、goal、indicators 的对象）")
     project = data.get("project") if isinstance(data.get("project"), dict) else {}
     rows = data.get("indicators") if isinstance(data.get("indicators"), list) else []
-    kind = _kind(project.get("kind"))
+    kind = goal_kind(project.get("kind"))
     return {"project": {f: text(project.get(f)) for f in PROJECT_FIELDS} | {
                 "budget_unit": text(project.get("budget_unit")) or "万元", "kind": kind},
             "goal": text(data.get("goal")), "goal_auto": "",
@@ -91,7 +91,7 @@ def raw_from_form(form) -> dict:
     """Form fields p_<field>, goal and the repeated row fields, in row order."""
     project = {f: text(form.get(f"p_{f}")) for f in PROJECT_FIELDS}
     project["budget_unit"] = project["budget_unit"] or "万元"
-    project["kind"] = _kind(project["kind"])
+    project["kind"] = goal_kind(project["kind"])
     columns = [form.getlist(f) for f in ROW_FIELDS]
     rows = [raw_row(dict(zip(ROW_FIELDS, values, strict=True)), project["kind"])
             for values in zip_longest(*columns, fillvalue="")][:MAX_INDICATORS]

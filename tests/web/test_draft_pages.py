@@ -181,6 +181,17 @@ def test_last_years_whole_form_pasted_on_the_first_page_starts_a_draft_as_writte
     assert "添加 3 个指标" in notice and "项目名称、预算部门、预算金额、预算年度" in notice and "年度绩效目标" in notice
 
 
+def test_a_pasted_department_form_starts_a_department_draft_with_its_own_levels(client):
+    form = ("项目名称\t林业局部门整体支出\r\n目标类型\t部门整体\r\n一级指标\t二级指标\t三级指标\t指标值\r\n"
+            "运行成本\t人员经费\t人员经费控制率\t≤100%\r\n履职效能\t职责履行\t森林覆盖率\t≥62%\r\n")
+    soup = soup_of(client.post("/draft/edit", data={"paste": form, "action": "paste"}, headers=HX))
+    assert soup.select_one("#p_kind option[selected]")["value"] == "department"
+    levels = [tr.find("input", attrs={"name": "level1"})["value"]
+              for tr in soup.select("table.draft-table tbody tr[data-row]")]
+    assert levels == ["运行成本", "履职效能"] and "（不在指标框架中）" not in soup.select_one("table.draft-table").get_text()
+    assert "目标类型" in soup.select_one(".notice").get_text()
+
+
 def test_a_pasted_form_fills_only_what_the_draft_left_blank(client, drafted):
     form = "项目名称\t另一个项目\r\n预算部门\t市住建局\r\n年度绩效目标\t别的目标\r\n" + PASTED
     fields = with_field(form_of(drafted), "paste", form) + [("action", "paste")]
