@@ -15,6 +15,7 @@ from indicators import goal_sheets
 from indicators.goals import GoalDocument
 from services import reviews
 from tests.conftest import PASSWORD, bearer
+from tests.cycle_documents import greening, meals
 from tests.web.html_kit import HTML, HX, csrf_of, fragment, page, soup_of, unlabelled
 from tests.web.test_reviews_api import wait_done
 from web.app import create_app
@@ -492,6 +493,26 @@ def test_a_form_copied_out_of_a_spreadsheet_is_checked_where_it_is_pasted(client
     assert row.th.get_text() == "城区路灯维护" and row.select_one("td.small").get_text() == "粘贴的表格"
     section = soup.find(id=row.th.a["href"][1:])
     assert "IND_VALUE_VAGUE" in [tr["data-code"] for tr in section.select("tbody tr.finding")]  # 有所提升
+
+
+def copied_form(doc: dict) -> str:
+    """A goal document laid out as its form and copied out of a spreadsheet: labels, then the table."""
+    p = doc["project"]
+    rows = [f"项目名称\t{p['name']}\t主管部门\t{p.get('department') or ''}",
+            f"年度资金总额（{p.get('budget_unit') or '万元'}）\t{p.get('budget') or ''}",
+            f"支出方向\t{p.get('direction') or ''}", f"年度绩效目标\t{doc.get('goal') or ''}",
+            "一级指标\t二级指标\t三级指标\t符号\t指标值\t计量单位\t取值依据\t上年实际值"]
+    fields = ("level1", "level2", "name", "operator", "value", "unit", "basis", "baseline")
+    rows += ["\t".join(str(i.get(f) or "") for f in fields) for i in doc["indicators"]]
+    return "\r\n".join(rows) + "\r\n"
+
+
+@pytest.mark.parametrize("doc", [GOOD, VAGUE, greening(), meals()], ids=["good", "vague", "greening", "meals"])
+def test_a_pasted_form_is_checked_as_the_document_it_lays_out(client, doc):
+    soup = fragment(client.post("/review/paste", data={"paste": copied_form(doc)}, headers=HX))
+    pasted = sorted(tr["data-code"] for tr in soup.select("tr.finding"))
+    sent = sorted(f["code"] for f in client.post("/api/v1/goals/check", json=doc).json()["findings"])
+    assert pasted == sent and soup.select(".notice.warn li") == []
 
 
 def test_a_budget_systems_list_pasted_is_checked_project_by_project_and_a_bad_paste_says_where(client):
