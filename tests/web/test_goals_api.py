@@ -85,7 +85,7 @@ def test_malformed_documents_get_422_with_the_field(client, payload):
 def test_oversized_body_is_413(client):
     big = {"project": {"name": "x"}, "goal": "长" * 6_000_000, "indicators": []}
     r = client.post("/api/v1/goals/check", json=big)
-    assert r.status_code == 413 and "limit" in r.json()["error"]["message"]
+    assert r.status_code == 413 and "超过 12 MB 的上限（KB_MAX_BODY_BYTES）" in r.json()["error"]["message"]
 
 
 def test_batch_checks_each_document_and_reports_bad_ones(client):
