@@ -37,6 +37,7 @@ TITLE = "粘贴的表格"
 NOTHING = "没有粘贴内容：请在 Excel 或 WPS 中选中指标行（可连同表头行）复制，再粘贴到框中"
 UNREAD = ("没有认出指标名称所在的列：请连同表头行（一级指标、二级指标、三级指标、指标值）一起复制后再粘贴，"
           "或在下方搜索指标库逐个添加")
+NO_ROWS = "粘贴的表格只有表头，没有指标行：请连同表头下面的指标行一起复制"
 _SHORT = 8     # a unit cell is at most this long (万元/公里, 人次)
 _CONTROL = re.compile(r"[\x00-\x09\x0b-\x1f\x7f]")  # what no cell shows (a line break within a cell stays)
 _MOSTLY = 0.5  # share of a column's filled cells that decides what the column holds
@@ -92,6 +93,8 @@ def pasted_rows(text: str, *, limit: int) -> Pasted:
     found = []
     records, _ = indicator_records(sheet, body, columns, found)
     problems = [f"{p.cell}：{p.fix}" for p in found]
+    if not records and not problems:
+        problems.append(NO_ROWS)
     if len(records) > limit:
         problems.append(f"粘贴了 {len(records)} 个指标，只添加了前 {limit} 个（一份目标最多 {MAX_INDICATORS} 个指标）")
     return Pasted(records[:limit], project, problems)

@@ -3,7 +3,7 @@ row or without it, read as a goal table's rows are."""
 
 from __future__ import annotations
 
-from indicators.pasted_rows import MAX_PASTE_CHARS, NOTHING, UNREAD, pasted_rows
+from indicators.pasted_rows import MAX_PASTE_CHARS, NO_ROWS, NOTHING, UNREAD, pasted_rows
 
 
 def tsv(*rows: tuple) -> str:
@@ -69,6 +69,7 @@ def test_a_two_column_header_is_header_enough_and_a_row_without_a_name_is_told_b
 
 def test_what_is_no_indicator_table_is_answered_with_what_to_copy():
     assert read("  \n\t\n") == ([], [NOTHING])
+    assert read("一级指标\t二级指标\t三级指标\t指标值\r\n") == ([], [NO_ROWS])  # the header alone
     assert read(tsv((1, 2), (3.5, "95%"))) == ([], [UNREAD])
     assert read("亮灯率\t98" + "\t" * 60)[1] == ["粘贴的内容有 62 列，超过指标表的 60 列；请只复制指标表的各列"]
     too_long = "亮灯率\t98\n" * (MAX_PASTE_CHARS // 6)
