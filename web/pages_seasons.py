@@ -15,8 +15,10 @@ from urllib.parse import urlencode
 from fastapi import APIRouter, Depends, File, Form, Query, Request, UploadFile
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
+from indicators import goal_sheets
 from indicators.findings import REGISTRY
 from indicators.goals import BUDGET_SCALE, GoalDocument
+from indicators.pasted_rows import MAX_PASTE_CHARS, TITLE, pasted_sheet
 from kb.errors import InvalidInput
 from kb.reviews import DECISIONS
 from kb.sheets import SheetLimits
@@ -232,7 +234,7 @@ def project_context(session, review_id: int, project_id: int) -> dict:
             "severity": SEVERITY, "decisions": DECISIONS, "budget_wan": budget_wan,
             "groups": findings_by_category(findings), "labels": {c: e.label for c, e in REGISTRY.items()},
             "field_names": FIELD_NAMES, "project_field_names": PROJECT_FIELD_NAMES,
-            "previous": neighbours.get(-1), "next": neighbours.get(1)}
+            "previous": neighbours.get(-1), "next": neighbours.get(1), "max_paste": MAX_PASTE_CHARS}
 
 
 @router.get("/reviews/{review_id}/projects/{project_id}", response_class=HTMLResponse)
@@ -254,15 +256,21 @@ def decide(request: Request, review_id: ReviewId, project_id: ProjectId, session
 
 @router.post("/reviews/{review_id}/projects/{project_id}/versions", response_class=HTMLResponse)
 def resubmit(request: Request, review_id: ReviewId, project_id: ProjectId, session: SessionDep, user: ReviewerUser,
-             file: Annotated[UploadFile | None, File(description="修改后的申报表或 JSON")] = None):
-    if file is None or not file.filename:
-        raise InvalidInput("没有收到文件：请选择修改后的申报表（.xlsx）或 JSON 文档")
-    items, problems = _items(request, [file])
+             file: Annotated[UploadFile | None, File(description="修改后的申报表或 JSON")] = None,
+             paste: Annotated[str, Form(description="或从 Excel / WPS 复制的修改后的申报表")] = ""):
+    if file is not None and file.filename:
+        items, problems = _items(request, [file])
+        sent = upload_name(file.filename)
+    elif paste.strip():   # the revised form copied out of Excel or WPS, read as the sheet it came from
+        docs, found = goal_sheets.read_goal_sheet_partial(pasted_sheet(paste))
+        items, problems, sent = [(TITLE, d.model_dump(mode="json")) for d in docs], [str(p) for p in found], TITLE
+    else:
+        raise InvalidInput("没有收到修改稿：请选择修改后的申报表（.xlsx）或 JSON 文档，"
+                           "或粘贴从 Excel / WPS 复制的申报表")
     if problems:
-        raise InvalidInput("修改后的文件无法读取：" + "；".join(problems[:5]))
+        raise InvalidInput("修改稿无法读取：" + "；".join(problems[:5]))
     if len(items) != 1:
-        raise InvalidInput(f"{upload_name(file.filename)} 含 {len(items)} 个项目；"
-                           "重新提交时每次只能上传本项目的一份文档")
+        raise InvalidInput(f"{sent} 含 {len(items)} 个项目；重新提交时每次只能上传本项目的一份文档")
     reviews.resubmit(session, request.app.state.search, review_id=review_id, project_id=project_id,
                      document=items[0][1], user=user)
     target = f"/reviews/{review_id}/projects/{project_id}"

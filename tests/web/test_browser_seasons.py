@@ -127,7 +127,7 @@ def test_a_season_filed_reviewed_resubmitted_and_exported(page, tmp_path):
     revised = tmp_path / "学生营养餐（修改稿）.json"
     revised.write_text(json.dumps(nutrition_revised(), ensure_ascii=False), encoding="utf-8")
     page.get_by_label("修改后的申报表或 JSON").set_input_files(str(revised))
-    page.get_by_role("button", name="上传修改稿并重新检查").click()
+    page.get_by_role("button", name="提交修改稿并重新检查").click()
     changes = page.locator("#changes")
     changes.wait_for()
     assert changes.locator(".change-list.resolved li[data-code=GOAL_MISSING]").count() == 1

@@ -349,6 +349,26 @@ def test_a_resubmission_shows_the_findings_resolved_and_new(reviewer, season, sa
     assert len(soup.select(".versions li")) == 2 and "第 2 版" in soup.select_one(".season-meta").get_text()
 
 
+def test_a_revised_form_pasted_is_the_next_version_and_a_paste_of_two_projects_is_refused(reviewer, season):
+    pid = project_id(page(reviewer, f"/reviews/{season}"), many(3)[2]["project"]["name"])
+    url = f"/reviews/{season}/projects/{pid}/versions"
+    r = reviewer.post(url, data={"csrf_token": reviewer.csrf}, headers=HTML)
+    assert r.status_code == 422 and "没有收到修改稿" in r.text and "粘贴" in r.text
+    doc = many(3)[2]
+    rows = [f"项目名称\t{doc['project']['name']}", f"年度资金总额（万元）\t{doc['project']['budget']}",
+            f"年度绩效目标\t{doc['goal']}", "一级指标\t二级指标\t三级指标\t符号\t指标值\t计量单位"]
+    rows += ["\t".join(str(i.get(f) or "") for f in ("level1", "level2", "name", "operator", "value", "unit"))
+             for i in doc["indicators"]] + ["满意度指标\t服务对象满意度指标\t家长满意度\t≥\t90\t%"]
+    listed = "\r\n".join(rows)
+    two = reviewer.post(url, data={"csrf_token": reviewer.csrf, "paste": listed + "\r\n" + listed}, headers=HTML)
+    assert two.status_code == 422 and "只能上传本项目的一份文档" in two.text
+    r = reviewer.post(url, data={"csrf_token": reviewer.csrf, "paste": listed}, headers=HTML, follow_redirects=False)
+    assert r.status_code == 303, r.text[:300]
+    soup = page(reviewer, r.headers["location"].split("#")[0])
+    assert "家长满意度" in soup.find(id="changes").select_one(".change-list.indicators .added").get_text()
+    assert "第 2 版" in soup.select_one(".season-meta").get_text()
+
+
 def test_the_printable_opinion_groups_findings_by_category(reviewer, season, sample):
     reviewer.post(f"/reviews/{season}/projects/{sample}/decision", headers={**HX, "x-csrf-token": reviewer.csrf},
                   data={"status": "退回修改", "note": "受益学生人数请写明计量单位“人”"})
