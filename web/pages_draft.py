@@ -22,7 +22,7 @@ from indicators.checks.goal_text import compose_goal
 from indicators.drafter import draft_goal
 from indicators.framework import BASES, OPERATORS
 from indicators.goals import MAX_INDICATORS, Project
-from indicators.pasted_rows import MAX_PASTE_CHARS, NOTHING, pasted_rows
+from indicators.pasted_rows import NOTHING, pasted_rows
 from kb import store
 from kb.errors import InvalidInput, NotFound, NotReady
 from kb.models import MAX_ID
@@ -127,8 +127,7 @@ def editor(request: Request, session, raw: dict, *, notice: str | None = None, a
                                      "notice": notice, "add_q": add_q, "add_hits": add_hits(request, add_q),
                                      "bases": BASES, "operators": OPERATORS, "directions": directions(session),
                                      "draft_id": raw.get("draft_id"), "login_needed": login_needed,
-                                     "save_problem": save_problem, "paste": paste,
-                                     "max_paste": MAX_PASTE_CHARS}
+                                     "save_problem": save_problem, "paste": paste}
     return render(request, "draft.html", context, fragment="_draft.html", status_code=status_code)
 
 
@@ -141,8 +140,7 @@ def project_form(request: Request, session, project: dict, *, add: list[str] | N
         except NotFound:
             continue
     context = {"nav": "draft", "mode": "project", "project": project, "adding": adding,
-               "problems": problems or [], "directions": directions(session), "problem": search_problem(request),
-               "max_paste": MAX_PASTE_CHARS}
+               "problems": problems or [], "directions": directions(session), "problem": search_problem(request)}
     return render(request, "draft.html", context, fragment="_project_form.html", status_code=status_code)
 
 

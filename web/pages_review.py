@@ -12,7 +12,7 @@ from fastapi.responses import HTMLResponse, Response
 from indicators import goal_sheets
 from indicators.checker import check_documents, grade_counts
 from indicators.goals import BUDGET_SCALE, GoalDocument
-from indicators.pasted_rows import MAX_PASTE_CHARS, TITLE, pasted_sheet
+from indicators.pasted_rows import TITLE, pasted_sheet
 from kb.errors import InvalidInput
 from kb.sheets import SheetLimits
 from web.deps import upload_name
@@ -45,14 +45,13 @@ def review(request: Request, docs: list[tuple[str, GoalDocument]]) -> list[dict]
 
 def report_context(request: Request, entries: list[dict], problems: list[str]) -> dict:
     grades = grade_counts(e["result"] for e in entries)
-    return {"nav": "review", "entries": entries, "file_problems": problems, "max_paste": MAX_PASTE_CHARS,
+    return {"nav": "review", "entries": entries, "file_problems": problems,
             "grades": grades, "grade_order": GRADE_ORDER, "problem": search_problem(request), "reviewed": True}
 
 
 @router.get("/review", response_class=HTMLResponse)
 def review_page(request: Request):
-    return render(request, "review.html", {"nav": "review", "reviewed": False, "problem": search_problem(request),
-                                           "max_paste": MAX_PASTE_CHARS})
+    return render(request, "review.html", {"nav": "review", "reviewed": False, "problem": search_problem(request)})
 
 
 @router.post("/review", response_class=HTMLResponse)

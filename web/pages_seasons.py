@@ -18,7 +18,7 @@ from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from indicators import goal_sheets
 from indicators.findings import REGISTRY
 from indicators.goals import BUDGET_SCALE, GoalDocument
-from indicators.pasted_rows import MAX_PASTE_CHARS, TITLE, pasted_sheet
+from indicators.pasted_rows import TITLE, pasted_sheet
 from kb.errors import InvalidInput
 from kb.reviews import DECISIONS
 from kb.sheets import SheetLimits
@@ -234,7 +234,7 @@ def project_context(session, review_id: int, project_id: int) -> dict:
             "severity": SEVERITY, "decisions": DECISIONS, "budget_wan": budget_wan,
             "groups": findings_by_category(findings), "labels": {c: e.label for c, e in REGISTRY.items()},
             "field_names": FIELD_NAMES, "project_field_names": PROJECT_FIELD_NAMES,
-            "previous": neighbours.get(-1), "next": neighbours.get(1), "max_paste": MAX_PASTE_CHARS}
+            "previous": neighbours.get(-1), "next": neighbours.get(1)}
 
 
 @router.get("/reviews/{review_id}/projects/{project_id}", response_class=HTMLResponse)

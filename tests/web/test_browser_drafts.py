@@ -173,3 +173,4 @@ def test_values_and_units_copied_in_a_spreadsheet_paste_down_the_drafts_table(br
         assert page.locator("#paste-status").inner_text() == "已粘贴 4 格"
         # the table is checked again with the pasted values: row 1's missing value is no longer an error
         page.wait_for_function("was => document.querySelector('#findings .sev.error').innerText !== was", arg=errors)
+

@@ -157,6 +157,14 @@ def test_levels_written_in_traditional_characters_take_their_place_in_the_framew
     assert soup.select("table.draft-table tbody tr[data-row]")[-1].find("input", attrs={"name": "level1"})["value"] == "产出指标"
 
 
+def test_no_paste_box_cuts_what_is_pasted(client, drafted):
+    """A maxlength would cut a long paste without a word and the rest would be read as if whole; the server
+    tells the limit instead (tests/web/test_hostile.py)."""
+    boxes = [*drafted.select("textarea[name=paste]"), *soup_of(client.get("/draft", headers=HTML)).select(
+        "textarea[name=paste]"), *soup_of(client.get("/review", headers=HTML)).select("textarea[name=paste]")]
+    assert len(boxes) == 3 and not any(box.has_attr("maxlength") for box in boxes)
+
+
 def test_a_paste_nothing_could_be_read_from_stays_in_its_box_with_what_to_copy(client, drafted):
     before = table_rows(drafted)
     fields = with_field(form_of(drafted), "paste", "1\t2\r\n3\t95%\r\n") + [("action", "paste")]
