@@ -256,8 +256,7 @@
     } else {
       box.value = value;
     }
-    box.dispatchEvent(new Event("input", { bubbles: true }));
-    box.dispatchEvent(new Event("change", { bubbles: true }));
+    box.dispatchEvent(new Event("input", { bubbles: true }));   // one check after the last (hx-trigger's delay)
     return true;
   }
   document.addEventListener("keydown", function (evt) {
@@ -278,15 +277,16 @@
     if (!grid || box.tagName !== "INPUT" || !/[\t\n]/.test(text.replace(/\r?\n$/, ""))) { return; }
     evt.preventDefault();
     var rows = Array.prototype.slice.call(box.closest("tbody").rows), first = rows.indexOf(box.closest("tr"));
-    var column = boxes(rows[first]).indexOf(box), filled = 0, cells = parseCells(text);
+    var column = boxes(rows[first]).indexOf(box), filled = 0, last = null, cells = parseCells(text);
     cells.forEach(function (line, r) {
       var tr = rows[first + r];
       if (!tr) { return; }
       line.forEach(function (value, c) {
         var target = boxes(tr)[column + c];
-        if (target && put(target, value.trim())) { filled += 1; }
+        if (target && put(target, value.trim())) { filled += 1; last = target; }
       });
     });
+    if (last) { last.dispatchEvent(new Event("change", { bubbles: true })); }
     var status = document.getElementById("paste-status");
     if (status) {
       status.textContent = "已粘贴 " + filled + " 格" + (cells.length > rows.length - first
