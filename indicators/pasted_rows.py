@@ -13,7 +13,7 @@ Levels left blank under a merged cell carry down, and values stay as written (�
 as it is from a file). A whole form copied with its labels above the table (项目名称 | 城区路灯维护, 年度绩效目标 |
 …) also gives the project's fields and goal. `pasted_rows(text, limit=…)` → `Pasted` (indicator records,
 project fields, problems in Chinese); `pasted_sheet(text)` → the paste as a `Sheet`, for the goal-table
-reader (`goal_sheets.read_goal_sheet_partial`).
+reader (`goal_sheets.read_goal_sheet_partial`); `pasted_csv(text)` → the paste as a CSV file.
 """
 
 from __future__ import annotations
@@ -68,6 +68,13 @@ def pasted_sheet(text: str) -> Sheet:
     if width > MAX_PASTE_COLUMNS:
         raise InvalidInput(f"粘贴的内容有 {width} 列，超过指标表的 {MAX_PASTE_COLUMNS} 列；请只复制指标表的各列")
     return Sheet(TITLE, rows, places={r: f"第{n}行" for r, (n, _) in enumerate(kept, start=1)})
+
+
+def pasted_csv(text: str) -> bytes:
+    """The paste as the UTF-8 CSV file it would be saved as, for readers that take files (the actuals import)."""
+    out = io.StringIO()
+    csv.writer(out).writerows(pasted_sheet(text).values)
+    return out.getvalue().encode("utf-8")
 
 
 def pasted_rows(text: str, *, limit: int) -> Pasted:

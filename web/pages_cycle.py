@@ -11,13 +11,15 @@ from __future__ import annotations
 from typing import Annotated
 from urllib.parse import quote
 
-from fastapi import APIRouter, Form, Query, Request, UploadFile
+from fastapi import APIRouter, File, Form, Query, Request, UploadFile
 from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import HTMLResponse, RedirectResponse
 from pydantic import TypeAdapter, ValidationError
 from sqlmodel import Session
 
 from indicators.actuals import Actual
+from indicators.pasted_rows import TITLE as PASTED
+from indicators.pasted_rows import pasted_csv
 from indicators.results import GRADES, ResultRules
 from kb import store
 from kb.accounts import User
@@ -87,13 +89,18 @@ def _import(request: Request, settings, user: User, review_id: int, files: list[
 
 @router.post("/reviews/{review_id}/actuals/import", response_class=HTMLResponse)
 async def import_page(request: Request, settings: SettingsDep, user: CurrentUser, review_id: ReviewId,
-                      files: list[UploadFile], kind: Annotated[str, Form(max_length=12)] = "monitoring",
-                      as_of: Annotated[str, Form(max_length=20)] = ""):
+                      files: Annotated[list[UploadFile] | None, File()] = None,
+                      kind: Annotated[str, Form(max_length=12)] = "monitoring",
+                      as_of: Annotated[str, Form(max_length=20)] = "", paste: Annotated[str, Form()] = ""):
     """Filled actuals workbooks, or the departments' own forms, several at once, uploaded from the monitoring or
-    the evaluation page."""
+    the evaluation page; or such a form or list copied out of Excel or WPS and pasted."""
     kind = "evaluation" if kind == "evaluation" else "monitoring"
-    sent = [(upload_name(f.filename) or "填报表", await f.read()) for f in files]
+    sent = [(upload_name(f.filename) or "填报表", await f.read()) for f in files or [] if f.filename]
     try:
+        if paste.strip():
+            sent.append((f"{PASTED}.csv", pasted_csv(paste)))
+        if not sent:
+            raise InvalidInput("没有收到文件：请选择填好的填报表或各单位的绩效表，或粘贴从 Excel / WPS 复制的表格")
         when = _date(as_of) if as_of.strip() else None
         done = await run_in_threadpool(_import, request, settings, user, review_id, sent, when, kind)
     except (KBError, ValueError) as exc:

@@ -173,6 +173,21 @@ def test_a_departments_own_self_evaluation_in_word_is_uploaded_from_the_evaluati
     assert "已导入 1 个项目" in result and "通知.docx：" in result
 
 
+def test_a_departments_self_evaluation_copied_out_of_a_spreadsheet_is_pasted_on_the_evaluation_page(browser, season):
+    rid, (green, _) = season
+    form = national_form("城区道路绿化提升工程（页面）", "市城市管理局", GREENING_ROWS)
+    copied = "\r\n".join("\t".join("" if v is None else str(v) for v in row) for row in plain(form))
+    r = browser.post(f"/reviews/{rid}/actuals/import", headers=HTML,
+                     data={"csrf_token": browser.csrf, "kind": "evaluation", "paste": copied})
+    soup = BeautifulSoup(r.text, "html.parser")
+    assert r.status_code == 200 and "已导入 1 个项目" in soup.select_one("#import-result").text
+    rows = {int(tr["data-project"]): tr.select_one(".grade-chip") for tr in soup.select("table.evaluation-table tbody tr")}
+    assert rows[green].text == "优"
+    r = browser.post(f"/reviews/{rid}/actuals/import", headers=HTML,
+                     data={"csrf_token": browser.csrf, "kind": "evaluation"})
+    assert "没有收到文件" in BeautifulSoup(r.text, "html.parser").select_one("#import-result").text
+
+
 def test_a_department_user_enters_only_its_own_projects(kb_settings, season):
     rid, (green, _) = season
     c = TestClient(create_app(kb_settings))
