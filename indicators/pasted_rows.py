@@ -12,8 +12,8 @@ with the header row or without it, and pastes them; they are read as the goal-ta
 Levels left blank under a merged cell carry down, and values stay as written (≥3200盏 is read by the checker
 as it is from a file). A whole form copied with its labels above the table (项目名称 | 城区路灯维护, 年度绩效目标 |
 …) also gives the project's fields and goal. `pasted_rows(text, limit=…)` → `Pasted` (indicator records,
-project fields, problems in Chinese); `pasted_sheet(text)` → the paste as a `Sheet`, for the goal-table
-reader (`goal_sheets.read_goal_sheet_partial`); `pasted_csv(text)` → the paste as a CSV file.
+project fields, problems in Chinese); `pasted_documents(text)` → the goal documents of a pasted form
+or list, with the problems of what could not be read; `pasted_csv(text)` → the paste as a CSV file.
 """
 
 from __future__ import annotations
@@ -24,8 +24,16 @@ import re
 from dataclasses import dataclass, field
 
 from indicators.framework import DEPARTMENT, PROJECT
-from indicators.goal_sheets import find_header, indicator_records, indicator_rows, project_fields, title_year
-from indicators.goals import MAX_INDICATORS
+from indicators.goal_sheets import (
+    CellProblem,
+    find_header,
+    indicator_records,
+    indicator_rows,
+    project_fields,
+    read_goal_sheet_partial,
+    title_year,
+)
+from indicators.goals import MAX_INDICATORS, GoalDocument
 from indicators.values import canonical_operator, parse_number
 from kb.errors import InvalidInput
 from kb.sheets import Sheet
@@ -68,6 +76,12 @@ def pasted_sheet(text: str) -> Sheet:
     if width > MAX_PASTE_COLUMNS:
         raise InvalidInput(f"粘贴的内容有 {width} 列，超过指标表的 {MAX_PASTE_COLUMNS} 列；请只复制指标表的各列")
     return Sheet(TITLE, rows, places={r: f"第{n}行" for r, (n, _) in enumerate(kept, start=1)})
+
+
+def pasted_documents(text: str) -> tuple[list[GoalDocument], list[CellProblem]]:
+    """The goal documents of a paste read as the sheet it came from (`goal_sheets.read_goal_sheet_partial`):
+    a form, forms one under another, or a budget system's list."""
+    return read_goal_sheet_partial(pasted_sheet(text))
 
 
 def pasted_csv(text: str) -> bytes:

@@ -94,7 +94,7 @@ class Upload:
             entries, problems = read
             self.problems += problems
             for entry in entries:
-                self._add(entry, f"{name}：项目编号 {entry.project_id}")
+                self._add(entry, f"{name}：项目编号 {entry.project_id} ")
             return
         form = self.form
         filed, unread = read_forms(sheets, form)
@@ -111,10 +111,14 @@ class Upload:
             self._take(filed_form, name)
 
     def _add(self, entry: Entry, what: str) -> None:
-        if entry.project_id in self.entries:
-            self.problems.append(f"{what} 在上传的文件中出现了不止一次，只导入了第一份")
-        else:
+        if not self._twice(entry.project_id, what):
             self.entries[entry.project_id] = entry
+
+    def _twice(self, pid: int, what: str) -> bool:
+        """Whether the project already has its entry from this upload (listed: only the first is taken)."""
+        if pid in self.entries:
+            self.problems.append(f"{what}在上传的文件中出现了不止一次，只导入了第一份")
+        return pid in self.entries
 
     def season(self) -> tuple[dict[int, Approved], Projects, Projects, dict[int, str]]:
         """(approved projects by id, them keyed for matching, the others keyed, the others' statuses)."""
@@ -147,8 +151,7 @@ class Upload:
             problems.append(f"{where}：项目『{filed_form.name}』在本批次已批复（通过）的项目中找不到，或有几个同名项目"
                             "分不清，未导入；请核对项目名称与申报时一致，或在该项目页面逐项填报")
             return
-        if pid in self.entries:
-            problems.append(f"{where}：项目『{filed_form.name}』在上传的文件中出现了不止一次，只导入了第一份")
+        if self._twice(pid, f"{where}：项目『{filed_form.name}』"):
             return
         document = approved[pid].document
         if filed_form.spent is None:

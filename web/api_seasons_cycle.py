@@ -8,6 +8,7 @@ Entries are kept (who, when); times are ISO 8601 in Beijing time.
 
 from __future__ import annotations
 
+from dataclasses import asdict
 from typing import Annotated, Literal
 
 from fastapi import APIRouter, File, Form, Query, Request, Response, UploadFile
@@ -316,13 +317,14 @@ async def _uploaded(file: UploadFile | None, files: list[UploadFile] | None) -> 
     return [(upload_name(u.filename) or "填报表", await u.read()) for u in uploads]
 
 
-def _import(request: Request, settings, user: User, review_id: int, files: list[tuple[str, bytes]], as_of,
-            kind: str, rules) -> dict:
+def import_files(request: Request, settings, user: User, review_id: int, files: list[tuple[str, bytes]], as_of,
+                 kind: str, rules=None) -> actuals_upload.Imported:
+    """The season's actuals from uploaded files (name, bytes), read within an upload's limits; the API and the
+    pages import through here."""
     with Session(request.app.state.engine) as session:
-        done = actuals_upload.import_actuals(
+        return actuals_upload.import_actuals(
             session, review_id=review_id, files=files, limits=SheetLimits.from_settings(settings, upload=True),
             max_projects=settings.max_batch, user=user, kind=kind, as_of=as_of, rules=rules)
-    return {"stored": done.stored, "problems": done.problems, "notes": done.notes}
 
 
 MONITORING_FILE = "填好的监控填报表（.xlsx/.xls/.et），或各单位的绩效监控表（.xlsx/.xls/.et/.docx/.pdf/.csv）"
@@ -349,7 +351,8 @@ async def import_monitoring(request: Request, settings: SettingsDep, user: Curre
         raise InvalidInput(str(exc)) from None
     chosen = _rules(rules, MonitorRules)
     sent = await _uploaded(file, files)
-    return await run_in_threadpool(_import, request, settings, user, review_id, sent, when, "monitoring", chosen)
+    return asdict(await run_in_threadpool(import_files, request, settings, user, review_id, sent, when, "monitoring",
+                                          chosen))
 
 
 # ---------------------------------------------------------------------------- self-evaluation
@@ -398,7 +401,8 @@ async def import_evaluations(request: Request, settings: SettingsDep, user: Curr
     in the JSON endpoint."""
     chosen = _rules(rules, EvaluationRules)
     sent = await _uploaded(file, files)
-    return await run_in_threadpool(_import, request, settings, user, review_id, sent, None, "evaluation", chosen)
+    return asdict(await run_in_threadpool(import_files, request, settings, user, review_id, sent, None, "evaluation",
+                                          chosen))
 
 
 @router.get("/reviews/{review_id}/self-evaluation.xlsx", response_class=Response,

@@ -24,10 +24,10 @@ from indicators.results import GRADES, ResultRules
 from kb import store
 from kb.accounts import User
 from kb.errors import InvalidInput, KBError
-from kb.sheets import SheetLimits
 from services import actuals_upload, cycle, history
 from services.review_changes import describe_invalid
 from web.api_cycle import AsOf, Spent
+from web.api_seasons_cycle import import_files
 from web.auth import CurrentUser, OptionalUser, ReviewerUser
 from web.deps import Offset, ProjectId, ReviewId, SessionDep, SettingsDep, upload_name
 from web.render import render
@@ -79,14 +79,6 @@ def monitoring_page(request: Request, session: SessionDep, user: CurrentUser, re
                                                        department=department, imported=None, **paged))
 
 
-def _import(request: Request, settings, user: User, review_id: int, files: list[tuple[str, bytes]], as_of,
-            kind: str) -> actuals_upload.Imported:
-    with Session(request.app.state.engine) as session:
-        return actuals_upload.import_actuals(
-            session, review_id=review_id, files=files, limits=SheetLimits.from_settings(settings, upload=True),
-            max_projects=settings.max_batch, user=user, kind=kind, as_of=as_of)
-
-
 @router.post("/reviews/{review_id}/actuals/import", response_class=HTMLResponse)
 async def import_page(request: Request, settings: SettingsDep, user: CurrentUser, review_id: ReviewId,
                       files: Annotated[list[UploadFile] | None, File()] = None,
@@ -102,7 +94,7 @@ async def import_page(request: Request, settings: SettingsDep, user: CurrentUser
         if not sent:
             raise InvalidInput("没有收到文件：请选择填好的填报表或各单位的绩效表，或粘贴从 Excel / WPS 复制的表格")
         when = _date(as_of) if as_of.strip() else None
-        done = await run_in_threadpool(_import, request, settings, user, review_id, sent, when, kind)
+        done = await run_in_threadpool(import_files, request, settings, user, review_id, sent, when, kind)
     except (KBError, ValueError) as exc:
         done = actuals_upload.Imported(0, [getattr(exc, "message", None) or str(exc)])
     stored, problems, notes = done.stored, done.problems, done.notes

@@ -12,7 +12,7 @@ from fastapi.responses import HTMLResponse, Response
 from indicators import goal_sheets
 from indicators.checker import check_documents, grade_counts
 from indicators.goals import BUDGET_SCALE, GoalDocument
-from indicators.pasted_rows import TITLE, pasted_sheet
+from indicators.pasted_rows import TITLE, pasted_documents
 from kb.errors import InvalidInput
 from kb.sheets import SheetLimits
 from web.deps import upload_name
@@ -69,7 +69,7 @@ def review_upload(request: Request,
 @router.post("/review/paste", response_class=HTMLResponse)
 def review_paste(request: Request, paste: Annotated[str, Form()] = ""):
     """A form or a list copied out of Excel or WPS and pasted: read as a sheet of the workbook it came from."""
-    docs, problems = goal_sheets.read_goal_sheet_partial(pasted_sheet(paste))
+    docs, problems = pasted_documents(paste)
     quick_limit(request, len(docs))
     named = [(TITLE if len(docs) == 1 else f"{TITLE} 第 {n} 个项目", doc) for n, doc in enumerate(docs, start=1)]
     entries = review(request, named)

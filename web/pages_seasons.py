@@ -15,10 +15,9 @@ from urllib.parse import urlencode
 from fastapi import APIRouter, Depends, File, Form, Query, Request, UploadFile
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
-from indicators import goal_sheets
 from indicators.findings import REGISTRY
 from indicators.goals import BUDGET_SCALE, GoalDocument
-from indicators.pasted_rows import TITLE, pasted_sheet
+from indicators.pasted_rows import TITLE, pasted_documents
 from kb.errors import InvalidInput
 from kb.reviews import DECISIONS
 from kb.sheets import SheetLimits
@@ -262,7 +261,7 @@ def resubmit(request: Request, review_id: ReviewId, project_id: ProjectId, sessi
         items, problems = _items(request, [file])
         sent = upload_name(file.filename)
     elif paste.strip():   # the revised form copied out of Excel or WPS, read as the sheet it came from
-        docs, found = goal_sheets.read_goal_sheet_partial(pasted_sheet(paste))
+        docs, found = pasted_documents(paste)
         items, problems, sent = [(TITLE, d.model_dump(mode="json")) for d in docs], [str(p) for p in found], TITLE
     else:
         raise InvalidInput("没有收到修改稿：请选择修改后的申报表（.xlsx）或 JSON 文档，"
