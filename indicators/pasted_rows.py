@@ -9,8 +9,10 @@ with the header row or without it, and pastes them; they are read as the goal-ta
   name, then an operator column if there is one (≥, 不低于), the value, the unit and the basis, in the order
   the national form lays them out.
 
-Levels left blank under a merged cell carry down, and values stay as written (≥3200盏 is read by the checker
-as it is from a file). A whole form copied with its labels above the table (项目名称 | 城区路灯维护, 年度绩效目标 |
+Levels left blank under a merged cell carry down. A value that only puts an operator before a number and a
+unit (≥3200盏, >=95%) fills the operator, value and unit boxes it would have been typed into, when those boxes
+were not pasted otherwise; any other value stays as written (95%以上, 不低于上年) and is read by the checker as it
+is from a file. A whole form copied with its labels above the table (项目名称 | 城区路灯维护, 年度绩效目标 |
 …) also gives the project's fields and goal. `pasted_rows(text, limit=…)` → `Pasted` (indicator records,
 project fields, problems in Chinese); `pasted_documents(text)` → the goal documents of a pasted form
 or list, with the problems of what could not be read; `pasted_csv(text)` → the paste as a CSV file.
@@ -49,6 +51,8 @@ NO_ROWS = "粘贴的表格只有表头，没有指标行：请连同表头下面
 _SHORT = 8     # a unit cell is at most this long (万元/公里, 人次)
 _CONTROL = re.compile(r"[\x00-\x09\x0b-\x1f\x7f]")  # what no cell shows (a line break within a cell stays)
 _MOSTLY = 0.5  # share of a column's filled cells that decides what the column holds
+# ≥3200盏, >= 95 %, ＜0.5万元: an operator, a number and at most a short unit, nothing else
+_BOXED = re.compile(rf"^(>=|<=|≥|≤|≧|≦|>|<|=)\s*(\d[\d,]*(?:\.\d+)?)\s*([^\d\s]{{0,{_SHORT}}})$")
 
 
 @dataclass
@@ -113,12 +117,25 @@ def pasted_rows(text: str, *, limit: int) -> Pasted:
         return Pasted(problems=[UNREAD])
     found = []
     records, _ = indicator_records(sheet, body, columns, found)
+    records = [_in_boxes(r) for r in records]
     problems = [f"{p.cell}：{p.fix}" for p in found]
     if not records and not problems:
         problems.append(NO_ROWS)
     if len(records) > limit:
         problems.append(f"粘贴了 {len(records)} 个指标，只添加了前 {limit} 个（一份目标最多 {MAX_INDICATORS} 个指标）")
     return Pasted(records[:limit], project, problems)
+
+
+def _in_boxes(record: dict) -> dict:
+    """A record whose value is only an operator, a number and a unit (≥3200盏), with no operator of its own
+    and no other unit, split into the three boxes a person would have typed it into; others as they are."""
+    value, unit = record.get("value"), str(record.get("unit") or "").strip()
+    if record.get("operator") not in (None, "") or not isinstance(value, str):
+        return record
+    m = _BOXED.match(normalize_text(value).strip())
+    if m is None or not _is_unit(m.group(3)) or (unit and m.group(3) and m.group(3) != unit):
+        return record
+    return {**record, "operator": canonical_operator(m.group(1)), "value": m.group(2), "unit": m.group(3) or unit}
 
 
 def _columns_by_content(rows: list[tuple]) -> dict[str, int]:

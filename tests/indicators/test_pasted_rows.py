@@ -28,12 +28,27 @@ COUNTY = tsv(("一级指标", "二级指标", "三级指标", "指标值"),
              ("满意度指标", "服务对象满意度指标", "市民满意度", "＞＝90%"))
 
 
-def test_rows_copied_with_their_header_are_read_by_it_levels_carried_down_values_as_written():
+def test_rows_copied_with_their_header_are_read_by_it_levels_carried_down_targets_in_their_boxes():
+    """≥3200盏 fills the operator, value and unit boxes it would have been typed into; words stay as written."""
     records, problems = read(COUNTY)
     assert problems == []
-    assert fields(records, "level1", "level2", "name", "value") == [
-        ("产出指标", "数量指标", "维修路灯数量", "≥3200盏"), ("产出指标", "质量指标", "亮灯率", "≥98%"),
-        ("效益指标", "社会效益指标", "夜间出行\n安全状况", "明显改善"), ("满意度指标", "服务对象满意度指标", "市民满意度", "＞＝90%")]
+    assert fields(records, "level1", "level2", "name", "operator", "value", "unit") == [
+        ("产出指标", "数量指标", "维修路灯数量", "≥", "3200", "盏"), ("产出指标", "质量指标", "亮灯率", "≥", "98", "%"),
+        ("效益指标", "社会效益指标", "夜间出行\n安全状况", "", "明显改善", ""),
+        ("满意度指标", "服务对象满意度指标", "市民满意度", "≥", "90", "%")]
+
+
+def test_a_value_is_split_only_when_it_is_an_operator_a_number_and_its_unit():
+    records, _ = read(tsv(("三级指标", "指标方向", "指标值", "计量单位"),
+                          ("维修路灯数量", "", "≥3200盏", "盏"),       # the unit cell agrees
+                          ("新装路灯数量", "", "≥120盏", "个"),        # it does not: as written
+                          ("亮灯率", "≥", "≥98%", ""),              # an operator of its own: as written
+                          ("合格率", "", "95%以上", ""),             # words after the number: as written
+                          ("完成时间", "", "≤2025年12月", ""),        # a date: as written
+                          ("节约资金", "", "<=1,500.5万元", "")))
+    assert fields(records, "operator", "value", "unit") == [
+        ("≥", "3200", "盏"), ("", "≥120盏", "个"), ("≥", "≥98%", ""), ("", "95%以上", ""), ("", "≤2025年12月", ""),
+        ("≤", "1,500.5", "万元")]
 
 
 def test_a_header_of_other_names_and_order_is_read_by_its_names():
@@ -56,9 +71,9 @@ def test_rows_copied_without_their_header_are_read_by_what_their_columns_hold():
 
 
 def test_names_and_values_alone_are_read_and_a_basis_is_no_unit():
-    records, _ = read(tsv(("维修路灯数量", "≥3200盏", "计划标准"), ("亮灯率", "≥98%", "行业标准")))
+    records, _ = read(tsv(("维修路灯数量", "≥3200盏", "计划标准"), ("亮灯率", "98%以上", "行业标准")))
     assert fields(records, "level2", "name", "value", "unit", "basis") == [
-        ("", "维修路灯数量", "≥3200盏", "", "计划标准"), ("", "亮灯率", "≥98%", "", "行业标准")]
+        ("", "维修路灯数量", "3200", "盏", "计划标准"), ("", "亮灯率", "98%以上", "", "行业标准")]
 
 
 def test_a_two_column_header_is_header_enough_and_a_row_without_a_name_is_told_by_its_line():
@@ -98,7 +113,7 @@ def test_a_whole_form_copied_gives_the_projects_fields_and_goal_beside_its_rows(
                ("一级指标", "二级指标", "三级指标", "指标值"),
                ("产出指标", "数量指标", "维修路灯数量", "≥3200盏"))
     pasted = pasted_rows(text, limit=300)
-    assert fields(pasted.records, "name", "value") == [("维修路灯数量", "≥3200盏")]
+    assert fields(pasted.records, "name", "operator", "value", "unit") == [("维修路灯数量", "≥", "3200", "盏")]
     assert {k: pasted.project.get(k) for k in ("name", "department", "budget", "budget_unit", "goal")} == {
         "name": "城区路灯维护", "department": "市城市管理局", "budget": "100", "budget_unit": "万元",
         "goal": "维修路灯3200盏，亮灯率不低于98%。"}

@@ -138,12 +138,19 @@ def table_rows(soup: BeautifulSoup) -> list[tuple[str, str, str]]:
              tr.select_one("input[name=value]")["value"]) for tr in soup.select("table.draft-table tbody tr[data-row]")]
 
 
+def target_boxes(soup: BeautifulSoup) -> list[tuple[str, str, str]]:
+    """Each row's operator, value and unit, as the boxes show them."""
+    return [(tr.select_one("select[name=operator] option[selected]").get_text(), tr.select_one("input[name=value]")["value"],
+             tr.select_one("input[name=unit]")["value"]) for tr in soup.select("table.draft-table tbody tr[data-row]")]
+
+
 def test_rows_pasted_from_excel_are_added_below_the_drafted_ones_and_checked(client, drafted):
     before = table_rows(drafted)
     fields = with_field(form_of(drafted), "paste", PASTED) + [("action", "paste")]
     soup = soup_of(client.post("/draft/edit", data=as_data(fields), headers=HTML))
-    assert table_rows(soup) == before + [("数量指标", "新装路灯数量", "≥120盏"), ("时效指标", "故障修复及时率", "≥95%"),
-                                          ("服务对象满意度指标", "市民满意度", "≥90%")]
+    assert table_rows(soup) == before + [("数量指标", "新装路灯数量", "120"), ("时效指标", "故障修复及时率", "95"),
+                                          ("服务对象满意度指标", "市民满意度", "90")]
+    assert target_boxes(soup)[-3:] == [("≥", "120", "盏"), ("≥", "95", "%"), ("≥", "90", "%")]  # ≥120盏 in its boxes
     assert "已从粘贴的表格添加 3 个指标" in soup.select_one(".notice").get_text()
     assert soup.find("textarea", id="paste").get_text() == "" and not soup.select_one("details.paste-rows").has_attr("open")
     assert "新装路灯数量" in soup.find("textarea", id="goal").get_text()  # the goal composed from the table follows it
@@ -153,7 +160,8 @@ def test_levels_written_in_traditional_characters_take_their_place_in_the_framew
     pasted = "一級指標\t二級指標\t三級指標\t指標值\r\n產出指標\t數量指標\t維修路燈數量\t≥3200盞\r\n"
     fields = with_field(form_of(drafted), "paste", pasted) + [("action", "paste")]
     soup = soup_of(client.post("/draft/edit", data=as_data(fields), headers=HTML))
-    assert table_rows(soup)[-1] == ("数量指标", "維修路燈數量", "≥3200盞")  # the name and value stay as written
+    assert table_rows(soup)[-1] == ("数量指标", "維修路燈數量", "3200")  # the name stays as written
+    assert target_boxes(soup)[-1] == ("≥", "3200", "盏")  # the unit box as the unit list writes it
     assert soup.select("table.draft-table tbody tr[data-row]")[-1].find("input", attrs={"name": "level1"})["value"] == "产出指标"
 
 
