@@ -26,6 +26,11 @@ class LexicalIndex:
     def load(cls, directory: Path) -> LexicalIndex:
         return cls(bm25s.BM25.load(str(directory), mmap=True, show_progress=False))
 
+    def doc_counts(self) -> dict[str, int]:
+        """Each indexed word → how many documents hold it."""
+        indptr = self.model.scores["indptr"]
+        return {word: int(indptr[i + 1] - indptr[i]) for word, i in self.vocab.items() if word and i + 1 < len(indptr)}
+
     def known(self, tokens: list[str]) -> list[str]:
         return [t for t in dict.fromkeys(tokens) if t in self.vocab]
 

@@ -60,6 +60,7 @@ from search.measures import (
     query_form,
     unit_class,
 )
+from search.pinyin import LATIN, PinyinReader
 from search.tokenize import Tokenizer
 from search.vectors import STATEMENTS, embed_passages, known_vectors
 
@@ -143,6 +144,7 @@ class SearchResult:
     total: int
     hits: list[SearchHit] = field(default_factory=list)
     function_code_matched: str | None = None  # with a function_code filter: that code, or the 款/类 it widened to
+    read_as: str | None = None  # a query typed in pinyin (manyidu): the library's words it spells (满意度)
 
 
 class SearchService:
@@ -193,6 +195,7 @@ class SearchService:
         self._match_texts: dict[int, str] = {}  # doc → its normalised text, made when a hit first needs it
         self._pool = ThreadPoolExecutor(max_workers=4, thread_name_prefix="lexical")
         self._successors = successors or {}  # retired subcategory code → its successor
+        self._pinyin = PinyinReader(lexical.doc_counts)
 
     # ---- loading -------------------------------------------------------------------------
     @classmethod
@@ -425,13 +428,15 @@ class SearchService:
             raise InvalidInput(f"k={k} 超出 1-100 的范围；一次最多返回 100 条")
         if not _has_words(text):  # punctuation only (，。！): nothing to match
             return SearchResult(query=text, total=0)
+        typed, read_as = text, self._read_pinyin(text)
+        text = read_as or text
         key = name_query(text)  # without list numbering, bracketed units, a trailing 等 …
         filters = filters or Filters()
         scope = self.function_code_scope(normalize_text(filters.function_code))[0] if filters.function_code else None
         mask = self._mask(filters)
         ids = None if mask is None else np.flatnonzero(mask)
         if ids is not None and len(ids) == 0:
-            return SearchResult(query=text, total=0, function_code_matched=scope)
+            return SearchResult(query=typed, total=0, function_code_matched=scope, read_as=read_as)
         n = max(k, CANDIDATES)
         context = normalize_text(context or "")
         if not _has_words(context):  # punctuation only (，。): no project to lift by
@@ -515,7 +520,15 @@ class SearchService:
         else:
             floor = fused[order[0]] * RELATIVE_FLOOR if order else 0.0
             total = max(len(order), sum(bool(score >= floor) for score in fused.values()))
-        return SearchResult(query=text, total=total, hits=hits, function_code_matched=scope)
+        return SearchResult(query=typed, total=total, hits=hits, function_code_matched=scope, read_as=read_as)
+
+    def _read_pinyin(self, text: str) -> str | None:
+        """The library's words a query of Latin letters spells in pinyin (manyidu → 满意度), when none of its
+        words is the library's own (GDP, vCPU); else None (`search.pinyin`)."""
+        lowered = text.lower()
+        if not LATIN.fullmatch(lowered) or self.lexical.known(self.tokenizer.tokens(lowered)):
+            return None
+        return self._pinyin.read(lowered)
 
     def _generic_match(self, text: str, mask: np.ndarray | None) -> int | None:
         """The 项目通用指标 that best names what `text` measures (BM25 and cosine fused), when any of them shares a

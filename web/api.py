@@ -31,6 +31,8 @@ class SearchResponse(BaseModel):
     mode: str
     hits: list[SearchHit]
     function_code_matched: str | None = Field(default=None, description=MATCHED)
+    read_as: str | None = Field(default=None, description=(
+        "a query typed in pinyin (manyidu, myd): the library's words it was read as (满意度) and searched for"))
 
 
 class IndicatorPage(BaseModel):
@@ -113,7 +115,7 @@ async def search(
         return workbook(f"指标检索-{result.query}", "search.xlsx", result.hits, scores=True)
     # serialised by pydantic in one pass (no dicts in between, no FastAPI encoder pass): the same bytes
     body = SearchResponse.model_construct(query=result.query, total=result.total, mode=mode, hits=result.hits,
-                                          function_code_matched=result.function_code_matched)
+                                          function_code_matched=result.function_code_matched, read_as=result.read_as)
     return Response(body.model_dump_json(), media_type="application/json")
 
 

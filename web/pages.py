@@ -76,7 +76,8 @@ def run_search(service, q: str, filters: Filters, limit: int, context: str = "")
     candidate set, so a filter must narrow that set rather than rescore noise as results. Only a
     broad query with more relevant hits than one ranking returns falls back to filtered rankings."""
     context = context or None
-    pool = _relevant(service.query(q, k=MOST, context=context).hits)
+    first = service.query(q, k=MOST, context=context)
+    pool = _relevant(first.hits)
     complete = len(pool) < MOST
     scope = service.function_code_scope(filters.function_code) if filters.function_code else None
     directions = frozenset(scope[1]) if scope else None
@@ -97,7 +98,7 @@ def run_search(service, q: str, filters: Filters, limit: int, context: str = "")
             counts[chosen] = 0
         facets[field] = sorted(counts.items(), key=lambda kv: (-kv[1], kv[0]))
     return {"hits": hits[:limit], "total": len(hits), "capped": len(hits) >= MOST, "facets": facets,
-            "function_code_matched": scope[0] if scope else None}
+            "function_code_matched": scope[0] if scope else None, "read_as": first.read_as}
 
 
 @router.get("/", response_class=HTMLResponse)
