@@ -154,3 +154,19 @@ def asked_unit(key: str, text: str) -> str | None:
     """The kind of unit a search for a name asks for: the one the whole text is written with in brackets
     (`written_unit`), else the one its name key implies (`implied_unit`)."""
     return written_unit(text) or implied_unit(key)
+
+
+# A row that only names a thing built or bought, written with its unit (仓库(≥**平方米), 冲洗机(≥台), 产床(≥套)): real
+# tables list a project's items so, and the common measure of that kind of unit counts them, whatever the thing.
+# Kept in view among the first five hits. 716 judged names of 103 published tables, S@5 by name / with context:
+# 0.704 / 0.797 → 0.709 / 0.803 (four rows of two farm projects rise into the first five, none falls); the dev
+# names do not move.
+ITEM_MEASURES = {"area": "新建建筑面积", "equipment": "采购设备数量"}
+
+
+def item_measure(key: str, text: str) -> str | None:
+    """The name of the common measure (`ITEM_MEASURES`) that counts a row naming only a thing, written with its
+    unit of area or equipment (冲洗机(≥台) → 采购设备数量); None for a name that says what it measures (猪舍面积)."""
+    if measure_form(key) or measure_kind(key) or key.endswith(("率", "度")):
+        return None
+    return ITEM_MEASURES.get(written_unit(text) or "")

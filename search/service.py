@@ -56,6 +56,7 @@ from search.measures import (
     UNIT_BOOST,
     asked_unit,
     bare_kind,
+    item_measure,
     measure_kind,
     query_form,
     unit_class,
@@ -512,6 +513,12 @@ class SearchService:
             if found is not None:
                 fused.setdefault(found, 0.0)
                 order = keep_in_view(order, [found], fused)
+        # a row naming a thing bought or built, with its unit (冲洗机(≥台)): the common count of it among the first hits
+        item = item_measure(key, text) if as_name and mode == "hybrid" and order else None
+        counted = [i for i in self._exact.get(item or "", ()) if self._shared[i] and (mask is None or mask[i])]
+        if counted:
+            fused.setdefault(counted[0], 0.0)
+            order = keep_in_view(order, counted[:1], fused)
         order = order[:k]
         terms = list(dict.fromkeys(self.tokenizer.tokens(key) if tokens is None else tokens))
         hits = [self._hit(i, fused[i], terms) for i in order]

@@ -6,6 +6,7 @@ from search.measures import (
     asks_whether_any,
     bare_kind,
     implied_unit,
+    item_measure,
     measure_kind,
     query_form,
     unit_class,
@@ -114,3 +115,20 @@ def test_a_rate_of_pay_finds_the_amount_per_item(builtin):
     """指标2.药品抽验平均标准 in a cost row means what one batch's test costs, not a share of batches tested."""
     hits = builtin.query("指标2.药品抽验平均标准", k=3).hits
     assert any(unit_class(h.unit) == "unit_cost" for h in hits), [(h.name, h.unit) for h in hits]
+
+
+@pytest.mark.parametrize(("name", "measure"), [
+    ("档案库房(≥**平方米)", "新建建筑面积"), ("净水设备(≥套)", "采购设备数量"), ("电动清扫车（台）", "采购设备数量"),
+    ("档案库房", None),                      # no unit: nothing says it is counted by its area
+    ("新建猪舍面积(平方米)", None),            # says what it measures
+    ("设备完好率(台)", None), ("采购设备数量(台)", None), ("围墙(米)", None),  # a length has no common measure
+])
+def test_a_row_naming_only_a_thing_with_its_unit_is_counted_by_the_common_measure(name, measure):
+    assert item_measure(name.split("(")[0].split("（")[0], name) == measure
+
+
+@pytest.mark.parametrize(("name", "measure"), [("净水设备(≥套)", "采购设备数量"), ("档案库房(≥**平方米)", "新建建筑面积")])
+def test_the_common_count_of_a_thing_bought_or_built_is_among_the_first_hits(builtin, name, measure):
+    """A table lists what a project buys or builds, one row a thing; the reviewer counts it by the common measure."""
+    assert measure in [h.name for h in builtin.query(name, k=5).hits]
+    assert measure in [h.name for h in builtin.query(name, k=5, context="2026年县档案馆新馆建设项目").hits]
