@@ -23,8 +23,9 @@ from cli.output import out as _out
 from cli.users import users
 from indicators.checker import check_documents
 from indicators.drafter import draft_goal
-from indicators.goal_sheets import read_goal_batch_partial, summary_workbook
+from indicators.goal_sheets import read_goal_batch_partial
 from indicators.goals import Project
+from indicators.review_workbook import summary_workbook
 from kb import store
 from kb.db import get_engine
 from kb.errors import InvalidInput

@@ -14,7 +14,7 @@ from datetime import UTC, datetime
 from pydantic import ValidationError
 from sqlmodel import Session
 
-from indicators import goal_sheets
+from indicators import goal_sheets, goal_template
 from indicators.checker import check_batch_size, check_goal
 from indicators.goals import CheckResult, GoalDocument
 from indicators.lookup import Lookup
@@ -101,7 +101,7 @@ def document_of(draft: Draft) -> GoalDocument:
 
 def workbook(draft: Draft) -> bytes:
     """The filled goal template (绩效目标申报表) of a draft, as the draft page exports it."""
-    return goal_sheets.goal_workbook([document_of(draft)])
+    return goal_template.goal_workbook([document_of(draft)])
 
 
 def file_name(draft: Draft, suffix: str) -> str:

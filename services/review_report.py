@@ -15,7 +15,7 @@ from openpyxl.utils import get_column_letter
 from sqlmodel import Session, col, select
 
 from indicators.findings import REGISTRY
-from indicators.goal_sheets import SEVERITY_NAMES
+from indicators.review_workbook import SEVERITY_NAMES
 from kb.errors import NotFound
 from kb.reviews import ProjectVersion, Review, ReviewProject
 from kb.sheets import cell_text

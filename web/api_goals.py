@@ -9,7 +9,7 @@ from fastapi import APIRouter, Body, File, Request, UploadFile
 from fastapi.responses import Response
 from pydantic import BaseModel, Field, ValidationError
 
-from indicators import goal_sheets
+from indicators import goal_template, review_workbook
 from indicators.checker import check_batch_size, check_documents, check_goal, grade_counts
 from indicators.drafter import draft_goal
 from indicators.goals import CheckResult, Draft, Finding, GoalDocument, Project
@@ -126,7 +126,7 @@ def draft(body: DraftRequest, request: Request, search: SearchDep, user: Optiona
 @router.get("/template.xlsx", response_class=Response)
 def template() -> Response:
     """The goal-document spreadsheet (绩效目标申报表 layout) to fill in; one sheet per project."""
-    return Response(goal_sheets.template_workbook(), media_type=XLSX,
+    return Response(goal_template.template_workbook(), media_type=XLSX,
                     headers=attachment("绩效目标申报表模板.xlsx", "goal-template.xlsx"))
 
 
@@ -146,7 +146,7 @@ def check_workbook(request: Request, settings: SettingsDep, user: OptionalUser,
     lookup = lookup_of(request, user)
     if format == "xlsx":
         checked = check_documents([doc for _, doc in docs], lookup)
-        body = goal_sheets.summary_workbook(list(zip([doc for _, doc in docs], checked, strict=True)))
+        body = review_workbook.summary_workbook(list(zip([doc for _, doc in docs], checked, strict=True)))
         return Response(body, media_type=XLSX, headers=attachment("绩效目标审核报告.xlsx", "goal-review.xlsx"))
     report = check_many([doc for _, doc in docs], lookup)
     for entry, (source, _) in zip(report["results"], docs, strict=True):

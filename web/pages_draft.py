@@ -16,7 +16,7 @@ from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from pydantic import ValidationError
 from starlette.datastructures import FormData
 
-from indicators import goal_sheets
+from indicators import goal_template
 from indicators.checker import check_goal
 from indicators.checks.goal_text import compose_goal
 from indicators.drafter import draft_goal
@@ -308,7 +308,7 @@ def draft_export_json(form: FormDep) -> Response:
 @router.post("/draft/export.xlsx")
 def draft_export_xlsx(form: FormDep) -> Response:
     doc = _document_or_422(raw_from_form(form))
-    body = goal_sheets.goal_workbook([doc])
+    body = goal_template.goal_workbook([doc])
     return Response(body, media_type=XLSX, headers=_filename(doc, ".xlsx"))
 
 

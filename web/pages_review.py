@@ -9,7 +9,7 @@ from typing import Annotated
 from fastapi import APIRouter, File, Form, Request, UploadFile
 from fastapi.responses import HTMLResponse, Response
 
-from indicators import goal_sheets
+from indicators import goal_template
 from indicators.checker import check_documents, grade_counts
 from indicators.goals import BUDGET_SCALE, GoalDocument
 from indicators.pasted_rows import TITLE, pasted_documents
@@ -79,6 +79,6 @@ def review_paste(request: Request, paste: Annotated[str, Form()] = ""):
 
 @router.get("/review/template.xlsx")
 def review_template() -> Response:
-    return Response(goal_sheets.template_workbook(), media_type=XLSX,
+    return Response(goal_template.template_workbook(), media_type=XLSX,
                     headers=attachment("绩效目标申报表模板.xlsx", "goal-template.xlsx"))
 

@@ -5,7 +5,8 @@ from __future__ import annotations
 import pytest
 
 from indicators.actuals_forms import EVALUATION, MONITORING, Projects, match_actuals, money_in, read_forms
-from indicators.goal_sheets import goal_workbook, read_sheets
+from indicators.goal_sheets import read_sheets
+from indicators.goal_template import goal_workbook
 from indicators.goals import GoalDocument
 from tests.cycle_documents import greening, meals
 from tests.department_forms import (

@@ -12,15 +12,14 @@ from indicators.checker import check_goal
 from indicators.goal_sheets import (
     INSTRUCTIONS,
     GoalSheetError,
-    goal_workbook,
     read_goal_batch,
     read_goal_file_partial,
     read_goal_workbook,
     read_goal_workbook_partial,
-    summary_workbook,
-    template_workbook,
 )
+from indicators.goal_template import goal_workbook, template_workbook
 from indicators.goals import GoalDocument
+from indicators.review_workbook import summary_workbook
 from kb.errors import InvalidInput
 from tests.season_lists import SEASON_LIST
 

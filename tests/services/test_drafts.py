@@ -12,7 +12,7 @@ from openpyxl import load_workbook
 from pydantic import ValidationError
 from sqlmodel import Session
 
-from indicators import goal_sheets
+from indicators import goal_template
 from indicators.goals import GoalDocument
 from kb import accounts
 from kb import drafts as drafts_table
@@ -129,7 +129,7 @@ def test_save_reopen_export_import_keeps_every_notation(session, index):
 
 def test_import_keeps_the_good_sheets_of_a_workbook_and_says_what_is_wrong_with_the_bad_one():
     good = GoalDocument.model_validate(streetlights())
-    data = goal_sheets.goal_workbook([good, GoalDocument.model_validate(real_tables()[1])])
+    data = goal_template.goal_workbook([good, GoalDocument.model_validate(real_tables()[1])])
     wb = load_workbook(io.BytesIO(data))
     wb.worksheets[1]["B5"] = "很多"  # the second project's budget is no number
     buf = io.BytesIO()

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import copy
 
-from indicators import goal_sheets
+from indicators import goal_template
 from indicators.goals import GoalDocument
 from tests.cycle_documents import greening, meals
 
@@ -59,7 +59,7 @@ def many(count: int) -> list[dict]:
 
 def workbook(*docs: dict) -> bytes:
     """Filled 申报表 templates, one project a sheet."""
-    return goal_sheets.goal_workbook([GoalDocument.model_validate(d) for d in docs])
+    return goal_template.goal_workbook([GoalDocument.model_validate(d) for d in docs])
 
 
 BROKEN = {"project": {"name": ""}, "goal": "缺项目名称", "indicators": []}

@@ -9,7 +9,7 @@ import re
 
 import pytest
 
-from indicators import goal_sheets
+from indicators import goal_template
 from indicators.goals import GoalDocument
 from tests.web.browser_kit import LAPTOP, NEEDS_CHROMIUM, fits_the_laptop, new_page, serve, shot
 from web.app import create_app
@@ -133,7 +133,7 @@ def test_upload_spreadsheets_then_sort_the_report_and_offer_to_save_it(page, tmp
     vague = {"project": {"name": "学生营养餐", "budget": 500}, "goal": "",
              "indicators": [{"level1": "产出指标", "level2": "数量指标", "name": "受益学生人数", "value": "明显提高"}]}
     sheet = tmp_path / "申报表.xlsx"
-    sheet.write_bytes(goal_sheets.goal_workbook([GoalDocument.model_validate(good)]))
+    sheet.write_bytes(goal_template.goal_workbook([GoalDocument.model_validate(good)]))
     other = tmp_path / "营养餐.json"
     other.write_text(json.dumps(vague, ensure_ascii=False), encoding="utf-8")
     page.goto("/review")

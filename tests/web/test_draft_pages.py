@@ -12,7 +12,7 @@ from bs4 import BeautifulSoup
 from fastapi.testclient import TestClient
 from openpyxl import load_workbook
 
-from indicators import goal_sheets
+from indicators import goal_sheets, goal_template
 from indicators.goals import GoalDocument
 from tests.conftest import PASSWORD, bearer
 from tests.draft_documents import comparable, streetlights
@@ -357,7 +357,7 @@ def test_delete_without_scripts_goes_back_to_the_list(browser):
 
 def test_import_on_my_drafts_creates_drafts_and_lists_what_could_not_be_read(browser):
     before = browser.count()
-    sheet = goal_sheets.goal_workbook([GoalDocument.model_validate(streetlights())])
+    sheet = goal_template.goal_workbook([GoalDocument.model_validate(streetlights())])
     bad = json.dumps({"project": {"name": "缺指标的项目"}, "goal": ""}, ensure_ascii=False).encode()
     files = [("file", ("申报表.xlsx", sheet)), ("file", ("坏.json", bad))]
     r = browser.client.post("/drafts/import", files=files, headers=HX | {"X-CSRF-Token": browser.csrf})

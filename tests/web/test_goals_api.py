@@ -125,7 +125,7 @@ def test_template_downloads_as_a_workbook(client):
 
 
 def test_filled_workbooks_are_checked_and_bad_files_reported(client):
-    from indicators.goal_sheets import goal_workbook
+    from indicators.goal_template import goal_workbook
     from indicators.goals import GoalDocument
 
     filled = goal_workbook([GoalDocument.model_validate(GOOD)])
@@ -213,7 +213,7 @@ def test_a_csv_that_cannot_be_read_is_named_once_with_what_to_do(client):
 
 
 def test_workbook_check_can_return_the_summary_workbook(client):
-    from indicators.goal_sheets import goal_workbook
+    from indicators.goal_template import goal_workbook
     from indicators.goals import GoalDocument
 
     filled = goal_workbook([GoalDocument.model_validate(GOOD)])

@@ -14,7 +14,7 @@ import pytest
 from fastapi.testclient import TestClient
 from openpyxl import load_workbook
 
-from indicators.goal_sheets import goal_workbook
+from indicators.goal_template import goal_workbook
 from indicators.goals import GoalDocument
 from kb import accounts
 from kb.db import get_engine, session_scope

@@ -11,7 +11,7 @@ from bs4 import BeautifulSoup
 from fastapi.testclient import TestClient
 from openpyxl import load_workbook
 
-from indicators import goal_sheets
+from indicators import goal_sheets, goal_template
 from indicators.goals import GoalDocument
 from services import reviews
 from tests.conftest import PASSWORD, bearer
@@ -545,7 +545,7 @@ def test_review_template_downloads_as_a_workbook(client):
 
 
 def test_review_reads_filled_spreadsheets(client):
-    data = goal_sheets.goal_workbook([GoalDocument.model_validate(GOOD), GoalDocument.model_validate(VAGUE)])
+    data = goal_template.goal_workbook([GoalDocument.model_validate(GOOD), GoalDocument.model_validate(VAGUE)])
     files = [("files", ("申报表.xlsx", data, "application/octet-stream"))]
     soup = fragment(client.post("/review", files=files, headers=HX))
     rows = soup.select(".summary-table tbody tr")

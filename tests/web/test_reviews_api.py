@@ -11,7 +11,7 @@ import time
 import pytest
 from openpyxl import load_workbook
 
-from indicators import goal_sheets
+from indicators import goal_template
 from indicators.goals import GoalDocument
 from tests.conftest import bearer
 from tests.cycle_documents import greening, meals
@@ -150,7 +150,7 @@ def test_decision_then_resubmission_round_trip(client, users, reviewer):
 
 
 def test_files_are_filed_as_one_season_with_the_unreadable_ones_listed(client, reviewer):
-    workbook = goal_sheets.goal_workbook([GoalDocument.model_validate(d) for d in (greening(), meals(), lights(1))])
+    workbook = goal_template.goal_workbook([GoalDocument.model_validate(d) for d in (greening(), meals(), lights(1))])
     batch = json.dumps({"documents": [lights(2), {"goal": "x"}]}, ensure_ascii=False).encode()
     files = [("files", ("县财政局.xlsx", workbook)), ("files", ("部门.json", batch)),
              ("files", ("说明.txt", b"hello"))]
