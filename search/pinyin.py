@@ -2,10 +2,10 @@
 
 A query of Latin letters that names no word of the library (GDP, CPU and vCPU do) is read as pinyin: the whole
 of it spelled out by the library's own words (manyidu → 满意度, ludeng liangdenglv → 路灯亮灯率), else, for 3-6
-letters, as the initials of one word (myd → 满意度). Where several words are spelled alike (shishi: 实施, 实时,
-事实), the one more indicators use is taken. English words are rarely pinyin: only words of two characters or
-more spell a query (data is no 大他), one syllable is left as typed (man, pin), and what reads as nothing keeps
-going to the encoder, which knows English (satisfaction finds 满意度 by meaning).
+letters, as the initials of one word (myd → 满意度; not xxx, a placeholder). Where several words are spelled
+alike (shishi: 实施, 实时, 事实), the one more indicators use is taken. English words are rarely pinyin: only
+words of two characters or more spell a query (data is no 大他), one syllable is left as typed (man, pin), and
+what reads as nothing keeps going to the encoder, which knows English (satisfaction finds 满意度 by meaning).
 """
 
 from __future__ import annotations
@@ -66,7 +66,7 @@ class PinyinReader:
         words = _spell(letters, spelled, self._longest)
         if words:
             return "".join(words)
-        if INITIALS[0] <= len(letters) <= INITIALS[1] and " " not in text.strip():
+        if INITIALS[0] <= len(letters) <= INITIALS[1] and " " not in text.strip() and len(set(letters)) > 1:
             word, docs = self._initials.get(letters, ("", 0))
             if docs >= INITIALS_MIN_DOCS:
                 return word

@@ -25,6 +25,7 @@ def test_what_is_no_pinyin_of_the_librarys_words_is_not_read():
     assert words.read("man") is None  # one syllable: as often an English word
     assert words.read("ld") is None  # two initials could be hundreds of words
     assert words.read("ldd") is None  # no word has them
+    assert reader(信息系统=9, 小学校=5).read("xxx") is None  # a placeholder (XX市), not initials
     assert words.read("路灯") is None and words.read("ludeng2") is None
     assert reader(路灯=2).read("lud") is None  # a word too few indicators use is not guessed from initials
 
