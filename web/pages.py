@@ -11,7 +11,7 @@ from __future__ import annotations
 from typing import Annotated
 
 from fastapi import APIRouter, Query, Request
-from fastapi.responses import HTMLResponse
+from fastapi.responses import HTMLResponse, RedirectResponse
 
 from indicators.framework import DEPARTMENT, LEVELS, alias_names_the_same_measure, any_level1, any_level2, framework_for
 from indicators.values import parse_unit
@@ -99,6 +99,13 @@ def run_search(service, q: str, filters: Filters, limit: int, context: str = "")
         facets[field] = sorted(counts.items(), key=lambda kv: (-kv[1], kv[0]))
     return {"hits": hits[:limit], "total": len(hits), "capped": len(hits) >= MOST, "facets": facets,
             "function_code_matched": scope[0] if scope else None, "read_as": first.read_as}
+
+
+@router.get("/search")
+def search_address(request: Request) -> RedirectResponse:
+    """/search?q=… as people type it: the search page is the front page."""
+    query = request.url.query
+    return RedirectResponse("/" + (f"?{query}" if query else ""), status_code=307)
 
 
 @router.get("/", response_class=HTMLResponse)

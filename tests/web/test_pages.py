@@ -69,6 +69,14 @@ def test_search_page_without_a_query_is_a_plain_get_form_with_examples(client):
     assert examples and all(a["href"].startswith("/?q=") for a in examples)
 
 
+def test_the_search_address_people_type_leads_to_the_search_page(client):
+    r = client.get("/search", params={"q": "路灯", "project": "城区路灯维护"}, follow_redirects=False)
+    assert r.status_code == 307 and r.headers["location"] == "/?q=%E8%B7%AF%E7%81%AF&project=%E5%9F%8E%E5%8C%BA%E8%B7%AF%E7%81%AF%E7%BB%B4%E6%8A%A4"
+    assert client.get("/search", follow_redirects=False).headers["location"] == "/"
+    soup = page(client, "/search", params={"q": "路灯"})
+    assert soup.find("input", attrs={"name": "q"})["value"] == "路灯" and soup.select("ol.hits li.hit")
+
+
 def test_plain_search_without_javascript_renders_the_whole_page_with_marked_results(client):
     soup = page(client, "/", params={"q": "路灯"})
     assert soup.find("input", attrs={"name": "q"})["value"] == "路灯"
