@@ -128,10 +128,11 @@ def search(query: str, k: Annotated[int, typer.Option("-k", help="返回条数")
                              level2=level2, function_code=function_code, option="--")
     result = _service().query(query, k=k, mode=mode, context=context, filters=filters)
     if as_json:
-        _out(json.dumps({"query": result.query, "total": result.total,
+        _out(json.dumps({"query": result.query, "total": result.total, "read_as": result.read_as,
                          "hits": [h.model_dump() for h in result.hits]}, ensure_ascii=False, indent=1))
         return
-    _out(f"「{result.query}」共 {result.total} 个匹配")
+    read_as = f"（按拼音读作「{result.read_as}」）" if result.read_as else ""
+    _out(f"「{result.query}」{read_as}共 {result.total} 个匹配")
     for n, h in enumerate(result.hits, start=1):
         _out(f"{n:>2}. {h.name} [{h.unit or '定性'}]  {h.code}  {h.level1}/{h.level2}  "
              f"{h.category} › {h.subcategory} › {h.direction}  ({h.score:.3f})")

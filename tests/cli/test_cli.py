@@ -45,6 +45,15 @@ def test_search_json(data_dir):
     assert body["hits"][0]["direction"] == "学生营养改善计划"
 
 
+def test_search_says_how_a_pinyin_query_was_read(data_dir):
+    result = runner.invoke(app, ["search", "ludengliangdenglv", "-k", "1"])
+    assert result.exit_code == 0, result.output
+    first, hit = result.output.strip().splitlines()
+    assert "按拼音读作「路灯亮灯率」" in first and "路灯亮灯率" in hit
+    body = json.loads(runner.invoke(app, ["search", "ludengliangdenglv", "--json", "-k", "1"]).output)
+    assert body["read_as"] == "路灯亮灯率"
+
+
 def test_empty_query_is_a_clean_error(data_dir):
     result = runner.invoke(app, ["search", "  "])
     assert result.exit_code == 1 and "检索词是空的" in result.output
