@@ -530,10 +530,14 @@ class SearchService:
         return SearchResult(query=typed, total=total, hits=hits, function_code_matched=scope, read_as=read_as)
 
     def _read_pinyin(self, text: str) -> str | None:
-        """The library's words a query of Latin letters spells in pinyin (manyidu → 满意度), when none of its
-        words is the library's own (GDP, vCPU); else None (`search.pinyin`)."""
+        """The library's words a query of Latin letters spells in pinyin (manyidu → 满意度), unless each of its
+        words is the library's own (GDP, vCPU; a syllable such as an or ge may be too); else None
+        (`search.pinyin`)."""
         lowered = text.lower()
-        if not LATIN.fullmatch(lowered) or self.lexical.known(self.tokenizer.tokens(lowered)):
+        if not LATIN.fullmatch(lowered):
+            return None
+        tokens = self.tokenizer.tokens(lowered)
+        if tokens and len(self.lexical.known(tokens)) == len(set(tokens)):
             return None
         return self._pinyin.read(lowered)
 

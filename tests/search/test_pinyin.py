@@ -35,6 +35,7 @@ def test_what_is_no_pinyin_of_the_librarys_words_is_not_read():
     ("myd", "满意度", "满意度"),
     ("ludeng liangdenglv", "路灯亮灯率", "亮灯率"),
     ("zijindaoweilv", "资金到位率", "资金到位率"),
+    ("da biao lv", "达标率", "达标率"),  # a syllable the library holds as a word of its own (da, ai, bi)
 ])
 def test_the_built_in_library_finds_what_a_pinyin_query_spells(builtin, typed, read, found):
     result = builtin.query(typed, k=5)
