@@ -14,8 +14,6 @@ import re
 import threading
 from collections.abc import Callable
 
-from pypinyin import lazy_pinyin
-
 LATIN = re.compile(r"[a-z][a-z' ]*")
 _LETTERS = re.compile(r"[^a-z]")
 LONGEST_WORD = 12  # characters: an indicator's whole name at most (路灯亮灯率)
@@ -25,7 +23,8 @@ INITIALS_MIN_DOCS = 3  # a word read from its initials is one at least this many
 
 
 class PinyinReader:
-    """The library's words by their pinyin, made on first use (≈1.5 s for the built-in library's 46,000 words)."""
+    """The library's words by their pinyin, made on first use (≈1.5 s for the built-in library's 46,000 words,
+    and 56 MB for pypinyin's dictionaries)."""
 
     def __init__(self, words: Callable[[], dict[str, int]]):
         self._source = words  # word → how many indicators use it
@@ -39,6 +38,10 @@ class PinyinReader:
             return self._spelled
         with self._lock:
             if self._spelled is None:
+                # loaded here, on the first query typed in pinyin: importing pypinyin loads its dictionaries,
+                # 56 MB that a server nobody types pinyin into need not hold
+                from pypinyin import lazy_pinyin
+
                 spelled: dict[str, tuple[str, int]] = {}
                 initials: dict[str, tuple[str, int]] = {}
                 for word, docs in self._source().items():

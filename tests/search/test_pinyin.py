@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import subprocess
+import sys
+
 import pytest
 
 from search.pinyin import PinyinReader
@@ -60,3 +63,10 @@ def test_the_api_and_the_page_say_how_a_pinyin_query_was_read(client):
     assert client.get("/api/v1/search", params={"q": "路灯亮灯率", "k": 3}).json()["read_as"] is None
     page = client.get("/", params={"q": "ludengliangdenglv"}).text
     assert "按拼音读作“路灯亮灯率”" in page and "路灯亮灯率" in page
+
+
+def test_pypinyin_is_loaded_only_when_a_query_is_typed_in_pinyin():
+    """Its dictionaries take 56 MB; a server nobody types pinyin into does not hold them."""
+    code = "import sys, web.app, search.service; print('pypinyin' in sys.modules)"
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True, timeout=120)
+    assert out.stdout.strip() == "False"
