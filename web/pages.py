@@ -8,19 +8,22 @@ runs them in its thread pool, so searching and checking never block the event lo
 
 from __future__ import annotations
 
+import re
 from typing import Annotated
 
 from fastapi import APIRouter, Query, Request
 from fastapi.responses import HTMLResponse, RedirectResponse
 
 from indicators.framework import DEPARTMENT, LEVELS, alias_names_the_same_measure, any_level1, any_level2, framework_for
+from indicators.goals import FUNCTION_CODE
 from indicators.values import parse_unit
 from kb import store
 from kb.errors import InvalidInput, NotFound
 from kb.store import Filters
+from kb.text import normalize_text
 from search.service import RELATIVE_FLOOR
 from web.deps import SessionDep
-from web.render import render, search_problem
+from web.render import kemu_name, render, search_problem
 
 PAGE_SIZE = 20
 MOST = 100
@@ -119,13 +122,32 @@ def search_page(
     function_code: Annotated[str, Query(max_length=40)] = "",
     limit: Annotated[int, Query(ge=1, le=MOST)] = PAGE_SIZE,
 ):
-    filters = _page_filters(category.strip(), level1.strip(), level2.strip(), function_code)
     q, project = q.strip(), project.strip()
-    context = {"nav": "search", "q": q, "project": project, "filters": filters, "limit": limit, "result": None,
-               "problem": search_problem(request), "more": min(limit + PAGE_SIZE, MOST)}
+    service = request.app.state.search
+    typed = _typed_code(service, q) if service is not None and not function_code.strip() else None
+    filters = _page_filters(category.strip(), level1.strip(), level2.strip(), typed[0] if typed else function_code)
+    searched = typed[1] if typed else q
+    context = {"nav": "search", "q": q, "searched": searched, "code_typed": typed and typed[0], "project": project,
+               "filters": filters, "limit": limit, "result": None, "problem": search_problem(request),
+               "more": min(limit + PAGE_SIZE, MOST)}
     if q and context["problem"] is None:
-        context["result"] = run_search(request.app.state.search, q, filters, limit, context=project)
+        context["result"] = run_search(service, searched, filters, limit, context=project)
     return render(request, "search.html", context, fragment="_results.html")
+
+
+_CODE_WRITTEN = re.compile(r"^[\[【(（]?\d+[\]】)）]?[\s\-—–:：、]*")
+
+
+def _typed_code(service, q: str) -> tuple[str, str] | None:
+    """(code, what to search for) when the query is a 支出功能分类 code that directions are budgeted under, as the
+    budget system shows it (2050202, 2050202 小学教育, 【2050202】小学教育): the indicators of those directions,
+    ranked by the 科目's name (the one written, else the code table's); None for any other query (100, 12345)."""
+    text = normalize_text(q).strip()
+    m = FUNCTION_CODE.match(text)
+    if m is None or not service.function_code_scope(m.group(1))[1]:
+        return None
+    code = m.group(1)
+    return code, _CODE_WRITTEN.sub("", text).strip() or kemu_name(code) or code
 
 
 # ---- browse ---------------------------------------------------------------------------------

@@ -113,6 +113,11 @@ def _kemu_names() -> dict[str, str]:
         return {}
 
 
+def kemu_name(code: str | None) -> str:
+    """The 科目 name of a 支出功能分类 code in the library's code table (2050202 → 小学教育), else ''."""
+    return _kemu_names().get(code or "", "")
+
+
 def kemu(code: str | None) -> str:
     """A 支出功能分类 code with its 科目 name when the library's code table has it: 2050202 小学教育."""
     name = _kemu_names().get(code or "")

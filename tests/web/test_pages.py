@@ -156,6 +156,25 @@ def test_the_search_page_takes_the_project_and_its_function_code(client):
     assert "功能分类科目" in bad.select_one(".message").get_text()
 
 
+def test_a_function_code_typed_as_the_query_lists_the_indicators_budgeted_under_it(client):
+    """People who work in the budget system type the 科目 code they see there (2050202, 【2050202】小学教育)."""
+    def directions(soup):
+        return {li.select_one(".path a").get_text() for li in soup.select("ol.hits li.hit")}
+
+    for typed in ("2050202", "【2050202】小学教育", "２０５０２０２ 小学教育"):
+        soup = page(client, "/", params={"q": typed})
+        assert directions(soup) == {"学生营养改善计划"}, typed
+        assert "按支出功能分类科目 2050202 小学教育 查找" in soup.select_one("#results-summary").get_text()
+        assert soup.find("input", id="function_code")["value"] == "2050202"
+        export = soup.select_one("a.export-link")["href"]  # the same hits: the 科目's name under its code
+        assert "q=%E5%B0%8F%E5%AD%A6%E6%95%99%E8%82%B2&" in export and "function_code=2050202" in export
+    plain = page(client, "/", params={"q": "100"})  # no direction is budgeted under a 类 100: searched as typed
+    assert "按支出功能分类科目" not in plain.get_text() and not plain.find("input", id="function_code")["value"]
+    chosen = page(client, "/", params={"q": "2050202", "function_code": "21203"})  # the code box says what to keep
+    assert "按支出功能分类科目" not in chosen.get_text()
+    assert directions(chosen) <= {"城市道路照明"}
+
+
 def test_an_unknown_level_filter_is_a_422_page_in_chinese(client):
     soup = page(client, "/", status=422, params={"q": "路灯", "level1": "好坏"})
     assert soup.h1.get_text(strip=True).startswith("输入有误") and "好坏" in soup.select_one(".message").get_text()
