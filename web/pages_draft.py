@@ -113,18 +113,22 @@ def directions(session) -> list:
     return [d for d, _, _ in store.all_directions(session)]
 
 
-def add_hits(request: Request, q: str) -> list:
+def add_hits(request: Request, q: str, project: dict | None = None) -> list:
+    """The library's indicators for a name typed into the draft's add box, those that fit the draft's project
+    first (its name, direction and description as the search's `context`), as on the search page."""
     q = q.strip()[:200]
     if not q or request.app.state.search is None:
         return []
-    return request.app.state.search.search(q, k=ADD_HITS)
+    about = " ".join(text((project or {}).get(f)) for f in ("name", "direction", "description")).strip()
+    return request.app.state.search.query(q, k=ADD_HITS, context=about[:1000] or None).hits
 
 
 def editor(request: Request, session, raw: dict, *, notice: str | None = None, add_q: str = "",
            status_code: int = 200, login_needed: bool = False, save_problem: bool = False, paste: str = ""):
     refresh_goal(raw)
+    found = add_hits(request, add_q, raw["project"])
     context = check(request, raw) | {"nav": "draft", "mode": "edit", "hints": hints(session, raw),
-                                     "notice": notice, "add_q": add_q, "add_hits": add_hits(request, add_q),
+                                     "notice": notice, "add_q": add_q, "add_hits": found,
                                      "bases": BASES, "operators": OPERATORS, "directions": directions(session),
                                      "draft_id": raw.get("draft_id"), "login_needed": login_needed,
                                      "save_problem": save_problem, "paste": paste}
@@ -279,9 +283,13 @@ def draft_check(request: Request, session: SessionDep, form: FormDep):
 
 
 @router.get("/draft/search", response_class=HTMLResponse)
-def draft_search(request: Request, add_q: Annotated[str, Query(max_length=200)] = ""):
+def draft_search(request: Request, add_q: Annotated[str, Query(max_length=200)] = "",
+                 p_name: Annotated[str, Query(max_length=200)] = "",
+                 p_direction: Annotated[str, Query(max_length=200)] = "",
+                 p_description: Annotated[str, Query(max_length=4000)] = ""):
+    project = {"name": p_name, "direction": p_direction, "description": p_description}
     return request.app.state.templates.TemplateResponse(
-        request, "_add_results.html", {"add_q": add_q.strip(), "add_hits": add_hits(request, add_q),
+        request, "_add_results.html", {"add_q": add_q.strip(), "add_hits": add_hits(request, add_q, project),
                                        "problem": search_problem(request)})
 
 

@@ -402,6 +402,19 @@ def test_search_to_add_lists_library_indicators_with_add_buttons(client, drafted
     assert soup.find("html") and soup.select("#add-results button[name=add]")
 
 
+def test_search_to_add_puts_what_fits_the_drafts_project_first(client, drafted):
+    """The add box searches with the draft's project in mind, as the search page does with a project."""
+    def first_direction(soup):
+        return soup.select_one("#add-results li .muted").get_text().rsplit("·", 1)[-1].strip()
+
+    plain = fragment(client.get("/draft/search", params={"add_q": "满意度"}, headers=HX))
+    for_lamps = fragment(client.get("/draft/search", params={"add_q": "满意度", "p_name": "城区路灯维护"}, headers=HX))
+    assert first_direction(for_lamps) == "城市道路照明" != first_direction(plain)
+    assert "#p_name" in drafted.find("input", id="add_q")["hx-include"]
+    searched = soup_of(post(client, "/draft/edit", form_of(drafted) + [("action", "search"), ("add_q", "满意度")], HTML))
+    assert first_direction(searched) == "城市道路照明"  # the draft's own project: 城市路灯维护
+
+
 def test_the_browser_copy_of_a_draft_comes_back_with_the_added_indicator(client, drafted):
     state = drafted.find(id="draft-state").string
     r = client.post("/draft/edit", data={"doc": state, "add": "2050201-001"}, headers=HTML)
