@@ -429,7 +429,7 @@ class SearchService:
             raise InvalidInput(f"k={k} 超出 1-100 的范围；一次最多返回 100 条")
         if not _has_words(text):  # punctuation only (，。！): nothing to match
             return SearchResult(query=text, total=0)
-        typed, read_as = text, self._read_pinyin(text)
+        typed, read_as = text, self._read_pinyin(text) if as_name else None  # typed by a person, not a project's text
         text = read_as or text
         key = name_query(text)  # without list numbering, bracketed units, a trailing 等 …
         filters = filters or Filters()

@@ -70,3 +70,9 @@ def test_pypinyin_is_loaded_only_when_a_query_is_typed_in_pinyin():
     code = "import sys, web.app, search.service; print('pypinyin' in sys.modules)"
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True, timeout=120)
     assert out.stdout.strip() == "False"
+
+
+def test_only_what_a_person_types_is_read_as_pinyin_not_a_documents_text(builtin):
+    """Checking and drafting search with a table's own words (`as_name=False`): those are never pinyin."""
+    assert builtin.query("manyidu", k=3).read_as == "满意度"
+    assert builtin.query("manyidu", k=3, as_name=False).read_as is None
