@@ -196,7 +196,9 @@ class SearchService:
         self._match_texts: dict[int, str] = {}  # doc → its normalised text, made when a hit first needs it
         self._pool = ThreadPoolExecutor(max_workers=4, thread_name_prefix="lexical")
         self._successors = successors or {}  # retired subcategory code → its successor
-        self._pinyin = PinyinReader(lexical.doc_counts)
+        stamp = ":".join(str((manifest or {}).get(k)) for k in ("library_version", "library_fingerprint", "tokenizer",
+                                                              "count"))
+        self._pinyin = PinyinReader(lexical.doc_counts, settings.index_dir / "pinyin.json", stamp)
 
     # ---- loading -------------------------------------------------------------------------
     @classmethod

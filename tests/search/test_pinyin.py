@@ -33,6 +33,23 @@ def test_what_is_no_pinyin_of_the_librarys_words_is_not_read():
     assert reader(路灯=2).read("lud") is None  # a word too few indicators use is not guessed from initials
 
 
+def test_the_spellings_are_kept_beside_the_indexes_and_made_again_for_other_ones(tmp_path):
+    saved = tmp_path / "pinyin.json"
+    calls = []
+
+    def words():
+        calls.append(1)
+        return {"满意度": 936, "路灯": 30}
+
+    assert PinyinReader(words, saved, "v1").read("manyidu") == "满意度" and calls == [1]
+    assert PinyinReader(words, saved, "v1").read("ludeng") == "路灯" and calls == [1]  # read back, not made again
+    assert PinyinReader(lambda: {"路灯": 3, "露灯": 1}, saved, "v2").read("ludeng") == "路灯"  # another index
+    assert PinyinReader(words, saved, "v2").read("manyidu") is None  # the v2 words, saved by the reader above
+    saved.write_text("{not json")
+    assert PinyinReader(words, saved, "v1").read("manyidu") == "满意度"  # a damaged file is made again
+    assert PinyinReader(words, tmp_path / "gone" / "pinyin.json", "v1").read("manyidu") == "满意度"  # nowhere to keep
+
+
 @pytest.mark.parametrize("typed, read, found", [
     ("manyidu", "满意度", "满意度"),
     ("myd", "满意度", "满意度"),
