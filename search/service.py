@@ -533,7 +533,7 @@ class SearchService:
 
     def _read_pinyin(self, text: str) -> str | None:
         """The library's words a query of Latin letters spells in pinyin (manyidu → 满意度), unless each of its
-        words is the library's own (GDP, vCPU; a syllable such as an or ge may be too); else None
+        words is the library's own (GDP, vCPU; a syllable such as da or ai may be too); else None
         (`search.pinyin`)."""
         lowered = text.lower()
         if not LATIN.fullmatch(lowered):
