@@ -174,3 +174,16 @@ def test_values_and_units_copied_in_a_spreadsheet_paste_down_the_drafts_table(br
         # the table is checked again with the pasted values: row 1's missing value is no longer an error
         page.wait_for_function("was => document.querySelector('#findings .sev.error').innerText !== was", arg=errors)
 
+
+
+def test_the_add_box_searches_with_the_drafts_project_in_mind(browser, base_url):
+    """Typing 满意度 into 添加指标 in a street-lighting draft lists the lighting survey first, as the search page
+    does with the project filled in (the box sends the project's fields along)."""
+    with fresh_browser(browser, base_url) as page:
+        drafted_for_pasting(page, "城区路灯维护（添加）")
+        with page.expect_response(lambda r: "/draft/search" in r.url) as answered:
+            page.locator("#add_q").fill("满意度")
+        assert "p_name=" in answered.value.url
+        page.wait_for_selector("#add-results li")
+        first = page.locator("#add-results li .muted").first.inner_text()
+        assert first.rsplit("·", 1)[-1].strip() == "城市道路照明", first
