@@ -55,7 +55,12 @@ WORKS = re.compile(r"建设|新建|改建|扩建|改造|工程|(?<!实)施工|�
 
 def project_words(project: Project) -> str:
     """What a project's name, direction and description say about the work, without the paperwork."""
-    parts = (without_paperwork(project.name), project.direction or "", about_project(project.description or ""))
+    return words_about(project.name, project.direction, project.description)
+
+
+def words_about(name: str, direction: str | None, description: str | None) -> str:
+    """`project_words` of a project's fields as written, before they make a `Project` (a draft being typed)."""
+    parts = (without_paperwork(name), direction or "", about_project(description or ""))
     return re.sub(r"\s+", " ", " ".join(normalize_text(p) for p in parts if p)).strip()
 
 

@@ -50,8 +50,9 @@ def _value(value: object) -> object:
     return value.strip() if isinstance(value, str) else value
 
 
-# a 类/款/项 code at the start, alone or followed by its name: 2050201, 2050201 学前教育, [2050201]学前教育
-FUNCTION_CODE = re.compile(r"^[\[【(（]?(\d{7}|\d{5}|\d{3})(?!\d)[\]】)）]?(?:[\s\-—–:：、]*[\u4e00-\u9fff].*)?$")
+# a 类/款/项 code at the start, alone or followed by its name: 2050201, 2050201 学前教育, [2050201]学前教育 (the
+# code, then the name written, in groups 1 and 2)
+FUNCTION_CODE = re.compile(r"^[\[【(（]?(\d{7}|\d{5}|\d{3})(?!\d)[\]】)）]?(?:[\s\-—–:：、]*([\u4e00-\u9fff].*))?$")
 
 
 # a code a description quotes: 科目2240109, 功能分类科目：2050201, 支出功能分类 20502

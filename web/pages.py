@@ -8,7 +8,6 @@ runs them in its thread pool, so searching and checking never block the event lo
 
 from __future__ import annotations
 
-import re
 from typing import Annotated
 
 from fastapi import APIRouter, Query, Request
@@ -135,9 +134,6 @@ def search_page(
     return render(request, "search.html", context, fragment="_results.html")
 
 
-_CODE_WRITTEN = re.compile(r"^[\[【(（]?\d+[\]】)）]?[\s\-—–:：、]*")
-
-
 def _typed_code(service, q: str) -> tuple[str, str] | None:
     """(code, what to search for) when the query is a 支出功能分类 code that directions are budgeted under, as the
     budget system shows it (2050202, 2050202 小学教育, 【2050202】小学教育): the indicators of those directions,
@@ -147,7 +143,7 @@ def _typed_code(service, q: str) -> tuple[str, str] | None:
     if m is None or not service.function_code_scope(m.group(1))[1]:
         return None
     code = m.group(1)
-    return code, _CODE_WRITTEN.sub("", text).strip() or kemu_name(code) or code
+    return code, (m.group(2) or "").strip() or kemu_name(code) or code
 
 
 # ---- browse ---------------------------------------------------------------------------------

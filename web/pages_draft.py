@@ -19,6 +19,7 @@ from starlette.datastructures import FormData
 from indicators import goal_template
 from indicators.checker import check_goal
 from indicators.checks.goal_text import compose_goal
+from indicators.directions import PROJECT_CHARS, words_about
 from indicators.drafter import draft_goal
 from indicators.framework import BASES, OPERATORS
 from indicators.goals import MAX_INDICATORS, Project
@@ -60,6 +61,7 @@ async def read_form(request: Request) -> FormData:
 
 FormDep = Annotated[FormData, Depends(read_form)]
 ADD_HITS = 8
+FULL = f"草稿已有 {MAX_INDICATORS} 个指标，达到上限；请先删除不需要的指标"
 MAX_FIELDS = 40 + 10 * MAX_INDICATORS  # project, goal and nine fields per indicator row
 
 
@@ -115,12 +117,14 @@ def directions(session) -> list:
 
 def add_hits(request: Request, q: str, project: dict | None = None) -> list:
     """The library's indicators for a name typed into the draft's add box, those that fit the draft's project
-    first (its name, direction and description as the search's `context`), as on the search page."""
+    first (its name, direction and description, worded as checking and drafting word a project, as the search's
+    `context`), as on the search page."""
     q = q.strip()[:200]
     if not q or request.app.state.search is None:
         return []
-    about = " ".join(text((project or {}).get(f)) for f in ("name", "direction", "description")).strip()
-    return request.app.state.search.query(q, k=ADD_HITS, context=about[:1000] or None).hits
+    project = project or {}
+    about = words_about(text(project.get("name")), text(project.get("direction")), text(project.get("description")))
+    return request.app.state.search.query(q, k=ADD_HITS, context=about[:PROJECT_CHARS] or None).hits
 
 
 def editor(request: Request, session, raw: dict, *, notice: str | None = None, add_q: str = "",
@@ -170,7 +174,7 @@ def _add(session, raw: dict, code: str) -> str:
     if any(r["code"] == code for r in raw["indicators"]):
         return f"『{indicator.name}』已在草稿中"
     if len(raw["indicators"]) >= MAX_INDICATORS:
-        raise InvalidInput(f"草稿已有 {MAX_INDICATORS} 个指标，达到上限；请先删除不需要的指标")
+        raise InvalidInput(FULL)
     raw["indicators"].append(library_row(indicator))
     return f"已加入『{indicator.name}』，请填写指标值"
 
@@ -227,7 +231,7 @@ def draft_edit(request: Request, session: SessionDep, form: FormDep):
         notes.append(NOTHING)
     if action == "blank":
         if len(raw["indicators"]) >= MAX_INDICATORS:
-            raise InvalidInput(f"草稿已有 {MAX_INDICATORS} 个指标，达到上限；请先删除不需要的指标")
+            raise InvalidInput(FULL)
         raw["indicators"].append(blank_row())
         notes.append("已在末尾添加一行，请填写")
     add_q = str(form.get("add_q") or "") if action in ("search", "refresh") else ""
@@ -238,7 +242,7 @@ def _paste(raw: dict, copied: str) -> list[str]:
     """Add the indicator rows pasted from Excel or WPS to the draft's table; what was added and what was not."""
     room = MAX_INDICATORS - len(raw["indicators"])
     if room <= 0:
-        raise InvalidInput(f"草稿已有 {MAX_INDICATORS} 个指标，达到上限；请先删除不需要的指标")
+        raise InvalidInput(FULL)
     pasted = pasted_rows(copied, limit=room)
     filled = _fill_blanks(raw, pasted.project) if pasted.records else []
     raw["indicators"] += [raw_row(r, raw["project"]["kind"]) for r in pasted.records]  # in the kind just filled

@@ -120,7 +120,7 @@ def kemu_name(code: str | None) -> str:
 
 def kemu(code: str | None) -> str:
     """A 支出功能分类 code with its 科目 name when the library's code table has it: 2050202 小学教育."""
-    name = _kemu_names().get(code or "")
+    name = kemu_name(code)
     return f"{code} {name}" if name else (code or "")
 
 
