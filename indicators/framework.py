@@ -93,6 +93,10 @@ class Framework:
         value = (value or "").strip()
         return value if value in self.levels else self.level1_aliases.get(value)
 
+    def written_level2(self, value: str) -> str | None:
+        """`canonical_level2` of a level 2 as tables write it, also with a 指标 its short form lacks (产出数量指标)."""
+        return self.canonical_level2(value) or self.canonical_level2((value or "").strip().removesuffix("指标"))
+
 
 OPERATORS = ("≥", "≤", "=", ">", "<", "定性")
 BASES = ("计划标准", "行业标准", "历史标准", "其他标准")

@@ -177,8 +177,7 @@ def _is_level1(text: str) -> bool:
 
 def _is_level2(text: str) -> bool:
     text = normalize_text(text)
-    return any(fw.canonical_level2(text) or fw.canonical_level2(text.removesuffix("指标"))
-               for fw in (PROJECT, DEPARTMENT))
+    return any(fw.written_level2(text) for fw in (PROJECT, DEPARTMENT))
 
 
 def _is_operator(text: str) -> bool:

@@ -43,7 +43,7 @@ def _levels(level1: str, level2: str, kind: str = "") -> tuple[str, str]:
     level 1 follows a known level 2."""
     fw = DEPARTMENT if kind == "department" else PROJECT
     plain2 = normalize_text(level2)  # 數量指標 as a Traditional table writes it
-    l2 = fw.canonical_level2(plain2) or fw.canonical_level2(plain2.removesuffix("指标")) or level2
+    l2 = fw.written_level2(plain2) or level2
     l1 = fw.level1_of.get(l2) or fw.canonical_level1(normalize_text(level1)) or level1
     return l1, l2
 
